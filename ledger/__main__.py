@@ -1,0 +1,5 @@
+"""Entry point for `python -m ledger`."""
+
+from ledger.cli import main
+
+main()

@@ -1,0 +1,79 @@
+"""Dates at year, month or day precision: validate, order and compare them by their first day."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import UTC, date, datetime
+
+_PARTIAL = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+_TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+
+def check_partial(text: str) -> str:
+    """Return `text` if it is `YYYY`, `YYYY-MM` or `YYYY-MM-DD` naming a real period, else raise."""
+    match = _PARTIAL.fullmatch(text)
+    if match is None:
+        raise ValueError(f"not a date: {text!r} (use YYYY, YYYY-MM or YYYY-MM-DD)")
+    year, month, day = match.groups()
+    if year == "0000":
+        raise ValueError(f"not a date: {text!r} (year 0000 does not exist)")
+    if month is not None and not 1 <= int(month) <= 12:
+        raise ValueError(f"not a date: {text!r} (month {month} does not exist)")
+    if day is not None:
+        last = calendar.monthrange(int(year), int(month))[1]
+        if not 1 <= int(day) <= last:
+            raise ValueError(f"not a date: {text!r} ({year}-{month} has {last} days)")
+    return text
+
+
+def check_full(text: str) -> str:
+    """Return `text` if it is a real `YYYY-MM-DD` date, else raise ValueError."""
+    check_partial(text)
+    if len(text) != 10:
+        raise ValueError(f"not a full date: {text!r} (use YYYY-MM-DD)")
+    return text
+
+
+def first_day(text: str) -> date:
+    """The first day of the period a partial date names: `2020` is 2020-01-01."""
+    year = int(text[:4])
+    month = int(text[5:7]) if len(text) >= 7 else 1
+    day = int(text[8:10]) if len(text) == 10 else 1
+    return date(year, month, day)
+
+
+def last_day(text: str) -> date:
+    """The last day of the period a partial date names: `2020-02` is 2020-02-29."""
+    year = int(text[:4])
+    if len(text) == 4:
+        return date(year, 12, 31)
+    month = int(text[5:7])
+    if len(text) == 7:
+        return date(year, month, calendar.monthrange(year, month)[1])
+    return date(year, month, int(text[8:10]))
+
+
+def parse_full(text: str) -> date:
+    """Parse a checked `YYYY-MM-DD` date."""
+    return date.fromisoformat(check_full(text))
+
+
+def format_timestamp(moment: datetime) -> str:
+    """A UTC timestamp as stored in the file: microseconds and a `Z`, always the same width."""
+    return moment.astimezone(UTC).strftime(_TIMESTAMP_FORMAT)
+
+
+def parse_timestamp(text: str) -> datetime:
+    """Parse a stored timestamp; raises ValueError unless it is exactly the stored form."""
+    try:
+        return datetime.strptime(text, _TIMESTAMP_FORMAT).replace(tzinfo=UTC)
+    except ValueError:
+        raise ValueError(
+            f"not a UTC timestamp: {text!r} (use YYYY-MM-DDTHH:MM:SS.ffffffZ)"
+        ) from None
+
+
+def timestamp_day(text: str) -> date:
+    """The UTC day of a stored timestamp."""
+    return date.fromisoformat(text[:10])

@@ -1,0 +1,223 @@
+"""Pydantic models of the ledger file: what each record holds and which values are valid. No I/O."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from ledger.dates import check_full, check_partial, parse_timestamp
+from ledger.errors import Finding
+
+SCHEMA_VERSION = 1
+
+Slug = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]{0,63}$"),
+    Field(description="A short id chosen by the user: lowercase letters, digits, '.', '_', '-'."),
+]
+EvidenceId = Annotated[
+    str,
+    StringConstraints(pattern=r"^[0-9a-f]{12}$"),
+    Field(description="12 hex digits: the start of the SHA-256 of the record's other fields."),
+]
+Text = Annotated[str, StringConstraints(min_length=1)]
+FullDate = Annotated[
+    str,
+    StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$"),
+    AfterValidator(check_full),
+    Field(description="A calendar date, YYYY-MM-DD."),
+]
+PartialDate = Annotated[
+    str,
+    StringConstraints(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$"),
+    AfterValidator(check_partial),
+    Field(description="A date at the precision known: YYYY, YYYY-MM or YYYY-MM-DD."),
+]
+
+
+def _check_timestamp(text: str) -> str:
+    parse_timestamp(text)
+    return text
+
+
+Timestamp = Annotated[
+    str,
+    StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$"),
+    AfterValidator(_check_timestamp),
+    Field(description="A UTC time, YYYY-MM-DDTHH:MM:SS.ffffffZ."),
+]
+
+
+class Role(StrEnum):
+    SIGNATORY = "signatory"
+    MONITOR = "monitor"
+    MEDIATOR = "mediator"
+    OBSERVER = "observer"
+    OTHER = "other"
+
+
+class Stance(StrEnum):
+    CLAIMS = "claims"
+    DISPUTES = "disputes"
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Agreement(Record):
+    id: Slug
+    title: Text
+    signed: FullDate | None = None
+    signatories: tuple[Slug, ...] = ()
+    place: Text | None = None
+    url: Text | None = None
+
+
+class Party(Record):
+    id: Slug
+    name: Text
+    role: Role = Role.OTHER
+    aliases: tuple[Text, ...] = ()
+
+
+class Term(Record):
+    id: Slug
+    agreement: Slug
+    title: Text
+    category: Text
+    obligors: tuple[Slug, ...] = Field(min_length=1)
+    article: Text | None = None
+    text: Text | None = None
+    due: FullDate | None = None
+
+
+class Source(Record):
+    """Where an assertion was published; `document` and `sha256` name a local copy for quotes."""
+
+    title: Text | None = None
+    publisher: Text | None = None
+    url: Text | None = None
+    date: PartialDate | None = None
+    document: Text | None = None
+    sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")] | None = None
+
+
+class Evidence(Record):
+    """One dated assertion by `claimant` that `subject` complies (or not) with `term`."""
+
+    id: EvidenceId
+    term: Slug
+    subject: Slug
+    claimant: Slug
+    stance: Stance
+    date: PartialDate
+    recorded_at: Timestamp
+    summary: Text
+    speaker: Text | None = None
+    quote: Text | None = None
+    source: Source | None = None
+
+
+class Retraction(Record):
+    """Withdraws one evidence entry from every count; the entry itself stays in the file."""
+
+    id: EvidenceId
+    evidence: EvidenceId
+    reason: Text
+    recorded_at: Timestamp
+
+
+class Ledger(Record):
+    schema_version: int = SCHEMA_VERSION
+    title: Text
+    agreements: tuple[Agreement, ...] = ()
+    parties: tuple[Party, ...] = ()
+    terms: tuple[Term, ...] = ()
+    evidence: tuple[Evidence, ...] = ()
+    retractions: tuple[Retraction, ...] = ()
+
+
+def record_digest(record: Evidence | Retraction) -> str:
+    """The id a record must carry: the start of the SHA-256 of its other fields, in canonical JSON.
+
+    Deriving the id from the content makes a hand edit of a recorded entry detectable, and two
+    people adding entries to copies of one ledger get distinct ids without coordinating.
+    """
+    import hashlib
+
+    import orjson
+
+    content = record.model_dump(mode="json", exclude_none=True, exclude={"id"})
+    return hashlib.sha256(orjson.dumps(content, option=orjson.OPT_SORT_KEYS)).hexdigest()[:12]
+
+
+def reference_findings(ledger: Ledger) -> list[Finding]:
+    """Duplicate ids and references to things the ledger does not hold, in file order.
+
+    Every command runs this on load: a ledger that fails it cannot give a trustworthy report.
+    """
+    findings: list[Finding] = []
+
+    def unique_ids(kind: str, records: tuple[Agreement | Party | Term | Evidence | Retraction, ...]
+                   ) -> dict[str, int]:
+        index: dict[str, int] = {}
+        for position, record in enumerate(records):
+            if record.id in index:
+                findings.append(Finding(
+                    (kind, position, "id"),
+                    f"duplicate id {record.id!r} (first at {kind}[{index[record.id]}])",
+                ))
+            else:
+                index[record.id] = position
+        return index
+
+    parties = unique_ids("parties", ledger.parties)
+    agreements = unique_ids("agreements", ledger.agreements)
+    unique_ids("terms", ledger.terms)
+    evidence = unique_ids("evidence", ledger.evidence)
+    unique_ids("retractions", ledger.retractions)
+    terms = {term.id: term for term in ledger.terms}
+
+    for position, agreement in enumerate(ledger.agreements):
+        for slot, signatory in enumerate(agreement.signatories):
+            if signatory not in parties:
+                findings.append(Finding(("agreements", position, "signatories", slot),
+                                        f"unknown party {signatory!r}"))
+    for position, term in enumerate(ledger.terms):
+        if term.agreement not in agreements:
+            findings.append(Finding(("terms", position, "agreement"),
+                                    f"unknown agreement {term.agreement!r}"))
+        seen: set[str] = set()
+        for slot, obligor in enumerate(term.obligors):
+            if obligor not in parties:
+                findings.append(Finding(("terms", position, "obligors", slot),
+                                        f"unknown party {obligor!r}"))
+            elif obligor in seen:
+                findings.append(Finding(("terms", position, "obligors", slot),
+                                        f"party {obligor!r} is listed twice"))
+            seen.add(obligor)
+    for position, entry in enumerate(ledger.evidence):
+        entry_term = terms.get(entry.term)
+        if entry_term is None:
+            findings.append(Finding(("evidence", position, "term"),
+                                    f"unknown term {entry.term!r}"))
+        if entry.subject not in parties:
+            findings.append(Finding(("evidence", position, "subject"),
+                                    f"unknown party {entry.subject!r}"))
+        elif entry_term is not None and entry.subject not in entry_term.obligors:
+            findings.append(Finding(
+                ("evidence", position, "subject"),
+                f"party {entry.subject!r} is not an obligor of term {entry_term.id!r} "
+                f"(obligors: {', '.join(entry_term.obligors)})",
+            ))
+        if entry.claimant not in parties:
+            findings.append(Finding(("evidence", position, "claimant"),
+                                    f"unknown party {entry.claimant!r}"))
+    for position, retraction in enumerate(ledger.retractions):
+        if retraction.evidence not in evidence:
+            findings.append(Finding(("retractions", position, "evidence"),
+                                    f"retracts unknown evidence entry {retraction.evidence!r}"))
+    return findings

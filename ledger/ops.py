@@ -1,0 +1,230 @@
+"""Pure changes to a ledger: each takes a ledger and values, checks them, and returns a new ledger.
+
+Errors name the field they are about, which is also the name of the command-line option.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import TypeVar
+
+from pydantic import ValidationError
+
+from ledger.dates import check_full, check_partial, format_timestamp
+from ledger.errors import InvalidValue, LedgerError
+from ledger.model import (
+    Agreement,
+    Evidence,
+    Ledger,
+    Party,
+    Retraction,
+    Role,
+    Source,
+    Stance,
+    Term,
+    record_digest,
+)
+
+_SLUG = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
+_Record = TypeVar("_Record", Agreement, Party, Term, Source, Evidence)
+
+
+def _slug(field: str, value: str) -> str:
+    if not _SLUG.fullmatch(value):
+        raise InvalidValue(
+            field, f"{value!r} is not a valid id (lowercase letters, digits, '.', '_', '-'; "
+            "at most 64 characters, starting with a letter or digit)"
+        )
+    return value
+
+
+def _text(field: str, value: str | None) -> str | None:
+    if value is None:
+        return None
+    if not value.strip():
+        raise InvalidValue(field, "must not be empty")
+    return value
+
+
+def _required_text(field: str, value: str) -> str:
+    checked = _text(field, value)
+    assert checked is not None
+    return checked
+
+
+def _date(field: str, value: str | None, *, full: bool) -> str | None:
+    if value is None:
+        return None
+    try:
+        return check_full(value) if full else check_partial(value)
+    except ValueError as error:
+        raise InvalidValue(field, str(error)) from None
+
+
+def _known(field: str, value: str, known: list[str], kind: str) -> str:
+    if value not in known:
+        listing = ", ".join(known) if known else "none yet"
+        raise InvalidValue(field, f"no {kind} {value!r} (known: {listing})")
+    return value
+
+
+def _build(field: str, factory: type[_Record], **values: object) -> _Record:
+    try:
+        return factory(**values)
+    except ValidationError as error:
+        detail = error.errors()[0]
+        name = next((str(step) for step in detail["loc"] if isinstance(step, str)), field)
+        raise InvalidValue(name, str(detail["msg"]).removeprefix("Value error, ")) from None
+
+
+def party_ids(ledger: Ledger) -> list[str]:
+    return [party.id for party in ledger.parties]
+
+
+def add_party(ledger: Ledger, id: str, *, name: str, role: Role = Role.OTHER,
+              aliases: tuple[str, ...] = ()) -> Ledger:
+    _slug("id", id)
+    if id in party_ids(ledger):
+        raise InvalidValue("id", f"a party {id!r} already exists")
+    party = _build("id", Party, id=id, name=_required_text("name", name), role=role,
+                   aliases=tuple(_required_text("alias", alias) for alias in aliases))
+    return ledger.model_copy(update={"parties": (*ledger.parties, party)})
+
+
+def add_agreement(ledger: Ledger, id: str, *, title: str, signed: str | None = None,
+                  signatories: tuple[str, ...] = (), place: str | None = None,
+                  url: str | None = None) -> Ledger:
+    _slug("id", id)
+    if any(agreement.id == id for agreement in ledger.agreements):
+        raise InvalidValue("id", f"an agreement {id!r} already exists")
+    known = party_ids(ledger)
+    for signatory in signatories:
+        _known("signatory", signatory, known, "party")
+    agreement = _build(
+        "id", Agreement, id=id, title=_required_text("title", title),
+        signed=_date("signed", signed, full=True), signatories=tuple(dict.fromkeys(signatories)),
+        place=_text("place", place), url=_text("url", url),
+    )
+    return ledger.model_copy(update={"agreements": (*ledger.agreements, agreement)})
+
+
+def add_term(ledger: Ledger, id: str, *, title: str, category: str, obligors: tuple[str, ...],
+             agreement: str | None = None, due: str | None = None, text: str | None = None,
+             article: str | None = None) -> Ledger:
+    _slug("id", id)
+    if any(term.id == id for term in ledger.terms):
+        raise InvalidValue("id", f"a term {id!r} already exists")
+    agreement_ids = [known.id for known in ledger.agreements]
+    if agreement is None:
+        if len(agreement_ids) != 1:
+            raise InvalidValue(
+                "agreement",
+                "required: the ledger has no agreement yet (run `ledger agreement add`)"
+                if not agreement_ids
+                else f"required: the ledger has {len(agreement_ids)} agreements "
+                f"({', '.join(agreement_ids)})",
+            )
+        agreement = agreement_ids[0]
+    _known("agreement", agreement, agreement_ids, "agreement")
+    if not obligors:
+        raise InvalidValue("obligor", "at least one obligor is required")
+    known = party_ids(ledger)
+    for obligor in obligors:
+        _known("obligor", obligor, known, "party")
+    term = _build(
+        "id", Term, id=id, agreement=agreement, title=_required_text("title", title),
+        category=_required_text("category", category), obligors=tuple(dict.fromkeys(obligors)),
+        article=_text("article", article), text=_text("text", text),
+        due=_date("due", due, full=True),
+    )
+    return ledger.model_copy(update={"terms": (*ledger.terms, term)})
+
+
+def add_evidence(ledger: Ledger, *, term: str, claimant: str, stance: Stance, date: str,
+                 summary: str, recorded_at: datetime, subject: str | None = None,
+                 speaker: str | None = None, quote: str | None = None,
+                 source: str | None = None, publisher: str | None = None,
+                 url: str | None = None, source_date: str | None = None,
+                 document: str | None = None, sha256: str | None = None,
+                 ) -> tuple[Ledger, Evidence]:
+    """Append one evidence entry; its id is derived from its content and recording time."""
+    terms = {known.id: known for known in ledger.terms}
+    _known("term", term, list(terms), "term")
+    obligors = terms[term].obligors
+    if subject is None:
+        if len(obligors) != 1:
+            raise InvalidValue(
+                "subject", f"required: term {term!r} has {len(obligors)} obligors "
+                f"({', '.join(obligors)})"
+            )
+        subject = obligors[0]
+    if subject not in obligors:
+        raise InvalidValue(
+            "subject", f"{subject!r} is not an obligor of term {term!r} "
+            f"(obligors: {', '.join(obligors)})"
+        )
+    _known("claimant", claimant, party_ids(ledger), "party")
+    source_fields = {
+        "title": _text("source", source), "publisher": _text("publisher", publisher),
+        "url": _text("url", url), "date": _date("source_date", source_date, full=False),
+        "document": _text("document", document), "sha256": sha256,
+    }
+    source_record = (
+        _build("source", Source, **source_fields)
+        if any(value is not None for value in source_fields.values())
+        else None
+    )
+    values = {
+        "term": term, "subject": subject, "claimant": claimant, "stance": Stance(stance),
+        "date": _date("date", date, full=False), "summary": _required_text("summary", summary),
+        "speaker": _text("speaker", speaker), "quote": _text("quote", quote),
+        "source": source_record,
+    }
+    taken = {entry.id for entry in ledger.evidence}
+    moment = recorded_at
+    while True:
+        draft = _build("id", Evidence, id="0" * 12, recorded_at=format_timestamp(moment), **values)
+        entry = draft.model_copy(update={"id": record_digest(draft)})
+        if entry.id not in taken:
+            break
+        moment = moment.replace(microsecond=(moment.microsecond + 1) % 1_000_000)
+    return ledger.model_copy(update={"evidence": (*ledger.evidence, entry)}), entry
+
+
+def resolve_evidence(ledger: Ledger, prefix: str) -> Evidence:
+    """The entry whose id starts with `prefix`, as git resolves a short commit id."""
+    wanted = prefix.lower()
+    matches = [entry for entry in ledger.evidence if entry.id.startswith(wanted)]
+    if not wanted or not matches:
+        raise InvalidValue("id", f"no evidence entry with id {prefix!r}")
+    if len(matches) > 1:
+        shown = ", ".join(entry.id for entry in matches[:10])
+        more = f" and {len(matches) - 10} more" if len(matches) > 10 else ""
+        raise InvalidValue(
+            "id", f"{prefix!r} is ambiguous: {len(matches)} entries start with it ({shown}{more})"
+        )
+    return matches[0]
+
+
+def retraction_of(ledger: Ledger, evidence_id: str) -> Retraction | None:
+    return next((known for known in ledger.retractions if known.evidence == evidence_id), None)
+
+
+def retract(ledger: Ledger, prefix: str, *, reason: str,
+            recorded_at: datetime) -> tuple[Ledger, Retraction]:
+    entry = resolve_evidence(ledger, prefix)
+    earlier = retraction_of(ledger, entry.id)
+    if earlier is not None:
+        raise LedgerError(
+            f"evidence {entry.id} was already retracted at {earlier.recorded_at}: {earlier.reason}"
+        )
+    draft = Retraction(id="0" * 12, evidence=entry.id, reason=_required_text("reason", reason),
+                       recorded_at=format_timestamp(recorded_at))
+    retraction = draft.model_copy(update={"id": record_digest(draft)})
+    return ledger.model_copy(update={"retractions": (*ledger.retractions, retraction)}), retraction
+
+
+def new_ledger(title: str) -> Ledger:
+    return Ledger(title=_required_text("title", title))
+

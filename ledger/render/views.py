@@ -1,0 +1,281 @@
+"""Build the View of each command from ledger records and status results."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ledger.model import Agreement, Evidence, Ledger, Party, Retraction, Stance, Term
+from ledger.render.view import Cell, CellValue, Section, View
+from ledger.status import Obligation, Report, Status
+
+STATUS_STYLES = {
+    Status.CLAIMED: "bold green",
+    Status.DISPUTED: "bold red",
+    Status.CONTESTED: "bold yellow",
+    Status.NO_EVIDENCE: "dim",
+}
+STANCE_STYLES = {Stance.CLAIMS: "green", Stance.DISPUTES: "red"}
+
+
+def _dump(record: Any) -> dict[str, Any]:
+    result: dict[str, Any] = record.model_dump(mode="json", exclude_none=True)
+    return result
+
+
+class _Names:
+    def __init__(self, ledger: Ledger) -> None:
+        self._names = {party.id: party.name for party in ledger.parties}
+
+    def __call__(self, ids: tuple[str, ...] | list[str]) -> str:
+        return ", ".join(self._names.get(party, party) for party in ids)
+
+    def one(self, party: str) -> str:
+        return self._names.get(party, party)
+
+
+def _overdue(item: Obligation) -> Cell:
+    return Cell("OVERDUE", "bold red") if item.overdue else Cell("")
+
+
+def _due(item: Obligation) -> Cell:
+    due = item.term.due or ""
+    return Cell(f"{due}\nOVERDUE", "bold red") if item.overdue else Cell(due)
+
+
+SHORT_COLUMNS = frozenset({"Id", "Term", "Date", "Status", "Stance", "Latest", "Due", "Overdue",
+                           "Signed", "Role"})
+
+
+def _status(status: Status) -> Cell:
+    return Cell(status.value, STATUS_STYLES[status])
+
+
+def _obligation_data(item: Obligation) -> dict[str, Any]:
+    return {
+        "term": item.term.id,
+        "title": item.term.title,
+        "category": item.term.category,
+        "status": item.status.value,
+        "claimed_by": list(item.claimed_by),
+        "disputed_by": list(item.disputed_by),
+        "latest": item.latest,
+        "due": item.term.due,
+        "overdue": item.overdue,
+    }
+
+
+def _counts_caption(counts: dict[Status, int], overdue: int) -> str:
+    parts = [f"{counts[status]} {status.value}" for status in Status]
+    return " · ".join(parts) + f" · {overdue} overdue"
+
+
+OBLIGATION_COLUMNS = ("party", "term", "title", "category", "status", "claimed_by",
+                      "disputed_by", "latest", "due", "overdue")
+
+
+def _obligation_row(item: Obligation) -> tuple[CellValue, ...]:
+    return (item.subject, item.term.id, item.term.title, item.term.category, item.status.value,
+            ";".join(item.claimed_by), ";".join(item.disputed_by), item.latest or "",
+            item.term.due or "", "yes" if item.overdue else "no")
+
+
+def report_view(report: Report, ledger: Ledger) -> View:
+    names = _Names(ledger)
+    sections = []
+    flat_rows = []
+    for party_report in report.parties:
+        rows: list[tuple[CellValue, ...]] = []
+        for item in party_report.obligations:
+            rows.append((f"{item.term.id}\n{item.term.title}", _status(item.status),
+                         names(item.claimed_by), names(item.disputed_by), item.latest or "",
+                         _due(item)))
+            flat_rows.append(_obligation_row(item))
+        overdue = sum(item.overdue for item in party_report.obligations)
+        sections.append(Section(
+            columns=("Term", "Status", "Claimed by", "Disputed by", "Latest", "Due"),
+            rows=rows,
+            title=f"{party_report.party.name} ({party_report.party.id})",
+            caption=_counts_caption(party_report.counts, overdue),
+            no_wrap=SHORT_COLUMNS - {"Term"},
+        ))
+    data = {
+        "as_of": report.as_of.isoformat() if report.as_of else None,
+        "parties": [
+            {
+                "id": party_report.party.id,
+                "name": party_report.party.name,
+                "obligations": [_obligation_data(item) for item in party_report.obligations],
+                "counts": {status.value: party_report.counts[status] for status in Status},
+            }
+            for party_report in report.parties
+        ],
+    }
+    notes = [] if report.parties else ["No obligations match: nothing to report."]
+    if report.as_of:
+        notes.append(f"As of {report.as_of.isoformat()}.")
+    return View(data, sections, Section(OBLIGATION_COLUMNS, flat_rows), notes)
+
+
+def parties_view(parties: list[Party]) -> View:
+    columns = ("id", "name", "role", "aliases")
+    rows: list[tuple[CellValue, ...]] = [
+        (party.id, party.name, party.role.value, "; ".join(party.aliases)) for party in parties
+    ]
+    section = Section(("Id", "Name", "Role", "Aliases"), rows, no_wrap=SHORT_COLUMNS)
+    return View([_dump(party) for party in parties], [section], Section(columns, rows),
+                [] if parties else ["No parties yet."])
+
+
+def agreements_view(agreements: list[Agreement], ledger: Ledger) -> View:
+    names = _Names(ledger)
+    rows: list[tuple[CellValue, ...]] = [
+        (agreement.id, agreement.title, agreement.signed or "", names(agreement.signatories),
+         agreement.place or "", agreement.url or "")
+        for agreement in agreements
+    ]
+    flat = [
+        (agreement.id, agreement.title, agreement.signed or "", ";".join(agreement.signatories),
+         agreement.place or "", agreement.url or "")
+        for agreement in agreements
+    ]
+    section = Section(("Id", "Title", "Signed", "Signatories", "Place", "Url"), rows,
+                      no_wrap=SHORT_COLUMNS)
+    return View([_dump(agreement) for agreement in agreements], [section],
+                Section(("id", "title", "signed", "signatories", "place", "url"), list(flat)),
+                [] if agreements else ["No agreements yet."])
+
+
+def terms_view(terms: list[Term], ledger: Ledger) -> View:
+    names = _Names(ledger)
+    rows: list[tuple[CellValue, ...]] = [
+        (term.id, term.agreement, term.article or "", term.title, term.category,
+         names(term.obligors), term.due or "")
+        for term in terms
+    ]
+    flat = [
+        (term.id, term.agreement, term.article or "", term.title, term.category,
+         ";".join(term.obligors), term.due or "", term.text or "")
+        for term in terms
+    ]
+    section = Section(("Id", "Agreement", "Article", "Title", "Category", "Obligors", "Due"), rows,
+                      no_wrap=SHORT_COLUMNS)
+    return View(
+        [_dump(term) for term in terms], [section],
+        Section(("id", "agreement", "article", "title", "category", "obligors", "due", "text"),
+                list(flat)),
+        [] if terms else ["No terms match."],
+    )
+
+
+def _entry_data(entry: Evidence, retraction: Retraction | None) -> dict[str, Any]:
+    return {**_dump(entry), "retracted": retraction is not None}
+
+
+EVIDENCE_COLUMNS = ("id", "date", "term", "subject", "claimant", "stance", "summary", "speaker",
+                    "quote", "source", "publisher", "url", "source_date", "recorded_at",
+                    "retracted")
+
+
+def _evidence_flat(entry: Evidence, retraction: Retraction | None) -> tuple[CellValue, ...]:
+    source = entry.source
+    return (entry.id, entry.date, entry.term, entry.subject, entry.claimant, entry.stance.value,
+            entry.summary, entry.speaker or "", entry.quote or "",
+            (source.title or "") if source else "", (source.publisher or "") if source else "",
+            (source.url or "") if source else "", (source.date or "") if source else "",
+            entry.recorded_at, "yes" if retraction else "no")
+
+
+def _evidence_row(entry: Evidence, retraction: Retraction | None, names: _Names
+                  ) -> tuple[CellValue, ...]:
+    style = "dim strike" if retraction else None
+    return (
+        Cell(entry.id, style), Cell(entry.date, style), Cell(entry.term, style),
+        Cell(names.one(entry.subject), style), Cell(names.one(entry.claimant), style),
+        Cell(entry.stance.value, style or STANCE_STYLES[entry.stance]),
+        Cell(entry.summary, style),
+        Cell("RETRACTED" if retraction else "", "bold magenta" if retraction else None),
+    )
+
+
+def evidence_list_view(entries: list[Evidence], retractions: dict[str, Retraction],
+                       ledger: Ledger) -> View:
+    names = _Names(ledger)
+    rows = [_evidence_row(entry, retractions.get(entry.id), names) for entry in entries]
+    section = Section(("Id", "Date", "Term", "Subject", "Claimant", "Stance", "Summary", ""), rows,
+                      no_wrap=SHORT_COLUMNS)
+    return View(
+        [_entry_data(entry, retractions.get(entry.id)) for entry in entries],
+        [section],
+        Section(EVIDENCE_COLUMNS,
+                [_evidence_flat(entry, retractions.get(entry.id)) for entry in entries]),
+        [] if entries else ["No evidence entries match."],
+    )
+
+
+def evidence_view(entry: Evidence, retraction: Retraction | None, ledger: Ledger) -> View:
+    names = _Names(ledger)
+    term = next((known for known in ledger.terms if known.id == entry.term), None)
+    pairs: list[tuple[str, CellValue]] = [
+        ("id", entry.id),
+        ("term", f"{entry.term}: {term.title}" if term else entry.term),
+        ("subject", f"{names.one(entry.subject)} ({entry.subject})"),
+        ("claimant", f"{names.one(entry.claimant)} ({entry.claimant})"),
+        ("stance", Cell(entry.stance.value, STANCE_STYLES[entry.stance])),
+        ("date", entry.date),
+        ("summary", entry.summary),
+    ]
+    pairs += [(name, value) for name, value in (("speaker", entry.speaker),
+                                                ("quote", entry.quote)) if value]
+    if entry.source:
+        pairs += [(f"source {name}", value)
+                  for name, value in _dump(entry.source).items()]
+    pairs.append(("recorded at", entry.recorded_at))
+    if retraction:
+        pairs += [("retracted", Cell(f"RETRACTED at {retraction.recorded_at}", "bold magenta")),
+                  ("retraction reason", retraction.reason)]
+    rows: list[tuple[CellValue, ...]] = [(name, value) for name, value in pairs]
+    data = {**_dump(entry), "retraction": _dump(retraction) if retraction else None}
+    return View(data, [Section(("field", "value"), rows, fields=True)],
+                Section(("field", "value"), rows))
+
+
+def term_view(term: Term, obligations: list[Obligation], timeline: list[Evidence],
+              retractions: dict[str, Retraction], ledger: Ledger) -> View:
+    names = _Names(ledger)
+    agreement = next((known for known in ledger.agreements if known.id == term.agreement), None)
+    pairs: list[tuple[CellValue, ...]] = [
+        (name, value) for name, value in (
+        ("id", term.id),
+        ("agreement", f"{agreement.title} ({term.agreement})" if agreement else term.agreement),
+        ("article", term.article or ""),
+        ("title", term.title),
+        ("category", term.category),
+        ("obligors", names(term.obligors)),
+        ("due", term.due or ""),
+        ("text", term.text or ""),
+        ) if value
+    ]
+    status_rows: list[tuple[CellValue, ...]] = [
+        (names.one(item.subject), _status(item.status), names(item.claimed_by),
+         names(item.disputed_by), item.latest or "", _due(item))
+        for item in obligations
+    ]
+    timeline_rows = [_evidence_row(entry, retractions.get(entry.id), names)
+                     for entry in timeline]
+    data = {
+        "term": _dump(term),
+        "obligations": [{"subject": item.subject, **_obligation_data(item)}
+                        for item in obligations],
+        "evidence": [_entry_data(entry, retractions.get(entry.id)) for entry in timeline],
+    }
+    sections = [
+        Section(("field", "value"), pairs, title=f"Term {term.id}", fields=True),
+        Section(("Obligor", "Status", "Claimed by", "Disputed by", "Latest", "Due"),
+                status_rows, title="Status by obligor", no_wrap=SHORT_COLUMNS),
+        Section(("Id", "Date", "Term", "Subject", "Claimant", "Stance", "Summary", ""),
+                timeline_rows, title="Evidence timeline",
+                caption=None if timeline else "No evidence recorded for this term.",
+                no_wrap=SHORT_COLUMNS),
+    ]
+    return View(data, sections,
+                Section(OBLIGATION_COLUMNS, [_obligation_row(item) for item in obligations]))

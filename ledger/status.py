@@ -1,0 +1,164 @@
+"""The status rules and the report as plain data; reads no file and no clock (dates come in)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+from ledger.dates import first_day, timestamp_day
+from ledger.model import Evidence, Ledger, Party, Stance, Term
+
+
+class Status(StrEnum):
+    CLAIMED = "claimed"
+    DISPUTED = "disputed"
+    CONTESTED = "contested"
+    NO_EVIDENCE = "no-evidence"
+
+
+@dataclass(frozen=True)
+class Obligation:
+    """Where one obligor stands on one term: who currently claims compliance, who disputes it."""
+
+    term: Term
+    subject: str
+    status: Status
+    claimed_by: tuple[str, ...]
+    disputed_by: tuple[str, ...]
+    latest: str | None
+    overdue: bool
+    positions: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True)
+class PartyReport:
+    party: Party
+    obligations: tuple[Obligation, ...]
+    counts: dict[Status, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Report:
+    as_of: date | None
+    parties: tuple[PartyReport, ...]
+
+
+def order_key(entry: Evidence) -> tuple[date, str]:
+    """Entries order by the first day of their date, then by when they were recorded."""
+    return first_day(entry.date), entry.recorded_at
+
+
+def retracted_ids(ledger: Ledger, as_of: date | None = None) -> set[str]:
+    """Ids of retracted entries; with `as_of`, only retractions recorded on or before that day."""
+    return {
+        retraction.evidence
+        for retraction in ledger.retractions
+        if as_of is None or timestamp_day(retraction.recorded_at) <= as_of
+    }
+
+
+def counted_evidence(ledger: Ledger, as_of: date | None = None) -> list[Evidence]:
+    """The entries that count: not retracted, and dated on or before `as_of` when it is given."""
+    retracted = retracted_ids(ledger, as_of)
+    return [
+        entry
+        for entry in ledger.evidence
+        if entry.id not in retracted and (as_of is None or first_day(entry.date) <= as_of)
+    ]
+
+
+def current_positions(entries: Iterable[Evidence]) -> dict[str, Evidence]:
+    """Each claimant's latest entry among `entries` (all about one term and one subject)."""
+    positions: dict[str, Evidence] = {}
+    for entry in entries:
+        held = positions.get(entry.claimant)
+        if held is None or order_key(entry) > order_key(held):
+            positions[entry.claimant] = entry
+    return positions
+
+
+def status_of(positions: dict[str, Evidence]) -> Status:
+    stances = {entry.stance for entry in positions.values()}
+    if not stances:
+        return Status.NO_EVIDENCE
+    if stances == {Stance.CLAIMS}:
+        return Status.CLAIMED
+    if stances == {Stance.DISPUTES}:
+        return Status.DISPUTED
+    return Status.CONTESTED
+
+
+def obligation(term: Term, subject: str, entries: list[Evidence], *, reference_day: date
+               ) -> Obligation:
+    """The status of `subject` on `term` from the counted entries about that pair."""
+    positions = current_positions(entries)
+    status = status_of(positions)
+    latest = max(entries, key=order_key).date if entries else None
+    overdue = (
+        term.due is not None
+        and date.fromisoformat(term.due) < reference_day
+        and status is not Status.CLAIMED
+    )
+    return Obligation(
+        term=term,
+        subject=subject,
+        status=status,
+        claimed_by=tuple(sorted(c for c, e in positions.items() if e.stance is Stance.CLAIMS)),
+        disputed_by=tuple(sorted(c for c, e in positions.items() if e.stance is Stance.DISPUTES)),
+        latest=latest,
+        overdue=overdue,
+        positions=tuple(sorted(positions.values(), key=order_key)),
+    )
+
+
+def evidence_by_obligation(entries: Iterable[Evidence]) -> dict[tuple[str, str], list[Evidence]]:
+    grouped: dict[tuple[str, str], list[Evidence]] = defaultdict(list)
+    for entry in entries:
+        grouped[entry.term, entry.subject].append(entry)
+    return grouped
+
+
+def obligations_of_term(ledger: Ledger, term: Term, *, as_of: date | None, today: date
+                        ) -> list[Obligation]:
+    grouped = evidence_by_obligation(
+        entry for entry in counted_evidence(ledger, as_of) if entry.term == term.id
+    )
+    reference_day = as_of or today
+    return [
+        obligation(term, subject, grouped.get((term.id, subject), []),
+                   reference_day=reference_day)
+        for subject in term.obligors
+    ]
+
+
+def build_report(ledger: Ledger, *, today: date, as_of: date | None = None,
+                 party: str | None = None, category: str | None = None) -> Report:
+    """Every party that bears obligations (ledger order), each obligation with its status.
+
+    Each counted entry is touched once to group it, so the cost grows with the ledger, not with
+    terms times entries.
+    """
+    grouped = evidence_by_obligation(counted_evidence(ledger, as_of))
+    reference_day = as_of or today
+    obligations: dict[str, list[Obligation]] = defaultdict(list)
+    for term in ledger.terms:
+        if category is not None and term.category != category:
+            continue
+        for subject in term.obligors:
+            if party is not None and subject != party:
+                continue
+            obligations[subject].append(obligation(
+                term, subject, grouped.get((term.id, subject), []), reference_day=reference_day
+            ))
+    reports = []
+    for known in ledger.parties:
+        if known.id not in obligations:
+            continue
+        counts = dict.fromkeys(Status, 0)
+        for item in obligations[known.id]:
+            counts[item.status] += 1
+        reports.append(PartyReport(known, tuple(obligations[known.id]), counts))
+    return Report(as_of=as_of, parties=tuple(reports))

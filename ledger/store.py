@@ -1,0 +1,276 @@
+"""Find the ledger file, load it (bytes -> model, problems placed at PATH:LINE:COL), lock, save."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import stat
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from ledger import jsonpos
+from ledger.errors import Finding, LedgerError, LedgerFileError, Problem
+from ledger.model import SCHEMA_VERSION, Ledger, reference_findings
+
+BUNDLED_LEDGERS = ("doha-2020",)
+DEFAULT_FILE = "ledger.json"
+ENVIRONMENT_VARIABLE = "COMPLIANCE_LEDGER"
+LOCK_TIMEOUT_SECONDS = 10.0
+
+_BOM = "\ufeff"
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_UNSAFE_IN_FILE = re.compile(r"[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+@dataclass(frozen=True)
+class LoadedLedger:
+    """A ledger with the text it came from, so that problems found later can still be placed."""
+
+    ledger: Ledger
+    path: Path
+    text: str
+
+    def place(self, finding: Finding) -> Problem:
+        offset = jsonpos.locate(self.text, finding.location, at_key=finding.at_key)
+        line, column = jsonpos.line_and_column(self.text, offset)
+        return Problem(str(self.path), line, column, finding.message)
+
+
+def bundled_path(name: str) -> Path:
+    """The bundled ledger `name`, in an installed wheel or in a source checkout."""
+    if name not in BUNDLED_LEDGERS:
+        raise LedgerError(
+            f"no bundled ledger {name!r} (bundled: {', '.join(BUNDLED_LEDGERS)})"
+        )
+    installed = Path(str(resources.files("ledger"))) / "data" / f"{name}.json"
+    if installed.is_file():
+        return installed
+    return Path(__file__).resolve().parent.parent / "data" / f"{name}.json"
+
+
+def lock_path(path: Path) -> Path:
+    return path.with_name(path.name + ".lock")
+
+
+def load(path: Path) -> LoadedLedger:
+    """Read, parse and validate a ledger; raise LedgerFileError listing every problem found."""
+    raw = _read_bytes(path)
+    text = _decode(raw, path)
+    data = _parse(text, path)
+    data = _upgrade(data, text, path)
+    try:
+        ledger = Ledger.model_validate(data)
+    except Exception as error:  # pydantic.ValidationError, imported lazily below
+        from pydantic import ValidationError
+
+        if not isinstance(error, ValidationError):
+            raise
+        findings = [_finding_from_pydantic(detail) for detail in error.errors()]
+        raise _placed(text, path, findings) from None
+    findings = reference_findings(ledger)
+    if findings:
+        raise _placed(text, path, findings)
+    return LoadedLedger(ledger, path, text)
+
+
+def _placed(text: str, path: Path, findings: list[Finding]) -> LedgerFileError:
+    loaded = LoadedLedger(Ledger(title="-"), path, text)
+    problems = [loaded.place(finding) for finding in findings]
+    problems.sort(key=lambda problem: (problem.line, problem.column))
+    return LedgerFileError(problems)
+
+
+def _read_bytes(path: Path) -> bytes:
+    if path.is_dir():
+        raise LedgerError(f"{path}: is a directory, not a ledger file")
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise LedgerError(f"{path}: no such ledger file (run `ledger init`)") from None
+    except OSError as error:
+        raise LedgerError(f"{path}: cannot read: {error.strerror}") from None
+
+
+def _decode(raw: bytes, path: Path) -> str:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        prefix = raw[: error.start]
+        line = prefix.count(b"\n") + 1
+        column = len(prefix[prefix.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+        raise LedgerFileError([Problem(
+            str(path), line, column, f"invalid UTF-8 (byte 0x{raw[error.start]:02x})"
+        )]) from None
+    return text[1:] if text.startswith(_BOM) else text
+
+
+class _Suspect(Exception):
+    """The fast parse met something that needs the slow walk to place and name."""
+
+
+def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        raise _Suspect
+    return result
+
+
+def _reject_constant(name: str) -> Any:
+    raise _Suspect
+
+
+def _parse(text: str, path: Path) -> dict[str, Any]:
+    if not text.strip():
+        raise LedgerFileError([Problem(str(path), 1, 1, "empty file: a ledger is a JSON object")])
+    try:
+        data = json.loads(text, object_pairs_hook=_unique_pairs, parse_constant=_reject_constant)
+    except json.JSONDecodeError as error:
+        message = error.msg
+        if error.pos >= len(text.rstrip()):
+            message += " (the file ends too early: truncated?)"
+        raise LedgerFileError([Problem(str(path), error.lineno, error.colno, message)]) from None
+    except (_Suspect, RecursionError, ValueError):
+        raise _anomaly(text, path) from None
+    if _SURROGATE_ESCAPE.search(text) and jsonpos.find_anomaly(text) is not None:
+        raise _anomaly(text, path)
+    if not isinstance(data, dict):
+        line, column = jsonpos.line_and_column(text, len(text) - len(text.lstrip()))
+        raise LedgerFileError([Problem(
+            str(path), line, column, "the top level must be a JSON object, not " + _kind(data)
+        )])
+    return data
+
+
+def _anomaly(text: str, path: Path) -> LedgerFileError:
+    found = jsonpos.find_anomaly(text)
+    offset, message = found if found is not None else (0, "not a valid ledger")
+    line, column = jsonpos.line_and_column(text, offset)
+    return LedgerFileError([Problem(str(path), line, column, message)])
+
+
+def _kind(value: object) -> str:
+    return {list: "an array", str: "a string", bool: "a boolean", type(None): "null"}.get(
+        type(value), "a number"
+    )
+
+
+def _upgrade(data: dict[str, Any], text: str, path: Path) -> dict[str, Any]:
+    version = data.get("schema_version")
+    if isinstance(version, int) and not isinstance(version, bool) and version > SCHEMA_VERSION:
+        raise _placed(text, path, [Finding(
+            ("schema_version",),
+            f"this ledger has schema version {version}; this program reads versions up to "
+            f"{SCHEMA_VERSION}: install a newer compliance-ledger",
+        )])
+    return data
+
+
+def _finding_from_pydantic(detail: Any) -> Finding:
+    location = tuple(detail["loc"])
+    kind = detail["type"]
+    if kind == "extra_forbidden":
+        return Finding(location, f"unknown field {location[-1]!r}", at_key=True)
+    if kind == "missing":
+        return Finding(location[:-1], f"missing field {location[-1]!r}")
+    message = str(detail["msg"]).removeprefix("Value error, ")
+    field = next((step for step in reversed(location) if isinstance(step, str)), None)
+    return Finding(location, f"{field}: {message}" if field else message)
+
+
+def serialize(ledger: Ledger) -> bytes:
+    """The file's bytes: field order, 2-space indent, UTF-8, a trailing newline; same in, same out.
+
+    Characters that a terminal would act on (DEL, C1 controls, bidi overrides) are written as \\u
+    escapes so that `cat ledger.json` is safe; JSON readers get the same text back.
+    """
+    import orjson
+
+    content = orjson.dumps(
+        ledger.model_dump(mode="json", exclude_none=True),
+        option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE,
+    ).decode("utf-8")
+    if _UNSAFE_IN_FILE.search(content):
+        content = _UNSAFE_IN_FILE.sub(lambda match: f"\\u{ord(match.group()):04x}", content)
+    return content.encode("utf-8")
+
+
+def _temporary_files(path: Path) -> Iterator[Path]:
+    return path.parent.glob(f".{path.name}.*.tmp")
+
+
+def write_atomically(path: Path, content: bytes) -> None:
+    """Replace `path` with `content` so that a crash leaves the old file or the new, never a mix."""
+    if path.is_symlink():
+        raise LedgerError(f"{path}: is a symbolic link; point --file at the file it names")
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    try:
+        descriptor, temporary = tempfile.mkstemp(
+            prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
+        )
+    except OSError as error:
+        raise LedgerError(f"{path}: cannot write in its folder: {error.strerror}") from None
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    folder = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(folder)
+    finally:
+        os.close(folder)
+
+
+def save(path: Path, ledger: Ledger) -> None:
+    """Check the ledger once more and write it atomically; the caller holds the lock."""
+    findings = reference_findings(ledger)
+    if findings:
+        raise LedgerError(f"{path}: refusing to save an inconsistent ledger: {findings[0].message}")
+    write_atomically(path, serialize(ledger))
+
+
+@contextmanager
+def locked(path: Path, timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterator[None]:
+    """Hold the ledger's lock file for a whole load-change-save; clean a killed writer's leftovers.
+
+    The lock is a separate file: the atomic rename swaps the ledger's inode, so a lock taken on the
+    ledger itself would guard a file that is no longer there.
+    """
+    from filelock import FileLock, Timeout
+
+    if path.is_symlink():
+        raise LedgerError(f"{path}: is a symbolic link; point --file at the file it names")
+    if path.is_dir():
+        raise LedgerError(f"{path}: is a directory, not a ledger file")
+    lock = FileLock(str(lock_path(path)), timeout=timeout)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise LedgerError(
+            f"{path}: another command is writing this ledger (waited {timeout:g} s for "
+            f"{lock_path(path)}); try again"
+        ) from None
+    except OSError as error:
+        raise LedgerError(f"{path}: cannot lock: {error.strerror or error}") from None
+    try:
+        for leftover in _temporary_files(path):
+            leftover.unlink(missing_ok=True)
+        yield
+    finally:
+        lock.release()
