@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
+import re
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ledger.errors import Finding
@@ -17,6 +21,7 @@ class CheckContext:
     ledger: Ledger
     ledger_folder: Path
     sources_folder: Path | None = None
+    tally: Counter[str] = field(default_factory=Counter)
 
 
 Check = Callable[[CheckContext], Iterator[Finding]]
@@ -60,6 +65,97 @@ def duplicate_retractions(context: CheckContext) -> Iterator[Finding]:
             )
         else:
             first[retraction.evidence] = position
+
+
+_WHITESPACE_RUN = re.compile(r"\s+")
+_TYPOGRAPHIC = str.maketrans({
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"',
+})
+
+
+def fold(text: str) -> str:
+    """Runs of white space to one space, typographic quotes and apostrophes to plain; no more."""
+    return _WHITESPACE_RUN.sub(" ", text.translate(_TYPOGRAPHIC))
+
+
+class _Documents:
+    """Source documents found beside the ledger or by file name under --sources, read once."""
+
+    def __init__(self, context: CheckContext) -> None:
+        self._context = context
+        self._by_name: dict[str, Path] | None = None
+        self._cache: dict[Path, tuple[str, str]] = {}
+
+    def find(self, name: str) -> Path | None:
+        beside = self._context.ledger_folder / name
+        if beside.is_file():
+            return beside
+        folder = self._context.sources_folder
+        if folder is None:
+            return None
+        direct = folder / name
+        if direct.is_file():
+            return direct
+        if self._by_name is None:
+            self._by_name = {}
+            for root, _, files in os.walk(folder):
+                for file in sorted(files):
+                    self._by_name.setdefault(file, Path(root) / file)
+        return self._by_name.get(Path(name).name)
+
+    def read(self, path: Path) -> tuple[str, str]:
+        """The document's SHA-256 and its folded text."""
+        if path not in self._cache:
+            content = path.read_bytes()
+            self._cache[path] = (
+                hashlib.sha256(content).hexdigest(),
+                fold(content.decode("utf-8", "replace")),
+            )
+        return self._cache[path]
+
+
+@check
+def quotes_in_sources(context: CheckContext) -> Iterator[Finding]:
+    """Each named source document exists with its recorded digest and holds the quote verbatim.
+
+    Without --sources, a document not found beside the ledger is counted as not checked; with it,
+    a missing document is a problem. A quote with no document is counted as unverifiable.
+    """
+    documents = _Documents(context)
+    for position, entry in enumerate(context.ledger.evidence):
+        name = entry.source.document if entry.source else None
+        if name is None:
+            if entry.quote is not None:
+                context.tally["unverifiable"] += 1
+            continue
+        assert entry.source is not None
+        path = documents.find(name)
+        if path is None:
+            if context.sources_folder is None:
+                context.tally["not checked"] += entry.quote is not None
+            else:
+                yield Finding(("evidence", position, "source", "document"),
+                              f"source document {name!r} not found beside the ledger or under "
+                              f"{context.sources_folder}")
+            continue
+        try:
+            digest, text = documents.read(path)
+        except OSError as error:
+            yield Finding(("evidence", position, "source", "document"),
+                          f"cannot read source document {str(path)!r}: {error.strerror}")
+            continue
+        if entry.source.sha256 is not None and entry.source.sha256 != digest:
+            yield Finding(("evidence", position, "source", "sha256"),
+                          f"{path} has SHA-256 {digest}, not the recorded one")
+        if entry.quote is None:
+            continue
+        if fold(entry.quote) in text:
+            context.tally["verified"] += 1
+        else:
+            context.tally["not found"] += 1
+            yield Finding(("evidence", position, "quote"),
+                          f"quote not found verbatim in {path}")
 
 
 def run_checks(context: CheckContext) -> list[Finding]:

@@ -693,16 +693,22 @@ def check(
     against: Annotated[Path | None, typer.Option(
         help="A kept copy (e.g. the file at a git tag): fail if any of its evidence entries or "
         "retractions is missing or changed.")] = None,
+    sources: Annotated[Path | None, typer.Option(
+        help="A folder of source documents: every named document must be found there (by file "
+        "name) with its recorded SHA-256, and every quote must occur in it verbatim.")] = None,
 ) -> None:
-    """Check the ledger: structure, references, dates, and that no recorded entry was edited.
+    """Check the ledger: structure, references, dates, edits to recorded entries, and quotes.
 
-    Example: ledger check --against ledger-2020-q4.json
+    Example: ledger check --sources ../shared/seeds --against ledger-2020-q4.json
     """
     from ledger import checks, store
 
     def run() -> str:
+        if sources is not None and not sources.is_dir():
+            raise InvalidValue("sources", f"{sources} is not a folder")
         loaded = _read(ctx)
-        findings = checks.run_checks(checks.CheckContext(loaded.ledger, loaded.path.parent))
+        context = checks.CheckContext(loaded.ledger, loaded.path.parent, sources)
+        findings = checks.run_checks(context)
         problems = [loaded.place(finding) for finding in findings]
         if against is not None:
             kept = store.load(against)
@@ -718,6 +724,12 @@ def check(
                    f"{len(ledger.parties)} parties, {len(ledger.terms)} terms, "
                    f"{len(ledger.evidence)} evidence entries ({retracted} retracted), "
                    f"{len(ledger.retractions)} retractions")
+        tally = context.tally
+        summary += (f"; quotes: {tally['verified']} verified against their source, "
+                    f"{tally['unverifiable']} unverifiable (no source document)")
+        if tally["not checked"]:
+            summary += (f", {tally['not checked']} not checked (document not found: "
+                        "pass --sources DIR)")
         if against is not None:
             summary += f"; only grew since {against}"
         return summary
