@@ -5,33 +5,48 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, StringConstraints
 
 from ledger.dates import check_full, check_partial, parse_timestamp
 from ledger.errors import Finding
 
 SCHEMA_VERSION = 1
 
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,63}$"
+EVIDENCE_ID_PATTERN = r"^[0-9a-f]{12}$"
+FULL_DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+PARTIAL_DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+TIMESTAMP_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$"
+SHA256_PATTERN = r"^[0-9a-f]{64}$"
+PATTERN_MEANINGS = {
+    SLUG_PATTERN: "an id: 1-64 lowercase letters, digits, '.', '_' or '-'",
+    EVIDENCE_ID_PATTERN: "an entry id: 12 hex digits",
+    FULL_DATE_PATTERN: "a date: YYYY-MM-DD",
+    PARTIAL_DATE_PATTERN: "a date: YYYY, YYYY-MM or YYYY-MM-DD",
+    TIMESTAMP_PATTERN: "a UTC timestamp: YYYY-MM-DDTHH:MM:SS.ffffffZ",
+    SHA256_PATTERN: "a SHA-256: 64 lowercase hex digits",
+}
+
 Slug = Annotated[
     str,
-    StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]{0,63}$"),
+    StringConstraints(pattern=SLUG_PATTERN),
     Field(description="A short id chosen by the user: lowercase letters, digits, '.', '_', '-'."),
 ]
 EvidenceId = Annotated[
     str,
-    StringConstraints(pattern=r"^[0-9a-f]{12}$"),
+    StringConstraints(pattern=EVIDENCE_ID_PATTERN),
     Field(description="12 hex digits: the start of the SHA-256 of the record's other fields."),
 ]
 Text = Annotated[str, StringConstraints(min_length=1)]
 FullDate = Annotated[
     str,
-    StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$"),
+    StringConstraints(pattern=FULL_DATE_PATTERN),
     AfterValidator(check_full),
     Field(description="A calendar date, YYYY-MM-DD."),
 ]
 PartialDate = Annotated[
     str,
-    StringConstraints(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$"),
+    StringConstraints(pattern=PARTIAL_DATE_PATTERN),
     AfterValidator(check_partial),
     Field(description="A date at the precision known: YYYY, YYYY-MM or YYYY-MM-DD."),
 ]
@@ -44,7 +59,7 @@ def _check_timestamp(text: str) -> str:
 
 Timestamp = Annotated[
     str,
-    StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$"),
+    StringConstraints(pattern=TIMESTAMP_PATTERN),
     AfterValidator(_check_timestamp),
     Field(description="A UTC time, YYYY-MM-DDTHH:MM:SS.ffffffZ."),
 ]
@@ -102,7 +117,7 @@ class Source(Record):
     url: Text | None = None
     date: PartialDate | None = None
     document: Text | None = None
-    sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")] | None = None
+    sha256: Annotated[str, StringConstraints(pattern=SHA256_PATTERN)] | None = None
 
 
 class Evidence(Record):
@@ -131,7 +146,7 @@ class Retraction(Record):
 
 
 class Ledger(Record):
-    schema_version: int = SCHEMA_VERSION
+    schema_version: StrictInt = SCHEMA_VERSION
     title: Text
     agreements: tuple[Agreement, ...] = ()
     parties: tuple[Party, ...] = ()

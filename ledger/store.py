@@ -16,7 +16,7 @@ from typing import Any
 
 from ledger import jsonpos
 from ledger.errors import Finding, LedgerError, LedgerFileError, Problem
-from ledger.model import SCHEMA_VERSION, Ledger, reference_findings
+from ledger.model import PATTERN_MEANINGS, SCHEMA_VERSION, Ledger, reference_findings
 
 BUNDLED_LEDGERS = ("doha-2020",)
 DEFAULT_FILE = "ledger.json"
@@ -125,14 +125,22 @@ def _reject_constant(name: str) -> Any:
     raise _Suspect
 
 
+def _finite_float(literal: str) -> float:
+    value = float(literal)
+    if value in (float("inf"), float("-inf")):
+        raise _Suspect
+    return value
+
+
 def _parse(text: str, path: Path) -> dict[str, Any]:
     if not text.strip():
         raise LedgerFileError([Problem(str(path), 1, 1, "empty file: a ledger is a JSON object")])
     try:
-        data = json.loads(text, object_pairs_hook=_unique_pairs, parse_constant=_reject_constant)
+        data = json.loads(text, object_pairs_hook=_unique_pairs, parse_constant=_reject_constant,
+                          parse_float=_finite_float)
     except json.JSONDecodeError as error:
         message = error.msg
-        if error.pos >= len(text.rstrip()):
+        if not text.rstrip().endswith(("}", "]")):
             message += " (the file ends too early: truncated?)"
         raise LedgerFileError([Problem(str(path), error.lineno, error.colno, message)]) from None
     except (_Suspect, RecursionError, ValueError):
@@ -179,6 +187,10 @@ def _finding_from_pydantic(detail: Any) -> Finding:
     if kind == "missing":
         return Finding(location[:-1], f"missing field {location[-1]!r}")
     message = str(detail["msg"]).removeprefix("Value error, ")
+    if kind == "string_pattern_mismatch":
+        shown = repr(detail["input"])
+        shown = shown if len(shown) <= 60 else shown[:57] + "..."
+        message = f"{shown} is not {PATTERN_MEANINGS.get(detail['ctx']['pattern'], message)}"
     field = next((step for step in reversed(location) if isinstance(step, str)), None)
     return Finding(location, f"{field}: {message}" if field else message)
 

@@ -41,7 +41,7 @@ def _section(section: Section) -> list[str]:
 
 def render(view: View) -> str:
     lines: list[str] = []
-    for section in view.sections:
+    for section in view.document_sections or view.sections:
         lines += _section(section)
     lines += [escape(note, block=True) for note in view.notes]
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -40,3 +40,5 @@ class View:
     sections: list[Section]
     flat: Section
     notes: list[str] = field(default_factory=list)
+    document_sections: list[Section] | None = None
+    """Sections for Markdown when they differ from the terminal's (which must fit 80 columns)."""

@@ -82,21 +82,31 @@ def _obligation_row(item: Obligation) -> tuple[CellValue, ...]:
 def report_view(report: Report, ledger: Ledger) -> View:
     names = _Names(ledger)
     sections = []
+    document_sections = []
     flat_rows = []
     for party_report in report.parties:
         rows: list[tuple[CellValue, ...]] = []
+        document_rows: list[tuple[CellValue, ...]] = []
         for item in party_report.obligations:
             rows.append((f"{item.term.id}\n{item.term.title}", _status(item.status),
                          names(item.claimed_by), names(item.disputed_by), item.latest or "",
                          _due(item)))
+            document_rows.append((item.term.id, item.term.title, item.term.category,
+                                  item.status.value, names(item.claimed_by),
+                                  names(item.disputed_by), item.latest or "",
+                                  item.term.due or "", "OVERDUE" if item.overdue else ""))
             flat_rows.append(_obligation_row(item))
         overdue = sum(item.overdue for item in party_report.obligations)
+        title = f"{party_report.party.name} ({party_report.party.id})"
+        caption = _counts_caption(party_report.counts, overdue)
         sections.append(Section(
             columns=("Term", "Status", "Claimed by", "Disputed by", "Latest", "Due"),
-            rows=rows,
-            title=f"{party_report.party.name} ({party_report.party.id})",
-            caption=_counts_caption(party_report.counts, overdue),
-            no_wrap=SHORT_COLUMNS - {"Term"},
+            rows=rows, title=title, caption=caption, no_wrap=SHORT_COLUMNS - {"Term"},
+        ))
+        document_sections.append(Section(
+            columns=("Term", "Title", "Category", "Status", "Claimed by", "Disputed by",
+                     "Latest", "Due", "Overdue"),
+            rows=document_rows, title=title, caption=caption,
         ))
     data = {
         "as_of": report.as_of.isoformat() if report.as_of else None,
@@ -113,7 +123,8 @@ def report_view(report: Report, ledger: Ledger) -> View:
     notes = [] if report.parties else ["No obligations match: nothing to report."]
     if report.as_of:
         notes.append(f"As of {report.as_of.isoformat()}.")
-    return View(data, sections, Section(OBLIGATION_COLUMNS, flat_rows), notes)
+    return View(data, sections, Section(OBLIGATION_COLUMNS, flat_rows), notes,
+                document_sections=document_sections)
 
 
 def parties_view(parties: list[Party]) -> View:

@@ -1,0 +1,152 @@
+"""The status rules, through `ledger report` and `term show` on real files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from conftest import Run, add_evidence, as_json, ok
+
+
+def obligations(run: Run, *options: str) -> dict[tuple[str, str], dict[str, Any]]:
+    report = as_json(run("report", "--format", "json", *options))
+    return {(party["id"], item["term"]): item
+            for party in report["parties"] for item in party["obligations"]}
+
+
+def status(run: Run, party: str, term: str, *options: str) -> str:
+    return str(obligations(run, *options)[party, term]["status"])
+
+
+def test_report_json_has_exactly_the_documented_shape(run: Run, small: Path) -> None:
+    add_evidence(run, "release", "monitor", "disputes", "2020-04", "--subject", "south")
+    add_evidence(run, "release", "south", "claims", "2020-05", "--subject", "south")
+    report = as_json(run("report", "--format", "json", "--as-of", "2026-01-01"))
+    assert report == {
+        "as_of": "2026-01-01",
+        "parties": [
+            {"id": "north", "name": "Northland",
+             "obligations": [
+                 {"term": "withdraw", "title": "Withdraw troops", "category": "withdrawal",
+                  "status": "no-evidence", "claimed_by": [], "disputed_by": [], "latest": None,
+                  "due": "2021-04-29", "overdue": True},
+                 {"term": "release", "title": "Release prisoners",
+                  "category": "prisoner-release", "status": "no-evidence", "claimed_by": [],
+                  "disputed_by": [], "latest": None, "due": "2020-03-10", "overdue": True}],
+             "counts": {"claimed": 0, "disputed": 0, "contested": 0, "no-evidence": 2}},
+            {"id": "south", "name": "Southland",
+             "obligations": [
+                 {"term": "release", "title": "Release prisoners",
+                  "category": "prisoner-release", "status": "contested",
+                  "claimed_by": ["south"], "disputed_by": ["monitor"], "latest": "2020-05",
+                  "due": "2020-03-10", "overdue": True},
+                 {"term": "ceasefire", "title": "Hold the ceasefire", "category": "ceasefire",
+                  "status": "no-evidence", "claimed_by": [], "disputed_by": [],
+                  "latest": None, "due": None, "overdue": False}],
+             "counts": {"claimed": 0, "disputed": 0, "contested": 1, "no-evidence": 1}},
+        ],
+    }
+    assert as_json(run("report", "--format", "json"))["as_of"] is None
+
+
+def test_each_status(run: Run, small: Path) -> None:
+    assert status(run, "north", "withdraw") == "no-evidence"
+    add_evidence(run, "withdraw", "north", "claims", "2020-06")
+    assert status(run, "north", "withdraw") == "claimed"
+    add_evidence(run, "ceasefire", "monitor", "disputes", "2020-06")
+    assert status(run, "south", "ceasefire") == "disputed"
+    add_evidence(run, "withdraw", "monitor", "disputes", "2020-07")
+    item = obligations(run)["north", "withdraw"]
+    assert (item["status"], item["claimed_by"], item["disputed_by"]) == (
+        "contested", ["north"], ["monitor"])
+
+
+def test_only_each_claimants_latest_position_counts(run: Run, small: Path) -> None:
+    add_evidence(run, "withdraw", "monitor", "disputes", "2020-01-15")
+    add_evidence(run, "withdraw", "monitor", "claims", "2020-06-01")
+    assert status(run, "north", "withdraw") == "claimed"
+    add_evidence(run, "withdraw", "monitor", "disputes", "2020-03")
+    assert status(run, "north", "withdraw") == "claimed", "an older assertion recorded later"
+
+
+def test_same_date_is_ordered_by_recording_time(run: Run, small: Path) -> None:
+    add_evidence(run, "withdraw", "monitor", "claims", "2020-06")
+    add_evidence(run, "withdraw", "monitor", "disputes", "2020-06")
+    assert status(run, "north", "withdraw") == "disputed"
+
+
+def test_reduced_precision_dates_order_by_their_first_day(run: Run, small: Path) -> None:
+    add_evidence(run, "withdraw", "monitor", "claims", "2020-03")
+    add_evidence(run, "withdraw", "monitor", "disputes", "2020")
+    assert status(run, "north", "withdraw") == "claimed"
+    assert obligations(run)["north", "withdraw"]["latest"] == "2020-03"
+    add_evidence(run, "withdraw", "monitor", "disputes", "2020-03-01")
+    assert status(run, "north", "withdraw") == "disputed", "same first day: later recording wins"
+    listed = as_json(run("evidence", "list", "--format", "json"))
+    assert [entry["date"] for entry in listed] == ["2020", "2020-03", "2020-03-01"]
+
+
+def test_retracted_entry_stops_counting_and_the_earlier_position_returns(
+        run: Run, small: Path) -> None:
+    add_evidence(run, "withdraw", "monitor", "claims", "2020-01")
+    latest = add_evidence(run, "withdraw", "monitor", "disputes", "2020-02")
+    assert status(run, "north", "withdraw") == "disputed"
+    ok(run("evidence", "retract", latest, "--reason", "misquoted"))
+    assert status(run, "north", "withdraw") == "claimed"
+    shown = as_json(run("evidence", "show", latest, "--format", "json"))
+    assert shown["retraction"]["reason"] == "misquoted"
+    again = run("evidence", "retract", latest, "--reason", "twice")
+    assert again.exit_code == 1
+    assert "already retracted" in again.stderr
+
+
+def test_as_of_ignores_later_entries_and_later_retractions(run: Run, small: Path) -> None:
+    add_evidence(run, "withdraw", "north", "claims", "2020-05-31")
+    june = add_evidence(run, "withdraw", "monitor", "disputes", "2020-06")
+    assert status(run, "north", "withdraw", "--as-of", "2020-05-31") == "claimed"
+    assert status(run, "north", "withdraw", "--as-of", "2020-06-01") == "contested"
+    assert status(run, "north", "withdraw", "--as-of", "2020-04-30") == "no-evidence"
+    ok(run("evidence", "retract", june, "--reason", "unreliable"))
+    assert status(run, "north", "withdraw") == "claimed"
+    assert status(run, "north", "withdraw", "--as-of", "2020-12-31") == "contested", \
+        "the retraction was recorded today, after the as-of day"
+
+
+def test_overdue_only_when_due_has_passed_and_not_claimed(run: Run, small: Path) -> None:
+    def overdue(*options: str) -> bool:
+        return bool(obligations(run, *options)["north", "release"]["overdue"])
+
+    assert overdue()
+    assert not overdue("--as-of", "2020-03-10"), "due today is not yet overdue"
+    assert overdue("--as-of", "2020-03-11")
+    add_evidence(run, "release", "monitor", "disputes", "2020-03", "--subject", "north")
+    assert overdue("--as-of", "2020-03-11")
+    add_evidence(run, "release", "north", "claims", "2020-03", "--subject", "north")
+    assert overdue("--as-of", "2020-03-11"), "contested is not claimed"
+    add_evidence(run, "release", "monitor", "claims", "2020-04", "--subject", "north")
+    assert not overdue("--as-of", "2020-04-01")
+    assert obligations(run)["north", "withdraw"]["overdue"]
+
+
+def test_report_filters_and_table(run: Run, small: Path) -> None:
+    add_evidence(run, "release", "monitor", "disputes", "2020-04", "--subject", "south")
+    report = as_json(run("report", "--party", "south", "--format", "json"))
+    assert [party["id"] for party in report["parties"]] == ["south"]
+    report = as_json(run("report", "--category", "withdrawal", "--format", "json"))
+    assert [(party["id"], [item["term"] for item in party["obligations"]])
+            for party in report["parties"]] == [("north", ["withdraw"])]
+    assert as_json(run("report", "--party", "monitor", "--format", "json"))["parties"] == []
+    table = ok(run("report")).stdout
+    assert "Southland (south)" in table
+    assert "The Monitors" in table, "claimants are named in the table"
+    assert "OVERDUE" in table
+    assert "0 claimed · 1 disputed · 0 contested · 1 no-evidence · 1 overdue" in table
+    csv_lines = ok(run("report", "--format", "csv")).stdout.splitlines()
+    assert csv_lines[0] == ("party,term,title,category,status,claimed_by,disputed_by,latest,due,"
+                            "overdue")
+    assert "south,release,Release prisoners,prisoner-release,disputed,,monitor,2020-04," \
+        "2020-03-10,yes" in csv_lines
+    markdown = ok(run("report", "--format", "markdown")).stdout
+    assert "## Southland \\(south\\)" in markdown
+    assert "| release | Release prisoners | prisoner-release | disputed |  | The Monitors |" \
+        in markdown
