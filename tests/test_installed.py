@@ -1,0 +1,62 @@
+"""The installed `ledger` script in a subprocess, as a user runs it from any folder."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import INSTALLED_LEDGER
+
+
+def ledger(*args: str | bytes, cwd: Path, env: dict[str, str] | None = None
+           ) -> subprocess.CompletedProcess[str]:
+    environment = {key: value for key, value in os.environ.items()
+                   if key != "COMPLIANCE_LEDGER"}
+    environment.update(env or {})
+    return subprocess.run([str(INSTALLED_LEDGER), *args], cwd=cwd, env=environment,
+                          capture_output=True, text=True, timeout=60, check=False)
+
+
+def test_report_on_the_bundled_example_from_any_folder(tmp_path: Path) -> None:
+    result = ledger("report", "--format", "json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.count("\n") == 1
+    assert "bundled example 'doha-2020'" in result.stderr
+    report = json.loads(result.stdout)
+    assert [party["id"] for party in report["parties"]] == [
+        "us", "taliban", "afghan-gov", "nato-allies"]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_python_dash_m_and_a_full_session(tmp_path: Path) -> None:
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        result = subprocess.run([sys.executable, "-m", "ledger", "-f", "l.json", *args],
+                                cwd=tmp_path, capture_output=True, text=True, check=False)
+        assert result.returncode == 0, result.stderr
+        return result
+
+    run("init", "--title", "Session")
+    run("party", "add", "a", "--name", "Alpha")
+    run("agreement", "add", "pact", "--title", "Pact")
+    run("term", "add", "t", "--title", "Do it", "--category", "c", "--obligor", "a")
+    entry = run("evidence", "add", "--term", "t", "--claimant", "a", "--stance", "claims",
+                "--date", "2024-05", "--summary", "Done").stdout.strip()
+    table = run("report").stdout
+    assert "Alpha (a)" in table and "claimed" in table
+    assert run("evidence", "show", entry[:5]).stdout.count(entry) == 1
+
+
+def test_arguments_that_are_not_utf8_are_refused(tmp_path: Path) -> None:
+    (tmp_path / "l.json").write_text(json.dumps({"title": "x"}))
+    before = (tmp_path / "l.json").read_bytes()
+    result = subprocess.run(
+        [os.fsencode(INSTALLED_LEDGER), b"-f", b"l.json", b"party", b"add", b"x", b"--name",
+         b"caf\xe9"],
+        cwd=tmp_path, capture_output=True, check=False,
+    )
+    assert result.returncode == 1
+    assert b"is not valid UTF-8" in result.stderr and b"Traceback" not in result.stderr
+    assert (tmp_path / "l.json").read_bytes() == before

@@ -1,0 +1,36 @@
+"""The README's quick start, run command by command as written."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from ledger.cli import app
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def quick_start_commands() -> list[list[str]]:
+    text = README.read_text(encoding="utf-8")
+    block = re.search(r"## Quick start\n\n```sh\n(.*?)```", text, re.S)
+    assert block is not None
+    joined = block.group(1).replace("\\\n", " ")
+    return [shlex.split(line[2:])[1:] for line in joined.splitlines() if line.startswith("$ ")]
+
+
+def test_the_quick_start_works_as_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("COMPLIANCE_LEDGER", raising=False)
+    commands = quick_start_commands()
+    assert [words[0] for words in commands] == [
+        "init", "party", "party", "party", "agreement", "term", "evidence", "evidence", "report"]
+    runner = CliRunner()
+    for words in commands:
+        result = runner.invoke(app, words, env={"COLUMNS": "120"})
+        assert result.exit_code == 0, (words, result.stderr)
+    assert "contested" in result.stdout and "Joint Monitoring Team" in result.stdout
+    assert "OVERDUE" in result.stdout
