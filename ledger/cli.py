@@ -180,6 +180,17 @@ def _run(action: Callable[[], T]) -> T:
         _fail(str(error))
 
 
+def _load(path: Path) -> LoadedLedger:
+    from ledger import store
+
+    loaded = store.load(path)
+    if loaded.migrated_from is not None:
+        _say(f"{path}: schema version {loaded.migrated_from} migrated in memory to "
+             f"{loaded.ledger.schema_version}; the file is saved in the new version on the next "
+             "write")
+    return loaded
+
+
 def _read(ctx: typer.Context) -> LoadedLedger:
     """The ledger to read: the chosen file, else (when none was named) the bundled example."""
     from ledger import store
@@ -188,8 +199,8 @@ def _read(ctx: typer.Context) -> LoadedLedger:
     if not target.path.exists() and not target.path.is_symlink() and not target.named:
         _say(f"no {target.path} here: reading the bundled example {EXAMPLE!r} "
              "(run `ledger init` to start your own)")
-        return store.load(store.bundled_path(EXAMPLE))
-    return store.load(target.path)
+        return _load(store.bundled_path(EXAMPLE))
+    return _load(target.path)
 
 
 def _update(ctx: typer.Context, change: Callable[[Ledger], tuple[Ledger, T]]) -> T:
@@ -203,7 +214,7 @@ def _update(ctx: typer.Context, change: Callable[[Ledger], tuple[Ledger, T]]) ->
             f"{EXAMPLE}`) first"
         )
     with store.locked(target.path):
-        loaded = store.load(target.path)
+        loaded = _load(target.path)
         changed, result = change(loaded.ledger)
         store.save(target.path, changed)
     return result

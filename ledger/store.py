@@ -7,7 +7,7 @@ import os
 import re
 import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
@@ -23,6 +23,10 @@ DEFAULT_FILE = "ledger.json"
 ENVIRONMENT_VARIABLE = "COMPLIANCE_LEDGER"
 LOCK_TIMEOUT_SECONDS = 10.0
 
+Migration = Callable[[dict[str, Any]], dict[str, Any]]
+MIGRATIONS: dict[int, Migration] = {}
+"""Version N -> N+1 changes of the parsed file, applied in memory when an older ledger is loaded."""
+
 _BOM = "\ufeff"
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 _UNSAFE_IN_FILE = re.compile(r"[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -35,6 +39,7 @@ class LoadedLedger:
     ledger: Ledger
     path: Path
     text: str
+    migrated_from: int | None = None
 
     def place(self, finding: Finding) -> Problem:
         offset = jsonpos.locate(self.text, finding.location, at_key=finding.at_key)
@@ -63,7 +68,7 @@ def load(path: Path) -> LoadedLedger:
     raw = _read_bytes(path)
     text = _decode(raw, path)
     data = _parse(text, path)
-    data = _upgrade(data, text, path)
+    data, migrated_from = _upgrade(data, text, path)
     try:
         ledger = Ledger.model_validate(data)
     except Exception as error:  # pydantic.ValidationError, imported lazily below
@@ -76,7 +81,7 @@ def load(path: Path) -> LoadedLedger:
     findings = reference_findings(ledger)
     if findings:
         raise _placed(text, path, findings)
-    return LoadedLedger(ledger, path, text)
+    return LoadedLedger(ledger, path, text, migrated_from)
 
 
 def _placed(text: str, path: Path, findings: list[Finding]) -> LedgerFileError:
@@ -168,15 +173,25 @@ def _kind(value: object) -> str:
     )
 
 
-def _upgrade(data: dict[str, Any], text: str, path: Path) -> dict[str, Any]:
+def _upgrade(data: dict[str, Any], text: str, path: Path) -> tuple[dict[str, Any], int | None]:
+    """Bring an older file's data to the current schema in memory; refuse a newer one."""
     version = data.get("schema_version")
-    if isinstance(version, int) and not isinstance(version, bool) and version > SCHEMA_VERSION:
+    if not isinstance(version, int) or isinstance(version, bool) or version == SCHEMA_VERSION:
+        return data, None
+    if version > SCHEMA_VERSION:
         raise _placed(text, path, [Finding(
             ("schema_version",),
             f"this ledger has schema version {version}; this program reads versions up to "
             f"{SCHEMA_VERSION}: install a newer compliance-ledger",
         )])
-    return data
+    if any(step not in MIGRATIONS for step in range(version, SCHEMA_VERSION)):
+        raise _placed(text, path, [Finding(
+            ("schema_version",), f"unknown schema version {version} (current: {SCHEMA_VERSION})"
+        )])
+    for step in range(version, SCHEMA_VERSION):
+        data = MIGRATIONS[step](data)
+    data["schema_version"] = SCHEMA_VERSION
+    return data, version
 
 
 def _finding_from_pydantic(detail: Any) -> Finding:
@@ -258,7 +273,7 @@ def save(path: Path, ledger: Ledger) -> None:
 
 
 @contextmanager
-def locked(path: Path, timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterator[None]:
+def locked(path: Path, timeout: float | None = None) -> Iterator[None]:
     """Hold the ledger's lock file for a whole load-change-save; clean a killed writer's leftovers.
 
     The lock is a separate file: the atomic rename swaps the ledger's inode, so a lock taken on the
@@ -270,6 +285,7 @@ def locked(path: Path, timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterator[None]:
         raise LedgerError(f"{path}: is a symbolic link; point --file at the file it names")
     if path.is_dir():
         raise LedgerError(f"{path}: is a directory, not a ledger file")
+    timeout = LOCK_TIMEOUT_SECONDS if timeout is None else timeout
     lock = FileLock(str(lock_path(path)), timeout=timeout)
     try:
         lock.acquire()

@@ -1,0 +1,80 @@
+"""Ledgers built in memory for the stress, property and mutation tests."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+
+from ledger.model import (
+    Agreement,
+    Evidence,
+    Ledger,
+    Party,
+    Retraction,
+    Role,
+    Source,
+    Stance,
+    Term,
+    record_digest,
+)
+
+START = datetime(2024, 1, 1, tzinfo=UTC)
+
+
+def sealed(record: Evidence | Retraction) -> Evidence | Retraction:
+    """The record with the id its content implies."""
+    return record.model_copy(update={"id": record_digest(record)})
+
+
+def base_ledger() -> Ledger:
+    parties = (
+        Party(id="north", name="Northland", role=Role.SIGNATORY),
+        Party(id="south", name="Southland", role=Role.SIGNATORY),
+        Party(id="monitor", name="Monitors", role=Role.MONITOR),
+    )
+    return Ledger(
+        title="Generated",
+        parties=parties,
+        agreements=(Agreement(id="accord", title="Accord", signed="2024-01-01",
+                              signatories=("north", "south")),),
+        terms=(
+            Term(id="withdraw", agreement="accord", title="Withdraw", category="withdrawal",
+                 obligors=("north",), due="2024-06-30"),
+            Term(id="release", agreement="accord", title="Release", category="prisoners",
+                 obligors=("north", "south")),
+        ),
+    )
+
+
+def generated_ledger(entries: int, seed: int = 7, retract_every: int = 10) -> Ledger:
+    """A valid ledger with `entries` evidence entries and a retraction for every tenth."""
+    chooser = random.Random(seed)
+    ledger = base_ledger()
+    evidence: list[Evidence] = []
+    retractions: list[Retraction] = []
+    for number in range(entries):
+        term = chooser.choice(ledger.terms)
+        moment = START + timedelta(seconds=number)
+        entry = sealed(Evidence(
+            id="0" * 12, term=term.id, subject=chooser.choice(term.obligors),
+            claimant=chooser.choice(["north", "south", "monitor"]),
+            stance=chooser.choice(list(Stance)),
+            date=chooser.choice(["2024", "2024-03", "2024-05-17"]),
+            recorded_at=moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+            summary=f"Entry {number}: Ümlaut, 中文, emoji ☮ and a long enough sentence.",
+            speaker=chooser.choice([None, "A. Speaker"]),
+            quote=chooser.choice([None, f"Quote number {number}"]),
+            source=chooser.choice([None, Source(title="Bulletin", url=f"https://e.org/{number}",
+                                                date="2024-03")]),
+        ))
+        assert isinstance(entry, Evidence)
+        evidence.append(entry)
+        if retract_every and number % retract_every == retract_every - 1:
+            retraction = sealed(Retraction(
+                id="0" * 12, evidence=entry.id, reason=f"retracted {number}",
+                recorded_at=(moment + timedelta(days=400)).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+            ))
+            assert isinstance(retraction, Retraction)
+            retractions.append(retraction)
+    return ledger.model_copy(update={"evidence": tuple(evidence),
+                                     "retractions": tuple(retractions)})
