@@ -13,8 +13,9 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 def cell(value: CellValue) -> str:
     """A cell a spreadsheet shows as text: a leading formula character gets a `'` before it."""
-    text = neutralise(str(value))
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+    raw = str(value)
+    text = neutralise(raw)
+    return "'" + text if raw.startswith(_FORMULA_STARTS) else text
 
 
 def render(view: View) -> str:
