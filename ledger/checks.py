@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ledger.errors import Finding
-from ledger.model import Evidence, Ledger, Retraction, record_digest
+from ledger.model import Evidence, Ledger, Retraction, content_digest
 
 
 @dataclass(frozen=True)
@@ -41,9 +41,16 @@ def _recorded(ledger: Ledger) -> list[tuple[str, Sequence[Evidence | Retraction]
 @check
 def content_digests(context: CheckContext) -> Iterator[Finding]:
     """An entry or retraction whose id no longer matches its content was edited after recording."""
+    from pydantic import TypeAdapter
+
     for kind, records in _recorded(context.ledger):
-        for position, record in enumerate(records):
-            expected = record_digest(record)
+        record_type = Evidence if kind == "evidence" else Retraction
+        dumped = TypeAdapter(tuple[record_type, ...]).dump_python(  # type: ignore[valid-type]
+            records, mode="json", exclude_none=True
+        )
+        for position, (record, content) in enumerate(zip(records, dumped, strict=True)):
+            del content["id"]
+            expected = content_digest(content)
             if record.id != expected:
                 what = "evidence entry" if kind == "evidence" else "retraction"
                 yield Finding(

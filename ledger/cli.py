@@ -596,29 +596,20 @@ def evidence_list(
 
     def build() -> View:
         ledger = _read(ctx).ledger
-        terms = {known.id: known for known in ledger.terms}
-        if term is not None and term not in terms:
+        if term is not None and term not in {known.id for known in ledger.terms}:
             raise InvalidValue("term", f"no term {term!r}")
         _require_party(ledger, "party", party)
         _require_party(ledger, "claimant", claimant)
-        wanted_stance = _stance(stance) if stance is not None else None
         start = _partial_date("since", since)
         end = _partial_date("until", until)
-        first = first_day(start) if start else None
-        last = last_day(end) if end else None
+        selection = status.EvidenceSelection(
+            term=term, party=party, claimant=claimant,
+            stance=_stance(stance) if stance is not None else None,
+            since=first_day(start) if start else None, until=last_day(end) if end else None,
+            include_retracted=include_retracted,
+        )
         retractions = {known.evidence: known for known in ledger.retractions}
-        entries = [
-            entry for entry in ledger.evidence
-            if (term is None or entry.term == term)
-            and (party is None or entry.subject == party or party in terms[entry.term].obligors)
-            and (claimant is None or entry.claimant == claimant)
-            and (wanted_stance is None or entry.stance is wanted_stance)
-            and (first is None or first_day(entry.date) >= first)
-            and (last is None or first_day(entry.date) <= last)
-            and (include_retracted or entry.id not in retractions)
-        ]
-        entries.sort(key=status.order_key)
-        return evidence_list_view(entries, retractions, ledger)
+        return evidence_list_view(status.select_evidence(ledger, selection), retractions, ledger)
 
     _emit(_run(build), output)
 

@@ -35,6 +35,11 @@ def check_full(text: str) -> str:
     return text
 
 
+def sort_day(text: str) -> str:
+    """The first day of a partial date as `YYYY-MM-DD`, which orders as the dates do."""
+    return text + "-01-01"[len(text) - 4 :]
+
+
 def first_day(text: str) -> date:
     """The first day of the period a partial date names: `2020` is 2020-01-01."""
     year = int(text[:4])
@@ -64,6 +69,32 @@ def format_timestamp(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime(_TIMESTAMP_FORMAT)
 
 
+def check_patterned_partial(text: str) -> str:
+    """`check_partial` for text already known to be digits shaped `YYYY[-MM[-DD]]`.
+
+    Loading a large ledger checks every date, so the common case (a year other than 0000, a
+    month 01-12, a day 01-28) costs a few string comparisons; the rest takes the full check.
+    """
+    size = len(text)
+    if text[:4] != "0000" and (size == 4 or ("01" <= text[5:7] <= "12" and (
+            size == 7 or "01" <= text[8:] <= "28"))):
+        return text
+    return check_partial(text)
+
+
+def check_patterned_full(text: str) -> str:
+    """`check_full` for text already known to be digits shaped `YYYY-MM-DD`."""
+    return check_patterned_partial(text) if len(text) == 10 else check_full(text)
+
+
+def check_patterned_timestamp(text: str) -> str:
+    """Check a stored UTC timestamp already known to be digits in the stored shape."""
+    if not (text[:4] != "0000" and "01" <= text[5:7] <= "12" and "01" <= text[8:10] <= "28"
+            and text[11:13] < "24" and text[14:16] < "60" and text[17:19] < "60"):
+        parse_timestamp(text)
+    return text
+
+
 def parse_timestamp(text: str) -> datetime:
     """Parse a stored timestamp; raises ValueError unless it is exactly the stored form."""
     try:
@@ -73,7 +104,3 @@ def parse_timestamp(text: str) -> datetime:
             f"not a UTC timestamp: {text!r} (use YYYY-MM-DDTHH:MM:SS.ffffffZ)"
         ) from None
 
-
-def timestamp_day(text: str) -> date:
-    """The UTC day of a stored timestamp."""
-    return date.fromisoformat(text[:10])

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
-from ledger.dates import first_day, timestamp_day
+from ledger.dates import sort_day
 from ledger.model import Evidence, Ledger, Party, Stance, Term
 
 
@@ -46,38 +46,49 @@ class Report:
     parties: tuple[PartyReport, ...]
 
 
-def order_key(entry: Evidence) -> tuple[date, str]:
+def order_key(entry: Evidence) -> tuple[str, str]:
     """Entries order by the first day of their date, then by when they were recorded."""
-    return first_day(entry.date), entry.recorded_at
+    return sort_day(entry.date), entry.recorded_at
 
 
 def retracted_ids(ledger: Ledger, as_of: date | None = None) -> set[str]:
     """Ids of retracted entries; with `as_of`, only retractions recorded on or before that day."""
+    last = as_of.isoformat() if as_of is not None else None
     return {
         retraction.evidence
         for retraction in ledger.retractions
-        if as_of is None or timestamp_day(retraction.recorded_at) <= as_of
+        if last is None or retraction.recorded_at[:10] <= last
     }
 
 
 def counted_evidence(ledger: Ledger, as_of: date | None = None) -> list[Evidence]:
     """The entries that count: not retracted, and dated on or before `as_of` when it is given."""
     retracted = retracted_ids(ledger, as_of)
+    if as_of is None:
+        return [entry for entry in ledger.evidence if entry.id not in retracted]
+    last = as_of.isoformat()
     return [
         entry
         for entry in ledger.evidence
-        if entry.id not in retracted and (as_of is None or first_day(entry.date) <= as_of)
+        if entry.id not in retracted and sort_day(entry.date) <= last
     ]
 
 
 def current_positions(entries: Iterable[Evidence]) -> dict[str, Evidence]:
     """Each claimant's latest entry among `entries` (all about one term and one subject)."""
-    positions: dict[str, Evidence] = {}
+    return {claimant: entry for claimant, (_, entry) in _latest_by_claimant(entries).items()}
+
+
+def _latest_by_claimant(entries: Iterable[Evidence]
+                        ) -> dict[str, tuple[tuple[str, str], Evidence]]:
+    """Each claimant's latest entry with its order key, each key computed once."""
+    latest: dict[str, tuple[tuple[str, str], Evidence]] = {}
     for entry in entries:
-        held = positions.get(entry.claimant)
-        if held is None or order_key(entry) > order_key(held):
-            positions[entry.claimant] = entry
-    return positions
+        key = order_key(entry)
+        held = latest.get(entry.claimant)
+        if held is None or key > held[0]:
+            latest[entry.claimant] = (key, entry)
+    return latest
 
 
 def status_of(positions: dict[str, Evidence]) -> Status:
@@ -94,9 +105,10 @@ def status_of(positions: dict[str, Evidence]) -> Status:
 def obligation(term: Term, subject: str, entries: list[Evidence], *, reference_day: date
                ) -> Obligation:
     """The status of `subject` on `term` from the counted entries about that pair."""
-    positions = current_positions(entries)
+    keyed = _latest_by_claimant(entries)
+    positions = {claimant: entry for claimant, (_, entry) in keyed.items()}
     status = status_of(positions)
-    latest = max(entries, key=order_key).date if entries else None
+    latest = max(keyed.values(), key=lambda pair: pair[0])[1].date if keyed else None
     overdue = (
         term.due is not None
         and date.fromisoformat(term.due) < reference_day
@@ -162,3 +174,40 @@ def build_report(ledger: Ledger, *, today: date, as_of: date | None = None,
             counts[item.status] += 1
         reports.append(PartyReport(known, tuple(obligations[known.id]), counts))
     return Report(as_of=as_of, parties=tuple(reports))
+
+
+@dataclass(frozen=True)
+class EvidenceSelection:
+    """Filters of `evidence list`; `since`/`until` are days, compared with each date's first day."""
+
+    term: str | None = None
+    party: str | None = None
+    claimant: str | None = None
+    stance: Stance | None = None
+    since: date | None = None
+    until: date | None = None
+    include_retracted: bool = False
+
+
+def select_evidence(ledger: Ledger, selection: EvidenceSelection) -> list[Evidence]:
+    """The entries that pass every filter, ordered by date then recording time.
+
+    `party` matches an entry whose subject it is, or whose term binds it.
+    """
+    obligors = {term.id: term.obligors for term in ledger.terms}
+    retracted = set() if selection.include_retracted else retracted_ids(ledger)
+    since = selection.since.isoformat() if selection.since else None
+    until = selection.until.isoformat() if selection.until else None
+    party = selection.party
+    chosen = [
+        entry for entry in ledger.evidence
+        if (selection.term is None or entry.term == selection.term)
+        and (party is None or entry.subject == party or party in obligors[entry.term])
+        and (selection.claimant is None or entry.claimant == selection.claimant)
+        and (selection.stance is None or entry.stance is selection.stance)
+        and (since is None or sort_day(entry.date) >= since)
+        and (until is None or sort_day(entry.date) <= until)
+        and entry.id not in retracted
+    ]
+    chosen.sort(key=order_key)
+    return chosen

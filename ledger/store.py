@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import re
@@ -11,6 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -28,22 +30,31 @@ MIGRATIONS: dict[int, Migration] = {}
 """Version N -> N+1 changes of the parsed file, applied in memory when an older ledger is loaded."""
 
 _BOM = "\ufeff"
+_BOM_BYTES = _BOM.encode("utf-8")
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
-_UNSAFE_IN_FILE = re.compile(r"[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# DEL, the C1 controls and the bidi overrides, as UTF-8 byte sequences: one pattern each, since a
+# pattern that starts with a literal byte is scanned far faster than one alternation of them all.
+_UNSAFE_IN_FILE = tuple(
+    re.compile(pattern)
+    for pattern in (rb"\x7f", rb"\xc2[\x80-\x9f]", rb"\xe2\x80[\xaa-\xae]", rb"\xe2\x81[\xa6-\xa9]")
+)
 
 
-@dataclass(frozen=True)
+@dataclass
 class LoadedLedger:
-    """A ledger with the text it came from, so that problems found later can still be placed."""
+    """A ledger with the bytes it came from, so that problems found later can still be placed."""
 
     ledger: Ledger
     path: Path
-    text: str
+    raw: bytes
     migrated_from: int | None = None
+    _text: str | None = None
 
     def place(self, finding: Finding) -> Problem:
-        offset = jsonpos.locate(self.text, finding.location, at_key=finding.at_key)
-        line, column = jsonpos.line_and_column(self.text, offset)
+        if self._text is None:
+            self._text = self.raw.decode("utf-8").removeprefix(_BOM)
+        offset = jsonpos.locate(self._text, finding.location, at_key=finding.at_key)
+        line, column = jsonpos.line_and_column(self._text, offset)
         return Problem(str(self.path), line, column, finding.message)
 
 
@@ -64,28 +75,88 @@ def lock_path(path: Path) -> Path:
 
 
 def load(path: Path) -> LoadedLedger:
-    """Read, parse and validate a ledger; raise LedgerFileError listing every problem found."""
+    """Read, parse and validate a ledger; raise LedgerFileError listing every problem found.
+
+    The fast path parses and validates in one pass from bytes (Pydantic's `model_validate_json`)
+    and accepts only what the careful path would accept the same way; anything else (an error, an
+    older schema, a possible duplicate key) goes the careful way, which names and places every
+    problem. The cyclic garbage collector is paused meanwhile: loading makes millions of acyclic
+    objects, and collector passes over them would cost more than the parse itself.
+    """
     raw = _read_bytes(path)
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        ledger = _load_fast(raw)
+        migrated_from = None
+        if ledger is None:
+            ledger, migrated_from = _load_carefully(raw, path)
+    finally:
+        if collecting:
+            gc.enable()
+    findings = reference_findings(ledger)
+    if findings:
+        raise _placed(raw, path, findings)
+    return LoadedLedger(ledger, path, raw, migrated_from)
+
+
+_WHITESPACE_BEFORE_COLON = re.compile(rb'"[ \t\r\n]+:')
+
+
+def _load_fast(raw: bytes) -> Ledger | None:
+    """The ledger, if `raw` is a valid current-version ledger with no duplicate key; else None.
+
+    JSON parsers keep the last of duplicate keys silently, so the keys are counted: every key
+    in the text ends with `":` (or `"`, white space, `:`), and a quote inside a string is escaped
+    (`\\"`); with extra fields forbidden, every key of a valid file is a field name, so the count
+    in the text equals the count of fields set in the models exactly when no key is repeated.
+    """
+    from pydantic import ValidationError
+
+    body = raw[len(_BOM_BYTES):] if raw.startswith(_BOM_BYTES) else raw
+    try:
+        ledger = Ledger.model_validate_json(body)
+    except ValidationError:
+        return None
+    if ledger.schema_version != SCHEMA_VERSION:
+        return None
+    keys_in_text = (body.count(b'":') - body.count(b'\\":')
+                    + len(_WHITESPACE_BEFORE_COLON.findall(body)))
+    return ledger if keys_in_text == _fields_set(ledger) else None
+
+
+def _fields_set(ledger: Ledger) -> int:
+    """How many keys the parsed objects held, counted in C-level passes (map, not loops)."""
+    fields = attrgetter("model_fields_set")
+    total = len(ledger.model_fields_set)
+    for records in (ledger.agreements, ledger.parties, ledger.terms, ledger.evidence,
+                    ledger.retractions):
+        total += sum(map(len, map(fields, records)))
+    sources = filter(None, map(attrgetter("source"), ledger.evidence))
+    return total + sum(map(len, map(fields, sources)))
+
+
+def _load_carefully(raw: bytes, path: Path) -> tuple[Ledger, int | None]:
+    """One C parse that rejects duplicate keys and non-finite numbers, migration, validation."""
     text = _decode(raw, path)
     data = _parse(text, path)
     data, migrated_from = _upgrade(data, text, path)
+    del text
+    return _validate(data, raw, path), migrated_from
+
+
+def _validate(data: dict[str, Any], raw: bytes, path: Path) -> Ledger:
+    from pydantic import ValidationError
+
     try:
-        ledger = Ledger.model_validate(data)
-    except Exception as error:  # pydantic.ValidationError, imported lazily below
-        from pydantic import ValidationError
-
-        if not isinstance(error, ValidationError):
-            raise
+        return Ledger.model_validate(data)
+    except ValidationError as error:
         findings = [_finding_from_pydantic(detail) for detail in error.errors()]
-        raise _placed(text, path, findings) from None
-    findings = reference_findings(ledger)
-    if findings:
-        raise _placed(text, path, findings)
-    return LoadedLedger(ledger, path, text, migrated_from)
+        raise _placed(raw, path, findings) from None
 
 
-def _placed(text: str, path: Path, findings: list[Finding]) -> LedgerFileError:
-    loaded = LoadedLedger(Ledger(title="-"), path, text)
+def _placed(raw: bytes, path: Path, findings: list[Finding]) -> LedgerFileError:
+    loaded = LoadedLedger(Ledger(title="-"), path, raw)
     problems = [loaded.place(finding) for finding in findings]
     problems.sort(key=lambda problem: (problem.line, problem.column))
     return LedgerFileError(problems)
@@ -179,13 +250,13 @@ def _upgrade(data: dict[str, Any], text: str, path: Path) -> tuple[dict[str, Any
     if not isinstance(version, int) or isinstance(version, bool) or version == SCHEMA_VERSION:
         return data, None
     if version > SCHEMA_VERSION:
-        raise _placed(text, path, [Finding(
+        raise _placed(text.encode("utf-8"), path, [Finding(
             ("schema_version",),
             f"this ledger has schema version {version}; this program reads versions up to "
             f"{SCHEMA_VERSION}: install a newer compliance-ledger",
         )])
     if any(step not in MIGRATIONS for step in range(version, SCHEMA_VERSION)):
-        raise _placed(text, path, [Finding(
+        raise _placed(text.encode("utf-8"), path, [Finding(
             ("schema_version",), f"unknown schema version {version} (current: {SCHEMA_VERSION})"
         )])
     for step in range(version, SCHEMA_VERSION):
@@ -221,10 +292,13 @@ def serialize(ledger: Ledger) -> bytes:
     content = orjson.dumps(
         ledger.model_dump(mode="json", exclude_none=True),
         option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE,
-    ).decode("utf-8")
-    if _UNSAFE_IN_FILE.search(content):
-        content = _UNSAFE_IN_FILE.sub(lambda match: f"\\u{ord(match.group()):04x}", content)
-    return content.encode("utf-8")
+    )
+    for pattern in _UNSAFE_IN_FILE:
+        if pattern.search(content):
+            content = pattern.sub(
+                lambda match: f"\\u{ord(match.group().decode()):04x}".encode(), content
+            )
+    return content
 
 
 def _temporary_files(path: Path) -> Iterator[Path]:

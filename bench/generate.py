@@ -1,0 +1,123 @@
+"""A seeded, deterministic generator of realistic ledgers of N evidence entries.
+
+About 10 agreements, 40 parties, 400 terms (a third bind two or three parties), summaries of
+100-300 characters, quotes of 50-400, non-ASCII text, source urls, about 2% retractions, dates over
+2018-2025 with a fifth at month and a twentieth at year precision.
+
+    python bench/generate.py N OUT.json [--seed S]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import random
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from ledger.model import SCHEMA_VERSION
+
+WORDS = (
+    'ceasefire', 'withdrawal', 'prisoners', 'release', 'monitoring', 'violation', 'compliance',
+    'convoy', 'border', 'checkpoint', 'militia', 'garrison', 'negotiations', 'sanctions',
+    'observers', 'délégation', 'حكومة', 'переговоры', '和平', '協定', 'Kabul', 'Doha', 'Genève',
+    'São', 'Paulo', 'Zürich', 'ñandú', 'İstanbul', 'statement', 'report', 'spokesperson',
+    'alleged', 'confirmed', 'denied', 'verified', 'satellite', 'imagery', 'witnesses',
+)
+CATEGORIES = ("withdrawal", "prisoner-release", "counter-terrorism", "ceasefire", "sanctions",
+              "negotiations", "humanitarian-access", "elections")
+ROLES = ("signatory", "signatory", "signatory", "monitor", "mediator", "observer", "other")
+START = datetime(2024, 1, 1, tzinfo=UTC)
+
+
+def _sentence(chooser: random.Random, low: int, high: int) -> str:
+    length = chooser.randint(low, high)
+    words: list[str] = []
+    while sum(len(word) + 1 for word in words) < length:
+        words.append(chooser.choice(WORDS))
+    text = " ".join(words)[:length].rstrip()
+    return text[0].upper() + text[1:] + "."
+
+
+def _digest(record: dict[str, Any]) -> str:
+    """As ledger.model.record_digest: canonical JSON of the fields other than the id."""
+    content = {key: value for key, value in record.items() if key != "id"}
+    return hashlib.sha256(orjson.dumps(content, option=orjson.OPT_SORT_KEYS)).hexdigest()[:12]
+
+
+def generate(entries: int, seed: int = 2020) -> dict[str, Any]:
+    chooser = random.Random(seed)
+    parties = [{"id": f"party-{number:02d}", "name": f"Party {number} {chooser.choice(WORDS)}",
+                "role": ROLES[number % len(ROLES)], "aliases": []} for number in range(40)]
+    party_ids = [party["id"] for party in parties]
+    agreements = [{"id": f"agreement-{number}", "title": _sentence(chooser, 30, 80),
+                   "signed": f"{2015 + number}-0{1 + number % 9}-15",
+                   "signatories": chooser.sample(party_ids[:20], 2)} for number in range(10)]
+    terms = []
+    for number in range(400):
+        obligors = chooser.sample(party_ids[:24], chooser.choice((1, 1, 2, 3)))
+        term: dict[str, Any] = {
+            "id": f"term-{number:03d}", "agreement": f"agreement-{number % 10}",
+            "title": _sentence(chooser, 20, 60), "category": chooser.choice(CATEGORIES),
+            "obligors": obligors, "article": f"Article {number % 40}.{number % 7}",
+            "text": _sentence(chooser, 80, 240),
+        }
+        if number % 3 == 0:
+            term["due"] = f"{2019 + number % 6}-{1 + number % 12:02d}-{1 + number % 28:02d}"
+        terms.append(term)
+    evidence = []
+    retractions = []
+    for number in range(entries):
+        term = chooser.choice(terms)
+        day = datetime(2018, 1, 1) + timedelta(days=chooser.randrange(8 * 365))
+        precision = chooser.random()
+        date = (day.strftime("%Y") if precision < 0.05 else day.strftime("%Y-%m")
+                if precision < 0.25 else day.strftime("%Y-%m-%d"))
+        record: dict[str, Any] = {
+            "id": "", "term": term["id"], "subject": chooser.choice(term["obligors"]),
+            "claimant": chooser.choice(party_ids), "stance": chooser.choice(("claims",
+                                                                             "disputes")),
+            "date": date,
+            "recorded_at": (START + timedelta(seconds=number * 7, microseconds=number)
+                            ).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+            "summary": _sentence(chooser, 100, 300),
+        }
+        if chooser.random() < 0.6:
+            record["speaker"] = f"{chooser.choice(WORDS).title()} {chooser.choice(WORDS).title()}"
+        if chooser.random() < 0.7:
+            record["quote"] = _sentence(chooser, 50, 400)
+        record["source"] = {"title": _sentence(chooser, 15, 50), "publisher": "Wire",
+                            "url": f"https://news.example.org/{date}/{number}", "date": date}
+        record["id"] = _digest(record)
+        evidence.append(record)
+        if chooser.random() < 0.02:
+            retraction = {"id": "", "evidence": record["id"],
+                          "reason": _sentence(chooser, 20, 80),
+                          "recorded_at": (START + timedelta(days=900, seconds=number)
+                                          ).strftime("%Y-%m-%dT%H:%M:%S.%fZ")}
+            retraction["id"] = _digest(retraction)
+            retractions.append(retraction)
+    return {"schema_version": SCHEMA_VERSION, "title": f"Generated ledger of {entries} entries",
+            "agreements": agreements, "parties": parties, "terms": terms, "evidence": evidence,
+            "retractions": retractions}
+
+
+def write(entries: int, path: Path, seed: int = 2020) -> None:
+    path.write_bytes(orjson.dumps(generate(entries, seed),
+                                  option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("entries", type=int)
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--seed", type=int, default=2020)
+    arguments = parser.parse_args()
+    write(arguments.entries, arguments.out, arguments.seed)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,188 @@
+"""Time whole `ledger` processes, as a user meets them, against references measured in the same run.
+
+    python bench/run.py [--sizes 1000,10000,100000] [--runs 5]
+
+For each size it generates a ledger (bench/generate.py), then reports the median wall time of at
+least `--runs` runs and the peak memory (max RSS) of each command, as ratios to a bare
+`json.load` process and to the jq program that computes the same per-party counts (current
+positions per term, subject and claimant; skipped with a note when jq is not installed). It prints
+Markdown tables and checks the targets of the README's Performance section.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generate import write  # noqa: E402
+
+PYTHON = sys.executable
+LEDGER = str(Path(sys.executable).parent / "ledger")
+JSON_LOAD = [PYTHON, "-c", "import json,sys; json.load(open(sys.argv[1]))"]
+IMPORTS = [PYTHON, "-c", "import typer, rich.table, pydantic"]
+JQ_PROGRAM = """
+([.retractions[].evidence] | map({key: ., value: true}) | from_entries) as $retracted
+| [.evidence[] | select($retracted[.id] | not)]
+| group_by([.term, .subject, .claimant])
+| map(max_by([(.date + ("-01-01"[(.date | length) - 4:])), .recorded_at]))
+| group_by(.subject)
+| map({party: .[0].subject,
+       claims: map(select(.stance == "claims")) | length,
+       disputes: map(select(.stance == "disputes")) | length})
+"""
+
+
+@dataclass(frozen=True)
+class Measure:
+    seconds: float
+    max_rss_mb: float
+
+
+def measure(argv: list[str], runs: int, cwd: Path, before: Callable[[], None] | None = None
+            ) -> Measure:
+    """Median wall time and the largest max RSS over `runs` runs of one process."""
+    times: list[float] = []
+    peak = 0.0
+    for _ in range(runs):
+        if before is not None:
+            before()
+        start = time.perf_counter()
+        process = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.PIPE)
+        _, status, usage = os.wait4(process.pid, 0)
+        times.append(time.perf_counter() - start)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        stderr = process.stderr.read().decode() if process.stderr else ""
+        if process.returncode != 0:
+            raise SystemExit(f"{' '.join(argv)} failed ({process.returncode}): {stderr}")
+        peak = max(peak, usage.ru_maxrss / 1024)
+    return Measure(statistics.median(times), peak)
+
+
+def ledger_commands(path: Path, work: Path) -> dict[str, tuple[list[str], Callable[[], None]
+                                                                | None]]:
+    def fresh_copy() -> None:
+        shutil.copyfile(path, work)
+
+    base = [LEDGER, "-f", str(path)]
+    return {
+        "check": ([*base, "check"], None),
+        "report --format json": ([*base, "report", "--format", "json"], None),
+        "report --as-of": ([*base, "report", "--as-of", "2021-06-30"], None),
+        "term list": ([*base, "term", "list"], None),
+        "evidence list --party --format csv": (
+            [*base, "evidence", "list", "--party", "party-03", "--format", "csv"], None),
+        "evidence add": ([LEDGER, "-f", str(work), "evidence", "add", "--term", "term-001",
+                          "--claimant", "party-05", "--stance", "claims", "--date", "2025-06",
+                          "--summary", "Benchmark entry", "--subject", "party-00"]
+                         if False else [LEDGER, "-f", str(work), "evidence", "add", "--term",
+                                        "term-000", "--claimant", "party-05", "--stance",
+                                        "claims", "--date", "2025-06", "--summary",
+                                        "Benchmark entry"], fresh_copy),
+    }
+
+
+def run(sizes: list[int], runs: int) -> str:
+    jq = shutil.which("jq")
+    lines: list[str] = []
+    results: dict[tuple[str, int], Measure] = {}
+    references: dict[tuple[str, int], Measure] = {}
+    sizes_mb: dict[int, float] = {}
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        for size in sizes:
+            path = root / f"ledger-{size}.json"
+            write(size, path)
+            sizes_mb[size] = path.stat().st_size / 1e6
+            references["json.load", size] = measure([*JSON_LOAD, str(path)], runs, root)
+            if jq:
+                references["jq", size] = measure([jq, JQ_PROGRAM, str(path)], runs, root)
+            for name, (argv, before) in ledger_commands(path, root / "work.json").items():
+                results[name, size] = measure(argv, runs, root, before)
+        startup_reference = measure(IMPORTS, runs, root)
+        help_time = measure([LEDGER, "--help"], runs, root)
+        example = measure([LEDGER, "report"], runs, root)
+
+    lines.append(f"Median of {runs} runs; peak memory is the largest max RSS. Python "
+                 f"{sys.version.split()[0]}, {os.cpu_count()} cores.")
+    lines.append("")
+    header = "| command | entries | file MB | seconds | × json.load | × jq | max RSS MB | × file |"
+    lines += [header, "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for size in sizes:
+        load = references["json.load", size]
+        jq_measure = references.get(("jq", size))
+        lines.append(f"| `json.load` (reference) | {size:,} | {sizes_mb[size]:.1f} | "
+                     f"{load.seconds:.3f} | 1.00 | | {load.max_rss_mb:.0f} | "
+                     f"{load.max_rss_mb / sizes_mb[size]:.1f} |")
+        if jq_measure:
+            lines.append(f"| jq per-party counts (reference) | {size:,} | {sizes_mb[size]:.1f} | "
+                         f"{jq_measure.seconds:.3f} | {jq_measure.seconds / load.seconds:.2f} | "
+                         f"1.00 | {jq_measure.max_rss_mb:.0f} | "
+                         f"{jq_measure.max_rss_mb / sizes_mb[size]:.1f} |")
+        for name in ledger_commands(Path("x"), Path("y")):
+            result = results[name, size]
+            versus_jq = f"{result.seconds / jq_measure.seconds:.2f}" if jq_measure else "n/a"
+            lines.append(f"| `ledger {name}` | {size:,} | {sizes_mb[size]:.1f} | "
+                         f"{result.seconds:.3f} | {result.seconds / load.seconds:.2f} | "
+                         f"{versus_jq} | {result.max_rss_mb:.0f} | "
+                         f"{result.max_rss_mb / sizes_mb[size]:.1f} |")
+    lines += ["", "| start-up | seconds | × `import typer, rich.table, pydantic` |",
+              "|---|---:|---:|",
+              f"| `python -c \"import typer, rich.table, pydantic\"` | "
+              f"{startup_reference.seconds:.3f} | 1.00 |",
+              f"| `ledger --help` | {help_time.seconds:.3f} | "
+              f"{help_time.seconds / startup_reference.seconds:.2f} |",
+              f"| `ledger report` (bundled example) | {example.seconds:.3f} | "
+              f"{example.seconds / startup_reference.seconds:.2f} |"]
+    if not jq:
+        lines += ["", "jq is not installed: the jq reference was skipped."]
+
+    largest = max(sizes)
+    targets: list[tuple[str, float, float]] = []
+    load = references["json.load", largest]
+    report = results["report --format json", largest]
+    if ("jq", largest) in references:
+        targets.append(("report json ÷ jq", report.seconds / references["jq", largest].seconds,
+                        0.5))
+    targets += [
+        ("report json ÷ json.load", report.seconds / load.seconds, 2.5),
+        ("report json peak memory ÷ file size", report.max_rss_mb / sizes_mb[largest], 8.0),
+        ("evidence add ÷ json.load", results["evidence add", largest].seconds / load.seconds,
+         4.0),
+        ("check ÷ json.load", results["check", largest].seconds / load.seconds, 3.0),
+        ("ledger --help ÷ imports", help_time.seconds / startup_reference.seconds, 1.3),
+        ("report on the example ÷ imports", example.seconds / startup_reference.seconds, 1.6),
+    ]
+    smaller = [size for size in sizes if size * 10 == largest]
+    if smaller:
+        worst = max(results[name, largest].seconds / results[name, smaller[0]].seconds
+                    for name in ledger_commands(Path("x"), Path("y")))
+        targets.append((f"worst growth {smaller[0]:,} -> {largest:,}", worst, 12.0))
+    lines += ["", f"| target (at {largest:,} entries) | measured | limit | met |",
+              "|---|---:|---:|---|"]
+    lines += [f"| {name} | {value:.2f} | {limit:g} | {'yes' if value <= limit else 'NO'} |"
+              for name, value, limit in targets]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--runs", type=int, default=5)
+    arguments = parser.parse_args()
+    sizes = [int(size) for size in arguments.sizes.split(",")]
+    sys.stdout.write(run(sizes, arguments.runs))
+
+
+if __name__ == "__main__":
+    main()
