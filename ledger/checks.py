@@ -44,10 +44,10 @@ def content_digests(context: CheckContext) -> Iterator[Finding]:
     from pydantic import TypeAdapter
 
     for kind, records in _recorded(context.ledger):
-        record_type = Evidence if kind == "evidence" else Retraction
-        dumped = TypeAdapter(tuple[record_type, ...]).dump_python(  # type: ignore[valid-type]
-            records, mode="json", exclude_none=True
+        adapter: TypeAdapter[Sequence[Evidence | Retraction]] = TypeAdapter(
+            tuple[Evidence, ...] if kind == "evidence" else tuple[Retraction, ...]
         )
+        dumped = adapter.dump_python(records, mode="json", exclude_none=True)
         for position, (record, content) in enumerate(zip(records, dumped, strict=True)):
             del content["id"]
             expected = content_digest(content)

@@ -6,7 +6,7 @@ import calendar
 import re
 from datetime import UTC, date, datetime
 
-_PARTIAL = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+_PARTIAL = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
 _TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 
@@ -67,32 +67,6 @@ def parse_full(text: str) -> date:
 def format_timestamp(moment: datetime) -> str:
     """A UTC timestamp as stored in the file: microseconds and a `Z`, always the same width."""
     return moment.astimezone(UTC).strftime(_TIMESTAMP_FORMAT)
-
-
-def check_patterned_partial(text: str) -> str:
-    """`check_partial` for text already known to be digits shaped `YYYY[-MM[-DD]]`.
-
-    Loading a large ledger checks every date, so the common case (a year other than 0000, a
-    month 01-12, a day 01-28) costs a few string comparisons; the rest takes the full check.
-    """
-    size = len(text)
-    if text[:4] != "0000" and (size == 4 or ("01" <= text[5:7] <= "12" and (
-            size == 7 or "01" <= text[8:] <= "28"))):
-        return text
-    return check_partial(text)
-
-
-def check_patterned_full(text: str) -> str:
-    """`check_full` for text already known to be digits shaped `YYYY-MM-DD`."""
-    return check_patterned_partial(text) if len(text) == 10 else check_full(text)
-
-
-def check_patterned_timestamp(text: str) -> str:
-    """Check a stored UTC timestamp already known to be digits in the stored shape."""
-    if not (text[:4] != "0000" and "01" <= text[5:7] <= "12" and "01" <= text[8:10] <= "28"
-            and text[11:13] < "24" and text[14:16] < "60" and text[17:19] < "60"):
-        parse_timestamp(text)
-    return text
 
 
 def parse_timestamp(text: str) -> datetime:

@@ -14,7 +14,7 @@ MAX_DEPTH = 32
 MAX_NUMBER_LENGTH = 40
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
-_NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?")
+_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
 _DECODER = json.JSONDecoder()
 scanstring = json.decoder.scanstring  # type: ignore[attr-defined]
 

@@ -5,24 +5,29 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints
 
-from ledger.dates import check_patterned_full, check_patterned_partial, check_patterned_timestamp
+from ledger.dates import check_partial, parse_timestamp
 from ledger.errors import Finding
 
 SCHEMA_VERSION = 1
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,63}$"
 EVIDENCE_ID_PATTERN = r"^[0-9a-f]{12}$"
-FULL_DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
-PARTIAL_DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
-TIMESTAMP_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$"
+# Months 01-12 and days 01-31 are checked here, by the validator's own regex engine; what a
+# pattern cannot see (year 0000, a 30 February) is left to `calendar_findings`, which loading runs.
+_MONTH = r"(0[1-9]|1[0-2])"
+_DAY = r"(0[1-9]|[12][0-9]|3[01])"
+FULL_DATE_PATTERN = rf"^[0-9]{{4}}-{_MONTH}-{_DAY}$"
+PARTIAL_DATE_PATTERN = rf"^[0-9]{{4}}(-{_MONTH}(-{_DAY})?)?$"
+_TIME = r"([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]\.[0-9]{6}"
+TIMESTAMP_PATTERN = rf"^[0-9]{{4}}-{_MONTH}-{_DAY}T{_TIME}Z$"
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
 PATTERN_MEANINGS = {
     SLUG_PATTERN: "an id: 1-64 lowercase letters, digits, '.', '_' or '-'",
     EVIDENCE_ID_PATTERN: "an entry id: 12 hex digits",
-    FULL_DATE_PATTERN: "a date: YYYY-MM-DD",
-    PARTIAL_DATE_PATTERN: "a date: YYYY, YYYY-MM or YYYY-MM-DD",
+    FULL_DATE_PATTERN: "a date: YYYY-MM-DD (month 01-12, day 01-31)",
+    PARTIAL_DATE_PATTERN: "a date: YYYY, YYYY-MM or YYYY-MM-DD (month 01-12, day 01-31)",
     TIMESTAMP_PATTERN: "a UTC timestamp: YYYY-MM-DDTHH:MM:SS.ffffffZ",
     SHA256_PATTERN: "a SHA-256: 64 lowercase hex digits",
 }
@@ -41,13 +46,11 @@ Text = Annotated[str, StringConstraints(min_length=1)]
 FullDate = Annotated[
     str,
     StringConstraints(pattern=FULL_DATE_PATTERN),
-    AfterValidator(check_patterned_full),
     Field(description="A calendar date, YYYY-MM-DD."),
 ]
 PartialDate = Annotated[
     str,
     StringConstraints(pattern=PARTIAL_DATE_PATTERN),
-    AfterValidator(check_patterned_partial),
     Field(description="A date at the precision known: YYYY, YYYY-MM or YYYY-MM-DD."),
 ]
 
@@ -55,7 +58,6 @@ PartialDate = Annotated[
 Timestamp = Annotated[
     str,
     StringConstraints(pattern=TIMESTAMP_PATTERN),
-    AfterValidator(check_patterned_timestamp),
     Field(description="A UTC time, YYYY-MM-DDTHH:MM:SS.ffffffZ."),
 ]
 
@@ -166,6 +168,60 @@ def content_digest(content: dict[str, Any]) -> str:
     import orjson
 
     return hashlib.sha256(orjson.dumps(content, option=orjson.OPT_SORT_KEYS)).hexdigest()[:12]
+
+
+def _impossible(text: str) -> str | None:
+    """Why a date or timestamp that matched its pattern names no real day, or None if it does."""
+    if text[:4] != "0000" and text[8:10] <= "28":
+        return None
+    try:
+        if len(text) > 10:
+            parse_timestamp(text)
+        else:
+            check_partial(text)
+    except ValueError as error:
+        return str(error)
+    return None
+
+
+def _might_be_impossible(text: str | None) -> bool:
+    return text is not None and (text[:4] == "0000" or text[8:10] > "28")
+
+
+def calendar_findings(ledger: Ledger) -> list[Finding]:
+    """Dates and timestamps that name no real day: year 0000, or a day past its month's end.
+
+    One cheap pass picks out the few values that could be wrong (a 29th to 31st, a year 0000);
+    only those get the calendar's full check.
+    """
+    candidates: list[tuple[tuple[str | int, ...], str]] = []
+    for position, agreement in enumerate(ledger.agreements):
+        if _might_be_impossible(agreement.signed):
+            candidates.append((("agreements", position, "signed"), agreement.signed or ""))
+    for position, term in enumerate(ledger.terms):
+        if _might_be_impossible(term.due):
+            candidates.append((("terms", position, "due"), term.due or ""))
+    suspects = [
+        position for position, entry in enumerate(ledger.evidence)
+        if entry.date[8:] > "28" or entry.recorded_at[8:10] > "28"
+        or entry.date[:4] == "0000" or entry.recorded_at[:4] == "0000"
+        or (entry.source is not None and _might_be_impossible(entry.source.date))
+    ]
+    for position in suspects:
+        entry = ledger.evidence[position]
+        candidates.append((("evidence", position, "date"), entry.date))
+        candidates.append((("evidence", position, "recorded_at"), entry.recorded_at))
+        if entry.source is not None and entry.source.date is not None:
+            candidates.append((("evidence", position, "source", "date"), entry.source.date))
+    for position, retraction in enumerate(ledger.retractions):
+        if _might_be_impossible(retraction.recorded_at):
+            candidates.append((("retractions", position, "recorded_at"), retraction.recorded_at))
+    findings = []
+    for location, text in candidates:
+        problem = _impossible(text)
+        if problem is not None:
+            findings.append(Finding(location, f"{location[-1]}: {problem}"))
+    return findings
 
 
 def _references_hold(ledger: Ledger) -> bool:

@@ -18,7 +18,13 @@ from typing import Any
 
 from ledger import jsonpos
 from ledger.errors import Finding, LedgerError, LedgerFileError, Problem
-from ledger.model import PATTERN_MEANINGS, SCHEMA_VERSION, Ledger, reference_findings
+from ledger.model import (
+    PATTERN_MEANINGS,
+    SCHEMA_VERSION,
+    Ledger,
+    calendar_findings,
+    reference_findings,
+)
 
 BUNDLED_LEDGERS = ("doha-2020",)
 DEFAULT_FILE = "ledger.json"
@@ -80,8 +86,9 @@ def load(path: Path) -> LoadedLedger:
     The fast path parses and validates in one pass from bytes (Pydantic's `model_validate_json`)
     and accepts only what the careful path would accept the same way; anything else (an error, an
     older schema, a possible duplicate key) goes the careful way, which names and places every
-    problem. The cyclic garbage collector is paused meanwhile: loading makes millions of acyclic
-    objects, and collector passes over them would cost more than the parse itself.
+    problem. The cyclic garbage collector is paused meanwhile, and what was loaded is then frozen
+    out of its sight: loading makes millions of acyclic objects, and every collector pass over
+    them would cost about as much as the parse itself.
     """
     raw = _read_bytes(path)
     collecting = gc.isenabled()
@@ -91,10 +98,11 @@ def load(path: Path) -> LoadedLedger:
         migrated_from = None
         if ledger is None:
             ledger, migrated_from = _load_carefully(raw, path)
+        gc.freeze()
     finally:
         if collecting:
             gc.enable()
-    findings = reference_findings(ledger)
+    findings = calendar_findings(ledger) + reference_findings(ledger)
     if findings:
         raise _placed(raw, path, findings)
     return LoadedLedger(ledger, path, raw, migrated_from)
@@ -340,7 +348,7 @@ def write_atomically(path: Path, content: bytes) -> None:
 
 def save(path: Path, ledger: Ledger) -> None:
     """Check the ledger once more and write it atomically; the caller holds the lock."""
-    findings = reference_findings(ledger)
+    findings = calendar_findings(ledger) + reference_findings(ledger)
     if findings:
         raise LedgerError(f"{path}: refusing to save an inconsistent ledger: {findings[0].message}")
     write_atomically(path, serialize(ledger))

@@ -104,7 +104,8 @@ def test_every_problem_is_listed(run: Run, tmp_path: Path) -> None:
     result = run("check", file=path)
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        f"{path}:47:15: date: not a date: '2020-13' (month 13 does not exist)",
+        f"{path}:47:15: date: '2020-13' is not a date: YYYY, YYYY-MM or YYYY-MM-DD "
+        "(month 01-12, day 01-31)",
     ], "model errors come first; reference checks run once the model is valid"
     path.write_text(text.replace('"claimant": "south"', '"claimant": "west"')
                     .replace('"term": "withdraw"', '"term": "nope"'))

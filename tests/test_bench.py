@@ -1,0 +1,50 @@
+"""The benchmark's own tests: a deterministic generator, and a runner that works at N=200."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import Run, ok
+
+BENCH = Path(__file__).resolve().parent.parent / "bench"
+
+
+def generate(tmp_path: Path, entries: int, seed: int, name: str) -> Path:
+    path = tmp_path / name
+    subprocess.run([sys.executable, str(BENCH / "generate.py"), str(entries), str(path),
+                    "--seed", str(seed)], check=True)
+    return path
+
+
+def test_the_generator_is_deterministic_and_valid(run: Run, tmp_path: Path) -> None:
+    first = generate(tmp_path, 300, 1, "a.json")
+    again = generate(tmp_path, 300, 1, "b.json")
+    other = generate(tmp_path, 300, 2, "c.json")
+    assert first.read_bytes() == again.read_bytes()
+    assert first.read_bytes() != other.read_bytes()
+    summary = ok(run("check", file=first)).stdout
+    assert "ok: 10 agreements, 40 parties, 400 terms, 300 evidence entries" in summary
+    data = json.loads(first.read_text(encoding="utf-8"))
+    assert any(len(term["obligors"]) > 1 for term in data["terms"])
+    assert {len(entry["date"]) for entry in data["evidence"]} == {4, 7, 10}
+    assert all(100 <= len(entry["summary"]) <= 301 for entry in data["evidence"])
+    assert any(not entry["summary"].isascii() for entry in data["evidence"])
+    assert 0 < len(data["retractions"]) < 20
+
+
+def test_the_runner_prints_a_markdown_table_at_n_200(tmp_path: Path) -> None:
+    result = subprocess.run([sys.executable, str(BENCH / "run.py"), "--sizes", "200",
+                             "--runs", "1"], capture_output=True, text=True, check=False,
+                            timeout=300)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert "| command | entries | file MB | seconds | × json.load | × jq | max RSS MB | × file |" \
+        in lines
+    for command in ("check", "report --format json", "report --as-of", "term list",
+                    "evidence list --party --format csv", "evidence add"):
+        assert any(line.startswith(f"| `ledger {command}` | 200 |") for line in lines), command
+    assert any(line.startswith("| `ledger --help` |") for line in lines)
+    assert any(line.startswith("| report json ÷ json.load |") for line in lines)
