@@ -74,21 +74,29 @@ def counted_evidence(ledger: Ledger, as_of: date | None = None) -> list[Evidence
     ]
 
 
-def current_positions(entries: Iterable[Evidence]) -> dict[str, Evidence]:
-    """Each claimant's latest entry among `entries` (all about one term and one subject)."""
-    return {claimant: entry for claimant, (_, entry) in _latest_by_claimant(entries).items()}
+Keyed = tuple[tuple[str, str], Evidence]
+"""An entry with its order key, computed once."""
 
 
-def _latest_by_claimant(entries: Iterable[Evidence]
-                        ) -> dict[str, tuple[tuple[str, str], Evidence]]:
-    """Each claimant's latest entry with its order key, each key computed once."""
-    latest: dict[str, tuple[tuple[str, str], Evidence]] = {}
+def positions_by_obligation(entries: Iterable[Evidence]) -> dict[tuple[str, str],
+                                                                 dict[str, Keyed]]:
+    """For each (term, subject), each claimant's latest entry: one pass over the entries.
+
+    The order key is computed inline, not by calling `order_key`: this loop runs once per entry of
+    the ledger on every report, and a call per entry costs more than the rest of the body.
+    """
+    latest: dict[tuple[str, str, str], Keyed] = {}
     for entry in entries:
-        key = order_key(entry)
-        held = latest.get(entry.claimant)
+        day = entry.date
+        key = (day + "-01-01"[len(day) - 4 :], entry.recorded_at)
+        slot = (entry.term, entry.subject, entry.claimant)
+        held = latest.get(slot)
         if held is None or key > held[0]:
-            latest[entry.claimant] = (key, entry)
-    return latest
+            latest[slot] = (key, entry)
+    grouped: dict[tuple[str, str], dict[str, Keyed]] = defaultdict(dict)
+    for (term, subject, claimant), keyed in latest.items():
+        grouped[term, subject][claimant] = keyed
+    return grouped
 
 
 def status_of(positions: dict[str, Evidence]) -> Status:
@@ -102,10 +110,9 @@ def status_of(positions: dict[str, Evidence]) -> Status:
     return Status.CONTESTED
 
 
-def obligation(term: Term, subject: str, entries: list[Evidence], *, reference_day: date
+def obligation(term: Term, subject: str, keyed: dict[str, Keyed], *, reference_day: date
                ) -> Obligation:
-    """The status of `subject` on `term` from the counted entries about that pair."""
-    keyed = _latest_by_claimant(entries)
+    """The status of `subject` on `term` from each claimant's latest counted entry about it."""
     positions = {claimant: entry for claimant, (_, entry) in keyed.items()}
     status = status_of(positions)
     latest = max(keyed.values(), key=lambda pair: pair[0])[1].date if keyed else None
@@ -126,21 +133,14 @@ def obligation(term: Term, subject: str, entries: list[Evidence], *, reference_d
     )
 
 
-def evidence_by_obligation(entries: Iterable[Evidence]) -> dict[tuple[str, str], list[Evidence]]:
-    grouped: dict[tuple[str, str], list[Evidence]] = defaultdict(list)
-    for entry in entries:
-        grouped[entry.term, entry.subject].append(entry)
-    return grouped
-
-
 def obligations_of_term(ledger: Ledger, term: Term, *, as_of: date | None, today: date
                         ) -> list[Obligation]:
-    grouped = evidence_by_obligation(
+    grouped = positions_by_obligation(
         entry for entry in counted_evidence(ledger, as_of) if entry.term == term.id
     )
     reference_day = as_of or today
     return [
-        obligation(term, subject, grouped.get((term.id, subject), []),
+        obligation(term, subject, grouped.get((term.id, subject), {}),
                    reference_day=reference_day)
         for subject in term.obligors
     ]
@@ -153,7 +153,7 @@ def build_report(ledger: Ledger, *, today: date, as_of: date | None = None,
     Each counted entry is touched once to group it, so the cost grows with the ledger, not with
     terms times entries.
     """
-    grouped = evidence_by_obligation(counted_evidence(ledger, as_of))
+    grouped = positions_by_obligation(counted_evidence(ledger, as_of))
     reference_day = as_of or today
     obligations: dict[str, list[Obligation]] = defaultdict(list)
     for term in ledger.terms:
@@ -163,7 +163,7 @@ def build_report(ledger: Ledger, *, today: date, as_of: date | None = None,
             if party is not None and subject != party:
                 continue
             obligations[subject].append(obligation(
-                term, subject, grouped.get((term.id, subject), []), reference_day=reference_day
+                term, subject, grouped.get((term.id, subject), {}), reference_day=reference_day
             ))
     reports = []
     for known in ledger.parties:

@@ -258,3 +258,26 @@ def test_shell_completion_offers_ids_from_the_ledger(small: Path) -> None:
     assert cli.complete_term(context, "re") == ["release"]  # type: ignore[arg-type]
     assert cli.complete_agreement(context, "") == ["accord"]  # type: ignore[arg-type]
     assert cli.complete_category(context, "w") == ["withdrawal"]  # type: ignore[arg-type]
+
+
+def test_evidence_ids_are_accepted_by_unique_prefix(run: Run, small: Path) -> None:
+    ids: list[str] = []
+    by_first: dict[str, list[str]] = {}
+    while all(len(group) < 2 for group in by_first.values()):  # 17 entries at most: 16 digits
+        entry_id = add_evidence(run, "withdraw", "monitor", "claims", f"{2000 + len(ids)}")
+        ids.append(entry_id)
+        by_first.setdefault(entry_id[0], []).append(entry_id)
+    shared = next(group for group in by_first.values() if len(group) > 1)
+    result = run("evidence", "show", shared[0][0])
+    assert result.exit_code == 1
+    assert f"ID: {shared[0][0]!r} is ambiguous: {len(shared)} entries start with it" \
+        in result.stderr
+    assert all(entry_id in result.stderr for entry_id in shared)
+    for entry_id in ids:
+        prefix = next(entry_id[:size] for size in range(1, 13)
+                      if sum(other.startswith(entry_id[:size]) for other in ids) == 1)
+        shown = as_json(run("evidence", "show", prefix, "--format", "json"))
+        assert shown["id"] == entry_id
+    upper = as_json(run("evidence", "show", ids[0].upper(), "--format", "json"))
+    assert upper["id"] == ids[0]
+    assert "no evidence entry with id 'zz'" in run("evidence", "show", "zz").stderr
