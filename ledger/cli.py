@@ -180,10 +180,15 @@ def _run(action: Callable[[], T]) -> T:
         _fail(str(error))
 
 
+_LOADED: list[LoadedLedger] = []
+"""Ledgers this command loaded, kept alive until `main` ends the process without freeing them."""
+
+
 def _load(path: Path) -> LoadedLedger:
     from ledger import store
 
     loaded = store.load(path)
+    _LOADED.append(loaded)
     if loaded.migrated_from is not None:
         _say(f"{path}: schema version {loaded.migrated_from} migrated in memory to "
              f"{loaded.ledger.schema_version}; the file is saved in the new version on the next "
@@ -274,6 +279,7 @@ def root(
     ] = None,
 ) -> None:
     """Keep the terms of an agreement and dated evidence of who says each party complies."""
+    _LOADED.clear()
 
 
 @app.command()
@@ -763,8 +769,24 @@ def _undecodable_argument() -> str | None:
 
 
 def main() -> None:
+    """The `ledger` script. It ends the process without the interpreter's teardown (as mypy does).
+
+    Freeing a loaded ledger of 100,000 entries object by object takes longer than reading it does,
+    and the operating system reclaims the memory at once. Output is flushed first; every file was
+    closed and every lock released by the command itself.
+    """
     bad = _undecodable_argument()
     if bad is not None:
         sys.stderr.write(f"ledger: error: argument {bad!r} is not valid UTF-8\n")
         sys.exit(1)
-    app()
+    try:
+        app()
+        code = 0
+    except SystemExit as exit_request:
+        code = exit_request.code if isinstance(exit_request.code, int) else (
+            0 if exit_request.code is None else 1)
+        if isinstance(exit_request.code, str):
+            sys.stderr.write(exit_request.code + "\n")
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from operator import attrgetter
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints
@@ -14,20 +15,22 @@ SCHEMA_VERSION = 1
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,63}$"
 EVIDENCE_ID_PATTERN = r"^[0-9a-f]{12}$"
-# Months 01-12 and days 01-31 are checked here, by the validator's own regex engine; what a
-# pattern cannot see (year 0000, a 30 February) is left to `calendar_findings`, which loading runs.
+# Years 0001-9999, months 01-12 and days 01-31 are checked here, by the validator's own regex
+# engine; what a pattern cannot see (a 30 February) is left to `calendar_findings`, run on load.
+_YEAR = r"([1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])"
 _MONTH = r"(0[1-9]|1[0-2])"
 _DAY = r"(0[1-9]|[12][0-9]|3[01])"
-FULL_DATE_PATTERN = rf"^[0-9]{{4}}-{_MONTH}-{_DAY}$"
-PARTIAL_DATE_PATTERN = rf"^[0-9]{{4}}(-{_MONTH}(-{_DAY})?)?$"
+FULL_DATE_PATTERN = rf"^{_YEAR}-{_MONTH}-{_DAY}$"
+PARTIAL_DATE_PATTERN = rf"^{_YEAR}(-{_MONTH}(-{_DAY})?)?$"
 _TIME = r"([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]\.[0-9]{6}"
-TIMESTAMP_PATTERN = rf"^[0-9]{{4}}-{_MONTH}-{_DAY}T{_TIME}Z$"
+TIMESTAMP_PATTERN = rf"^{_YEAR}-{_MONTH}-{_DAY}T{_TIME}Z$"
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
 PATTERN_MEANINGS = {
     SLUG_PATTERN: "an id: 1-64 lowercase letters, digits, '.', '_' or '-'",
     EVIDENCE_ID_PATTERN: "an entry id: 12 hex digits",
-    FULL_DATE_PATTERN: "a date: YYYY-MM-DD (month 01-12, day 01-31)",
-    PARTIAL_DATE_PATTERN: "a date: YYYY, YYYY-MM or YYYY-MM-DD (month 01-12, day 01-31)",
+    FULL_DATE_PATTERN: "a date: YYYY-MM-DD (year 0001-9999, month 01-12, day 01-31)",
+    PARTIAL_DATE_PATTERN: "a date: YYYY, YYYY-MM or YYYY-MM-DD (year 0001-9999, month 01-12, "
+    "day 01-31)",
     TIMESTAMP_PATTERN: "a UTC timestamp: YYYY-MM-DDTHH:MM:SS.ffffffZ",
     SHA256_PATTERN: "a SHA-256: 64 lowercase hex digits",
 }
@@ -172,7 +175,7 @@ def content_digest(content: dict[str, Any]) -> str:
 
 def _impossible(text: str) -> str | None:
     """Why a date or timestamp that matched its pattern names no real day, or None if it does."""
-    if text[:4] != "0000" and text[8:10] <= "28":
+    if text[8:10] <= "28":
         return None
     try:
         if len(text) > 10:
@@ -185,14 +188,14 @@ def _impossible(text: str) -> str | None:
 
 
 def _might_be_impossible(text: str | None) -> bool:
-    return text is not None and (text[:4] == "0000" or text[8:10] > "28")
+    return text is not None and text[8:10] > "28"
 
 
 def calendar_findings(ledger: Ledger) -> list[Finding]:
-    """Dates and timestamps that name no real day: year 0000, or a day past its month's end.
+    """Dates and timestamps that name no real day: a day past its month's end.
 
-    One cheap pass picks out the few values that could be wrong (a 29th to 31st, a year 0000);
-    only those get the calendar's full check.
+    Cheap passes pick out the few values that could be wrong (a 29th, 30th or 31st); only those
+    get the calendar's full check.
     """
     candidates: list[tuple[tuple[str | int, ...], str]] = []
     for position, agreement in enumerate(ledger.agreements):
@@ -201,12 +204,19 @@ def calendar_findings(ledger: Ledger) -> list[Finding]:
     for position, term in enumerate(ledger.terms):
         if _might_be_impossible(term.due):
             candidates.append((("terms", position, "due"), term.due or ""))
-    suspects = [
-        position for position, entry in enumerate(ledger.evidence)
-        if entry.date[8:] > "28" or entry.recorded_at[8:10] > "28"
-        or entry.date[:4] == "0000" or entry.recorded_at[:4] == "0000"
-        or (entry.source is not None and _might_be_impossible(entry.source.date))
-    ]
+    evidence = ledger.evidence
+    late_in_month = {
+        position for position, day in enumerate(map(attrgetter("date"), evidence)) if day[8:] > "28"
+    }
+    late_in_month.update(
+        position for position, moment in enumerate(map(attrgetter("recorded_at"), evidence))
+        if moment[8:10] > "28"
+    )
+    late_in_month.update(
+        position for position, source in enumerate(map(attrgetter("source"), evidence))
+        if source is not None and source.date is not None and source.date[8:] > "28"
+    )
+    suspects = sorted(late_in_month)
     for position in suspects:
         entry = ledger.evidence[position]
         candidates.append((("evidence", position, "date"), entry.date))

@@ -57,6 +57,8 @@ EXPECTED = [
     ("subject-not-obligor.json", 44, 18, "party 'south' is not an obligor of term 'withdraw'"),
     ("dangling-retraction.json", 59, 19, "retracts unknown evidence entry '0123456789ab'"),
     ("unknown-signatory.json", 10, 9, "unknown party 'nobody'"),
+    ("non-ascii-digits-date.json", 47, 15, "'٢٠٢٠-06' is not a date"),
+    ("year-zero.json", 8, 17, "signed: '0000-02-29' is not a date"),
 ]
 
 
@@ -105,7 +107,7 @@ def test_every_problem_is_listed(run: Run, tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
         f"{path}:47:15: date: '2020-13' is not a date: YYYY, YYYY-MM or YYYY-MM-DD "
-        "(month 01-12, day 01-31)",
+        "(year 0001-9999, month 01-12, day 01-31)",
     ], "model errors come first; reference checks run once the model is valid"
     path.write_text(text.replace('"claimant": "south"', '"claimant": "west"')
                     .replace('"term": "withdraw"', '"term": "nope"'))
