@@ -7,11 +7,9 @@ import json
 import os
 import re
 import stat
-import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from importlib import resources
 from operator import attrgetter
 from pathlib import Path
 from typing import Any
@@ -70,10 +68,9 @@ def bundled_path(name: str) -> Path:
         raise LedgerError(
             f"no bundled ledger {name!r} (bundled: {', '.join(BUNDLED_LEDGERS)})"
         )
-    installed = Path(str(resources.files("ledger"))) / "data" / f"{name}.json"
-    if installed.is_file():
-        return installed
-    return Path(__file__).resolve().parent.parent / "data" / f"{name}.json"
+    package = Path(__file__).resolve().parent
+    installed = package / "data" / f"{name}.json"
+    return installed if installed.is_file() else package.parent / "data" / f"{name}.json"
 
 
 def lock_path(path: Path) -> Path:
@@ -323,6 +320,8 @@ def write_atomically(path: Path, content: bytes) -> None:
         umask = os.umask(0)
         os.umask(umask)
         mode = 0o666 & ~umask
+    import tempfile
+
     try:
         descriptor, temporary = tempfile.mkstemp(
             prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
