@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ledger.errors import Finding
-from ledger.model import Evidence, Ledger, Retraction, content_digest
+from ledger.model import Evidence, Ledger, Retraction, digests_of
 
 
 @dataclass(frozen=True)
@@ -47,10 +47,10 @@ def content_digests(context: CheckContext) -> Iterator[Finding]:
         adapter: TypeAdapter[Sequence[Evidence | Retraction]] = TypeAdapter(
             tuple[Evidence, ...] if kind == "evidence" else tuple[Retraction, ...]
         )
-        dumped = adapter.dump_python(records, mode="json", exclude_none=True)
-        for position, (record, content) in enumerate(zip(records, dumped, strict=True)):
-            del content["id"]
-            expected = content_digest(content)
+        contents = adapter.dump_python(records, mode="json", exclude_none=True,
+                                       exclude={"__all__": {"id"}})
+        expected_ids = digests_of(contents)
+        for position, (record, expected) in enumerate(zip(records, expected_ids, strict=True)):
             if record.id != expected:
                 what = "evidence entry" if kind == "evidence" else "retraction"
                 yield Finding(
