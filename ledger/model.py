@@ -80,7 +80,9 @@ class Stance(StrEnum):
 
 
 class Record(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # cache_strings="keys": caching every short value string costs a hash per value, and loading
+    # a large ledger spends more on that than the cache saves.
+    model_config = ConfigDict(extra="forbid", frozen=True, cache_strings="keys")
 
 
 class Agreement(Record):
