@@ -82,13 +82,9 @@ def ledger_commands(path: Path, work: Path) -> dict[str, tuple[list[str], Callab
         "term list": ([*base, "term", "list"], None),
         "evidence list --party --format csv": (
             [*base, "evidence", "list", "--party", "party-03", "--format", "csv"], None),
-        "evidence add": ([LEDGER, "-f", str(work), "evidence", "add", "--term", "term-001",
+        "evidence add": ([LEDGER, "-f", str(work), "evidence", "add", "--term", "term-000",
                           "--claimant", "party-05", "--stance", "claims", "--date", "2025-06",
-                          "--summary", "Benchmark entry", "--subject", "party-00"]
-                         if False else [LEDGER, "-f", str(work), "evidence", "add", "--term",
-                                        "term-000", "--claimant", "party-05", "--stance",
-                                        "claims", "--date", "2025-06", "--summary",
-                                        "Benchmark entry"], fresh_copy),
+                          "--summary", "Benchmark entry"], fresh_copy),
     }
 
 

@@ -346,8 +346,11 @@ def write_atomically(path: Path, content: bytes) -> None:
 
 
 def save(path: Path, ledger: Ledger) -> None:
-    """Check the ledger once more and write it atomically; the caller holds the lock."""
-    findings = calendar_findings(ledger) + reference_findings(ledger)
+    """Check the ledger's references once more and write it atomically; the caller holds the lock.
+
+    Dates need no second look: loading checked those in the file, and `ops` those it adds.
+    """
+    findings = reference_findings(ledger)
     if findings:
         raise LedgerError(f"{path}: refusing to save an inconsistent ledger: {findings[0].message}")
     write_atomically(path, serialize(ledger))
