@@ -281,3 +281,16 @@ def test_evidence_ids_are_accepted_by_unique_prefix(run: Run, small: Path) -> No
     upper = as_json(run("evidence", "show", ids[0].upper(), "--format", "json"))
     assert upper["id"] == ids[0]
     assert "no evidence entry with id 'zz'" in run("evidence", "show", "zz").stderr
+
+
+def test_colour_follows_the_terminal_and_no_color(run: Run, small: Path) -> None:
+    colour = re.compile(r"\x1b\[[0-9;]*(3[0-9]|9[0-7])[0-9;]*m")
+    forced = ok(run("report", env={"FORCE_COLOR": "1", "NO_COLOR": ""})).stdout
+    assert colour.search(forced), "a terminal gets the status colours"
+    plain = ok(run("report", env={"FORCE_COLOR": "1", "NO_COLOR": "1"})).stdout
+    assert not colour.search(plain) and "OVERDUE" in plain
+    piped = ok(run("report")).stdout
+    assert "\x1b" not in piped, "no terminal, no escape codes"
+    for output in ("json", "csv", "markdown"):
+        assert "\x1b" not in ok(run("report", "--format", output,
+                                    env={"FORCE_COLOR": "1", "NO_COLOR": ""})).stdout
