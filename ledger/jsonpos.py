@@ -104,12 +104,11 @@ def find_anomaly(text: str) -> tuple[int, str] | None:
     surrogate, and nesting deeper than any ledger needs.
     """
     try:
-        end = _walk(text, _skip(text, 0), 0)
+        _walk(text, _skip(text, 0), 0)
     except _Found as found:
         return found.offset, found.message
     except (ValueError, IndexError):
         return None
-    del end
     return None
 
 
