@@ -79,3 +79,14 @@ def test_no_entry_is_dated_more_precisely_than_the_brief_allows(run: Run, exampl
         assert source["document"] in {"000_6bf5b660281ef703.txt", "003_080edd18da3400cd.txt"}
         assert source["title"] == source["document"]
         assert len(source["sha256"]) == 64
+
+
+def test_the_report_table_fits_80_columns_without_cropping(run: Run, example: Path) -> None:
+    table = ok(run("report", env={"COLUMNS": "80"})).stdout
+    assert max(len(line) for line in table.splitlines()) <= 80
+    report = as_json(run("report", "--format", "json"))
+    dues = {item["due"] for party in report["parties"] for item in party["obligations"]
+            if item["due"]}
+    assert dues and all(due in table for due in dues)
+    overdue = sum(item["overdue"] for party in report["parties"] for item in party["obligations"])
+    assert table.count("OVERDUE") == overdue

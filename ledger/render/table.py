@@ -17,6 +17,15 @@ def _text(value: CellValue) -> Text:
     return Text(neutralise(value))
 
 
+def _word_width(section: Section, index: int) -> int:
+    """A width that keeps most words whole (8 to 12), so that wrapping breaks at spaces.
+
+    Twelve at most: the report's columns must still fit in 80 together, or Rich crops the last.
+    """
+    words = (word for row in section.rows for word in str(row[index]).split())
+    return max(8, min(12, max((len(word) for word in words), default=8)))
+
+
 def _section(section: Section) -> Table:
     title = _text(section.title) if section.title else None
     caption = _text(section.caption) if section.caption else None
@@ -28,10 +37,10 @@ def _section(section: Section) -> Table:
     else:
         table = Table(title=title, caption=caption, box=box.SIMPLE_HEAD, title_justify="left",
                       caption_justify="left", title_style="bold")
-        for column in section.columns:
+        for index, column in enumerate(section.columns):
             short = column in section.no_wrap
             table.add_column(_text(column), overflow="fold", no_wrap=short,
-                             min_width=None if short else 10)
+                             min_width=None if short else _word_width(section, index))
     for row in section.rows:
         table.add_row(*(_text(value) for value in row))
     return table
