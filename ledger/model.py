@@ -164,16 +164,14 @@ def record_digest(record: Evidence | Retraction) -> str:
     Deriving the id from the content makes a hand edit of a recorded entry detectable, and two
     people adding entries to copies of one ledger get distinct ids without coordinating.
     """
-    return content_digest(record.model_dump(mode="json", exclude_none=True, exclude={"id"}))
-
-
-def content_digest(content: dict[str, Any]) -> str:
-    """The id for a record's fields (without `id`) as dumped in JSON mode, None fields left out."""
-    return digests_of([content])[0]
+    return digests_of([record.model_dump(mode="json", exclude_none=True, exclude={"id"})])[0]
 
 
 def digests_of(contents: Iterable[dict[str, Any]]) -> list[str]:
-    """`content_digest` of many records in one comprehension of C calls: checks hash them all."""
+    """The ids for records' fields (without `id`) as dumped in JSON mode, None fields left out.
+
+    One comprehension of C calls, since `ledger check` hashes every record.
+    """
     import hashlib
 
     import orjson

@@ -14,7 +14,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
-from ledger import jsonpos
+from ledger import jsonpos, safejson
 from ledger.errors import Finding, LedgerError, LedgerFileError, Problem
 from ledger.model import (
     PATTERN_MEANINGS,
@@ -36,14 +36,6 @@ MIGRATIONS: dict[int, Migration] = {}
 _BOM = "\ufeff"
 _BOM_BYTES = _BOM.encode("utf-8")
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
-# DEL, the C1 controls and the bidi overrides, as UTF-8 byte sequences: one pattern each, since a
-# pattern that starts with a literal byte is scanned far faster than one alternation of them all.
-_UNSAFE_IN_FILE = tuple(
-    re.compile(pattern)
-    for pattern in (rb"\x7f", rb"\xc2[\x80-\x9f]", rb"\xe2\x80[\xaa-\xae]", rb"\xe2\x81[\xa6-\xa9]")
-)
-
-
 @dataclass
 class LoadedLedger:
     """A ledger with the bytes it came from, so that problems found later can still be placed."""
@@ -289,21 +281,10 @@ def _finding_from_pydantic(detail: Any) -> Finding:
 def serialize(ledger: Ledger) -> bytes:
     """The file's bytes: field order, 2-space indent, UTF-8, a trailing newline; same in, same out.
 
-    Characters that a terminal would act on (DEL, C1 controls, bidi overrides) are written as \\u
-    escapes so that `cat ledger.json` is safe; JSON readers get the same text back.
+    Characters that a terminal would act on are written as \\u escapes (`safejson`), so that
+    `cat ledger.json` is safe; JSON readers get the same text back.
     """
-    import orjson
-
-    content = orjson.dumps(
-        ledger.model_dump(mode="json", exclude_none=True),
-        option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE,
-    )
-    for pattern in _UNSAFE_IN_FILE:
-        if pattern.search(content):
-            content = pattern.sub(
-                lambda match: f"\\u{ord(match.group().decode()):04x}".encode(), content
-            )
-    return content
+    return safejson.dumps(ledger.model_dump(mode="json", exclude_none=True))
 
 
 def _temporary_files(path: Path) -> Iterator[Path]:

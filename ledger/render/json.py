@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import orjson
-
-from ledger.render.text import json_safe
+from ledger import safejson
 from ledger.render.view import View
 
 
 def render(view: View) -> str:
-    return json_safe(orjson.dumps(view.data, option=orjson.OPT_INDENT_2).decode("utf-8")) + "\n"
+    return safejson.dumps(view.data).decode("utf-8")

@@ -17,16 +17,3 @@ def _visible(match: re.Match[str]) -> str:
 def neutralise(text: str) -> str:
     """`text` with every character a terminal would act on replaced by a visible escape."""
     return _UNSAFE.sub(_visible, text) if _UNSAFE.search(text) else text
-
-
-def has_unsafe(text: str) -> bool:
-    return _UNSAFE.search(text) is not None
-
-
-def json_safe(serialized: str) -> str:
-    """JSON text with DEL, C1 and bidi characters as \\u escapes: same data, inert bytes."""
-    return re.sub(
-        r"[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]",
-        lambda match: f"\\u{ord(match.group()):04x}",
-        serialized,
-    )

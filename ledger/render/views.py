@@ -33,10 +33,6 @@ class _Names:
         return self._names.get(party, party)
 
 
-def _overdue(item: Obligation) -> Cell:
-    return Cell("OVERDUE", "bold red") if item.overdue else Cell("")
-
-
 def _due(item: Obligation) -> Cell:
     due = item.term.due or ""
     return Cell(f"{due}\nOVERDUE", "bold red") if item.overdue else Cell(due)
