@@ -1,6 +1,6 @@
 """Time whole `ledger` processes, as a user meets them, against references measured in the same run.
 
-    python bench/run.py [--sizes 1000,10000,100000] [--runs 5]
+    python bench/run.py [--sizes 1000,10000,100000] [--runs 5] [--startup-runs 21]
 
 For each size it generates a ledger (bench/generate.py), then reports the median wall time of at
 least `--runs` runs and the peak memory (max RSS) of each command, as ratios to a bare
@@ -69,16 +69,17 @@ def measure(argv: list[str], runs: int, cwd: Path, before: Callable[[], None] | 
     return Measure(statistics.median(times), peak)
 
 
-STARTUP_RUNS = 21
+Command = tuple[list[str], Callable[[], None] | None]
+"""A process to time, and what to do (untimed) before each run of it."""
 
 
-def measure_interleaved(commands: list[list[str]], runs: int, cwd: Path) -> list[Measure]:
-    """Like `measure` for short commands, taking turns so that each sees the same machine.
-
-    Start-up takes a fraction of a second, so a moment of load elsewhere would otherwise decide a
-    ratio; turns and more runs keep both sides of the ratio under the same conditions.
+def measure_interleaved(commands: list[Command], runs: int, cwd: Path) -> list[Measure]:
+    """Like `measure`, but the commands take turns, so that each ratio's two sides see the same
+    machine: a development machine's speed drifts by a fifth from one minute to the next, which
+    would otherwise decide a ratio whose reference was timed in a slow minute and its command in
+    a fast one.
     """
-    rounds = [[measure(command, 1, cwd) for command in commands] for _ in range(runs)]
+    rounds = [[measure(argv, 1, cwd, before) for argv, before in commands] for _ in range(runs)]
     return [
         Measure(statistics.median(turn[index].seconds for turn in rounds),
                 max(turn[index].max_rss_mb for turn in rounds))
@@ -86,8 +87,7 @@ def measure_interleaved(commands: list[list[str]], runs: int, cwd: Path) -> list
     ]
 
 
-def ledger_commands(path: Path, work: Path) -> dict[str, tuple[list[str], Callable[[], None]
-                                                                | None]]:
+def ledger_commands(path: Path, work: Path) -> dict[str, Command]:
     def fresh_copy() -> None:
         shutil.copyfile(path, work)
 
@@ -105,7 +105,7 @@ def ledger_commands(path: Path, work: Path) -> dict[str, tuple[list[str], Callab
     }
 
 
-def run(sizes: list[int], runs: int) -> str:
+def run(sizes: list[int], runs: int, startup_runs: int) -> str:
     jq = shutil.which("jq")
     lines: list[str] = []
     results: dict[tuple[str, int], Measure] = {}
@@ -117,16 +117,24 @@ def run(sizes: list[int], runs: int) -> str:
             path = root / f"ledger-{size}.json"
             write(size, path)
             sizes_mb[size] = path.stat().st_size / 1e6
-            references["json.load", size] = measure([*JSON_LOAD, str(path)], runs, root)
+            named: dict[str, Command] = {"json.load": ([*JSON_LOAD, str(path)], None)}
             if jq:
-                references["jq", size] = measure([jq, JQ_PROGRAM, str(path)], runs, root)
-            for name, (argv, before) in ledger_commands(path, root / "work.json").items():
-                results[name, size] = measure(argv, runs, root, before)
+                named["jq"] = ([jq, JQ_PROGRAM, str(path)], None)
+            commands = ledger_commands(path, root / "work.json")
+            measured = measure_interleaved([*named.values(), *commands.values()], runs, root)
+            for name, result in zip([*named, *commands], measured, strict=True):
+                if name in named:
+                    references[name, size] = result
+                else:
+                    results[name, size] = result
         startup_reference, help_time, example = measure_interleaved(
-            [IMPORTS, [LEDGER, "--help"], [LEDGER, "report"]], max(runs, STARTUP_RUNS), root
+            [(IMPORTS, None), ([LEDGER, "--help"], None), ([LEDGER, "report"], None)],
+            startup_runs, root,
         )
 
-    lines.append(f"Median of {runs} runs; peak memory is the largest max RSS. Python "
+    lines.append(f"Median of {runs} runs (start-up: {startup_runs}), the commands of "
+                 "each size taking turns with their references; peak memory is the largest max "
+                 "RSS. Python "
                  f"{sys.version.split()[0]}, {os.cpu_count()} cores.")
     lines.append("")
     header = "| command | entries | file MB | seconds | × json.load | × jq | max RSS MB | × file |"
@@ -192,9 +200,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--startup-runs", type=int, default=21,
+                        help="runs of the start-up commands, which take a fraction of a second")
     arguments = parser.parse_args()
     sizes = [int(size) for size in arguments.sizes.split(",")]
-    sys.stdout.write(run(sizes, arguments.runs))
+    sys.stdout.write(run(sizes, arguments.runs, arguments.startup_runs))
 
 
 if __name__ == "__main__":

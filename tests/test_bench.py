@@ -37,8 +37,8 @@ def test_the_generator_is_deterministic_and_valid(run: Run, tmp_path: Path) -> N
 
 def test_the_runner_prints_a_markdown_table_at_n_200(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, str(BENCH / "run.py"), "--sizes", "200",
-                             "--runs", "1"], capture_output=True, text=True, check=False,
-                            timeout=300)
+                             "--runs", "1", "--startup-runs", "1"], capture_output=True,
+                            text=True, check=False, timeout=300)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert "| command | entries | file MB | seconds | × json.load | × jq | max RSS MB | × file |" \
