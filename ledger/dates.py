@@ -67,14 +67,3 @@ def parse_full(text: str) -> date:
 def format_timestamp(moment: datetime) -> str:
     """A UTC timestamp as stored in the file: microseconds and a `Z`, always the same width."""
     return moment.astimezone(UTC).strftime(_TIMESTAMP_FORMAT)
-
-
-def parse_timestamp(text: str) -> datetime:
-    """Parse a stored timestamp; raises ValueError unless it is exactly the stored form."""
-    try:
-        return datetime.strptime(text, _TIMESTAMP_FORMAT).replace(tzinfo=UTC)
-    except ValueError:
-        raise ValueError(
-            f"not a UTC timestamp: {text!r} (use YYYY-MM-DDTHH:MM:SS.ffffffZ)"
-        ) from None
-

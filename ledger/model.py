@@ -9,30 +9,35 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints
 
-from ledger.dates import check_partial, parse_timestamp
 from ledger.errors import Finding
 
 SCHEMA_VERSION = 1
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,63}$"
 EVIDENCE_ID_PATTERN = r"^[0-9a-f]{12}$"
-# Years 0001-9999, months 01-12 and days 01-31 are checked here, by the validator's own regex
-# engine; what a pattern cannot see (a 30 February) is left to `calendar_findings`, run on load.
+# The date patterns hold the whole Gregorian calendar (month lengths, 29 February in leap years
+# only), so that the validator's own regex engine rejects every day that does not exist, in the
+# same pass that parses the file; `calendar_reason` explains such a rejection afterwards.
 _YEAR = r"([1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])"
+_LEAP_YEAR = r"([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)"
 _MONTH = r"(0[1-9]|1[0-2])"
-_DAY = r"(0[1-9]|[12][0-9]|3[01])"
-FULL_DATE_PATTERN = rf"^{_YEAR}-{_MONTH}-{_DAY}$"
-PARTIAL_DATE_PATTERN = rf"^{_YEAR}(-{_MONTH}(-{_DAY})?)?$"
+_MONTH_AND_DAY = (r"((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])"
+                  r"|(0[469]|11)-(0[1-9]|[12][0-9]|30)"
+                  r"|02-(0[1-9]|1[0-9]|2[0-8]))")
+_DAY = rf"({_YEAR}-{_MONTH_AND_DAY}|{_LEAP_YEAR}-02-29)"
+FULL_DATE_PATTERN = rf"^{_DAY}$"
+PARTIAL_DATE_PATTERN = rf"^({_YEAR}(-{_MONTH})?|{_DAY})$"
 _TIME = r"([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]\.[0-9]{6}"
-TIMESTAMP_PATTERN = rf"^{_YEAR}-{_MONTH}-{_DAY}T{_TIME}Z$"
+TIMESTAMP_PATTERN = rf"^{_DAY}T{_TIME}Z$"
+CALENDAR_PATTERNS = (FULL_DATE_PATTERN, PARTIAL_DATE_PATTERN, TIMESTAMP_PATTERN)
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
 PATTERN_MEANINGS = {
     SLUG_PATTERN: "an id: 1-64 lowercase letters, digits, '.', '_' or '-'",
     EVIDENCE_ID_PATTERN: "an entry id: 12 hex digits",
-    FULL_DATE_PATTERN: "a date: YYYY-MM-DD (year 0001-9999, month 01-12, day 01-31)",
+    FULL_DATE_PATTERN: "a date: YYYY-MM-DD (year 0001-9999, month 01-12, a day the month has)",
     PARTIAL_DATE_PATTERN: "a date: YYYY, YYYY-MM or YYYY-MM-DD (year 0001-9999, month 01-12, "
-    "day 01-31)",
-    TIMESTAMP_PATTERN: "a UTC timestamp: YYYY-MM-DDTHH:MM:SS.ffffffZ",
+    "a day the month has)",
+    TIMESTAMP_PATTERN: "a UTC timestamp: YYYY-MM-DDTHH:MM:SS.ffffffZ, on a real day",
     SHA256_PATTERN: "a SHA-256: 64 lowercase hex digits",
 }
 
@@ -180,65 +185,21 @@ def digests_of(contents: Iterable[dict[str, Any]]) -> list[str]:
     return [sha256(dumps(content, option=sort_keys)).hexdigest()[:12] for content in contents]
 
 
-def _impossible(text: str) -> str | None:
-    """Why a date or timestamp that matched its pattern names no real day, or None if it does."""
-    if text[8:10] <= "28":
-        return None
-    try:
-        if len(text) > 10:
-            parse_timestamp(text)
-        else:
-            check_partial(text)
-    except ValueError as error:
-        return str(error)
-    return None
+def calendar_reason(value: object) -> str | None:
+    """Why a date or timestamp that a pattern rejected names no real day, if that is the reason.
 
-
-def _might_be_impossible(text: str | None) -> bool:
-    return text is not None and text[8:10] > "28"
-
-
-def calendar_findings(ledger: Ledger) -> list[Finding]:
-    """Dates and timestamps that name no real day: a day past its month's end.
-
-    Cheap passes pick out the few values that could be wrong (a 29th, 30th or 31st); only those
-    get the calendar's full check.
+    The patterns reject a 30 February without saying why; this names the month's length, for
+    the error message. None when the value has some other fault (that the pattern's meaning says).
     """
-    candidates: list[tuple[tuple[str | int, ...], str]] = []
-    for position, agreement in enumerate(ledger.agreements):
-        if _might_be_impossible(agreement.signed):
-            candidates.append((("agreements", position, "signed"), agreement.signed or ""))
-    for position, term in enumerate(ledger.terms):
-        if _might_be_impossible(term.due):
-            candidates.append((("terms", position, "due"), term.due or ""))
-    evidence = ledger.evidence
-    late_in_month = {
-        position for position, day in enumerate(map(attrgetter("date"), evidence)) if day[8:] > "28"
-    }
-    late_in_month.update(
-        position for position, moment in enumerate(map(attrgetter("recorded_at"), evidence))
-        if moment[8:10] > "28"
-    )
-    late_in_month.update(
-        position for position, source in enumerate(map(attrgetter("source"), evidence))
-        if source is not None and source.date is not None and source.date[8:] > "28"
-    )
-    suspects = sorted(late_in_month)
-    for position in suspects:
-        entry = ledger.evidence[position]
-        candidates.append((("evidence", position, "date"), entry.date))
-        candidates.append((("evidence", position, "recorded_at"), entry.recorded_at))
-        if entry.source is not None and entry.source.date is not None:
-            candidates.append((("evidence", position, "source", "date"), entry.source.date))
-    for position, retraction in enumerate(ledger.retractions):
-        if _might_be_impossible(retraction.recorded_at):
-            candidates.append((("retractions", position, "recorded_at"), retraction.recorded_at))
-    findings = []
-    for location, text in candidates:
-        problem = _impossible(text)
-        if problem is not None:
-            findings.append(Finding(location, f"{location[-1]}: {problem}"))
-    return findings
+    import calendar
+    import re
+
+    shape = rf"{_YEAR}-{_MONTH}-(0[1-9]|[12][0-9]|3[01])(T{_TIME}Z)?"
+    if not isinstance(value, str) or re.fullmatch(shape, value) is None:
+        return None
+    last = calendar.monthrange(int(value[:4]), int(value[5:7]))[1]
+    kind = "date" if len(value) == 10 else "UTC timestamp"
+    return f"not a {kind}: {value!r} ({value[:7]} has {last} days)"
 
 
 def _references_hold(ledger: Ledger) -> bool:
@@ -247,24 +208,25 @@ def _references_hold(ledger: Ledger) -> bool:
     The common answer (yes) costs a few passes in C over a large ledger; only a ledger with a
     problem pays for the walk that names and places each one.
     """
+    identify = attrgetter("id")
     for records in (ledger.agreements, ledger.parties, ledger.terms, ledger.evidence,
                     ledger.retractions):
-        ids = [record.id for record in records]
-        if len(set(ids)) != len(ids):
+        if len(set(map(identify, records))) != len(records):
             return False
-    parties = {party.id for party in ledger.parties}
-    agreements = {agreement.id for agreement in ledger.agreements}
+    parties = set(map(identify, ledger.parties))
+    agreements = set(map(identify, ledger.agreements))
     if not all(parties.issuperset(agreement.signatories) for agreement in ledger.agreements):
         return False
     if not all(term.agreement in agreements and parties.issuperset(term.obligors)
                and len(set(term.obligors)) == len(term.obligors) for term in ledger.terms):
         return False
     obligations = {(term.id, obligor) for term in ledger.terms for obligor in term.obligors}
+    evidence = ledger.evidence
     return (
-        {(entry.term, entry.subject) for entry in ledger.evidence} <= obligations
-        and {entry.claimant for entry in ledger.evidence} <= parties
-        and {retraction.evidence for retraction in ledger.retractions}
-        <= {entry.id for entry in ledger.evidence}
+        obligations.issuperset(map(attrgetter("term", "subject"), evidence))
+        and parties.issuperset(map(attrgetter("claimant"), evidence))
+        and set(map(identify, evidence)).issuperset(
+            map(attrgetter("evidence"), ledger.retractions))
     )
 
 

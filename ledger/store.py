@@ -17,10 +17,11 @@ from typing import Any
 from ledger import jsonpos, safejson
 from ledger.errors import Finding, LedgerError, LedgerFileError, Problem
 from ledger.model import (
+    CALENDAR_PATTERNS,
     PATTERN_MEANINGS,
     SCHEMA_VERSION,
     Ledger,
-    calendar_findings,
+    calendar_reason,
     reference_findings,
 )
 
@@ -91,7 +92,7 @@ def load(path: Path) -> LoadedLedger:
     finally:
         if collecting:
             gc.enable()
-    findings = calendar_findings(ledger) + reference_findings(ledger)
+    findings = reference_findings(ledger)
     if findings:
         raise _placed(raw, path, findings)
     return LoadedLedger(ledger, path, raw, migrated_from)
@@ -117,8 +118,9 @@ def _load_fast(raw: bytes) -> Ledger | None:
         return None
     if ledger.schema_version != SCHEMA_VERSION:
         return None
-    keys_in_text = (body.count(b'":') - body.count(b'\\":')
-                    + len(_WHITESPACE_BEFORE_COLON.findall(body)))
+    keys_in_text = body.count(b'":') + len(_WHITESPACE_BEFORE_COLON.findall(body))
+    if b"\\" in body:
+        keys_in_text -= body.count(b'\\":')
     return ledger if keys_in_text == _fields_set(ledger) else None
 
 
@@ -273,7 +275,9 @@ def _finding_from_pydantic(detail: Any) -> Finding:
     if kind == "string_pattern_mismatch":
         shown = repr(detail["input"])
         shown = shown if len(shown) <= 60 else shown[:57] + "..."
-        message = f"{shown} is not {PATTERN_MEANINGS.get(detail['ctx']['pattern'], message)}"
+        pattern = detail["ctx"]["pattern"]
+        reason = calendar_reason(detail["input"]) if pattern in CALENDAR_PATTERNS else None
+        message = reason or f"{shown} is not {PATTERN_MEANINGS.get(pattern, message)}"
     field = next((step for step in reversed(location) if isinstance(step, str)), None)
     return Finding(location, f"{field}: {message}" if field else message)
 

@@ -107,7 +107,7 @@ def test_every_problem_is_listed(run: Run, tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
         f"{path}:47:15: date: '2020-13' is not a date: YYYY, YYYY-MM or YYYY-MM-DD "
-        "(year 0001-9999, month 01-12, day 01-31)",
+        "(year 0001-9999, month 01-12, a day the month has)",
     ], "model errors come first; reference checks run once the model is valid"
     path.write_text(text.replace('"claimant": "south"', '"claimant": "west"')
                     .replace('"term": "withdraw"', '"term": "nope"'))

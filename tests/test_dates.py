@@ -1,19 +1,30 @@
-"""Dates at reduced precision: the fast checks agree with the calendar."""
+"""Dates at reduced precision: the model's patterns are the calendar, in Pydantic's own engine."""
 
 from __future__ import annotations
 
 import calendar
-import re
 from datetime import date
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from pydantic import TypeAdapter, ValidationError
 
 from ledger.dates import check_full, check_partial, last_day, sort_day
-from ledger.model import PARTIAL_DATE_PATTERN, TIMESTAMP_PATTERN, _impossible
+from ledger.model import FullDate, PartialDate, Timestamp, calendar_reason
 
 SHAPED = st.from_regex(r"\d{4}(-\d{2}(-\d{2})?)?", fullmatch=True)
+PARTIAL = TypeAdapter(PartialDate)
+FULL = TypeAdapter(FullDate)
+TIMESTAMP = TypeAdapter(Timestamp)
+
+
+def accepts(adapter: TypeAdapter[str], text: str) -> bool:
+    try:
+        adapter.validate_python(text)
+    except ValidationError:
+        return False
+    return True
 
 
 def real(text: str) -> bool:
@@ -28,10 +39,10 @@ def real(text: str) -> bool:
 
 
 @given(SHAPED)
-def test_pattern_and_calendar_check_together_agree_with_the_calendar(text: str) -> None:
-    """A date is accepted when it matches the model's pattern and the load's calendar check."""
-    accepted = re.fullmatch(PARTIAL_DATE_PATTERN, text) is not None and _impossible(text) is None
-    assert accepted == real(text)
+def test_date_patterns_agree_with_the_calendar(text: str) -> None:
+    """The model accepts a date exactly when the calendar has it, as the CLI's own check does."""
+    assert accepts(PARTIAL, text) == real(text)
+    assert accepts(FULL, text) == (real(text) and len(text) == 10)
     if real(text):
         assert check_partial(text) == text
     else:
@@ -39,17 +50,42 @@ def test_pattern_and_calendar_check_together_agree_with_the_calendar(text: str) 
             check_partial(text)
 
 
+@given(st.dates(min_value=date(1, 1, 1)))
+def test_every_real_day_is_accepted_at_every_precision(day: date) -> None:
+    text = day.isoformat()
+    assert accepts(FULL, text) and accepts(PARTIAL, text)
+    assert accepts(PARTIAL, text[:7]) and accepts(PARTIAL, text[:4])
+
+
+@pytest.mark.parametrize(("text", "leap"), [("2000", True), ("1900", False), ("2024", True),
+                                            ("2023", False), ("0004", True), ("0400", True),
+                                            ("0100", False), ("9996", True), ("2100", False)])
+def test_29_february_only_in_leap_years(text: str, leap: bool) -> None:
+    assert calendar.isleap(int(text)) == leap
+    assert accepts(FULL, f"{text}-02-29") == leap
+    assert accepts(TIMESTAMP, f"{text}-02-29T12:00:00.000000Z") == leap
+
+
 @given(st.dates(min_value=date(1, 1, 1)), st.integers(0, 23), st.integers(0, 59))
 def test_real_timestamps_pass(day: date, hour: int, minute: int) -> None:
-    text = f"{day.isoformat()}T{hour:02d}:{minute:02d}:59.123456Z"
-    assert re.fullmatch(TIMESTAMP_PATTERN, text) and _impossible(text) is None
+    assert accepts(TIMESTAMP, f"{day.isoformat()}T{hour:02d}:{minute:02d}:59.123456Z")
 
 
 @pytest.mark.parametrize("text", ["2019-02-29T00:00:00.000000Z", "2020-04-31T00:00:00.000000Z",
                                   "2020-01-01T24:00:00.000000Z", "2020-01-01T00:60:00.000000Z",
-                                  "2020-01-01T00:00:60.000000Z", "0000-01-01T00:00:00.000000Z"])
+                                  "2020-01-01T00:00:60.000000Z", "0000-01-01T00:00:00.000000Z",
+                                  "2020-01-01T00:00:00Z", "2020-01-01 00:00:00.000000Z"])
 def test_impossible_timestamps_fail(text: str) -> None:
-    assert re.fullmatch(TIMESTAMP_PATTERN, text) is None or _impossible(text) is not None
+    assert not accepts(TIMESTAMP, text)
+
+
+def test_calendar_reason_names_the_length_of_the_month() -> None:
+    assert calendar_reason("2021-02-29") == "not a date: '2021-02-29' (2021-02 has 28 days)"
+    assert calendar_reason("2020-04-31T10:00:00.000000Z") == (
+        "not a UTC timestamp: '2020-04-31T10:00:00.000000Z' (2020-04 has 30 days)")
+    assert calendar_reason("2020-13-01") is None
+    assert calendar_reason("0000-02-29") is None
+    assert calendar_reason(20200230) is None
 
 
 def test_periods_order_and_filter_by_their_days() -> None:
