@@ -777,8 +777,13 @@ def main() -> None:
     and freeing them one by one at exit, each cost about as much as reading the ledger, while the
     operating system reclaims the memory at once. Output is flushed first; every file was closed
     and every lock released by the command itself.
+
+    Third-party Pydantic plugins are switched off (Pydantic's own setting): no package that
+    happens to be installed beside this one hooks into how a ledger is validated, and the models
+    are built without first reading the metadata of every installed distribution to find them.
     """
     gc.disable()
+    os.environ["PYDANTIC_DISABLE_PLUGINS"] = "__all__"
     bad = _undecodable_argument()
     if bad is not None:
         sys.stderr.write(f"ledger: error: argument {bad!r} is not valid UTF-8\n")
