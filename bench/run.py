@@ -30,9 +30,12 @@ PYTHON = sys.executable
 LEDGER = str(Path(sys.executable).parent / "ledger")
 JSON_LOAD = [PYTHON, "-c", "import json,sys; json.load(open(sys.argv[1]))"]
 IMPORTS = [PYTHON, "-c", "import typer, rich.table, pydantic"]
-TYPER_FLOOR = [PYTHON, str(Path(__file__).resolve().parent / "floor_app.py"), "--name", "bench"]
-PYDANTIC_FLOOR = [PYTHON, "-c", "import typer, rich.table, pydantic\n"
-                  "class Model(pydantic.BaseModel):\n    x: int"]
+FLOOR_APP = [PYTHON, str(Path(__file__).resolve().parent / "floor_app.py"), "--step"]
+FLOOR_STEPS = {
+    "typer": "a Typer command with one option (`bench/floor_app.py --step typer`)",
+    "pydantic": "... that also validates a one-field Pydantic model (`--step pydantic`)",
+    "rich": "... and prints it in a one-row Rich table (`--step rich`)",
+}
 JQ_PROGRAM = """
 ([.retractions[].evidence] | map({key: ., value: true}) | from_entries) as $retracted
 | [.evidence[] | select($retracted[.id] | not)]
@@ -130,10 +133,11 @@ def run(sizes: list[int], runs: int, startup_runs: int) -> str:
                     references[name, size] = result
                 else:
                     results[name, size] = result
-        startup_reference, typer_floor, pydantic_floor, help_time, example = (
-            measure_interleaved([(IMPORTS, None), (TYPER_FLOOR, None), (PYDANTIC_FLOOR, None),
-                                 ([LEDGER, "--help"], None), ([LEDGER, "report"], None)],
-                                startup_runs, root))
+        startup_reference, *floors, help_time, example = measure_interleaved(
+            [(IMPORTS, None), *(([*FLOOR_APP, step], None) for step in FLOOR_STEPS),
+             ([LEDGER, "--help"], None), ([LEDGER, "report"], None)],
+            startup_runs, root,
+        )
 
     lines.append(f"Median of {runs} runs (start-up: {startup_runs}), the commands of "
                  "each size taking turns with their references; peak memory is the largest max "
@@ -162,8 +166,7 @@ def run(sizes: list[int], runs: int, startup_runs: int) -> str:
                          f"{result.max_rss_mb / sizes_mb[size]:.1f} |")
     startup = [
         ('`python -c "import typer, rich.table, pydantic"` (reference)', startup_reference),
-        ("a Typer program of one command with one option (`bench/floor_app.py`)", typer_floor),
-        ("the reference's imports and one Pydantic model of one field", pydantic_floor),
+        *zip(FLOOR_STEPS.values(), floors, strict=True),
         ("`ledger --help`", help_time),
         ("`ledger report` (bundled example)", example),
     ]
@@ -200,10 +203,10 @@ def run(sizes: list[int], runs: int, startup_runs: int) -> str:
               "|---|---:|---:|---|"]
     lines += [f"| {name} | {value:.2f} | {limit:g} | {'yes' if value <= limit else 'NO'} |"
               for name, value, limit in targets]
-    lines += ["", f"A Typer program of one command with one option takes "
-              f"{typer_floor.seconds / startup_reference.seconds:.2f}× the imports; "
-              f"`ledger report` on the example takes {example.seconds / typer_floor.seconds:.2f}× "
-              "that program."]
+    least = floors[-1].seconds
+    lines += ["", f"The least program of the stack (the last `floor_app.py` step) takes "
+              f"{least / startup_reference.seconds:.2f}× the imports; `ledger report` on the "
+              f"example takes {example.seconds / least:.2f}× that program."]
     return "\n".join(lines) + "\n"
 
 

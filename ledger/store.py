@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import json
 import os
 import re
 import stat
@@ -14,7 +13,6 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
-from ledger import jsonpos, safejson
 from ledger.errors import Finding, LedgerError, LedgerFileError, Problem
 from ledger.model import (
     CALENDAR_PATTERNS,
@@ -48,6 +46,8 @@ class LoadedLedger:
     _text: str | None = None
 
     def place(self, finding: Finding) -> Problem:
+        from ledger import jsonpos
+
         if self._text is None:
             self._text = self.raw.decode("utf-8").removeprefix(_BOM)
         offset = jsonpos.locate(self._text, finding.location, at_key=finding.at_key)
@@ -208,6 +208,11 @@ def _finite_float(literal: str) -> float:
 
 
 def _parse(text: str, path: Path) -> dict[str, Any]:
+    """The careful path's parse; `json` and `jsonpos` are imported here, off the fast path."""
+    import json
+
+    from ledger import jsonpos
+
     if not text.strip():
         raise LedgerFileError([Problem(str(path), 1, 1, "empty file: a ledger is a JSON object")])
     try:
@@ -231,6 +236,8 @@ def _parse(text: str, path: Path) -> dict[str, Any]:
 
 
 def _anomaly(text: str, path: Path) -> LedgerFileError:
+    from ledger import jsonpos
+
     found = jsonpos.find_anomaly(text)
     offset, message = found if found is not None else (0, "not a valid ledger")
     line, column = jsonpos.line_and_column(text, offset)
@@ -288,6 +295,8 @@ def serialize(ledger: Ledger) -> bytes:
     Characters that a terminal would act on are written as \\u escapes (`safejson`), so that
     `cat ledger.json` is safe; JSON readers get the same text back.
     """
+    from ledger import safejson
+
     return safejson.dumps(ledger.model_dump(mode="json", exclude_none=True))
 
 

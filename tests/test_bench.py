@@ -47,5 +47,5 @@ def test_the_runner_prints_a_markdown_table_at_n_200(tmp_path: Path) -> None:
                     "evidence list --party --format csv", "evidence add"):
         assert any(line.startswith(f"| `ledger {command}` | 200 |") for line in lines), command
     assert any(line.startswith("| `ledger --help` |") for line in lines)
-    assert any(line.startswith("| a Typer program of one command") for line in lines)
+    assert any(line.startswith("| a Typer command with one option") for line in lines)
     assert any(line.startswith("| report json ÷ json.load |") for line in lines)
