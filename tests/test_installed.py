@@ -60,3 +60,35 @@ def test_arguments_that_are_not_utf8_are_refused(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert b"is not valid UTF-8" in result.stderr and b"Traceback" not in result.stderr
     assert (tmp_path / "l.json").read_bytes() == before
+
+
+def test_no_pydantic_plugin_installed_beside_it_sees_the_ledger(tmp_path: Path) -> None:
+    """A Pydantic plugin (found by entry point) is loaded by plain Pydantic, never by `ledger`."""
+    plugins = tmp_path / "site"
+    info = plugins / "spy_plugin-1.0.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: spy-plugin\nVersion: 1.0\n")
+    (info / "entry_points.txt").write_text("[pydantic]\nspy = spy_plugin:plugin\n")
+    (plugins / "spy_plugin.py").write_text(
+        "import os, pathlib\n"
+        "pathlib.Path(os.environ['SPY_MARKER']).write_text('loaded')\n"
+        "class Spy:\n"
+        "    def new_schema_validator(self, *args, **kwargs):\n"
+        "        return None, None, None\n"
+        "plugin = Spy()\n"
+    )
+    marker = tmp_path / "marker"
+    env = {"PYTHONPATH": str(plugins), "SPY_MARKER": str(marker)}
+    work = tmp_path / "work"
+    work.mkdir()
+
+    result = ledger("report", "--format", "json", cwd=work, env=env)
+    assert result.returncode == 0, result.stderr
+    assert not marker.exists()
+
+    python = INSTALLED_LEDGER.parent / "python"
+    control = subprocess.run(
+        [str(python), "-c", "import pydantic\nclass M(pydantic.BaseModel):\n    x: int"],
+        cwd=work, env={**os.environ, **env}, capture_output=True, text=True, check=False)
+    assert control.returncode == 0, control.stderr
+    assert marker.read_text() == "loaded", "the spy plugin must load where plugins are on"
