@@ -54,25 +54,17 @@ class Measure:
     max_rss_mb: float
 
 
-def measure(argv: list[str], runs: int, cwd: Path, before: Callable[[], None] | None = None
-            ) -> Measure:
-    """Median wall time and the largest max RSS over `runs` runs of one process."""
-    times: list[float] = []
-    peak = 0.0
-    for _ in range(runs):
-        if before is not None:
-            before()
-        start = time.perf_counter()
-        process = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.PIPE)
-        _, status, usage = os.wait4(process.pid, 0)
-        times.append(time.perf_counter() - start)
-        process.returncode = os.waitstatus_to_exitcode(status)
-        stderr = process.stderr.read().decode() if process.stderr else ""
-        if process.returncode != 0:
-            raise SystemExit(f"{' '.join(argv)} failed ({process.returncode}): {stderr}")
-        peak = max(peak, usage.ru_maxrss / 1024)
-    return Measure(statistics.median(times), peak)
+def measure_once(argv: list[str], cwd: Path) -> Measure:
+    """The wall time and max RSS of one run of a process."""
+    start = time.perf_counter()
+    process = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - start
+    stderr = process.stderr.read().decode() if process.stderr else ""
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        raise SystemExit(f"{' '.join(argv)} failed ({code}): {stderr}")
+    return Measure(seconds, usage.ru_maxrss / 1024)
 
 
 Command = tuple[list[str], Callable[[], None] | None]
@@ -80,12 +72,20 @@ Command = tuple[list[str], Callable[[], None] | None]
 
 
 def measure_interleaved(commands: list[Command], runs: int, cwd: Path) -> list[Measure]:
-    """Like `measure`, but the commands take turns, so that each ratio's two sides see the same
-    machine: a development machine's speed drifts by a fifth from one minute to the next, which
-    would otherwise decide a ratio whose reference was timed in a slow minute and its command in
-    a fast one.
+    """Each command's median time and largest max RSS over `runs` runs, the commands taking turns.
+
+    Taking turns lets each ratio's two sides see the same machine: a development machine's speed
+    drifts by a fifth from one minute to the next, which would otherwise decide a ratio whose
+    reference was timed in a slow minute and its command in a fast one.
     """
-    rounds = [[measure(argv, 1, cwd, before) for argv, before in commands] for _ in range(runs)]
+    rounds = []
+    for _ in range(runs):
+        turn = []
+        for argv, before in commands:
+            if before is not None:
+                before()
+            turn.append(measure_once(argv, cwd))
+        rounds.append(turn)
     return [
         Measure(statistics.median(turn[index].seconds for turn in rounds),
                 max(turn[index].max_rss_mb for turn in rounds))

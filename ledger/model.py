@@ -188,18 +188,22 @@ def digests_of(contents: Iterable[dict[str, Any]]) -> list[str]:
 def calendar_reason(value: object) -> str | None:
     """Why a date or timestamp that a pattern rejected names no real day, if that is the reason.
 
-    The patterns reject a 30 February without saying why; this names the month's length, for
-    the error message. None when the value has some other fault (that the pattern's meaning says).
+    The patterns reject a 30 February without saying why; the calendar check that the command
+    line uses for dates names the month's length. None when the value has some other fault
+    (which the pattern's meaning then describes).
     """
-    import calendar
     import re
+
+    from ledger.dates import check_partial
 
     shape = rf"{_YEAR}-{_MONTH}-(0[1-9]|[12][0-9]|3[01])(T{_TIME}Z)?"
     if not isinstance(value, str) or re.fullmatch(shape, value) is None:
         return None
-    last = calendar.monthrange(int(value[:4]), int(value[5:7]))[1]
-    kind = "date" if len(value) == 10 else "UTC timestamp"
-    return f"not a {kind}: {value!r} ({value[:7]} has {last} days)"
+    try:
+        check_partial(value[:10])
+    except ValueError as error:
+        return str(error)
+    return None
 
 
 def _references_hold(ledger: Ledger) -> bool:

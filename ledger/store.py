@@ -342,7 +342,7 @@ def write_atomically(path: Path, content: bytes) -> None:
 def save(path: Path, ledger: Ledger) -> None:
     """Check the ledger's references once more and write it atomically; the caller holds the lock.
 
-    Dates need no second look: loading checked those in the file, and `ops` those it adds.
+    Dates need no second look: the models' patterns hold the calendar.
     """
     findings = reference_findings(ledger)
     if findings:

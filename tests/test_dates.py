@@ -82,7 +82,8 @@ def test_impossible_timestamps_fail(text: str) -> None:
 def test_calendar_reason_names_the_length_of_the_month() -> None:
     assert calendar_reason("2021-02-29") == "not a date: '2021-02-29' (2021-02 has 28 days)"
     assert calendar_reason("2020-04-31T10:00:00.000000Z") == (
-        "not a UTC timestamp: '2020-04-31T10:00:00.000000Z' (2020-04 has 30 days)")
+        "not a date: '2020-04-31' (2020-04 has 30 days)")
+    assert calendar_reason("2020-04-30T10:00:00.000000Z") is None
     assert calendar_reason("2020-13-01") is None
     assert calendar_reason("0000-02-29") is None
     assert calendar_reason(20200230) is None
