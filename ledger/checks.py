@@ -10,7 +10,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ledger.errors import Finding
+from ledger.errors import Finding, LedgerError
+from ledger.files import DEFAULT_MAX_BYTES, document_name_problem, document_path, read_regular
 from ledger.model import Evidence, Ledger, Retraction, digests_of
 
 
@@ -22,6 +23,7 @@ class CheckContext:
     ledger_folder: Path
     sources_folder: Path | None = None
     tally: Counter[str] = field(default_factory=Counter)
+    max_bytes: int = DEFAULT_MAX_BYTES
 
 
 Check = Callable[[CheckContext], Iterator[Finding]]
@@ -98,34 +100,61 @@ def fold(text: str) -> str:
 
 
 class _Documents:
-    """Source documents found beside the ledger or by file name under --sources, read once."""
+    """Source documents inside the ledger's folder or under --sources, each read once.
+
+    A name is looked up beside the ledger, then under --sources (as a path, then by file name
+    anywhere below it). A name that leaves its folder, lexically or through a symbolic link, is a
+    problem and the file is never opened: what `check` prints must not depend on any file
+    outside those folders.
+    """
 
     def __init__(self, context: CheckContext) -> None:
         self._context = context
         self._by_name: dict[str, Path] | None = None
         self._cache: dict[Path, tuple[str, str]] = {}
 
-    def find(self, name: str) -> Path | None:
-        beside = self._context.ledger_folder / name
-        if beside.is_file():
-            return beside
-        folder = self._context.sources_folder
-        if folder is None:
+    def find(self, name: str) -> Path | str | None:
+        """The document's path, or a problem with its name, or None when it is not found."""
+        problem = document_name_problem(name)
+        if problem is not None:
+            return problem
+        folders = [self._context.ledger_folder]
+        if self._context.sources_folder is not None:
+            folders.append(self._context.sources_folder)
+        for folder in folders:
+            path = document_path(folder, name)
+            if path is None:
+                return f"document {name!r} leaves the sources folder through a symbolic link"
+            try:
+                os.lstat(path)
+            except (FileNotFoundError, NotADirectoryError):
+                continue
+            except OSError:
+                pass  # there, but unusable (name too long, no permission): reading says why
+            return path
+        if self._context.sources_folder is None:
             return None
-        direct = folder / name
-        if direct.is_file():
-            return direct
+        return self._index(self._context.sources_folder).get(Path(name).name)
+
+    def _index(self, folder: Path) -> dict[str, Path]:
+        """Every file below `folder` by its name, the first in sorted order; links that lead out
+        of the folder are left out."""
         if self._by_name is None:
             self._by_name = {}
-            for root, _, files in os.walk(folder):
+            for root, folders, files in os.walk(folder):
+                folders.sort()
                 for file in sorted(files):
-                    self._by_name.setdefault(file, Path(root) / file)
-        return self._by_name.get(Path(name).name)
+                    inside = document_path(folder, os.path.relpath(os.path.join(root, file),
+                                                                    folder))
+                    if inside is not None:
+                        self._by_name.setdefault(file, inside)
+        return self._by_name
 
     def read(self, path: Path) -> tuple[str, str]:
-        """The document's SHA-256 and its folded text."""
+        """The document's SHA-256 and its folded text; LedgerError if it cannot be read."""
         if path not in self._cache:
-            content = path.read_bytes()
+            content = read_regular(path, what="source document",
+                                   max_bytes=self._context.max_bytes)
             self._cache[path] = (
                 hashlib.sha256(content).hexdigest(),
                 fold(content.decode("utf-8", "replace")),
@@ -148,24 +177,28 @@ def quotes_in_sources(context: CheckContext) -> Iterator[Finding]:
                 context.tally["unverifiable"] += 1
             continue
         assert entry.source is not None
-        path = documents.find(name)
-        if path is None:
+        where = ("evidence", position, "source", "document")
+        found = documents.find(name)
+        if isinstance(found, str):
+            yield Finding(where, found)
+            continue
+        try:
+            if found is None:
+                raise FileNotFoundError
+            digest, text = documents.read(found)
+        except FileNotFoundError:
             if context.sources_folder is None:
                 context.tally["not checked"] += entry.quote is not None
             else:
-                yield Finding(("evidence", position, "source", "document"),
-                              f"source document {name!r} not found beside the ledger or under "
-                              f"{context.sources_folder}")
+                yield Finding(where, f"source document {name!r} not found beside the ledger or "
+                              f"under {context.sources_folder}")
             continue
-        try:
-            digest, text = documents.read(path)
-        except OSError as error:
-            yield Finding(("evidence", position, "source", "document"),
-                          f"cannot read source document {str(path)!r}: {error.strerror}")
+        except LedgerError as error:
+            yield Finding(where, str(error))
             continue
         if entry.source.sha256 is not None and entry.source.sha256 != digest:
             yield Finding(("evidence", position, "source", "sha256"),
-                          f"{path} has SHA-256 {digest}, not the recorded one")
+                          f"{found} has SHA-256 {digest}, not the recorded one")
         if entry.quote is None:
             continue
         if fold(entry.quote) in text:
@@ -173,7 +206,7 @@ def quotes_in_sources(context: CheckContext) -> Iterator[Finding]:
         else:
             context.tally["not found"] += 1
             yield Finding(("evidence", position, "quote"),
-                          f"quote not found verbatim in {path}")
+                          f"quote not found verbatim in {found}")
 
 
 def run_checks(context: CheckContext) -> list[Finding]:

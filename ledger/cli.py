@@ -6,6 +6,7 @@ the commands that use them, so that `ledger --help` starts fast.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import sys
@@ -76,10 +77,10 @@ def _completion_ledger(ctx: typer.Context) -> Ledger | None:
     target = _target(ctx)
     try:
         if target.path.exists():
-            return store.load(target.path).ledger
+            return store.load(target.path, max_bytes=_max_bytes()).ledger
         if not target.named:
             return store.load(store.bundled_path(EXAMPLE)).ledger
-    except LedgerError:
+    except (LedgerError, OSError, MemoryError):
         return None
     return None
 
@@ -124,16 +125,69 @@ CategoryFilter = Annotated[
 
 
 def _fail(message: str) -> NoReturn:
-    from ledger.render.text import neutralise
-
-    typer.echo(f"ledger: error: {neutralise(message)}", err=True)
+    _say(f"error: {message}")
     raise typer.Exit(1)
 
 
 def _say(message: str) -> None:
+    """A message to stderr, neutralised; one that cannot be written is dropped (data is not)."""
     from ledger.render.text import neutralise
 
-    typer.echo(f"ledger: {neutralise(message)}", err=True)
+    with contextlib.suppress(OSError, ValueError):
+        typer.echo(f"ledger: {neutralise(message)}", err=True)
+
+
+MAX_SIZE_VARIABLE = "COMPLIANCE_LEDGER_MAX_MB"
+
+
+def _max_bytes() -> int:
+    """The ceiling on files read, from $COMPLIANCE_LEDGER_MAX_MB (MiB), else 1 GiB."""
+    from ledger.files import DEFAULT_MAX_BYTES
+
+    value = os.environ.get(MAX_SIZE_VARIABLE, "").strip()
+    if not value:
+        return DEFAULT_MAX_BYTES
+    if not value.isdigit() or not value.isascii() or int(value) == 0:
+        raise LedgerError(f"${MAX_SIZE_VARIABLE}: {value!r} is not a positive whole number of MiB")
+    return int(value) << 20
+
+
+class OutputFailed(LedgerError):
+    """Standard output is closed, full or gone: the command's data could not be written."""
+
+
+def _write(text: str) -> None:
+    """Write data to stdout now, so that a failure is known while the command can still say so."""
+    stream = sys.stdout
+    if stream is None:
+        raise OutputFailed("cannot write the output: standard output is closed")
+    try:
+        stream.write(text)
+        stream.flush()
+    except BrokenPipeError:
+        raise OutputFailed("cannot write the output: the reader closed the pipe") from None
+    except OSError as error:
+        raise OutputFailed(f"cannot write the output: {error.strerror or error}") from None
+
+
+def _confirm_saved(data: str | None, message: str) -> None:
+    """After a change is saved: print its id (data) and message; a failure to print ends well.
+
+    The change is on disk, so the command succeeds even when its output cannot be written: a
+    script that retried on failure would record it twice.
+    """
+    if data is not None:
+        try:
+            _write(data + "\n")
+        except OutputFailed as error:
+            _say(f"{message}; saved, but {error}")
+            return
+    _say(message)
+
+
+def _encodes_unicode(stream: object) -> bool:
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    return encoding.lower().replace("-", "").replace("_", "") in ("utf8", "utf8sig")
 
 
 def _option_name(field: str) -> str:
@@ -142,25 +196,40 @@ def _option_name(field: str) -> str:
 
 def _emit(view: View, output: OutputFormat) -> None:
     """Print a view: tables through Rich, the other formats as plain text with no colour."""
+    _run(lambda: _write_view(view, output))
+
+
+def _write_view(view: View, output: OutputFormat) -> None:
     match output:
         case OutputFormat.TABLE:
             from rich.console import Console
 
             from ledger.render import table
 
-            Console(highlight=False, emoji=False).print(table.render(view))
+            if sys.stdout is None:
+                _write("")
+            console = Console(highlight=False, emoji=False, file=sys.stdout)
+            try:
+                console.print(table.render(view))
+                sys.stdout.flush()
+            except BrokenPipeError:
+                raise OutputFailed("cannot write the output: the reader closed the pipe") from None
+            except OSError as error:
+                raise OutputFailed(f"cannot write the output: {error.strerror or error}") from None
         case OutputFormat.JSON:
+            from ledger import safejson
             from ledger.render import json
 
-            sys.stdout.write(json.render(view))
+            text = json.render(view)
+            _write(text if _encodes_unicode(sys.stdout) else safejson.ascii_only(text))
         case OutputFormat.CSV:
             from ledger.render import csv
 
-            sys.stdout.write(csv.render(view))
+            _write(csv.render(view))
         case OutputFormat.MARKDOWN:
             from ledger.render import markdown
 
-            sys.stdout.write(markdown.render(view))
+            _write(markdown.render(view))
 
 
 def _run(action: Callable[[], T]) -> T:
@@ -174,11 +243,20 @@ def _run(action: Callable[[], T]) -> T:
     except LedgerFileError as error:
         from ledger.render.text import neutralise
 
-        for problem in error.problems:
-            typer.echo(neutralise(str(problem)), err=True)
+        try:
+            for line in error.lines():
+                typer.echo(neutralise(line), err=True)
+        except (OSError, ValueError):
+            pass
         raise typer.Exit(1) from None
     except LedgerError as error:
         _fail(str(error))
+    except MemoryError:
+        _fail("out of memory: the file is too large for this machine (see "
+              f"${MAX_SIZE_VARIABLE})")
+    except OSError as error:
+        where = f"{error.filename}: " if error.filename else ""
+        _fail(f"{where}{error.strerror or error}")
 
 
 _LOADED: list[LoadedLedger] = []
@@ -188,7 +266,7 @@ _LOADED: list[LoadedLedger] = []
 def _load(path: Path) -> LoadedLedger:
     from ledger import store
 
-    loaded = store.load(path)
+    loaded = store.load(path, max_bytes=_max_bytes())
     _LOADED.append(loaded)
     if loaded.migrated_from is not None:
         _say(f"{path}: schema version {loaded.migrated_from} migrated in memory to "
@@ -301,7 +379,7 @@ def init(
 
         target = _target(ctx)
         ledger = (
-            store.load(store.bundled_path(example)).ledger
+            store.load(store.bundled_path(example), max_bytes=_max_bytes()).ledger
             if example is not None
             else ops.new_ledger(title or "Compliance ledger")
         )
@@ -560,9 +638,8 @@ def evidence_add(
         )
 
     entry = _run(lambda: _update(ctx, change))
-    typer.echo(entry.id)
-    _say(f"recorded: {entry.claimant} {entry.stance.value} that {entry.subject} complies with "
-         f"{entry.term}")
+    _confirm_saved(entry.id, f"recorded: {entry.claimant} {entry.stance.value} that "
+                   f"{entry.subject} complies with {entry.term}")
 
 
 def _stance(value: str) -> Stance:
@@ -716,17 +793,19 @@ def check(
         if sources is not None and not sources.is_dir():
             raise InvalidValue("sources", f"{sources} is not a folder")
         loaded = _read(ctx)
-        context = checks.CheckContext(loaded.ledger, loaded.path.parent, sources)
-        findings = checks.run_checks(context)
-        problems = [loaded.place(finding) for finding in findings]
+        context = checks.CheckContext(loaded.ledger, loaded.path.parent, sources,
+                                      max_bytes=_max_bytes())
+        placed = loaded.place_all(checks.run_checks(context))
+        problems, more = placed.problems, placed.more
         if against is not None:
-            kept = store.load(against)
-            problems += [kept.place(finding) for finding in
-                         checks.growth_findings(kept.ledger, loaded.ledger, str(loaded.path))]
+            kept = store.load(against, max_bytes=_max_bytes())
+            grown = kept.place_all(
+                checks.growth_findings(kept.ledger, loaded.ledger, str(loaded.path)))
+            problems, more = problems + grown.problems, more + grown.more
         if problems:
             from ledger.errors import LedgerFileError
 
-            raise LedgerFileError(problems)
+            raise LedgerFileError(problems, more)
         ledger = loaded.ledger
         retracted = len({retraction.evidence for retraction in ledger.retractions})
         summary = (f"{loaded.path}: ok: {len(ledger.agreements)} agreements, "
@@ -743,7 +822,10 @@ def check(
             summary += f"; only grew since {against}"
         return summary
 
-    typer.echo(_run(run))
+    from ledger.render.text import neutralise
+
+    summary = _run(run)
+    _run(lambda: _write(neutralise(summary) + "\n"))
 
 
 @app.command()
@@ -756,7 +838,8 @@ def schema() -> None:
 
     from ledger.model import Ledger
 
-    typer.echo(json.dumps(Ledger.model_json_schema(), indent=2, ensure_ascii=False))
+    text = json.dumps(Ledger.model_json_schema(), indent=2, ensure_ascii=False)
+    _run(lambda: _write(text + "\n"))
 
 
 def _undecodable_argument() -> str | None:
@@ -767,6 +850,36 @@ def _undecodable_argument() -> str | None:
         except UnicodeEncodeError:
             return argument.encode("utf-8", "backslashreplace").decode("ascii", "replace")
     return None
+
+
+def _guard_standard_streams() -> None:
+    """Make output that the terminal cannot encode come out as visible escapes, not a crash,
+    and keep a closed stdout closed: descriptor 1 gets /dev/null, so that no file this command
+    opens can land there, while `sys.stdout` stays None and `_write` says it is closed."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+    for descriptor in (0, 1, 2):
+        try:
+            os.fstat(descriptor)
+        except OSError:
+            placeholder = os.open(os.devnull, os.O_RDWR)
+            if placeholder != descriptor:
+                os.dup2(placeholder, descriptor)
+                os.close(placeholder)
+
+
+def _usage_error(error: Exception) -> None:
+    """Click's own message for a bad command line, neutralised like every other message."""
+    import io
+
+    from ledger.render.text import neutralise
+
+    buffer = io.StringIO()
+    error.show(file=buffer)  # type: ignore[attr-defined]
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        sys.stderr.write(neutralise(buffer.getvalue()))
 
 
 def main() -> None:
@@ -781,21 +894,40 @@ def main() -> None:
     Third-party Pydantic plugins are switched off (Pydantic's own setting): no package that
     happens to be installed beside this one hooks into how a ledger is validated, and the models
     are built without first reading the metadata of every installed distribution to find them.
+
+    Click runs outside its standalone mode, so that its usage errors are printed here through
+    the one neutralising step.
     """
+    # Click's base class, whether Typer vendors Click or depends on it.
+    click_exception: type[Exception] = next(kind for kind in typer.BadParameter.__mro__
+                           if kind.__name__ == "ClickException")
+
     gc.disable()
     os.environ["PYDANTIC_DISABLE_PLUGINS"] = "__all__"
+    _guard_standard_streams()
     bad = _undecodable_argument()
     if bad is not None:
         sys.stderr.write(f"ledger: error: argument {bad!r} is not valid UTF-8\n")
         sys.exit(1)
+    code: int
     try:
-        app()
-        code = 0
+        returned = app(standalone_mode=False)
+        code = returned if isinstance(returned, int) else 0
+    except click_exception as error:
+        _usage_error(error)
+        code = getattr(error, "exit_code", 2)
+    except typer.Abort:
+        _say("aborted")
+        code = 1
     except SystemExit as exit_request:
         code = exit_request.code if isinstance(exit_request.code, int) else (
             0 if exit_request.code is None else 1)
         if isinstance(exit_request.code, str):
-            sys.stderr.write(exit_request.code + "\n")
-    sys.stdout.flush()
-    sys.stderr.flush()
+            _say(exit_request.code)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None:
+                stream.flush()
+        except (OSError, ValueError):
+            pass
     os._exit(code)

@@ -32,11 +32,23 @@ class Problem:
 
 
 class LedgerFileError(LedgerError):
-    """A ledger file that cannot be used; carries every problem found, in file order."""
+    """A ledger file that cannot be used; carries the problems found, in file order.
 
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("\n".join(str(problem) for problem in problems))
+    `more` counts the problems found beyond those listed (a file broken in every record would
+    otherwise print, and place, a line per record).
+    """
+
+    def __init__(self, problems: list[Problem], more: int = 0) -> None:
         self.problems = problems
+        self.more = more
+        super().__init__("\n".join(self.lines()))
+
+    def lines(self) -> list[str]:
+        """One line per problem, then the count of those not listed."""
+        lines = [str(problem) for problem in self.problems]
+        if self.more:
+            lines.append(f"... and {self.more:,} more problems")
+        return lines
 
 
 @dataclass(frozen=True)

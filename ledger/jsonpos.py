@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
+from typing import Any
 
 MAX_DEPTH = 32
 MAX_NUMBER_LENGTH = 40
@@ -21,9 +22,18 @@ scanstring = json.decoder.scanstring  # type: ignore[attr-defined]
 
 def line_and_column(text: str, offset: int) -> tuple[int, int]:
     """1-based line and column (in characters) of `offset` in `text`."""
-    line = text.count("\n", 0, offset) + 1
-    column = offset - text.rfind("\n", 0, offset)
-    return line, column
+    return lines_and_columns(text, [offset])[0]
+
+
+def lines_and_columns(text: str, offsets: Sequence[int]) -> list[tuple[int, int]]:
+    """1-based line and column of each offset, counting the text's line breaks once in all."""
+    places: dict[int, tuple[int, int]] = {}
+    line, counted = 1, 0
+    for offset in sorted(set(offsets)):
+        line += text.count("\n", counted, offset)
+        counted = offset
+        places[offset] = (line, offset - text.rfind("\n", 0, offset))
+    return [places[offset] for offset in offsets]
 
 
 def _skip(text: str, index: int) -> int:
@@ -33,62 +43,94 @@ def _skip(text: str, index: int) -> int:
 
 
 def locate(text: str, path: Sequence[str | int], *, at_key: bool = False) -> int:
-    """Offset of the value that `path` names in valid JSON `text`.
+    """Offset of the value that `path` names in valid JSON `text` (see `locate_all`)."""
+    return locate_all(text, [(path, at_key)])[0]
 
-    With `at_key`, the offset of the last step's key instead of its value. Where the path runs out
-    (a missing field), the offset of the deepest object or array that exists.
+
+_Node = dict[str | int | None, "Any"]
+
+
+def locate_all(text: str, locations: Sequence[tuple[Sequence[str | int], bool]]) -> list[int]:
+    """Offsets of the values that the paths name in valid JSON `text`, found in one walk.
+
+    A location `(path, at_key)` names the value at `path`, or with `at_key` the key of its last
+    step. Where a path runs out (a missing field), the offset of the deepest object or array
+    that exists. The walk descends only where some path leads and skips everything else with
+    the C decoder, stopping in each container once its last wanted member is passed; so the
+    cost is one pass over the part of the file that holds the locations.
     """
-    index = _skip(text, 0)
-    last = len(path) - 1
-    for position, step in enumerate(path):
-        opener = text[index : index + 1]
-        if opener == "{" and isinstance(step, str):
-            found = _find_member(text, index, step)
-            if found is None:
-                return index
-            key_offset, value_offset = found
-            index = key_offset if at_key and position == last else value_offset
-        elif opener == "[" and isinstance(step, int):
-            found_item = _find_item(text, index, step)
-            if found_item is None:
-                return index
-            index = found_item
-        else:
-            return index
-    return index
+    root: _Node = {}
+    for number, (path, at_key) in enumerate(locations):
+        node = root
+        for step in path:
+            node = node.setdefault(step, {})
+        node.setdefault(None, []).append((number, at_key))
+    offsets = [0] * len(locations)
+    _visit(text, _skip(text, 0), None, root, offsets)
+    return offsets
 
 
-def _find_member(text: str, index: int, wanted: str) -> tuple[int, int] | None:
+def _visit(text: str, index: int, key_offset: int | None, node: _Node, offsets: list[int]) -> None:
+    for number, at_key in node.get(None, ()):
+        offsets[number] = key_offset if at_key and key_offset is not None else index
+    pending: _Node = {step: child for step, child in node.items() if step is not None}
+    if not pending:
+        return
+    opener = text[index : index + 1]
+    if opener == "{":
+        _visit_members(text, index, pending, offsets)
+    elif opener == "[":
+        _visit_items(text, index, pending, offsets)
+    for child in pending.values():  # steps the text lacks: placed at this container
+        _place_missing(child, index, offsets)
+
+
+def _visit_members(text: str, index: int, pending: _Node, offsets: list[int]) -> None:
     index = _skip(text, index + 1)
     if text[index] == "}":
-        return None
-    while True:
+        return
+    while pending:
         key_offset = index
         key, index = scanstring(text, index + 1)
         index = _skip(text, _skip(text, index) + 1)
-        if key == wanted:
-            return key_offset, index
+        child = pending.pop(key, None)
+        if child is not None:
+            _visit(text, index, key_offset, child, offsets)
+            if not pending:
+                return
         _, index = _DECODER.raw_decode(text, index)
         index = _skip(text, index)
         if text[index] == "}":
-            return None
+            return
         index = _skip(text, index + 1)
 
 
-def _find_item(text: str, index: int, wanted: int) -> int | None:
+def _visit_items(text: str, index: int, pending: _Node, offsets: list[int]) -> None:
     index = _skip(text, index + 1)
     if text[index] == "]":
-        return None
+        return
     position = 0
-    while True:
-        if position == wanted:
-            return index
+    while pending:
+        child = pending.pop(position, None)
+        if child is not None:
+            _visit(text, index, None, child, offsets)
+            if not pending:
+                return
         _, index = _DECODER.raw_decode(text, index)
         index = _skip(text, index)
         if text[index] == "]":
-            return None
+            return
         index = _skip(text, index + 1)
         position += 1
+
+
+def _place_missing(node: _Node, index: int, offsets: list[int]) -> None:
+    for step, child in node.items():
+        if step is None:
+            for number, _ in child:
+                offsets[number] = index
+        else:
+            _place_missing(child, index, offsets)
 
 
 class _Found(Exception):

@@ -13,6 +13,8 @@ from pydantic import ValidationError
 
 from ledger.dates import check_full, check_partial, format_timestamp
 from ledger.errors import InvalidValue, LedgerError
+from ledger.files import document_name_problem
+from ledger.lookalike import name_key
 from ledger.model import (
     Agreement,
     Evidence,
@@ -53,6 +55,15 @@ def _required_text(field: str, value: str) -> str:
     return checked
 
 
+def _document(field: str, value: str | None) -> str | None:
+    checked = _text(field, value)
+    problem = document_name_problem(checked) if checked is not None else None
+    if problem is not None:
+        raise InvalidValue(field, f"{problem}: name a file inside the ledger's folder or the "
+                           "sources folder, by a relative path")
+    return checked
+
+
 def _date(field: str, value: str | None, *, full: bool) -> str | None:
     if value is None:
         return None
@@ -87,9 +98,22 @@ def add_party(ledger: Ledger, id: str, *, name: str, role: Role = Role.OTHER,
     _slug("id", id)
     if id in party_ids(ledger):
         raise InvalidValue("id", f"a party {id!r} already exists")
+    _distinct_names(ledger, name, aliases)
     party = _build("id", Party, id=id, name=_required_text("name", name), role=role,
                    aliases=tuple(_required_text("alias", alias) for alias in aliases))
     return ledger.model_copy(update={"parties": (*ledger.parties, party)})
+
+
+def _distinct_names(ledger: Ledger, name: str, aliases: tuple[str, ...]) -> None:
+    """Refuse a name or alias that reads as another party's: a report would then say "claimed by
+    X, disputed by X" of two different parties."""
+    taken = {name_key(known): party for party in ledger.parties
+             for known in (party.name, *party.aliases)}
+    for field, value in (("name", name), *(("alias", alias) for alias in aliases)):
+        other = taken.get(name_key(value))
+        if other is not None:
+            raise InvalidValue(field, f"{value!r} reads the same as party {other.id!r}'s name or "
+                               f"alias {other.name!r}; choose a name that tells them apart")
 
 
 def add_agreement(ledger: Ledger, id: str, *, title: str, signed: str | None = None,
@@ -168,7 +192,7 @@ def add_evidence(ledger: Ledger, *, term: str, claimant: str, stance: Stance, da
     source_fields = {
         "title": _text("source", source), "publisher": _text("publisher", publisher),
         "url": _text("url", url), "date": _date("source_date", source_date, full=False),
-        "document": _text("document", document), "sha256": sha256,
+        "document": _document("document", document), "sha256": sha256,
     }
     source_record = (
         _build("source", Source, **source_fields)

@@ -32,3 +32,20 @@ def dumps(data: Any) -> bytes:
         if pattern.search(content):
             content = pattern.sub(_escaped, content)
     return content
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+
+
+def ascii_only(text: str) -> str:
+    """JSON text with every non-ASCII character written as a `\\u` escape: the same JSON, for an
+    output that cannot encode Unicode. Outside strings our JSON holds ASCII only."""
+    return _NON_ASCII.sub(_json_escape, text)

@@ -7,13 +7,14 @@ import os
 import re
 import stat
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from operator import attrgetter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ledger.errors import Finding, LedgerError, LedgerFileError, Problem
+from ledger.files import DEFAULT_MAX_BYTES, read_regular
 from ledger.model import (
     CALENDAR_PATTERNS,
     PATTERN_MEANINGS,
@@ -27,10 +28,15 @@ BUNDLED_LEDGERS = ("doha-2020",)
 DEFAULT_FILE = "ledger.json"
 ENVIRONMENT_VARIABLE = "COMPLIANCE_LEDGER"
 LOCK_TIMEOUT_SECONDS = 10.0
+MAX_PROBLEMS = 1000
+"""Problems placed and reported at most: the first ones in file order, then a count of the rest."""
 
 Migration = Callable[[dict[str, Any]], dict[str, Any]]
 MIGRATIONS: dict[int, Migration] = {}
 """Version N -> N+1 changes of the parsed file, applied in memory when an older ledger is loaded."""
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
 
 _BOM = "\ufeff"
 _BOM_BYTES = _BOM.encode("utf-8")
@@ -46,13 +52,50 @@ class LoadedLedger:
     _text: str | None = None
 
     def place(self, finding: Finding) -> Problem:
+        return self.place_all([finding]).problems[0]
+
+    def place_all(self, findings: list[Finding], limit: int = MAX_PROBLEMS) -> LedgerFileError:
+        """The first `limit` findings in file order, placed at PATH:LINE:COL in one pass.
+
+        Records of one list lie in the text in the order of their index, so the first `limit`
+        findings of each top-level list, taken by index, hold the first `limit` of the file;
+        only those are placed, by one walk that stops where the last of them lies.
+        """
         from ledger import jsonpos
 
         if self._text is None:
             self._text = self.raw.decode("utf-8").removeprefix(_BOM)
-        offset = jsonpos.locate(self._text, finding.location, at_key=finding.at_key)
-        line, column = jsonpos.line_and_column(self._text, offset)
-        return Problem(str(self.path), line, column, finding.message)
+        chosen = _first_in_each_list(findings, limit)
+        offsets = jsonpos.locate_all(
+            self._text, [(finding.location, finding.at_key) for finding in chosen]
+        )
+        places = jsonpos.lines_and_columns(self._text, offsets)
+        problems = sorted(
+            (Problem(str(self.path), line, column, finding.message)
+             for finding, (line, column) in zip(chosen, places, strict=True)),
+            key=lambda problem: (problem.line, problem.column),
+        )[:limit]
+        return LedgerFileError(problems, more=len(findings) - len(problems))
+
+
+def _first_in_each_list(findings: list[Finding], limit: int) -> list[Finding]:
+    """For each top-level field, its findings in the records of lowest index, `limit` or a few more.
+
+    All findings of the record at the cut are kept, since their order inside it is the text's.
+    """
+    if len(findings) <= limit:
+        return findings
+    by_field: dict[object, list[tuple[int, int, Finding]]] = {}
+    for number, finding in enumerate(findings):
+        location = finding.location
+        index = location[1] if len(location) > 1 and isinstance(location[1], int) else -1
+        by_field.setdefault(location[:1], []).append((index, number, finding))
+    chosen: list[Finding] = []
+    for group in by_field.values():
+        group.sort(key=lambda item: item[:2])
+        cut = group[min(limit, len(group)) - 1][0]
+        chosen += [finding for index, _, finding in group if index <= cut]
+    return chosen
 
 
 def bundled_path(name: str) -> Path:
@@ -70,7 +113,7 @@ def lock_path(path: Path) -> Path:
     return path.with_name(path.name + ".lock")
 
 
-def load(path: Path) -> LoadedLedger:
+def load(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadedLedger:
     """Read, parse and validate a ledger; raise LedgerFileError listing every problem found.
 
     The fast path parses and validates in one pass from bytes (Pydantic's `model_validate_json`)
@@ -80,14 +123,14 @@ def load(path: Path) -> LoadedLedger:
     out of its sight: loading makes millions of acyclic objects, and every collector pass over
     them would cost about as much as the parse itself.
     """
-    raw = _read_bytes(path)
+    raw = _read_bytes(path, max_bytes)
     collecting = gc.isenabled()
     gc.disable()
     try:
-        ledger = _load_fast(raw)
+        ledger, rejection = _load_fast(raw)
         migrated_from = None
         if ledger is None:
-            ledger, migrated_from = _load_carefully(raw, path)
+            ledger, migrated_from = _load_carefully(raw, path, rejection)
         gc.freeze()
     finally:
         if collecting:
@@ -101,8 +144,12 @@ def load(path: Path) -> LoadedLedger:
 _WHITESPACE_BEFORE_COLON = re.compile(rb'"[ \t\r\n]+:')
 
 
-def _load_fast(raw: bytes) -> Ledger | None:
+def _load_fast(raw: bytes) -> tuple[Ledger | None, ValidationError | None]:
     """The ledger, if `raw` is a valid current-version ledger with no duplicate key; else None.
+
+    When validation failed, its error comes back too: the careful path then only needs to parse
+    the text for what validation cannot see (syntax, duplicate keys, NaN, an older version), and
+    reports these same problems when there is nothing of the kind, without validating again.
 
     JSON parsers keep the last of duplicate keys silently, so the keys are counted: every key
     in the text ends with `":` (or `"`, white space, `:`), and a quote inside a string is escaped
@@ -114,14 +161,14 @@ def _load_fast(raw: bytes) -> Ledger | None:
     body = raw[len(_BOM_BYTES):] if raw.startswith(_BOM_BYTES) else raw
     try:
         ledger = Ledger.model_validate_json(body)
-    except ValidationError:
-        return None
+    except ValidationError as error:
+        return None, error
     if ledger.schema_version != SCHEMA_VERSION:
-        return None
+        return None, None
     keys_in_text = body.count(b'":') + len(_WHITESPACE_BEFORE_COLON.findall(body))
     if b"\\" in body:
         keys_in_text -= body.count(b'\\":')
-    return ledger if keys_in_text == _fields_set(ledger) else None
+    return (ledger if keys_in_text == _fields_set(ledger) else None), None
 
 
 def _fields_set(ledger: Ledger) -> int:
@@ -135,12 +182,22 @@ def _fields_set(ledger: Ledger) -> int:
     return total + sum(map(len, map(fields, sources)))
 
 
-def _load_carefully(raw: bytes, path: Path) -> tuple[Ledger, int | None]:
-    """One C parse that rejects duplicate keys and non-finite numbers, migration, validation."""
+def _load_carefully(raw: bytes, path: Path, rejection: ValidationError | None
+                    ) -> tuple[Ledger, int | None]:
+    """One C parse that rejects duplicate keys and non-finite numbers, migration, validation.
+
+    `rejection` is the fast path's validation error, reported as it is when the text holds
+    nothing that validation cannot see; JSON-mode and Python-mode validation of the same data
+    find the same problems, and validating a large ledger twice would double the wait.
+    """
     text = _decode(raw, path)
     data = _parse(text, path)
     data, migrated_from = _upgrade(data, text, path)
     del text
+    if migrated_from is None and rejection is not None and not any(
+        detail["type"] == "json_invalid" for detail in rejection.errors(include_url=False)
+    ):
+        raise _rejected(rejection, raw, path)
     return _validate(data, raw, path), migrated_from
 
 
@@ -150,26 +207,23 @@ def _validate(data: dict[str, Any], raw: bytes, path: Path) -> Ledger:
     try:
         return Ledger.model_validate(data)
     except ValidationError as error:
-        findings = [_finding_from_pydantic(detail) for detail in error.errors()]
-        raise _placed(raw, path, findings) from None
+        raise _rejected(error, raw, path) from None
+
+
+def _rejected(error: ValidationError, raw: bytes, path: Path) -> LedgerFileError:
+    details = error.errors(include_url=False, include_context=True, include_input=True)
+    return _placed(raw, path, [_finding_from_pydantic(detail) for detail in details])
 
 
 def _placed(raw: bytes, path: Path, findings: list[Finding]) -> LedgerFileError:
-    loaded = LoadedLedger(Ledger(title="-"), path, raw)
-    problems = [loaded.place(finding) for finding in findings]
-    problems.sort(key=lambda problem: (problem.line, problem.column))
-    return LedgerFileError(problems)
+    return LoadedLedger(Ledger(title="-"), path, raw).place_all(findings)
 
 
-def _read_bytes(path: Path) -> bytes:
-    if path.is_dir():
-        raise LedgerError(f"{path}: is a directory, not a ledger file")
+def _read_bytes(path: Path, max_bytes: int) -> bytes:
     try:
-        return path.read_bytes()
+        return read_regular(path, what="ledger", max_bytes=max_bytes)
     except FileNotFoundError:
         raise LedgerError(f"{path}: no such ledger file (run `ledger init`)") from None
-    except OSError as error:
-        raise LedgerError(f"{path}: cannot read: {error.strerror}") from None
 
 
 def _decode(raw: bytes, path: Path) -> str:
@@ -220,7 +274,9 @@ def _parse(text: str, path: Path) -> dict[str, Any]:
                           parse_float=_finite_float)
     except json.JSONDecodeError as error:
         message = error.msg
-        if not text.rstrip().endswith(("}", "]")):
+        if message == "Extra data":
+            message = "unexpected content after the ledger's closing brace"
+        elif not text.rstrip().endswith(("}", "]")):
             message += " (the file ends too early: truncated?)"
         raise LedgerFileError([Problem(str(path), error.lineno, error.colno, message)]) from None
     except (_Suspect, RecursionError, ValueError):
@@ -279,6 +335,8 @@ def _finding_from_pydantic(detail: Any) -> Finding:
     if kind == "missing":
         return Finding(location[:-1], f"missing field {location[-1]!r}")
     message = str(detail["msg"]).removeprefix("Value error, ")
+    if kind == "tuple_type":
+        message = "Input should be a valid array"  # the JSON name, in JSON and Python modes alike
     if kind == "string_pattern_mismatch":
         shown = repr(detail["input"])
         shown = shown if len(shown) <= 60 else shown[:57] + "..."
@@ -300,41 +358,101 @@ def serialize(ledger: Ledger) -> bytes:
     return safejson.dumps(ledger.model_dump(mode="json", exclude_none=True))
 
 
+_TEMPORARY_SUFFIX = re.compile(r"\.[0-9a-f]{16}\.tmp")
+
+
+def temporary_name(path: Path) -> str:
+    """`.NAME.<16 hex digits>.tmp`: stripping the fixed-length tail gives back exactly NAME, so no
+    other ledger's temporary file (`.NAME.v2.….tmp` for `NAME.v2`) can be taken for this one's."""
+    import secrets
+
+    return f".{path.name}.{secrets.token_hex(8)}.tmp"
+
+
 def _temporary_files(path: Path) -> Iterator[Path]:
-    return path.parent.glob(f".{path.name}.*.tmp")
+    prefix = f".{path.name}"
+    try:
+        names = os.listdir(path.parent)
+    except OSError:
+        return
+    for name in names:
+        if name.startswith(prefix) and _TEMPORARY_SUFFIX.fullmatch(name, len(prefix)):
+            yield path.parent / name
+
+
+def _remove_if_abandoned(leftover: Path) -> None:
+    """Remove a temporary file unless a live writer holds it (writers lock their own file).
+
+    Writers of one ledger also hold its lock file, so under that lock every leftover is a dead
+    writer's; the lock on the file itself guards against any writer that did not take it.
+    """
+    import fcntl
+
+    try:
+        descriptor = os.open(leftover, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return
+    else:
+        leftover.unlink(missing_ok=True)
+    finally:
+        os.close(descriptor)
 
 
 def write_atomically(path: Path, content: bytes) -> None:
-    """Replace `path` with `content` so that a crash leaves the old file or the new, never a mix."""
+    """Replace `path` with `content` so that a crash leaves the old file or the new, never a mix.
+
+    The new file keeps the old one's mode, and its owner and group where this user may set them
+    (root writing another user's ledger). Any failure (a full disk, a read-only folder) leaves
+    the old file as it was, removes the temporary file, and is one LedgerError.
+    """
+    import fcntl
+
     if path.is_symlink():
         raise LedgerError(f"{path}: is a symbolic link; point --file at the file it names")
     try:
-        mode = stat.S_IMODE(path.stat().st_mode)
+        status: os.stat_result | None = path.stat()
     except FileNotFoundError:
+        status = None
+    except OSError as error:
+        raise LedgerError(f"{path}: cannot save: {error.strerror}") from None
+    if status is None:
         umask = os.umask(0)
         os.umask(umask)
         mode = 0o666 & ~umask
-    import tempfile
-
+    else:
+        mode = stat.S_IMODE(status.st_mode)
+    temporary = path.parent / temporary_name(path)
     try:
-        descriptor, temporary = tempfile.mkstemp(
-            prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
-        )
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
     except OSError as error:
         raise LedgerError(f"{path}: cannot write in its folder: {error.strerror}") from None
     try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(content)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+            if status is not None and (status.st_uid, status.st_gid) != (os.geteuid(),
+                                                                         os.getegid()):
+                with suppress(PermissionError):
+                    os.fchown(handle.fileno(), status.st_uid, status.st_gid)
+            os.fchmod(handle.fileno(), mode)
+            os.replace(temporary, path)
+    except BaseException as error:
+        temporary.unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise LedgerError(f"{path}: cannot save ({error.strerror or error}); the ledger is "
+                              "unchanged") from None
         raise
     folder = os.open(path.parent, os.O_RDONLY)
     try:
         os.fsync(folder)
+    except OSError:
+        pass
     finally:
         os.close(folder)
 
@@ -363,6 +481,11 @@ def locked(path: Path, timeout: float | None = None) -> Iterator[None]:
         raise LedgerError(f"{path}: is a symbolic link; point --file at the file it names")
     if path.is_dir():
         raise LedgerError(f"{path}: is a directory, not a ledger file")
+    if path.exists() and not path.is_file():
+        raise LedgerError(f"{path}: is not a regular file; a ledger is one")
+    folder = path.parent
+    if not folder.is_dir():
+        raise LedgerError(f"{path}: the folder {folder} does not exist (create it first)")
     timeout = LOCK_TIMEOUT_SECONDS if timeout is None else timeout
     lock = FileLock(str(lock_path(path)), timeout=timeout)
     try:
@@ -375,8 +498,8 @@ def locked(path: Path, timeout: float | None = None) -> Iterator[None]:
     except OSError as error:
         raise LedgerError(f"{path}: cannot lock: {error.strerror or error}") from None
     try:
-        for leftover in _temporary_files(path):
-            leftover.unlink(missing_ok=True)
+        for leftover in list(_temporary_files(path)):
+            _remove_if_abandoned(leftover)
         yield
     finally:
         lock.release()

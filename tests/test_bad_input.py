@@ -23,7 +23,7 @@ EXPECTED = [
     ("top-level-string.json", 1, 1, "must be a JSON object, not a string"),
     ("wrong-type-title.json", 3, 12, "title: Input should be a valid string"),
     ("null-title.json", 3, 12, "title: Input should be a valid string"),
-    ("wrong-type-evidence-list.json", 28, 12, "terms: Input should be a valid tuple"),
+    ("wrong-type-evidence-list.json", 28, 12, "terms: Input should be a valid array"),
     ("wrong-type-schema-version.json", 2, 21, "schema_version: Input should be a valid integer"),
     ("unknown-field-top.json", 4, 3, "unknown field 'titel'"),
     ("unknown-field-evidence.json", 50, 7, "unknown field 'quoet'"),

@@ -14,6 +14,7 @@ from builders import generated_ledger
 from conftest import INSTALLED_LEDGER, Run, as_json, ok
 
 from ledger import store
+from ledger.errors import LedgerError
 
 
 @pytest.mark.slow
@@ -89,7 +90,8 @@ def test_a_failed_save_leaves_no_temporary_file(tmp_path: Path,
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "replace", broken_replace)
-    with pytest.raises(OSError):
+    with pytest.raises(LedgerError, match=r"cannot save \(No space left on device\); the "
+                       "ledger is unchanged"):
         store.save(path, generated_ledger(6))
     assert path.read_bytes() == before
     assert _leftovers(tmp_path) == []
@@ -113,29 +115,31 @@ def test_a_held_lock_times_out_with_a_clear_error(run: Run, small: Path,
 
 def test_an_unreadable_ledger_gets_a_clear_error(run: Run, small: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    original = Path.read_bytes
+    original = os.open
 
-    def refuse(self: Path) -> bytes:
-        if self == small:
+    def refuse(path: object, *args: object, **kwargs: object) -> int:
+        if Path(str(path)) == small:
             raise PermissionError(13, "Permission denied")
-        return original(self)
+        return original(path, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    monkeypatch.setattr(os, "open", refuse)
     result = run("report")
     assert result.exit_code == 1
-    assert result.stderr == f"ledger: error: {small}: cannot read: Permission denied\n"
+    assert result.stderr == f"ledger: error: {small}: cannot read ledger: Permission denied\n"
 
 
 def test_a_read_only_folder_gets_a_clear_error(run: Run, small: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    import tempfile
+    original = os.open
 
-    def read_only(*args: object, **kwargs: object) -> tuple[int, str]:
-        raise OSError(30, "Read-only file system")
+    def read_only(path: object, flags: int, *args: object, **kwargs: object) -> int:
+        if flags & os.O_CREAT and str(path).endswith(".tmp"):
+            raise OSError(30, "Read-only file system")
+        return original(path, flags, *args, **kwargs)  # type: ignore[arg-type]
 
     before = small.read_bytes()
     store.lock_path(small).touch()
-    monkeypatch.setattr(tempfile, "mkstemp", read_only)
+    monkeypatch.setattr(os, "open", read_only)
     result = run("party", "add", "east", "--name", "Eastland")
     assert result.exit_code == 1
     assert "cannot write in its folder: Read-only file system" in result.stderr

@@ -23,8 +23,8 @@ def test_fast_and_careful_loads_agree_on_a_generated_ledger(run: Run, tmp_path: 
     path = tmp_path / "ledger.json"
     path.write_bytes(store.serialize(ledger))
     raw = path.read_bytes()
-    fast = store._load_fast(raw)
-    careful, migrated = store._load_carefully(raw, path)
+    fast, rejection = store._load_fast(raw)
+    careful, migrated = store._load_carefully(raw, path, rejection)
     assert fast is not None and migrated is None
     assert fast == careful == ledger
     for options in ([], ["--as-of", "2024-03-31"], ["--party", "south"]):
@@ -45,7 +45,7 @@ def test_fast_and_careful_loads_agree_on_a_generated_ledger(run: Run, tmp_path: 
 def test_unusual_but_valid_formatting_loads(tmp_path: Path, name: str, text: str) -> None:
     path = tmp_path / "ledger.json"
     path.write_text(text, encoding="utf-8")
-    assert store.load(path).ledger == store._load_carefully(path.read_bytes(), path)[0]
+    assert store.load(path).ledger == store._load_carefully(path.read_bytes(), path, None)[0]
 
 
 @pytest.mark.parametrize(("name", "text", "line"), [

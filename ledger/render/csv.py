@@ -9,13 +9,17 @@ from ledger.render.text import neutralise
 from ledger.render.view import CellValue, View
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_LEADING_SPACE = " \t\r\n\u00a0\u3000"
+"""A spreadsheet skips leading spaces before it looks for a formula."""
 
 
 def cell(value: CellValue) -> str:
     """A cell a spreadsheet shows as text: a leading formula character gets a `'` before it."""
     raw = str(value)
     text = neutralise(raw)
-    return "'" + text if raw.startswith(_FORMULA_STARTS) else text
+    formula = raw.startswith(_FORMULA_STARTS) or raw.lstrip(_LEADING_SPACE).startswith(
+        _FORMULA_STARTS)
+    return "'" + text if formula else text
 
 
 def render(view: View) -> str:

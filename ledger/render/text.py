@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import re
 
-# C0 controls except tab and newline, DEL, C1 controls, bidi embeddings/overrides/isolates, and
-# the invisible direction marks. Shown as escapes so that a reader sees they were there.
-_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+from ledger.lookalike import INVISIBLE_CHARACTERS
+
+# C0 controls except tab and newline, DEL, C1 controls, and every invisible or direction-changing
+# character. Shown as escapes so that a reader sees they were there, and two names that differ
+# only by one do not look alike.
+_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]|" + INVISIBLE_CHARACTERS)
 
 
 def _visible(match: re.Match[str]) -> str:
     code = ord(match.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 def neutralise(text: str) -> str:

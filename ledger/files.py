@@ -1,0 +1,103 @@
+"""Reading files the ledger names: regular files only, under a size ceiling, never blocking.
+
+Ledgers, kept copies and source documents all come through `read_regular`, so that a FIFO, a
+device such as /dev/zero or a huge sparse file is refused before a byte is read, and a source
+document named inside a ledger goes through `document_path`, which keeps it inside its folder.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import stat
+from pathlib import Path
+
+from ledger.errors import LedgerError
+
+DEFAULT_MAX_BYTES = 1 << 30
+"""The largest file read (1 GiB): a ledger of a million entries is about 900 MB."""
+
+_READ_CHUNK = 1 << 24
+_KINDS = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _kind(mode: int) -> str:
+    return next((name for test, name in _KINDS if test(mode)), "not a regular file")
+
+
+def describe_size(size: int) -> str:
+    return f"{size / (1 << 20):,.1f} MiB" if size >= 1 << 20 else f"{size:,} bytes"
+
+
+def read_regular(path: Path, *, what: str, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """The bytes of `path` if it is a regular file of at most `max_bytes`; else LedgerError.
+
+    The file is opened without blocking (a FIFO would otherwise wait for a writer forever) and
+    its kind and size are taken from the open descriptor, so nothing can be swapped in between.
+    """
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
+    except FileNotFoundError:
+        raise
+    except (OSError, ValueError) as error:
+        raise LedgerError(f"{path}: cannot read {what}: {_reason(error)}") from None
+    try:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
+            raise LedgerError(f"{path}: is {_kind(status.st_mode)}, not a {what} file")
+        if status.st_size > max_bytes:
+            raise LedgerError(_too_large(path, what, status.st_size, max_bytes))
+        chunks: list[bytes] = []
+        total = 0
+        while chunk := os.read(descriptor, _READ_CHUNK):
+            total += len(chunk)
+            if total > max_bytes:
+                raise LedgerError(_too_large(path, what, total, max_bytes))
+            chunks.append(chunk)
+    except OSError as error:
+        raise LedgerError(f"{path}: cannot read {what}: {_reason(error)}") from None
+    finally:
+        os.close(descriptor)
+    return b"".join(chunks)
+
+
+def _too_large(path: Path, what: str, size: int, max_bytes: int) -> str:
+    return (f"{path}: {what} file is {describe_size(size)}, over the ceiling of "
+            f"{describe_size(max_bytes)} (set COMPLIANCE_LEDGER_MAX_MB to read larger files)")
+
+
+def _reason(error: OSError | ValueError) -> str:
+    if isinstance(error, OSError):
+        return error.strerror or str(error)
+    return "the name holds a NUL character" if "null" in str(error) else str(error)
+
+
+def document_name_problem(name: str) -> str | None:
+    """Why a source document's name may not be used, or None when it may.
+
+    A name is a relative path that stays inside the folder it is resolved against: no absolute
+    path, no `..` that climbs out, no NUL. This lexical rule is the first half; `document_path`
+    adds the second, which follows symbolic links.
+    """
+    if "\x00" in name:
+        return "document name holds a NUL character"
+    normal = posixpath.normpath(name)
+    if posixpath.isabs(name) or normal == ".." or normal.startswith("../"):
+        return f"document path {name!r} leaves the sources folder"
+    return None
+
+
+def document_path(folder: Path, name: str) -> Path | None:
+    """`name` resolved inside `folder`, or None if, once symbolic links are followed, it leaves it.
+
+    The caller has already checked `document_name_problem`.
+    """
+    base = Path(os.path.realpath(folder))
+    resolved = Path(os.path.realpath(base / name))
+    return resolved if resolved.is_relative_to(base) else None
