@@ -9,9 +9,9 @@ import stat
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ledger.errors import Finding, LedgerError, LedgerFileError, Problem
 from ledger.files import DEFAULT_MAX_BYTES, read_regular
@@ -57,15 +57,17 @@ class LoadedLedger:
     def place_all(self, findings: list[Finding], limit: int = MAX_PROBLEMS) -> LedgerFileError:
         """The first `limit` findings in file order, placed at PATH:LINE:COL in one pass.
 
-        Records of one list lie in the text in the order of their index, so the first `limit`
-        findings of each top-level list, taken by index, hold the first `limit` of the file;
-        only those are placed, by one walk that stops where the last of them lies.
+        Only those are placed, by one walk that stops where the last of them lies; the error
+        counts the rest.
         """
+        chosen = first_in_file_order(findings, attrgetter("location"), limit)
+        return self._place_chosen(chosen, total=len(findings), limit=limit)
+
+    def _place_chosen(self, chosen: list[Finding], *, total: int, limit: int) -> LedgerFileError:
         from ledger import jsonpos
 
         if self._text is None:
             self._text = self.raw.decode("utf-8").removeprefix(_BOM)
-        chosen = _first_in_each_list(findings, limit)
         offsets = jsonpos.locate_all(
             self._text, [(finding.location, finding.at_key) for finding in chosen]
         )
@@ -75,26 +77,34 @@ class LoadedLedger:
              for finding, (line, column) in zip(chosen, places, strict=True)),
             key=lambda problem: (problem.line, problem.column),
         )[:limit]
-        return LedgerFileError(problems, more=len(findings) - len(problems))
+        return LedgerFileError(problems, more=total - len(problems))
 
 
-def _first_in_each_list(findings: list[Finding], limit: int) -> list[Finding]:
-    """For each top-level field, its findings in the records of lowest index, `limit` or a few more.
+_Item = TypeVar("_Item")
 
-    All findings of the record at the cut are kept, since their order inside it is the text's.
+
+def first_in_file_order(items: list[_Item], location_of: Callable[[_Item], tuple[str | int, ...]],
+                        limit: int) -> list[_Item]:
+    """Items that include the first `limit` in file order, without knowing their offsets.
+
+    Records of one top-level list lie in the text in the order of their index, so the items in
+    the `limit` lowest-indexed records of each list include the first `limit` of the file. All
+    items of the record at the cut are kept, since their order inside it is the text's.
     """
-    if len(findings) <= limit:
-        return findings
-    by_field: dict[object, list[tuple[int, int, Finding]]] = {}
-    for number, finding in enumerate(findings):
-        location = finding.location
+    if len(items) <= limit:
+        return items
+    by_field: dict[object, list[tuple[int, _Item]]] = {}
+    for item in items:
+        location = location_of(item)
         index = location[1] if len(location) > 1 and isinstance(location[1], int) else -1
-        by_field.setdefault(location[:1], []).append((index, number, finding))
-    chosen: list[Finding] = []
+        by_field.setdefault(location[:1], []).append((index, item))
+    chosen: list[_Item] = []
     for group in by_field.values():
-        group.sort(key=lambda item: item[:2])
-        cut = group[min(limit, len(group)) - 1][0]
-        chosen += [finding for index, _, finding in group if index <= cut]
+        if len(group) <= limit:
+            chosen += [item for _, item in group]
+            continue
+        cut = sorted(index for index, _ in group)[limit - 1]
+        chosen += [item for index, item in group if index <= cut]
     return chosen
 
 
@@ -193,12 +203,16 @@ def _load_carefully(raw: bytes, path: Path, rejection: ValidationError | None
     text = _decode(raw, path)
     data = _parse(text, path)
     data, migrated_from = _upgrade(data, text, path)
+    if migrated_from is None and rejection is not None and not _unparsed(rejection):
+        raise _rejected(rejection, data, raw, path, text)
     del text
-    if migrated_from is None and rejection is not None and not any(
-        detail["type"] == "json_invalid" for detail in rejection.errors(include_url=False)
-    ):
-        raise _rejected(rejection, raw, path)
     return _validate(data, raw, path), migrated_from
+
+
+def _unparsed(rejection: ValidationError) -> bool:
+    """Whether validation stopped at JSON it could not parse (then its only error says so)."""
+    return rejection.error_count() == 1 and rejection.errors(
+        include_url=False, include_input=False, include_context=False)[0]["type"] == "json_invalid"
 
 
 def _validate(data: dict[str, Any], raw: bytes, path: Path) -> Ledger:
@@ -207,16 +221,27 @@ def _validate(data: dict[str, Any], raw: bytes, path: Path) -> Ledger:
     try:
         return Ledger.model_validate(data)
     except ValidationError as error:
-        raise _rejected(error, raw, path) from None
+        raise _rejected(error, data, raw, path) from None
 
 
-def _rejected(error: ValidationError, raw: bytes, path: Path) -> LedgerFileError:
-    details = error.errors(include_url=False, include_context=True, include_input=True)
-    return _placed(raw, path, [_finding_from_pydantic(detail) for detail in details])
+def _rejected(error: ValidationError, data: Any, raw: bytes, path: Path,
+              text: str | None = None) -> LedgerFileError:
+    """The validation problems, the first MAX_PROBLEMS in file order described and placed.
+
+    Inputs are looked up in the parsed `data` for those described only: asking Pydantic for
+    every input would copy every bad value of a file that is bad in every record.
+    """
+    details = error.errors(include_url=False, include_context=True, include_input=False)
+    chosen = first_in_file_order(details, itemgetter("loc"), MAX_PROBLEMS)
+    findings = [_finding_from_pydantic(detail, data) for detail in chosen]
+    loaded = LoadedLedger(Ledger(title="-"), path, raw, _text=text)
+    return loaded._place_chosen(findings, total=len(details), limit=MAX_PROBLEMS)
 
 
-def _placed(raw: bytes, path: Path, findings: list[Finding]) -> LedgerFileError:
-    return LoadedLedger(Ledger(title="-"), path, raw).place_all(findings)
+def _placed(raw: bytes, path: Path, findings: list[Finding], text: str | None = None
+            ) -> LedgerFileError:
+    """`findings` placed in `raw` (whose decoded `text` is passed when the caller has it)."""
+    return LoadedLedger(Ledger(title="-"), path, raw, _text=text).place_all(findings)
 
 
 def _read_bytes(path: Path, max_bytes: int) -> bytes:
@@ -267,7 +292,7 @@ def _parse(text: str, path: Path) -> dict[str, Any]:
 
     from ledger import jsonpos
 
-    if not text.strip():
+    if not text or text.isspace():
         raise LedgerFileError([Problem(str(path), 1, 1, "empty file: a ledger is a JSON object")])
     try:
         data = json.loads(text, object_pairs_hook=_unique_pairs, parse_constant=_reject_constant,
@@ -327,7 +352,16 @@ def _upgrade(data: dict[str, Any], text: str, path: Path) -> tuple[dict[str, Any
     return data, version
 
 
-def _finding_from_pydantic(detail: Any) -> Finding:
+def _value_at(data: Any, location: tuple[str | int, ...]) -> Any:
+    try:
+        for step in location:
+            data = data[step]
+    except (KeyError, IndexError, TypeError):
+        return None
+    return data
+
+
+def _finding_from_pydantic(detail: Any, data: Any) -> Finding:
     location = tuple(detail["loc"])
     kind = detail["type"]
     if kind == "extra_forbidden":
@@ -338,10 +372,11 @@ def _finding_from_pydantic(detail: Any) -> Finding:
     if kind == "tuple_type":
         message = "Input should be a valid array"  # the JSON name, in JSON and Python modes alike
     if kind == "string_pattern_mismatch":
-        shown = repr(detail["input"])
+        value = _value_at(data, location)
+        shown = repr(value)
         shown = shown if len(shown) <= 60 else shown[:57] + "..."
         pattern = detail["ctx"]["pattern"]
-        reason = calendar_reason(detail["input"]) if pattern in CALENDAR_PATTERNS else None
+        reason = calendar_reason(value) if pattern in CALENDAR_PATTERNS else None
         message = reason or f"{shown} is not {PATTERN_MEANINGS.get(pattern, message)}"
     field = next((step for step in reversed(location) if isinstance(step, str)), None)
     return Finding(location, f"{field}: {message}" if field else message)
