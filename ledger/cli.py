@@ -208,7 +208,11 @@ def _write_view(view: View, output: OutputFormat) -> None:
 
             if sys.stdout is None:
                 _write("")
-            console = Console(highlight=False, emoji=False, file=sys.stdout)
+            class OutputConsole(Console):
+                def on_broken_pipe(self) -> None:  # Rich would exit 1 without a word
+                    raise BrokenPipeError
+
+            console = OutputConsole(highlight=False, emoji=False, file=sys.stdout)
             try:
                 console.print(table.render(view))
                 sys.stdout.flush()

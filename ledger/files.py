@@ -27,7 +27,8 @@ _KINDS = (
 )
 
 
-def _kind(mode: int) -> str:
+def kind_of(mode: int) -> str:
+    """What a file that is not a regular file is, in words."""
     return next((name for test, name in _KINDS if test(mode)), "not a regular file")
 
 
@@ -50,7 +51,7 @@ def read_regular(path: Path, *, what: str, max_bytes: int = DEFAULT_MAX_BYTES) -
     try:
         status = os.fstat(descriptor)
         if not stat.S_ISREG(status.st_mode):
-            raise LedgerError(f"{path}: is {_kind(status.st_mode)}, not a {what} file")
+            raise LedgerError(f"{path}: is {kind_of(status.st_mode)}, not a {what} file")
         if status.st_size > max_bytes:
             raise LedgerError(_too_large(path, what, status.st_size, max_bytes))
         chunks: list[bytes] = []

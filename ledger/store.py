@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ledger.errors import Finding, LedgerError, LedgerFileError, Problem
-from ledger.files import DEFAULT_MAX_BYTES, read_regular
+from ledger.files import DEFAULT_MAX_BYTES, kind_of, read_regular
 from ledger.model import (
     CALENDAR_PATTERNS,
     PATTERN_MEANINGS,
@@ -514,10 +514,14 @@ def locked(path: Path, timeout: float | None = None) -> Iterator[None]:
 
     if path.is_symlink():
         raise LedgerError(f"{path}: is a symbolic link; point --file at the file it names")
-    if path.is_dir():
-        raise LedgerError(f"{path}: is a directory, not a ledger file")
-    if path.exists() and not path.is_file():
-        raise LedgerError(f"{path}: is not a regular file; a ledger is one")
+    try:
+        mode = path.stat().st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        mode = stat.S_IFREG
+    except OSError as error:
+        raise LedgerError(f"{path}: cannot use: {error.strerror}") from None
+    if not stat.S_ISREG(mode):
+        raise LedgerError(f"{path}: is {kind_of(mode)}, not a ledger file")
     folder = path.parent
     if not folder.is_dir():
         raise LedgerError(f"{path}: the folder {folder} does not exist (create it first)")

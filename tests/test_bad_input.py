@@ -59,6 +59,8 @@ EXPECTED = [
     ("unknown-signatory.json", 10, 9, "unknown party 'nobody'"),
     ("non-ascii-digits-date.json", 47, 15, "'٢٠٢٠-06' is not a date"),
     ("year-zero.json", 8, 17, "signed: '0000-02-29' is not a date"),
+    ("trailing-nul.json", 65, 1, "unexpected content after the ledger's closing brace"),
+    ("trailing-garbage.json", 65, 1, "unexpected content after the ledger's closing brace"),
 ]
 
 

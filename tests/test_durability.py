@@ -51,6 +51,11 @@ def test_a_writer_killed_mid_save_leaves_the_old_or_the_new_file(run: Run, tmp_p
     versions = {store.serialize(smaller), store.serialize(bigger)}
     path.write_bytes(store.serialize(smaller))
     chooser = random.Random(2026)
+    started = time.perf_counter()
+    with store.locked(path):
+        store.save(path, bigger)
+    save_seconds = time.perf_counter() - started
+    path.write_bytes(store.serialize(smaller))
     seen = set()
     kills = 0
     while kills < 200:
@@ -64,7 +69,9 @@ def test_a_writer_killed_mid_save_leaves_the_old_or_the_new_file(run: Run, tmp_p
                     turn += 1
             finally:
                 os._exit(0)
-        time.sleep(chooser.uniform(0.001, 0.04))
+        # Up to a few saves' time, measured on this machine: a slow machine still lets a writer
+        # finish some saves before it is killed, and a fast one still kills some mid-save.
+        time.sleep(chooser.uniform(0.001, max(0.04, 4 * save_seconds)))
         os.kill(child, signal.SIGKILL)
         os.waitpid(child, 0)
         kills += 1
