@@ -54,21 +54,21 @@ class Measure:
     max_rss_mb: float
 
 
-def measure_once(argv: list[str], cwd: Path) -> Measure:
-    """The wall time and max RSS of one run of a process."""
+def measure_once(argv: list[str], cwd: Path, expected_code: int = 0) -> Measure:
+    """The wall time and max RSS of one run of a process that must exit with `expected_code`."""
     start = time.perf_counter()
     process = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - start
     stderr = process.stderr.read().decode() if process.stderr else ""
     code = os.waitstatus_to_exitcode(status)
-    if code != 0:
+    if code != expected_code:
         raise SystemExit(f"{' '.join(argv)} failed ({code}): {stderr}")
     return Measure(seconds, usage.ru_maxrss / 1024)
 
 
-Command = tuple[list[str], Callable[[], None] | None]
-"""A process to time, and what to do (untimed) before each run of it."""
+Command = tuple[list[str], Callable[[], None] | None, int]
+"""A process to time, what to do (untimed) before each run of it, and the exit code it must give."""
 
 
 def measure_interleaved(commands: list[Command], runs: int, cwd: Path) -> list[Measure]:
@@ -81,10 +81,10 @@ def measure_interleaved(commands: list[Command], runs: int, cwd: Path) -> list[M
     rounds = []
     for _ in range(runs):
         turn = []
-        for argv, before in commands:
+        for argv, before, expected_code in commands:
             if before is not None:
                 before()
-            turn.append(measure_once(argv, cwd))
+            turn.append(measure_once(argv, cwd, expected_code))
         rounds.append(turn)
     return [
         Measure(statistics.median(turn[index].seconds for turn in rounds),
@@ -99,16 +99,32 @@ def ledger_commands(path: Path, work: Path) -> dict[str, Command]:
 
     base = [LEDGER, "-f", str(path)]
     return {
-        "check": ([*base, "check"], None),
-        "report --format json": ([*base, "report", "--format", "json"], None),
-        "report --as-of": ([*base, "report", "--as-of", "2021-06-30"], None),
-        "term list": ([*base, "term", "list"], None),
+        "check": ([*base, "check"], None, 0),
+        "report --format json": ([*base, "report", "--format", "json"], None, 0),
+        "report --as-of": ([*base, "report", "--as-of", "2021-06-30"], None, 0),
+        "term list": ([*base, "term", "list"], None, 0),
         "evidence list --party --format csv": (
-            [*base, "evidence", "list", "--party", "party-03", "--format", "csv"], None),
+            [*base, "evidence", "list", "--party", "party-03", "--format", "csv"], None, 0),
         "evidence add": ([LEDGER, "-f", str(work), "evidence", "add", "--term", "term-000",
                           "--claimant", "party-05", "--stance", "claims", "--date", "2025-06",
-                          "--summary", "Benchmark entry"], fresh_copy),
+                          "--summary", "Benchmark entry"], fresh_copy, 0),
+        BROKEN: ([LEDGER, "-f", str(broken_path(path)), "check"], None, 1),
     }
+
+
+BROKEN = "check, a bad value in every entry (first 1,000 placed)"
+
+
+def broken_path(path: Path) -> Path:
+    return path.with_name(path.stem + "-broken.json")
+
+
+def write_broken(path: Path) -> None:
+    """A copy of the ledger whose every entry has an invalid stance: a problem to place in each."""
+    content = path.read_bytes()
+    for stance in (b"claims", b"disputes"):
+        content = content.replace(b'"stance": "' + stance + b'"', b'"stance": "maybe"')
+    broken_path(path).write_bytes(content)
 
 
 def run(sizes: list[int], runs: int, startup_runs: int) -> str:
@@ -122,10 +138,11 @@ def run(sizes: list[int], runs: int, startup_runs: int) -> str:
         for size in sizes:
             path = root / f"ledger-{size}.json"
             write(size, path)
+            write_broken(path)
             sizes_mb[size] = path.stat().st_size / 1e6
-            named: dict[str, Command] = {"json.load": ([*JSON_LOAD, str(path)], None)}
+            named: dict[str, Command] = {"json.load": ([*JSON_LOAD, str(path)], None, 0)}
             if jq:
-                named["jq"] = ([jq, JQ_PROGRAM, str(path)], None)
+                named["jq"] = ([jq, JQ_PROGRAM, str(path)], None, 0)
             commands = ledger_commands(path, root / "work.json")
             measured = measure_interleaved([*named.values(), *commands.values()], runs, root)
             for name, result in zip([*named, *commands], measured, strict=True):
@@ -134,8 +151,8 @@ def run(sizes: list[int], runs: int, startup_runs: int) -> str:
                 else:
                     results[name, size] = result
         startup_reference, *floors, help_time, example = measure_interleaved(
-            [(IMPORTS, None), *(([*FLOOR_APP, step], None) for step in FLOOR_STEPS),
-             ([LEDGER, "--help"], None), ([LEDGER, "report"], None)],
+            [(IMPORTS, None, 0), *(([*FLOOR_APP, step], None, 0) for step in FLOOR_STEPS),
+             ([LEDGER, "--help"], None, 0), ([LEDGER, "report"], None, 0)],
             startup_runs, root,
         )
 
@@ -191,6 +208,8 @@ def run(sizes: list[int], runs: int, startup_runs: int) -> str:
         ("evidence add ÷ json.load", results["evidence add", largest].seconds / load.seconds,
          4.0),
         ("check ÷ json.load", results["check", largest].seconds / load.seconds, 3.0),
+        ("placing a problem in every entry ÷ json.load",
+         results[BROKEN, largest].seconds / load.seconds, 3.0),
         ("ledger --help ÷ imports", help_time.seconds / startup_reference.seconds, 1.3),
         ("report on the example ÷ imports", example.seconds / startup_reference.seconds, 1.6),
     ]
