@@ -9,10 +9,14 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ledger.errors import Finding, LedgerError
+from ledger.errors import Finding, InvalidValue, LedgerError, LedgerFileError, Problem
 from ledger.files import DEFAULT_MAX_BYTES, document_name_problem, document_path, read_regular
 from ledger.model import Evidence, Ledger, Retraction, digests_of
+
+if TYPE_CHECKING:
+    from ledger.store import LoadedLedger
 
 
 @dataclass(frozen=True)
@@ -234,3 +238,50 @@ def growth_findings(kept: Ledger, current: Ledger, current_name: str) -> list[Fi
                 findings.append(Finding((kind, position, "id"),
                                         f"{what} {record.id} was changed in {current_name}"))
     return findings
+
+
+@dataclass(frozen=True)
+class CheckOutcome:
+    """What `ledger check` found: the placed problems (first 1,000, and how many more), or none."""
+
+    path: Path
+    ledger: Ledger
+    problems: list[Problem]
+    more: int
+    tally: Counter[str]
+    kept: Path | None
+
+    def failure(self) -> LedgerFileError | None:
+        return LedgerFileError(self.problems, self.more) if self.problems else None
+
+    def summary(self) -> str:
+        """The one line printed when nothing was found."""
+        ledger, tally = self.ledger, self.tally
+        retracted = len({retraction.evidence for retraction in ledger.retractions})
+        line = (f"{self.path}: ok: {len(ledger.agreements)} agreements, "
+                f"{len(ledger.parties)} parties, {len(ledger.terms)} terms, "
+                f"{len(ledger.evidence)} evidence entries ({retracted} retracted), "
+                f"{len(ledger.retractions)} retractions; quotes: {tally['verified']} verified "
+                f"against their source, {tally['unverifiable']} unverifiable (no source document)")
+        if tally["not checked"]:
+            line += f", {tally['not checked']} not checked (document not found: pass --sources DIR)"
+        if self.kept is not None:
+            line += f"; only grew since {self.kept}"
+        return line
+
+
+def check_ledger(loaded: LoadedLedger, *, sources: Path | None = None,
+                 kept: LoadedLedger | None = None,
+                 max_bytes: int = DEFAULT_MAX_BYTES) -> CheckOutcome:
+    """Run every check on a loaded ledger; with `kept` (an older copy, loaded), also that every
+    entry and retraction it holds is still here, unchanged. `max_bytes` bounds each document."""
+    if sources is not None and not sources.is_dir():
+        raise InvalidValue("sources", f"{sources} is not a folder")
+    context = CheckContext(loaded.ledger, loaded.path.parent, sources, max_bytes=max_bytes)
+    placed = loaded.place_all(run_checks(context))
+    problems, more = placed.problems, placed.more
+    if kept is not None:
+        grown = kept.place_all(growth_findings(kept.ledger, loaded.ledger, str(loaded.path)))
+        problems, more = problems + grown.problems, more + grown.more
+    return CheckOutcome(loaded.path, loaded.ledger, problems, more, context.tally,
+                        kept.path if kept is not None else None)

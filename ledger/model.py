@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from enum import StrEnum
 from operator import attrgetter
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints
 
 from ledger.errors import Finding
+from ledger.words import Role, Stance
 
 SCHEMA_VERSION = 1
 
@@ -69,19 +69,6 @@ Timestamp = Annotated[
     StringConstraints(pattern=TIMESTAMP_PATTERN),
     Field(description="A UTC time, YYYY-MM-DDTHH:MM:SS.ffffffZ."),
 ]
-
-
-class Role(StrEnum):
-    SIGNATORY = "signatory"
-    MONITOR = "monitor"
-    MEDIATOR = "mediator"
-    OBSERVER = "observer"
-    OTHER = "other"
-
-
-class Stance(StrEnum):
-    CLAIMS = "claims"
-    DISPUTES = "disputes"
 
 
 class Record(BaseModel):

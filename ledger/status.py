@@ -9,7 +9,8 @@ from datetime import date
 from enum import StrEnum
 
 from ledger.dates import sort_day
-from ledger.model import Evidence, Ledger, Party, Stance, Term
+from ledger.errors import InvalidValue
+from ledger.model import Evidence, Ledger, Party, Retraction, Stance, Term
 
 
 class Status(StrEnum):
@@ -80,15 +81,10 @@ Keyed = tuple[tuple[str, str], Evidence]
 
 def positions_by_obligation(entries: Iterable[Evidence]) -> dict[tuple[str, str],
                                                                  dict[str, Keyed]]:
-    """For each (term, subject), each claimant's latest entry: one pass over the entries.
-
-    The order key is computed inline, not by calling `order_key`: this loop runs once per entry of
-    the ledger on every report, and a call per entry costs more than the rest of the body.
-    """
+    """For each (term, subject), each claimant's latest entry: one pass over the entries."""
     latest: dict[tuple[str, str, str], Keyed] = {}
     for entry in entries:
-        day = entry.date
-        key = (day + "-01-01"[len(day) - 4 :], entry.recorded_at)
+        key = order_key(entry)
         slot = (entry.term, entry.subject, entry.claimant)
         held = latest.get(slot)
         if held is None or key > held[0]:
@@ -151,8 +147,9 @@ def build_report(ledger: Ledger, *, today: date, as_of: date | None = None,
     """Every party that bears obligations (ledger order), each obligation with its status.
 
     Each counted entry is touched once to group it, so the cost grows with the ledger, not with
-    terms times entries.
+    terms times entries. Unknown filter values are refused.
     """
+    require_known(ledger, party=party, category=category)
     grouped = positions_by_obligation(counted_evidence(ledger, as_of))
     reference_day = as_of or today
     obligations: dict[str, list[Obligation]] = defaultdict(list)
@@ -192,8 +189,11 @@ class EvidenceSelection:
 def select_evidence(ledger: Ledger, selection: EvidenceSelection) -> list[Evidence]:
     """The entries that pass every filter, ordered by date then recording time.
 
-    `party` matches an entry whose subject it is, or whose term binds it.
+    `party` matches an entry whose subject it is, or whose term binds it. Unknown filter values
+    are refused.
     """
+    require_known(ledger, term=selection.term, party=selection.party,
+                  claimant=selection.claimant)
     obligors = {term.id: term.obligors for term in ledger.terms}
     retracted = set() if selection.include_retracted else retracted_ids(ledger)
     since = selection.since.isoformat() if selection.since else None
@@ -211,3 +211,65 @@ def select_evidence(ledger: Ledger, selection: EvidenceSelection) -> list[Eviden
     ]
     chosen.sort(key=order_key)
     return chosen
+
+
+def require_known(ledger: Ledger, *, party: str | None = None, claimant: str | None = None,
+                  term: str | None = None, category: str | None = None,
+                  agreement: str | None = None) -> None:
+    """Refuse a filter value the ledger does not hold, naming the option and what it holds:
+    a filter that silently matched nothing would read as "no evidence"."""
+    parties = [known.id for known in ledger.parties]
+    known_values = {
+        "party": (party, parties, "party"),
+        "claimant": (claimant, parties, "party"),
+        "term": (term, [known.id for known in ledger.terms], "term"),
+        "agreement": (agreement, [known.id for known in ledger.agreements], "agreement"),
+    }
+    for option, (value, known, kind) in known_values.items():
+        if value is not None and value not in known:
+            raise InvalidValue(option, f"no {kind} {value!r} (known: {', '.join(known) or 'none'})")
+    categories = sorted({known.category for known in ledger.terms})
+    if category is not None and category not in categories:
+        raise InvalidValue("category", f"no term has category {category!r} (categories: "
+                           f"{', '.join(categories) or 'none'})")
+
+
+@dataclass(frozen=True)
+class TermSelection:
+    """Filters of `term list`: `party` matches the terms it is bound by."""
+
+    category: str | None = None
+    party: str | None = None
+    agreement: str | None = None
+
+
+def select_terms(ledger: Ledger, selection: TermSelection) -> list[Term]:
+    """The terms that pass every filter, in ledger order; unknown filter values are refused."""
+    require_known(ledger, party=selection.party, category=selection.category,
+                  agreement=selection.agreement)
+    return [
+        term for term in ledger.terms
+        if (selection.category is None or term.category == selection.category)
+        and (selection.party is None or selection.party in term.obligors)
+        and (selection.agreement is None or term.agreement == selection.agreement)
+    ]
+
+
+def find_term(ledger: Ledger, term_id: str) -> Term:
+    term = next((known for known in ledger.terms if known.id == term_id), None)
+    if term is None:
+        raise InvalidValue("id", f"no term {term_id!r}")
+    return term
+
+
+def timeline_of(ledger: Ledger, term_id: str) -> list[Evidence]:
+    """Every entry about a term, retracted ones too, by date then recording time."""
+    return sorted((entry for entry in ledger.evidence if entry.term == term_id), key=order_key)
+
+
+def retractions_by_entry(ledger: Ledger) -> dict[str, Retraction]:
+    """Each retracted entry's retraction (the first, if a hand edit recorded two)."""
+    retractions: dict[str, Retraction] = {}
+    for retraction in ledger.retractions:
+        retractions.setdefault(retraction.evidence, retraction)
+    return retractions

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import gc
 import os
 import re
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
+from functools import cache
+from itertools import chain
 from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -36,7 +37,7 @@ MIGRATIONS: dict[int, Migration] = {}
 """Version N -> N+1 changes of the parsed file, applied in memory when an older ledger is loaded."""
 
 if TYPE_CHECKING:
-    from pydantic import ValidationError
+    from pydantic import BaseModel, ValidationError
 
 _BOM = "\ufeff"
 _BOM_BYTES = _BOM.encode("utf-8")
@@ -129,22 +130,14 @@ def load(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadedLedger:
     The fast path parses and validates in one pass from bytes (Pydantic's `model_validate_json`)
     and accepts only what the careful path would accept the same way; anything else (an error, an
     older schema, a possible duplicate key) goes the careful way, which names and places every
-    problem. The cyclic garbage collector is paused meanwhile, and what was loaded is then frozen
-    out of its sight: loading makes millions of acyclic objects, and every collector pass over
-    them would cost about as much as the parse itself.
+    problem. The interpreter is left as it was found: the `ledger` script runs without the cyclic
+    garbage collector, but a program that calls this keeps its own.
     """
     raw = _read_bytes(path, max_bytes)
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        ledger, rejection = _load_fast(raw)
-        migrated_from = None
-        if ledger is None:
-            ledger, migrated_from = _load_carefully(raw, path, rejection)
-        gc.freeze()
-    finally:
-        if collecting:
-            gc.enable()
+    ledger, rejection = _load_fast(raw)
+    migrated_from = None
+    if ledger is None:
+        ledger, migrated_from = _load_carefully(raw, path, rejection)
     findings = reference_findings(ledger)
     if findings:
         raise _placed(raw, path, findings)
@@ -183,13 +176,36 @@ def _load_fast(raw: bytes) -> tuple[Ledger | None, ValidationError | None]:
 
 def _fields_set(ledger: Ledger) -> int:
     """How many keys the parsed objects held, counted in C-level passes (map, not loops)."""
-    fields = attrgetter("model_fields_set")
-    total = len(ledger.model_fields_set)
-    for records in (ledger.agreements, ledger.parties, ledger.terms, ledger.evidence,
-                    ledger.retractions):
-        total += sum(map(len, map(fields, records)))
-    sources = filter(None, map(attrgetter("source"), ledger.evidence))
-    return total + sum(map(len, map(fields, sources)))
+    return _keys_held([ledger], Ledger)
+
+
+def _keys_held(records: Sequence[BaseModel], model: type[BaseModel]) -> int:
+    total = sum(map(len, map(_FIELDS_SET, records)))
+    for name, child, many in nested_models(model):
+        values = map(attrgetter(name), records)
+        children = list(chain.from_iterable(values) if many else filter(None, values))
+        if children:
+            total += _keys_held(children, child)
+    return total
+
+
+_FIELDS_SET = attrgetter("model_fields_set")
+
+
+@cache
+def nested_models(model: type[BaseModel]) -> tuple[tuple[str, type[BaseModel], bool], ...]:
+    """The fields of `model` that hold models: (name, model, whether a tuple of them), read from
+    the annotations, so that a record type added later is counted without anyone listing it."""
+    from typing import get_args, get_origin
+
+    from pydantic import BaseModel
+
+    return tuple(
+        (name, candidate, get_origin(info.annotation) is tuple)
+        for name, info in model.model_fields.items()
+        for candidate in get_args(info.annotation) or (info.annotation,)
+        if isinstance(candidate, type) and issubclass(candidate, BaseModel)
+    )
 
 
 def _load_carefully(raw: bytes, path: Path, rejection: ValidationError | None
@@ -542,3 +558,58 @@ def locked(path: Path, timeout: float | None = None) -> Iterator[None]:
         yield
     finally:
         lock.release()
+
+
+@dataclass
+class Draft:
+    """A ledger open for change: replace `ledger` with a changed one; it is saved on leaving."""
+
+    path: Path
+    loaded: LoadedLedger
+    ledger: Ledger
+
+
+@contextmanager
+def transaction(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES,
+                timeout: float | None = None) -> Iterator[Draft]:
+    """Lock the ledger, load it, let the caller change it, save it atomically if it changed.
+
+    The lock spans all three, so that two writers never lose each other's change. An exception
+    inside the block leaves the file as it was.
+
+        with store.transaction(Path("peace.json")) as draft:
+            draft.ledger = changes.add_party(draft.ledger, "north", name="Northland")
+    """
+    if not path.exists() and not path.is_symlink():
+        raise LedgerError(f"{path}: no ledger here; run `ledger init` (or `ledger init "
+                          f"--example {BUNDLED_LEDGERS[0]}`) first")
+    with locked(path, timeout):
+        loaded = load(path, max_bytes=max_bytes)
+        draft = Draft(path, loaded, loaded.ledger)
+        yield draft
+        if draft.ledger is not loaded.ledger:
+            save(path, draft.ledger)
+
+
+def create(path: Path, ledger: Ledger) -> None:
+    """Write a new ledger file; never replaces one that exists, even one made meanwhile."""
+    def refuse() -> LedgerError:
+        return LedgerError(f"{path}: already exists; `ledger init` never overwrites")
+
+    if path.exists() or path.is_symlink():
+        raise refuse()
+    with locked(path):
+        if path.exists() or path.is_symlink():
+            raise refuse()
+        save(path, ledger)
+
+
+def locate(named: str | None, environment: dict[str, str] | None = None) -> tuple[Path, bool]:
+    """The ledger a command works on: the file named, else $COMPLIANCE_LEDGER, else ./ledger.json;
+    and whether the user named it (only an unnamed, absent ledger falls back to the example)."""
+    if named:
+        return Path(named), True
+    value = (os.environ if environment is None else environment).get(ENVIRONMENT_VARIABLE)
+    if value:
+        return Path(value), True
+    return Path(DEFAULT_FILE), False

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import Run, add_evidence, as_json, ok
+from conftest import INSTALLED_LEDGER, Run, add_evidence, as_json, ok
 
 from ledger.cli import app
 
@@ -188,7 +188,7 @@ def test_evidence_list_filters(run: Run, small: Path) -> None:
     assert ids("--since", "2021") == [c]
     listed = as_json(run("evidence", "list", "--include-retracted", "--format", "json"))
     assert [entry["retracted"] for entry in listed] == [False, False, True, False]
-    assert run("evidence", "list", "--stance", "maybe").exit_code == 1
+    assert run("evidence", "list", "--stance", "maybe").exit_code == 2  # a choice, as --format
     assert run("evidence", "list", "--claimant", "nobody").exit_code == 1
 
 
@@ -243,21 +243,28 @@ def test_read_only_commands_fall_back_to_the_example(tmp_path: Path,
     assert list(tmp_path.iterdir()) == []
 
 
-def test_shell_completion_offers_ids_from_the_ledger(small: Path) -> None:
-    from ledger import cli
+def _completions(small: Path, words: str) -> list[str]:
+    """What the shell gets when the user presses Tab after `words` (the installed script)."""
+    import os
+    import subprocess
 
-    class Root:
-        params = {"file": str(small)}
+    line = f"ledger -f {small} {words}"
+    environment = {**os.environ, "_LEDGER_COMPLETE": "complete_bash", "COMP_WORDS": line,
+                   "COMP_CWORD": str(len(line.split()) - (0 if line.endswith(" ") else 1))}
+    result = subprocess.run([str(INSTALLED_LEDGER)], env=environment, capture_output=True,
+                            text=True, timeout=60, check=False)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split()
 
-    class Context:
-        def find_root(self) -> Root:
-            return Root()
 
-    context = Context()
-    assert cli.complete_party(context, "")[:2] == ["north", "south"]  # type: ignore[arg-type]
-    assert cli.complete_term(context, "re") == ["release"]  # type: ignore[arg-type]
-    assert cli.complete_agreement(context, "") == ["accord"]  # type: ignore[arg-type]
-    assert cli.complete_category(context, "w") == ["withdrawal"]  # type: ignore[arg-type]
+def test_shell_completion_offers_ids_from_the_ledger(run: Run, small: Path) -> None:
+    entry = add_evidence(run, "withdraw", "monitor", "claims", "2024")
+    assert _completions(small, "report --party ") == ["north", "south", "monitor"]
+    assert _completions(small, "term show re") == ["release"]
+    assert _completions(small, "term add x --agreement ") == ["accord"]
+    assert _completions(small, "report --category w") == ["withdrawal"]
+    assert _completions(small, f"evidence show {entry[:2]}") == [entry]
+    assert _completions(small, "evidence retract ") == [entry]
 
 
 def test_evidence_ids_are_accepted_by_unique_prefix(run: Run, small: Path) -> None:

@@ -1,4 +1,4 @@
-"""Pure changes to a ledger: each takes a ledger and values, checks them, and returns a new ledger.
+"""Pure changes: each takes a ledger and values, checks them, and returns a new ledger.
 
 Errors name the field they are about, which is also the name of the command-line option.
 """
@@ -16,6 +16,7 @@ from ledger.errors import InvalidValue, LedgerError
 from ledger.files import document_name_problem
 from ledger.lookalike import name_key
 from ledger.model import (
+    SLUG_PATTERN,
     Agreement,
     Evidence,
     Ledger,
@@ -28,7 +29,7 @@ from ledger.model import (
     record_digest,
 )
 
-_SLUG = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
+_SLUG = re.compile(SLUG_PATTERN)
 _Record = TypeVar("_Record", Agreement, Party, Term, Source, Evidence)
 
 

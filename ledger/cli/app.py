@@ -1,0 +1,377 @@
+"""The root command, and the one place where errors become exit codes and output is printed.
+
+Every command parses its options, calls one library function inside `run`, and hands the result
+to `emit` (or `confirm_saved` after a change). Library modules are imported inside the commands,
+so that `ledger --help` starts fast.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
+
+import typer
+
+from ledger.errors import InvalidValue, LedgerError
+from ledger.render import OutputFormat
+
+if TYPE_CHECKING:
+    from ledger.model import Ledger
+    from ledger.render.view import View
+    from ledger.store import Draft, LoadedLedger
+
+EXAMPLE = "doha-2020"
+MAX_SIZE_VARIABLE = "COMPLIANCE_LEDGER_MAX_MB"
+T = TypeVar("T")
+
+app = typer.Typer(
+    help="Keep the terms of an agreement and dated evidence of who says each party complies; "
+    "print per-party compliance reports.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+@app.callback()
+def root(
+    file: Annotated[
+        Path | None,
+        typer.Option("--file", "-f", help="The ledger file. Default: $COMPLIANCE_LEDGER, "
+                     "else ./ledger.json, else (read-only commands) the bundled example.",
+                     dir_okay=True, show_default=False),
+    ] = None,
+) -> None:
+    """Keep the terms of an agreement and dated evidence of who says each party complies."""
+    LOADED.clear()
+
+
+@dataclass(frozen=True)
+class Target:
+    """The ledger file a command works on, and whether the user named it."""
+
+    path: Path
+    named: bool
+
+
+def target(ctx: typer.Context) -> Target:
+    from ledger import store
+
+    option = ctx.find_root().params.get("file")
+    path, named = store.locate(str(option) if option else None)
+    return Target(path, named)
+
+
+# --- errors -----------------------------------------------------------------------------------
+
+
+def say(message: str) -> None:
+    """A message to stderr, neutralised; one that cannot be written is dropped (data is not)."""
+    from ledger.render.text import neutralise
+
+    with contextlib.suppress(OSError, ValueError):
+        typer.echo(f"ledger: {neutralise(message)}", err=True)
+
+
+def fail(message: str) -> NoReturn:
+    say(f"error: {message}")
+    raise typer.Exit(1)
+
+
+def _option_name(field: str) -> str:
+    return "ID" if field == "id" else "--" + field.replace("_", "-")
+
+
+def run(action: Callable[[], T]) -> T:
+    """Run a command's work; whatever stops it ends the command with one line per problem, exit 1.
+
+    A LedgerFileError lists problems in a file; any other LedgerError is one line; an error in a
+    value names the option it came from; running out of memory or an OS error is one line too.
+    """
+    from ledger.errors import LedgerFileError
+
+    try:
+        return action()
+    except InvalidValue as error:
+        fail(f"{_option_name(error.field)}: {error.message}")
+    except LedgerFileError as error:
+        from ledger.render.text import neutralise
+
+        with contextlib.suppress(OSError, ValueError):
+            for line in error.lines():
+                typer.echo(neutralise(line), err=True)
+        raise typer.Exit(1) from None
+    except LedgerError as error:
+        fail(str(error))
+    except MemoryError:
+        fail(f"out of memory: the file is too large for this machine (see ${MAX_SIZE_VARIABLE})")
+    except OSError as error:
+        where = f"{error.filename}: " if error.filename else ""
+        fail(f"{where}{error.strerror or error}")
+
+
+# --- reading and changing the ledger ----------------------------------------------------------
+
+
+def max_bytes() -> int:
+    """The ceiling on files read, from $COMPLIANCE_LEDGER_MAX_MB (MiB), else 1 GiB."""
+    from ledger.files import DEFAULT_MAX_BYTES
+
+    value = os.environ.get(MAX_SIZE_VARIABLE, "").strip()
+    if not value:
+        return DEFAULT_MAX_BYTES
+    if not value.isascii() or not value.isdigit() or int(value) == 0:
+        raise LedgerError(f"${MAX_SIZE_VARIABLE}: {value!r} is not a positive whole number of MiB")
+    return int(value) << 20
+
+
+LOADED: list[LoadedLedger] = []
+"""Ledgers this command loaded, kept alive until `main` ends the process without freeing them."""
+
+
+def load(path: Path) -> LoadedLedger:
+    from ledger import store
+
+    loaded = store.load(path, max_bytes=max_bytes())
+    LOADED.append(loaded)
+    _note_migration(loaded)
+    return loaded
+
+
+def _note_migration(loaded: LoadedLedger) -> None:
+    if loaded.migrated_from is not None:
+        say(f"{loaded.path}: schema version {loaded.migrated_from} migrated in memory to "
+            f"{loaded.ledger.schema_version}; the file is saved in the new version on the next "
+            "write")
+
+
+def read(ctx: typer.Context) -> LoadedLedger:
+    """The ledger to read: the chosen file, else (when none was named) the bundled example."""
+    from ledger import store
+
+    chosen = target(ctx)
+    if not chosen.path.exists() and not chosen.path.is_symlink() and not chosen.named:
+        say(f"no {chosen.path} here: reading the bundled example {EXAMPLE!r} "
+            "(run `ledger init` to start your own)")
+        return load(store.bundled_path(EXAMPLE))
+    return load(chosen.path)
+
+
+def update(ctx: typer.Context, change: Callable[[Ledger], tuple[Ledger, T]]) -> T:
+    """Apply `change` to the chosen ledger in one transaction (lock, load, change, save)."""
+    from ledger import store
+
+    draft: Draft
+    with store.transaction(target(ctx).path, max_bytes=max_bytes()) as draft:
+        LOADED.append(draft.loaded)
+        _note_migration(draft.loaded)
+        draft.ledger, result = change(draft.ledger)
+    return result
+
+
+def full_date(option: str, value: str | None) -> date | None:
+    from ledger.dates import parse_full
+
+    if value is None:
+        return None
+    try:
+        return parse_full(value)
+    except ValueError as error:
+        raise InvalidValue(option, str(error)) from None
+
+
+def partial_date(option: str, value: str | None) -> str | None:
+    from ledger.dates import check_partial
+
+    if value is None:
+        return None
+    try:
+        return check_partial(value)
+    except ValueError as error:
+        raise InvalidValue(option, str(error)) from None
+
+
+# --- output -----------------------------------------------------------------------------------
+
+
+class OutputFailed(LedgerError):
+    """Standard output is closed, full or gone: the command's data could not be written."""
+
+
+def _failed(error: OSError) -> OutputFailed:
+    if isinstance(error, BrokenPipeError):
+        return OutputFailed("cannot write the output: the reader closed the pipe")
+    return OutputFailed(f"cannot write the output: {error.strerror or error}")
+
+
+def write(text: str) -> None:
+    """Write data to stdout now, so that a failure is known while the command can still say so."""
+    stream = sys.stdout
+    if stream is None:
+        raise OutputFailed("cannot write the output: standard output is closed")
+    try:
+        stream.write(text)
+        stream.flush()
+    except OSError as error:
+        raise _failed(error) from None
+
+
+def emit(view: View, output: OutputFormat) -> None:
+    """Print a view: tables through Rich, the other formats as plain text with no colour."""
+    run(lambda: _write_view(view, output))
+
+
+def _encodes_unicode(stream: object) -> bool:
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    return encoding.lower().replace("-", "").replace("_", "") in ("utf8", "utf8sig")
+
+
+def _write_view(view: View, output: OutputFormat) -> None:
+    match output:
+        case OutputFormat.TABLE:
+            from rich.console import Console
+
+            from ledger.render import table
+
+            if sys.stdout is None:
+                write("")
+
+            class OutputConsole(Console):
+                def on_broken_pipe(self) -> None:  # Rich would exit 1 without a word
+                    raise BrokenPipeError
+
+            try:
+                OutputConsole(highlight=False, emoji=False, file=sys.stdout).print(
+                    table.render(view))
+                sys.stdout.flush()
+            except OSError as error:
+                raise _failed(error) from None
+        case OutputFormat.JSON:
+            from ledger import safejson
+            from ledger.render import json
+
+            text = json.render(view)
+            write(text if _encodes_unicode(sys.stdout) else safejson.ascii_only(text))
+        case OutputFormat.CSV:
+            from ledger.render import csv
+
+            write(csv.render(view))
+        case OutputFormat.MARKDOWN:
+            from ledger.render import markdown
+
+            write(markdown.render(view))
+
+
+def confirm_saved(data: str | None, message: str) -> None:
+    """After a change is saved: print its id (data) and message; a failure to print ends well.
+
+    The change is on disk, so the command succeeds even when its output cannot be written: a
+    script that retried on failure would record it twice.
+    """
+    if data is not None:
+        try:
+            write(data + "\n")
+        except OutputFailed as error:
+            say(f"{message}; saved, but {error}")
+            return
+    say(message)
+
+
+# --- the script -------------------------------------------------------------------------------
+
+
+def _undecodable_argument() -> str | None:
+    """An argument that was not valid UTF-8 (Python keeps such bytes as lone surrogates)."""
+    for argument in sys.argv[1:]:
+        try:
+            argument.encode("utf-8")
+        except UnicodeEncodeError:
+            return argument.encode("utf-8", "backslashreplace").decode("ascii", "replace")
+    return None
+
+
+def _guard_standard_streams() -> None:
+    """Make output that the terminal cannot encode come out as visible escapes, not a crash,
+    and keep a closed stdout closed: descriptor 1 gets /dev/null, so that no file this command
+    opens can land there, while `sys.stdout` stays None and `write` says it is closed."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+    for descriptor in (0, 1, 2):
+        try:
+            os.fstat(descriptor)
+        except OSError:
+            placeholder = os.open(os.devnull, os.O_RDWR)
+            if placeholder != descriptor:
+                os.dup2(placeholder, descriptor)
+                os.close(placeholder)
+
+
+def _usage_error(error: Exception) -> None:
+    """Click's own message for a bad command line, neutralised like every other message."""
+    import io
+
+    from ledger.render.text import neutralise
+
+    buffer = io.StringIO()
+    error.show(file=buffer)  # type: ignore[attr-defined]
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        sys.stderr.write(neutralise(buffer.getvalue()))
+
+
+def main() -> None:
+    """The `ledger` script: a short-lived process, run without the cyclic garbage collector and
+    ended without the interpreter's teardown (as mypy does).
+
+    A command makes objects by the million and ends within seconds: collector passes over them,
+    and freeing them one by one at exit, each cost about as much as reading the ledger, while the
+    operating system reclaims the memory at once. Output is flushed first; every file was closed
+    and every lock released by the command itself. These process-wide settings live here only:
+    a program that uses the library keeps its own.
+
+    Third-party Pydantic plugins are switched off (Pydantic's own setting): no package that
+    happens to be installed beside this one hooks into how a ledger is validated, and the models
+    are built without first reading the metadata of every installed distribution to find them.
+
+    Click runs outside its standalone mode, so that its usage errors are printed here through
+    the one neutralising step.
+    """
+    import gc
+
+    # Click's base class, whether Typer vendors Click or depends on it.
+    click_exception: type[Exception] = next(kind for kind in typer.BadParameter.__mro__
+                                            if kind.__name__ == "ClickException")
+    gc.disable()
+    os.environ["PYDANTIC_DISABLE_PLUGINS"] = "__all__"
+    _guard_standard_streams()
+    bad = _undecodable_argument()
+    if bad is not None:
+        sys.stderr.write(f"ledger: error: argument {bad!r} is not valid UTF-8\n")
+        sys.exit(1)
+    code: int
+    try:
+        returned = app(standalone_mode=False)
+        code = returned if isinstance(returned, int) else 0
+    except click_exception as error:
+        _usage_error(error)
+        code = getattr(error, "exit_code", 2)
+    except typer.Abort:
+        say("aborted")
+        code = 1
+    except SystemExit as exit_request:
+        code = exit_request.code if isinstance(exit_request.code, int) else (
+            0 if exit_request.code is None else 1)
+        if isinstance(exit_request.code, str):
+            say(exit_request.code)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            if stream is not None:
+                stream.flush()
+    os._exit(code)

@@ -1,0 +1,144 @@
+"""`ledger evidence`: add, list, show and retract evidence entries."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from ledger.cli.app import confirm_saved, emit, partial_date, read, run, update
+from ledger.cli.options import EvidenceId, FormatOption, PartyFilter, complete_party, complete_term
+from ledger.render import OutputFormat
+from ledger.words import Stance
+
+if TYPE_CHECKING:
+    from ledger.model import Evidence, Ledger, Retraction
+    from ledger.render.view import View
+
+evidence_app = typer.Typer(help="Add, list, show and retract evidence entries.",
+                           no_args_is_help=True)
+
+
+@evidence_app.command("add")
+def evidence_add(
+    ctx: typer.Context,
+    term: Annotated[str, typer.Option(help="The term the assertion is about.",
+                                      autocompletion=complete_term)],
+    claimant: Annotated[str, typer.Option(help="The party making the assertion.",
+                                          autocompletion=complete_party)],
+    stance: Annotated[Stance, typer.Option(
+        help="claims (the subject complies) or disputes (it does not).")],
+    date_: Annotated[str, typer.Option("--date", help="When it was asserted: YYYY, YYYY-MM or "
+                                       "YYYY-MM-DD, as precisely as known.")],
+    summary: Annotated[str, typer.Option(help="What was asserted, in a sentence.")],
+    subject: Annotated[str | None, typer.Option(
+        help="The party whose compliance is at issue (needed when the term has several "
+        "obligors).", autocompletion=complete_party)] = None,
+    speaker: Annotated[str | None, typer.Option(help="Who said it.")] = None,
+    quote: Annotated[str | None, typer.Option(help="Their words, verbatim.")] = None,
+    source: Annotated[str | None, typer.Option(help="The source's title.")] = None,
+    publisher: Annotated[str | None, typer.Option(help="The source's publisher.")] = None,
+    url: Annotated[str | None, typer.Option(help="The source's address.")] = None,
+    source_date: Annotated[str | None, typer.Option(help="The source's date (any precision).")
+                           ] = None,
+    document: Annotated[str | None, typer.Option(
+        help="A local copy of the source: a relative path inside the ledger's folder, or a file "
+        "name found under `ledger check --sources DIR`.")] = None,
+    sha256: Annotated[str | None, typer.Option(help="The SHA-256 of that local copy.")] = None,
+) -> None:
+    """Record who asserts that a party complies (or not) with a term; prints the new id.
+
+    Example: ledger evidence add --term ct-1 --claimant un-team --stance disputes --date 2020-06
+    --summary "UN report: al-Qaeda leadership still in Afghanistan"
+    """
+    from ledger import changes, clock
+
+    def change(ledger: Ledger) -> tuple[Ledger, Evidence]:
+        return changes.add_evidence(
+            ledger, term=term, claimant=claimant, stance=stance, date=date_,
+            summary=summary, recorded_at=clock.now(), subject=subject, speaker=speaker,
+            quote=quote, source=source, publisher=publisher, url=url, source_date=source_date,
+            document=document, sha256=sha256,
+        )
+
+    entry = run(lambda: update(ctx, change))
+    confirm_saved(entry.id, f"recorded: {entry.claimant} {entry.stance.value} that "
+                  f"{entry.subject} complies with {entry.term}")
+
+
+@evidence_app.command("list")
+def evidence_list(
+    ctx: typer.Context,
+    term: Annotated[str | None, typer.Option(help="Only entries about this term.",
+                                             autocompletion=complete_term)] = None,
+    party: PartyFilter = None,
+    claimant: Annotated[str | None, typer.Option(help="Only entries by this claimant.",
+                                                 autocompletion=complete_party)] = None,
+    stance: Annotated[Stance | None, typer.Option(help="Only claims or only disputes.")] = None,
+    since: Annotated[str | None, typer.Option(
+        help="Only entries dated in or after this period (YYYY, YYYY-MM or YYYY-MM-DD).")] = None,
+    until: Annotated[str | None, typer.Option(
+        help="Only entries dated in or before this period (YYYY, YYYY-MM or YYYY-MM-DD).")
+    ] = None,
+    include_retracted: Annotated[bool, typer.Option(
+        "--include-retracted", help="Show retracted entries too, marked as such.")] = False,
+    output: FormatOption = OutputFormat.TABLE,
+) -> None:
+    """List evidence entries by date, optionally filtered.
+
+    Example: ledger evidence list --party taliban --stance disputes --since 2020-06
+    """
+    from ledger import status
+    from ledger.dates import first_day, last_day
+    from ledger.render.views import evidence_list_view
+
+    def build() -> View:
+        ledger = read(ctx).ledger
+        start = partial_date("since", since)
+        end = partial_date("until", until)
+        selection = status.EvidenceSelection(
+            term=term, party=party, claimant=claimant, stance=stance,
+            since=first_day(start) if start else None, until=last_day(end) if end else None,
+            include_retracted=include_retracted,
+        )
+        return evidence_list_view(status.select_evidence(ledger, selection),
+                                  status.retractions_by_entry(ledger), ledger)
+
+    emit(run(build), output)
+
+
+@evidence_app.command("show")
+def evidence_show(ctx: typer.Context, id: EvidenceId,
+                  output: FormatOption = OutputFormat.TABLE) -> None:
+    """Show one evidence entry in full, with its retraction if it has one.
+
+    Example: ledger evidence show 3fa2
+    """
+    from ledger import changes
+    from ledger.render.views import evidence_view
+
+    def build() -> View:
+        ledger = read(ctx).ledger
+        entry = changes.resolve_evidence(ledger, id)
+        return evidence_view(entry, changes.retraction_of(ledger, entry.id), ledger)
+
+    emit(run(build), output)
+
+
+@evidence_app.command("retract")
+def evidence_retract(
+    ctx: typer.Context,
+    id: EvidenceId,
+    reason: Annotated[str, typer.Option(help="Why the entry no longer counts.")],
+) -> None:
+    """Retract an entry: it stops counting but stays in the ledger, marked, with the reason.
+
+    Example: ledger evidence retract 3fa2 --reason "Misattributed: the speaker was not a spokesman"
+    """
+    from ledger import changes, clock
+
+    def change(ledger: Ledger) -> tuple[Ledger, Retraction]:
+        return changes.retract(ledger, id, reason=reason, recorded_at=clock.now())
+
+    retraction = run(lambda: update(ctx, change))
+    confirm_saved(None, f"retracted {retraction.evidence}")

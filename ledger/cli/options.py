@@ -1,0 +1,77 @@
+"""Options that several commands share, declared once, with completion of ids from the ledger."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from ledger.cli.app import EXAMPLE, max_bytes, target
+from ledger.errors import LedgerError
+from ledger.render import OutputFormat
+
+if TYPE_CHECKING:
+    from ledger.model import Ledger
+
+
+def _completion_ledger(ctx: typer.Context) -> Ledger | None:
+    from ledger import store
+
+    chosen = target(ctx)
+    try:
+        if chosen.path.exists():
+            return store.load(chosen.path, max_bytes=max_bytes()).ledger
+        if not chosen.named:
+            return store.load(store.bundled_path(EXAMPLE)).ledger
+    except (LedgerError, OSError, MemoryError):
+        return None
+    return None
+
+
+def _completer(records: Callable[[Ledger], list[str]]) -> Callable[[typer.Context, str],
+                                                                    list[str]]:
+    def complete(ctx: typer.Context, incomplete: str) -> list[str]:
+        ledger = _completion_ledger(ctx)
+        if ledger is None:
+            return []
+        return [value for value in records(ledger) if value.startswith(incomplete)]
+
+    return complete
+
+
+complete_party = _completer(lambda ledger: [party.id for party in ledger.parties])
+complete_term = _completer(lambda ledger: [term.id for term in ledger.terms])
+complete_agreement = _completer(lambda ledger: [agreement.id for agreement in ledger.agreements])
+complete_evidence = _completer(lambda ledger: [entry.id for entry in ledger.evidence])
+complete_category = _completer(lambda ledger: sorted({term.category for term in ledger.terms}))
+
+FormatOption = Annotated[
+    OutputFormat,
+    typer.Option("--format", help="table for people; json, csv or markdown for tools."),
+]
+PartyFilter = Annotated[
+    str | None,
+    typer.Option("--party", help="Only this party, as subject or obligor.",
+                 autocompletion=complete_party),
+]
+CategoryFilter = Annotated[
+    str | None,
+    typer.Option("--category", help="Only terms of this category.",
+                 autocompletion=complete_category),
+]
+AgreementFilter = Annotated[
+    str | None,
+    typer.Option("--agreement", help="Only terms of this agreement.",
+                 autocompletion=complete_agreement),
+]
+AsOfOption = Annotated[
+    str | None,
+    typer.Option("--as-of", help="As it stood on this day, YYYY-MM-DD: later entries and "
+                 "retractions are ignored."),
+]
+EvidenceId = Annotated[
+    str,
+    typer.Argument(help="The entry's id or a unique prefix of it.",
+                   autocompletion=complete_evidence),
+]
