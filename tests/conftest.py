@@ -14,6 +14,26 @@ from typer.testing import CliRunner, Result
 from ledger.cli import app
 
 Run = Callable[..., Result]
+
+
+def _build_the_command_once() -> None:
+    """Typer turns the app into a Click command on every CliRunner call, which costs more than
+    most commands do; the tests reuse the one command the app builds (as a process would)."""
+    import typer.main
+    import typer.testing
+
+    build = getattr(typer.testing, "_get_command", None)
+    if build is None:
+        return
+    command = typer.main.get_command(app)
+
+    def cached(given: typer.Typer) -> Any:
+        return command if given is app else build(given)
+
+    setattr(typer.testing, "_get_command", cached)  # noqa: B010
+
+
+_build_the_command_once()
 SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
 INSTALLED_LEDGER = Path(sys.executable).parent / "ledger"
 
@@ -48,21 +68,37 @@ def as_json(result: Result) -> Any:
     return json.loads(ok(result).stdout)
 
 
+SMALL_LEDGER = [
+    ("init", "--title", "Test ledger"),
+    ("party", "add", "north", "--name", "Northland", "--role", "signatory"),
+    ("party", "add", "south", "--name", "Southland", "--role", "signatory"),
+    ("party", "add", "monitor", "--name", "The Monitors", "--role", "monitor"),
+    ("agreement", "add", "accord", "--title", "The Accord", "--signed", "2020-02-29",
+     "--signatory", "north", "--signatory", "south"),
+    ("term", "add", "withdraw", "--title", "Withdraw troops", "--category", "withdrawal",
+     "--obligor", "north", "--due", "2021-04-29", "--article", "Part One"),
+    ("term", "add", "release", "--title", "Release prisoners", "--category",
+     "prisoner-release", "--obligor", "north", "--obligor", "south", "--due", "2020-03-10"),
+    ("term", "add", "ceasefire", "--title", "Hold the ceasefire", "--category",
+     "ceasefire", "--obligor", "south"),
+]
+"""The commands that build the small ledger: one agreement, three parties, three terms."""
+
+
+@pytest.fixture(scope="session")
+def small_ledger_bytes(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    """The small ledger, built once per test session through the CLI."""
+    path = tmp_path_factory.mktemp("small") / "ledger.json"
+    runner = CliRunner()
+    for command in SMALL_LEDGER:
+        ok(runner.invoke(app, ["-f", str(path), *command], env={"COMPLIANCE_LEDGER": None}))
+    return path.read_bytes()
+
+
 @pytest.fixture
-def small(run: Run, ledger_path: Path) -> Path:
-    """A ledger with one agreement, three parties and three terms, built through the CLI."""
-    ok(run("init", "--title", "Test ledger"))
-    ok(run("party", "add", "north", "--name", "Northland", "--role", "signatory"))
-    ok(run("party", "add", "south", "--name", "Southland", "--role", "signatory"))
-    ok(run("party", "add", "monitor", "--name", "The Monitors", "--role", "monitor"))
-    ok(run("agreement", "add", "accord", "--title", "The Accord", "--signed", "2020-02-29",
-           "--signatory", "north", "--signatory", "south"))
-    ok(run("term", "add", "withdraw", "--title", "Withdraw troops", "--category", "withdrawal",
-           "--obligor", "north", "--due", "2021-04-29", "--article", "Part One"))
-    ok(run("term", "add", "release", "--title", "Release prisoners", "--category",
-           "prisoner-release", "--obligor", "north", "--obligor", "south", "--due", "2020-03-10"))
-    ok(run("term", "add", "ceasefire", "--title", "Hold the ceasefire", "--category",
-           "ceasefire", "--obligor", "south"))
+def small(ledger_path: Path, small_ledger_bytes: bytes) -> Path:
+    """A fresh copy of the small ledger for each test."""
+    ledger_path.write_bytes(small_ledger_bytes)
     return ledger_path
 
 

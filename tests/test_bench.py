@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import Run, ok
 
 BENCH = Path(__file__).resolve().parent.parent / "bench"
@@ -35,6 +36,7 @@ def test_the_generator_is_deterministic_and_valid(run: Run, tmp_path: Path) -> N
     assert 0 < len(data["retractions"]) < 20
 
 
+@pytest.mark.slow
 def test_the_runner_prints_a_markdown_table_at_n_200(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, str(BENCH / "run.py"), "--sizes", "200",
                              "--runs", "1", "--startup-runs", "1"], capture_output=True,
