@@ -34,7 +34,6 @@ def _build_the_command_once() -> None:
 
 
 _build_the_command_once()
-SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
 INSTALLED_LEDGER = Path(sys.executable).parent / "ledger"
 
 

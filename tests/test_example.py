@@ -5,7 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import SEEDS, Run, as_json, ok
+from conftest import Run, as_json, ok
+
+SOURCES = Path(__file__).resolve().parent.parent / "data"
+"""The two articles the example quotes, kept beside the bundled ledger."""
 
 
 @pytest.fixture
@@ -19,9 +22,8 @@ def test_the_example_passes_check(run: Run, example: Path) -> None:
     assert "ok: 2 agreements, 6 parties, 25 terms, 15 evidence entries (0 retracted)" in summary
 
 
-@pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds (the source articles) is absent")
 def test_every_quote_is_verified_against_the_articles(run: Run, example: Path) -> None:
-    summary = ok(run("check", "--sources", str(SEEDS))).stdout
+    summary = ok(run("check", "--sources", str(SOURCES))).stdout
     entries = as_json(run("evidence", "list", "--format", "json"))
     quoted = sum(1 for entry in entries if "quote" in entry)
     assert quoted == 8

@@ -94,7 +94,7 @@ def check(
 ) -> None:
     """Check the ledger: structure, references, dates, edits to recorded entries, and quotes.
 
-    Example: ledger check --sources ../shared/seeds --against ledger-2020-q4.json
+    Example: ledger check --sources data --against ledger-2020-q4.json
     """
     from ledger import checks
     from ledger.render.text import neutralise
