@@ -10,7 +10,6 @@ About 10 agreements, 40 parties, 400 terms (a third bind two or three parties), 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import random
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -18,7 +17,7 @@ from typing import Any
 
 import orjson
 
-from ledger.model import SCHEMA_VERSION
+from ledger.model import SCHEMA_VERSION, digests_of
 
 WORDS = (
     'ceasefire', 'withdrawal', 'prisoners', 'release', 'monitoring', 'violation', 'compliance',
@@ -43,9 +42,8 @@ def _sentence(chooser: random.Random, low: int, high: int) -> str:
 
 
 def _digest(record: dict[str, Any]) -> str:
-    """As ledger.model.record_digest: canonical JSON of the fields other than the id."""
-    content = {key: value for key, value in record.items() if key != "id"}
-    return hashlib.sha256(orjson.dumps(content, option=orjson.OPT_SORT_KEYS)).hexdigest()[:12]
+    """The id the ledger derives for a record (ledger.model.digests_of, the one rule)."""
+    return digests_of([{key: value for key, value in record.items() if key != "id"}])[0]
 
 
 def generate(entries: int, seed: int = 2020) -> dict[str, Any]:

@@ -124,17 +124,18 @@ def lock_path(path: Path) -> Path:
     return path.with_name(path.name + ".lock")
 
 
-def load(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadedLedger:
+def load(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, fast: bool = True) -> LoadedLedger:
     """Read, parse and validate a ledger; raise LedgerFileError listing every problem found.
 
     The fast path parses and validates in one pass from bytes (Pydantic's `model_validate_json`)
     and accepts only what the careful path would accept the same way; anything else (an error, an
     older schema, a possible duplicate key) goes the careful way, which names and places every
-    problem. The interpreter is left as it was found: the `ledger` script runs without the cyclic
+    problem. `fast=False` takes the careful path alone: slower, the same result (tests hold the
+    two paths to that). The interpreter is left as it was found: the `ledger` script runs without the cyclic
     garbage collector, but a program that calls this keeps its own.
     """
     raw = _read_bytes(path, max_bytes)
-    ledger, rejection = _load_fast(raw)
+    ledger, rejection = _load_fast(raw) if fast else (None, None)
     migrated_from = None
     if ledger is None:
         ledger, migrated_from = _load_carefully(raw, path, rejection)

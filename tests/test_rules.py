@@ -1,0 +1,259 @@
+"""Each rule written once, and held to it: fast and careful paths agree, and the rules that once
+survived a mutation of the code now have a test that fails when they break."""
+
+from __future__ import annotations
+
+import gc
+import json
+from pathlib import Path
+
+import pytest
+from builders import base_ledger, generated_ledger, sealed
+from conftest import Run, add_evidence, as_json, ok
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ledger import store
+from ledger.errors import LedgerFileError
+from ledger.model import (
+    Ledger,
+    Retraction,
+    Term,
+    _references_hold,
+    reference_walk,
+)
+
+VALID = (Path(__file__).resolve().parent / "valid-base.json").read_text(encoding="utf-8")
+
+# --- fast and careful loads reach the same verdict and the same placed problems -------------
+
+DEFECTS: dict[str, tuple[str, str]] = {
+    # name: (a piece of the valid file, what replaces it)
+    "duplicate key": ('"name": "Southland",', '"name": "Southland", "name": "South",'),
+    "unknown field": ('"title": "Base",', '"title": "Base", "titel": "x",'),
+    "wrong type": ('"title": "Base"', '"title": 7'),
+    "null": ('"title": "Base"', '"title": null'),
+    "bad date": ('"date": "2020-06"', '"date": "2020-13"'),
+    "impossible day": ('"date": "2020-06"', '"date": "2021-02-29"'),
+    "bad stance": ('"stance": "disputes"', '"stance": "maybe"'),
+    "missing field": ('"summary": "Troops remain",', ''),
+    "tuple for object": ('"terms": [', '"terms": 5, "x": ['),
+    "NaN": ('"schema_version": 1', '"schema_version": NaN'),
+    "huge number": ('"schema_version": 1', '"schema_version": ' + "9" * 50),
+    "syntax": ('"title": "Base",', '"title": "Base"'),
+    "trailing content": (VALID.rstrip()[-1:], VALID.rstrip()[-1:] + " x"),
+    "unknown party": ('"claimant": "south"', '"claimant": "west"'),
+    "unknown term": ('"term": "withdraw"', '"term": "nope"'),
+    "duplicate id": ('"id": "south"', '"id": "north"'),
+    "obligor twice": ('"obligors": [\n        "north"\n      ]',
+                      '"obligors": [\n        "north", "north"\n      ]'),
+    "lone surrogate": ('"title": "Base"', '"title": "Base\\ud800"'),
+    "bad slug": ('"id": "south"', '"id": "South Land"'),
+    "newer version": ('"schema_version": 1', '"schema_version": 9'),
+}
+
+
+def _outcome(path: Path, *, fast: bool) -> list[str] | Ledger:
+    try:
+        return store.load(path, fast=fast).ledger
+    except LedgerFileError as error:
+        return error.lines()
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(defects=st.lists(st.sampled_from(sorted(DEFECTS)), min_size=0, max_size=3, unique=True))
+def test_fast_and_careful_loads_agree_on_every_kind_of_defect(tmp_path: Path,
+                                                             defects: list[str]) -> None:
+    text = VALID
+    for name in defects:
+        old, new = DEFECTS[name]
+        text = text.replace(old, new, 1)  # a defect whose place an earlier one took is skipped
+    path = tmp_path / "ledger.json"
+    path.write_text(text, encoding="utf-8")
+    assert _outcome(path, fast=True) == _outcome(path, fast=False)
+
+
+def test_every_defect_applies_to_the_valid_file(tmp_path: Path) -> None:
+    """Each entry of the catalogue really breaks the file (so the property test tests it)."""
+    path = tmp_path / "ledger.json"
+    for name, (old, new) in DEFECTS.items():
+        assert old in VALID, name
+        path.write_text(VALID.replace(old, new, 1), encoding="utf-8")
+        assert isinstance(_outcome(path, fast=True), list), name
+
+
+REFERENCE_DEFECTS = ["duplicate party", "duplicate term", "duplicate entry", "unknown signatory",
+                     "unknown agreement", "unknown obligor", "obligor twice", "unknown term",
+                     "subject not obligor", "unknown claimant", "dangling retraction",
+                     "duplicate retraction id"]
+
+
+def _with_reference_defect(ledger: Ledger, defect: str, position: int) -> Ledger:
+    """A ledger with one broken reference, built past validation (model_copy)."""
+    def replace(field: str, index: int, **update: object) -> Ledger:
+        """Record `index` of `field` changed; a negative index means "any but the first"."""
+        records = list(getattr(ledger, field))
+        index = 1 + (-index - 1) % (len(records) - 1) if index < 0 else index % len(records)
+        records[index] = records[index].model_copy(update=update)
+        return ledger.model_copy(update={field: tuple(records)})
+
+    other = ledger.parties[0].id
+    match defect:
+        case "duplicate party":
+            return replace("parties", -1 - position, id=other)
+        case "duplicate term":
+            return replace("terms", -1 - position, id=ledger.terms[0].id)
+        case "duplicate entry":
+            return replace("evidence", -1 - position, id=ledger.evidence[0].id)
+        case "unknown signatory":
+            return replace("agreements", position, signatories=("nobody",))
+        case "unknown agreement":
+            return replace("terms", position, agreement="nothing")
+        case "unknown obligor":
+            return replace("terms", position, obligors=("nobody",))
+        case "obligor twice":
+            term: Term = ledger.terms[position % len(ledger.terms)]
+            return replace("terms", position, obligors=(*term.obligors, term.obligors[0]))
+        case "unknown term":
+            return replace("evidence", position, term="nothing")
+        case "subject not obligor":
+            return replace("evidence", position, subject="monitor")
+        case "unknown claimant":
+            return replace("evidence", position, claimant="nobody")
+        case "dangling retraction":
+            return replace("retractions", position, evidence="0" * 12)
+        case "duplicate retraction id":
+            return replace("retractions", -1 - position, id=ledger.retractions[0].id)
+    raise AssertionError(defect)
+
+
+@settings(max_examples=80, deadline=None)
+@given(defects=st.lists(st.tuples(st.sampled_from(REFERENCE_DEFECTS), st.integers(0, 50)),
+                        max_size=3))
+def test_the_quick_reference_test_agrees_with_the_walk(
+        defects: list[tuple[str, int]]) -> None:
+    ledger = generated_ledger(30, seed=3, retract_every=5)
+    for defect, position in defects:
+        ledger = _with_reference_defect(ledger, defect, position)
+    assert _references_hold(ledger) == (reference_walk(ledger) == [])
+
+
+def test_each_reference_defect_is_found_by_both(tmp_path: Path) -> None:
+    for defect in REFERENCE_DEFECTS:
+        broken = _with_reference_defect(generated_ledger(30, seed=3, retract_every=5), defect, 2)
+        assert not _references_hold(broken), defect
+        assert reference_walk(broken), defect
+
+
+# --- the fast path is taken, and the library leaves the interpreter alone -------------------
+
+
+def test_a_valid_ledger_takes_the_fast_path(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fails loudly if the key count stops matching (a record type the count misses, say)."""
+    path = tmp_path / "ledger.json"
+    path.write_bytes(store.serialize(generated_ledger(300, seed=11)))
+
+    def no_careful_path(*args: object) -> None:
+        raise AssertionError("a valid ledger went the careful way")
+
+    monkeypatch.setattr(store, "_load_carefully", no_careful_path)
+    loaded = store.load(path)
+    assert any(entry.source is not None for entry in loaded.ledger.evidence)
+    assert loaded.ledger.retractions
+
+
+def test_loading_leaves_the_garbage_collector_as_it_was(tmp_path: Path) -> None:
+    path = tmp_path / "ledger.json"
+    path.write_bytes(store.serialize(generated_ledger(200)))
+    frozen = gc.get_freeze_count()
+    for enabled in (True, False):
+        (gc.enable if enabled else gc.disable)()
+        try:
+            store.load(path)
+            with pytest.raises(LedgerFileError):
+                broken = tmp_path / "broken.json"
+                broken.write_text(VALID.replace('"title": "Base"', '"title": 7'))
+                store.load(broken)
+            assert gc.isenabled() is enabled
+            assert gc.get_freeze_count() == frozen
+        finally:
+            gc.enable()
+
+
+# --- rules that a mutation of the code once left untested ----------------------------------
+
+
+def test_a_retraction_counts_under_as_of_from_the_day_it_was_recorded(run: Run,
+                                                                      small: Path) -> None:
+    entry = add_evidence(run, "withdraw", "monitor", "claims", "2024-01-10")
+    ok(run("evidence", "retract", entry, "--reason", "wrong term",
+           env={"COMPLIANCE_LEDGER_NOW": "2024-02-15T10:00:00Z"}))
+
+    def status(day: str) -> str:
+        report = as_json(run("report", "--format", "json", "--as-of", day))
+        return next(item["status"] for party in report["parties"]
+                    for item in party["obligations"] if item["term"] == "withdraw")
+
+    assert status("2024-02-14") == "claimed"
+    assert status("2024-02-15") == "no-evidence"
+    assert status("2024-03-01") == "no-evidence"
+
+
+def test_a_term_that_lists_an_obligor_twice_is_refused(run: Run, tmp_path: Path) -> None:
+    path = tmp_path / "twice.json"
+    path.write_text(VALID.replace(DEFECTS["obligor twice"][0], DEFECTS["obligor twice"][1]))
+    result = run("report", file=path)
+    assert result.exit_code == 1
+    line = next(number for number, row in enumerate(VALID.splitlines(), 1) if '"obligors"' in row)
+    assert result.stderr == f"{path}:{line + 1}:18: party 'north' is listed twice\n"
+
+
+def test_a_retraction_recorded_twice_is_reported(run: Run, tmp_path: Path) -> None:
+    ledger = generated_ledger(20, retract_every=1000)
+    entry = ledger.evidence[3].id
+    twice = tuple(sealed(Retraction(id="0" * 12, evidence=entry, reason=reason,
+                                    recorded_at="2025-01-01T00:00:00.000000Z"))
+                  for reason in ("first", "second"))
+    path = tmp_path / "ledger.json"
+    path.write_bytes(store.serialize(ledger.model_copy(update={"retractions": twice})))
+    result = run("check", file=path)
+    assert result.exit_code == 1
+    assert f"evidence {entry} is retracted twice (first at retractions[0])" in result.stderr
+
+
+def test_an_edited_entry_after_the_first_batch_is_placed_on_its_own_line(
+        run: Run, tmp_path: Path) -> None:
+    path = tmp_path / "ledger.json"
+    ledger = generated_ledger(1500, retract_every=1000)
+    path.write_bytes(store.serialize(ledger))
+    target = ledger.evidence[1234]
+    text = path.read_text()
+    anchor = f'"id": "{target.id}"'
+    line = text[:text.index(anchor)].count("\n") + 1
+    summary = json.dumps(target.summary, ensure_ascii=False)
+    edited = text.replace(f'"summary": {summary}', '"summary": "edited by hand"', 1)
+    assert edited != text
+    path.write_text(edited)
+    result = run("check", file=path)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"{path}:{line}:13: evidence entry {target.id} was changed "
+                                    "after it was recorded")
+
+
+def test_check_against_names_an_entry_changed_in_place(run: Run, small: Path,
+                                                       tmp_path: Path) -> None:
+    entry = add_evidence(run, "withdraw", "monitor", "claims", "2024")
+    kept = tmp_path / "kept.json"
+    kept.write_bytes(small.read_bytes())
+    data = json.loads(small.read_text())
+    data["evidence"][0]["summary"] = "rewritten"
+    small.write_text(json.dumps(data, indent=2))
+    result = run("check", "--against", str(kept))
+    assert result.exit_code == 1
+    assert f"evidence entry {entry} was changed in {small}" in result.stderr
+
+
+def test_the_base_ledger_is_sound() -> None:
+    assert _references_hold(base_ledger()) and reference_walk(base_ledger()) == []
