@@ -203,15 +203,31 @@ def test_schema_describes_the_file(run: Run) -> None:
 @pytest.mark.parametrize("output", ["table", "json", "csv", "markdown"])
 def test_every_list_show_and_report_command_takes_every_format(run: Run, small: Path,
                                                                output: str) -> None:
+    import csv
+    import io
+
     entry = add_evidence(run, "withdraw", "north", "claims", "2020-06")
-    for words in (["agreement", "list"], ["party", "list"], ["term", "list"],
-                  ["term", "show", "withdraw"], ["evidence", "list"],
-                  ["evidence", "show", entry], ["report"]):
+    expected = {  # what each command must show, whatever the format
+        ("agreement", "list"): ["accord", "The Accord"],
+        ("party", "list"): ["north", "Northland", "monitor"],
+        ("term", "list"): ["release", "Release prisoners"],
+        ("term", "show", "withdraw"): ["Withdraw troops", "claimed"],
+        ("evidence", "list"): [entry, "north claims on withdraw"],
+        ("evidence", "show", entry): [entry, "2020-06"],
+        ("report",): ["Northland", "claimed", "Southland"],
+    }
+    for words, shown in expected.items():
         result = ok(run(*words, "--format", output))
-        assert result.stdout.strip(), words
         assert "\x1b" not in result.stdout
+        for text in shown:
+            assert text in result.stdout, (words, text)
         if output == "json":
             json.loads(result.stdout)
+        if output == "csv":
+            rows = list(csv.reader(io.StringIO(result.stdout)))
+            assert len(rows) >= 2 and len({len(row) for row in rows}) == 1, words
+        if output == "markdown":
+            assert "| --- |" in result.stdout, words
 
 
 def test_file_from_environment_variable(run: Run, small: Path, tmp_path: Path) -> None:
