@@ -214,7 +214,7 @@ def test_every_list_show_and_report_command_takes_every_format(run: Run, small: 
         ("term", "show", "withdraw"): ["Withdraw troops", "claimed"],
         ("evidence", "list"): [entry, "north claims on withdraw"],
         ("evidence", "show", entry): [entry, "2020-06"],
-        ("report",): ["Northland", "claimed", "Southland"],
+        ("report",): ["north", "Withdraw troops", "claimed", "south", "no-evidence"],
     }
     for words, shown in expected.items():
         result = ok(run(*words, "--format", output))
