@@ -34,3 +34,18 @@ def test_the_quick_start_works_as_written(tmp_path: Path, monkeypatch: pytest.Mo
         assert result.exit_code == 0, (words, result.stderr)
     assert "contested" in result.stdout and "Joint Monitoring Team" in result.stdout
     assert "OVERDUE" in result.stdout
+
+
+def test_the_python_example_runs_as_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """The README's library example, run in a fresh folder; its printed lines are checked."""
+    text = README.read_text(encoding="utf-8")
+    block = re.search(r"## Using it from Python\n.*?```python\n(.*?)```", text, re.S)
+    assert block is not None
+    monkeypatch.chdir(tmp_path)
+    exec(compile(block.group(1), "README.md", "exec"), {})  # noqa: S102
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[0] == "disputed ('monitors',) True"
+    assert printed[1] == "True"
+    assert printed[2].startswith("peace.json: ok: 1 agreements, 2 parties, 1 terms, 1 evidence")
+    assert (tmp_path / "peace.json").exists()
