@@ -131,8 +131,8 @@ def load(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, fast: bool = True) -
     and accepts only what the careful path would accept the same way; anything else (an error, an
     older schema, a possible duplicate key) goes the careful way, which names and places every
     problem. `fast=False` takes the careful path alone: slower, the same result (tests hold the
-    two paths to that). The interpreter is left as it was found: the `ledger` script runs without the cyclic
-    garbage collector, but a program that calls this keeps its own.
+    two paths to that). The interpreter is left as it was found: the `ledger` script runs
+    without the cyclic garbage collector, but a program that calls this keeps its own.
     """
     raw = _read_bytes(path, max_bytes)
     ledger, rejection = _load_fast(raw) if fast else (None, None)

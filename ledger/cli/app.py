@@ -176,23 +176,24 @@ def update(ctx: typer.Context, change: Callable[[Ledger], tuple[Ledger, T]]) -> 
 
 
 def full_date(option: str, value: str | None) -> date | None:
+    """A `YYYY-MM-DD` option as a date; a bad value names the option."""
     from ledger.dates import parse_full
 
-    if value is None:
-        return None
-    try:
-        return parse_full(value)
-    except ValueError as error:
-        raise InvalidValue(option, str(error)) from None
+    return _parsed(option, value, parse_full)
 
 
 def partial_date(option: str, value: str | None) -> str | None:
+    """A `YYYY`, `YYYY-MM` or `YYYY-MM-DD` option, checked; a bad value names the option."""
     from ledger.dates import check_partial
 
+    return _parsed(option, value, check_partial)
+
+
+def _parsed(option: str, value: str | None, parse: Callable[[str], T]) -> T | None:
     if value is None:
         return None
     try:
-        return check_partial(value)
+        return parse(value)
     except ValueError as error:
         raise InvalidValue(option, str(error)) from None
 
