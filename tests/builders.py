@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 
 from ledger.model import (
     Agreement,
@@ -20,6 +21,7 @@ from ledger.model import (
 from ledger.model import sealed as seal
 
 START = datetime(2024, 1, 1, tzinfo=UTC)
+_Kept = TypeVar("_Kept", Agreement, Party, Term)
 
 
 def sealed(record: Evidence | Retraction) -> Evidence | Retraction:
@@ -32,7 +34,7 @@ def _sealed_all(ledger: Ledger) -> Ledger:
     the digests their content implies, as the CLI would have made them."""
     moments = iter(range(100))
 
-    def recorded(record: Agreement | Party | Term) -> Agreement | Party | Term:
+    def recorded(record: _Kept) -> _Kept:
         moment = START - timedelta(days=1) + timedelta(microseconds=next(moments))
         return seal(record.model_copy(
             update={"recorded_at": moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")}))
