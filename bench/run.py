@@ -57,11 +57,15 @@ class Measure:
 
 def measure_once(argv: list[str], cwd: Path, expected_code: int = 0) -> Measure:
     """The wall time and max RSS of one run of a process that must exit with `expected_code`."""
-    start = time.perf_counter()
-    process = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - start
-    stderr = process.stderr.read().decode() if process.stderr else ""
+    # stderr goes to a file, not a pipe: a command that reports a thousand problems would fill
+    # a pipe nobody reads until it ends, and wait for ever.
+    with tempfile.TemporaryFile() as errors:
+        start = time.perf_counter()
+        process = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errors)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - start
+        errors.seek(0)
+        stderr = errors.read().decode("utf-8", "replace")
     code = os.waitstatus_to_exitcode(status)
     if code != expected_code:
         raise SystemExit(f"{' '.join(argv)} failed ({code}): {stderr}")
