@@ -4,7 +4,7 @@ About 10 agreements, 40 parties, 400 terms (a third bind two or three parties), 
 100-300 characters, quotes of 50-400, non-ASCII text, source urls, about 2% retractions, dates over
 2018-2025 with a fifth at month and a twentieth at year precision.
 
-    python bench/generate.py N OUT.json [--seed S]
+    python bench/generate.py N OUT.json [--seed S] [--changes C]
 """
 
 from __future__ import annotations
@@ -46,7 +46,40 @@ def _digest(record: dict[str, Any]) -> str:
     return digests_of([{key: value for key, value in record.items() if key != "id"}])[0]
 
 
-def generate(entries: int, seed: int = 2020) -> dict[str, Any]:
+def _kept(records: list[dict[str, Any]], first: datetime) -> None:
+    """Give agreements, parties or terms a recording time (in order, before any entry) and the
+    digest the ledger derives for them."""
+    for number, record in enumerate(records):
+        record["recorded_at"] = (first + timedelta(microseconds=number)).strftime(
+            "%Y-%m-%dT%H:%M:%S.%fZ")
+        record["digest"] = digests_of([{key: value for key, value in record.items()
+                                        if key != "digest"}])[0]
+
+
+def _changes(terms: list[dict[str, Any]], count: int, chooser: random.Random
+             ) -> list[dict[str, Any]]:
+    """`count` amendments (a due day moved, from an effective day) and corrections (a title
+    retyped), recorded after the terms, in order."""
+    changes = []
+    for number in range(count):
+        term = chooser.choice(terms)
+        moment = START - timedelta(hours=12) + timedelta(seconds=number)
+        change: dict[str, Any] = {"id": "", "of": "term", "record": term["id"],
+                                  "reason": _sentence(chooser, 20, 60),
+                                  "recorded_at": moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+                                  "cleared": []}
+        if number % 2 == 0:
+            day = datetime(2019, 1, 1) + timedelta(days=chooser.randrange(6 * 365))
+            change.update(kind="amendment", effective=day.strftime("%Y-%m-%d"),
+                          values={"due": (day + timedelta(days=180)).strftime("%Y-%m-%d")})
+        else:
+            change.update(kind="correction", values={"title": _sentence(chooser, 20, 60)})
+        change["id"] = _digest(change)
+        changes.append(change)
+    return changes
+
+
+def generate(entries: int, seed: int = 2020, changes: int = 0) -> dict[str, Any]:
     chooser = random.Random(seed)
     parties = [{"id": f"party-{number:02d}", "name": f"Party {number} {chooser.choice(WORDS)}",
                 "role": ROLES[number % len(ROLES)], "aliases": []} for number in range(40)]
@@ -66,6 +99,10 @@ def generate(entries: int, seed: int = 2020) -> dict[str, Any]:
         if number % 3 == 0:
             term["due"] = f"{2019 + number % 6}-{1 + number % 12:02d}-{1 + number % 28:02d}"
         terms.append(term)
+    first = START - timedelta(days=1)
+    _kept(agreements, first)
+    _kept(parties, first + timedelta(seconds=1))
+    _kept(terms, first + timedelta(seconds=2))
     evidence = []
     retractions = []
     for number in range(entries):
@@ -100,11 +137,11 @@ def generate(entries: int, seed: int = 2020) -> dict[str, Any]:
             retractions.append(retraction)
     return {"schema_version": SCHEMA_VERSION, "title": f"Generated ledger of {entries} entries",
             "agreements": agreements, "parties": parties, "terms": terms, "evidence": evidence,
-            "retractions": retractions}
+            "retractions": retractions, "changes": _changes(terms, changes, chooser)}
 
 
-def write(entries: int, path: Path, seed: int = 2020) -> None:
-    path.write_bytes(orjson.dumps(generate(entries, seed),
+def write(entries: int, path: Path, seed: int = 2020, changes: int = 0) -> None:
+    path.write_bytes(orjson.dumps(generate(entries, seed, changes),
                                   option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE))
 
 
@@ -113,8 +150,10 @@ def main() -> None:
     parser.add_argument("entries", type=int)
     parser.add_argument("out", type=Path)
     parser.add_argument("--seed", type=int, default=2020)
+    parser.add_argument("--changes", type=int, default=0,
+                        help="also this many amendments and corrections of terms")
     arguments = parser.parse_args()
-    write(arguments.entries, arguments.out, arguments.seed)
+    write(arguments.entries, arguments.out, arguments.seed, arguments.changes)
 
 
 if __name__ == "__main__":

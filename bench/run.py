@@ -2,7 +2,8 @@
 
     python bench/run.py [--sizes 1000,10000,100000] [--runs 5] [--startup-runs 21]
 
-For each size it generates a ledger (bench/generate.py), then reports the median wall time of at
+For each size it generates a ledger (bench/generate.py, with 1,000 amendments and corrections),
+then reports the median wall time of at
 least `--runs` runs and the peak memory (max RSS) of each command, as ratios to a bare
 `json.load` process and to the jq program that computes the same per-party counts (current
 positions per term, subject and claimant; skipped with a note when jq is not installed). It prints
@@ -112,11 +113,17 @@ def ledger_commands(path: Path, work: Path) -> dict[str, Command]:
         "evidence add": ([LEDGER, "-f", str(work), "evidence", "add", "--term", "term-000",
                           "--claimant", "party-05", "--stance", "claims", "--date", "2025-06",
                           "--summary", "Benchmark entry"], fresh_copy, 0),
+        "log --format json": ([*base, "log", "--format", "json"], None, 0),
+        "term amend": ([LEDGER, "-f", str(work), "term", "amend", "term-001", "--effective",
+                        "2025-01-01", "--due", "2025-12-31", "--reason", "Benchmark"],
+                       fresh_copy, 0),
         BROKEN: ([LEDGER, "-f", str(broken_path(path)), "check"], None, 1),
     }
 
 
 BROKEN = "check, a bad value in every entry (first 1,000 placed)"
+CHANGES = 1000
+"""Amendments and corrections in every generated ledger, as a monitored agreement gathers."""
 
 
 def broken_path(path: Path) -> Path:
@@ -141,7 +148,7 @@ def run(sizes: list[int], runs: int, startup_runs: int) -> str:
         root = Path(folder)
         for size in sizes:
             path = root / f"ledger-{size}.json"
-            write(size, path)
+            write(size, path, changes=CHANGES)
             write_broken(path)
             sizes_mb[size] = path.stat().st_size / 1e6
             named: dict[str, Command] = {"json.load": ([*JSON_LOAD, str(path)], None, 0)}
@@ -214,6 +221,9 @@ def run(sizes: list[int], runs: int, startup_runs: int) -> str:
         ("check ÷ json.load", results["check", largest].seconds / load.seconds, 3.0),
         ("placing a problem in every entry ÷ json.load",
          results[BROKEN, largest].seconds / load.seconds, 3.0),
+        ("log json ÷ json.load", results["log --format json", largest].seconds / load.seconds,
+         3.0),
+        ("term amend ÷ json.load", results["term amend", largest].seconds / load.seconds, 4.0),
         ("ledger --help ÷ imports", help_time.seconds / startup_reference.seconds, 1.3),
         ("report on the example ÷ imports", example.seconds / startup_reference.seconds, 1.6),
     ]

@@ -6,31 +6,38 @@ Errors name the field they are about, which is also the name of the command-line
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import datetime
 from typing import TypeVar
 
 from pydantic import ValidationError
 
-from ledger.dates import check_full, check_partial, format_timestamp
+from ledger import history
+from ledger.dates import check_full, check_partial, first_day, format_timestamp
 from ledger.errors import InvalidValue, LedgerError
 from ledger.files import document_name_problem
 from ledger.lookalike import name_key
 from ledger.model import (
     SLUG_PATTERN,
     Agreement,
+    Change,
+    ChangeKind,
     Evidence,
     Ledger,
     Party,
+    RecordKind,
     Retraction,
     Role,
     Source,
     Stance,
     Term,
+    Values,
     record_digest,
+    sealed,
 )
 
 _SLUG = re.compile(SLUG_PATTERN)
-_Record = TypeVar("_Record", Agreement, Party, Term, Source, Evidence)
+_Record = TypeVar("_Record", Agreement, Party, Term, Source, Evidence, Change, Values)
 
 
 def _slug(field: str, value: str) -> str:
@@ -95,20 +102,21 @@ def party_ids(ledger: Ledger) -> list[str]:
 
 
 def add_party(ledger: Ledger, id: str, *, name: str, role: Role = Role.OTHER,
-              aliases: tuple[str, ...] = ()) -> Ledger:
+              aliases: tuple[str, ...] = (), recorded_at: datetime) -> Ledger:
     _slug("id", id)
     if id in party_ids(ledger):
         raise InvalidValue("id", f"a party {id!r} already exists")
-    _distinct_names(ledger, name, aliases)
+    _distinct_names(ledger.parties, name, aliases)
     party = _build("id", Party, id=id, name=_required_text("name", name), role=role,
-                   aliases=tuple(_required_text("alias", alias) for alias in aliases))
-    return ledger.model_copy(update={"parties": (*ledger.parties, party)})
+                   aliases=tuple(_required_text("alias", alias) for alias in aliases),
+                   recorded_at=format_timestamp(recorded_at))
+    return ledger.model_copy(update={"parties": (*ledger.parties, sealed(party))})
 
 
-def _distinct_names(ledger: Ledger, name: str, aliases: tuple[str, ...]) -> None:
+def _distinct_names(others: Iterable[Party], name: str, aliases: tuple[str, ...]) -> None:
     """Refuse a name or alias that reads as another party's: a report would then say "claimed by
     X, disputed by X" of two different parties."""
-    taken = {name_key(known): party for party in ledger.parties
+    taken = {name_key(known): party for party in others
              for known in (party.name, *party.aliases)}
     for field, value in (("name", name), *(("alias", alias) for alias in aliases)):
         other = taken.get(name_key(value))
@@ -119,7 +127,7 @@ def _distinct_names(ledger: Ledger, name: str, aliases: tuple[str, ...]) -> None
 
 def add_agreement(ledger: Ledger, id: str, *, title: str, signed: str | None = None,
                   signatories: tuple[str, ...] = (), place: str | None = None,
-                  url: str | None = None) -> Ledger:
+                  url: str | None = None, recorded_at: datetime) -> Ledger:
     _slug("id", id)
     if any(agreement.id == id for agreement in ledger.agreements):
         raise InvalidValue("id", f"an agreement {id!r} already exists")
@@ -130,13 +138,14 @@ def add_agreement(ledger: Ledger, id: str, *, title: str, signed: str | None = N
         "id", Agreement, id=id, title=_required_text("title", title),
         signed=_date("signed", signed, full=True), signatories=tuple(dict.fromkeys(signatories)),
         place=_text("place", place), url=_text("url", url),
+        recorded_at=format_timestamp(recorded_at),
     )
-    return ledger.model_copy(update={"agreements": (*ledger.agreements, agreement)})
+    return ledger.model_copy(update={"agreements": (*ledger.agreements, sealed(agreement))})
 
 
 def add_term(ledger: Ledger, id: str, *, title: str, category: str, obligors: tuple[str, ...],
              agreement: str | None = None, due: str | None = None, text: str | None = None,
-             article: str | None = None) -> Ledger:
+             article: str | None = None, recorded_at: datetime) -> Ledger:
     _slug("id", id)
     if any(term.id == id for term in ledger.terms):
         raise InvalidValue("id", f"a term {id!r} already exists")
@@ -161,9 +170,9 @@ def add_term(ledger: Ledger, id: str, *, title: str, category: str, obligors: tu
         "id", Term, id=id, agreement=agreement, title=_required_text("title", title),
         category=_required_text("category", category), obligors=tuple(dict.fromkeys(obligors)),
         article=_text("article", article), text=_text("text", text),
-        due=_date("due", due, full=True),
+        due=_date("due", due, full=True), recorded_at=format_timestamp(recorded_at),
     )
-    return ledger.model_copy(update={"terms": (*ledger.terms, term)})
+    return ledger.model_copy(update={"terms": (*ledger.terms, sealed(term))})
 
 
 def add_evidence(ledger: Ledger, *, term: str, claimant: str, stance: Stance, date: str,
@@ -172,11 +181,18 @@ def add_evidence(ledger: Ledger, *, term: str, claimant: str, stance: Stance, da
                  source: str | None = None, publisher: str | None = None,
                  url: str | None = None, source_date: str | None = None,
                  document: str | None = None, sha256: str | None = None,
-                 ) -> tuple[Ledger, Evidence]:
-    """Append one evidence entry; its id is derived from its content and recording time."""
+                 corrects: str | None = None) -> tuple[Ledger, Evidence]:
+    """Append one evidence entry; its id is derived from its content and recording time.
+
+    The subject must be an obligor of the term as it stood on the entry's date (amendments in
+    force then, corrections always).
+    """
     terms = {known.id: known for known in ledger.terms}
     _known("term", term, list(terms), "term")
-    obligors = terms[term].obligors
+    checked_date = _date("date", date, full=False)
+    on_the_day = first_day(checked_date) if checked_date else None
+    obligors = history.apply(terms[term], history.changes_by_record(ledger.changes).get(
+        (RecordKind.TERM, term), ()), on_the_day).obligors
     if subject is None:
         if len(obligors) != 1:
             raise InvalidValue(
@@ -204,7 +220,7 @@ def add_evidence(ledger: Ledger, *, term: str, claimant: str, stance: Stance, da
         "term": term, "subject": subject, "claimant": claimant, "stance": Stance(stance),
         "date": _date("date", date, full=False), "summary": _required_text("summary", summary),
         "speaker": _text("speaker", speaker), "quote": _text("quote", quote),
-        "source": source_record,
+        "source": source_record, "corrects": corrects,
     }
     taken = {entry.id for entry in ledger.evidence}
     moment = recorded_at
@@ -253,3 +269,114 @@ def retract(ledger: Ledger, prefix: str, *, reason: str,
 def new_ledger(title: str) -> Ledger:
     return Ledger(title=_required_text("title", title))
 
+
+
+def correct_evidence(ledger: Ledger, prefix: str, *, reason: str, recorded_at: datetime,
+                     **fields: str | Stance | None) -> tuple[Ledger, Evidence]:
+    """Retract an entry with `reason` and record a corrected copy that names it (`corrects`).
+
+    Every field is carried over except those given (None means "not given"). Evidence is never
+    amended: a party that changes its position is a new entry; this is for an entry that was
+    recorded wrong (the wrong term, a misread date).
+    """
+    entry = resolve_evidence(ledger, prefix)
+    given = {name: value for name, value in fields.items() if value is not None}
+    if not given:
+        raise InvalidValue("reason", "a correction must give at least one corrected field")
+    source = entry.source
+    carried: dict[str, object] = {
+        "term": entry.term, "subject": entry.subject, "claimant": entry.claimant,
+        "stance": entry.stance, "date": entry.date, "summary": entry.summary,
+        "speaker": entry.speaker, "quote": entry.quote,
+        "source": source.title if source else None,
+        "publisher": source.publisher if source else None,
+        "url": source.url if source else None,
+        "source_date": source.date if source else None,
+        "document": source.document if source else None,
+        "sha256": source.sha256 if source else None,
+    }
+    unknown = [name for name in given if name not in carried]
+    if unknown:
+        raise InvalidValue(unknown[0], "not a field of an evidence entry")
+    if "term" in given and "subject" not in given:
+        carried["subject"] = None  # the new term's one obligor, or an error that lists them
+    carried.update(given)
+    retracted, _ = retract(ledger, entry.id, reason=reason, recorded_at=recorded_at)
+    return add_evidence(retracted, recorded_at=recorded_at, corrects=entry.id,
+                        **carried)  # type: ignore[arg-type]
+
+
+def change_record(ledger: Ledger, of: RecordKind, id: str, *, kind: ChangeKind, reason: str,
+                  recorded_at: datetime, effective: str | None = None,
+                  values: dict[str, object] | None = None,
+                  cleared: tuple[str, ...] = ()) -> tuple[Ledger, Change]:
+    """Record an amendment (from `effective` on) or a correction (every day) of a record.
+
+    `values` are the new values of the fields given (a list replaces the whole list; None means
+    "not given"); `cleared` names optional fields to empty. Ids never change. Refused: a record
+    that does not exist, a value a new record would not accept, a list naming unknown parties, a
+    name that reads like another party's, and a change that would leave some entry's subject
+    outside its term's obligors on the entry's date (the error names those entries).
+    """
+    records: dict[RecordKind, tuple[Agreement | Party | Term, ...]] = {
+        RecordKind.AGREEMENT: ledger.agreements, RecordKind.PARTY: ledger.parties,
+        RecordKind.TERM: ledger.terms}
+    current = next((record for record in records[of] if record.id == id), None)
+    if current is None:
+        known = [record.id for record in records[of]]
+        raise InvalidValue("id", f"no {of.value} {id!r} (known: {', '.join(known) or 'none'})")
+    given: dict[str, object] = {name: value for name, value in (values or {}).items()
+                                if value is not None}
+    if kind is ChangeKind.AMENDMENT and effective is None:
+        raise InvalidValue("effective", "an amendment needs the day it takes effect")
+    both = [name for name in cleared if name in given]
+    if both:
+        raise InvalidValue(f"no_{both[0]}", f"give --{both[0]} or --no-{both[0]}, not both")
+    for name, option in (("signatories", "signatory"), ("obligors", "obligor")):
+        if name in given:
+            listed = tuple(dict.fromkeys(str(party) for party in given[name]))  # type: ignore[attr-defined]
+            if not listed and name == "obligors":
+                raise InvalidValue(option, "at least one obligor is required")
+            for party in listed:
+                _known(option, party, party_ids(ledger), "party")
+            given[name] = listed
+    for name in ("title", "place", "url", "name", "category", "text", "article"):
+        if name in given:
+            given[name] = _required_text(name, str(given[name]))
+    if "aliases" in given:
+        given["aliases"] = tuple(_required_text("alias", str(alias))
+                                 for alias in given["aliases"])  # type: ignore[attr-defined]
+    for name in ("signed", "due"):
+        if name in given:
+            given[name] = _date(name, str(given[name]), full=True)
+    if isinstance(current, Party) and ("name" in given or "aliases" in given):
+        others = [party for party in ledger.parties if party.id != id]
+        _distinct_names(others, str(given.get("name", current.name)),
+                        tuple(given.get("aliases", current.aliases)))  # type: ignore[arg-type]
+    draft = _build("reason", Change, id="0" * 12, kind=kind, of=of, record=id,
+                   effective=_date("effective", effective, full=True),
+                   reason=_required_text("reason", reason),
+                   recorded_at=format_timestamp(recorded_at),
+                   values=_build("reason", Values, **given), cleared=cleared)
+    change = sealed(draft)
+    changed = ledger.model_copy(update={"changes": (*ledger.changes, change)})
+    if of is RecordKind.TERM:
+        _subjects_stay_obligors(changed, id)
+    return changed, change
+
+
+def _subjects_stay_obligors(ledger: Ledger, term_id: str) -> None:
+    term = next(term for term in ledger.terms if term.id == term_id)
+    changes = history.changes_by_record(ledger.changes).get((RecordKind.TERM, term_id), [])
+    retracted = {retraction.evidence for retraction in ledger.retractions}
+    stranded = [
+        entry for entry in ledger.evidence
+        if entry.term == term_id and entry.id not in retracted
+        and entry.subject not in history.apply(term, changes, first_day(entry.date)).obligors
+    ]
+    if stranded:
+        shown = ", ".join(f"{entry.id} ({entry.subject}, {entry.date})" for entry in stranded[:10])
+        more = f" and {len(stranded) - 10} more" if len(stranded) > 10 else ""
+        raise InvalidValue("obligor", f"these entries' subjects would no longer be obligors of "
+                           f"term {term_id!r} on their dates: {shown}{more}; retract or correct "
+                           "them first")

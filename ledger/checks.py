@@ -9,11 +9,21 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ledger.errors import Finding, InvalidValue, LedgerError, LedgerFileError, Problem
 from ledger.files import DEFAULT_MAX_BYTES, document_name_problem, document_path, read_regular
-from ledger.model import Evidence, Ledger, Retraction, digests_of
+from ledger.model import (
+    Agreement,
+    Change,
+    Evidence,
+    Ledger,
+    Party,
+    RecordKind,
+    Retraction,
+    Term,
+    digests_of,
+)
 
 if TYPE_CHECKING:
     from ledger.store import LoadedLedger
@@ -39,9 +49,15 @@ def check(function: Check) -> Check:
     return function
 
 
-def _recorded(ledger: Ledger) -> list[tuple[str, Sequence[Evidence | Retraction]]]:
-    """The append-only parts of a ledger, by the name of their list in the file."""
-    return [("evidence", ledger.evidence), ("retractions", ledger.retractions)]
+RECORD_KINDS = (("agreements", "agreement", Agreement), ("parties", "party", Party),
+                ("terms", "term", Term), ("evidence", "evidence entry", Evidence),
+                ("retractions", "retraction", Retraction), ("changes", "change", Change))
+"""Every list of records a user adds: the list's name in the file, a record's name, its type."""
+
+
+def _digest_field(kind: type) -> str:
+    """Where a record keeps its digest: entries, retractions and changes are named by it."""
+    return "digest" if issubclass(kind, Agreement | Party | Term) else "id"
 
 
 _DIGEST_BATCH = 1000
@@ -51,30 +67,51 @@ fresh memory again as the ledger, and fresh memory costs more time than reused m
 
 @check
 def content_digests(context: CheckContext) -> Iterator[Finding]:
-    """An entry or retraction whose id no longer matches its content was edited after recording."""
+    """A record or change whose digest no longer matches its content was edited by hand."""
     from pydantic import TypeAdapter
 
-    for kind, records in _recorded(context.ledger):
-        adapter: TypeAdapter[Sequence[Evidence | Retraction]] = TypeAdapter(
-            tuple[Evidence, ...] if kind == "evidence" else tuple[Retraction, ...]
-        )
+    for name, what, kind in RECORD_KINDS:
+        records: Sequence[Any] = getattr(context.ledger, name)
+        held = _digest_field(kind)
+        adapter: TypeAdapter[Any] = TypeAdapter(tuple[kind, ...])  # type: ignore[valid-type]
         for start in range(0, len(records), _DIGEST_BATCH):
             batch = records[start:start + _DIGEST_BATCH]
             # Python mode is enough for orjson (tuples and enums serialize as in JSON mode), and
-            # deleting each id costs less than Pydantic's per-record exclusion.
+            # deleting each digest costs less than Pydantic's per-record exclusion.
             contents = adapter.dump_python(batch, exclude_none=True)
             for content in contents:
-                del content["id"]
+                content.pop(held, None)
             for position, (record, expected) in enumerate(
                 zip(batch, digests_of(contents), strict=True), start
             ):
-                if record.id != expected:
-                    what = "evidence entry" if kind == "evidence" else "retraction"
+                recorded = getattr(record, held)
+                if recorded is None:
+                    yield Finding((name, position, "id"),
+                                  f"{what} {record.id} has no digest (added by hand?)")
+                elif recorded != expected:
                     yield Finding(
-                        (kind, position, "id"),
+                        (name, position, held),
                         f"{what} {record.id} was changed after it was recorded "
                         f"(its content now hashes to {expected})",
                     )
+
+
+@check
+def changes_follow_their_records(context: CheckContext) -> Iterator[Finding]:
+    """A change cannot be recorded before the record it changes."""
+    ledger = context.ledger
+    added = {(kind, record.id): record.recorded_at
+             for kind, records in ((RecordKind.AGREEMENT, ledger.agreements),
+                                   (RecordKind.PARTY, ledger.parties),
+                                   (RecordKind.TERM, ledger.terms))
+             for record in records}
+    for position, change in enumerate(ledger.changes):
+        first = added.get((change.of, change.record))
+        if first is not None and change.recorded_at < first:
+            yield Finding(("changes", position, "recorded_at"),
+                          f"change {change.id} of {change.of.value} {change.record!r} was "
+                          f"recorded at {change.recorded_at}, before the {change.of.value} "
+                          f"itself ({first})")
 
 
 @check
@@ -218,18 +255,16 @@ def run_checks(context: CheckContext) -> list[Finding]:
 
 
 def growth_findings(kept: Ledger, current: Ledger, current_name: str) -> list[Finding]:
-    """Every evidence entry and retraction of `kept` that `current` lacks or holds changed.
+    """Every record and change of `kept`, of every kind, that `current` lacks or holds changed.
 
-    Placed in the kept copy. Comparing records by id, not a hash chain, keeps this true after two
-    copies of a ledger are merged.
+    An amended term is not changed: its amendment is a record of its own. Placed in the kept
+    copy. Comparing records by id, not a hash chain, keeps this true after two copies of a
+    ledger are merged.
     """
     findings: list[Finding] = []
-    for (kind, kept_records), (_, current_records) in zip(
-        _recorded(kept), _recorded(current), strict=True
-    ):
-        by_id = {record.id: record for record in current_records}
-        what = "evidence entry" if kind == "evidence" else "retraction"
-        for position, record in enumerate(kept_records):
+    for kind, what, _ in RECORD_KINDS:
+        by_id = {record.id: record for record in getattr(current, kind)}
+        for position, record in enumerate(getattr(kept, kind)):
             now = by_id.get(record.id)
             if now is None:
                 findings.append(Finding((kind, position, "id"),

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from enum import StrEnum
 from operator import attrgetter
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints, model_validator
 
 from ledger.errors import Finding
 from ledger.words import Role, Stance
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,63}$"
 EVIDENCE_ID_PATTERN = r"^[0-9a-f]{12}$"
@@ -77,23 +78,41 @@ class Record(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, cache_strings="keys")
 
 
-class Agreement(Record):
+class Kept(Record):
+    """A record a user adds and may later amend or correct (never rewritten in the file).
+
+    Each kind ends with `recorded_at`, when it was added (absent for records of a version-1
+    file: they count as recorded before anything else), and `digest`, the start of the SHA-256
+    of its other fields, so that `ledger check` names a hand edit. They are declared in each
+    kind, after its own fields, so that a record reads id first in the file.
+    """
+
+    if TYPE_CHECKING:
+        recorded_at: str | None
+        digest: str | None
+
+
+class Agreement(Kept):
     id: Slug
     title: Text
     signed: FullDate | None = None
     signatories: tuple[Slug, ...] = ()
     place: Text | None = None
     url: Text | None = None
+    recorded_at: Timestamp | None = None
+    digest: EvidenceId | None = None
 
 
-class Party(Record):
+class Party(Kept):
     id: Slug
     name: Text
     role: Role = Role.OTHER
     aliases: tuple[Text, ...] = ()
+    recorded_at: Timestamp | None = None
+    digest: EvidenceId | None = None
 
 
-class Term(Record):
+class Term(Kept):
     id: Slug
     agreement: Slug
     title: Text
@@ -102,6 +121,8 @@ class Term(Record):
     article: Text | None = None
     text: Text | None = None
     due: FullDate | None = None
+    recorded_at: Timestamp | None = None
+    digest: EvidenceId | None = None
 
 
 class Source(Record):
@@ -129,6 +150,8 @@ class Evidence(Record):
     speaker: Text | None = None
     quote: Text | None = None
     source: Source | None = None
+    corrects: EvidenceId | None = None
+    """The entry this one replaces (`evidence correct`), which carries a retraction."""
 
 
 class Retraction(Record):
@@ -140,6 +163,75 @@ class Retraction(Record):
     recorded_at: Timestamp
 
 
+class ChangeKind(StrEnum):
+    AMENDMENT = "amendment"
+    CORRECTION = "correction"
+
+
+class RecordKind(StrEnum):
+    AGREEMENT = "agreement"
+    PARTY = "party"
+    TERM = "term"
+
+
+class Values(Record):
+    """The fields a change sets (those left out keep their value)."""
+
+    title: Text | None = None
+    signed: FullDate | None = None
+    signatories: tuple[Slug, ...] | None = None
+    place: Text | None = None
+    url: Text | None = None
+    name: Text | None = None
+    role: Role | None = None
+    aliases: tuple[Text, ...] | None = None
+    category: Text | None = None
+    obligors: tuple[Slug, ...] | None = Field(default=None, min_length=1)
+    due: FullDate | None = None
+    text: Text | None = None
+    article: Text | None = None
+
+
+CHANGEABLE = {
+    RecordKind.AGREEMENT: ("title", "signed", "signatories", "place", "url"),
+    RecordKind.PARTY: ("name", "role", "aliases"),
+    RecordKind.TERM: ("title", "category", "obligors", "due", "text", "article"),
+}
+CLEARABLE = ("signed", "place", "url", "due", "text", "article")
+"""Optional fields a change may clear (`--no-due`)."""
+
+
+class Change(Record):
+    """An amendment (the agreement changed from `effective` on) or a correction (the record was
+    wrong: it applies to every day) of an agreement, a party or a term."""
+
+    id: EvidenceId
+    kind: ChangeKind
+    of: RecordKind
+    record: Slug
+    effective: FullDate | None = None
+    reason: Text
+    recorded_at: Timestamp
+    values: Values = Values()
+    cleared: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Change:
+        if (self.kind is ChangeKind.AMENDMENT) != (self.effective is not None):
+            raise ValueError("an amendment has an effective day and a correction has none")
+        allowed = CHANGEABLE[self.of]
+        named = [*self.values.model_fields_set, *self.cleared]
+        wrong = [field for field in named if field not in allowed]
+        if wrong:
+            raise ValueError(f"a {self.of.value} has no changeable field {wrong[0]!r} "
+                             f"(changeable: {', '.join(allowed)})")
+        if any(field not in CLEARABLE for field in self.cleared):
+            raise ValueError(f"only optional fields can be cleared ({', '.join(CLEARABLE)})")
+        if not named:
+            raise ValueError("a change must set or clear at least one field")
+        return self
+
+
 class Ledger(Record):
     schema_version: StrictInt = SCHEMA_VERSION
     title: Text
@@ -148,15 +240,33 @@ class Ledger(Record):
     terms: tuple[Term, ...] = ()
     evidence: tuple[Evidence, ...] = ()
     retractions: tuple[Retraction, ...] = ()
+    changes: tuple[Change, ...] = ()
 
 
-def record_digest(record: Evidence | Retraction) -> str:
+def record_digest(record: Evidence | Retraction | Change) -> str:
     """The id a record must carry: the start of the SHA-256 of its other fields, in canonical JSON.
 
     Deriving the id from the content makes a hand edit of a recorded entry detectable, and two
     people adding entries to copies of one ledger get distinct ids without coordinating.
     """
     return digests_of([record.model_dump(mode="json", exclude_none=True, exclude={"id"})])[0]
+
+
+def kept_digest(record: Agreement | Party | Term) -> str:
+    """The digest an agreement, party or term must carry: of every field but the digest."""
+    return digests_of([record.model_dump(mode="json", exclude_none=True,
+                                         exclude={"digest"})])[0]
+
+
+def sealed(record: _Sealable) -> _Sealable:
+    """The record with the digest (or, for entries, retractions and changes, the id) that its
+    content implies."""
+    if isinstance(record, Agreement | Party | Term):
+        return record.model_copy(update={"digest": kept_digest(record)})
+    return record.model_copy(update={"id": record_digest(record)})
+
+
+_Sealable = TypeVar("_Sealable", Agreement, Party, Term, Evidence, Retraction, Change)
 
 
 def digests_of(contents: Iterable[dict[str, Any]]) -> list[str]:
@@ -201,9 +311,11 @@ def _references_hold(ledger: Ledger) -> bool:
     """
     identify = attrgetter("id")
     for records in (ledger.agreements, ledger.parties, ledger.terms, ledger.evidence,
-                    ledger.retractions):
+                    ledger.retractions, ledger.changes):
         if len(set(map(identify, records))) != len(records):
             return False
+    if ledger.changes and reference_walk(ledger):  # changes are few: the walk is the test
+        return False
     parties = set(map(identify, ledger.parties))
     agreements = set(map(identify, ledger.agreements))
     if not all(parties.issuperset(agreement.signatories) for agreement in ledger.agreements):
@@ -211,14 +323,26 @@ def _references_hold(ledger: Ledger) -> bool:
     if not all(term.agreement in agreements and parties.issuperset(term.obligors)
                and len(set(term.obligors)) == len(term.obligors) for term in ledger.terms):
         return False
-    obligations = {(term.id, obligor) for term in ledger.terms for obligor in term.obligors}
+    obligations = obligations_ever(ledger)
     evidence = ledger.evidence
+    entry_ids = set(map(identify, evidence))
     return (
         obligations.issuperset(map(attrgetter("term", "subject"), evidence))
         and parties.issuperset(map(attrgetter("claimant"), evidence))
-        and set(map(identify, evidence)).issuperset(
-            map(attrgetter("evidence"), ledger.retractions))
+        and entry_ids.issuperset(map(attrgetter("evidence"), ledger.retractions))
+        and entry_ids.issuperset(filter(None, map(attrgetter("corrects"), evidence)))
     )
+
+
+def obligations_ever(ledger: Ledger) -> set[tuple[str, str]]:
+    """Every (term, obligor) pair that some version of a term holds: as added, or as a change
+    sets it. An entry's subject must be one of them; which version applies on the entry's date
+    is checked when the entry or the change is recorded."""
+    pairs = {(term.id, obligor) for term in ledger.terms for obligor in term.obligors}
+    for change in ledger.changes:
+        if change.of is RecordKind.TERM and change.values.obligors:
+            pairs.update((change.record, obligor) for obligor in change.values.obligors)
+    return pairs
 
 
 def reference_findings(ledger: Ledger) -> list[Finding]:
@@ -235,7 +359,8 @@ def reference_walk(ledger: Ledger) -> list[Finding]:
     """Every duplicate id and unresolved reference, named and placed, in file order."""
     findings: list[Finding] = []
 
-    def unique_ids(kind: str, records: tuple[Agreement | Party | Term | Evidence | Retraction, ...]
+    def unique_ids(kind: str, records: tuple[Agreement | Party | Term | Evidence | Retraction
+                                            | Change, ...]
                    ) -> dict[str, int]:
         index: dict[str, int] = {}
         for position, record in enumerate(records):
@@ -253,7 +378,9 @@ def reference_walk(ledger: Ledger) -> list[Finding]:
     unique_ids("terms", ledger.terms)
     evidence = unique_ids("evidence", ledger.evidence)
     unique_ids("retractions", ledger.retractions)
+    unique_ids("changes", ledger.changes)
     terms = {term.id: term for term in ledger.terms}
+    obligations = obligations_ever(ledger)
 
     for position, agreement in enumerate(ledger.agreements):
         for slot, signatory in enumerate(agreement.signatories):
@@ -281,12 +408,15 @@ def reference_walk(ledger: Ledger) -> list[Finding]:
         if entry.subject not in parties:
             findings.append(Finding(("evidence", position, "subject"),
                                     f"unknown party {entry.subject!r}"))
-        elif entry_term is not None and entry.subject not in entry_term.obligors:
+        elif entry_term is not None and (entry.term, entry.subject) not in obligations:
             findings.append(Finding(
                 ("evidence", position, "subject"),
                 f"party {entry.subject!r} is not an obligor of term {entry_term.id!r} "
                 f"(obligors: {', '.join(entry_term.obligors)})",
             ))
+        if entry.corrects is not None and entry.corrects not in evidence:
+            findings.append(Finding(("evidence", position, "corrects"),
+                                    f"corrects unknown evidence entry {entry.corrects!r}"))
         if entry.claimant not in parties:
             findings.append(Finding(("evidence", position, "claimant"),
                                     f"unknown party {entry.claimant!r}"))
@@ -294,4 +424,15 @@ def reference_walk(ledger: Ledger) -> list[Finding]:
         if retraction.evidence not in evidence:
             findings.append(Finding(("retractions", position, "evidence"),
                                     f"retracts unknown evidence entry {retraction.evidence!r}"))
+    records = {RecordKind.AGREEMENT: agreements, RecordKind.PARTY: parties,
+               RecordKind.TERM: {term.id: 0 for term in ledger.terms}}
+    for position, change in enumerate(ledger.changes):
+        if change.record not in records[change.of]:
+            findings.append(Finding(("changes", position, "record"),
+                                    f"changes unknown {change.of.value} {change.record!r}"))
+        for field in ("signatories", "obligors"):
+            for slot, party in enumerate(getattr(change.values, field) or ()):
+                if party not in parties:
+                    findings.append(Finding(("changes", position, "values", field, slot),
+                                            f"unknown party {party!r}"))
     return findings

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
-from ledger.dates import sort_day
+from ledger.dates import last_day, sort_day
 from ledger.errors import InvalidValue
 from ledger.model import Evidence, Ledger, Party, Retraction, Stance, Term
 
@@ -43,7 +43,9 @@ class PartyReport:
 
 @dataclass(frozen=True)
 class Report:
+    title: str
     as_of: date | None
+    known_at: date | None
     parties: tuple[PartyReport, ...]
 
 
@@ -52,27 +54,27 @@ def order_key(entry: Evidence) -> tuple[str, str]:
     return sort_day(entry.date), entry.recorded_at
 
 
-def retracted_ids(ledger: Ledger, as_of: date | None = None) -> set[str]:
-    """Ids of retracted entries; with `as_of`, only retractions recorded on or before that day."""
-    last = as_of.isoformat() if as_of is not None else None
-    return {
-        retraction.evidence
-        for retraction in ledger.retractions
-        if last is None or retraction.recorded_at[:10] <= last
-    }
+def retracted_ids(ledger: Ledger) -> set[str]:
+    """Ids of retracted entries. A retraction says the entry was wrong, so it never counted, on
+    any day; `history.snapshot` leaves out those not yet recorded on a `known_at` day."""
+    return {retraction.evidence for retraction in ledger.retractions}
+
+
+def made_by(entry: Evidence, day: str) -> bool:
+    """Whether an entry is certain to have been made by the end of `day` (YYYY-MM-DD): its dated
+    period has ended (`2020-06` by 2020-06-30, `2020` by 2020-12-31), or it was recorded by then
+    (a statement cannot be recorded before it is made)."""
+    return last_day(entry.date).isoformat() <= day or entry.recorded_at[:10] <= day
 
 
 def counted_evidence(ledger: Ledger, as_of: date | None = None) -> list[Evidence]:
-    """The entries that count: not retracted, and dated on or before `as_of` when it is given."""
-    retracted = retracted_ids(ledger, as_of)
+    """The entries that count: not retracted, and (with `as_of`) made by that day."""
+    retracted = retracted_ids(ledger)
     if as_of is None:
         return [entry for entry in ledger.evidence if entry.id not in retracted]
     last = as_of.isoformat()
-    return [
-        entry
-        for entry in ledger.evidence
-        if entry.id not in retracted and sort_day(entry.date) <= last
-    ]
+    return [entry for entry in ledger.evidence
+            if entry.id not in retracted and made_by(entry, last)]
 
 
 Keyed = tuple[tuple[str, str], Evidence]
@@ -143,11 +145,14 @@ def obligations_of_term(ledger: Ledger, term: Term, *, as_of: date | None, today
 
 
 def build_report(ledger: Ledger, *, today: date, as_of: date | None = None,
-                 party: str | None = None, category: str | None = None) -> Report:
+                 known_at: date | None = None, party: str | None = None,
+                 category: str | None = None) -> Report:
     """Every party that bears obligations (ledger order), each obligation with its status.
 
-    Each counted entry is touched once to group it, so the cost grows with the ledger, not with
-    terms times entries. Unknown filter values are refused.
+    `ledger` is the ledger as it stood (`history.snapshot`); `known_at` is only reported. An
+    obligation is overdue if its due day passed before `as_of` (else `today`) unclaimed. Each
+    counted entry is touched once to group it, so the cost grows with the ledger, not with terms
+    times entries. Unknown filter values are refused.
     """
     require_known(ledger, party=party, category=category)
     grouped = positions_by_obligation(counted_evidence(ledger, as_of))
@@ -170,7 +175,7 @@ def build_report(ledger: Ledger, *, today: date, as_of: date | None = None,
         for item in obligations[known.id]:
             counts[item.status] += 1
         reports.append(PartyReport(known, tuple(obligations[known.id]), counts))
-    return Report(as_of=as_of, parties=tuple(reports))
+    return Report(title=ledger.title, as_of=as_of, known_at=known_at, parties=tuple(reports))
 
 
 @dataclass(frozen=True)
@@ -184,6 +189,8 @@ class EvidenceSelection:
     since: date | None = None
     until: date | None = None
     include_retracted: bool = False
+    as_of: date | None = None
+    """Only entries made by this day (see `made_by`)."""
 
 
 def select_evidence(ledger: Ledger, selection: EvidenceSelection) -> list[Evidence]:
@@ -199,6 +206,7 @@ def select_evidence(ledger: Ledger, selection: EvidenceSelection) -> list[Eviden
     since = selection.since.isoformat() if selection.since else None
     until = selection.until.isoformat() if selection.until else None
     party = selection.party
+    as_of = selection.as_of.isoformat() if selection.as_of else None
     chosen = [
         entry for entry in ledger.evidence
         if (selection.term is None or entry.term == selection.term)
@@ -208,6 +216,7 @@ def select_evidence(ledger: Ledger, selection: EvidenceSelection) -> list[Eviden
         and (since is None or sort_day(entry.date) >= since)
         and (until is None or sort_day(entry.date) <= until)
         and entry.id not in retracted
+        and (as_of is None or made_by(entry, as_of))
     ]
     chosen.sort(key=order_key)
     return chosen

@@ -33,7 +33,16 @@ MAX_PROBLEMS = 1000
 """Problems placed and reported at most: the first ones in file order, then a count of the rest."""
 
 Migration = Callable[[dict[str, Any]], dict[str, Any]]
-MIGRATIONS: dict[int, Migration] = {}
+
+
+def _from_version_1(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 2 adds changes, and a recording time and digest to agreements, parties and terms;
+    all optional, so version-1 data reads as it is: its records have no recording time (they
+    count as recorded before anything newer) and get their digests once loaded."""
+    return data
+
+
+MIGRATIONS: dict[int, Migration] = {1: _from_version_1}
 """Version N -> N+1 changes of the parsed file, applied in memory when an older ledger is loaded."""
 
 if TYPE_CHECKING:
@@ -139,6 +148,8 @@ def load(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, fast: bool = True) -
     migrated_from = None
     if ledger is None:
         ledger, migrated_from = _load_carefully(raw, path, rejection)
+        if migrated_from is not None:
+            ledger = _sealed_where_unsealed(ledger)
     findings = reference_findings(ledger)
     if findings:
         raise _placed(raw, path, findings)
@@ -399,15 +410,47 @@ def _finding_from_pydantic(detail: Any, data: Any) -> Finding:
     return Finding(location, f"{field}: {message}" if field else message)
 
 
+def _sealed_where_unsealed(ledger: Ledger) -> Ledger:
+    """Agreements, parties and terms of an older file with the digests version 2 gives them."""
+    from ledger.model import sealed
+
+    return ledger.model_copy(update={
+        field: tuple(record if record.digest else sealed(record)
+                     for record in getattr(ledger, field))
+        for field in ("agreements", "parties", "terms")
+    })
+
+
+def _recorded_order(record: Any) -> tuple[str, str]:
+    return record.recorded_at or "", record.id
+
+
+def canonical(ledger: Ledger) -> Ledger:
+    """Every list in recording order (by recorded time, then id): two copies that hold the same
+    records are the same bytes, whichever order they were added or merged in.
+
+    Records of a version-1 file have no recording time and come first, by id. A list already
+    in order (the common case: a record is appended with the latest time) is not sorted again.
+    """
+    update = {}
+    for field in ("agreements", "parties", "terms", "evidence", "retractions", "changes"):
+        records = getattr(ledger, field)
+        keys = list(map(_recorded_order, records))
+        if any(keys[number] > keys[number + 1] for number in range(len(keys) - 1)):
+            update[field] = tuple(sorted(records, key=_recorded_order))
+    return ledger.model_copy(update=update) if update else ledger
+
+
 def serialize(ledger: Ledger) -> bytes:
-    """The file's bytes: field order, 2-space indent, UTF-8, a trailing newline; same in, same out.
+    """The file's bytes: canonical order, field order, 2-space indent, UTF-8, a trailing newline;
+    same records in, same bytes out.
 
     Characters that a terminal would act on are written as \\u escapes (`safejson`), so that
     `cat ledger.json` is safe; JSON readers get the same text back.
     """
     from ledger import safejson
 
-    return safejson.dumps(ledger.model_dump(mode="json", exclude_none=True))
+    return safejson.dumps(canonical(ledger).model_dump(mode="json", exclude_none=True))
 
 
 _TEMPORARY_SUFFIX = re.compile(r"\.[0-9a-f]{16}\.tmp")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 
 from ledger.model import (
     Agreement,
@@ -17,13 +18,31 @@ from ledger.model import (
     Term,
     record_digest,
 )
+from ledger.model import sealed as seal
 
 START = datetime(2024, 1, 1, tzinfo=UTC)
+_Kept = TypeVar("_Kept", Agreement, Party, Term)
 
 
 def sealed(record: Evidence | Retraction) -> Evidence | Retraction:
     """The record with the id its content implies."""
     return record.model_copy(update={"id": record_digest(record)})
+
+
+def _sealed_all(ledger: Ledger) -> Ledger:
+    """Agreements, parties and terms recorded in order (a day before the first entry) and with
+    the digests their content implies, as the CLI would have made them."""
+    moments = iter(range(100))
+
+    def recorded(record: _Kept) -> _Kept:
+        moment = START - timedelta(days=1) + timedelta(microseconds=next(moments))
+        return seal(record.model_copy(
+            update={"recorded_at": moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")}))
+
+    return ledger.model_copy(update={
+        field: tuple(map(recorded, getattr(ledger, field)))
+        for field in ("agreements", "parties", "terms")
+    })
 
 
 def base_ledger() -> Ledger:
@@ -32,7 +51,7 @@ def base_ledger() -> Ledger:
         Party(id="south", name="Southland", role=Role.SIGNATORY),
         Party(id="monitor", name="Monitors", role=Role.MONITOR),
     )
-    return Ledger(
+    return _sealed_all(Ledger(
         title="Generated",
         parties=parties,
         agreements=(Agreement(id="accord", title="Accord", signed="2024-01-01",
@@ -43,7 +62,7 @@ def base_ledger() -> Ledger:
             Term(id="release", agreement="accord", title="Release", category="prisoners",
                  obligors=("north", "south")),
         ),
-    )
+    ))
 
 
 def generated_ledger(entries: int, seed: int = 7, retract_every: int = 10) -> Ledger:

@@ -42,7 +42,7 @@ EXPECTED = [
     ("bad-date-format.json", 47, 15, "'30/06/2020' is not a date: YYYY, YYYY-MM or YYYY-MM-DD"),
     ("partial-due-date.json", 37, 14, "due: '2021-04' is not a date: YYYY-MM-DD"),
     ("bad-timestamp.json", 48, 22, "not a UTC timestamp"),
-    ("newer-schema-version.json", 2, 21, "schema version 7; this program reads versions up to 1"),
+    ("newer-schema-version.json", 2, 21, "schema version 7; this program reads versions up to 2"),
     ("bad-stance.json", 46, 17, "stance: Input should be 'claims' or 'disputes'"),
     ("bad-role.json", 24, 15, "role: Input should be 'signatory'"),
     ("bad-slug.json", 22, 13, "'South Land' is not an id"),

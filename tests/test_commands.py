@@ -31,7 +31,7 @@ def _commands() -> list[list[str]]:
 def test_every_command_has_help_and_a_readme_example(run: Run) -> None:
     readme = README.read_text(encoding="utf-8")
     commands = _commands()
-    assert len(commands) == 15
+    assert len(commands) == 23
     for words in commands:
         result = ok(run(*words, "--help"))
         assert "Usage:" in result.stdout
@@ -44,7 +44,7 @@ def test_init_creates_an_empty_ledger_and_never_overwrites(run: Run, ledger_path
     content = ledger_path.read_bytes()
     data = json.loads(content)
     assert list(data) == ["schema_version", "title", "agreements", "parties", "terms",
-                          "evidence", "retractions"]
+                          "evidence", "retractions", "changes"]
     assert data["title"] == "Mine"
     result = run("init", "--title", "Other")
     assert result.exit_code == 1
@@ -71,11 +71,15 @@ def test_writing_commands_refuse_without_a_ledger(run: Run, ledger_path: Path) -
 
 def test_party_and_agreement_lists(run: Run, small: Path) -> None:
     parties = as_json(run("party", "list", "--format", "json"))
+    recorded = {key: parties[0].pop(key) for key in ("recorded_at", "digest")}
     assert parties[0] == {"id": "north", "name": "Northland", "role": "signatory", "aliases": []}
+    assert re.fullmatch(r"[0-9a-f]{12}", recorded["digest"])
     assert [party["role"] for party in parties] == ["signatory", "signatory", "monitor"]
     agreements = as_json(run("agreement", "list", "--format", "json"))
-    assert agreements == [{"id": "accord", "title": "The Accord", "signed": "2020-02-29",
-                           "signatories": ["north", "south"]}]
+    assert [{key: value for key, value in agreement.items()
+             if key not in ("recorded_at", "digest")} for agreement in agreements] == [
+        {"id": "accord", "title": "The Accord", "signed": "2020-02-29",
+         "signatories": ["north", "south"]}]
     table = ok(run("party", "list")).stdout
     assert "Northland" in table and "monitor" in table
     assert ok(run("agreement", "list", "--format", "csv")).stdout.splitlines() == [
@@ -196,7 +200,7 @@ def test_schema_describes_the_file(run: Run) -> None:
     schema = as_json(run("schema"))
     assert schema["additionalProperties"] is False
     assert set(schema["properties"]) == {"schema_version", "title", "agreements", "parties",
-                                         "terms", "evidence", "retractions"}
+                                         "terms", "evidence", "retractions", "changes"}
     assert schema["$defs"]["Evidence"]["properties"]["stance"]["$ref"].endswith("Stance")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import signal
@@ -174,13 +175,30 @@ def test_an_older_schema_version_is_migrated_and_saved_on_the_next_write(
         data["title"] = str(data["title"]) + " (migrated)"
         return data
 
-    monkeypatch.setattr(model, "SCHEMA_VERSION", 2)
-    monkeypatch.setattr(store, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(store.MIGRATIONS, 1, rename_title)
+    current = model.SCHEMA_VERSION
+    monkeypatch.setattr(model, "SCHEMA_VERSION", current + 1)
+    monkeypatch.setattr(store, "SCHEMA_VERSION", current + 1)
+    monkeypatch.setitem(store.MIGRATIONS, current, rename_title)
     before = small.read_bytes()
     result = ok(run("report", "--format", "json"))
-    assert "schema version 1" in result.stderr and "migrated" in result.stderr
+    assert f"schema version {current}" in result.stderr and "migrated" in result.stderr
     assert small.read_bytes() == before, "a read never rewrites the file"
     ok(run("party", "add", "east", "--name", "Eastland"))
     saved = small.read_text()
-    assert '"schema_version": 2' in saved and "Test ledger (migrated)" in saved
+    assert f'"schema_version": {current + 1}' in saved and "Test ledger (migrated)" in saved
+
+
+def test_a_version_1_file_is_read_and_saved_as_version_2(run: Run, tmp_path: Path) -> None:
+    """Its records count as recorded before anything newer, and get their digests."""
+    path = tmp_path / "old.json"
+    path.write_bytes((Path(__file__).parent / "valid-base.json").read_bytes())
+    before = path.read_bytes()
+    result = ok(run("report", "--format", "json", file=path))
+    assert "schema version 1 migrated in memory to 2" in result.stderr
+    assert path.read_bytes() == before
+    assert ok(run("report", "--format", "json", "--known-at", "2000-01-01", file=path)).stdout
+    ok(run("party", "add", "east", "--name", "Eastland", file=path))
+    saved = json.loads(path.read_text())
+    assert saved["schema_version"] == 2 and saved["changes"] == []
+    assert all(party.get("digest") for party in saved["parties"])
+    assert ": ok: " in ok(run("check", file=path)).stdout

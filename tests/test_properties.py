@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 from ledger import store
 from ledger.cli import app
 from ledger.model import Agreement, Evidence, Ledger, Party, Retraction, Role, Source, Term
+from ledger.model import sealed as seal
 
 ANY_TEXT = st.text(st.characters(exclude_categories=["Cs"]), min_size=1, max_size=40)
 SLUGS = st.from_regex(r"[a-z0-9][a-z0-9._-]{0,11}", fullmatch=True)
@@ -75,7 +76,7 @@ def test_save_load_save_is_byte_identical(ledger: Ledger) -> None:
         first = store.serialize(ledger)
         path.write_bytes(first)
         loaded = store.load(path)
-        assert loaded.ledger == ledger
+        assert loaded.ledger == store.canonical(ledger)
         assert store.serialize(loaded.ledger) == first
         assert first.endswith(b"\n") and b'\n  "title": ' in first
         assert json.loads(first) == loaded.ledger.model_dump(mode="json", exclude_none=True)
@@ -85,6 +86,12 @@ def test_save_load_save_is_byte_identical(ledger: Ledger) -> None:
 
 DATES = ["2020", "2020-03", "2020-03-01", "2020-03-15", "2021"]
 AS_OF = ["2020-02-28", "2020-03-01", "2020-03-14", "2020-12-31", "2021-01-01"]
+RECORDED = ["2020-02-15", "2020-03-05", "2020-03-31", "2020-07-01", "2021-06-01"]
+"""Days on which the machine records things: some before, some after the periods of DATES."""
+DUES = ["2020-03-10", "2020-06-30", "2021-12-31"]
+NOW = "2030-01-01T00:00:00Z"
+"""Today, for the reports: after everything recorded."""
+PAIRS = [("withdraw", "north"), ("release", "north"), ("release", "south")]
 
 
 def first_day(text: str) -> date:
@@ -92,8 +99,20 @@ def first_day(text: str) -> date:
     return date(parts[0], parts[1], parts[2])
 
 
+def last_day(text: str) -> date:
+    import calendar
+
+    if len(text) == 4:
+        return date(int(text), 12, 31)
+    if len(text) == 7:
+        year, month = int(text[:4]), int(text[5:])
+        return date(year, month, calendar.monthrange(year, month)[1])
+    return date.fromisoformat(text)
+
+
 class StatusMachine(RuleBasedStateMachine):
-    """Adds and retracts entries through the CLI; the report must match a plain model."""
+    """Adds, retracts, amends and corrects through the CLI, each on a day of its own; every
+    report, with and without each clock, must match a plain model of the rules."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -101,85 +120,135 @@ class StatusMachine(RuleBasedStateMachine):
         self.path = self.folder / "ledger.json"
         self.runner = CliRunner()
         self.entries: list[dict[str, Any]] = []
+        self.changes: list[dict[str, Any]] = []
+        self.sequence = 0
 
     def teardown(self) -> None:
         shutil.rmtree(self.folder)
 
-    def cli(self, *args: str, now: str | None = None) -> str:
-        environment = {"COMPLIANCE_LEDGER_NOW": now} if now else None
-        result = self.runner.invoke(app, ["-f", str(self.path), *args], env=environment)
+    def stamp(self, day: str) -> str:
+        """A recording time on `day`, later than any stamped before on the same day."""
+        self.sequence += 1
+        return f"{day}T12:{self.sequence // 60:02d}:{self.sequence % 60:02d}.000000Z"
+
+    def cli(self, *args: str, now: str = NOW) -> str:
+        result = self.runner.invoke(app, ["-f", str(self.path), *args],
+                                    env={"COMPLIANCE_LEDGER_NOW": now})
         assert result.exit_code == 0, result.stderr
         return result.stdout
 
     @initialize()
     def create(self) -> None:
-        self.path.write_bytes(store.serialize(base_ledger()))
+        """The base ledger as a version-1 file would give it: agreements, parties and terms
+        known at any day, so that only what the machine records depends on the clocks."""
+        base = base_ledger()
+        self.path.write_bytes(store.serialize(base.model_copy(update={
+            field: tuple(seal(record.model_copy(update={"recorded_at": None}))
+                         for record in getattr(base, field))
+            for field in ("agreements", "parties", "terms")})))
 
-    @rule(pair=st.sampled_from([("withdraw", "north"), ("release", "north"),
-                                ("release", "south")]),
-          claimant=st.sampled_from(["north", "south", "monitor"]),
-          stance=st.sampled_from(["claims", "disputes"]), day=st.sampled_from(DATES))
-    def add(self, pair: tuple[str, str], claimant: str, stance: str, day: str) -> None:
+    @rule(pair=st.sampled_from(PAIRS), claimant=st.sampled_from(["north", "south", "monitor"]),
+          stance=st.sampled_from(["claims", "disputes"]), day=st.sampled_from(DATES),
+          recorded=st.sampled_from(RECORDED))
+    def add(self, pair: tuple[str, str], claimant: str, stance: str, day: str,
+            recorded: str) -> None:
         term, subject = pair
+        moment = self.stamp(recorded)
         entry_id = self.cli("evidence", "add", "--term", term, "--subject", subject,
                             "--claimant", claimant, "--stance", stance, "--date", day,
-                            "--summary", "s").strip()
+                            "--summary", "s", now=moment).strip()
         self.entries.append({"id": entry_id, "term": term, "subject": subject,
                              "claimant": claimant, "stance": stance, "date": day,
-                             "retracted": False})
+                             "recorded": moment, "retracted": None})
 
-    @rule(choice=st.integers(min_value=0), day=st.sampled_from(AS_OF))
-    def retract(self, choice: int, day: str) -> None:
-        """A retraction recorded on `day` (the clock set for it): as-of reports before that day
-        still count the entry, those on or after it do not."""
-        open_entries = [entry for entry in self.entries if not entry["retracted"]]
+    @rule(choice=st.integers(min_value=0), recorded=st.sampled_from(RECORDED))
+    def retract(self, choice: int, recorded: str) -> None:
+        open_entries = [entry for entry in self.entries if entry["retracted"] is None]
         if not open_entries:
             return
         entry = open_entries[choice % len(open_entries)]
-        self.cli("evidence", "retract", entry["id"][:8], "--reason", "r", now=f"{day}T12:00:00Z")
-        entry["retracted"] = date.fromisoformat(day)
+        moment = self.stamp(recorded)
+        self.cli("evidence", "retract", entry["id"][:8], "--reason", "r", now=moment)
+        entry["retracted"] = moment
 
-    def expected(self, as_of: date | None) -> dict[tuple[str, str], tuple[str, list[str],
-                                                                           list[str]]]:
+    @rule(effective=st.sampled_from(AS_OF), due=st.sampled_from(DUES),
+          recorded=st.sampled_from(RECORDED))
+    def amend(self, effective: str, due: str, recorded: str) -> None:
+        moment = self.stamp(recorded)
+        self.cli("term", "amend", "withdraw", "--effective", effective, "--due", due,
+                 "--reason", "moved", now=moment)
+        self.changes.append({"effective": effective, "due": due, "recorded": moment})
+
+    @rule(due=st.sampled_from(DUES), recorded=st.sampled_from(RECORDED))
+    def correct(self, due: str, recorded: str) -> None:
+        moment = self.stamp(recorded)
+        self.cli("term", "correct", "withdraw", "--due", due, "--reason", "typo", now=moment)
+        self.changes.append({"effective": None, "due": due, "recorded": moment})
+
+    def due_in_force(self, day: date, known_at: date | None) -> str:
+        """Corrections in the order recorded, then amendments in force by effective day."""
+        known = [change for change in self.changes
+                 if known_at is None or change["recorded"][:10] <= known_at.isoformat()]
+        due = "2024-06-30"  # base_ledger's
+        for change in sorted((c for c in known if c["effective"] is None),
+                             key=lambda c: c["recorded"]):
+            due = change["due"]
+        for change in sorted((c for c in known if c["effective"] is not None
+                              and c["effective"] <= day.isoformat()),
+                             key=lambda c: (c["effective"], c["recorded"])):
+            due = change["due"]
+        return due
+
+    def expected(self, as_of: date | None, known_at: date | None
+                 ) -> dict[tuple[str, str], tuple[Any, ...]]:
+        day = as_of or known_at or date(2030, 1, 1)
         result = {}
-        for term, subject in [("withdraw", "north"), ("release", "north"), ("release", "south")]:
-            positions: dict[str, tuple[tuple[date, int], str]] = {}
-            for sequence, entry in enumerate(self.entries):
-                retracted = entry["retracted"]
-                if as_of is None:
-                    counts = not retracted
-                else:
-                    counts = first_day(entry["date"]) <= as_of and (
-                        not retracted or retracted > as_of)
-                if (entry["term"], entry["subject"]) != (term, subject) or not counts:
+        for term, subject in PAIRS:
+            positions: dict[str, tuple[tuple[date, str], str]] = {}
+            for entry in self.entries:
+                if (entry["term"], entry["subject"]) != (term, subject):
                     continue
-                key = (first_day(entry["date"]), sequence)
+                if known_at is not None and entry["recorded"][:10] > known_at.isoformat():
+                    continue
+                retracted = entry["retracted"]
+                if retracted is not None and (known_at is None
+                                              or retracted[:10] <= known_at.isoformat()):
+                    continue
+                if as_of is not None and not (last_day(entry["date"]) <= as_of
+                                              or entry["recorded"][:10] <= as_of.isoformat()):
+                    continue
+                key = (first_day(entry["date"]), entry["recorded"])
                 if entry["claimant"] not in positions or key > positions[entry["claimant"]][0]:
                     positions[entry["claimant"]] = (key, entry["stance"])
             claims = sorted(c for c, (_, s) in positions.items() if s == "claims")
             disputes = sorted(c for c, (_, s) in positions.items() if s == "disputes")
             status = ("no-evidence" if not positions else "contested" if claims and disputes
                       else "claimed" if claims else "disputed")
-            result[term, subject] = (status, claims, disputes)
+            due = self.due_in_force(day, known_at) if term == "withdraw" else None
+            overdue = due is not None and due < day.isoformat() and status != "claimed"
+            result[term, subject] = (status, claims, disputes, due, overdue)
         return result
 
-    def reported(self, *options: str) -> dict[tuple[str, str], tuple[str, list[str],
-                                                                      list[str]]]:
+    def reported(self, *options: str) -> dict[tuple[str, str], tuple[Any, ...]]:
         report = json.loads(self.cli("report", "--format", "json", *options))
         return {(item["term"], party["id"]): (item["status"], item["claimed_by"],
-                                              item["disputed_by"])
+                                              item["disputed_by"], item["due"], item["overdue"])
                 for party in report["parties"] for item in party["obligations"]}
 
     @invariant()
     def report_agrees(self) -> None:
         if self.path.exists():
-            assert self.reported() == self.expected(None)
+            assert self.reported() == self.expected(None, None)
 
-    @rule(day=st.sampled_from(AS_OF))
-    def report_as_of_agrees(self, day: str) -> None:
-        assert self.reported("--as-of", day) == self.expected(date.fromisoformat(day))
+    @rule(as_of=st.sampled_from([None, *AS_OF]), known_at=st.sampled_from([None, *RECORDED]))
+    def report_on_both_clocks_agrees(self, as_of: str | None, known_at: str | None) -> None:
+        options = [*(("--as-of", as_of) if as_of else ()),
+                   *(("--known-at", known_at) if known_at else ())]
+        assert self.reported(*options) == self.expected(
+            date.fromisoformat(as_of) if as_of else None,
+            date.fromisoformat(known_at) if known_at else None)
 
 
 TestStatusMachine = StatusMachine.TestCase
-TestStatusMachine.settings = settings(max_examples=25, stateful_step_count=12, deadline=None,
+TestStatusMachine.settings = settings(max_examples=30, stateful_step_count=14, deadline=None,
                                       suppress_health_check=[HealthCheck.too_slow])

@@ -185,20 +185,22 @@ def test_loading_leaves_the_garbage_collector_as_it_was(tmp_path: Path) -> None:
 # --- rules that a mutation of the code once left untested ----------------------------------
 
 
-def test_a_retraction_counts_under_as_of_from_the_day_it_was_recorded(run: Run,
-                                                                      small: Path) -> None:
+def test_a_retraction_applies_on_every_as_of_day_once_it_is_known(run: Run,
+                                                                   small: Path) -> None:
     entry = add_evidence(run, "withdraw", "monitor", "claims", "2024-01-10")
     ok(run("evidence", "retract", entry, "--reason", "wrong term",
-           env={"COMPLIANCE_LEDGER_NOW": "2024-02-15T10:00:00Z"}))
+           env={"COMPLIANCE_LEDGER_NOW": "2099-02-15T10:00:00Z"}))
 
-    def status(day: str) -> str:
-        report = as_json(run("report", "--format", "json", "--as-of", day))
+    def status(*options: str) -> str:
+        report = as_json(run("report", "--format", "json", *options))
         return next(item["status"] for party in report["parties"]
                     for item in party["obligations"] if item["term"] == "withdraw")
 
-    assert status("2024-02-14") == "claimed"
-    assert status("2024-02-15") == "no-evidence"
-    assert status("2024-03-01") == "no-evidence"
+    assert status("--as-of", "2024-02-14") == "no-evidence", "the entry was wrong all along"
+    assert status("--as-of", "2024-03-01") == "no-evidence"
+    assert status("--as-of", "2024-02-14", "--known-at", "2099-02-14") == "claimed", \
+        "as published before the retraction was recorded"
+    assert status("--known-at", "2099-02-15") == "no-evidence"
 
 
 def test_a_term_that_lists_an_obligor_twice_is_refused(run: Run, tmp_path: Path) -> None:

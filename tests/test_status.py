@@ -19,31 +19,36 @@ def status(run: Run, party: str, term: str, *options: str) -> str:
 
 
 def test_report_json_has_exactly_the_documented_shape(run: Run, small: Path) -> None:
-    add_evidence(run, "release", "monitor", "disputes", "2020-04", "--subject", "south")
-    add_evidence(run, "release", "south", "claims", "2020-05", "--subject", "south")
+    disputed = add_evidence(run, "release", "monitor", "disputes", "2020-04", "--subject", "south")
+    claimed = add_evidence(run, "release", "south", "claims", "2020-05", "--subject", "south")
     report = as_json(run("report", "--format", "json", "--as-of", "2026-01-01"))
     assert report == {
+        "title": "Test ledger",
         "as_of": "2026-01-01",
+        "known_at": None,
         "parties": [
             {"id": "north", "name": "Northland",
              "obligations": [
                  {"term": "withdraw", "title": "Withdraw troops", "category": "withdrawal",
                   "status": "no-evidence", "claimed_by": [], "disputed_by": [], "latest": None,
-                  "due": "2021-04-29", "overdue": True},
+                  "due": "2021-04-29", "overdue": True, "evidence": []},
                  {"term": "release", "title": "Release prisoners",
                   "category": "prisoner-release", "status": "no-evidence", "claimed_by": [],
-                  "disputed_by": [], "latest": None, "due": "2020-03-10", "overdue": True}],
-             "counts": {"claimed": 0, "disputed": 0, "contested": 0, "no-evidence": 2}},
+                  "disputed_by": [], "latest": None, "due": "2020-03-10", "overdue": True,
+                  "evidence": []}],
+             "counts": {"claimed": 0, "disputed": 0, "contested": 0, "no-evidence": 2,
+                        "overdue": 2}},
             {"id": "south", "name": "Southland",
              "obligations": [
                  {"term": "release", "title": "Release prisoners",
                   "category": "prisoner-release", "status": "contested",
                   "claimed_by": ["south"], "disputed_by": ["monitor"], "latest": "2020-05",
-                  "due": "2020-03-10", "overdue": True},
+                  "due": "2020-03-10", "overdue": True, "evidence": sorted([disputed, claimed])},
                  {"term": "ceasefire", "title": "Hold the ceasefire", "category": "ceasefire",
                   "status": "no-evidence", "claimed_by": [], "disputed_by": [],
-                  "latest": None, "due": None, "overdue": False}],
-             "counts": {"claimed": 0, "disputed": 0, "contested": 1, "no-evidence": 1}},
+                  "latest": None, "due": None, "overdue": False, "evidence": []}],
+             "counts": {"claimed": 0, "disputed": 0, "contested": 1, "no-evidence": 1,
+                        "overdue": 1}},
         ],
     }
     assert as_json(run("report", "--format", "json"))["as_of"] is None
@@ -100,16 +105,33 @@ def test_retracted_entry_stops_counting_and_the_earlier_position_returns(
     assert "already retracted" in again.stderr
 
 
-def test_as_of_ignores_later_entries_and_later_retractions(run: Run, small: Path) -> None:
+def test_as_of_counts_entries_made_by_then_and_every_retraction(run: Run, small: Path) -> None:
+    later = {"COMPLIANCE_LEDGER_NOW": "2099-01-01T00:00:00Z"}
     add_evidence(run, "withdraw", "north", "claims", "2020-05-31")
-    june = add_evidence(run, "withdraw", "monitor", "disputes", "2020-06")
+    june = ok(run("evidence", "add", "--term", "withdraw", "--claimant", "monitor", "--stance",
+                  "disputes", "--date", "2020-06", "--summary", "s", env=later)).stdout.strip()
     assert status(run, "north", "withdraw", "--as-of", "2020-05-31") == "claimed"
-    assert status(run, "north", "withdraw", "--as-of", "2020-06-01") == "contested"
+    assert status(run, "north", "withdraw", "--as-of", "2020-06-01") == "claimed", \
+        "a June entry is not certain to have been made on 1 June"
+    assert status(run, "north", "withdraw", "--as-of", "2020-06-30") == "contested"
     assert status(run, "north", "withdraw", "--as-of", "2020-04-30") == "no-evidence"
-    ok(run("evidence", "retract", june, "--reason", "unreliable"))
+    ok(run("evidence", "retract", june, "--reason", "unreliable",
+           env={"COMPLIANCE_LEDGER_NOW": "2099-02-01T00:00:00Z"}))
     assert status(run, "north", "withdraw") == "claimed"
-    assert status(run, "north", "withdraw", "--as-of", "2020-12-31") == "contested", \
-        "the retraction was recorded today, after the as-of day"
+    assert status(run, "north", "withdraw", "--as-of", "2020-12-31") == "claimed", \
+        "a retraction says the entry was wrong: it never counted"
+    assert status(run, "north", "withdraw", "--as-of", "2020-12-31",
+                  "--known-at", "2099-01-15") == "contested", "not yet retracted on 2099-01-15"
+
+
+def test_an_entry_recorded_before_its_period_ends_counts_from_its_recording(
+        run: Run, small: Path) -> None:
+    ok(run("evidence", "add", "--term", "withdraw", "--claimant", "monitor", "--stance",
+           "disputes", "--date", "2024", "--summary", "s",
+           env={"COMPLIANCE_LEDGER_NOW": "2024-03-10T09:00:00Z"}))
+    assert status(run, "north", "withdraw", "--as-of", "2024-03-09") == "no-evidence"
+    assert status(run, "north", "withdraw", "--as-of", "2024-03-10") == "disputed"
+    assert status(run, "north", "withdraw", "--as-of", "2023-12-31") == "no-evidence"
 
 
 def test_overdue_only_when_due_has_passed_and_not_claimed(run: Run, small: Path) -> None:
@@ -124,7 +146,8 @@ def test_overdue_only_when_due_has_passed_and_not_claimed(run: Run, small: Path)
     add_evidence(run, "release", "north", "claims", "2020-03", "--subject", "north")
     assert overdue("--as-of", "2020-03-11"), "contested is not claimed"
     add_evidence(run, "release", "monitor", "claims", "2020-04", "--subject", "north")
-    assert not overdue("--as-of", "2020-04-01")
+    assert overdue("--as-of", "2020-04-29"), "an April entry counts once April has ended"
+    assert not overdue("--as-of", "2020-04-30")
     assert obligations(run)["north", "withdraw"]["overdue"]
 
 

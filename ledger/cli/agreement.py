@@ -6,8 +6,16 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ledger.cli.app import confirm_saved, emit, read, run, update
-from ledger.cli.options import FormatOption, complete_party
+from ledger.cli.app import change_record, confirm_saved, emit, read_as, run, update
+from ledger.cli.options import (
+    AsOfOption,
+    EffectiveOption,
+    FormatOption,
+    KnownAtOption,
+    ReasonOption,
+    complete_agreement,
+    complete_party,
+)
 from ledger.render import OutputFormat
 
 if TYPE_CHECKING:
@@ -34,24 +42,67 @@ def agreement_add(
 
     Example: ledger agreement add doha --title "Doha agreement" --signed 2020-02-29 --signatory us
     """
-    from ledger import changes
+    from ledger import changes, clock
 
     def change(ledger: Ledger) -> tuple[Ledger, None]:
         return changes.add_agreement(ledger, id, title=title, signed=signed,
                                      signatories=tuple(signatory or ()), place=place,
-                                     url=url), None
+                                     url=url, recorded_at=clock.now()), None
 
     run(lambda: update(ctx, change))
     confirm_saved(None, f"added agreement {id}")
 
 
+AgreementId = Annotated[str, typer.Argument(help="The agreement's id.",
+                                             autocompletion=complete_agreement)]
+NewTitle = Annotated[str | None, typer.Option("--title", help="A new title.")]
+NewSigned = Annotated[str | None, typer.Option("--signed", help="A new date signed.")]
+NewSignatories = Annotated[list[str] | None, typer.Option(
+    "--signatory", help="The signatories, replacing the whole list (repeat for each).",
+    autocompletion=complete_party)]
+NewPlace = Annotated[str | None, typer.Option("--place", help="A new place.")]
+NewUrl = Annotated[str | None, typer.Option("--url", help="A new address of its text.")]
+
+
+@agreement_app.command("amend")
+def agreement_amend(
+    ctx: typer.Context, id: AgreementId, effective: EffectiveOption, reason: ReasonOption,
+    title: NewTitle = None, signed: NewSigned = None, signatory: NewSignatories = None,
+    place: NewPlace = None, url: NewUrl = None,
+) -> None:
+    """Record that the agreement changed from a day on (a party joined, it was renamed).
+
+    Example: ledger agreement amend accord --effective 2025-01-01 --signatory north --signatory
+    south --signatory east --reason "East acceded"
+    """
+    change_record(ctx, "agreement", "amendment", id, reason, effective,
+                  {"title": title, "signed": signed, "signatories": signatory, "place": place,
+                   "url": url})
+
+
+@agreement_app.command("correct")
+def agreement_correct(
+    ctx: typer.Context, id: AgreementId, reason: ReasonOption,
+    title: NewTitle = None, signed: NewSigned = None, signatory: NewSignatories = None,
+    place: NewPlace = None, url: NewUrl = None,
+) -> None:
+    """Record that the agreement was entered wrong: the correction applies to every day.
+
+    Example: ledger agreement correct accord --signed 2024-03-02 --reason "Signed a day later"
+    """
+    change_record(ctx, "agreement", "correction", id, reason, None,
+                  {"title": title, "signed": signed, "signatories": signatory, "place": place,
+                   "url": url})
+
+
 @agreement_app.command("list")
-def agreement_list(ctx: typer.Context, output: FormatOption = OutputFormat.TABLE) -> None:
-    """List the agreements.
+def agreement_list(ctx: typer.Context, as_of: AsOfOption = None, known_at: KnownAtOption = None,
+                   output: FormatOption = OutputFormat.TABLE) -> None:
+    """List the agreements, each in the version in force.
 
     Example: ledger agreement list --format json
     """
     from ledger.render.views import agreements_view
 
-    ledger = run(lambda: read(ctx)).ledger
+    ledger = run(lambda: read_as(ctx, as_of, known_at)).ledger
     emit(agreements_view(list(ledger.agreements), ledger), output)

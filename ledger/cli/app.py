@@ -163,6 +163,32 @@ def read(ctx: typer.Context) -> LoadedLedger:
     return load(chosen.path)
 
 
+@dataclass(frozen=True)
+class Clocked:
+    """The ledger as it stood on the two clocks the user gave, and the days themselves."""
+
+    ledger: Ledger
+    """As of `as_of`, as known at `known_at` (history.snapshot)."""
+    whole: Ledger
+    """Everything recorded, for histories."""
+    as_of: date | None
+    known_at: date | None
+    today: date
+    """The day overdue is judged on: `as_of`, else `known_at`, else today."""
+
+
+def read_as(ctx: typer.Context, as_of: str | None, known_at: str | None) -> Clocked:
+    """The chosen ledger as of `as_of` and as known at `known_at` (both optional)."""
+    from ledger import clock, history
+
+    whole = read(ctx).ledger
+    as_of_day = full_date("as_of", as_of)
+    known_day = full_date("known_at", known_at)
+    day = as_of_day or known_day or clock.today()
+    view = history.snapshot(whole, as_of=as_of_day, known_at=known_day, today=day)
+    return Clocked(view, whole, as_of_day, known_day, day)
+
+
 def update(ctx: typer.Context, change: Callable[[Ledger], tuple[Ledger, T]]) -> T:
     """Apply `change` to the chosen ledger in one transaction (lock, load, change, save)."""
     from ledger import store
@@ -173,6 +199,25 @@ def update(ctx: typer.Context, change: Callable[[Ledger], tuple[Ledger, T]]) -> 
         _note_migration(draft.loaded)
         draft.ledger, result = change(draft.ledger)
     return result
+
+
+def change_record(ctx: typer.Context, of: str, kind: str, id: str, reason: str,
+                  effective: str | None, values: dict[str, object],
+                  cleared: tuple[str, ...] = ()) -> None:
+    """`amend` and `correct` of every noun: record the change, print its id."""
+    from ledger import changes, clock
+    from ledger.model import ChangeKind, RecordKind
+
+    def change(ledger: Ledger) -> tuple[Ledger, str]:
+        changed, made = changes.change_record(
+            ledger, RecordKind(of), id, kind=ChangeKind(kind), reason=reason,
+            recorded_at=clock.now(), effective=effective, values=values, cleared=cleared)
+        return changed, made.id
+
+    made = run(lambda: update(ctx, change))
+    when = f"from {effective}" if effective else "on every day"
+    confirm_saved(made, f"{'amended' if kind == 'amendment' else 'corrected'} {of} {id} {when} "
+                  f"(change {made})")
 
 
 def full_date(option: str, value: str | None) -> date | None:

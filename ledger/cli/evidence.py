@@ -6,8 +6,16 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ledger.cli.app import confirm_saved, emit, partial_date, read, run, update
-from ledger.cli.options import EvidenceId, FormatOption, PartyFilter, complete_party, complete_term
+from ledger.cli.app import confirm_saved, emit, partial_date, read_as, run, update
+from ledger.cli.options import (
+    AsOfOption,
+    EvidenceId,
+    FormatOption,
+    KnownAtOption,
+    PartyFilter,
+    complete_party,
+    complete_term,
+)
 from ledger.render import OutputFormat
 from ledger.words import Stance
 
@@ -82,9 +90,11 @@ def evidence_list(
     ] = None,
     include_retracted: Annotated[bool, typer.Option(
         "--include-retracted", help="Show retracted entries too, marked as such.")] = False,
+    as_of: AsOfOption = None,
+    known_at: KnownAtOption = None,
     output: FormatOption = OutputFormat.TABLE,
 ) -> None:
-    """List evidence entries by date, optionally filtered.
+    """List evidence entries by date, optionally filtered; with --as-of, those made by then.
 
     Example: ledger evidence list --party taliban --stance disputes --since 2020-06
     """
@@ -93,13 +103,14 @@ def evidence_list(
     from ledger.render.views import evidence_list_view
 
     def build() -> View:
-        ledger = read(ctx).ledger
+        clocked = read_as(ctx, as_of, known_at)
+        ledger = clocked.ledger
         start = partial_date("since", since)
         end = partial_date("until", until)
         selection = status.EvidenceSelection(
             term=term, party=party, claimant=claimant, stance=stance,
             since=first_day(start) if start else None, until=last_day(end) if end else None,
-            include_retracted=include_retracted,
+            include_retracted=include_retracted, as_of=clocked.as_of,
         )
         return evidence_list_view(status.select_evidence(ledger, selection),
                                   status.retractions_by_entry(ledger), ledger)
@@ -108,9 +119,11 @@ def evidence_list(
 
 
 @evidence_app.command("show")
-def evidence_show(ctx: typer.Context, id: EvidenceId,
+def evidence_show(ctx: typer.Context, id: EvidenceId, as_of: AsOfOption = None,
+                  known_at: KnownAtOption = None,
                   output: FormatOption = OutputFormat.TABLE) -> None:
-    """Show one evidence entry in full, with its retraction if it has one.
+    """Show one evidence entry in full: its retraction, the entry it corrects, and the entry
+    that corrects it (names as of --as-of; what was known at --known-at).
 
     Example: ledger evidence show 3fa2
     """
@@ -118,11 +131,55 @@ def evidence_show(ctx: typer.Context, id: EvidenceId,
     from ledger.render.views import evidence_view
 
     def build() -> View:
-        ledger = read(ctx).ledger
+        ledger = read_as(ctx, as_of, known_at).ledger
         entry = changes.resolve_evidence(ledger, id)
-        return evidence_view(entry, changes.retraction_of(ledger, entry.id), ledger)
+        corrected_by = next((other.id for other in ledger.evidence if other.corrects == entry.id),
+                            None)
+        return evidence_view(entry, changes.retraction_of(ledger, entry.id), ledger,
+                             corrected_by)
 
     emit(run(build), output)
+
+
+@evidence_app.command("correct")
+def evidence_correct(
+    ctx: typer.Context,
+    id: EvidenceId,
+    reason: Annotated[str, typer.Option(help="What was wrong with the entry.")],
+    term: Annotated[str | None, typer.Option(help="The right term.",
+                                             autocompletion=complete_term)] = None,
+    subject: Annotated[str | None, typer.Option(help="The right subject.",
+                                                autocompletion=complete_party)] = None,
+    claimant: Annotated[str | None, typer.Option(help="The right claimant.",
+                                                 autocompletion=complete_party)] = None,
+    stance: Annotated[Stance | None, typer.Option(help="The right stance.")] = None,
+    date_: Annotated[str | None, typer.Option("--date", help="The right date.")] = None,
+    summary: Annotated[str | None, typer.Option(help="The right summary.")] = None,
+    speaker: Annotated[str | None, typer.Option(help="The right speaker.")] = None,
+    quote: Annotated[str | None, typer.Option(help="The right quote.")] = None,
+    source: Annotated[str | None, typer.Option(help="The right source title.")] = None,
+    publisher: Annotated[str | None, typer.Option(help="The right publisher.")] = None,
+    url: Annotated[str | None, typer.Option(help="The right address.")] = None,
+    source_date: Annotated[str | None, typer.Option(help="The right source date.")] = None,
+    document: Annotated[str | None, typer.Option(help="The right local copy.")] = None,
+    sha256: Annotated[str | None, typer.Option(help="The right SHA-256.")] = None,
+) -> None:
+    """Replace a wrongly recorded entry: retract it with the reason and record a corrected copy
+    that names it (every field carried over except those given); prints the new id.
+
+    Example: ledger evidence correct 3fa2 --term ct-2 --reason "Filed against the wrong term"
+    """
+    from ledger import changes, clock
+
+    def change(ledger: Ledger) -> tuple[Ledger, Evidence]:
+        return changes.correct_evidence(
+            ledger, id, reason=reason, recorded_at=clock.now(), term=term, subject=subject,
+            claimant=claimant, stance=stance, date=date_, summary=summary, speaker=speaker,
+            quote=quote, source=source, publisher=publisher, url=url, source_date=source_date,
+            document=document, sha256=sha256)
+
+    entry = run(lambda: update(ctx, change))
+    confirm_saved(entry.id, f"corrected {entry.corrects}: recorded {entry.id} in its place")
 
 
 @evidence_app.command("retract")

@@ -12,15 +12,22 @@ from ledger.cli.app import (
     app,
     confirm_saved,
     emit,
-    full_date,
     load,
     max_bytes,
+    partial_date,
     read,
+    read_as,
     run,
     target,
     write,
 )
-from ledger.cli.options import AsOfOption, CategoryFilter, FormatOption, complete_party
+from ledger.cli.options import (
+    AsOfOption,
+    CategoryFilter,
+    FormatOption,
+    KnownAtOption,
+    complete_party,
+)
 from ledger.render import OutputFormat
 
 if TYPE_CHECKING:
@@ -63,21 +70,64 @@ def report(
     party: Annotated[str | None, typer.Option(help="Only this party's obligations.",
                                               autocompletion=complete_party)] = None,
     as_of: AsOfOption = None,
+    known_at: KnownAtOption = None,
     category: CategoryFilter = None,
     output: FormatOption = OutputFormat.TABLE,
 ) -> None:
     """Per-party compliance report: each obligation's status, who claims, who disputes.
 
-    Example: ledger report --party taliban --as-of 2020-12-31
+    Example: ledger report --as-of 2024-03-31 --known-at 2024-04-02
     """
-    from ledger import clock, status
+    from ledger import status
     from ledger.render.views import report_view
 
     def build() -> View:
+        clocked = read_as(ctx, as_of, known_at)
+        built = status.build_report(clocked.ledger, today=clocked.today, as_of=clocked.as_of,
+                                    known_at=clocked.known_at, party=party, category=category)
+        return report_view(built, clocked.ledger)
+
+    emit(run(build), output)
+
+
+@app.command()
+def log(
+    ctx: typer.Context,
+    since: Annotated[str | None, typer.Option(
+        help="Only what was recorded in or after this period (YYYY, YYYY-MM or YYYY-MM-DD).")
+    ] = None,
+    until: Annotated[str | None, typer.Option(
+        help="Only what was recorded in or before this period.")] = None,
+    record: Annotated[str | None, typer.Option(
+        help="Only this record: an evidence id (or a unique prefix) or an agreement, party or "
+        "term id.")] = None,
+    output: FormatOption = OutputFormat.TABLE,
+) -> None:
+    """The audit trail: every record and change in the order recorded, with the reason.
+
+    Example: ledger log --since 2024-03 --record withdraw
+    """
+    from ledger import changes, history
+    from ledger.dates import last_day, sort_day
+    from ledger.render.views import log_view
+
+    def build() -> View:
         ledger = read(ctx).ledger
-        built = status.build_report(ledger, today=clock.today(), as_of=full_date("as_of", as_of),
-                                    party=party, category=category)
-        return report_view(built, ledger)
+        start = partial_date("since", since)
+        end = partial_date("until", until)
+        wanted = None
+        if record is not None:
+            slugs = ({known.id for known in ledger.agreements}
+                     | {known.id for known in ledger.parties}
+                     | {known.id for known in ledger.terms})
+            wanted = record if record in slugs else changes.resolve_evidence(ledger, record).id
+        lines = [
+            line for line in history.log_of(ledger)
+            if (start is None or (line.recorded_at or "") >= sort_day(start))
+            and (end is None or (line.recorded_at or "")[:10] <= last_day(end).isoformat())
+            and (wanted is None or line.record == wanted)
+        ]
+        return log_view(lines)
 
     emit(run(build), output)
 

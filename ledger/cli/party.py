@@ -6,8 +6,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ledger.cli.app import confirm_saved, emit, read, run, update
-from ledger.cli.options import FormatOption
+from ledger.cli.app import change_record, confirm_saved, emit, read_as, run, update
+from ledger.cli.options import (
+    AsOfOption,
+    EffectiveOption,
+    FormatOption,
+    KnownAtOption,
+    ReasonOption,
+    complete_party,
+)
 from ledger.render import OutputFormat
 from ledger.words import Role
 
@@ -29,22 +36,54 @@ def party_add(
 
     Example: ledger party add taliban --name "The Taliban" --role signatory
     """
-    from ledger import changes
+    from ledger import changes, clock
 
     def change(ledger: Ledger) -> tuple[Ledger, None]:
         return changes.add_party(ledger, id, name=name, role=role,
-                                 aliases=tuple(alias or ())), None
+                                 aliases=tuple(alias or ()), recorded_at=clock.now()), None
 
     run(lambda: update(ctx, change))
     confirm_saved(None, f"added party {id}")
 
 
+PartyId = Annotated[str, typer.Argument(help="The party's id.", autocompletion=complete_party)]
+NewName = Annotated[str | None, typer.Option("--name", help="A new name.")]
+NewRole = Annotated[Role | None, typer.Option("--role", help="A new role.")]
+NewAliases = Annotated[list[str] | None, typer.Option(
+    "--alias", help="Other names, replacing the whole list (repeat for each).")]
+
+
+@party_app.command("amend")
+def party_amend(ctx: typer.Context, id: PartyId, effective: EffectiveOption,
+                reason: ReasonOption, name: NewName = None, role: NewRole = None,
+                alias: NewAliases = None) -> None:
+    """Record that the party changed from a day on (renamed, a new role); its id stays.
+
+    Example: ledger party amend north --effective 2025-01-01 --name "North Republic" --reason
+    "Renamed by its constitution"
+    """
+    change_record(ctx, "party", "amendment", id, reason, effective,
+                  {"name": name, "role": role, "aliases": alias})
+
+
+@party_app.command("correct")
+def party_correct(ctx: typer.Context, id: PartyId, reason: ReasonOption, name: NewName = None,
+                  role: NewRole = None, alias: NewAliases = None) -> None:
+    """Record that the party was entered wrong (a misspelt name): applies to every day.
+
+    Example: ledger party correct north --name Northland --reason "Misspelt as Nothland"
+    """
+    change_record(ctx, "party", "correction", id, reason, None,
+                  {"name": name, "role": role, "aliases": alias})
+
+
 @party_app.command("list")
-def party_list(ctx: typer.Context, output: FormatOption = OutputFormat.TABLE) -> None:
-    """List the parties.
+def party_list(ctx: typer.Context, as_of: AsOfOption = None, known_at: KnownAtOption = None,
+               output: FormatOption = OutputFormat.TABLE) -> None:
+    """List the parties, each in the version in force.
 
     Example: ledger party list
     """
     from ledger.render.views import parties_view
 
-    emit(parties_view(list(run(lambda: read(ctx)).ledger.parties)), output)
+    emit(parties_view(list(run(lambda: read_as(ctx, as_of, known_at)).ledger.parties)), output)

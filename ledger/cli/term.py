@@ -6,12 +6,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ledger.cli.app import confirm_saved, emit, full_date, read, run, update
+from ledger.cli.app import change_record, confirm_saved, emit, read_as, run, update
 from ledger.cli.options import (
     AgreementFilter,
     AsOfOption,
     CategoryFilter,
+    EffectiveOption,
     FormatOption,
+    KnownAtOption,
+    ReasonOption,
     complete_agreement,
     complete_party,
     complete_term,
@@ -48,15 +51,63 @@ def term_add(
     Example: ledger term add ct-1 --title "No safe haven" --category counter-terrorism
     --obligor taliban
     """
-    from ledger import changes
+    from ledger import changes, clock
 
     def change(ledger: Ledger) -> tuple[Ledger, None]:
         return changes.add_term(ledger, id, title=title, category=category,
                                 obligors=tuple(obligor), agreement=agreement, due=due,
-                                text=text, article=article), None
+                                text=text, article=article, recorded_at=clock.now()), None
 
     run(lambda: update(ctx, change))
     confirm_saved(None, f"added term {id}")
+
+
+TermId = Annotated[str, typer.Argument(help="The term's id.", autocompletion=complete_term)]
+NewTitle = Annotated[str | None, typer.Option("--title", help="A new title.")]
+NewCategory = Annotated[str | None, typer.Option("--category", help="A new category.")]
+NewObligors = Annotated[list[str] | None, typer.Option(
+    "--obligor", help="The parties bound, replacing the whole list (repeat for each).",
+    autocompletion=complete_party)]
+NewDue = Annotated[str | None, typer.Option("--due", help="A new due date, YYYY-MM-DD.")]
+NoDue = Annotated[bool, typer.Option("--no-due", help="The term has no due date any more.")]
+NewText = Annotated[str | None, typer.Option("--text", help="New clause text.")]
+NewArticle = Annotated[str | None, typer.Option("--article", help="A new article reference.")]
+
+
+def _change_term(ctx: typer.Context, kind: str, id: str, reason: str, effective: str | None,
+                 values: dict[str, object], no_due: bool) -> None:
+    change_record(ctx, "term", kind, id, reason, effective, values, ("due",) if no_due else ())
+
+
+@term_app.command("amend")
+def term_amend(
+    ctx: typer.Context, id: TermId, effective: EffectiveOption, reason: ReasonOption,
+    title: NewTitle = None, category: NewCategory = None, obligor: NewObligors = None,
+    due: NewDue = None, no_due: NoDue = False, text: NewText = None, article: NewArticle = None,
+) -> None:
+    """Record that the term itself changed from a day on (a deadline moved by the parties).
+
+    Example: ledger term amend withdraw --effective 2024-07-01 --due 2024-12-31 --reason "Extended
+    at the Geneva talks"
+    """
+    _change_term(ctx, "amendment", id, reason, effective,
+                 {"title": title, "category": category, "obligors": obligor, "due": due,
+                  "text": text, "article": article}, no_due)
+
+
+@term_app.command("correct")
+def term_correct(
+    ctx: typer.Context, id: TermId, reason: ReasonOption,
+    title: NewTitle = None, category: NewCategory = None, obligor: NewObligors = None,
+    due: NewDue = None, no_due: NoDue = False, text: NewText = None, article: NewArticle = None,
+) -> None:
+    """Record that the term was entered wrong (a typo, a wrong due date): applies to every day.
+
+    Example: ledger term correct withdraw --due 2024-06-30 --reason "Typed 2024-03-30 by mistake"
+    """
+    _change_term(ctx, "correction", id, reason, None,
+                 {"title": title, "category": category, "obligors": obligor, "due": due,
+                  "text": text, "article": article}, no_due)
 
 
 @term_app.command("list")
@@ -66,9 +117,11 @@ def term_list(
     party: Annotated[str | None, typer.Option(help="Only terms this party is bound by.",
                                               autocompletion=complete_party)] = None,
     agreement: AgreementFilter = None,
+    as_of: AsOfOption = None,
+    known_at: KnownAtOption = None,
     output: FormatOption = OutputFormat.TABLE,
 ) -> None:
-    """List terms, optionally filtered.
+    """List terms, optionally filtered, each in the version in force.
 
     Example: ledger term list --party taliban --category counter-terrorism
     """
@@ -76,7 +129,7 @@ def term_list(
     from ledger.render.views import terms_view
 
     def build() -> View:
-        ledger = read(ctx).ledger
+        ledger = read_as(ctx, as_of, known_at).ledger
         selection = status.TermSelection(category=category, party=party, agreement=agreement)
         return terms_view(status.select_terms(ledger, selection), ledger)
 
@@ -86,23 +139,29 @@ def term_list(
 @term_app.command("show")
 def term_show(
     ctx: typer.Context,
-    id: Annotated[str, typer.Argument(help="The term's id.", autocompletion=complete_term)],
+    id: TermId,
     as_of: AsOfOption = None,
+    known_at: KnownAtOption = None,
     output: FormatOption = OutputFormat.TABLE,
 ) -> None:
-    """Show a term: its obligors, the status for each, and the timeline of its evidence.
+    """Show a term: the version in force, the status for each obligor, the timeline of its
+    evidence, and its history (each amendment and correction, with its reason).
 
-    Example: ledger term show ct-1
+    Example: ledger term show ct-1 --as-of 2020-12-31
     """
-    from ledger import clock, status
+    from ledger import history, status
+    from ledger.model import RecordKind
     from ledger.render.views import term_view
 
     def build() -> View:
-        ledger = read(ctx).ledger
+        clocked = read_as(ctx, as_of, known_at)
+        ledger = clocked.ledger
         term = status.find_term(ledger, id)
-        obligations = status.obligations_of_term(ledger, term, as_of=full_date("as_of", as_of),
-                                                 today=clock.today())
+        obligations = status.obligations_of_term(ledger, term, as_of=clocked.as_of,
+                                                 today=clocked.today)
+        first = next(known for known in clocked.whole.terms if known.id == id)
         return term_view(term, obligations, status.timeline_of(ledger, id),
-                         status.retractions_by_entry(ledger), ledger)
+                         status.retractions_by_entry(ledger), ledger,
+                         history.history_of(ledger, RecordKind.TERM, first))
 
     emit(run(build), output)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ledger.history import LogLine, Version
 from ledger.model import Agreement, Evidence, Ledger, Party, Retraction, Stance, Term
 from ledger.render.view import Cell, CellValue, Section, View
 from ledger.status import Obligation, Report, Status
@@ -57,6 +58,7 @@ def _obligation_data(item: Obligation) -> dict[str, Any]:
         "latest": item.latest,
         "due": item.term.due,
         "overdue": item.overdue,
+        "evidence": sorted(entry.id for entry in item.positions),
     }
 
 
@@ -105,13 +107,16 @@ def report_view(report: Report, ledger: Ledger) -> View:
             rows=document_rows, title=title, caption=caption,
         ))
     data = {
+        "title": report.title,
         "as_of": report.as_of.isoformat() if report.as_of else None,
+        "known_at": report.known_at.isoformat() if report.known_at else None,
         "parties": [
             {
                 "id": party_report.party.id,
                 "name": party_report.party.name,
                 "obligations": [_obligation_data(item) for item in party_report.obligations],
-                "counts": {status.value: party_report.counts[status] for status in Status},
+                "counts": {**{status.value: party_report.counts[status] for status in Status},
+                           "overdue": sum(item.overdue for item in party_report.obligations)},
             }
             for party_report in report.parties
         ],
@@ -119,6 +124,9 @@ def report_view(report: Report, ledger: Ledger) -> View:
     notes = [] if report.parties else ["No obligations match: nothing to report."]
     if report.as_of:
         notes.append(f"As of {report.as_of.isoformat()}.")
+    if report.known_at:
+        notes.append(f"As known at {report.known_at.isoformat()} (what had been recorded by the "
+                     "end of that day, UTC).")
     return View(data, sections, Section(OBLIGATION_COLUMNS, flat_rows), notes,
                 document_sections=document_sections)
 
@@ -219,7 +227,9 @@ def evidence_list_view(entries: list[Evidence], retractions: dict[str, Retractio
     )
 
 
-def evidence_view(entry: Evidence, retraction: Retraction | None, ledger: Ledger) -> View:
+def evidence_view(entry: Evidence, retraction: Retraction | None, ledger: Ledger,
+                  corrected_by: str | None = None) -> View:
+    """One entry in full: its retraction, the entry it corrects and the one correcting it."""
     names = _Names(ledger)
     term = next((known for known in ledger.terms if known.id == entry.term), None)
     pairs: list[tuple[str, CellValue]] = [
@@ -237,17 +247,23 @@ def evidence_view(entry: Evidence, retraction: Retraction | None, ledger: Ledger
         pairs += [(f"source {name}", value)
                   for name, value in _dump(entry.source).items()]
     pairs.append(("recorded at", entry.recorded_at))
+    if entry.corrects:
+        pairs.append(("corrects", entry.corrects))
+    if corrected_by:
+        pairs.append(("corrected by", corrected_by))
     if retraction:
         pairs += [("retracted", Cell(f"RETRACTED at {retraction.recorded_at}", "bold magenta")),
                   ("retraction reason", retraction.reason)]
     rows: list[tuple[CellValue, ...]] = [(name, value) for name, value in pairs]
-    data = {**_dump(entry), "retraction": _dump(retraction) if retraction else None}
+    data = {**_dump(entry), "retraction": _dump(retraction) if retraction else None,
+            "corrected_by": corrected_by}
     return View(data, [Section(("field", "value"), rows, fields=True)],
                 Section(("field", "value"), rows))
 
 
 def term_view(term: Term, obligations: list[Obligation], timeline: list[Evidence],
-              retractions: dict[str, Retraction], ledger: Ledger) -> View:
+              retractions: dict[str, Retraction], ledger: Ledger,
+              versions: list[Version] | None = None) -> View:
     names = _Names(ledger)
     agreement = next((known for known in ledger.agreements if known.id == term.agreement), None)
     pairs: list[tuple[CellValue, ...]] = [
@@ -284,5 +300,65 @@ def term_view(term: Term, obligations: list[Obligation], timeline: list[Evidence
                 caption=None if timeline else "No evidence recorded for this term.",
                 no_wrap=SHORT_COLUMNS),
     ]
+    if versions is not None:
+        section, history = history_section(versions)
+        sections.append(section)
+        data["history"] = history
     return View(data, sections,
                 Section(OBLIGATION_COLUMNS, [_obligation_row(item) for item in obligations]))
+
+
+def log_view(lines: list[LogLine]) -> View:
+    """`ledger log`: the audit trail, one row per record or change, in the order recorded.
+
+    The table shows the recording time to the second (the file and the other formats keep it
+    to the microsecond) and puts what was recorded before its description, to fit 80 columns.
+    """
+    columns = ("recorded_at", "kind", "what", "record", "reason", "description")
+    flat: list[tuple[CellValue, ...]] = [
+        (line.recorded_at or "", line.kind, line.what, line.record, line.reason,
+         line.description) for line in lines
+    ]
+    rows: list[tuple[CellValue, ...]] = [
+        ((line.recorded_at or "version 1")[:19].replace("T", " "), line.kind, line.record,
+         line.description + (f" (reason: {line.reason})" if line.reason else ""))
+        for line in lines
+    ]
+    data = [dict(zip(columns, (line.recorded_at, line.kind, line.what, line.record,
+                               line.reason or None, line.description), strict=True))
+            for line in lines]
+    section = Section(("Recorded", "Kind", "Record", "What and why"), rows,
+                      no_wrap=frozenset({"Recorded", "Kind", "Record"}))
+    return View(data, [section], Section(columns, flat),
+                [] if lines else ["Nothing recorded in this range."],
+                document_sections=[Section(("Recorded", "Kind", "What", "Record", "Reason",
+                                            "Description"), flat)])
+
+
+def history_section(versions: list[Version]) -> tuple[Section, list[dict[str, Any]]]:
+    """A record's history, for `term show` and the like: each version with its effective day (or
+    "correction"), recording time and reason."""
+    rows: list[tuple[CellValue, ...]] = []
+    data: list[dict[str, Any]] = []
+    for version in versions:
+        change = version.change
+        if change is None:
+            rows.append(("added", "", version.recorded_at or "(version 1)", ""))
+            data.append({"kind": "added", "effective": None, "recorded_at": version.recorded_at,
+                         "reason": None, "change": None})
+            continue
+        when = change.effective or "correction (every day)"
+        values = ", ".join([*(f"{field}={_listed(getattr(change.values, field))}"
+                              for field in sorted(change.values.model_fields_set)),
+                            *(f"{field} cleared" for field in change.cleared)])
+        rows.append((change.kind.value, when, change.recorded_at, f"{change.reason}: {values}"))
+        data.append({"kind": change.kind.value, "effective": change.effective,
+                     "recorded_at": change.recorded_at, "reason": change.reason,
+                     "change": change.id, "values": _dump(change.values),
+                     "cleared": list(change.cleared)})
+    return Section(("Change", "Effective", "Recorded", "Reason and values"), rows,
+                   title="History", no_wrap=frozenset({"Change", "Effective", "Recorded"})), data
+
+
+def _listed(value: object) -> str:
+    return "; ".join(map(str, value)) if isinstance(value, tuple) else str(value)

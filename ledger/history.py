@@ -1,0 +1,182 @@
+"""Amendments and corrections: the record in force on a day, as known on a day.
+
+Two clocks, kept apart everywhere:
+- `as_of`: the facts as they stood at the end of that day, as the ledger knows them now.
+  Amendments effective on or before the day apply; corrections apply to every day.
+- `known_at`: only what had been recorded by the end of that day (UTC); records and changes
+  recorded later are left out, so a report printed that day can be made again exactly.
+
+A correction fixes the record as it was entered, so it applies under the amendments: a name
+corrected from "Nothland" to "Northland" stays corrected after a later renaming takes effect,
+and the renaming still takes effect on its day. To fix a mistyped amendment, record another
+amendment with the same effective day: of two amendments effective on one day, the one recorded
+later wins.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import TypeVar
+
+from ledger.model import Agreement, Change, ChangeKind, Ledger, Party, RecordKind, Term
+
+_Kept = TypeVar("_Kept", Agreement, Party, Term)
+
+
+def known(recorded_at: str | None, known_at: date | None) -> bool:
+    """Whether a record recorded at `recorded_at` (None: a version-1 record, recorded before
+    anything else) had been recorded by the end of `known_at` (UTC)."""
+    return known_at is None or recorded_at is None or recorded_at[:10] <= known_at.isoformat()
+
+
+def _in_order(changes: Iterable[Change]) -> list[Change]:
+    """Corrections first (in the order recorded), then amendments by effective day, then by
+    recording time."""
+    return sorted(changes, key=lambda change: (
+        change.kind is ChangeKind.AMENDMENT, change.effective or "", change.recorded_at, change.id))
+
+
+def apply(record: _Kept, changes: Iterable[Change], day: date | None) -> _Kept:
+    """`record` with its corrections and the amendments in force on `day` (every one if None)."""
+    update: dict[str, object] = {}
+    limit = day.isoformat() if day is not None else None
+    for change in _in_order(changes):
+        if change.kind is ChangeKind.AMENDMENT and limit is not None and (
+                change.effective or "") > limit:
+            continue
+        update.update({field: getattr(change.values, field)
+                       for field in change.values.model_fields_set})
+        update.update(dict.fromkeys(change.cleared))
+    return record.model_copy(update=update) if update else record
+
+
+def changes_by_record(changes: Iterable[Change]) -> dict[tuple[RecordKind, str], list[Change]]:
+    grouped: dict[tuple[RecordKind, str], list[Change]] = defaultdict(list)
+    for change in changes:
+        grouped[change.of, change.record].append(change)
+    return grouped
+
+
+def snapshot(ledger: Ledger, *, as_of: date | None = None, known_at: date | None = None,
+             today: date | None = None) -> Ledger:
+    """The ledger as it stood: what was recorded by `known_at`, each agreement, party and term
+    in the version in force on `as_of` (else `known_at`, else `today`).
+
+    Evidence entries are kept whatever their date (`status` decides which count on a day);
+    retractions and corrections apply whenever they were recorded, as long as they are known.
+    """
+    if known_at is None and not ledger.changes:
+        return ledger
+    day = as_of or known_at or today
+    grouped = changes_by_record(change for change in ledger.changes
+                                if known(change.recorded_at, known_at))
+
+    def versions(kind: RecordKind, records: tuple[_Kept, ...]) -> tuple[_Kept, ...]:
+        return tuple(apply(record, grouped.get((kind, record.id), ()), day)
+                     for record in records if known(record.recorded_at, known_at))
+
+    return ledger.model_copy(update={
+        "agreements": versions(RecordKind.AGREEMENT, ledger.agreements),
+        "parties": versions(RecordKind.PARTY, ledger.parties),
+        "terms": versions(RecordKind.TERM, ledger.terms),
+        "evidence": tuple(entry for entry in ledger.evidence
+                          if known(entry.recorded_at, known_at)),
+        "retractions": tuple(retraction for retraction in ledger.retractions
+                             if known(retraction.recorded_at, known_at)),
+        "changes": tuple(change for change in ledger.changes
+                         if known(change.recorded_at, known_at)),
+    })
+
+
+@dataclass(frozen=True)
+class Version:
+    """One step of a record's history: its first recording, or a change, and the result."""
+
+    change: Change | None
+    recorded_at: str | None
+    record: Agreement | Party | Term
+
+
+def history_of(ledger: Ledger, kind: RecordKind, record: _Kept) -> list[Version]:
+    """The record as first recorded, then each change in the order recorded, each with the
+    version it gives (corrections and amendments recorded so far, as in force after it)."""
+    mine: list[Change] = sorted((change for change in ledger.changes
+                   if change.of is kind and change.record == record.id),
+                  key=lambda change: (change.recorded_at, change.id))
+    return [Version(None, record.recorded_at, record), *(
+        Version(change, change.recorded_at, apply(record, mine[: number + 1], None))
+        for number, change in enumerate(mine))]
+
+
+def versions_in_force(record: _Kept, changes: list[Change]) -> list[_Kept]:
+    """Every version of a record that some day sees: before the first amendment, and from each
+    amendment's effective day on."""
+    days = sorted({change.effective for change in changes
+                   if change.kind is ChangeKind.AMENDMENT and change.effective})
+    first = apply(record, [change for change in changes
+                           if change.kind is ChangeKind.CORRECTION], None)
+    result: list[_Kept] = [first]
+    result.extend(apply(record, changes, date.fromisoformat(day)) for day in days)
+    return result
+
+
+@dataclass(frozen=True)
+class LogLine:
+    """One line of `ledger log`: a record or a change, when it was recorded and why."""
+
+    recorded_at: str | None
+    kind: str
+    """added, amended, corrected or retracted"""
+    record: str
+    what: str
+    """agreement, party, term, evidence or change"""
+    reason: str
+    description: str
+
+
+def log_of(ledger: Ledger) -> list[LogLine]:
+    """Every record and change in the order recorded (records of a version-1 file first)."""
+    retractions = {retraction.evidence: retraction for retraction in ledger.retractions}
+    lines: list[LogLine] = []
+    for what, records in (("agreement", ledger.agreements), ("party", ledger.parties),
+                          ("term", ledger.terms)):
+        lines += [LogLine(record.recorded_at, "added", record.id, what, "",
+                          f"{what} {record.id}: {_label(record)}") for record in records]
+    for entry in ledger.evidence:
+        corrected = entry.corrects is not None
+        reason = retractions[entry.corrects].reason if entry.corrects in retractions else ""
+        lines.append(LogLine(
+            entry.recorded_at, "corrected" if corrected else "added", entry.id, "evidence",
+            reason, (f"corrects {entry.corrects}: " if corrected else "")
+            + f"{entry.claimant} {entry.stance.value} that {entry.subject} complies with "
+            f"{entry.term} ({entry.date})"))
+    lines += [LogLine(retraction.recorded_at, "retracted", retraction.evidence, "evidence",
+                      retraction.reason, f"retraction {retraction.id} of {retraction.evidence}")
+              for retraction in ledger.retractions]
+    for change in ledger.changes:
+        amended = change.kind is ChangeKind.AMENDMENT
+        values = ", ".join(
+            [f"{field}={_shown(getattr(change.values, field))}"
+             for field in sorted(change.values.model_fields_set)]
+            + [f"{field} cleared" for field in change.cleared])
+        lines.append(LogLine(
+            change.recorded_at, "amended" if amended else "corrected", change.record,
+            change.of.value, change.reason,
+            f"{change.of.value} {change.record}: {values}"
+            + (f" from {change.effective}" if amended else " (every day)")
+            + f" [change {change.id}]"))
+    lines.sort(key=lambda line: (line.recorded_at or "", line.record, line.kind))
+    return lines
+
+
+def _label(record: Agreement | Party | Term) -> str:
+    return record.name if isinstance(record, Party) else record.title
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, tuple):
+        return ";".join(map(str, value))
+    return str(value)

@@ -1,0 +1,220 @@
+"""Change over time: amendments and corrections of every record, evidence corrections, the log,
+and the two clocks (`--as-of`, `--known-at`) through the CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import Run, add_evidence, as_json, ok
+
+LATER = {"COMPLIANCE_LEDGER_NOW": "2099-03-01T09:00:00Z"}
+"""A recording day after the small ledger's (built today), for the --known-at tests."""
+
+
+def obligation(run: Run, party: str, term: str, *options: str) -> dict[str, object]:
+    report = as_json(run("report", "--format", "json", *options))
+    return next(item for entry in report["parties"] if entry["id"] == party
+                for item in entry["obligations"] if item["term"] == term)
+
+
+def party_name(run: Run, party: str, *options: str) -> str:
+    report = as_json(run("report", "--format", "json", *options))
+    return next(str(entry["name"]) for entry in report["parties"] if entry["id"] == party)
+
+
+def test_an_amendment_applies_from_its_effective_day(run: Run, small: Path) -> None:
+    change = ok(run("term", "amend", "withdraw", "--effective", "2021-04-01", "--due",
+                    "2021-12-31", "--reason", "Extended at the talks")).stdout.strip()
+    assert len(change) == 12
+    before = obligation(run, "north", "withdraw", "--as-of", "2021-03-31")
+    after = obligation(run, "north", "withdraw", "--as-of", "2021-05-01")
+    assert (before["due"], after["due"]) == ("2021-04-29", "2021-12-31")
+    assert not before["overdue"] and not after["overdue"]
+    assert obligation(run, "north", "withdraw", "--as-of", "2022-01-01")["overdue"]
+    ok(run("party", "amend", "north", "--effective", "2021-01-01", "--name", "North Republic",
+           "--reason", "Renamed by its constitution"))
+    assert party_name(run, "north", "--as-of", "2020-12-31") == "Northland"
+    assert party_name(run, "north", "--as-of", "2021-01-01") == "North Republic"
+    ok(run("term", "amend", "withdraw", "--effective", "2022-01-01", "--no-due",
+           "--reason", "Deadline dropped"))
+    assert obligation(run, "north", "withdraw", "--as-of", "2022-06-01")["due"] is None
+
+
+def test_a_correction_applies_to_every_day_under_the_amendments(run: Run, small: Path) -> None:
+    ok(run("party", "amend", "north", "--effective", "2021-01-01", "--name", "North Republic",
+           "--reason", "Renamed"))
+    ok(run("party", "correct", "north", "--name", "Northlund", "--reason", "Misspelt"))
+    assert party_name(run, "north", "--as-of", "2019-01-01") == "Northlund"
+    assert party_name(run, "north", "--as-of", "2022-01-01") == "North Republic"
+    ok(run("term", "correct", "release", "--due", "2020-04-10", "--reason", "Typed wrong"))
+    for day in ("2019-01-01", "2030-01-01"):
+        assert obligation(run, "south", "release", "--as-of", day)["due"] == "2020-04-10"
+    ok(run("agreement", "correct", "accord", "--title", "The Geneva Accord",
+           "--reason", "Official title"))
+    listed = as_json(run("agreement", "list", "--format", "json", "--as-of", "2000-01-01"))
+    assert listed[0]["title"] == "The Geneva Accord"
+
+
+def test_term_show_gives_the_version_in_force_and_its_history(run: Run, small: Path) -> None:
+    ok(run("term", "amend", "withdraw", "--effective", "2021-04-01", "--due", "2021-12-31",
+           "--title", "Withdraw all troops", "--reason", "Extended"))
+    ok(run("term", "correct", "withdraw", "--article", "Part One, A", "--reason", "Exact"))
+    early = as_json(run("term", "show", "withdraw", "--format", "json", "--as-of", "2021-01-01"))
+    late = as_json(run("term", "show", "withdraw", "--format", "json", "--as-of", "2021-06-01"))
+    assert (early["term"]["due"], early["term"]["title"]) == ("2021-04-29", "Withdraw troops")
+    assert (late["term"]["due"], late["term"]["title"]) == ("2021-12-31", "Withdraw all troops")
+    assert early["term"]["article"] == late["term"]["article"] == "Part One, A"
+    steps = [(step["kind"], step["effective"], step["reason"]) for step in late["history"]]
+    assert steps == [("added", None, None), ("amendment", "2021-04-01", "Extended"),
+                     ("correction", None, "Exact")]
+    table = ok(run("term", "show", "withdraw", env={"COLUMNS": "120"})).stdout
+    assert "History" in table and "correction (every day)" in table and "Extended" in table
+
+
+def test_a_change_that_strands_an_entry_is_refused_naming_it(run: Run, small: Path) -> None:
+    entry = add_evidence(run, "release", "monitor", "disputes", "2020-06", "--subject", "south")
+    before = small.read_bytes()
+    result = run("term", "correct", "release", "--obligor", "north", "--reason", "One only")
+    assert result.exit_code == 1
+    assert f"{entry} (south, 2020-06)" in result.stderr and "release" in result.stderr
+    assert small.read_bytes() == before
+    ok(run("term", "amend", "release", "--effective", "2020-07-01", "--obligor", "north",
+           "--reason", "South released from it"))
+    refused = run("evidence", "add", "--term", "release", "--subject", "south", "--claimant",
+                  "monitor", "--stance", "claims", "--date", "2020-08", "--summary", "s")
+    assert refused.exit_code == 1 and "not an obligor" in refused.stderr
+    add_evidence(run, "release", "monitor", "claims", "2020-05", "--subject", "south")
+
+
+@pytest.mark.parametrize(("words", "message"), [
+    (("term", "amend", "nope", "--effective", "2020-01-01", "--due", "2020-01-02", "--reason",
+      "r"), "ID: no term 'nope'"),
+    (("term", "amend", "withdraw", "--effective", "2020-02-30", "--due", "2020-01-02",
+      "--reason", "r"), "--effective: not a date"),
+    (("term", "correct", "withdraw", "--reason", "r"), "at least one field"),
+    (("term", "correct", "withdraw", "--due", "2021-01-01", "--no-due", "--reason", "r"),
+     "not both"),
+    (("term", "correct", "withdraw", "--obligor", "nobody", "--reason", "r"),
+     "--obligor: no party 'nobody'"),
+    (("party", "correct", "south", "--name", "northland", "--reason", "r"),
+     "reads the same as party 'north'"),
+    (("party", "correct", "south", "--name", "S", "--reason", "  "), "--reason: must not be"),
+])
+def test_bad_changes_name_the_option_and_change_nothing(run: Run, small: Path,
+                                                        words: tuple[str, ...],
+                                                        message: str) -> None:
+    before = small.read_bytes()
+    result = run(*words)
+    assert result.exit_code == 1, result.stderr
+    assert message in result.stderr and result.stderr.count("\n") == 1
+    assert small.read_bytes() == before
+
+
+def test_evidence_correct_retracts_and_records_a_linked_copy(run: Run, small: Path) -> None:
+    old = add_evidence(run, "withdraw", "monitor", "disputes", "2020-06", "--speaker", "Ann",
+                       "--quote", "Still there", "--source", "Bulletin")
+    result = ok(run("evidence", "correct", old, "--term", "release", "--subject", "south",
+                    "--reason", "Filed against the wrong term"))
+    new = result.stdout.strip()
+    assert len(new) == 12 and result.stdout == new + "\n"
+    shown = as_json(run("evidence", "show", new, "--format", "json"))
+    assert (shown["term"], shown["subject"], shown["corrects"]) == ("release", "south", old)
+    assert (shown["speaker"], shown["quote"], shown["source"]["title"]) == (
+        "Ann", "Still there", "Bulletin")
+    original = as_json(run("evidence", "show", old, "--format", "json"))
+    assert original["retraction"]["reason"] == "Filed against the wrong term"
+    assert original["corrected_by"] == new
+    assert obligation(run, "north", "withdraw")["status"] == "no-evidence"
+    assert obligation(run, "south", "release")["evidence"] == [new]
+    assert "corrected by" in ok(run("evidence", "show", old)).stdout
+
+
+def test_the_log_lists_everything_in_the_order_recorded(run: Run, small: Path) -> None:
+    entry = add_evidence(run, "withdraw", "monitor", "disputes", "2020-06")
+    ok(run("term", "amend", "withdraw", "--effective", "2021-01-01", "--due", "2021-12-31",
+           "--reason", "Extended", env=LATER))
+    ok(run("evidence", "retract", entry, "--reason", "Unreliable",
+           env={"COMPLIANCE_LEDGER_NOW": "2099-03-02T09:00:00Z"}))
+    lines = as_json(run("log", "--format", "json"))
+    kinds = [(line["kind"], line["what"], line["record"]) for line in lines]
+    assert kinds[:3] == [("added", "party", "north"), ("added", "party", "south"),
+                         ("added", "party", "monitor")]
+    assert kinds[-3:] == [("added", "evidence", entry), ("amended", "term", "withdraw"),
+                          ("retracted", "evidence", entry)]
+    assert [line["recorded_at"] for line in lines] == sorted(line["recorded_at"] for line in lines)
+    assert lines[-2]["reason"] == "Extended" and "from 2021-01-01" in lines[-2]["description"]
+    since = as_json(run("log", "--since", "2099-03", "--format", "json"))
+    assert [line["kind"] for line in since] == ["amended", "retracted"]
+    until = as_json(run("log", "--until", "2099-02", "--format", "json"))
+    assert len(until) == len(lines) - 2
+    by_record = as_json(run("log", "--record", entry[:6], "--format", "json"))
+    assert [line["kind"] for line in by_record] == ["added", "retracted"]
+    assert [line["kind"] for line in as_json(run("log", "--record", "withdraw", "--format",
+                                                  "json"))] == ["added", "amended"]
+    for output in ("table", "csv", "markdown"):
+        assert "Extended" in ok(run("log", "--format", output, env={"COLUMNS": "200"})).stdout
+
+
+def test_known_at_reproduces_an_earlier_report_byte_for_byte(run: Run, small: Path) -> None:
+    """The report a team prints with --known-at today is printed again, byte for byte, by the
+    same command after more has been recorded; without --known-at it shows the new records."""
+    import datetime
+
+    day = datetime.datetime.now(datetime.UTC).date().isoformat()
+    add_evidence(run, "withdraw", "monitor", "disputes", "2020-06")
+    command = ("report", "--as-of", "2020-12-31", "--known-at", day)
+    printed = {output: ok(run(*command, "--format", output, env={"COLUMNS": "100"})).stdout
+               for output in ("table", "json", "csv", "markdown")}
+    assert json.loads(printed["json"])["known_at"] == day
+    ok(run("evidence", "add", "--term", "withdraw", "--claimant", "north", "--stance",
+           "claims", "--date", "2020-05", "--summary", "Late find", env=LATER))
+    ok(run("term", "correct", "withdraw", "--due", "2020-11-30", "--reason", "Typo", env=LATER))
+    ok(run("party", "correct", "north", "--name", "Northlandia", "--reason", "Name", env=LATER))
+    ok(run("term", "amend", "withdraw", "--effective", "2020-01-01", "--title", "Leave",
+           "--reason", "Back-dated", env=LATER))
+    for output, expected in printed.items():
+        assert ok(run(*command, "--format", output, env={"COLUMNS": "100"})).stdout == expected
+    now = obligation(run, "north", "withdraw", "--as-of", "2020-12-31")
+    assert (now["status"], now["due"], now["title"]) == ("contested", "2020-11-30", "Leave")
+    assert party_name(run, "north", "--as-of", "2020-12-31") == "Northlandia"
+
+
+def test_against_catches_hand_edits_of_every_kind_of_record(run: Run, small: Path,
+                                                            tmp_path: Path) -> None:
+    ok(run("term", "amend", "withdraw", "--effective", "2021-01-01", "--due", "2021-12-31",
+           "--reason", "Extended"))
+    kept = tmp_path / "kept.json"
+    kept.write_bytes(small.read_bytes())
+    ok(run("term", "amend", "withdraw", "--effective", "2022-01-01", "--due", "2022-12-31",
+           "--reason", "Again"))
+    assert "only grew" in ok(run("check", "--against", str(kept))).stdout, \
+        "an amendment is a new record, not an alteration"
+    for field, index, key, value in (("terms", 0, "due", "2099-12-31"),
+                                     ("parties", 0, "name", "Southland"),
+                                     ("agreements", 0, "title", "Other"),
+                                     ("changes", 0, "reason", "Rewritten")):
+        data = json.loads(kept.read_text())
+        data[field][index][key] = value
+        edited = tmp_path / f"edited-{field}.json"
+        edited.write_text(json.dumps(data, indent=2))
+        result = run("check", "--against", str(kept), file=edited)
+        assert result.exit_code == 1, field
+        assert "was changed after it was recorded" in result.stderr, field
+        assert f"was changed in {edited}" in result.stderr, field
+
+
+def test_a_change_recorded_before_its_record_is_reported(run: Run, small: Path) -> None:
+    ok(run("term", "correct", "withdraw", "--due", "2021-05-01", "--reason", "r",
+           env={"COMPLIANCE_LEDGER_NOW": "2000-01-01T00:00:00Z"}))
+    result = run("check")
+    assert result.exit_code == 1
+    assert "recorded at 2000-01-01T00:00:00.000000Z, before the term itself" in result.stderr
+
+
+def test_the_records_are_kept_in_recording_order(run: Run, small: Path) -> None:
+    ok(run("party", "add", "east", "--name", "Eastland",
+           env={"COMPLIANCE_LEDGER_NOW": "2000-01-01T00:00:00Z"}))
+    parties = json.loads(small.read_text())["parties"]
+    assert [party["id"] for party in parties] == ["east", "north", "south", "monitor"]
