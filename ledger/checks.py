@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ledger.errors import Finding, InvalidValue, LedgerError, LedgerFileError, Problem
-from ledger.files import DEFAULT_MAX_BYTES, document_name_problem, document_path, read_regular
+from ledger.files import DEFAULT_MAX_BYTES, document_name_problem, document_path, read_inside
 from ledger.model import (
     Agreement,
     Change,
@@ -97,6 +97,22 @@ def content_digests(context: CheckContext) -> Iterator[Finding]:
 
 
 @check
+def party_names_tell_parties_apart(context: CheckContext) -> Iterator[Finding]:
+    """Two parties whose names or aliases read alike (a hand edit): a report would not tell them
+    apart. The command line refuses such a name; this catches one written into the file."""
+    from ledger.lookalike import name_key
+
+    seen: dict[str, str] = {}
+    for position, party in enumerate(context.ledger.parties):
+        for name in dict.fromkeys((party.name, *party.aliases)):
+            other = seen.setdefault(name_key(name), party.id)
+            if other != party.id:
+                yield Finding(("parties", position, "name"),
+                              f"party {party.id!r}: {name!r} reads the same as a name of party "
+                              f"{other!r}")
+
+
+@check
 def changes_follow_their_records(context: CheckContext) -> Iterator[Finding]:
     """A change cannot be recorded before the record it changes."""
     ledger = context.ledger
@@ -155,23 +171,19 @@ class _Documents:
         self._cache: dict[Path, tuple[str, str]] = {}
 
     def find(self, name: str) -> Path | str | None:
-        """The document's path, or a problem with its name, or None when it is not found."""
+        """The document's resolved path, or a problem with its name, or None when not found."""
         problem = document_name_problem(name)
         if problem is not None:
             return problem
-        folders = [self._context.ledger_folder]
-        if self._context.sources_folder is not None:
-            folders.append(self._context.sources_folder)
-        for folder in folders:
-            path = document_path(folder, name)
-            if path is None:
-                return f"document {name!r} leaves the sources folder through a symbolic link"
+        for folder in self._folders():
             try:
-                os.lstat(path)
+                path = document_path(folder, name)
             except (FileNotFoundError, NotADirectoryError):
                 continue
-            except OSError:
-                pass  # there, but unusable (name too long, no permission): reading says why
+            except OSError as error:  # a link loop, a name too long, no permission
+                return f"source document {name!r} cannot be read: {error.strerror or error}"
+            if path is None:
+                return f"document {name!r} leaves the sources folder through a symbolic link"
             return path
         if self._context.sources_folder is None:
             return None
@@ -179,28 +191,43 @@ class _Documents:
 
     def _index(self, folder: Path) -> dict[str, Path]:
         """Every file below `folder` by its name, the first in sorted order; links that lead out
-        of the folder are left out."""
+        of the folder, or nowhere, are left out."""
         if self._by_name is None:
             self._by_name = {}
             for root, folders, files in os.walk(folder):
                 folders.sort()
                 for file in sorted(files):
-                    inside = document_path(folder, os.path.relpath(os.path.join(root, file),
-                                                                    folder))
+                    relative = os.path.relpath(os.path.join(root, file), folder)
+                    try:
+                        inside = document_path(folder, relative)
+                    except OSError:
+                        continue
                     if inside is not None:
                         self._by_name.setdefault(file, inside)
         return self._by_name
 
     def read(self, path: Path) -> tuple[str, str]:
-        """The document's SHA-256 and its folded text; LedgerError if it cannot be read."""
+        """The document's SHA-256 and its folded text; LedgerError if it cannot be read.
+
+        `path` is resolved inside one of the folders; it is opened from that folder without
+        following links, so a link swapped in meanwhile cannot lead the read outside.
+        """
         if path not in self._cache:
-            content = read_regular(path, what="source document",
-                                   max_bytes=self._context.max_bytes)
+            base = next(Path(os.path.realpath(folder)) for folder in self._folders()
+                        if path.is_relative_to(os.path.realpath(folder)))
+            content = read_inside(base, path.relative_to(base), what="source document",
+                                  max_bytes=self._context.max_bytes)
             self._cache[path] = (
                 hashlib.sha256(content).hexdigest(),
                 fold(content.decode("utf-8", "replace")),
             )
         return self._cache[path]
+
+    def _folders(self) -> list[Path]:
+        folders = [self._context.ledger_folder]
+        if self._context.sources_folder is not None:
+            folders.append(self._context.sources_folder)
+        return folders
 
 
 @check

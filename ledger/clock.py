@@ -21,12 +21,12 @@ def now() -> datetime:
         return datetime.now(UTC)
     try:
         moment = datetime.fromisoformat(fixed.replace("Z", "+00:00"))
-    except ValueError:
-        raise LedgerError(f"${CLOCK_VARIABLE}: {fixed!r} is not an ISO 8601 time, e.g. "
-                          "2024-04-02T09:30:00Z") from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        return moment.astimezone(UTC)
+    except (ValueError, OverflowError):
+        raise LedgerError(f"${CLOCK_VARIABLE}: {fixed!r} is not an ISO 8601 time in years "
+                          "0001-9999, e.g. 2024-04-02T09:30:00Z") from None
 
 
 def today() -> date:

@@ -7,6 +7,7 @@ document named inside a ledger goes through `document_path`, which keeps it insi
 
 from __future__ import annotations
 
+import errno
 import os
 import posixpath
 import stat
@@ -43,11 +44,52 @@ def read_regular(path: Path, *, what: str, max_bytes: int = DEFAULT_MAX_BYTES) -
     its kind and size are taken from the open descriptor, so nothing can be swapped in between.
     """
     try:
-        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
+        descriptor = os.open(path, _READ_FLAGS)
     except FileNotFoundError:
         raise
     except (OSError, ValueError) as error:
         raise LedgerError(f"{path}: cannot read {what}: {_reason(error)}") from None
+    return _read_open(descriptor, path, what, max_bytes)
+
+
+_READ_FLAGS = os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC
+
+
+def read_inside(base: Path, relative: Path, *, what: str,
+                max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """The bytes of `base / relative`, opened one component at a time without following any
+    symbolic link: `relative` comes from resolving the links already (`document_path`), so a
+    link met now was put there since, and the file is not read.
+
+    Resolving and then opening by name would let a folder swapped for a link in between lead
+    the read outside `base`.
+    """
+    shown = base / relative
+    parts = relative.parts
+    try:
+        directory = os.open(base, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except OSError as error:
+        raise LedgerError(f"{base}: cannot read the folder: {_reason(error)}") from None
+    try:
+        for part in parts[:-1]:
+            inner = os.open(part, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC,
+                            dir_fd=directory)
+            os.close(directory)
+            directory = inner
+        descriptor = os.open(parts[-1], _READ_FLAGS | os.O_NOFOLLOW, dir_fd=directory)
+    except FileNotFoundError:
+        raise
+    except OSError as error:
+        if error.errno in (errno.ELOOP, errno.ENOTDIR):
+            raise LedgerError(f"{shown}: a symbolic link appeared on its path; not read") from None
+        raise LedgerError(f"{shown}: cannot read {what}: {_reason(error)}") from None
+    finally:
+        os.close(directory)
+    return _read_open(descriptor, shown, what, max_bytes)
+
+
+def _read_open(descriptor: int, path: Path, what: str, max_bytes: int) -> bytes:
+    """Read an open descriptor if it is a regular file within the ceiling; closes it."""
     try:
         status = os.fstat(descriptor)
         if not stat.S_ISREG(status.st_mode):
@@ -95,10 +137,12 @@ def document_name_problem(name: str) -> str | None:
 
 
 def document_path(folder: Path, name: str) -> Path | None:
-    """`name` resolved inside `folder`, or None if, once symbolic links are followed, it leaves it.
+    """`name` resolved inside `folder` (every symbolic link followed), or None if it leaves it.
 
+    Raises FileNotFoundError (or another OSError) when the name does not resolve: a link to
+    nowhere is not followed as text, so nothing about paths outside the folder shows through.
     The caller has already checked `document_name_problem`.
     """
     base = Path(os.path.realpath(folder))
-    resolved = Path(os.path.realpath(base / name))
+    resolved = Path(os.path.realpath(base / name, strict=True))
     return resolved if resolved.is_relative_to(base) else None

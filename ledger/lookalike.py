@@ -6,11 +6,14 @@ from __future__ import annotations
 import re
 
 INVISIBLE_CHARACTERS = (
-    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u2028-\u202e"
-    "\u2060-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb\U000e0000-\U000e0fff]"
+    "[\u00ad\u034f\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u115f\u1160"
+    "\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u2028-\u202e\u2060-\u206f\u2800\u3164"
+    "\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001345f"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
 )
-"""Characters that show nothing or move text: zero-width spaces and joiners, BOM, soft hyphen,
-fillers, tag characters, line and paragraph separators, direction marks."""
+"""Characters that show nothing or change how text around them shows: every format control
+(Unicode category Cf, a test holds the list to it), variation selectors, fillers and blanks
+(Hangul, Khmer, braille), the combining grapheme joiner, and line and paragraph separators."""
 _INVISIBLE = re.compile(INVISIBLE_CHARACTERS)
 
 

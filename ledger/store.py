@@ -393,7 +393,9 @@ def _finding_from_pydantic(detail: Any, data: Any) -> Finding:
     location = tuple(detail["loc"])
     kind = detail["type"]
     if kind == "extra_forbidden":
-        return Finding(location, f"unknown field {location[-1]!r}", at_key=True)
+        shown = repr(location[-1])
+        shown = shown if len(shown) <= 60 else shown[:57] + "..."
+        return Finding(location, f"unknown field {shown}", at_key=True)
     if kind == "missing":
         return Finding(location[:-1], f"missing field {location[-1]!r}")
     message = str(detail["msg"]).removeprefix("Value error, ")
@@ -488,11 +490,12 @@ def _remove_if_abandoned(leftover: Path) -> None:
     except OSError:
         return
     try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            return  # not a file a writer made: not ours to remove
         fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        leftover.unlink(missing_ok=True)
     except OSError:
         return
-    else:
-        leftover.unlink(missing_ok=True)
     finally:
         os.close(descriptor)
 

@@ -291,7 +291,7 @@ def test_a_document_name_too_long_is_a_finding(run: Run, small: Path) -> None:
     for extra in ((), ("--sources", str(small.parent))):
         result = run("check", *extra)
         assert result.exit_code == 1
-        assert "cannot read source document: File name too long" in result.stderr
+        assert "cannot be read: File name too long" in result.stderr
 
 
 def test_a_document_in_an_unreadable_folder_is_a_finding(run: Run, small: Path,
@@ -479,3 +479,108 @@ def test_a_write_to_a_device_is_refused_before_any_lock(tmp_path: Path) -> None:
                             cwd=tmp_path, capture_output=True, timeout=20)
     one_line_error(result, "/dev/zero: is a character device, not a ledger file")
     assert not Path("/dev/zero.lock").exists()
+
+
+# --- found by an adversarial review of the above ---------------------------------------------
+
+
+def test_a_link_swapped_in_after_resolving_is_not_followed(tmp_path: Path) -> None:
+    """`check` resolves a document's path, then opens it; a folder swapped for a link to the
+    outside in between must not lead the read out (the open never follows a link)."""
+    from ledger.errors import LedgerError
+    from ledger.files import document_path, read_inside
+
+    base = tmp_path / "sources"
+    (base / "sub").mkdir(parents=True)
+    (base / "sub" / "doc.txt").write_text("inside")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "doc.txt").write_text("SECRET")
+    resolved = document_path(base, "sub/doc.txt")
+    assert resolved is not None
+    relative = resolved.relative_to(base.resolve())
+    assert read_inside(base.resolve(), relative, what="source document") == b"inside"
+    (base / "sub").rename(base / "held")
+    (base / "sub").symlink_to(outside)
+    with pytest.raises(LedgerError, match="a symbolic link appeared on its path; not read"):
+        read_inside(base.resolve(), relative, what="source document")
+
+
+def test_a_link_to_nowhere_is_not_resolved_as_text(run: Run, small: Path) -> None:
+    (small.parent / "real.txt").write_text("inside text")
+    (small.parent / "probe").symlink_to("/no-such-dir/../" + str(small.parent / "real.txt"))
+    _with_document(run, small, "probe", "inside text")
+    for extra in ((), ("--sources", str(small.parent))):
+        result = run("check", *extra)
+        assert "1 verified" not in result.stdout + result.stderr
+    assert "quotes: 0 verified" in ok(run("check")).stdout
+
+
+def test_a_reader_that_stops_early_is_an_error_not_success(small: Path, tmp_path: Path) -> None:
+    path = tmp_path / "big.json"
+    path.write_bytes(store.serialize(generated_ledger(2000, retract_every=0)))
+    process = subprocess.Popen([str(INSTALLED_LEDGER), "-f", str(path), "evidence", "list",
+                                "--format", "csv"], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE)
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.read(10)
+    process.stdout.close()
+    stderr = process.stderr.read().decode()
+    assert process.wait(timeout=60) == 1
+    assert stderr == "ledger: error: cannot write the output: the reader closed the pipe\n"
+
+
+@pytest.mark.parametrize("words", [("--help",), ("report", "--help"),
+                                   ("--show-completion", "bash")])
+def test_help_that_cannot_be_written_is_one_line(tmp_path: Path, words: tuple[str, ...]) -> None:
+    with open("/dev/full", "wb") as full:
+        result = ledger_process(*words, cwd=tmp_path, stdout=full, stderr=subprocess.PIPE,
+                                env={"SHELL": "/bin/bash"})
+    one_line_error(result, "No space left on device")
+
+
+def test_every_format_control_is_shown_as_an_escape() -> None:
+    import sys
+    import unicodedata
+
+    from ledger.lookalike import name_key
+    from ledger.render.text import neutralise
+
+    controls = [chr(code) for code in range(sys.maxunicode + 1)
+                if unicodedata.category(chr(code)) == "Cf"]
+    assert len(controls) > 150
+    missed = [f"U+{ord(char):04X}" for char in controls if neutralise(char) == char]
+    assert missed == []
+    for char in ("\ufe0f", "\u180b", "\U0001bca0", "\U0001d173", "\U00013430", "\u2800"):
+        assert neutralise(f"a{char}b") != f"a{char}b"
+        assert name_key(f"North{char}land") == name_key("Northland")
+
+
+def test_a_path_with_a_newline_stays_on_one_line(run: Run, small: Path, tmp_path: Path) -> None:
+    odd = tmp_path / "l\ni.json"
+    odd.write_bytes(small.read_bytes().replace(b'"title": "Test ledger"', b'"title": 5'))
+    result = run("report", file=odd)
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1 and "l\\ni.json" in result.stderr
+
+
+def test_a_clock_out_of_range_is_one_line(small: Path) -> None:
+    result = ledger_process("-f", str(small), "report", cwd=small.parent, capture_output=True,
+                            env={"COMPLIANCE_LEDGER_NOW": "9999-12-31T23:00:00-05:00"})
+    one_line_error(result, "$COMPLIANCE_LEDGER_NOW")
+
+
+def test_a_folder_named_like_a_temporary_file_does_not_stop_writers(run: Run,
+                                                                    small: Path) -> None:
+    (small.parent / f".{small.name}.{'1' * 16}.tmp").mkdir()
+    ok(run("party", "add", "east", "--name", "Eastland"))
+    assert (small.parent / f".{small.name}.{'1' * 16}.tmp").is_dir()
+
+
+def test_look_alike_names_written_by_hand_are_reported(run: Run, small: Path) -> None:
+    data = json.loads(small.read_text())
+    data["parties"][1]["name"] = "North\u200bland"
+    small.write_text(json.dumps(data))
+    result = run("check")
+    assert result.exit_code == 1
+    assert "reads the same as a name of party 'north'" in result.stderr

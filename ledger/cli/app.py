@@ -8,6 +8,7 @@ so that `ledger --help` starts fast.
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import sys
 from collections.abc import Callable
@@ -72,11 +73,11 @@ def target(ctx: typer.Context) -> Target:
 
 
 def say(message: str) -> None:
-    """A message to stderr, neutralised; one that cannot be written is dropped (data is not)."""
-    from ledger.render.text import neutralise
+    """A message to stderr, on one line, neutralised; one that cannot be written is dropped."""
+    from ledger.render.text import one_line
 
     with contextlib.suppress(OSError, ValueError):
-        typer.echo(f"ledger: {neutralise(message)}", err=True)
+        typer.echo(f"ledger: {one_line(message)}", err=True)
 
 
 def fail(message: str) -> NoReturn:
@@ -101,11 +102,11 @@ def run(action: Callable[[], T]) -> T:
     except InvalidValue as error:
         fail(f"{_option_name(error.field)}: {error.message}")
     except LedgerFileError as error:
-        from ledger.render.text import neutralise
+        from ledger.render.text import one_line
 
         with contextlib.suppress(OSError, ValueError):
             for line in error.lines():
-                typer.echo(neutralise(line), err=True)
+                typer.echo(one_line(line), err=True)
         raise typer.Exit(1) from None
     except LedgerError as error:
         fail(str(error))
@@ -257,13 +258,29 @@ def _failed(error: OSError) -> OutputFailed:
 
 
 def write(text: str) -> None:
-    """Write data to stdout now, so that a failure is known while the command can still say so."""
+    """Write data to stdout now, so that a failure is known while the command can still say so.
+
+    On a real descriptor the bytes go out by `os.write` until all are written: a text stream
+    ignores a short write to a pipe whose reader has gone, and the command would end as if its
+    output had been read.
+    """
     stream = sys.stdout
     if stream is None:
         raise OutputFailed("cannot write the output: standard output is closed")
     try:
-        stream.write(text)
+        descriptor = stream.fileno()
+    except (OSError, ValueError, AttributeError):
+        descriptor = None  # a stream in memory (tests): it takes everything it is given
+    try:
+        if descriptor is None:
+            stream.write(text)
+            stream.flush()
+            return
         stream.flush()
+        data = memoryview(text.encode(stream.encoding or "utf-8",
+                                      getattr(stream, "errors", None) or "strict"))
+        while data:
+            data = data[os.write(descriptor, data):]
     except OSError as error:
         raise _failed(error) from None
 
@@ -287,17 +304,15 @@ def _write_view(view: View, output: OutputFormat) -> None:
 
             if sys.stdout is None:
                 write("")
-
-            class OutputConsole(Console):
-                def on_broken_pipe(self) -> None:  # Rich would exit 1 without a word
-                    raise BrokenPipeError
-
-            try:
-                OutputConsole(highlight=False, emoji=False, file=sys.stdout).print(
-                    table.render(view))
-                sys.stdout.flush()
-            except OSError as error:
-                raise _failed(error) from None
+            # Rich decides colour and width from stdout (and NO_COLOR, FORCE_COLOR, COLUMNS);
+            # the table is made in memory with those and written by `write`, like every other
+            # format, so that a failure to write is caught the same way.
+            terminal = Console(file=sys.stdout)
+            console = Console(file=io.StringIO(), highlight=False, emoji=False,
+                              force_terminal=terminal.is_terminal, width=terminal.width,
+                              color_system=terminal.color_system)  # type: ignore[arg-type]
+            console.print(table.render(view))
+            write(console.file.getvalue())  # type: ignore[attr-defined]
         case OutputFormat.JSON:
             from ledger import safejson
             from ledger.render import json
@@ -410,6 +425,12 @@ def main() -> None:
         code = getattr(error, "exit_code", 2)
     except typer.Abort:
         say("aborted")
+        code = 1
+    except KeyboardInterrupt:
+        say("interrupted")
+        code = 130
+    except OSError as error:  # Click's own output (help, completion scripts) failed
+        say(f"error: {_failed(error)}")
         code = 1
     except SystemExit as exit_request:
         code = exit_request.code if isinstance(exit_request.code, int) else (

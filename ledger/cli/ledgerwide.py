@@ -147,7 +147,7 @@ def check(
     Example: ledger check --sources data --against ledger-2020-q4.json
     """
     from ledger import checks
-    from ledger.render.text import neutralise
+    from ledger.render.text import one_line
 
     def run_checks() -> str:
         loaded = read(ctx)
@@ -159,7 +159,7 @@ def check(
         return outcome.summary()
 
     summary = run(run_checks)
-    run(lambda: write(neutralise(summary) + "\n"))
+    run(lambda: write(one_line(summary) + "\n"))
 
 
 @app.command()

@@ -22,3 +22,12 @@ def _visible(match: re.Match[str]) -> str:
 def neutralise(text: str) -> str:
     """`text` with every character a terminal would act on replaced by a visible escape."""
     return _UNSAFE.sub(_visible, text) if _UNSAFE.search(text) else text
+
+
+_LINE_BREAKS = re.compile(r"[\n\t]")
+
+
+def one_line(text: str) -> str:
+    """`text` neutralised, with line breaks and tabs shown as escapes too: a message is one line,
+    so that a file name holding a newline cannot forge a second problem line."""
+    return neutralise(_LINE_BREAKS.sub(lambda match: repr(match.group())[1:-1], text))
