@@ -19,7 +19,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from ledger.model import Agreement, Change, ChangeKind, Ledger, Party, RecordKind, Term
 
@@ -78,17 +78,17 @@ def snapshot(ledger: Ledger, *, as_of: date | None = None, known_at: date | None
         return tuple(apply(record, grouped.get((kind, record.id), ()), day)
                      for record in records if known(record.recorded_at, known_at))
 
-    return ledger.model_copy(update={
+    update: dict[str, tuple[Any, ...]] = {
         "agreements": versions(RecordKind.AGREEMENT, ledger.agreements),
         "parties": versions(RecordKind.PARTY, ledger.parties),
         "terms": versions(RecordKind.TERM, ledger.terms),
-        "evidence": tuple(entry for entry in ledger.evidence
-                          if known(entry.recorded_at, known_at)),
-        "retractions": tuple(retraction for retraction in ledger.retractions
-                             if known(retraction.recorded_at, known_at)),
-        "changes": tuple(change for change in ledger.changes
-                         if known(change.recorded_at, known_at)),
-    })
+    }
+    if known_at is not None:  # the lists recorded over time: only what was known by then
+        last = known_at.isoformat()
+        for field in ("evidence", "retractions", "changes"):
+            update[field] = tuple(record for record in getattr(ledger, field)
+                                  if record.recorded_at[:10] <= last)
+    return ledger.model_copy(update=update)
 
 
 @dataclass(frozen=True)
