@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
+from operator import attrgetter
 
 from ledger.dates import last_day, sort_day
 from ledger.errors import InvalidValue
@@ -60,11 +61,32 @@ def retracted_ids(ledger: Ledger) -> set[str]:
     return {retraction.evidence for retraction in ledger.retractions}
 
 
-def made_by(entry: Evidence, day: str) -> bool:
-    """Whether an entry is certain to have been made by the end of `day` (YYYY-MM-DD): its dated
-    period has ended (`2020-06` by 2020-06-30, `2020` by 2020-12-31), or it was recorded by then
-    (a statement cannot be recorded before it is made)."""
-    return last_day(entry.date).isoformat() <= day or entry.recorded_at[:10] <= day
+def made_by(day: date) -> Callable[[Evidence], bool]:
+    """Whether an entry is certain to have been made by the end of `day`: its dated period has
+    ended (`2020-06` by 2020-06-30, `2020` by 2020-12-31), or it was recorded by then (a
+    statement cannot be recorded before it is made).
+
+    A period has ended by `day` when it is at most the last period of its precision that has
+    ended: the day itself; its month if `day` is the month's last day, else the month before;
+    its year if `day` is 31 December, else the year before. So the test is string comparisons,
+    with no date parsed per entry.
+    """
+    text = day.isoformat()
+    month_ended = last_day(text[:7]) == day
+    if month_ended:
+        months = text[:7]
+    elif (day.year, day.month) == (1, 1):
+        months = "0000-00"  # no month before January of year 1
+    else:
+        months = (date(day.year, day.month, 1) - timedelta(days=1)).isoformat()[:7]
+    years = text[:4] if (day.month, day.day) == (12, 31) else f"{day.year - 1:04d}"
+    ended = {4: years, 7: months, 10: text}
+
+    def test(entry: Evidence) -> bool:
+        written = entry.date
+        return written <= ended[len(written)] or entry.recorded_at[:10] <= text
+
+    return test
 
 
 def counted_evidence(ledger: Ledger, as_of: date | None = None) -> list[Evidence]:
@@ -72,10 +94,12 @@ def counted_evidence(ledger: Ledger, as_of: date | None = None) -> list[Evidence
     retracted = retracted_ids(ledger)
     if as_of is None:
         return [entry for entry in ledger.evidence if entry.id not in retracted]
-    last = as_of.isoformat()
-    return [entry for entry in ledger.evidence
-            if entry.id not in retracted and made_by(entry, last)]
+    made = made_by(as_of)
+    return [entry for entry in ledger.evidence if entry.id not in retracted and made(entry)]
 
+
+_DATE = attrgetter("date")
+_RECORDED = attrgetter("recorded_at")
 
 Keyed = tuple[tuple[str, str], Evidence]
 """An entry with its order key, computed once."""
@@ -84,9 +108,10 @@ Keyed = tuple[tuple[str, str], Evidence]
 def positions_by_obligation(entries: Iterable[Evidence]) -> dict[tuple[str, str],
                                                                  dict[str, Keyed]]:
     """For each (term, subject), each claimant's latest entry: one pass over the entries."""
+    entries = list(entries)
+    keys = zip(map(sort_day, map(_DATE, entries)), map(_RECORDED, entries), strict=True)
     latest: dict[tuple[str, str, str], Keyed] = {}
-    for entry in entries:
-        key = order_key(entry)
+    for entry, key in zip(entries, keys, strict=True):  # key is order_key(entry), made in C
         slot = (entry.term, entry.subject, entry.claimant)
         held = latest.get(slot)
         if held is None or key > held[0]:
@@ -206,7 +231,7 @@ def select_evidence(ledger: Ledger, selection: EvidenceSelection) -> list[Eviden
     since = selection.since.isoformat() if selection.since else None
     until = selection.until.isoformat() if selection.until else None
     party = selection.party
-    as_of = selection.as_of.isoformat() if selection.as_of else None
+    made = made_by(selection.as_of) if selection.as_of else None
     chosen = [
         entry for entry in ledger.evidence
         if (selection.term is None or entry.term == selection.term)
@@ -216,7 +241,7 @@ def select_evidence(ledger: Ledger, selection: EvidenceSelection) -> list[Eviden
         and (since is None or sort_day(entry.date) >= since)
         and (until is None or sort_day(entry.date) <= until)
         and entry.id not in retracted
-        and (as_of is None or made_by(entry, as_of))
+        and (made is None or made(entry))
     ]
     chosen.sort(key=order_key)
     return chosen

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from conftest import Run, add_evidence, as_json, ok
 
 
@@ -173,3 +174,26 @@ def test_report_filters_and_table(run: Run, small: Path) -> None:
     assert "## Southland \\(south\\)" in markdown
     assert "| release | Release prisoners | prisoner-release | disputed |  | The Monitors |" \
         in markdown
+
+
+@pytest.mark.parametrize(("written", "recorded", "first_day_counted"), [
+    ("2020", "2021-06-01", "2020-12-31"),
+    ("2020-02", "2021-06-01", "2020-02-29"),
+    ("2021-02", "2021-06-01", "2021-02-28"),
+    ("2020-12", "2021-06-01", "2020-12-31"),
+    ("2020-06-15", "2021-06-01", "2020-06-15"),
+    ("2020", "2020-03-10", "2020-03-10"),
+    ("2020-06", "2020-06-03", "2020-06-03"),
+])
+def test_an_entry_counts_from_the_end_of_its_period_or_its_recording(
+        run: Run, small: Path, written: str, recorded: str, first_day_counted: str) -> None:
+    """The edges of every precision, against the calendar (leap years, month lengths)."""
+    from datetime import date, timedelta
+
+    ok(run("evidence", "add", "--term", "withdraw", "--claimant", "monitor", "--stance",
+           "disputes", "--date", written, "--summary", "s",
+           env={"COMPLIANCE_LEDGER_NOW": f"{recorded}T08:00:00Z"}))
+    day = date.fromisoformat(first_day_counted)
+    before = (day - timedelta(days=1)).isoformat()
+    assert status(run, "north", "withdraw", "--as-of", before) == "no-evidence"
+    assert status(run, "north", "withdraw", "--as-of", day.isoformat()) == "disputed"
