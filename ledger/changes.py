@@ -6,17 +6,15 @@ Errors name the field they are about, which is also the name of the command-line
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from datetime import datetime
 from typing import TypeVar
 
 from pydantic import ValidationError
 
 from ledger import history
-from ledger.dates import check_full, check_partial, first_day, format_timestamp
+from ledger.dates import check_full, check_partial, first_day, format_timestamp, last_day
 from ledger.errors import InvalidValue, LedgerError
 from ledger.files import document_name_problem
-from ledger.lookalike import name_key
 from ledger.model import (
     SLUG_PATTERN,
     Agreement,
@@ -106,23 +104,23 @@ def add_party(ledger: Ledger, id: str, *, name: str, role: Role = Role.OTHER,
     _slug("id", id)
     if id in party_ids(ledger):
         raise InvalidValue("id", f"a party {id!r} already exists")
-    _distinct_names(ledger.parties, name, aliases)
     party = _build("id", Party, id=id, name=_required_text("name", name), role=role,
                    aliases=tuple(_required_text("alias", alias) for alias in aliases),
                    recorded_at=format_timestamp(recorded_at))
-    return ledger.model_copy(update={"parties": (*ledger.parties, sealed(party))})
+    changed = ledger.model_copy(update={"parties": (*ledger.parties, sealed(party))})
+    _distinct_names(changed, id)
+    return changed
 
 
-def _distinct_names(others: Iterable[Party], name: str, aliases: tuple[str, ...]) -> None:
-    """Refuse a name or alias that reads as another party's: a report would then say "claimed by
-    X, disputed by X" of two different parties."""
-    taken = {name_key(known): party for party in others
-             for known in (party.name, *party.aliases)}
-    for field, value in (("name", name), *(("alias", alias) for alias in aliases)):
-        other = taken.get(name_key(value))
-        if other is not None:
-            raise InvalidValue(field, f"{value!r} reads the same as party {other.id!r}'s name or "
-                               f"alias {other.name!r}; choose a name that tells them apart")
+def _distinct_names(ledger: Ledger, party_id: str) -> None:
+    """Refuse a change that gives `party_id` a name or alias (in any version, on any day) that
+    reads as another party's in any of its versions: a report would then say "claimed by X,
+    disputed by X" of two different parties."""
+    for party, name, other in history.lookalike_names(ledger):
+        if party_id in (party.id, other):
+            theirs = other if party.id == party_id else party.id
+            raise InvalidValue("name", f"{name!r} reads the same as a name of party {theirs!r}; "
+                               "choose a name that tells them apart")
 
 
 def add_agreement(ledger: Ledger, id: str, *, title: str, signed: str | None = None,
@@ -189,10 +187,13 @@ def add_evidence(ledger: Ledger, *, term: str, claimant: str, stance: Stance, da
     """
     terms = {known.id: known for known in ledger.terms}
     _known("term", term, list(terms), "term")
-    checked_date = _date("date", date, full=False)
-    on_the_day = first_day(checked_date) if checked_date else None
-    obligors = history.apply(terms[term], history.changes_by_record(ledger.changes).get(
-        (RecordKind.TERM, term), ()), on_the_day).obligors
+    checked_date = _date("date", date, full=False) or ""
+    changes = history.changes_by_record(ledger.changes).get((RecordKind.TERM, term), [])
+    throughout = history.obligors_throughout(terms[term], changes, first_day(checked_date),
+                                             last_day(checked_date))
+    everyone = (*terms[term].obligors, *(party for change in changes
+                                         for party in change.values.obligors or ()))
+    obligors = tuple(dict.fromkeys(party for party in everyone if party in throughout))
     if subject is None:
         if len(obligors) != 1:
             raise InvalidValue(
@@ -202,8 +203,8 @@ def add_evidence(ledger: Ledger, *, term: str, claimant: str, stance: Stance, da
         subject = obligors[0]
     if subject not in obligors:
         raise InvalidValue(
-            "subject", f"{subject!r} is not an obligor of term {term!r} "
-            f"(obligors: {', '.join(obligors)})"
+            "subject", f"{subject!r} is not an obligor of term {term!r} throughout {checked_date} "
+            f"(obligors then: {', '.join(obligors) or 'none'})"
         )
     _known("claimant", claimant, party_ids(ledger), "party")
     source_fields = {
@@ -329,6 +330,9 @@ def change_record(ledger: Ledger, of: RecordKind, id: str, *, kind: ChangeKind, 
                                 if value is not None}
     if kind is ChangeKind.AMENDMENT and effective is None:
         raise InvalidValue("effective", "an amendment needs the day it takes effect")
+    if not given and not cleared:
+        raise LedgerError("nothing to change: give at least one field, such as --due or --name "
+                          "(see --help)")
     both = [name for name in cleared if name in given]
     if both:
         raise InvalidValue(f"no_{both[0]}", f"give --{both[0]} or --no-{both[0]}, not both")
@@ -349,10 +353,6 @@ def change_record(ledger: Ledger, of: RecordKind, id: str, *, kind: ChangeKind, 
     for name in ("signed", "due"):
         if name in given:
             given[name] = _date(name, str(given[name]), full=True)
-    if isinstance(current, Party) and ("name" in given or "aliases" in given):
-        others = [party for party in ledger.parties if party.id != id]
-        _distinct_names(others, str(given.get("name", current.name)),
-                        tuple(given.get("aliases", current.aliases)))  # type: ignore[arg-type]
     draft = _build("reason", Change, id="0" * 12, kind=kind, of=of, record=id,
                    effective=_date("effective", effective, full=True),
                    reason=_required_text("reason", reason),
@@ -362,6 +362,8 @@ def change_record(ledger: Ledger, of: RecordKind, id: str, *, kind: ChangeKind, 
     changed = ledger.model_copy(update={"changes": (*ledger.changes, change)})
     if of is RecordKind.TERM:
         _subjects_stay_obligors(changed, id)
+    if of is RecordKind.PARTY:
+        _distinct_names(changed, id)
     return changed, change
 
 
@@ -372,7 +374,8 @@ def _subjects_stay_obligors(ledger: Ledger, term_id: str) -> None:
     stranded = [
         entry for entry in ledger.evidence
         if entry.term == term_id and entry.id not in retracted
-        and entry.subject not in history.apply(term, changes, first_day(entry.date)).obligors
+        and entry.subject not in history.obligors_throughout(
+            term, changes, first_day(entry.date), last_day(entry.date))
     ]
     if stranded:
         shown = ", ".join(f"{entry.id} ({entry.subject}, {entry.date})" for entry in stranded[:10])

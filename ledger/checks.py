@@ -98,18 +98,15 @@ def content_digests(context: CheckContext) -> Iterator[Finding]:
 
 @check
 def party_names_tell_parties_apart(context: CheckContext) -> Iterator[Finding]:
-    """Two parties whose names or aliases read alike (a hand edit): a report would not tell them
-    apart. The command line refuses such a name; this catches one written into the file."""
-    from ledger.lookalike import name_key
+    """Two parties whose names or aliases read alike, in any version (a hand edit): a report
+    would not tell them apart. The command line refuses such a name; this catches one written
+    into the file."""
+    from ledger.history import lookalike_names
 
-    seen: dict[str, str] = {}
-    for position, party in enumerate(context.ledger.parties):
-        for name in dict.fromkeys((party.name, *party.aliases)):
-            other = seen.setdefault(name_key(name), party.id)
-            if other != party.id:
-                yield Finding(("parties", position, "name"),
-                              f"party {party.id!r}: {name!r} reads the same as a name of party "
-                              f"{other!r}")
+    positions = {party.id: position for position, party in enumerate(context.ledger.parties)}
+    for party, name, other in lookalike_names(context.ledger):
+        yield Finding(("parties", positions[party.id], "name"),
+                      f"party {party.id!r}: {name!r} reads the same as a name of party {other!r}")
 
 
 @check

@@ -30,10 +30,9 @@ def check_partial(text: str) -> str:
 
 def check_full(text: str) -> str:
     """Return `text` if it is a real `YYYY-MM-DD` date, else raise ValueError."""
-    check_partial(text)
-    if len(text) != 10:
+    if _PARTIAL.fullmatch(text) is None or len(text) != 10:
         raise ValueError(f"not a full date: {text!r} (use YYYY-MM-DD)")
-    return text
+    return check_partial(text)
 
 
 @cache

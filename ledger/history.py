@@ -135,6 +135,9 @@ class LogLine:
     """agreement, party, term, evidence or change"""
     reason: str
     description: str
+    id: str = ""
+    """The id of what this line records: the record's, or the retraction's or change's own."""
+    change: Change | None = None
 
 
 def log_of(ledger: Ledger) -> list[LogLine]:
@@ -144,7 +147,8 @@ def log_of(ledger: Ledger) -> list[LogLine]:
     for what, records in (("agreement", ledger.agreements), ("party", ledger.parties),
                           ("term", ledger.terms)):
         lines += [LogLine(record.recorded_at, "added", record.id, what, "",
-                          f"{what} {record.id}: {_label(record)}") for record in records]
+                          f"{what} {record.id}: {_label(record)}", record.id)
+                  for record in records]
     for entry in ledger.evidence:
         corrected = entry.corrects is not None
         reason = retractions[entry.corrects].reason if entry.corrects in retractions else ""
@@ -152,9 +156,12 @@ def log_of(ledger: Ledger) -> list[LogLine]:
             entry.recorded_at, "corrected" if corrected else "added", entry.id, "evidence",
             reason, (f"corrects {entry.corrects}: " if corrected else "")
             + f"{entry.claimant} {entry.stance.value} that {entry.subject} complies with "
-            f"{entry.term} ({entry.date})"))
+            f"{entry.term} ({entry.date})", entry.id))
+    replaced_by = {entry.corrects: entry.id for entry in ledger.evidence if entry.corrects}
     lines += [LogLine(retraction.recorded_at, "retracted", retraction.evidence, "evidence",
-                      retraction.reason, f"retraction {retraction.id} of {retraction.evidence}")
+                      retraction.reason, f"retraction {retraction.id} of {retraction.evidence}"
+                      + (f", replaced by {replaced_by[retraction.evidence]}"
+                         if retraction.evidence in replaced_by else ""), retraction.id)
               for retraction in ledger.retractions]
     for change in ledger.changes:
         amended = change.kind is ChangeKind.AMENDMENT
@@ -167,7 +174,7 @@ def log_of(ledger: Ledger) -> list[LogLine]:
             change.of.value, change.reason,
             f"{change.of.value} {change.record}: {values}"
             + (f" from {change.effective}" if amended else " (every day)")
-            + f" [change {change.id}]"))
+            + f" [change {change.id}]", change.id, change))
     lines.sort(key=lambda line: (line.recorded_at or "", line.record, line.kind))
     return lines
 
@@ -180,3 +187,61 @@ def _shown(value: object) -> str:
     if isinstance(value, tuple):
         return ";".join(map(str, value))
     return str(value)
+
+
+def obligors_throughout(term: Term, changes: list[Change], first: date, last: date) -> set[str]:
+    """The parties bound by `term` on every day from `first` to `last`: an entry dated over that
+    period counts on days when its subject is an obligor, so its subject must be one all along
+    (an entry dated `2022-11` counts from 30 November, or from when it was recorded)."""
+    days = {first, last} | {date.fromisoformat(change.effective) for change in changes
+                            if change.kind is ChangeKind.AMENDMENT and change.effective
+                            and first.isoformat() < change.effective <= last.isoformat()}
+    bound = [set(apply(term, changes, day).obligors) for day in days]
+    return set.intersection(*bound)
+
+
+def lookalike_names(ledger: Ledger) -> list[tuple[Party, str, str]]:
+    """Each party with a name or alias, in any version on any day, that reads like a name of
+    another party in any of its versions: (party, its name, the other party's id)."""
+    from ledger.lookalike import name_key
+
+    grouped = changes_by_record(ledger.changes)
+    seen: dict[str, str] = {}
+    found: list[tuple[Party, str, str]] = []
+    for party in ledger.parties:
+        names: dict[str, None] = {}
+        for version in versions_in_force(party, grouped.get((RecordKind.PARTY, party.id), [])):
+            names.update(dict.fromkeys((version.name, *version.aliases)))
+        mine: set[str] = set()
+        for name in names:
+            key = name_key(name)
+            other = seen.get(key)
+            if other is not None and other != party.id:
+                found.append((party, name, other))
+            mine.add(key)
+        seen.update(dict.fromkeys(mine, party.id))
+    return found
+
+
+def resolve_record(ledger: Ledger, wanted: str) -> str:
+    """The id that `log --record` means: an agreement, party or term id (exactly), or an entry,
+    retraction or change id (or a unique prefix of one, as git resolves a short commit id)."""
+    from ledger.errors import InvalidValue
+
+    slugs = [record.id for records in (ledger.agreements, ledger.parties, ledger.terms)
+             for record in records]
+    if wanted in slugs:
+        return wanted
+    prefix = wanted.lower()
+    ids = [record.id for records in (ledger.evidence, ledger.retractions, ledger.changes)
+           for record in records]
+    matches = sorted({known for known in ids if prefix and known.startswith(prefix)})
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        shown = ", ".join(matches[:10]) + (f" and {len(matches) - 10} more"
+                                           if len(matches) > 10 else "")
+        raise InvalidValue("record", f"{wanted!r} is ambiguous: {len(matches)} ids start with "
+                           f"it ({shown})")
+    raise InvalidValue("record", f"no record {wanted!r} (give an agreement, party or term id, or "
+                       "an entry, retraction or change id or prefix)")

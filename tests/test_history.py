@@ -99,7 +99,7 @@ def test_a_change_that_strands_an_entry_is_refused_naming_it(run: Run, small: Pa
     (("term", "correct", "withdraw", "--obligor", "nobody", "--reason", "r"),
      "--obligor: no party 'nobody'"),
     (("party", "correct", "south", "--name", "northland", "--reason", "r"),
-     "reads the same as party 'north'"),
+     "reads the same as a name of party 'north'"),
     (("party", "correct", "south", "--name", "S", "--reason", "  "), "--reason: must not be"),
 ])
 def test_bad_changes_name_the_option_and_change_nothing(run: Run, small: Path,
@@ -218,3 +218,69 @@ def test_the_records_are_kept_in_recording_order(run: Run, small: Path) -> None:
            env={"COMPLIANCE_LEDGER_NOW": "2000-01-01T00:00:00Z"}))
     parties = json.loads(small.read_text())["parties"]
     assert [party["id"] for party in parties] == ["east", "north", "south", "monitor"]
+
+
+def test_names_are_compared_across_every_version(run: Run, small: Path) -> None:
+    ok(run("party", "amend", "north", "--effective", "2021-01-01", "--name", "North Republic",
+           "--reason", "Renamed"))
+    before = small.read_bytes()
+    for words in (("party", "add", "other", "--name", "north republic"),
+                  ("party", "amend", "monitor", "--effective", "2022-01-01", "--name",
+                   "NORTH REPUBLIC", "--reason", "r"),
+                  ("party", "correct", "south", "--name", "Northland", "--reason", "r"),
+                  ("party", "correct", "south", "--alias", "North\u200b Republic",
+                   "--reason", "r")):
+        result = run(*words)
+        assert result.exit_code == 1, words
+        assert "reads the same as a name of party 'north'" in result.stderr, words
+    assert small.read_bytes() == before
+    data = json.loads(small.read_text())
+    data["changes"][0]["values"]["name"] = "Southland"
+    small.write_text(json.dumps(data))
+    assert "reads the same as a name of party" in run("check").stderr
+
+
+def test_an_amendment_in_the_middle_of_an_entrys_period_is_refused(run: Run,
+                                                                   small: Path) -> None:
+    entry = add_evidence(run, "release", "monitor", "disputes", "2020-11", "--subject", "south")
+    result = run("term", "amend", "release", "--effective", "2020-11-20", "--obligor", "north",
+                 "--reason", "South released")
+    assert result.exit_code == 1 and f"{entry} (south, 2020-11)" in result.stderr
+    ok(run("term", "amend", "release", "--effective", "2020-12-01", "--obligor", "north",
+           "--reason", "South released from December"))
+    refused = run("evidence", "add", "--term", "release", "--subject", "south", "--claimant",
+                  "monitor", "--stance", "claims", "--date", "2020", "--summary", "s")
+    assert refused.exit_code == 1
+    assert "not an obligor of term 'release' throughout 2020" in refused.stderr
+
+
+def test_log_record_takes_every_kind_of_id(run: Run, small: Path) -> None:
+    entry = add_evidence(run, "withdraw", "monitor", "disputes", "2020-06")
+    change = ok(run("term", "correct", "withdraw", "--due", "2021-05-01",
+                    "--reason", "Typo")).stdout.strip()
+    new = ok(run("evidence", "correct", entry, "--date", "2020-07",
+                 "--reason", "Wrong month")).stdout.strip()
+    lines = as_json(run("log", "--format", "json"))
+    amended = next(line for line in lines if line["kind"] == "corrected" and line["what"] == "term")
+    assert (amended["id"], amended["values"], amended["effective"]) == (
+        change, {"due": "2021-05-01"}, None)
+    retraction = next(line for line in lines if line["kind"] == "retracted")
+    assert f"replaced by {new}" in retraction["description"]
+    for wanted, kinds in ((change[:5], ["corrected"]), (retraction["id"][:6], ["retracted"]),
+                          (entry, ["added", "retracted"]), (new, ["corrected"])):
+        assert [line["kind"] for line in as_json(run("log", "--record", wanted, "--format",
+                                                     "json"))] == kinds, wanted
+    unknown = run("log", "--record", "zz")
+    assert unknown.exit_code == 1
+    assert unknown.stderr.startswith("ledger: error: --record: no record")
+    reversed_range = run("log", "--since", "2030", "--until", "2020")
+    assert reversed_range.exit_code == 1
+    assert "--until: 2020 is before --since" in reversed_range.stderr
+
+
+def test_clock_options_need_a_full_date_and_say_so(run: Run, small: Path) -> None:
+    for value in ("2022-12", "2022-11-20T10:00:00Z", "soon"):
+        result = run("report", "--known-at", value)
+        assert result.exit_code == 1 and "--known-at: not a full date" in result.stderr, value
+    nothing = run("term", "correct", "withdraw", "--reason", "r")
+    assert nothing.exit_code == 1 and "nothing to change" in nothing.stderr

@@ -107,25 +107,23 @@ def log(
 
     Example: ledger log --since 2024-03 --record withdraw
     """
-    from ledger import changes, history
+    from ledger import history
     from ledger.dates import last_day, sort_day
+    from ledger.errors import InvalidValue
     from ledger.render.views import log_view
 
     def build() -> View:
         ledger = read(ctx).ledger
         start = partial_date("since", since)
         end = partial_date("until", until)
-        wanted = None
-        if record is not None:
-            slugs = ({known.id for known in ledger.agreements}
-                     | {known.id for known in ledger.parties}
-                     | {known.id for known in ledger.terms})
-            wanted = record if record in slugs else changes.resolve_evidence(ledger, record).id
+        if start is not None and end is not None and sort_day(start) > sort_day(end):
+            raise InvalidValue("until", f"{until} is before --since {since}: nothing can match")
+        wanted = history.resolve_record(ledger, record) if record is not None else None
         lines = [
             line for line in history.log_of(ledger)
             if (start is None or (line.recorded_at or "") >= sort_day(start))
             and (end is None or (line.recorded_at or "")[:10] <= last_day(end).isoformat())
-            and (wanted is None or line.record == wanted)
+            and (wanted is None or wanted in (line.record, line.id))
         ]
         return log_view(lines)
 

@@ -324,8 +324,11 @@ def log_view(lines: list[LogLine]) -> View:
          line.description + (f" (reason: {line.reason})" if line.reason else ""))
         for line in lines
     ]
-    data = [dict(zip(columns, (line.recorded_at, line.kind, line.what, line.record,
-                               line.reason or None, line.description), strict=True))
+    data = [{**dict(zip(columns, (line.recorded_at, line.kind, line.what, line.record,
+                                  line.reason or None, line.description), strict=True)),
+             "id": line.id,
+             **({"effective": line.change.effective, "values": _dump(line.change.values),
+                 "cleared": list(line.change.cleared)} if line.change else {})}
             for line in lines]
     section = Section(("Recorded", "Kind", "Record", "What and why"), rows,
                       no_wrap=frozenset({"Recorded", "Kind", "Record"}))
