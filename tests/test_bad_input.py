@@ -142,7 +142,7 @@ def test_bad_option_values_name_the_option_and_change_nothing(run: Run, small: P
         ("term", "add", "t", "--title", "T", "--category", "c", "--obligor", "nobody"):
             "--obligor: no party 'nobody'",
         ("term", "add", "t", "--title", "T", "--category", "c", "--obligor", "north",
-         "--due", "soon"): "--due: not a date: 'soon'",
+         "--due", "soon"): "--due: not a full date: 'soon'",
         ("term", "add", "t", "--title", "T", "--category", "c", "--obligor", "north",
          "--agreement", "nope"): "--agreement: no agreement 'nope'",
         ("evidence", "retract", "ffffffff", "--reason", "r"): "ID: no evidence entry with id",
