@@ -284,3 +284,8 @@ def test_clock_options_need_a_full_date_and_say_so(run: Run, small: Path) -> Non
         assert result.exit_code == 1 and "--known-at: not a full date" in result.stderr, value
     nothing = run("term", "correct", "withdraw", "--reason", "r")
     assert nothing.exit_code == 1 and "nothing to change" in nothing.stderr
+
+
+def test_check_counts_the_changes(run: Run, small: Path) -> None:
+    ok(run("term", "correct", "withdraw", "--due", "2021-05-01", "--reason", "Typo"))
+    assert "0 retractions, 1 changes; quotes" in ok(run("check")).stdout
