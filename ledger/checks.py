@@ -320,8 +320,9 @@ class CheckOutcome:
         line = (f"{self.path}: ok: {len(ledger.agreements)} agreements, "
                 f"{len(ledger.parties)} parties, {len(ledger.terms)} terms, "
                 f"{len(ledger.evidence)} evidence entries ({retracted} retracted), "
-                f"{len(ledger.retractions)} retractions, {len(ledger.changes)} changes; quotes: {tally['verified']} verified "
-                f"against their source, {tally['unverifiable']} unverifiable (no source document)")
+                f"{len(ledger.retractions)} retractions, {len(ledger.changes)} changes; "
+                f"quotes: {tally['verified']} verified against their source, "
+                f"{tally['unverifiable']} unverifiable (no source document)")
         if tally["not checked"]:
             line += f", {tally['not checked']} not checked (document not found: pass --sources DIR)"
         if self.kept is not None:
