@@ -114,6 +114,8 @@ def ledger_commands(path: Path, work: Path) -> dict[str, Command]:
                           "--claimant", "party-05", "--stance", "claims", "--date", "2025-06",
                           "--summary", "Benchmark entry"], fresh_copy, 0),
         "log --format json": ([*base, "log", "--format", "json"], None, 0),
+        "changes --format json": ([*base, "changes", "--since", "2021-12-31", "--until",
+                                   "2024-12-31", "--format", "json"], None, 0),
         "term amend": ([LEDGER, "-f", str(work), "term", "amend", "term-001", "--effective",
                         "2025-01-01", "--due", "2025-12-31", "--reason", "Benchmark"],
                        fresh_copy, 0),
@@ -224,6 +226,8 @@ def run(sizes: list[int], runs: int, startup_runs: int) -> str:
         ("log json ÷ json.load", results["log --format json", largest].seconds / load.seconds,
          3.0),
         ("term amend ÷ json.load", results["term amend", largest].seconds / load.seconds, 4.0),
+        ("changes json ÷ json.load",
+         results["changes --format json", largest].seconds / load.seconds, 3.0),
         ("ledger --help ÷ imports", help_time.seconds / startup_reference.seconds, 1.3),
         ("report on the example ÷ imports", example.seconds / startup_reference.seconds, 1.6),
     ]

@@ -307,3 +307,107 @@ def retractions_by_entry(ledger: Ledger) -> dict[str, Retraction]:
     for retraction in ledger.retractions:
         retractions.setdefault(retraction.evidence, retraction)
     return retractions
+
+
+@dataclass(frozen=True)
+class ObligationChange:
+    """One obligation compared on two days: its standing at each (None where it did not exist),
+    the entries that count at the end but not the start, and those that stopped counting."""
+
+    term: Term
+    subject: str
+    before: Obligation | None
+    after: Obligation | None
+    new_evidence: tuple[str, ...]
+    dropped_evidence: tuple[str, ...]
+    amendments: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PartyChanges:
+    party: Party
+    changes: tuple[ObligationChange, ...]
+    before_counts: dict[str, int]
+    after_counts: dict[str, int]
+
+
+@dataclass(frozen=True)
+class ChangesReport:
+    title: str
+    since: date
+    until: date
+    known_at: date | None
+    parties: tuple[PartyChanges, ...]
+
+
+def _counts(report: PartyReport | None) -> dict[str, int]:
+    counts = {status.value: report.counts[status] if report else 0 for status in Status}
+    counts["overdue"] = sum(item.overdue for item in report.obligations) if report else 0
+    return counts
+
+
+def _counted_ids(ledger: Ledger, day: date) -> dict[tuple[str, str], set[str]]:
+    grouped: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for entry in counted_evidence(ledger, day):
+        grouped[entry.term, entry.subject].add(entry.id)
+    return grouped
+
+
+def changes_between(before_ledger: Ledger, after_ledger: Ledger, *, since: date, until: date,
+                    known_at: date | None = None, party: str | None = None,
+                    category: str | None = None, agreement: str | None = None
+                    ) -> ChangesReport:
+    """What changed between the report as of `since` and the report as of `until`.
+
+    `before_ledger` and `after_ledger` are the ledger as it stood on each day, under the same
+    `known_at` (`history.snapshot`). An obligation is listed when its status, overdue flag or due
+    date differs, or when it gained or lost a counted entry; every party bearing obligations on
+    either day is listed, so that its counts at both ends are always there.
+    """
+    if since > until:
+        raise InvalidValue("since", f"{since.isoformat()} is after --until {until.isoformat()}")
+    require_known(after_ledger, party=party, category=category, agreement=agreement)
+
+    def report_of(ledger: Ledger, day: date) -> dict[str, PartyReport]:
+        kept = ledger.model_copy(update={"terms": tuple(
+            term for term in ledger.terms if agreement is None or term.agreement == agreement)})
+        built = build_report(kept, today=day, as_of=day, known_at=known_at, party=party,
+                             category=category)
+        return {entry.party.id: entry for entry in built.parties}
+
+    before, after = report_of(before_ledger, since), report_of(after_ledger, until)
+    counted_before = _counted_ids(before_ledger, since)
+    counted_after = _counted_ids(after_ledger, until)
+    window = [change for change in after_ledger.changes
+              if change.of.value == "term" and change.effective is not None
+              and since.isoformat() < change.effective <= until.isoformat()]
+    parties = {known.id: known for known in (*before_ledger.parties, *after_ledger.parties)}
+    results = []
+    for known in after_ledger.parties:
+        if known.id not in before and known.id not in after:
+            continue
+        was = {item.term.id: item for item in (before[known.id].obligations
+                                                 if known.id in before else ())}
+        now = {item.term.id: item for item in (after[known.id].obligations
+                                                 if known.id in after else ())}
+        changed = []
+        for term_id in dict.fromkeys([*now, *was]):
+            old, new = was.get(term_id), now.get(term_id)
+            slot = (term_id, known.id)
+            gained = tuple(sorted(counted_after[slot] - counted_before[slot]))
+            lost = tuple(sorted(counted_before[slot] - counted_after[slot]))
+
+            def standing(item: Obligation | None) -> tuple[object, ...]:
+                return (item.status, item.overdue, item.term.due) if item else (None,)
+
+            if standing(old) == standing(new) and not gained and not lost:
+                continue
+            shown = new or old
+            assert shown is not None
+            changed.append(ObligationChange(
+                term=shown.term, subject=known.id, before=old, after=new, new_evidence=gained,
+                dropped_evidence=lost, amendments=tuple(sorted(
+                    change.id for change in window if change.record == term_id))))
+        results.append(PartyChanges(parties[known.id], tuple(changed),
+                                    _counts(before.get(known.id)), _counts(after.get(known.id))))
+    return ChangesReport(after_ledger.title, since, until, known_at, tuple(results))

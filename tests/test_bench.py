@@ -47,7 +47,7 @@ def test_the_runner_prints_a_markdown_table_at_n_200(tmp_path: Path) -> None:
         in lines
     for command in ("check", "report --format json", "report --as-of", "term list",
                     "evidence list --party --format csv", "evidence add", "log --format json",
-                    "term amend",
+                    "term amend", "changes --format json",
                     "check, a bad value in every entry (first 1,000 placed)"):
         assert any(line.startswith(f"| `ledger {command}` | 200 |") for line in lines), command
     assert any(line.startswith("| `ledger --help` |") for line in lines)

@@ -12,6 +12,7 @@ from ledger.cli.app import (
     app,
     confirm_saved,
     emit,
+    full_date,
     load,
     max_bytes,
     partial_date,
@@ -22,6 +23,7 @@ from ledger.cli.app import (
     write,
 )
 from ledger.cli.options import (
+    AgreementFilter,
     AsOfOption,
     CategoryFilter,
     FormatOption,
@@ -86,6 +88,44 @@ def report(
         built = status.build_report(clocked.ledger, today=clocked.today, as_of=clocked.as_of,
                                     known_at=clocked.known_at, party=party, category=category)
         return report_view(built, clocked.ledger)
+
+    emit(run(build), output)
+
+
+@app.command()
+def changes(
+    ctx: typer.Context,
+    since: Annotated[str, typer.Option(help="The start of the window, YYYY-MM-DD: the report as "
+                                            "of this day is compared with the one as of --until.")],
+    until: Annotated[str | None, typer.Option(help="The end of the window, YYYY-MM-DD (default: "
+                                                   "today).")] = None,
+    party: Annotated[str | None, typer.Option(help="Only this party's obligations.",
+                                              autocompletion=complete_party)] = None,
+    category: CategoryFilter = None,
+    agreement: AgreementFilter = None,
+    known_at: KnownAtOption = None,
+    output: FormatOption = OutputFormat.TABLE,
+) -> None:
+    """What changed between two days: each obligation whose status, overdue flag or due date
+    moved, or that gained or lost an entry, with the entries behind it and the counts at both ends.
+
+    Example: ledger changes --since 2024-03-31 --until 2024-06-30
+    """
+    from ledger import clock, history, status
+    from ledger.render.views import changes_view
+
+    def build() -> View:
+        whole = read(ctx).ledger
+        start = full_date("since", since)
+        end = full_date("until", until) or clock.today()
+        known = full_date("known_at", known_at)
+        assert start is not None
+        built = status.changes_between(
+            history.snapshot(whole, as_of=start, known_at=known, today=start),
+            history.snapshot(whole, as_of=end, known_at=known, today=end),
+            since=start, until=end, known_at=known, party=party, category=category,
+            agreement=agreement)
+        return changes_view(built, history.snapshot(whole, as_of=end, known_at=known))
 
     emit(run(build), output)
 

@@ -7,7 +7,7 @@ from typing import Any
 from ledger.history import LogLine, Version
 from ledger.model import Agreement, Evidence, Ledger, Party, Retraction, Stance, Term
 from ledger.render.view import Cell, CellValue, Section, View
-from ledger.status import Obligation, Report, Status
+from ledger.status import ChangesReport, Obligation, Report, Status
 
 STATUS_STYLES = {
     Status.CLAIMED: "bold green",
@@ -365,3 +365,84 @@ def history_section(versions: list[Version]) -> tuple[Section, list[dict[str, An
 
 def _listed(value: object) -> str:
     return "; ".join(map(str, value)) if isinstance(value, tuple) else str(value)
+
+
+def _standing(item: Obligation | None) -> dict[str, Any]:
+    if item is None:
+        return {"status": None, "overdue": False, "due": None}
+    return {"status": item.status.value, "overdue": item.overdue, "due": item.term.due}
+
+
+def _was(item: Obligation | None) -> str:
+    if item is None:
+        return "(not bound)"
+    return item.status.value + (" OVERDUE" if item.overdue else "") + (
+        f", due {item.term.due}" if item.term.due else "")
+
+
+def _count_changes(before: dict[str, int], after: dict[str, int]) -> str:
+    moved = [f"{before[name]} -> {after[name]} {name}" for name in before
+             if before[name] != after[name]]
+    return "; ".join(moved) if moved else "counts unchanged"
+
+
+def changes_view(report: ChangesReport, ledger: Ledger) -> View:
+    """`ledger changes`: per party, each obligation that changed, was -> now, the entries behind
+    the change, and the counts at both ends."""
+    names = _Names(ledger)
+    evidence = {entry.id: entry for entry in ledger.evidence}
+
+    def entries(ids: tuple[str, ...]) -> str:
+        return "\n".join(f"{entry_id} {names.one(evidence[entry_id].claimant)} "
+                         f"{evidence[entry_id].stance.value} ({evidence[entry_id].date})"
+                         if entry_id in evidence else entry_id for entry_id in ids)
+
+    sections = []
+    flat_rows: list[tuple[CellValue, ...]] = []
+    for party in report.parties:
+        rows: list[tuple[CellValue, ...]] = [
+            (f"{change.term.id}\n{change.term.title}", _was(change.before), _was(change.after),
+             entries(change.new_evidence), entries(change.dropped_evidence))
+            for change in party.changes
+        ]
+        flat_rows += [
+            (party.party.id, change.term.id, change.term.title,
+             _standing(change.before)["status"] or "", _standing(change.after)["status"] or "",
+             "yes" if _standing(change.before)["overdue"] else "no",
+             "yes" if _standing(change.after)["overdue"] else "no",
+             _standing(change.before)["due"] or "", _standing(change.after)["due"] or "",
+             " ".join(change.new_evidence), " ".join(change.dropped_evidence),
+             " ".join(change.amendments))
+            for change in party.changes
+        ]
+        sections.append(Section(
+            ("Term", "Was", "Now", "New entries", "No longer counted"), rows,
+            title=f"{party.party.name} ({party.party.id})",
+            caption=(_count_changes(party.before_counts, party.after_counts)
+                     + ("" if party.changes else "; no obligation changed")),
+        ))
+    data = {
+        "title": report.title,
+        "since": report.since.isoformat(),
+        "until": report.until.isoformat(),
+        "known_at": report.known_at.isoformat() if report.known_at else None,
+        "parties": [
+            {"id": party.party.id, "name": party.party.name,
+             "changes": [{"term": change.term.id, "title": change.term.title,
+                          "before": _standing(change.before), "after": _standing(change.after),
+                          "new_evidence": list(change.new_evidence),
+                          "dropped_evidence": list(change.dropped_evidence),
+                          "amendments": list(change.amendments)}
+                         for change in party.changes],
+             "counts": {"before": party.before_counts, "after": party.after_counts}}
+            for party in report.parties
+        ],
+    }
+    notes = [f"Changes from {report.since.isoformat()} to {report.until.isoformat()}"
+             + (f", as known at {report.known_at.isoformat()}" if report.known_at else "") + "."]
+    if not report.parties:
+        notes.insert(0, "No obligations match: nothing to compare.")
+    columns = ("party", "term", "title", "status_before", "status_after", "overdue_before",
+               "overdue_after", "due_before", "due_after", "new_evidence", "dropped_evidence",
+               "amendments")
+    return View(data, sections, Section(columns, flat_rows), notes)

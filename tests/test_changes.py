@@ -1,0 +1,110 @@
+"""`ledger changes`: the periodic monitoring report, what changed between two days."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from typing import Any
+
+from conftest import Run, add_evidence, as_json, ok
+
+EARLY = {"COMPLIANCE_LEDGER_NOW": "2020-01-01T00:00:00Z"}
+
+
+def changes(run: Run, *options: str) -> Any:
+    return as_json(run("changes", "--format", "json", *options))
+
+
+def party_changes(report: Any, party: str) -> Any:
+    return next(entry for entry in report["parties"] if entry["id"] == party)
+
+
+def test_a_new_dispute_moves_claimed_to_contested(run: Run, small: Path) -> None:
+    claim = add_evidence(run, "withdraw", "north", "claims", "2020-05-10")
+    dispute = add_evidence(run, "withdraw", "monitor", "disputes", "2020-06-15")
+    report = changes(run, "--since", "2020-05-31", "--until", "2020-06-30")
+    assert (report["since"], report["until"], report["known_at"]) == (
+        "2020-05-31", "2020-06-30", None)
+    north = party_changes(report, "north")
+    assert north["changes"] == [{
+        "term": "withdraw", "title": "Withdraw troops",
+        "before": {"status": "claimed", "overdue": False, "due": "2021-04-29"},
+        "after": {"status": "contested", "overdue": False, "due": "2021-04-29"},
+        "new_evidence": [dispute], "dropped_evidence": [], "amendments": []}]
+    assert north["counts"]["before"]["claimed"] == 1 and north["counts"]["after"]["contested"] == 1
+    assert claim not in str(north["changes"])
+    south = party_changes(report, "south")
+    assert south["changes"] == [] and south["counts"]["before"] == south["counts"]["after"]
+
+
+def test_a_new_entry_that_leaves_the_status_is_still_listed(run: Run, small: Path) -> None:
+    add_evidence(run, "withdraw", "monitor", "disputes", "2020-05-10")
+    second = add_evidence(run, "withdraw", "south", "disputes", "2020-06-10")
+    north = party_changes(changes(run, "--since", "2020-05-31", "--until", "2020-06-30"), "north")
+    [change] = north["changes"]
+    assert change["before"]["status"] == change["after"]["status"] == "disputed"
+    assert change["new_evidence"] == [second]
+
+
+def test_becoming_overdue_and_a_moved_due_date_inside_the_window(run: Run, small: Path) -> None:
+    report = changes(run, "--since", "2021-04-01", "--until", "2021-05-31")
+    [change] = party_changes(report, "north")["changes"]
+    assert (change["term"], change["before"]["overdue"], change["after"]["overdue"]) == (
+        "withdraw", False, True)
+    assert change["new_evidence"] == []
+    amendment = ok(run("term", "amend", "withdraw", "--effective", "2021-04-15", "--due",
+                       "2021-12-31", "--reason", "Extended")).stdout.strip()
+    report = changes(run, "--since", "2021-04-01", "--until", "2021-05-31")
+    [change] = party_changes(report, "north")["changes"]
+    assert (change["before"]["due"], change["after"]["due"]) == ("2021-04-29", "2021-12-31")
+    assert change["after"]["overdue"] is False and change["amendments"] == [amendment]
+
+
+def test_retractions_and_the_window_edges(run: Run, small: Path) -> None:
+    late = add_evidence(run, "withdraw", "monitor", "disputes", "2020-06")
+    edge = add_evidence(run, "ceasefire", "monitor", "disputes", "2020-05")
+    ok(run("evidence", "retract", late, "--reason", "Wrong", env={
+        "COMPLIANCE_LEDGER_NOW": "2099-01-01T00:00:00Z"}))
+    report = changes(run, "--since", "2020-05-31", "--until", "2020-06-30")
+    assert party_changes(report, "north")["changes"] == [], "a retraction never counted"
+    assert party_changes(report, "south")["changes"] == [], "a May entry counted by 31 May"
+    before_may_ends = changes(run, "--since", "2020-05-30", "--until", "2020-06-30")
+    [change] = party_changes(before_may_ends, "south")["changes"]
+    assert change["new_evidence"] == [edge]
+    known = changes(run, "--since", "2020-05-31", "--until", "2020-06-30", "--known-at",
+                    "2098-12-31")
+    assert [change["new_evidence"] for change in party_changes(known, "north")["changes"]] == [
+        [late]], "as known before the retraction was recorded"
+
+
+def test_every_format_and_the_errors(run: Run, small: Path) -> None:
+    dispute = add_evidence(run, "withdraw", "monitor", "disputes", "2020-06-15")
+    table = ok(run("changes", "--since", "2020-05-31", "--until", "2020-06-30",
+                   env={"COLUMNS": "120"})).stdout
+    assert "no-evidence" in table and "disputed" in table and dispute in table
+    assert "0 -> 1 disputed" in table
+    rows = list(csv.DictReader(io.StringIO(ok(run(
+        "changes", "--since", "2020-05-31", "--until", "2020-06-30", "--format", "csv")).stdout)))
+    assert [(row["party"], row["term"], row["status_before"], row["status_after"],
+             row["new_evidence"]) for row in rows] == [
+        ("north", "withdraw", "no-evidence", "disputed", dispute)]
+    markdown = ok(run("changes", "--since", "2020-05-31", "--until", "2020-06-30",
+                      "--format", "markdown")).stdout
+    assert "| --- |" in markdown and dispute in markdown
+    reversed_window = run("changes", "--since", "2021-01-01", "--until", "2020-01-01")
+    assert reversed_window.exit_code == 1
+    assert "--since: 2021-01-01 is after --until 2020-01-01" in reversed_window.stderr
+    assert run("changes", "--since", "2020-06").exit_code == 1
+    assert run("changes", "--since", "2020-01-01", "--party", "nobody").exit_code == 1
+
+
+def test_the_bundled_example_over_the_second_half_of_2020(tmp_path: Path, run: Run) -> None:
+    example = tmp_path / "example.json"
+    ok(run("init", "--example", "doha-2020", file=example))
+    report = as_json(run("changes", "--since", "2020-05-31", "--until", "2020-12-31", "--party",
+                         "taliban", "--category", "counter-terrorism", "--format", "json",
+                         file=example))
+    terms = {change["term"]: change for change in party_changes(report, "taliban")["changes"]}
+    assert terms["doha-2-3"]["after"]["status"] == "contested"
+    assert len(terms["doha-2-3"]["new_evidence"]) == 4
