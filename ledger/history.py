@@ -19,7 +19,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from ledger.model import Agreement, Change, ChangeKind, Ledger, Party, RecordKind, Term
 
@@ -123,9 +123,9 @@ def versions_in_force(record: _Kept, changes: list[Change]) -> list[_Kept]:
     return result
 
 
-@dataclass(frozen=True)
-class LogLine:
-    """One line of `ledger log`: a record or a change, when it was recorded and why."""
+class LogLine(NamedTuple):
+    """One line of `ledger log`: a record or a change, when it was recorded and why (a named
+    tuple: a log has a line per entry, and a tuple is the cheapest record to make)."""
 
     recorded_at: str | None
     kind: str

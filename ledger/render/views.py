@@ -324,12 +324,15 @@ def log_view(lines: list[LogLine]) -> View:
          line.description + (f" (reason: {line.reason})" if line.reason else ""))
         for line in lines
     ]
-    data = [{**dict(zip(columns, (line.recorded_at, line.kind, line.what, line.record,
-                                  line.reason or None, line.description), strict=True)),
-             "id": line.id,
-             **({"effective": line.change.effective, "values": _dump(line.change.values),
-                 "cleared": list(line.change.cleared)} if line.change else {})}
+    data: list[dict[str, Any]] = [
+            {"recorded_at": line.recorded_at, "kind": line.kind, "what": line.what,
+             "record": line.record, "reason": line.reason or None,
+             "description": line.description, "id": line.id}
             for line in lines]
+    for line, item in zip(lines, data, strict=True):
+        if line.change is not None:
+            item.update(effective=line.change.effective, values=_dump(line.change.values),
+                        cleared=list(line.change.cleared))
     section = Section(("Recorded", "Kind", "Record", "What and why"), rows,
                       no_wrap=frozenset({"Recorded", "Kind", "Record"}))
     return View(data, [section], Section(columns, flat),
