@@ -31,6 +31,7 @@ from ledger.model import (
     Term,
     Values,
     record_digest,
+    retractions_by_entry,
     sealed,
 )
 
@@ -250,7 +251,7 @@ def resolve_evidence(ledger: Ledger, prefix: str) -> Evidence:
 
 
 def retraction_of(ledger: Ledger, evidence_id: str) -> Retraction | None:
-    return next((known for known in ledger.retractions if known.evidence == evidence_id), None)
+    return retractions_by_entry(ledger).get(evidence_id)
 
 
 def retract(ledger: Ledger, prefix: str, *, reason: str,

@@ -42,11 +42,6 @@ def _skip(text: str, index: int) -> int:
     return match.end()
 
 
-def locate(text: str, path: Sequence[str | int], *, at_key: bool = False) -> int:
-    """Offset of the value that `path` names in valid JSON `text` (see `locate_all`)."""
-    return locate_all(text, [(path, at_key)])[0]
-
-
 _Node = dict[str | int | None, "Any"]
 
 

@@ -243,6 +243,14 @@ class Ledger(Record):
     changes: tuple[Change, ...] = ()
 
 
+def retractions_by_entry(ledger: Ledger) -> dict[str, Retraction]:
+    """Each retracted entry's retraction (the first, if a hand edit recorded two)."""
+    retractions: dict[str, Retraction] = {}
+    for retraction in ledger.retractions:
+        retractions.setdefault(retraction.evidence, retraction)
+    return retractions
+
+
 def record_digest(record: Evidence | Retraction | Change) -> str:
     """The id a record must carry: the start of the SHA-256 of its other fields, in canonical JSON.
 

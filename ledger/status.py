@@ -11,7 +11,7 @@ from operator import attrgetter
 
 from ledger.dates import last_day, sort_day
 from ledger.errors import InvalidValue
-from ledger.model import Evidence, Ledger, Party, Retraction, Stance, Term
+from ledger.model import Evidence, Ledger, Party, Stance, Term
 
 
 class Status(StrEnum):
@@ -299,14 +299,6 @@ def find_term(ledger: Ledger, term_id: str) -> Term:
 def timeline_of(ledger: Ledger, term_id: str) -> list[Evidence]:
     """Every entry about a term, retracted ones too, by date then recording time."""
     return sorted((entry for entry in ledger.evidence if entry.term == term_id), key=order_key)
-
-
-def retractions_by_entry(ledger: Ledger) -> dict[str, Retraction]:
-    """Each retracted entry's retraction (the first, if a hand edit recorded two)."""
-    retractions: dict[str, Retraction] = {}
-    for retraction in ledger.retractions:
-        retractions.setdefault(retraction.evidence, retraction)
-    return retractions
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from functools import cache
 from itertools import chain
-from operator import attrgetter, itemgetter
+from operator import attrgetter, itemgetter, le
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -60,9 +60,6 @@ class LoadedLedger:
     raw: bytes
     migrated_from: int | None = None
     _text: str | None = None
-
-    def place(self, finding: Finding) -> Problem:
-        return self.place_all([finding]).problems[0]
 
     def place_all(self, findings: list[Finding], limit: int = MAX_PROBLEMS) -> LedgerFileError:
         """The first `limit` findings in file order, placed at PATH:LINE:COL in one pass.
@@ -438,7 +435,7 @@ def canonical(ledger: Ledger) -> Ledger:
     for field in ("agreements", "parties", "terms", "evidence", "retractions", "changes"):
         records = getattr(ledger, field)
         keys = list(map(_recorded_order, records))
-        if any(keys[number] > keys[number + 1] for number in range(len(keys) - 1)):
+        if not all(map(le, keys, keys[1:])):
             update[field] = tuple(sorted(records, key=_recorded_order))
     return ledger.model_copy(update=update) if update else ledger
 

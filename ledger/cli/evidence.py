@@ -100,6 +100,7 @@ def evidence_list(
     """
     from ledger import status
     from ledger.dates import first_day, last_day
+    from ledger.model import retractions_by_entry
     from ledger.render.views import evidence_list_view
 
     def build() -> View:
@@ -113,7 +114,7 @@ def evidence_list(
             include_retracted=include_retracted, as_of=clocked.as_of,
         )
         return evidence_list_view(status.select_evidence(ledger, selection),
-                                  status.retractions_by_entry(ledger), ledger)
+                                  retractions_by_entry(ledger), ledger)
 
     emit(run(build), output)
 

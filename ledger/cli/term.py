@@ -150,7 +150,7 @@ def term_show(
     Example: ledger term show ct-1 --as-of 2020-12-31
     """
     from ledger import history, status
-    from ledger.model import RecordKind
+    from ledger.model import RecordKind, retractions_by_entry
     from ledger.render.views import term_view
 
     def build() -> View:
@@ -161,7 +161,7 @@ def term_show(
                                                  today=clocked.today)
         first = next(known for known in clocked.whole.terms if known.id == id)
         return term_view(term, obligations, status.timeline_of(ledger, id),
-                         status.retractions_by_entry(ledger), ledger,
+                         retractions_by_entry(ledger), ledger,
                          history.history_of(ledger, RecordKind.TERM, first))
 
     emit(run(build), output)
