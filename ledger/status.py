@@ -171,7 +171,7 @@ def obligations_of_term(ledger: Ledger, term: Term, *, as_of: date | None, today
 
 def build_report(ledger: Ledger, *, today: date, as_of: date | None = None,
                  known_at: date | None = None, party: str | None = None,
-                 category: str | None = None) -> Report:
+                 category: str | None = None, counted: list[Evidence] | None = None) -> Report:
     """Every party that bears obligations (ledger order), each obligation with its status.
 
     `ledger` is the ledger as it stood (`history.snapshot`); `known_at` is only reported. An
@@ -180,7 +180,9 @@ def build_report(ledger: Ledger, *, today: date, as_of: date | None = None,
     times entries. Unknown filter values are refused.
     """
     require_known(ledger, party=party, category=category)
-    grouped = positions_by_obligation(counted_evidence(ledger, as_of))
+    if counted is None:
+        counted = counted_evidence(ledger, as_of)
+    grouped = positions_by_obligation(counted)
     reference_day = as_of or today
     obligations: dict[str, list[Obligation]] = defaultdict(list)
     for term in ledger.terms:
@@ -338,9 +340,9 @@ def _counts(report: PartyReport | None) -> dict[str, int]:
     return counts
 
 
-def _counted_ids(ledger: Ledger, day: date) -> dict[tuple[str, str], set[str]]:
+def _ids_by_obligation(counted: list[Evidence]) -> dict[tuple[str, str], set[str]]:
     grouped: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for entry in counted_evidence(ledger, day):
+    for entry in counted:
         grouped[entry.term, entry.subject].add(entry.id)
     return grouped
 
@@ -360,16 +362,20 @@ def changes_between(before_ledger: Ledger, after_ledger: Ledger, *, since: date,
         raise InvalidValue("since", f"{since.isoformat()} is after --until {until.isoformat()}")
     require_known(after_ledger, party=party, category=category, agreement=agreement)
 
-    def report_of(ledger: Ledger, day: date) -> dict[str, PartyReport]:
+    def report_of(ledger: Ledger, day: date, counted: list[Evidence]
+                  ) -> dict[str, PartyReport]:
         kept = ledger.model_copy(update={"terms": tuple(
             term for term in ledger.terms if agreement is None or term.agreement == agreement)})
         built = build_report(kept, today=day, as_of=day, known_at=known_at, party=party,
-                             category=category)
+                             category=category, counted=counted)
         return {entry.party.id: entry for entry in built.parties}
 
-    before, after = report_of(before_ledger, since), report_of(after_ledger, until)
-    counted_before = _counted_ids(before_ledger, since)
-    counted_after = _counted_ids(after_ledger, until)
+    counted_at_start = counted_evidence(before_ledger, since)
+    counted_at_end = counted_evidence(after_ledger, until)
+    before = report_of(before_ledger, since, counted_at_start)
+    after = report_of(after_ledger, until, counted_at_end)
+    counted_before = _ids_by_obligation(counted_at_start)
+    counted_after = _ids_by_obligation(counted_at_end)
     window = [change for change in after_ledger.changes
               if change.of.value == "term" and change.effective is not None
               and since.isoformat() < change.effective <= until.isoformat()]

@@ -120,12 +120,12 @@ def changes(
         end = full_date("until", until) or clock.today()
         known = full_date("known_at", known_at)
         assert start is not None
+        at_end = history.snapshot(whole, as_of=end, known_at=known, today=end)
         built = status.changes_between(
-            history.snapshot(whole, as_of=start, known_at=known, today=start),
-            history.snapshot(whole, as_of=end, known_at=known, today=end),
+            history.snapshot(whole, as_of=start, known_at=known, today=start), at_end,
             since=start, until=end, known_at=known, party=party, category=category,
             agreement=agreement)
-        return changes_view(built, history.snapshot(whole, as_of=end, known_at=known))
+        return changes_view(built, at_end)
 
     emit(run(build), output)
 
