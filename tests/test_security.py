@@ -584,3 +584,19 @@ def test_look_alike_names_written_by_hand_are_reported(run: Run, small: Path) ->
     result = run("check")
     assert result.exit_code == 1
     assert "reads the same as a name of party 'north'" in result.stderr
+
+
+def test_a_file_swapped_for_a_link_after_resolving_is_not_followed(tmp_path: Path) -> None:
+    from ledger.errors import LedgerError
+    from ledger.files import document_path, read_inside
+
+    base = tmp_path / "sources"
+    base.mkdir()
+    (base / "doc.txt").write_text("inside")
+    (tmp_path / "secret.txt").write_text("SECRET")
+    resolved = document_path(base, "doc.txt")
+    assert resolved is not None
+    (base / "doc.txt").unlink()
+    (base / "doc.txt").symlink_to(tmp_path / "secret.txt")
+    with pytest.raises(LedgerError, match="a symbolic link appeared on its path; not read"):
+        read_inside(base.resolve(), resolved.relative_to(base.resolve()), what="source document")
