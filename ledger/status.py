@@ -21,6 +21,24 @@ class Status(StrEnum):
     NO_EVIDENCE = "no-evidence"
 
 
+STATUS_MEANINGS: dict[Status, str] = {
+    Status.CLAIMED: "every claimant's latest entry says the party complies",
+    Status.DISPUTED: "every claimant's latest entry says it does not",
+    Status.CONTESTED: "claimants disagree",
+    Status.NO_EVIDENCE: "no entry counts yet",
+}
+"""What each status word means, for the legend of every report that shows statuses."""
+
+
+def legend(judged_on: date | str | None) -> tuple[str, ...]:
+    """The legend of status words, and what overdue means on the day it is judged."""
+    words = "; ".join(f"{status.value} = {meaning}" for status, meaning in STATUS_MEANINGS.items())
+    day = judged_on.isoformat() if isinstance(judged_on, date) else judged_on
+    overdue = ("OVERDUE: the due day passed before " + (day if day else "the day of the report")
+               + " and the obligation is not claimed.")
+    return f"Status words: {words}.", overdue
+
+
 @dataclass(frozen=True)
 class Obligation:
     """Where one obligor stands on one term: who currently claims compliance, who disputes it."""
@@ -48,6 +66,8 @@ class Report:
     as_of: date | None
     known_at: date | None
     parties: tuple[PartyReport, ...]
+    judged_on: date | None = None
+    """The day overdue was judged on: `as_of`, else the day the report was made."""
 
 
 def order_key(entry: Evidence) -> tuple[str, str]:
@@ -202,7 +222,8 @@ def build_report(ledger: Ledger, *, today: date, as_of: date | None = None,
         for item in obligations[known.id]:
             counts[item.status] += 1
         reports.append(PartyReport(known, tuple(obligations[known.id]), counts))
-    return Report(title=ledger.title, as_of=as_of, known_at=known_at, parties=tuple(reports))
+    return Report(title=ledger.title, as_of=as_of, known_at=known_at, parties=tuple(reports),
+                  judged_on=reference_day)
 
 
 @dataclass(frozen=True)

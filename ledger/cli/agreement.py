@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ledger.cli.app import change_record, confirm_saved, emit, read_as, run, update
+from ledger.cli.app import change_record, confirm_saved, emit, headed, read_as, run, update
 from ledger.cli.options import (
     AsOfOption,
     EffectiveOption,
@@ -16,7 +16,7 @@ from ledger.cli.options import (
     complete_agreement,
     complete_party,
 )
-from ledger.render import OutputFormat
+from ledger.render import ListFormat
 
 if TYPE_CHECKING:
     from ledger.model import Ledger
@@ -97,12 +97,13 @@ def agreement_correct(
 
 @agreement_app.command("list")
 def agreement_list(ctx: typer.Context, as_of: AsOfOption = None, known_at: KnownAtOption = None,
-                   output: FormatOption = OutputFormat.TABLE) -> None:
+                   output: FormatOption = ListFormat.TABLE) -> None:
     """List the agreements, each in the version in force.
 
     Example: ledger agreement list --format json
     """
     from ledger.render.views import agreements_view
 
-    ledger = run(lambda: read_as(ctx, as_of, known_at)).ledger
-    emit(agreements_view(list(ledger.agreements), ledger), output)
+    clocked = run(lambda: read_as(ctx, as_of, known_at))
+    emit(headed(agreements_view(list(clocked.ledger.agreements), clocked.ledger), clocked),
+         output)

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
 import typer
 
 from ledger.errors import InvalidValue, LedgerError
-from ledger.render import OutputFormat
+from ledger.render import ListFormat, OutputFormat
 
 if TYPE_CHECKING:
     from ledger.model import Ledger
@@ -48,9 +48,15 @@ def root(
                      "else ./ledger.json, else (read-only commands) the bundled example.",
                      dir_okay=True, show_default=False),
     ] = None,
+    no_pager: Annotated[
+        bool,
+        typer.Option("--no-pager", help="Print long output straight to the terminal, not "
+                     "through $PAGER (else `less -FRX`). Output to a pipe or file never pages."),
+    ] = False,
 ) -> None:
     """Keep the terms of an agreement and dated evidence of who says each party complies."""
     LOADED.clear()
+    PAGING[0] = not no_pager
 
 
 @dataclass(frozen=True)
@@ -131,6 +137,9 @@ def max_bytes() -> int:
         raise LedgerError(f"${MAX_SIZE_VARIABLE}: {value!r} is not a positive whole number of MiB")
     return int(value) << 20
 
+
+PAGING = [True]
+"""Whether long output to a terminal goes through the pager (`--no-pager` turns it off)."""
 
 LOADED: list[LoadedLedger] = []
 """Ledgers this command loaded, kept alive until `main` ends the process without freeing them."""
@@ -285,9 +294,26 @@ def write(text: str) -> None:
         raise _failed(error) from None
 
 
-def emit(view: View, output: OutputFormat) -> None:
-    """Print a view: tables through Rich, the other formats as plain text with no colour."""
-    run(lambda: _write_view(view, output))
+def headed(view: View, about: Clocked | Ledger) -> View:
+    """`view` with the header of a printed report: the ledger's title, the kind of report, the
+    two clocks when given, and the day it is made."""
+    import dataclasses
+
+    from ledger import clock
+    from ledger.render.view import Header
+
+    if isinstance(about, Clocked):
+        title, as_of, known_at = about.whole.title, about.as_of, about.known_at
+    else:
+        title, as_of, known_at = about.title, None, None
+    return dataclasses.replace(view, header=Header(title, view.what, clock.today(), as_of,
+                                                   known_at))
+
+
+def emit(view: View, output: OutputFormat | ListFormat) -> None:
+    """Print a view: tables laid out for the terminal, the other formats as plain text; long
+    output to a terminal goes through the pager."""
+    run(lambda: _write_view(view, OutputFormat(output.value)))
 
 
 def _encodes_unicode(stream: object) -> bool:
@@ -296,37 +322,83 @@ def _encodes_unicode(stream: object) -> bool:
 
 
 def _write_view(view: View, output: OutputFormat) -> None:
+    from rich.console import Console
+
+    if sys.stdout is None:
+        write("")
+    # Rich decides colour and size from stdout (and NO_COLOR, FORCE_COLOR, COLUMNS, LINES).
+    terminal = Console(file=sys.stdout)
     match output:
         case OutputFormat.TABLE:
-            from rich.console import Console
-
             from ledger.render import table
 
-            if sys.stdout is None:
-                write("")
-            # Rich decides colour and width from stdout (and NO_COLOR, FORCE_COLOR, COLUMNS);
-            # the table is made in memory with those and written by `write`, like every other
-            # format, so that a failure to write is caught the same way.
-            terminal = Console(file=sys.stdout)
-            console = Console(file=io.StringIO(), highlight=False, emoji=False,
-                              force_terminal=terminal.is_terminal, width=terminal.width,
-                              color_system=terminal.color_system)  # type: ignore[arg-type]
-            console.print(table.render(view))
-            write(console.file.getvalue())  # type: ignore[attr-defined]
+            styles = table.Styles(terminal.color_system if terminal.is_terminal else None,
+                                  no_color=terminal.no_color)
+            text = table.render(view, width=terminal.width, style=styles)
         case OutputFormat.JSON:
             from ledger import safejson
             from ledger.render import json
 
             text = json.render(view)
-            write(text if _encodes_unicode(sys.stdout) else safejson.ascii_only(text))
+            if not _encodes_unicode(sys.stdout):
+                text = safejson.ascii_only(text)
         case OutputFormat.CSV:
             from ledger.render import csv
 
-            write(csv.render(view))
+            text = csv.render(view)
         case OutputFormat.MARKDOWN:
             from ledger.render import markdown
 
-            write(markdown.render(view))
+            text = markdown.render(view)
+        case OutputFormat.HTML:
+            from ledger.render import html
+
+            text = html.render(view)
+    if PAGING[0] and _is_terminal(sys.stdout) and text.count("\n") >= terminal.height:
+        page(text)
+    else:
+        write(text)
+
+
+def _is_terminal(stream: object) -> bool:
+    try:
+        return bool(stream.isatty())  # type: ignore[attr-defined]
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
+def page(text: str) -> None:
+    """Show `text` through the user's pager, as git and gh do: $PAGER (a shell command; empty
+    or `cat` for none), else `less -FRX` (quit if one screen, keep colours, leave the text on
+    the screen). A pager that cannot start, or is left early, is not an error."""
+    import shutil
+    import signal
+    import subprocess
+
+    command = os.environ.get("PAGER")
+    if command is None:
+        command = "less -FRX" if shutil.which("less") else ""
+    if not command.strip() or command.strip() == "cat":
+        write(text)
+        return
+    environment = {**os.environ, "LESS": os.environ.get("LESS", "FRX"),
+                   "LV": os.environ.get("LV", "-c")}
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+    try:
+        pager = subprocess.Popen(command, shell=True, stdin=subprocess.PIPE, env=environment)
+    except OSError:
+        write(text)
+        return
+    assert pager.stdin is not None
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C belongs to the pager
+    try:
+        with contextlib.suppress(BrokenPipeError):
+            pager.stdin.write(text.encode(encoding, "backslashreplace"))
+        with contextlib.suppress(BrokenPipeError):
+            pager.stdin.close()
+        pager.wait()
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def confirm_saved(data: str | None, message: str) -> None:
@@ -377,7 +449,6 @@ def _guard_standard_streams() -> None:
 
 def _usage_error(error: Exception) -> None:
     """Click's own message for a bad command line, neutralised like every other message."""
-    import io
 
     from ledger.render.text import neutralise
 

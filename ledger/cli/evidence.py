@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ledger.cli.app import confirm_saved, emit, partial_date, read_as, run, update
+from ledger.cli.app import confirm_saved, emit, headed, partial_date, read_as, run, update
 from ledger.cli.options import (
     AsOfOption,
     EvidenceId,
@@ -16,7 +16,7 @@ from ledger.cli.options import (
     complete_party,
     complete_term,
 )
-from ledger.render import OutputFormat
+from ledger.render import ListFormat
 from ledger.words import Stance
 
 if TYPE_CHECKING:
@@ -92,7 +92,7 @@ def evidence_list(
         "--include-retracted", help="Show retracted entries too, marked as such.")] = False,
     as_of: AsOfOption = None,
     known_at: KnownAtOption = None,
-    output: FormatOption = OutputFormat.TABLE,
+    output: FormatOption = ListFormat.TABLE,
 ) -> None:
     """List evidence entries by date, optionally filtered; with --as-of, those made by then.
 
@@ -113,8 +113,8 @@ def evidence_list(
             since=first_day(start) if start else None, until=last_day(end) if end else None,
             include_retracted=include_retracted, as_of=clocked.as_of,
         )
-        return evidence_list_view(status.select_evidence(ledger, selection),
-                                  retractions_by_entry(ledger), ledger)
+        return headed(evidence_list_view(status.select_evidence(ledger, selection),
+                                         retractions_by_entry(ledger), ledger), clocked)
 
     emit(run(build), output)
 
@@ -122,7 +122,7 @@ def evidence_list(
 @evidence_app.command("show")
 def evidence_show(ctx: typer.Context, id: EvidenceId, as_of: AsOfOption = None,
                   known_at: KnownAtOption = None,
-                  output: FormatOption = OutputFormat.TABLE) -> None:
+                  output: FormatOption = ListFormat.TABLE) -> None:
     """Show one evidence entry in full: its retraction, the entry it corrects, and the entry
     that corrects it (names as of --as-of; what was known at --known-at).
 
@@ -132,12 +132,13 @@ def evidence_show(ctx: typer.Context, id: EvidenceId, as_of: AsOfOption = None,
     from ledger.render.views import evidence_view
 
     def build() -> View:
-        ledger = read_as(ctx, as_of, known_at).ledger
+        clocked = read_as(ctx, as_of, known_at)
+        ledger = clocked.ledger
         entry = changes.resolve_evidence(ledger, id)
         corrected_by = next((other.id for other in ledger.evidence if other.corrects == entry.id),
                             None)
-        return evidence_view(entry, changes.retraction_of(ledger, entry.id), ledger,
-                             corrected_by)
+        return headed(evidence_view(entry, changes.retraction_of(ledger, entry.id), ledger,
+                                    corrected_by), clocked)
 
     emit(run(build), output)
 

@@ -9,10 +9,12 @@ import typer
 
 from ledger.cli.app import (
     EXAMPLE,
+    Clocked,
     app,
     confirm_saved,
     emit,
     full_date,
+    headed,
     load,
     max_bytes,
     partial_date,
@@ -28,9 +30,10 @@ from ledger.cli.options import (
     CategoryFilter,
     FormatOption,
     KnownAtOption,
+    ReportFormatOption,
     complete_party,
 )
-from ledger.render import OutputFormat
+from ledger.render import ListFormat, OutputFormat
 
 if TYPE_CHECKING:
     from ledger.render.view import View
@@ -74,7 +77,7 @@ def report(
     as_of: AsOfOption = None,
     known_at: KnownAtOption = None,
     category: CategoryFilter = None,
-    output: FormatOption = OutputFormat.TABLE,
+    output: ReportFormatOption = OutputFormat.TABLE,
 ) -> None:
     """Per-party compliance report: each obligation's status, who claims, who disputes.
 
@@ -87,7 +90,7 @@ def report(
         clocked = read_as(ctx, as_of, known_at)
         built = status.build_report(clocked.ledger, today=clocked.today, as_of=clocked.as_of,
                                     known_at=clocked.known_at, party=party, category=category)
-        return report_view(built, clocked.ledger)
+        return headed(report_view(built, clocked.ledger), clocked)
 
     emit(run(build), output)
 
@@ -104,7 +107,7 @@ def changes(
     category: CategoryFilter = None,
     agreement: AgreementFilter = None,
     known_at: KnownAtOption = None,
-    output: FormatOption = OutputFormat.TABLE,
+    output: ReportFormatOption = OutputFormat.TABLE,
 ) -> None:
     """What changed between two days: each obligation whose status, overdue flag or due date
     moved, or that gained or lost an entry, with the entries behind it and the counts at both ends.
@@ -125,7 +128,7 @@ def changes(
             history.snapshot(whole, as_of=start, known_at=known, today=start), at_end,
             since=start, until=end, known_at=known, party=party, category=category,
             agreement=agreement)
-        return changes_view(built, at_end)
+        return headed(changes_view(built, at_end), Clocked(at_end, whole, None, known, end))
 
     emit(run(build), output)
 
@@ -141,7 +144,7 @@ def log(
     record: Annotated[str | None, typer.Option(
         help="Only this record: an evidence id (or a unique prefix) or an agreement, party or "
         "term id.")] = None,
-    output: FormatOption = OutputFormat.TABLE,
+    output: FormatOption = ListFormat.TABLE,
 ) -> None:
     """The audit trail: every record and change in the order recorded, with the reason.
 
@@ -165,7 +168,7 @@ def log(
             and (end is None or (line.recorded_at or "")[:10] <= last_day(end).isoformat())
             and (wanted is None or wanted in (line.record, line.id))
         ]
-        return log_view(lines)
+        return headed(log_view(lines), ledger)
 
     emit(run(build), output)
 

@@ -9,7 +9,7 @@ import typer
 
 from ledger.cli.app import EXAMPLE, max_bytes, target
 from ledger.errors import LedgerError
-from ledger.render import OutputFormat
+from ledger.render import ListFormat, OutputFormat
 
 if TYPE_CHECKING:
     from ledger.model import Ledger
@@ -47,8 +47,13 @@ complete_evidence = _completer(lambda ledger: [entry.id for entry in ledger.evid
 complete_category = _completer(lambda ledger: sorted({term.category for term in ledger.terms}))
 
 FormatOption = Annotated[
-    OutputFormat,
+    ListFormat,
     typer.Option("--format", help="table for people; json, csv or markdown for tools."),
+]
+ReportFormatOption = Annotated[
+    OutputFormat,
+    typer.Option("--format", help="table for people; html for a page to publish; json, csv or "
+                 "markdown for tools."),
 ]
 PartyFilter = Annotated[
     str | None,

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ledger.cli.app import change_record, confirm_saved, emit, read_as, run, update
+from ledger.cli.app import change_record, confirm_saved, emit, headed, read_as, run, update
 from ledger.cli.options import (
     AsOfOption,
     EffectiveOption,
@@ -15,7 +15,7 @@ from ledger.cli.options import (
     ReasonOption,
     complete_party,
 )
-from ledger.render import OutputFormat
+from ledger.render import ListFormat
 from ledger.words import Role
 
 if TYPE_CHECKING:
@@ -79,11 +79,12 @@ def party_correct(ctx: typer.Context, id: PartyId, reason: ReasonOption, name: N
 
 @party_app.command("list")
 def party_list(ctx: typer.Context, as_of: AsOfOption = None, known_at: KnownAtOption = None,
-               output: FormatOption = OutputFormat.TABLE) -> None:
+               output: FormatOption = ListFormat.TABLE) -> None:
     """List the parties, each in the version in force.
 
     Example: ledger party list
     """
     from ledger.render.views import parties_view
 
-    emit(parties_view(list(run(lambda: read_as(ctx, as_of, known_at)).ledger.parties)), output)
+    clocked = run(lambda: read_as(ctx, as_of, known_at))
+    emit(headed(parties_view(list(clocked.ledger.parties)), clocked), output)

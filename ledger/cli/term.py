@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ledger.cli.app import change_record, confirm_saved, emit, read_as, run, update
+from ledger.cli.app import change_record, confirm_saved, emit, headed, read_as, run, update
 from ledger.cli.options import (
     AgreementFilter,
     AsOfOption,
@@ -15,11 +15,12 @@ from ledger.cli.options import (
     FormatOption,
     KnownAtOption,
     ReasonOption,
+    ReportFormatOption,
     complete_agreement,
     complete_party,
     complete_term,
 )
-from ledger.render import OutputFormat
+from ledger.render import ListFormat, OutputFormat
 
 if TYPE_CHECKING:
     from ledger.model import Ledger
@@ -119,7 +120,7 @@ def term_list(
     agreement: AgreementFilter = None,
     as_of: AsOfOption = None,
     known_at: KnownAtOption = None,
-    output: FormatOption = OutputFormat.TABLE,
+    output: FormatOption = ListFormat.TABLE,
 ) -> None:
     """List terms, optionally filtered, each in the version in force.
 
@@ -129,9 +130,10 @@ def term_list(
     from ledger.render.views import terms_view
 
     def build() -> View:
-        ledger = read_as(ctx, as_of, known_at).ledger
+        clocked = read_as(ctx, as_of, known_at)
         selection = status.TermSelection(category=category, party=party, agreement=agreement)
-        return terms_view(status.select_terms(ledger, selection), ledger)
+        return headed(terms_view(status.select_terms(clocked.ledger, selection), clocked.ledger),
+                      clocked)
 
     emit(run(build), output)
 
@@ -142,7 +144,7 @@ def term_show(
     id: TermId,
     as_of: AsOfOption = None,
     known_at: KnownAtOption = None,
-    output: FormatOption = OutputFormat.TABLE,
+    output: ReportFormatOption = OutputFormat.TABLE,
 ) -> None:
     """Show a term: the version in force, the status for each obligor, the timeline of its
     evidence, and its history (each amendment and correction, with its reason).
@@ -160,8 +162,8 @@ def term_show(
         obligations = status.obligations_of_term(ledger, term, as_of=clocked.as_of,
                                                  today=clocked.today)
         first = next(known for known in clocked.whole.terms if known.id == id)
-        return term_view(term, obligations, status.timeline_of(ledger, id),
-                         retractions_by_entry(ledger), ledger,
-                         history.history_of(ledger, RecordKind.TERM, first))
+        return headed(term_view(term, obligations, status.timeline_of(ledger, id),
+                                retractions_by_entry(ledger), ledger, clocked.today,
+                                history.history_of(ledger, RecordKind.TERM, first)), clocked)
 
     emit(run(build), output)

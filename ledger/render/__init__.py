@@ -1,4 +1,4 @@
-"""Output formats. Each renderer takes a View and returns a string or a Rich renderable."""
+"""Output formats. Each renderer takes a View and returns a string."""
 
 from __future__ import annotations
 
@@ -6,6 +6,16 @@ from enum import StrEnum
 
 
 class OutputFormat(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+    CSV = "csv"
+    MARKDOWN = "markdown"
+    HTML = "html"
+
+
+class ListFormat(StrEnum):
+    """The formats of commands that have no HTML page (lists, one entry, the log)."""
+
     TABLE = "table"
     JSON = "json"
     CSV = "csv"

@@ -25,6 +25,7 @@ def cell(value: CellValue) -> str:
 def render(view: View) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([cell(column) for column in view.flat.columns])
-    writer.writerows([cell(value) for value in row] for row in view.flat.rows)
+    flat = view.flat()
+    writer.writerow([cell(column) for column in flat.columns])
+    writer.writerows([cell(value) for value in row] for row in flat.rows)
     return buffer.getvalue()

@@ -7,4 +7,4 @@ from ledger.render.view import View
 
 
 def render(view: View) -> str:
-    return safejson.dumps(view.data).decode("utf-8")
+    return safejson.dumps(view.data()).decode("utf-8")

@@ -41,7 +41,11 @@ def _section(section: Section) -> list[str]:
 
 def render(view: View) -> str:
     lines: list[str] = []
-    for section in view.document_sections or view.sections:
+    if view.header is not None:
+        lines += [f"# {escape(view.header.ledger, block=True)}", "",
+                  escape(view.header.describe(), block=True), ""]
+    for section in view.document_sections():
         lines += _section(section)
-    lines += [escape(note, block=True) for note in view.notes]
+    lines += [line for note in view.notes for line in (escape(note, block=True), "")]
+    lines += [line for note in view.legend for line in (escape(note, block=True), "")]
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -1,12 +1,18 @@
-"""A format-neutral description of what a command shows: sections of rows, and the JSON data."""
+"""A format-neutral description of what a command shows: sections of rows, and the JSON data.
+
+A view holds functions that make each format's rows, not the rows themselves: a command prints
+one format, and building the others for every entry of a large ledger would cost as much again.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cell:
     """A cell whose text carries a style in the table format (status colours, overdue marks)."""
 
@@ -22,23 +28,60 @@ CellValue = str | Cell
 
 @dataclass(frozen=True)
 class Section:
-    """A titled table; `fields` sections are one record shown as field/value pairs."""
+    """A titled table; `fields` sections are one record shown as field/value pairs.
+
+    How a table fits its columns to the width: a `fixed` column (ids, dates, statuses, flags) is
+    never wrapped or cut; a `words` column (names, lists of ids) wraps only between words; every
+    other column is free text, which takes the spare width and may move to lines of its own under
+    the row. `shows_whole` is the command that shows a text the table had to cut, with `{id}` for
+    the row's first cell.
+    """
 
     columns: tuple[str, ...]
     rows: list[tuple[CellValue, ...]]
     title: str | None = None
     caption: str | None = None
     fields: bool = False
-    no_wrap: frozenset[str] = frozenset()
+    fixed: frozenset[str] = frozenset()
+    words: frozenset[str] = frozenset()
+    shows_whole: str | None = None
+
+
+@dataclass(frozen=True)
+class Header:
+    """What a printed report is: the ledger, the kind of report, its two clocks, the day made."""
+
+    ledger: str
+    what: str
+    made_on: date
+    as_of: date | None = None
+    known_at: date | None = None
+
+    def describe(self) -> str:
+        parts = [self.what]
+        if self.as_of:
+            parts.append(f"as of {self.as_of.isoformat()}")
+        if self.known_at:
+            parts.append(f"as known at {self.known_at.isoformat()} (recorded by the end of that "
+                         "day, UTC)")
+        parts.append(f"made on {self.made_on.isoformat()}")
+        return " · ".join(parts)
 
 
 @dataclass(frozen=True)
 class View:
-    """What a command shows: `data` for JSON, `sections` for table/Markdown, `flat` for CSV."""
+    """What a command shows: `data` for JSON, `sections` for tables, `documents` for Markdown and
+    HTML when they differ from the terminal's, `flat` for CSV; each made only when printed."""
 
-    data: Any
-    sections: list[Section]
-    flat: Section
+    data: Callable[[], Any]
+    sections: Callable[[], list[Section]]
+    flat: Callable[[], Section]
     notes: list[str] = field(default_factory=list)
-    document_sections: list[Section] | None = None
-    """Sections for Markdown when they differ from the terminal's (which must fit 80 columns)."""
+    documents: Callable[[], list[Section]] | None = None
+    what: str = ""
+    """The kind of report, for the header: "Compliance report", "Term withdraw"."""
+    legend: tuple[str, ...] = ()
+    header: Header | None = None
+
+    def document_sections(self) -> list[Section]:
+        return (self.documents or self.sections)()

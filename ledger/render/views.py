@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 from ledger.history import LogLine, Version
 from ledger.model import Agreement, Evidence, Ledger, Party, Retraction, Stance, Term
 from ledger.render.view import Cell, CellValue, Section, View
-from ledger.status import ChangesReport, Obligation, Report, Status
+from ledger.status import ChangesReport, Obligation, Report, Status, legend
 
 STATUS_STYLES = {
     Status.CLAIMED: "bold green",
@@ -34,17 +36,28 @@ class _Names:
         return self._names.get(party, party)
 
 
-def _due(item: Obligation) -> Cell:
-    due = item.term.due or ""
-    return Cell(f"{due}\nOVERDUE", "bold red") if item.overdue else Cell(due)
+OVERDUE_STYLE = "bold magenta"
+RETRACTED_STYLE = "dim strike"
+FIXED_COLUMNS = frozenset({"Id", "Term", "Date", "Status", "Stance", "Latest", "Due", "Overdue",
+                           "Signed", "Role", "Retracted", "Obligor", "Agreement", "Article",
+                           "Category", "Recorded", "Kind", "Record", "Change", "Effective"})
+NAME_COLUMNS = frozenset({"Subject", "Claimant", "Claimed by", "Disputed by", "Obligors",
+                          "Signatories", "Name", "Was", "Now"})
 
 
-SHORT_COLUMNS = frozenset({"Id", "Term", "Date", "Status", "Stance", "Latest", "Due", "Overdue",
-                           "Signed", "Role"})
+def _section(columns: tuple[str, ...], rows: list[tuple[CellValue, ...]], **named: Any
+             ) -> Section:
+    """A table section whose columns fit the width by the kinds of their names."""
+    return Section(columns, rows, fixed=FIXED_COLUMNS & set(columns),
+                   words=NAME_COLUMNS & set(columns), **named)
 
 
 def _status(status: Status) -> Cell:
     return Cell(status.value, STATUS_STYLES[status])
+
+
+def _overdue(item: Obligation) -> Cell:
+    return Cell("OVERDUE", OVERDUE_STYLE) if item.overdue else Cell("")
 
 
 def _obligation_data(item: Obligation) -> dict[str, Any]:
@@ -77,109 +90,130 @@ def _obligation_row(item: Obligation) -> tuple[CellValue, ...]:
             item.term.due or "", "yes" if item.overdue else "no")
 
 
+def _party_legend(ledger: Ledger, shown: Iterable[str]) -> tuple[str, ...]:
+    """The names of the parties a table shows by id."""
+    wanted = set(shown)
+    named = [f"{party.id} = {party.name}" for party in ledger.parties if party.id in wanted]
+    return ("Parties: " + "; ".join(named) + ".",) if named else ()
+
+
 def report_view(report: Report, ledger: Ledger) -> View:
+    """`ledger report`: per party, each obligation's status; in tables the claimants by id."""
     names = _Names(ledger)
-    sections = []
-    document_sections = []
-    flat_rows = []
-    for party_report in report.parties:
-        rows: list[tuple[CellValue, ...]] = []
-        document_rows: list[tuple[CellValue, ...]] = []
-        for item in party_report.obligations:
-            rows.append((f"{item.term.id}\n{item.term.title}", _status(item.status),
-                         names(item.claimed_by), names(item.disputed_by), item.latest or "",
-                         _due(item)))
-            document_rows.append((item.term.id, item.term.title, item.term.category,
-                                  item.status.value, names(item.claimed_by),
-                                  names(item.disputed_by), item.latest or "",
-                                  item.term.due or "", "OVERDUE" if item.overdue else ""))
-            flat_rows.append(_obligation_row(item))
-        overdue = sum(item.overdue for item in party_report.obligations)
-        title = f"{party_report.party.name} ({party_report.party.id})"
-        caption = _counts_caption(party_report.counts, overdue)
-        sections.append(Section(
-            columns=("Term", "Status", "Claimed by", "Disputed by", "Latest", "Due"),
-            rows=rows, title=title, caption=caption, no_wrap=SHORT_COLUMNS - {"Term"},
-        ))
-        document_sections.append(Section(
-            columns=("Term", "Title", "Category", "Status", "Claimed by", "Disputed by",
-                     "Latest", "Due", "Overdue"),
-            rows=document_rows, title=title, caption=caption,
-        ))
-    data = {
-        "title": report.title,
-        "as_of": report.as_of.isoformat() if report.as_of else None,
-        "known_at": report.known_at.isoformat() if report.known_at else None,
-        "parties": [
-            {
-                "id": party_report.party.id,
-                "name": party_report.party.name,
-                "obligations": [_obligation_data(item) for item in party_report.obligations],
-                "counts": {**{status.value: party_report.counts[status] for status in Status},
-                           "overdue": sum(item.overdue for item in party_report.obligations)},
-            }
-            for party_report in report.parties
-        ],
-    }
+
+    def party_title(party: Party) -> str:
+        return f"{party.name} ({party.id})"
+
+    def caption(obligations: tuple[Obligation, ...], counts: dict[Status, int]) -> str:
+        return _counts_caption(counts, sum(item.overdue for item in obligations))
+
+    def sections() -> list[Section]:
+        return [_section(
+            ("Term", "Title", "Status", "Due", "Overdue", "Latest", "Claimed by", "Disputed by"),
+            [(item.term.id, item.term.title, _status(item.status), item.term.due or "",
+              _overdue(item), item.latest or "", ", ".join(item.claimed_by),
+              ", ".join(item.disputed_by)) for item in party_report.obligations],
+            title=party_title(party_report.party),
+            caption=caption(party_report.obligations, party_report.counts),
+            shows_whole="`ledger term show {id}`")
+            for party_report in report.parties]
+
+    def documents() -> list[Section]:
+        return [Section(
+            ("Term", "Title", "Category", "Status", "Claimed by", "Disputed by", "Latest", "Due",
+             "Overdue"),
+            [(item.term.id, item.term.title, item.term.category, item.status.value,
+              names(item.claimed_by), names(item.disputed_by), item.latest or "",
+              item.term.due or "", "OVERDUE" if item.overdue else "")
+             for item in party_report.obligations],
+            title=party_title(party_report.party),
+            caption=caption(party_report.obligations, party_report.counts))
+            for party_report in report.parties]
+
+    def data() -> dict[str, Any]:
+        return {
+            "title": report.title,
+            "as_of": report.as_of.isoformat() if report.as_of else None,
+            "known_at": report.known_at.isoformat() if report.known_at else None,
+            "parties": [
+                {
+                    "id": party_report.party.id,
+                    "name": party_report.party.name,
+                    "obligations": [_obligation_data(item)
+                                    for item in party_report.obligations],
+                    "counts": {**{status.value: party_report.counts[status]
+                                  for status in Status},
+                               "overdue": sum(item.overdue
+                                              for item in party_report.obligations)},
+                }
+                for party_report in report.parties
+            ],
+        }
+
+    def flat() -> Section:
+        return Section(OBLIGATION_COLUMNS, [_obligation_row(item)
+                                            for party_report in report.parties
+                                            for item in party_report.obligations])
+
+    claimants = {claimant for party_report in report.parties
+                 for item in party_report.obligations
+                 for claimant in (*item.claimed_by, *item.disputed_by)}
     notes = [] if report.parties else ["No obligations match: nothing to report."]
-    if report.as_of:
-        notes.append(f"As of {report.as_of.isoformat()}.")
-    if report.known_at:
-        notes.append(f"As known at {report.known_at.isoformat()} (what had been recorded by the "
-                     "end of that day, UTC).")
-    return View(data, sections, Section(OBLIGATION_COLUMNS, flat_rows), notes,
-                document_sections=document_sections)
+    return View(data, sections, flat, notes, documents=documents, what="Compliance report",
+                legend=(*_party_legend(ledger, claimants), *legend(report.judged_on)))
 
 
 def parties_view(parties: list[Party]) -> View:
     columns = ("id", "name", "role", "aliases")
-    rows: list[tuple[CellValue, ...]] = [
-        (party.id, party.name, party.role.value, "; ".join(party.aliases)) for party in parties
-    ]
-    section = Section(("Id", "Name", "Role", "Aliases"), rows, no_wrap=SHORT_COLUMNS)
-    return View([_dump(party) for party in parties], [section], Section(columns, rows),
-                [] if parties else ["No parties yet."])
+
+    def rows() -> list[tuple[CellValue, ...]]:
+        return [(party.id, party.name, party.role.value, "; ".join(party.aliases))
+                for party in parties]
+
+    return View(lambda: [_dump(party) for party in parties],
+                lambda: [_section(("Id", "Name", "Role", "Aliases"), rows())],
+                lambda: Section(columns, rows()),
+                [] if parties else ["No parties yet."], what="Parties")
 
 
 def agreements_view(agreements: list[Agreement], ledger: Ledger) -> View:
     names = _Names(ledger)
-    rows: list[tuple[CellValue, ...]] = [
-        (agreement.id, agreement.title, agreement.signed or "", names(agreement.signatories),
-         agreement.place or "", agreement.url or "")
-        for agreement in agreements
-    ]
-    flat = [
-        (agreement.id, agreement.title, agreement.signed or "", ";".join(agreement.signatories),
-         agreement.place or "", agreement.url or "")
-        for agreement in agreements
-    ]
-    section = Section(("Id", "Title", "Signed", "Signatories", "Place", "Url"), rows,
-                      no_wrap=SHORT_COLUMNS)
-    return View([_dump(agreement) for agreement in agreements], [section],
-                Section(("id", "title", "signed", "signatories", "place", "url"), list(flat)),
-                [] if agreements else ["No agreements yet."])
+
+    def rows() -> list[tuple[CellValue, ...]]:
+        return [(agreement.id, agreement.title, agreement.signed or "",
+                 names(agreement.signatories), agreement.place or "", agreement.url or "")
+                for agreement in agreements]
+
+    def flat() -> Section:
+        return Section(("id", "title", "signed", "signatories", "place", "url"), [
+            (agreement.id, agreement.title, agreement.signed or "",
+             ";".join(agreement.signatories), agreement.place or "", agreement.url or "")
+            for agreement in agreements])
+
+    return View(lambda: [_dump(agreement) for agreement in agreements],
+                lambda: [_section(("Id", "Title", "Signed", "Signatories", "Place", "Url"),
+                                  rows())],
+                flat, [] if agreements else ["No agreements yet."], what="Agreements")
 
 
 def terms_view(terms: list[Term], ledger: Ledger) -> View:
     names = _Names(ledger)
-    rows: list[tuple[CellValue, ...]] = [
-        (term.id, term.agreement, term.article or "", term.title, term.category,
-         names(term.obligors), term.due or "")
-        for term in terms
-    ]
-    flat = [
-        (term.id, term.agreement, term.article or "", term.title, term.category,
-         ";".join(term.obligors), term.due or "", term.text or "")
-        for term in terms
-    ]
-    section = Section(("Id", "Agreement", "Article", "Title", "Category", "Obligors", "Due"), rows,
-                      no_wrap=SHORT_COLUMNS)
+
+    def rows() -> list[tuple[CellValue, ...]]:
+        return [(term.id, term.agreement, term.article or "", term.title, term.category,
+                 names(term.obligors), term.due or "") for term in terms]
+
+    def flat() -> Section:
+        return Section(
+            ("id", "agreement", "article", "title", "category", "obligors", "due", "text"),
+            [(term.id, term.agreement, term.article or "", term.title, term.category,
+              ";".join(term.obligors), term.due or "", term.text or "") for term in terms])
+
     return View(
-        [_dump(term) for term in terms], [section],
-        Section(("id", "agreement", "article", "title", "category", "obligors", "due", "text"),
-                list(flat)),
-        [] if terms else ["No terms match."],
-    )
+        lambda: [_dump(term) for term in terms],
+        lambda: [_section(("Id", "Agreement", "Article", "Title", "Category", "Obligors", "Due"),
+                          rows(), shows_whole="`ledger term show {id}`")],
+        flat, [] if terms else ["No terms match."], what="Terms")
 
 
 def _entry_data(entry: Evidence, retraction: Retraction | None) -> dict[str, Any]:
@@ -200,31 +234,34 @@ def _evidence_flat(entry: Evidence, retraction: Retraction | None) -> tuple[Cell
             entry.recorded_at, "yes" if retraction else "no")
 
 
+TIMELINE_COLUMNS = ("Id", "Date", "Term", "Stance", "Retracted", "Subject", "Claimant",
+                    "Summary")
+
+
 def _evidence_row(entry: Evidence, retraction: Retraction | None, names: _Names
                   ) -> tuple[CellValue, ...]:
-    style = "dim strike" if retraction else None
-    return (
-        Cell(entry.id, style), Cell(entry.date, style), Cell(entry.term, style),
-        Cell(names.one(entry.subject), style), Cell(names.one(entry.claimant), style),
-        Cell(entry.stance.value, style or STANCE_STYLES[entry.stance]),
-        Cell(entry.summary, style),
-        Cell("RETRACTED" if retraction else "", "bold magenta" if retraction else None),
-    )
+    if retraction:
+        return (Cell(entry.id, RETRACTED_STYLE), Cell(entry.date, RETRACTED_STYLE),
+                Cell(entry.term, RETRACTED_STYLE), Cell(entry.stance.value, RETRACTED_STYLE),
+                Cell("RETRACTED", OVERDUE_STYLE), Cell(names.one(entry.subject), RETRACTED_STYLE),
+                Cell(names.one(entry.claimant), RETRACTED_STYLE),
+                Cell(entry.summary, RETRACTED_STYLE))
+    return (entry.id, entry.date, entry.term, Cell(entry.stance.value, STANCE_STYLES[entry.stance]),
+            "", names.one(entry.subject), names.one(entry.claimant), entry.summary)
 
 
 def evidence_list_view(entries: list[Evidence], retractions: dict[str, Retraction],
                        ledger: Ledger) -> View:
     names = _Names(ledger)
-    rows = [_evidence_row(entry, retractions.get(entry.id), names) for entry in entries]
-    section = Section(("Id", "Date", "Term", "Subject", "Claimant", "Stance", "Summary", ""), rows,
-                      no_wrap=SHORT_COLUMNS)
     return View(
-        [_entry_data(entry, retractions.get(entry.id)) for entry in entries],
-        [section],
-        Section(EVIDENCE_COLUMNS,
-                [_evidence_flat(entry, retractions.get(entry.id)) for entry in entries]),
-        [] if entries else ["No evidence entries match."],
-    )
+        lambda: [_entry_data(entry, retractions.get(entry.id)) for entry in entries],
+        lambda: [_section(TIMELINE_COLUMNS,
+                          [_evidence_row(entry, retractions.get(entry.id), names)
+                           for entry in entries],
+                          shows_whole="`ledger evidence show {id}`")],
+        lambda: Section(EVIDENCE_COLUMNS,
+                        [_evidence_flat(entry, retractions.get(entry.id)) for entry in entries]),
+        [] if entries else ["No evidence entries match."], what="Evidence")
 
 
 def evidence_view(entry: Evidence, retraction: Retraction | None, ledger: Ledger,
@@ -252,18 +289,22 @@ def evidence_view(entry: Evidence, retraction: Retraction | None, ledger: Ledger
     if corrected_by:
         pairs.append(("corrected by", corrected_by))
     if retraction:
-        pairs += [("retracted", Cell(f"RETRACTED at {retraction.recorded_at}", "bold magenta")),
+        pairs += [("retracted", Cell(f"RETRACTED at {retraction.recorded_at}", OVERDUE_STYLE)),
                   ("retraction reason", retraction.reason)]
     rows: list[tuple[CellValue, ...]] = [(name, value) for name, value in pairs]
     data = {**_dump(entry), "retraction": _dump(retraction) if retraction else None,
             "corrected_by": corrected_by}
-    return View(data, [Section(("field", "value"), rows, fields=True)],
-                Section(("field", "value"), rows))
+    return View(lambda: data,
+                lambda: [Section(("field", "value"), rows, fields=True,
+                                 shows_whole=f"`ledger evidence show {entry.id} --format json`")],
+                lambda: Section(("field", "value"), rows), what="Evidence entry")
 
 
 def term_view(term: Term, obligations: list[Obligation], timeline: list[Evidence],
-              retractions: dict[str, Retraction], ledger: Ledger,
+              retractions: dict[str, Retraction], ledger: Ledger, judged_on: date,
               versions: list[Version] | None = None) -> View:
+    """`term show`: the term, each obligor's status, the timeline of its evidence (without the
+    term column: every entry is about this term) and, when asked, its history."""
     names = _Names(ledger)
     agreement = next((known for known in ledger.agreements if known.id == term.agreement), None)
     pairs: list[tuple[CellValue, ...]] = [
@@ -279,12 +320,13 @@ def term_view(term: Term, obligations: list[Obligation], timeline: list[Evidence
         ) if value
     ]
     status_rows: list[tuple[CellValue, ...]] = [
-        (names.one(item.subject), _status(item.status), names(item.claimed_by),
-         names(item.disputed_by), item.latest or "", _due(item))
+        (names.one(item.subject), _status(item.status), item.term.due or "", _overdue(item),
+         item.latest or "", names(item.claimed_by), names(item.disputed_by))
         for item in obligations
     ]
-    timeline_rows = [_evidence_row(entry, retractions.get(entry.id), names)
-                     for entry in timeline]
+    term_column = TIMELINE_COLUMNS.index("Term")
+    timeline_rows = [row[:term_column] + row[term_column + 1:] for row in (
+        _evidence_row(entry, retractions.get(entry.id), names) for entry in timeline)]
     data = {
         "term": _dump(term),
         "obligations": [{"subject": item.subject, **_obligation_data(item)}
@@ -292,53 +334,60 @@ def term_view(term: Term, obligations: list[Obligation], timeline: list[Evidence
         "evidence": [_entry_data(entry, retractions.get(entry.id)) for entry in timeline],
     }
     sections = [
-        Section(("field", "value"), pairs, title=f"Term {term.id}", fields=True),
-        Section(("Obligor", "Status", "Claimed by", "Disputed by", "Latest", "Due"),
-                status_rows, title="Status by obligor", no_wrap=SHORT_COLUMNS),
-        Section(("Id", "Date", "Term", "Subject", "Claimant", "Stance", "Summary", ""),
-                timeline_rows, title="Evidence timeline",
-                caption=None if timeline else "No evidence recorded for this term.",
-                no_wrap=SHORT_COLUMNS),
+        Section(("field", "value"), pairs, title=f"Term {term.id}", fields=True,
+                shows_whole=f"`ledger term show {term.id} --format json`"),
+        _section(("Obligor", "Status", "Due", "Overdue", "Latest", "Claimed by", "Disputed by"),
+                 status_rows, title="Status by obligor"),
+        _section(tuple(column for column in TIMELINE_COLUMNS if column != "Term"),
+                 timeline_rows, title="Evidence timeline",
+                 caption=None if timeline else "No evidence recorded for this term.",
+                 shows_whole="`ledger evidence show {id}`"),
     ]
     if versions is not None:
         section, history = history_section(versions)
         sections.append(section)
         data["history"] = history
-    return View(data, sections,
-                Section(OBLIGATION_COLUMNS, [_obligation_row(item) for item in obligations]))
+    return View(lambda: data, lambda: sections,
+                lambda: Section(OBLIGATION_COLUMNS,
+                                [_obligation_row(item) for item in obligations]),
+                what="Term", legend=legend(judged_on))
 
 
 def log_view(lines: list[LogLine]) -> View:
     """`ledger log`: the audit trail, one row per record or change, in the order recorded.
 
     The table shows the recording time to the second (the file and the other formats keep it
-    to the microsecond) and puts what was recorded before its description, to fit 80 columns.
+    to the microsecond) and puts what was recorded before its description.
     """
-    columns = ("recorded_at", "kind", "what", "record", "reason", "description")
-    flat: list[tuple[CellValue, ...]] = [
-        (line.recorded_at or "", line.kind, line.what, line.record, line.reason,
-         line.description) for line in lines
-    ]
-    rows: list[tuple[CellValue, ...]] = [
-        ((line.recorded_at or "version 1")[:19].replace("T", " "), line.kind, line.record,
-         line.description + (f" (reason: {line.reason})" if line.reason else ""))
-        for line in lines
-    ]
-    data: list[dict[str, Any]] = [
+    def flat_rows() -> list[tuple[CellValue, ...]]:
+        return [(line.recorded_at or "", line.kind, line.what, line.record, line.reason,
+                 line.description) for line in lines]
+
+    def data() -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = [
             {"recorded_at": line.recorded_at, "kind": line.kind, "what": line.what,
              "record": line.record, "reason": line.reason or None,
              "description": line.description, "id": line.id}
             for line in lines]
-    for line, item in zip(lines, data, strict=True):
-        if line.change is not None:
-            item.update(effective=line.change.effective, values=_dump(line.change.values),
-                        cleared=list(line.change.cleared))
-    section = Section(("Recorded", "Kind", "Record", "What and why"), rows,
-                      no_wrap=frozenset({"Recorded", "Kind", "Record"}))
-    return View(data, [section], Section(columns, flat),
+        for line, item in zip(lines, items, strict=True):
+            if line.change is not None:
+                item.update(effective=line.change.effective, values=_dump(line.change.values),
+                            cleared=list(line.change.cleared))
+        return items
+
+    def sections() -> list[Section]:
+        return [_section(("Recorded", "Kind", "Record", "What and why"), [
+            ((line.recorded_at or "version 1")[:19].replace("T", " "), line.kind, line.record,
+             line.description + (f" (reason: {line.reason})" if line.reason else ""))
+            for line in lines])]
+
+    return View(data, sections,
+                lambda: Section(("recorded_at", "kind", "what", "record", "reason",
+                                 "description"), flat_rows()),
                 [] if lines else ["Nothing recorded in this range."],
-                document_sections=[Section(("Recorded", "Kind", "What", "Record", "Reason",
-                                            "Description"), flat)])
+                documents=lambda: [Section(("Recorded", "Kind", "What", "Record", "Reason",
+                                            "Description"), flat_rows())],
+                what="Log")
 
 
 def history_section(versions: list[Version]) -> tuple[Section, list[dict[str, Any]]]:
@@ -362,8 +411,8 @@ def history_section(versions: list[Version]) -> tuple[Section, list[dict[str, An
                      "recorded_at": change.recorded_at, "reason": change.reason,
                      "change": change.id, "values": _dump(change.values),
                      "cleared": list(change.cleared)})
-    return Section(("Change", "Effective", "Recorded", "Reason and values"), rows,
-                   title="History", no_wrap=frozenset({"Change", "Effective", "Recorded"})), data
+    return _section(("Change", "Effective", "Recorded", "Reason and values"), rows,
+                    title="History"), data
 
 
 def _listed(value: object) -> str:
@@ -400,15 +449,22 @@ def changes_view(report: ChangesReport, ledger: Ledger) -> View:
                          f"{evidence[entry_id].stance.value} ({evidence[entry_id].date})"
                          if entry_id in evidence else entry_id for entry_id in ids)
 
-    sections = []
-    flat_rows: list[tuple[CellValue, ...]] = []
-    for party in report.parties:
-        rows: list[tuple[CellValue, ...]] = [
-            (f"{change.term.id}\n{change.term.title}", _was(change.before), _was(change.after),
-             entries(change.new_evidence), entries(change.dropped_evidence))
-            for change in party.changes
-        ]
-        flat_rows += [
+    def sections() -> list[Section]:
+        return [_section(
+            ("Term", "Title", "Was", "Now", "New entries", "No longer counted"),
+            [(change.term.id, change.term.title, _was(change.before), _was(change.after),
+              entries(change.new_evidence), entries(change.dropped_evidence))
+             for change in party.changes],
+            title=f"{party.party.name} ({party.party.id})",
+            caption=(_count_changes(party.before_counts, party.after_counts)
+                     + ("" if party.changes else "; no obligation changed")))
+            for party in report.parties]
+
+    def flat() -> Section:
+        columns = ("party", "term", "title", "status_before", "status_after", "overdue_before",
+                   "overdue_after", "due_before", "due_after", "new_evidence",
+                   "dropped_evidence", "amendments")
+        return Section(columns, [
             (party.party.id, change.term.id, change.term.title,
              _standing(change.before)["status"] or "", _standing(change.after)["status"] or "",
              "yes" if _standing(change.before)["overdue"] else "no",
@@ -416,36 +472,29 @@ def changes_view(report: ChangesReport, ledger: Ledger) -> View:
              _standing(change.before)["due"] or "", _standing(change.after)["due"] or "",
              " ".join(change.new_evidence), " ".join(change.dropped_evidence),
              " ".join(change.amendments))
-            for change in party.changes
-        ]
-        sections.append(Section(
-            ("Term", "Was", "Now", "New entries", "No longer counted"), rows,
-            title=f"{party.party.name} ({party.party.id})",
-            caption=(_count_changes(party.before_counts, party.after_counts)
-                     + ("" if party.changes else "; no obligation changed")),
-        ))
-    data = {
-        "title": report.title,
-        "since": report.since.isoformat(),
-        "until": report.until.isoformat(),
-        "known_at": report.known_at.isoformat() if report.known_at else None,
-        "parties": [
-            {"id": party.party.id, "name": party.party.name,
-             "changes": [{"term": change.term.id, "title": change.term.title,
-                          "before": _standing(change.before), "after": _standing(change.after),
-                          "new_evidence": list(change.new_evidence),
-                          "dropped_evidence": list(change.dropped_evidence),
-                          "amendments": list(change.amendments)}
-                         for change in party.changes],
-             "counts": {"before": party.before_counts, "after": party.after_counts}}
-            for party in report.parties
-        ],
-    }
-    notes = [f"Changes from {report.since.isoformat()} to {report.until.isoformat()}"
-             + (f", as known at {report.known_at.isoformat()}" if report.known_at else "") + "."]
-    if not report.parties:
-        notes.insert(0, "No obligations match: nothing to compare.")
-    columns = ("party", "term", "title", "status_before", "status_after", "overdue_before",
-               "overdue_after", "due_before", "due_after", "new_evidence", "dropped_evidence",
-               "amendments")
-    return View(data, sections, Section(columns, flat_rows), notes)
+            for party in report.parties for change in party.changes])
+
+    def data() -> dict[str, Any]:
+        return {
+            "title": report.title,
+            "since": report.since.isoformat(),
+            "until": report.until.isoformat(),
+            "known_at": report.known_at.isoformat() if report.known_at else None,
+            "parties": [
+                {"id": party.party.id, "name": party.party.name,
+                 "changes": [{"term": change.term.id, "title": change.term.title,
+                              "before": _standing(change.before),
+                              "after": _standing(change.after),
+                              "new_evidence": list(change.new_evidence),
+                              "dropped_evidence": list(change.dropped_evidence),
+                              "amendments": list(change.amendments)}
+                             for change in party.changes],
+                 "counts": {"before": party.before_counts, "after": party.after_counts}}
+                for party in report.parties
+            ],
+        }
+
+    window = f"from {report.since.isoformat()} to {report.until.isoformat()}"
+    notes = [] if report.parties else ["No obligations match: nothing to compare."]
+    return View(data, sections, flat, notes, what=f"Changes {window}",
+                legend=legend(f"each end of the window ({window})"))
