@@ -69,6 +69,20 @@ class Header:
 
 
 @dataclass(frozen=True)
+class Page:
+    """What a published page shows beyond tables: the status of each party on each term (the
+    matrix), the entries behind each obligation's status, and the timeline of each term.
+
+    Entries are plain dicts (`views.page_entry`); the template escapes every value.
+    """
+
+    matrix: dict[str, Any] | None = None
+    obligations: list[dict[str, Any]] = field(default_factory=list)
+    timelines: list[dict[str, Any]] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
 class View:
     """What a command shows: `data` for JSON, `sections` for tables, `documents` for Markdown and
     HTML when they differ from the terminal's, `flat` for CSV; each made only when printed."""
@@ -82,6 +96,8 @@ class View:
     """The kind of report, for the header: "Compliance report", "Term withdraw"."""
     legend: tuple[str, ...] = ()
     header: Header | None = None
+    page: Callable[[], Page] | None = None
+    """The HTML page, for the commands that publish one."""
 
     def document_sections(self) -> list[Section]:
         return (self.documents or self.sections)()

@@ -7,9 +7,18 @@ from datetime import date
 from typing import Any
 
 from ledger.history import LogLine, Version
-from ledger.model import Agreement, Evidence, Ledger, Party, Retraction, Stance, Term
-from ledger.render.view import Cell, CellValue, Section, View
-from ledger.status import ChangesReport, Obligation, Report, Status, legend
+from ledger.model import (
+    Agreement,
+    Evidence,
+    Ledger,
+    Party,
+    Retraction,
+    Stance,
+    Term,
+    retractions_by_entry,
+)
+from ledger.render.view import Cell, CellValue, Page, Section, View
+from ledger.status import ChangesReport, Obligation, Report, Status, legend, timelines_of
 
 STATUS_STYLES = {
     Status.CLAIMED: "bold green",
@@ -97,6 +106,35 @@ def _party_legend(ledger: Ledger, shown: Iterable[str]) -> tuple[str, ...]:
     return ("Parties: " + "; ".join(named) + ".",) if named else ()
 
 
+def page_entry(entry: Evidence, names: _Names, retracted: bool) -> dict[str, Any]:
+    """An entry as a published page shows it: names for ids, the source's link and title."""
+    source = entry.source
+    return {"id": entry.id, "date": entry.date, "term": entry.term,
+            "subject": names.one(entry.subject), "claimant": names.one(entry.claimant),
+            "stance": entry.stance.value, "summary": entry.summary, "speaker": entry.speaker,
+            "quote": entry.quote, "source": (source.title or source.publisher) if source else None,
+            "publisher": source.publisher if source else None,
+            "url": source.url if source else None, "retracted": retracted}
+
+
+def _page_obligation(item: Obligation, names: _Names) -> dict[str, Any]:
+    return {"anchor": f"o-{item.subject}-{item.term.id}", "party": names.one(item.subject),
+            "party_id": item.subject, "term": item.term.id, "title": item.term.title,
+            "status": item.status.value, "overdue": item.overdue, "due": item.term.due,
+            "latest": item.latest, "claimed_by": names(item.claimed_by),
+            "disputed_by": names(item.disputed_by),
+            "entries": [page_entry(entry, names, False) for entry in item.positions]}
+
+
+def _page_timelines(ledger: Ledger, terms: list[Term], names: _Names) -> list[dict[str, Any]]:
+    retracted = retractions_by_entry(ledger)
+    timelines = timelines_of(ledger, {term.id for term in terms})
+    return [{"anchor": f"t-{term.id}", "term": term.id, "title": term.title,
+             "entries": [page_entry(entry, names, entry.id in retracted)
+                         for entry in timelines.get(term.id, [])]}
+            for term in terms]
+
+
 def report_view(report: Report, ledger: Ledger) -> View:
     """`ledger report`: per party, each obligation's status; in tables the claimants by id."""
     names = _Names(ledger)
@@ -155,12 +193,39 @@ def report_view(report: Report, ledger: Ledger) -> View:
                                             for party_report in report.parties
                                             for item in party_report.obligations])
 
+    def page() -> Page:
+        bound = {item.term.id for party_report in report.parties
+                 for item in party_report.obligations}
+        terms = [term for term in ledger.terms if term.id in bound]
+        standing = {(item.subject, item.term.id): item for party_report in report.parties
+                    for item in party_report.obligations}
+        parties = [party_report.party for party_report in report.parties]
+        matrix = {
+            "parties": [{"id": party.id, "name": party.name} for party in parties],
+            "rows": [{"term": term.id, "title": term.title, "anchor": f"t-{term.id}",
+                      "cells": [_matrix_cell(standing.get((party.id, term.id)))
+                                for party in parties]}
+                     for term in terms],
+        }
+        return Page(matrix=matrix,
+                    obligations=[_page_obligation(item, names)
+                                 for party_report in report.parties
+                                 for item in party_report.obligations],
+                    timelines=_page_timelines(ledger, terms, names))
+
     claimants = {claimant for party_report in report.parties
                  for item in party_report.obligations
                  for claimant in (*item.claimed_by, *item.disputed_by)}
     notes = [] if report.parties else ["No obligations match: nothing to report."]
     return View(data, sections, flat, notes, documents=documents, what="Compliance report",
-                legend=(*_party_legend(ledger, claimants), *legend(report.judged_on)))
+                legend=(*_party_legend(ledger, claimants), *legend(report.judged_on)), page=page)
+
+
+def _matrix_cell(item: Obligation | None) -> dict[str, Any] | None:
+    if item is None:
+        return None
+    return {"status": item.status.value, "overdue": item.overdue,
+            "anchor": f"o-{item.subject}-{item.term.id}"}
 
 
 def parties_view(parties: list[Party]) -> View:
@@ -347,10 +412,18 @@ def term_view(term: Term, obligations: list[Obligation], timeline: list[Evidence
         section, history = history_section(versions)
         sections.append(section)
         data["history"] = history
+    def page() -> Page:
+        retracted = set(retractions)
+        return Page(obligations=[_page_obligation(item, names) for item in obligations],
+                    timelines=[{"anchor": f"t-{term.id}", "term": term.id, "title": term.title,
+                                "entries": [page_entry(entry, names, entry.id in retracted)
+                                            for entry in timeline]}],
+                    sections=[sections[0], *sections[3:]])
+
     return View(lambda: data, lambda: sections,
                 lambda: Section(OBLIGATION_COLUMNS,
                                 [_obligation_row(item) for item in obligations]),
-                what="Term", legend=legend(judged_on))
+                what="Term", legend=legend(judged_on), page=page)
 
 
 def log_view(lines: list[LogLine]) -> View:
@@ -497,4 +570,5 @@ def changes_view(report: ChangesReport, ledger: Ledger) -> View:
     window = f"from {report.since.isoformat()} to {report.until.isoformat()}"
     notes = [] if report.parties else ["No obligations match: nothing to compare."]
     return View(data, sections, flat, notes, what=f"Changes {window}",
-                legend=legend(f"each end of the window ({window})"))
+                legend=legend(f"each end of the window ({window})"),
+                page=lambda: Page(sections=sections()))
