@@ -1,0 +1,170 @@
+"""Tables at 60, 80, 120 and 200 columns: nothing split, cut, dropped or padded; a header and a
+legend; colours that tell disputed from overdue; long text bounded."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from conftest import Run, add_evidence, as_json, ok
+
+from ledger.render.table import LIST_LIMIT, width_of
+
+WIDTHS = (60, 80, 120, 200)
+NOW = {"COMPLIANCE_LEDGER_NOW": "2027-01-15T12:00:00Z"}
+SGR = re.compile(r"\x1b\[[0-9;]*m")
+LONG_TERM = "jd-3-a-very-long-term-identifier-for-tests"
+"""Longer than a free-text column's narrowest width: a table that let it wrap would split it."""
+
+
+@pytest.fixture
+def rich_ledger(run: Run, ledger_path: Path) -> dict[str, str]:
+    """The bundled example, plus a party with a wide (CJK) name, an entry it disputes, a
+    retracted entry and a term with a long id: what the tables must lay out."""
+    ok(run("init", "--example", "doha-2020"))
+    ok(run("party", "add", "observer-mission", "--name", "和平 Observer Mission of the Region",
+           "--role", "observer"))
+    ok(run("term", "add", LONG_TERM, "--title", "A term with a long id",
+           "--category", "ceasefire", "--obligor", "taliban", "--due", "2020-12-31",
+           "--agreement", "us-taliban-2020"))
+    disputed = add_evidence(run, LONG_TERM, "observer-mission",
+                            "disputes", "2020-11-02")
+    retracted = add_evidence(run, "doha-1", "un-monitoring-team", "claims", "2021-08-31",
+                             "--subject", "us")
+    ok(run("evidence", "retract", retracted, "--reason", "Wrong term"))
+    return {"disputed": disputed, "retracted": retracted}
+
+
+def _lines(text: str) -> list[str]:
+    return SGR.sub("", text).splitlines()
+
+
+def _check_layout(text: str, width: int, whole: set[str]) -> None:
+    lines = _lines(text)
+    for line in lines:
+        assert line == line.rstrip(), f"trailing spaces: {line!r}"
+        assert width_of(line) <= width, f"{width_of(line)} cells > {width}: {line!r}"
+    # Ids, dates and statuses are never split: each stands whole between spaces on some line.
+    tokens = {token for line in lines for token in re.split(r"[\s,]+", line)}
+    missing = {value for value in whole if value not in tokens}
+    assert not missing, f"split or dropped at {width} columns: {sorted(missing)[:10]}"
+
+
+def _whole_values(report: dict[str, object]) -> set[str]:
+    values: set[str] = set()
+    for party in report["parties"]:  # type: ignore[attr-defined]
+        for item in party["obligations"]:
+            values |= {item["term"], item["status"], *item["claimed_by"], *item["disputed_by"]}
+            values |= {value for value in (item["due"], item["latest"]) if value}
+    return values
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_report_fits_every_width_and_splits_nothing(run: Run, rich_ledger: dict[str, str],
+                                                    width: int) -> None:
+    report = as_json(run("report", "--as-of", "2021-09-01", "--format", "json"))
+    text = ok(run("report", "--as-of", "2021-09-01", env={"COLUMNS": str(width)})).stdout
+    _check_layout(text, width, _whole_values(report))
+    legend = text.index("OVERDUE: the due day passed before 2021-09-01")
+    overdue = sum(item["overdue"] for party in report["parties"] for item in party["obligations"])
+    assert text[:legend].count("OVERDUE") == overdue
+    words = {word for party in report["parties"] for item in party["obligations"]
+             for word in item["title"].split()}
+    shown = set(" ".join(_lines(text)).split())
+    assert words <= shown, "every title is shown, wrapped only at spaces"
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_evidence_list_keeps_every_column_at_every_width(run: Run, rich_ledger: dict[str, str],
+                                                         width: int) -> None:
+    entries = as_json(run("evidence", "list", "--include-retracted", "--format", "json"))
+    text = ok(run("evidence", "list", "--include-retracted",
+                  env={"COLUMNS": str(width)})).stdout
+    whole = {value for entry in entries
+             for value in (entry["id"], entry["date"], entry["term"], entry["stance"])}
+    _check_layout(text, width, whole)
+    flat = " ".join(" ".join(_lines(text)).split())
+    for entry in entries:
+        assert entry["summary"] in flat
+    assert "和平 Observer Mission of the Region" in flat, "names wrap only between words"
+    assert "Retracted" in text and text.count("RETRACTED") == 1
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("words", [
+    ("term", "list"), ("party", "list"), ("agreement", "list"), ("log",),
+    ("term", "show", LONG_TERM), ("term", "show", "doha-1"),
+    ("changes", "--since", "2020-01-01", "--until", "2021-12-31")])
+def test_every_table_fits_every_width(run: Run, rich_ledger: dict[str, str], width: int,
+                                      words: tuple[str, ...]) -> None:
+    text = ok(run(*words, env={"COLUMNS": str(width)})).stdout
+    terms = {term["id"] for term in as_json(run("term", "list", "--format", "json"))}
+    _check_layout(text, width, {term for term in terms if term in text.replace("\n", " ")})
+    if words[0] == "term":
+        assert "Agreement" in text or words[1] == "show"
+
+
+def test_evidence_show_fits_60_columns(run: Run, rich_ledger: dict[str, str]) -> None:
+    text = ok(run("evidence", "show", rich_ledger["retracted"], env={"COLUMNS": "60"})).stdout
+    _check_layout(text, 60, {rich_ledger["retracted"], "2021-08-31"})
+    assert "RETRACTED at" in text and "Wrong term" in text
+
+
+def test_header_and_legend_say_what_a_report_is(run: Run, rich_ledger: dict[str, str]) -> None:
+    text = ok(run("report", "--as-of", "2021-01-31", "--known-at", "2027-01-01",
+                  env={**NOW, "COLUMNS": "200"})).stdout
+    lines = _lines(text)
+    title = as_json(run("report", "--format", "json"))["title"]
+    assert lines[0] == title
+    assert lines[1].startswith("Compliance report · as of 2021-01-31 · as known at 2027-01-01")
+    assert lines[1].endswith("made on 2027-01-15")
+    assert "Status words: claimed = every claimant's latest entry says the party complies" in text
+    assert "OVERDUE: the due day passed before 2021-01-31 and the obligation is not claimed." \
+        in text
+    shown = as_json(run("report", "--as-of", "2021-01-31", "--format", "json"))
+    claimants = {claimant for party in shown["parties"] for item in party["obligations"]
+                 for claimant in (*item["claimed_by"], *item["disputed_by"])}
+    parties = " ".join(line for line in lines if line)
+    named = set(re.findall(r"([a-z0-9-]+) = ", parties[parties.index("Parties: "):
+                                                     parties.index("Status words:")]))
+    assert claimants and named == claimants, "the table shows claimants by id, named below"
+    # One blank line before each party's heading.
+    for party in as_json(run("report", "--format", "json"))["parties"]:
+        heading = lines.index(f"{party['name']} ({party['id']})")
+        assert lines[heading - 1] == "" and lines[heading - 2] != ""
+    today = ok(run("term", "show", "doha-1", env={**NOW, "COLUMNS": "80"})).stdout
+    assert _lines(today)[1] == "Term · made on 2027-01-15"
+    assert "OVERDUE: the due day passed before 2027-01-15" in today
+
+
+def test_colours_tell_disputed_from_overdue(run: Run, rich_ledger: dict[str, str]) -> None:
+    text = ok(run("report", "--as-of", "2021-09-01", env={
+        "FORCE_COLOR": "1", "TERM": "xterm-256color", "COLUMNS": "200", "NO_COLOR": ""})).stdout
+
+    def codes_before(word: str) -> set[str]:
+        return set(re.findall(r"((?:\x1b\[[0-9;]*m)+)" + re.escape(word), text))
+
+    disputed, overdue = codes_before("disputed"), codes_before("OVERDUE")
+    assert disputed and overdue and not disputed & overdue
+    plain = ok(run("report", env={"NO_COLOR": "1", "FORCE_COLOR": "1",
+                                  "TERM": "xterm-256color"})).stdout
+    assert not re.search(r"\x1b\[[0-9;]*3[0-9]m", plain), "NO_COLOR: no colour codes"
+
+
+def test_a_very_long_field_is_cut_in_tables_with_the_command_that_shows_it(
+        run: Run, small: Path) -> None:
+    summary = "word " * 220_000  # 1.1 MB
+    entry = ok(run("evidence", "add", "--term", "withdraw", "--claimant", "monitor", "--stance",
+                   "claims", "--date", "2024-05", "--summary", summary)).stdout.strip()
+    listed = ok(run("evidence", "list", env={"COLUMNS": "80"})).stdout
+    assert f"[cut at {LIST_LIMIT:,} of {len(summary):,} characters; `ledger evidence show " \
+           f"{entry}` shows it whole]" in " ".join(listed.split())
+    assert len(listed) < 4 * LIST_LIMIT
+    shown = ok(run("evidence", "show", entry, env={"COLUMNS": "80"})).stdout
+    assert f"`ledger evidence show {entry} --format json` shows it whole" in " ".join(
+        shown.split())
+    assert len(shown) < 30_000
+    whole = json.loads(ok(run("evidence", "show", entry, "--format", "json")).stdout)
+    assert whole["summary"] == summary
