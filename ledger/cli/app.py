@@ -370,7 +370,8 @@ def _is_terminal(stream: object) -> bool:
 def page(text: str) -> None:
     """Show `text` through the user's pager, as git and gh do: $PAGER (a shell command; empty
     or `cat` for none), else `less -FRX` (quit if one screen, keep colours, leave the text on
-    the screen). A pager that cannot start, or is left early, is not an error."""
+    the screen). A pager that cannot start prints the text directly; one left early is not an
+    error."""
     import shutil
     import signal
     import subprocess
@@ -396,9 +397,11 @@ def page(text: str) -> None:
             pager.stdin.write(text.encode(encoding, "backslashreplace"))
         with contextlib.suppress(BrokenPipeError):
             pager.stdin.close()
-        pager.wait()
+        code = pager.wait()
     finally:
         signal.signal(signal.SIGINT, previous)
+    if code in (126, 127):  # the shell found no such pager: the text is not lost
+        write(text)
 
 
 def confirm_saved(data: str | None, message: str) -> None:
