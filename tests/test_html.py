@@ -1,0 +1,165 @@
+"""The published HTML page: self-contained, escaped, and checked in a real browser."""
+
+from __future__ import annotations
+
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+import test_untrusted as corpus
+from conftest import Run, add_evidence, as_json, ok
+
+from ledger.render.html import is_web_url
+from ledger.render.text import neutralise
+
+hostile = corpus.hostile  # the escaping corpus of test_untrusted: hostile names, quotes, speakers
+
+CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
+ALLOWED_TAGS = {"html", "head", "meta", "title", "style", "body", "header", "main", "section",
+                "article", "h1", "h2", "h3", "p", "div", "span", "br", "a", "table", "thead",
+                "tbody", "tr", "th", "td", "blockquote", "dl", "dt", "dd", "ul", "li"}
+HOSTILE_URLS = ("javascript:alert(1)", "data:text/html,<script>alert(1)</script>",
+                " https://evil.example/leading-space", "https://example.org/a?b=\"c\"&d=<e>")
+
+
+class Parsed(HTMLParser):
+    """Every tag with its attributes, and the text a reader sees."""
+
+    def __init__(self, page: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+        self.feed(page)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+@pytest.fixture
+def page_ledger(run: Run, hostile: str) -> str:
+    """The hostile ledger of test_untrusted, with sources whose addresses are not all web."""
+    for url in HOSTILE_URLS:
+        add_evidence(run, "release", "monitor", "disputes", "2024-07", "--subject", "south",
+                     "--url", url, "--source", f"Source at {url}")
+    return hostile
+
+
+def _check_page(page: str) -> Parsed:
+    parsed = Parsed(page)
+    tags = {tag for tag, _ in parsed.tags}
+    assert tags <= ALLOWED_TAGS, tags - ALLOWED_TAGS
+    metas = [attributes for tag, attributes in parsed.tags if tag == "meta"]
+    assert {"http-equiv": "Content-Security-Policy", "content": CSP} in metas
+    for tag, attributes in parsed.tags:
+        assert not any(name.startswith("on") for name in attributes), (tag, attributes)
+        assert "src" not in attributes and tag != "link"
+        if tag == "a":
+            href = attributes["href"] or ""
+            if not href.startswith("#"):
+                assert is_web_url(href) and href.startswith(("http://", "https://")), href
+                assert attributes.get("rel") == "noopener noreferrer"
+    return parsed
+
+
+def test_report_page_is_self_contained_and_shows_hostile_text_literally(
+        run: Run, page_ledger: str) -> None:
+    page = ok(run("report", "--format", "html")).stdout
+    parsed = _check_page(page)
+    text = "".join(parsed.text)
+    for value in (corpus.SUMMARY, corpus.QUOTE, corpus.SPEAKER, f"-Rogue {corpus.OSC52}[i]x[/i]"):
+        assert neutralise(value) in text, value
+    assert "\u202e" not in page and "\x1b" not in page, "invisible characters show as escapes"
+    links = [attributes["href"] for tag, attributes in parsed.tags
+             if tag == "a" and not (attributes["href"] or "").startswith("#")]
+    assert links == ["https://example.org/a?b=\"c\"&d=<e>"] * 2, \
+        "only the web address is a link (once behind the status, once in the timeline)"
+    for url in HOSTILE_URLS[:3]:
+        assert url in text, "an address that is not a link is shown as text"
+    report = as_json(run("report", "--format", "json"))
+    for party in report["parties"]:
+        for item in party["obligations"]:
+            assert f'id="o-{party["id"]}-{item["term"]}"' in page
+
+
+def test_term_show_and_changes_pages(run: Run, page_ledger: str) -> None:
+    term = _check_page(ok(run("term", "show", "withdraw", "--format", "html")).stdout)
+    assert "Timeline of each term" in "".join(term.text)
+    assert neutralise(corpus.SUMMARY) in "".join(term.text)
+    changes = _check_page(ok(run("changes", "--since", "2020-01-01", "--format", "html")).stdout)
+    assert "Southland (south)" in "".join(changes.text)
+    refused = run("party", "list", "--format", "html")
+    assert refused.exit_code == 2 and "html" in refused.stderr
+
+
+def test_web_urls() -> None:
+    assert is_web_url("https://example.org/x") and is_web_url("HTTP://example.org")
+    for url in (*HOSTILE_URLS[:3], "https:///nohost", "mailto:a@b.c", "//example.org", "", None,
+                "https://example.org/\n"):
+        assert not is_web_url(url), url
+
+
+def _browser() -> tuple[Any, str]:
+    """Playwright's Python package and a Chromium to drive, or a skip saying which is missing."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("Playwright's Python package is not installed (pip install '.[dev]')")
+    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    if executable is None:
+        pytest.skip("no Chromium here: `apt-get install -y chromium` (.ci/run does)")
+    return sync_playwright, executable
+
+
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync"]
+
+
+@pytest.mark.slow
+def test_the_page_in_a_real_browser(run: Run, page_ledger: str, tmp_path: Path) -> None:
+    sync_playwright, executable = _browser()
+    page_text = ok(run("report", "--format", "html")).stdout
+    report = as_json(run("report", "--format", "json"))
+    terms = {item["term"] for party in report["parties"] for item in party["obligations"]}
+    requests: list[str] = []
+    errors: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        try:
+            page = browser.new_page(viewport={"width": 1100, "height": 900})
+            page.on("request", lambda request: requests.append(request.url))
+            page.on("console", lambda message: errors.append(message.text)
+                    if message.type == "error" else None)
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.route("**/*", lambda route: route.abort())
+            page.set_content(page_text)
+            matrix = page.locator("table.matrix tbody tr")
+            assert matrix.count() == len(terms)
+            first = matrix.first.locator("td").all_inner_texts()
+            assert set(first) <= {"claimed", "disputed", "contested", "no-evidence",
+                                  "not bound", "no-evidenceOVERDUE", "disputedOVERDUE",
+                                  "contestedOVERDUE"}
+            body = page.locator("body").inner_text()
+            for value in (corpus.SUMMARY, corpus.QUOTE.split(" | ")[0]):
+                assert neutralise(value).split("\n")[0] in body
+            assert page.locator("script, img, iframe, object, embed, b, i").count() == 0
+            assert page.locator("a[href^='javascript'], a[href^='data']").count() == 0
+            screenshot = tmp_path / "report.png"
+            page.screenshot(path=str(screenshot), full_page=True)
+            assert screenshot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+            page.set_viewport_size({"width": 390, "height": 844})
+            assert page.evaluate("document.documentElement.scrollWidth") <= 392, \
+                "reads on a phone: nothing wider than the screen"
+            page.emulate_media(media="print")
+            page.pdf(path=str(tmp_path / "report.pdf"))
+            assert (tmp_path / "report.pdf").read_bytes()[:5] == b"%PDF-"
+        finally:
+            browser.close()
+    assert requests == [], f"the page fetched {requests}"
+    assert errors == [], f"the browser reported {errors}"
+
