@@ -8,8 +8,10 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import Run, add_evidence, as_json, ok
+from conftest import Run, as_json, ok
+from typer.testing import CliRunner, Result
 
+from ledger.cli import app
 from ledger.render.table import LIST_LIMIT, width_of
 
 WIDTHS = (60, 80, 120, 200)
@@ -19,22 +21,36 @@ LONG_TERM = "jd-3-a-very-long-term-identifier-for-tests"
 """Longer than a free-text column's narrowest width: a table that let it wrap would split it."""
 
 
-@pytest.fixture
-def rich_ledger(run: Run, ledger_path: Path) -> dict[str, str]:
+@pytest.fixture(scope="module")
+def rich_ledger_made(tmp_path_factory: pytest.TempPathFactory) -> tuple[bytes, dict[str, str]]:
     """The bundled example, plus a party with a wide (CJK) name, an entry it disputes, a
-    retracted entry and a term with a long id: what the tables must lay out."""
-    ok(run("init", "--example", "doha-2020"))
-    ok(run("party", "add", "observer-mission", "--name", "和平 Observer Mission of the Region",
-           "--role", "observer"))
-    ok(run("term", "add", LONG_TERM, "--title", "A term with a long id",
-           "--category", "ceasefire", "--obligor", "taliban", "--due", "2020-12-31",
-           "--agreement", "us-taliban-2020"))
-    disputed = add_evidence(run, LONG_TERM, "observer-mission",
-                            "disputes", "2020-11-02")
-    retracted = add_evidence(run, "doha-1", "un-monitoring-team", "claims", "2021-08-31",
-                             "--subject", "us")
-    ok(run("evidence", "retract", retracted, "--reason", "Wrong term"))
-    return {"disputed": disputed, "retracted": retracted}
+    retracted entry and a term with a long id: what the tables must lay out. Made once."""
+    path = tmp_path_factory.mktemp("rich") / "ledger.json"
+    runner = CliRunner()
+
+    def run(*args: str) -> Result:
+        return ok(runner.invoke(app, ["-f", str(path), *args],
+                                env={"COMPLIANCE_LEDGER": None}))
+
+    run("init", "--example", "doha-2020")
+    run("party", "add", "observer-mission", "--name", "和平 Observer Mission of the Region",
+        "--role", "observer")
+    run("term", "add", LONG_TERM, "--title", "A term with a long id", "--category", "ceasefire",
+        "--obligor", "taliban", "--due", "2020-12-31", "--agreement", "us-taliban-2020")
+    entry = ("evidence", "add", "--summary", "Said so")
+    disputed = run(*entry, "--term", LONG_TERM, "--claimant", "observer-mission", "--stance",
+                   "disputes", "--date", "2020-11-02").stdout.strip()
+    retracted = run(*entry, "--term", "doha-1", "--claimant", "un-monitoring-team", "--stance",
+                    "claims", "--date", "2021-08-31", "--subject", "us").stdout.strip()
+    run("evidence", "retract", retracted, "--reason", "Wrong term")
+    return path.read_bytes(), {"disputed": disputed, "retracted": retracted}
+
+
+@pytest.fixture
+def rich_ledger(ledger_path: Path, rich_ledger_made: tuple[bytes, dict[str, str]]
+                ) -> dict[str, str]:
+    ledger_path.write_bytes(rich_ledger_made[0])
+    return rich_ledger_made[1]
 
 
 def _lines(text: str) -> list[str]:
