@@ -70,14 +70,18 @@ PLAIN = Styles(None)
 
 
 def width_of(text: str) -> int:
-    """Terminal cells `text` takes (wide East Asian characters take two)."""
-    return len(text) if text.isascii() else cell_len(text)
+    """Terminal cells `text` takes (wide East Asian characters take two, combining marks none)."""
+    if text.isascii() or max(text) < "\u0300":  # below the combining marks: one cell each
+        return len(text)
+    return cell_len(text)
 
 
-def _widest_line(text: str) -> int:
+def _widest_line(text: str, cap: int) -> int:
+    """The widest line of `text`, or `cap` if wider: a table never needs to know more, and
+    measuring a long text exactly costs more than the rest of its row."""
     if "\n" not in text:
-        return width_of(text)
-    return max(width_of(line) for line in text.split("\n"))
+        return cap if len(text) >= cap else min(cap, width_of(text))
+    return max(_widest_line(line, cap) for line in text.split("\n"))
 
 
 def _widest_word(text: str) -> int:
@@ -101,7 +105,7 @@ def wrap(text: str, width: int) -> list[str]:
     width = max(width, 1)
     lines: list[str] = []
     for paragraph in text.split("\n"):
-        if width_of(paragraph) <= width:
+        if len(paragraph) <= width and width_of(paragraph) <= width:
             lines.append(paragraph.rstrip())
             continue
         line, used = "", 0
@@ -168,7 +172,8 @@ def _section_lines(section: Section, width: int, style: Styles) -> list[str]:
              for value in row] for row in section.rows]
     headers = [neutralise(column) for column in section.columns]
     natural = [max([width_of(header) for header in headers[index].split("\n")]
-                   + [_widest_line(row[index][0]) for row in rows]) for index in range(count)]
+                   + [_widest_line(row[index][0], width) for row in rows])
+               for index in range(count)]
     header_words = [_widest_word(header) for header in headers]
     minimum = []
     for index, kind in enumerate(kinds):

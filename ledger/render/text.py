@@ -21,6 +21,8 @@ def _visible(match: re.Match[str]) -> str:
 
 def neutralise(text: str) -> str:
     """`text` with every character a terminal would act on replaced by a visible escape."""
+    if text.isascii() and text.isprintable():  # the common case, at C speed
+        return text
     return _UNSAFE.sub(_visible, text) if _UNSAFE.search(text) else text
 
 
