@@ -600,3 +600,17 @@ def test_a_file_swapped_for_a_link_after_resolving_is_not_followed(tmp_path: Pat
     (base / "doc.txt").symlink_to(tmp_path / "secret.txt")
     with pytest.raises(LedgerError, match="a symbolic link appeared on its path; not read"):
         read_inside(base.resolve(), resolved.relative_to(base.resolve()), what="source document")
+
+
+def test_the_fast_path_of_neutralising_misses_no_unsafe_character() -> None:
+    """`neutralise` skips text that `str.isprintable` and one small class pass: every character
+    the full rule escapes must fail one of them, in any company."""
+    import sys
+
+    from ledger.render import text
+
+    unsafe = [chr(code) for code in range(sys.maxunicode + 1) if text._UNSAFE.match(chr(code))]
+    assert len(unsafe) > 4000
+    for character in unsafe:
+        for company in ("", "a", "é", "和", "\U0001f600"):
+            assert text.neutralise(company + character) != company + character, hex(ord(character))

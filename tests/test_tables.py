@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pytest
 from conftest import Run, as_json, ok
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner, Result
 
 from ledger.cli import app
-from ledger.render.table import LIST_LIMIT, width_of
+from ledger.render.table import LIST_LIMIT, width_of, wrap
 
 WIDTHS = (60, 80, 120, 200)
 NOW = {"COMPLIANCE_LEDGER_NOW": "2027-01-15T12:00:00Z"}
@@ -184,3 +186,12 @@ def test_a_very_long_field_is_cut_in_tables_with_the_command_that_shows_it(
     assert len(shown) < 30_000
     whole = json.loads(ok(run("evidence", "show", entry, "--format", "json")).stdout)
     assert whole["summary"] == summary
+
+
+@given(st.text(alphabet=st.sampled_from("ab cé和\n"), max_size=80), st.integers(2, 30))
+def test_wrap_keeps_every_word_within_the_width(text: str, width: int) -> None:
+    lines = wrap(text, width)
+    assert all(width_of(line) <= width for line in lines)
+    if all(width_of(word) <= width for word in text.split()):
+        assert " ".join(lines).split() == text.split(), "words whole and in order"
+    assert "".join("".join(lines).split()) == "".join(text.split()), "no character lost"

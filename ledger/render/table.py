@@ -108,6 +108,9 @@ def wrap(text: str, width: int) -> list[str]:
         if len(paragraph) <= width and width_of(paragraph) <= width:
             lines.append(paragraph.rstrip())
             continue
+        if paragraph.isascii():
+            lines += _wrap_ascii(paragraph.split(), width)
+            continue
         line, used = "", 0
         for word in paragraph.split():
             size = width_of(word)
@@ -126,14 +129,38 @@ def wrap(text: str, width: int) -> list[str]:
     return lines
 
 
-def _prepared(value: CellValue, limit: int, shows_whole: str | None) -> tuple[str, str | None]:
+def _wrap_ascii(words: list[str], width: int) -> list[str]:
+    """`wrap` for ASCII words, where a character is a cell: the common case, kept fast."""
+    lines: list[str] = []
+    line: list[str] = []
+    used = -1
+    for word in words:
+        size = len(word)
+        if used + 1 + size <= width:
+            line.append(word)
+            used += 1 + size
+            continue
+        if line:
+            lines.append(" ".join(line))
+        while size > width:
+            lines.append(word[:width])
+            word = word[width:]
+            size = len(word)
+        line, used = [word], size
+    lines.append(" ".join(line))
+    return lines
+
+
+def _prepared(value: CellValue, limit: int, shows_whole: str | None = None,
+              row_id: CellValue = "") -> tuple[str, str | None]:
     """A cell's text, cut when longer than `limit`, neutralised, and its style."""
     if isinstance(value, Cell):
         text, style = value.text, value.style
     else:
         text, style = value, None
     if len(text) > limit:
-        whole = f"; {shows_whole} shows it whole" if shows_whole else ""
+        shown = shows_whole.format(id=row_id) if shows_whole else ""
+        whole = f"; {shown} shows it whole" if shown else ""
         text = f"{text[:limit]} … [cut at {limit:,} of {len(text):,} characters{whole}]"
     text = neutralise(text)
     if "\t" in text:
@@ -168,8 +195,8 @@ def _section_lines(section: Section, width: int, style: Styles) -> list[str]:
     kinds = _kinds(section)
     count = len(section.columns)
     shows_whole = section.shows_whole
-    rows = [[_prepared(value, LIST_LIMIT, shows_whole and shows_whole.format(id=row[0]))
-             for value in row] for row in section.rows]
+    rows = [[_prepared(value, LIST_LIMIT, shows_whole, row[0]) for value in row]
+            for row in section.rows]
     headers = [neutralise(column) for column in section.columns]
     natural = [max([width_of(header) for header in headers[index].split("\n")]
                    + [_widest_line(row[index][0], width) for row in rows])
