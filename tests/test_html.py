@@ -19,7 +19,7 @@ hostile = corpus.hostile  # the escaping corpus of test_untrusted: hostile names
 CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
 ALLOWED_TAGS = {"html", "head", "meta", "title", "style", "body", "header", "main", "section",
                 "article", "h1", "h2", "h3", "p", "div", "span", "br", "a", "table", "thead",
-                "tbody", "tr", "th", "td", "blockquote", "dl", "dt", "dd", "ul", "li"}
+                "tbody", "tr", "th", "td", "blockquote", "dl", "dt", "dd", "ul", "li", "code"}
 HOSTILE_URLS = ("javascript:alert(1)", "data:text/html,<script>alert(1)</script>",
                 " https://evil.example/leading-space", "https://example.org/a?b=\"c\"&d=<e>")
 

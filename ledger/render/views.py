@@ -126,13 +126,24 @@ def _page_obligation(item: Obligation, names: _Names) -> dict[str, Any]:
             "entries": [page_entry(entry, names, False) for entry in item.positions]}
 
 
+REPORT_TIMELINE_LIMIT = 10
+"""Entries of each term's timeline on a report page: the latest; `term show` shows them all."""
+
+
 def _page_timelines(ledger: Ledger, terms: list[Term], names: _Names) -> list[dict[str, Any]]:
+    """Each term's latest entries, with how many earlier ones `term show` would add: a report
+    page of a ledger of 100,000 entries stays one a browser can open."""
     retracted = retractions_by_entry(ledger)
     timelines = timelines_of(ledger, {term.id for term in terms})
-    return [{"anchor": f"t-{term.id}", "term": term.id, "title": term.title,
-             "entries": [page_entry(entry, names, entry.id in retracted)
-                         for entry in timelines.get(term.id, [])]}
-            for term in terms]
+    pages = []
+    for term in terms:
+        entries = timelines.get(term.id, [])
+        shown = entries[-REPORT_TIMELINE_LIMIT:]
+        pages.append({"anchor": f"t-{term.id}", "term": term.id, "title": term.title,
+                      "earlier": len(entries) - len(shown),
+                      "entries": [page_entry(entry, names, entry.id in retracted)
+                                  for entry in shown]})
+    return pages
 
 
 def report_view(report: Report, ledger: Ledger) -> View:
@@ -416,7 +427,7 @@ def term_view(term: Term, obligations: list[Obligation], timeline: list[Evidence
         retracted = set(retractions)
         return Page(obligations=[_page_obligation(item, names) for item in obligations],
                     timelines=[{"anchor": f"t-{term.id}", "term": term.id, "title": term.title,
-                                "entries": [page_entry(entry, names, entry.id in retracted)
+                                "earlier": 0, "entries": [page_entry(entry, names, entry.id in retracted)
                                             for entry in timeline]}],
                     sections=[sections[0], *sections[3:]])
 
