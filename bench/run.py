@@ -98,6 +98,55 @@ def measure_interleaved(commands: list[Command], runs: int, cwd: Path) -> list[M
     ]
 
 
+READ_COMMANDS = {
+    "report": ["report"],
+    "evidence list": ["evidence", "list"],
+    "term list": ["term", "list"],
+    "party list": ["party", "list"],
+    "agreement list": ["agreement", "list"],
+    "log": ["log"],
+    "changes": ["changes", "--since", "2021-12-31", "--until", "2024-12-31"],
+    "term show": ["term", "show", "FIRST_TERM"],
+    "evidence show": ["evidence", "show", "FIRST"],
+}
+"""Every list, show and report command, unfiltered, each timed in its default table format and
+as CSV (`FIRST` stands for the first entry's id, `FIRST_TERM` for its term)."""
+
+
+def first_entry(path: Path) -> dict[str, str]:
+    import orjson
+
+    entry = orjson.loads(path.read_bytes())["evidence"][0]
+    return {"FIRST": str(entry["id"]), "FIRST_TERM": str(entry["term"])}
+
+
+def table_commands(path: Path) -> dict[str, Command]:
+    """Each read command as a table and as CSV, and the report as an HTML page."""
+    base = [LEDGER, "--no-pager", "-f", str(path)]
+    first = first_entry(path)
+    commands: dict[str, Command] = {}
+    for name, words in READ_COMMANDS.items():
+        argv = [*base, *(first.get(word, word) for word in words)]
+        commands[name] = (argv, None, 0)
+        commands[f"{name} --format csv"] = ([*argv, "--format", "csv"], None, 0)
+    commands["report --format html"] = ([*base, "report", "--format", "html"], None, 0)
+    return commands
+
+
+LONG_FIELDS = {"1 MB": 1 << 20, "10 MB": 10 << 20}
+LONG_FIELD_COMMANDS = ("evidence list", "evidence show", "term show")
+
+
+def write_long_field(path: Path, size: int, out: Path) -> None:
+    """A copy of the ledger whose first entry has a summary of `size` characters (words)."""
+    import orjson
+
+    ledger = orjson.loads(path.read_bytes())
+    words = ("ceasefire withdrawal délégation 和平 ") * (size // 32 + 1)
+    ledger["evidence"][0]["summary"] = words[:size]
+    out.write_bytes(orjson.dumps(ledger))
+
+
 def ledger_commands(path: Path, work: Path) -> dict[str, Command]:
     def fresh_copy() -> None:
         shutil.copyfile(path, work)
@@ -163,6 +212,21 @@ def run(sizes: list[int], runs: int, startup_runs: int) -> str:
                     references[name, size] = result
                 else:
                     results[name, size] = result
+            tables = table_commands(path)
+            for name, result in zip(tables, measure_interleaved(list(tables.values()), runs, root),
+                                    strict=True):
+                results[name, size] = result
+        long_size = min((size for size in sizes if size >= 10_000), default=max(sizes))
+        plain = root / f"ledger-{long_size}.json"
+        long_variants = {"none": plain}
+        for label, characters in LONG_FIELDS.items():
+            long_variants[label] = root / f"long-{label.replace(' ', '')}.json"
+            write_long_field(plain, characters, long_variants[label])
+        long_commands = [table_commands(variant)[name] for variant in long_variants.values()
+                         for name in LONG_FIELD_COMMANDS]
+        long_measured = iter(measure_interleaved(long_commands, runs, root))
+        long_results = {(label, name): next(long_measured) for label in long_variants
+                        for name in LONG_FIELD_COMMANDS}
         startup_reference, *floors, help_time, example = measure_interleaved(
             [(IMPORTS, None, 0), *(([*FLOOR_APP, step], None, 0) for step in FLOOR_STEPS),
              ([LEDGER, "--help"], None, 0), ([LEDGER, "report"], None, 0)],
@@ -194,6 +258,31 @@ def run(sizes: list[int], runs: int, startup_runs: int) -> str:
                          f"{result.seconds:.3f} | {result.seconds / load.seconds:.2f} | "
                          f"{versus_jq} | {result.max_rss_mb:.0f} | "
                          f"{result.max_rss_mb / sizes_mb[size]:.1f} |")
+    lines += ["", "Tables as people meet them: every list, show and report command, unfiltered, in "
+              "its default table format (`--no-pager`), against the same command as CSV, and the "
+              "report as an HTML page.", "",
+              "| command | entries | table s | CSV s | table ÷ CSV | table × json.load |",
+              "|---|---:|---:|---:|---:|---:|"]
+    for size in sizes:
+        load = references["json.load", size]
+        for name in READ_COMMANDS:
+            table, csv = results[name, size], results[f"{name} --format csv", size]
+            lines.append(f"| `ledger {name}` | {size:,} | {table.seconds:.3f} | "
+                         f"{csv.seconds:.3f} | {table.seconds / csv.seconds:.2f} | "
+                         f"{table.seconds / load.seconds:.2f} |")
+        page = results["report --format html", size]
+        lines.append(f"| `ledger report --format html` | {size:,} | {page.seconds:.3f} | | | "
+                     f"{page.seconds / load.seconds:.2f} |")
+    lines += ["", f"One entry with a very long summary, in a ledger of {long_size:,} entries "
+              "(tables cut it with a marker):", "",
+              "| command | longest field | seconds | without it | ratio | max RSS MB |",
+              "|---|---|---:|---:|---:|---:|"]
+    for label in LONG_FIELDS:
+        for name in LONG_FIELD_COMMANDS:
+            longer, without = long_results[label, name], long_results["none", name]
+            lines.append(f"| `ledger {name}` | {label} | {longer.seconds:.3f} | "
+                         f"{without.seconds:.3f} | {longer.seconds / without.seconds:.2f} | "
+                         f"{longer.max_rss_mb:.0f} |")
     startup = [
         ('`python -c "import typer, rich.table, pydantic"` (reference)', startup_reference),
         *zip(FLOOR_STEPS.values(), floors, strict=True),
@@ -228,6 +317,16 @@ def run(sizes: list[int], runs: int, startup_runs: int) -> str:
         ("term amend ÷ json.load", results["term amend", largest].seconds / load.seconds, 4.0),
         ("changes json ÷ json.load",
          results["changes --format json", largest].seconds / load.seconds, 3.0),
+        ("worst table ÷ CSV", max(results[name, size].seconds
+                                  / results[f"{name} --format csv", size].seconds
+                                  for name in READ_COMMANDS for size in sizes
+                                  if size >= min(10_000, largest)), 1.5),
+        ("report html ÷ json.load", results["report --format html", largest].seconds
+         / load.seconds, 3.0),
+        ("worst long field ÷ without", max(long_results[label, name].seconds
+                                           / long_results["none", name].seconds
+                                           for label in LONG_FIELDS
+                                           for name in LONG_FIELD_COMMANDS), 2.0),
         ("ledger --help ÷ imports", help_time.seconds / startup_reference.seconds, 1.3),
         ("report on the example ÷ imports", example.seconds / startup_reference.seconds, 1.6),
     ]

@@ -53,3 +53,13 @@ def test_the_runner_prints_a_markdown_table_at_n_200(tmp_path: Path) -> None:
     assert any(line.startswith("| `ledger --help` |") for line in lines)
     assert any(line.startswith("| a Typer command with one option") for line in lines)
     assert any(line.startswith("| report json ÷ json.load |") for line in lines)
+    for command in ("report", "evidence list", "term list", "party list", "agreement list",
+                    "log", "changes", "term show", "evidence show"):
+        assert any(line.startswith(f"| `ledger {command}` | 200 |") for line in lines), command
+        assert any(line.startswith(f"| `ledger {command} --format csv` | 200 |")
+                   for line in lines) is False, "CSV is the second column of the table's row"
+    assert any(line.startswith("| `ledger report --format html` | 200 |") for line in lines)
+    for label in ("1 MB", "10 MB"):
+        assert any(line.startswith(f"| `ledger evidence list` | {label} |") for line in lines)
+    for target in ("worst table ÷ CSV", "report html ÷ json.load", "worst long field ÷ without"):
+        assert any(line.startswith(f"| {target} |") for line in lines), target
