@@ -49,3 +49,22 @@ def test_the_python_example_runs_as_written(tmp_path: Path, monkeypatch: pytest.
     assert printed[1] == "True"
     assert printed[2].startswith("peace.json: ok: 1 agreements, 2 parties, 1 terms, 1 evidence")
     assert (tmp_path / "peace.json").exists()
+
+
+def test_the_report_shown_is_the_report_printed_at_80_columns(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch
+                                                               ) -> None:
+    text = README.read_text(encoding="utf-8")
+    block = re.search(r"What it shows at 80 columns \(`ledger (.*?)`\):\n\n```\n(.*?)```", text,
+                      re.S)
+    assert block is not None
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("COMPLIANCE_LEDGER", raising=False)
+    made_on = re.search(r"made on (\d{4}-\d{2}-\d{2})", block.group(2))
+    assert made_on is not None
+    result = CliRunner().invoke(app, shlex.split(block.group(1)), env={
+        "COLUMNS": "80", "COMPLIANCE_LEDGER_NOW": f"{made_on.group(1)}T12:00:00Z"})
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == block.group(2)
+    assert max(len(line) for line in result.stdout.splitlines()) <= 80
+    assert (README.parent / "docs" / "report.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -427,7 +427,8 @@ def term_view(term: Term, obligations: list[Obligation], timeline: list[Evidence
         retracted = set(retractions)
         return Page(obligations=[_page_obligation(item, names) for item in obligations],
                     timelines=[{"anchor": f"t-{term.id}", "term": term.id, "title": term.title,
-                                "earlier": 0, "entries": [page_entry(entry, names, entry.id in retracted)
+                                "earlier": 0,
+                                "entries": [page_entry(entry, names, entry.id in retracted)
                                             for entry in timeline]}],
                     sections=[sections[0], *sections[3:]])
 
