@@ -23,6 +23,8 @@ from ledger.errors import InvalidValue, LedgerError
 from ledger.render import ListFormat, OutputFormat
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from ledger.model import Ledger
     from ledger.render.view import View
     from ledger.store import Draft, LoadedLedger
@@ -321,17 +323,21 @@ def _encodes_unicode(stream: object) -> bool:
     return encoding.lower().replace("-", "").replace("_", "") in ("utf8", "utf8sig")
 
 
-def _write_view(view: View, output: OutputFormat) -> None:
+def _terminal() -> Console:
+    """Rich's view of stdout: colour and size (and NO_COLOR, FORCE_COLOR, COLUMNS, LINES)."""
     from rich.console import Console
 
+    return Console(file=sys.stdout)
+
+
+def _write_view(view: View, output: OutputFormat) -> None:
     if sys.stdout is None:
         write("")
-    # Rich decides colour and size from stdout (and NO_COLOR, FORCE_COLOR, COLUMNS, LINES).
-    terminal = Console(file=sys.stdout)
     match output:
         case OutputFormat.TABLE:
             from ledger.render import table
 
+            terminal = _terminal()
             styles = table.Styles(terminal.color_system if terminal.is_terminal else None,
                                   no_color=terminal.no_color)
             text = table.render(view, width=terminal.width, style=styles)
@@ -354,7 +360,8 @@ def _write_view(view: View, output: OutputFormat) -> None:
             from ledger.render import html
 
             text = html.render(view)
-    if PAGING[0] and _is_terminal(sys.stdout) and text.count("\n") >= terminal.height:
+    # Only output to a terminal asks Rich for its height: JSON and CSV to a pipe never load Rich.
+    if PAGING[0] and _is_terminal(sys.stdout) and text.count("\n") >= _terminal().height:
         page(text)
     else:
         write(text)
