@@ -14,13 +14,11 @@ from typing import TYPE_CHECKING, Any
 from ledger.errors import Finding, InvalidValue, LedgerError, LedgerFileError, Problem
 from ledger.files import DEFAULT_MAX_BYTES, document_name_problem, document_path, read_inside
 from ledger.model import (
+    RECORD_KINDS,
     Agreement,
-    Change,
-    Evidence,
     Ledger,
     Party,
     RecordKind,
-    Retraction,
     Term,
     digests_of,
 )
@@ -47,12 +45,6 @@ CHECKS: list[Check] = []
 def check(function: Check) -> Check:
     CHECKS.append(function)
     return function
-
-
-RECORD_KINDS = (("agreements", "agreement", Agreement), ("parties", "party", Party),
-                ("terms", "term", Term), ("evidence", "evidence entry", Evidence),
-                ("retractions", "retraction", Retraction), ("changes", "change", Change))
-"""Every list of records a user adds: the list's name in the file, a record's name, its type."""
 
 
 def _digest_field(kind: type) -> str:
@@ -125,20 +117,6 @@ def changes_follow_their_records(context: CheckContext) -> Iterator[Finding]:
                           f"change {change.id} of {change.of.value} {change.record!r} was "
                           f"recorded at {change.recorded_at}, before the {change.of.value} "
                           f"itself ({first})")
-
-
-@check
-def duplicate_retractions(context: CheckContext) -> Iterator[Finding]:
-    first: dict[str, int] = {}
-    for position, retraction in enumerate(context.ledger.retractions):
-        if retraction.evidence in first:
-            yield Finding(
-                ("retractions", position, "evidence"),
-                f"evidence {retraction.evidence} is retracted twice "
-                f"(first at retractions[{first[retraction.evidence]}])",
-            )
-        else:
-            first[retraction.evidence] = position
 
 
 _WHITESPACE_RUN = re.compile(r"\s+")

@@ -243,8 +243,16 @@ class Ledger(Record):
     changes: tuple[Change, ...] = ()
 
 
+RECORD_KINDS: tuple[tuple[str, str, type[Record]], ...] = (
+    ("agreements", "agreement", Agreement), ("parties", "party", Party), ("terms", "term", Term),
+    ("evidence", "evidence entry", Evidence), ("retractions", "retraction", Retraction),
+    ("changes", "change", Change))
+"""Every list of records a user adds: the list's name in the file, a record's name, its type."""
+
+
 def retractions_by_entry(ledger: Ledger) -> dict[str, Retraction]:
-    """Each retracted entry's retraction (the first, if a hand edit recorded two)."""
+    """Each retracted entry's first retraction (two analysts may retract one entry on their own
+    branches: the merge keeps both, and the entry is retracted from the first)."""
     retractions: dict[str, Retraction] = {}
     for retraction in ledger.retractions:
         retractions.setdefault(retraction.evidence, retraction)

@@ -140,7 +140,11 @@ def load(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, fast: bool = True) -
     two paths to that). The interpreter is left as it was found: the `ledger` script runs
     without the cyclic garbage collector, but a program that calls this keeps its own.
     """
-    raw = _read_bytes(path, max_bytes)
+    return load_bytes(_read_bytes(path, max_bytes), path, fast=fast)
+
+
+def load_bytes(raw: bytes, path: Path, *, fast: bool = True) -> LoadedLedger:
+    """`load` of bytes read elsewhere (from git, say); `path` names them in problems."""
     ledger, rejection = _load_fast(raw) if fast else (None, None)
     migrated_from = None
     if ledger is None:
@@ -311,6 +315,16 @@ def _finite_float(literal: str) -> float:
     return value
 
 
+_CONFLICT_MARKER = re.compile(r"^(<{7}|\|{7}|={7}|>{7})( |$)", re.MULTILINE)
+"""A line git writes into a file it could not merge. JSON strings hold no raw line break, so
+such a line is never inside a value; it is looked for only once the parse has failed."""
+
+
+def conflict_markers_in(raw: bytes) -> bool:
+    """Whether the file holds a line of git's conflict markers."""
+    return _CONFLICT_MARKER.search(raw.decode("utf-8", "replace")) is not None
+
+
 def _parse(text: str, path: Path) -> dict[str, Any]:
     """The careful path's parse; `json` and `jsonpos` are imported here, off the fast path."""
     import json
@@ -323,6 +337,12 @@ def _parse(text: str, path: Path) -> dict[str, Any]:
         data = json.loads(text, object_pairs_hook=_unique_pairs, parse_constant=_reject_constant,
                           parse_float=_finite_float)
     except json.JSONDecodeError as error:
+        marker = _CONFLICT_MARKER.search(text)
+        if marker is not None:
+            line, column = jsonpos.line_and_column(text, marker.start())
+            raise LedgerFileError([Problem(
+                str(path), line, column,
+                f"merge conflict markers at line {line}: run `ledger resolve`")]) from None
         message = error.msg
         if message == "Extra data":
             message = "unexpected content after the ledger's closing brace"

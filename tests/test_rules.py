@@ -212,17 +212,26 @@ def test_a_term_that_lists_an_obligor_twice_is_refused(run: Run, tmp_path: Path)
     assert result.stderr == f"{path}:{line + 1}:18: party 'north' is listed twice\n"
 
 
-def test_a_retraction_recorded_twice_is_reported(run: Run, tmp_path: Path) -> None:
+def test_an_entry_retracted_twice_is_retracted_once_with_both_reasons(run: Run,
+                                                                     tmp_path: Path) -> None:
+    """Two analysts may retract one entry on their own branches: the merge keeps both."""
     ledger = generated_ledger(20, retract_every=1000)
     entry = ledger.evidence[3].id
     twice = tuple(sealed(Retraction(id="0" * 12, evidence=entry, reason=reason,
-                                    recorded_at="2025-01-01T00:00:00.000000Z"))
-                  for reason in ("first", "second"))
+                                    recorded_at=f"2025-01-0{day}T00:00:00.000000Z"))
+                  for day, reason in ((1, "misdated"), (2, "wrong speaker")))
     path = tmp_path / "ledger.json"
     path.write_bytes(store.serialize(ledger.model_copy(update={"retractions": twice})))
-    result = run("check", file=path)
-    assert result.exit_code == 1
-    assert f"evidence {entry} is retracted twice (first at retractions[0])" in result.stderr
+    assert "(1 retracted), 2 retractions" in ok(run("check", file=path)).stdout
+    shown = json.loads(ok(run("evidence", "show", entry, "--format", "json", file=path)).stdout)
+    assert [item["reason"] for item in shown["retractions"]] == ["misdated", "wrong speaker"]
+    assert shown["retraction"]["reason"] == "misdated"
+    table = ok(run("evidence", "show", entry, file=path)).stdout
+    assert "misdated" in table and "wrong speaker" in table
+    assert "RETRACTED at 2025-01-01" in table
+    known = json.loads(ok(run("evidence", "show", entry, "--format", "json", "--known-at",
+                              "2025-01-01", file=path)).stdout)
+    assert [item["reason"] for item in known["retractions"]] == ["misdated"]
 
 
 def test_an_edited_entry_after_the_first_batch_is_placed_on_its_own_line(

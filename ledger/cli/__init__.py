@@ -2,12 +2,12 @@
 
 `app.py` holds the root command, errors and output; `options.py` the options that commands share;
 `agreement`, `party`, `term` and `evidence` their subcommands; `ledgerwide` init, report, check and
-schema.
+schema; `merging` merge, resolve and git-setup.
 """
 
 from __future__ import annotations
 
-from ledger.cli import ledgerwide
+from ledger.cli import ledgerwide, merging
 from ledger.cli.agreement import agreement_app
 from ledger.cli.app import app, main
 from ledger.cli.evidence import evidence_app
@@ -19,4 +19,4 @@ app.add_typer(party_app, name="party")
 app.add_typer(term_app, name="term")
 app.add_typer(evidence_app, name="evidence")
 
-__all__ = ["app", "ledgerwide", "main"]
+__all__ = ["app", "ledgerwide", "main", "merging"]

@@ -137,8 +137,9 @@ def evidence_show(ctx: typer.Context, id: EvidenceId, as_of: AsOfOption = None,
         entry = changes.resolve_evidence(ledger, id)
         corrected_by = next((other.id for other in ledger.evidence if other.corrects == entry.id),
                             None)
-        return headed(evidence_view(entry, changes.retraction_of(ledger, entry.id), ledger,
-                                    corrected_by), clocked)
+        retractions = [retraction for retraction in ledger.retractions
+                       if retraction.evidence == entry.id]
+        return headed(evidence_view(entry, retractions, ledger, corrected_by), clocked)
 
     emit(run(build), output)
 

@@ -37,6 +37,7 @@ from ledger.render import ListFormat, OutputFormat
 
 if TYPE_CHECKING:
     from ledger.render.view import View
+    from ledger.store import LoadedLedger
 
 
 @app.command()
@@ -176,23 +177,25 @@ def log(
 @app.command()
 def check(
     ctx: typer.Context,
-    against: Annotated[Path | None, typer.Option(
-        help="A kept copy (e.g. the file at a git tag): fail if any of its evidence entries or "
-        "retractions is missing or changed.")] = None,
+    against: Annotated[str | None, typer.Option(
+        metavar="REV|FILE",
+        help="A kept copy: a file, or a git revision (tag, branch, HEAD~3) whose version of the "
+        "ledger is read through git; a name that is both is taken as the file. Fails if any "
+        "record or change of it is missing or changed.")] = None,
     sources: Annotated[Path | None, typer.Option(
         help="A folder of source documents: every named document must be found there (by file "
         "name) with its recorded SHA-256, and every quote must occur in it verbatim.")] = None,
 ) -> None:
     """Check the ledger: structure, references, dates, edits to recorded entries, and quotes.
 
-    Example: ledger check --sources data --against ledger-2020-q4.json
+    Example: ledger check --sources data --against v2020-q4
     """
     from ledger import checks
     from ledger.render.text import one_line
 
     def run_checks() -> str:
         loaded = read(ctx)
-        kept = load(against) if against is not None else None
+        kept = _kept_copy(loaded.path, against) if against is not None else None
         outcome = checks.check_ledger(loaded, sources=sources, kept=kept, max_bytes=max_bytes())
         failure = outcome.failure()
         if failure is not None:
@@ -201,6 +204,21 @@ def check(
 
     summary = run(run_checks)
     run(lambda: write(one_line(summary) + "\n"))
+
+
+def _kept_copy(ledger: Path, against: str) -> LoadedLedger:
+    """`--against`: the file of that name if there is one, else the ledger at that git revision."""
+    from ledger import git, store
+    from ledger.errors import InvalidValue
+
+    named = Path(against)
+    if named.exists() or named.is_symlink():
+        return load(named)
+    try:
+        raw, name = git.file_at(ledger, against, max_bytes=max_bytes())
+    except git.NotARevision as error:
+        raise InvalidValue("against", f"no file {against!r}, and {error}") from None
+    return store.load_bytes(raw, Path(name))
 
 
 @app.command()

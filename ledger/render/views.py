@@ -340,9 +340,10 @@ def evidence_list_view(entries: list[Evidence], retractions: dict[str, Retractio
         [] if entries else ["No evidence entries match."], what="Evidence")
 
 
-def evidence_view(entry: Evidence, retraction: Retraction | None, ledger: Ledger,
+def evidence_view(entry: Evidence, retractions: list[Retraction], ledger: Ledger,
                   corrected_by: str | None = None) -> View:
-    """One entry in full: its retraction, the entry it corrects and the one correcting it."""
+    """One entry in full: its retractions (two, when two analysts each retracted it), the entry
+    it corrects and the one correcting it."""
     names = _Names(ledger)
     term = next((known for known in ledger.terms if known.id == entry.term), None)
     pairs: list[tuple[str, CellValue]] = [
@@ -364,11 +365,12 @@ def evidence_view(entry: Evidence, retraction: Retraction | None, ledger: Ledger
         pairs.append(("corrects", entry.corrects))
     if corrected_by:
         pairs.append(("corrected by", corrected_by))
-    if retraction:
+    for retraction in retractions:
         pairs += [("retracted", Cell(f"RETRACTED at {retraction.recorded_at}", OVERDUE_STYLE)),
                   ("retraction reason", retraction.reason)]
     rows: list[tuple[CellValue, ...]] = [(name, value) for name, value in pairs]
-    data = {**_dump(entry), "retraction": _dump(retraction) if retraction else None,
+    data = {**_dump(entry), "retraction": _dump(retractions[0]) if retractions else None,
+            "retractions": [_dump(retraction) for retraction in retractions],
             "corrected_by": corrected_by}
     return View(lambda: data,
                 lambda: [Section(("field", "value"), rows, fields=True,

@@ -1,0 +1,167 @@
+"""Commands for a team that keeps its ledger in git: `merge` (the merge driver), `resolve` and
+`git-setup`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from ledger.cli.app import app, fail, max_bytes, run, say, target
+
+if TYPE_CHECKING:
+    from ledger.merge import Merged, Version
+
+GIT_TEMPORARY_PREFIX = ".merge_file_"
+"""How git names the files it hands a merge driver (in the work tree's top folder)."""
+
+
+def _describe(version: object) -> str:
+    """A record (or a title) as compact JSON, for a conflict line; none as '(none)'."""
+    import orjson
+    from pydantic import BaseModel
+
+    if version is None:
+        return "(none)"
+    if isinstance(version, BaseModel):
+        version = version.model_dump(mode="json", exclude_none=True)
+    return orjson.dumps(version).decode("utf-8")
+
+
+def _save_merged(path: Path, read: Callable[[], tuple[Version | None, Version, Version]]
+                 ) -> Merged:
+    """Under the ledger's lock: read the three versions, merge them, write the result to `path`
+    (everything that merged, valid, even when some records are in conflict)."""
+    from ledger import merge, store
+
+    with store.locked(path):
+        base, ours, theirs = read()
+        merged = merge.merge_versions(base, ours, theirs)
+        store.write_atomically(path, store.serialize(merged.ledger))
+    return merged
+
+
+def _report_conflicts(merged: Merged, path: str, then: str) -> None:
+    """Each conflict on stderr with both versions, then the way out; exit 1."""
+    import contextlib
+
+    from ledger.render.text import one_line
+
+    for conflict in merged.conflicts:
+        say(f"conflict: {conflict}")
+        with contextlib.suppress(OSError, ValueError):
+            typer.echo(one_line(f"  ours:   {_describe(conflict.ours)}"), err=True)
+            typer.echo(one_line(f"  theirs: {_describe(conflict.theirs)}"), err=True)
+    count = len(merged.conflicts)
+    fail(f"merge stopped on {count} conflict{'s' if count > 1 else ''}: {path} holds everything "
+         "that merged, and our version of each record in conflict (a valid ledger, no conflict "
+         f"markers); {then}")
+
+
+@app.command()
+def merge(
+    base: Annotated[Path, typer.Argument(help="The common ancestor (git's %O); may be empty.",
+                                         dir_okay=False)],
+    ours: Annotated[Path, typer.Argument(help="Our version (git's %A): the result is written "
+                                         "here.", dir_okay=False)],
+    theirs: Annotated[Path, typer.Argument(help="Their version (git's %B).", dir_okay=False)],
+) -> None:
+    """Three-way merge of a ledger by record, as git's merge driver: every record either side
+    added is kept once; the result is written to OURS. Exit 1 on a genuine conflict.
+
+    Example: ledger merge base.json ours.json theirs.json
+    """
+    from ledger import store
+    from ledger.files import read_regular
+    from ledger.merge import Version
+
+    def read() -> tuple[Version | None, Version, Version]:
+        return tuple(  # type: ignore[return-value]
+            Version(read_regular(path, what="ledger", max_bytes=max_bytes()), path)
+            for path in (base, ours, theirs))
+
+    try:
+        merged = run(lambda: _save_merged(ours, read))
+    finally:
+        if ours.name.startswith(GIT_TEMPORARY_PREFIX):
+            # git's own temporary file, which no other writer can know: its lock goes with it.
+            store.lock_path(ours).unlink(missing_ok=True)
+    if merged.conflicts:
+        _report_conflicts(merged, str(ours), "fix each with the CLI (`ledger party correct`, "
+                          "...), then `git add` the file")
+    added = merged.added_from_theirs
+    say(f"merged by record: {added} record{'' if added == 1 else 's'} and changes from their side")
+
+
+@app.command()
+def resolve(
+    ctx: typer.Context,
+    path: Annotated[Path | None, typer.Argument(
+        help="The conflicted ledger (default: the ledger, as --file chooses it).",
+        dir_okay=False, show_default=False)] = None,
+) -> None:
+    """After git stopped on a conflicted ledger: merge the three versions git holds, by record,
+    write the file and stage it. For merges the driver did not run (a hosting service's web
+    merge, or no `ledger git-setup`).
+
+    Example: ledger resolve ledger.json
+    """
+    from ledger import git, store
+    from ledger.files import read_regular
+    from ledger.merge import Version
+
+    file = path if path is not None else target(ctx).path
+
+    def read() -> tuple[Version | None, Version, Version]:
+        place = git.locate(file)
+        base, ours, theirs = git.conflicted_versions(file)
+        mine = Version(ours, Path(f":2:{place.path} (ours)"))
+        if file.exists():
+            # A file without conflict markers was merged already (by the driver, or by an
+            # earlier `resolve`) and may hold what the user recorded since: it is ours.
+            current = read_regular(file, what="ledger", max_bytes=max_bytes())
+            if not store.conflict_markers_in(current):
+                mine = Version(current, file)
+        return (None if base is None else Version(base, Path(f":1:{place.path}")), mine,
+                Version(theirs, Path(f":3:{place.path} (theirs)")))
+
+    merged = run(lambda: _save_merged(file, read))
+    if merged.conflicts:
+        _report_conflicts(merged, str(file), "fix each with the CLI (`ledger party correct`, "
+                          f"...), then `git add {file}`")
+    run(lambda: git.stage(file))
+    say(f"resolved {file}: merged by record and staged; `git commit` concludes the merge")
+
+
+def _driver_command() -> str:
+    """How git should start this program: `ledger` when that name on PATH is this installation,
+    else this interpreter by its full path (`/venv/bin/python -m ledger`)."""
+    import shlex
+    import shutil
+    import sys
+
+    found = shutil.which("ledger")
+    here = Path(sys.executable).parent
+    if found is not None and Path(found).parent.resolve() == here.resolve():
+        return "ledger"
+    return f"{shlex.quote(sys.executable)} -m ledger"
+
+
+@app.command("git-setup")
+def git_setup(ctx: typer.Context) -> None:
+    """In a git work tree: register `ledger merge` as the merge driver of the ledger file, in
+    .gitattributes (other lines kept) and the repository's config. Safe to run twice.
+
+    Example: ledger -f ledger.json git-setup
+    """
+    from ledger import git
+
+    file = target(ctx).path
+    setup = run(lambda: git.set_up(file, _driver_command()))
+    say(f"{setup.attributes}: {'added' if setup.wrote_attributes else 'already holds'} "
+        f"`{setup.attributes_line}` (commit it, so that the whole team merges by record)")
+    say(f"git config merge.{git.DRIVER_NAME}.driver: "
+        f"{'set to' if setup.wrote_driver else 'already'} `{setup.driver}` (this clone only: "
+        "each analyst runs `ledger git-setup` once)")

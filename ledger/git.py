@@ -1,0 +1,158 @@
+"""What the ledger asks of git, through git itself: the work tree a file is in, the file at a
+revision, the three versions of a conflicted file, staging, and the merge driver's setup."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from ledger.errors import LedgerError
+from ledger.files import describe_size
+
+DRIVER_NAME = "ledger"
+"""The merge driver's name: `merge=ledger` in .gitattributes, `merge.ledger.driver` in config."""
+DRIVER_LABEL = "compliance-ledger: three-way merge by record"
+
+
+class NotARevision(LedgerError):
+    """The name given is not a revision of the repository (or there is no repository)."""
+
+
+def _git(folder: Path, *arguments: str, check: bool = True) -> subprocess.CompletedProcess[bytes]:
+    """Run git in `folder`, its output captured; no pager, no prompt, the user's locale aside."""
+    environment = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_PAGER": "cat", "LC_ALL": "C"}
+    try:
+        done = subprocess.run(["git", "-C", str(folder), *arguments], capture_output=True,
+                              env=environment, check=False)
+    except FileNotFoundError:
+        raise LedgerError("git is not installed (or not on PATH)") from None
+    if check and done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise LedgerError(f"git {arguments[0]}: {message[-1] if message else 'failed'}")
+    return done
+
+
+@dataclass(frozen=True)
+class InRepository:
+    """A file's place in a git work tree: the tree's top folder and the file's path from it."""
+
+    top: Path
+    path: str
+    """With '/' separators, as git names it (`data/ledger.json`)."""
+
+
+def locate(file: Path) -> InRepository:
+    """Where `file` (which need not exist) sits in its git work tree; LedgerError outside one."""
+    folder = file.parent if str(file.parent) else Path(".")
+    if not folder.is_dir():
+        raise LedgerError(f"{file}: the folder {folder} does not exist")
+    done = _git(folder, "rev-parse", "--show-toplevel", check=False)
+    if done.returncode != 0:
+        raise LedgerError(f"{file}: not in a git work tree")
+    top = Path(done.stdout.decode("utf-8", "surrogateescape").rstrip("\n"))
+    relative = Path(os.path.realpath(folder)).relative_to(os.path.realpath(top)) / file.name
+    return InRepository(top, relative.as_posix())
+
+
+def file_at(file: Path, revision: str, *, max_bytes: int) -> tuple[bytes, str]:
+    """The bytes of `file` as committed at `revision`, and their name (`REV:PATH`, as git
+    writes it). NotARevision when there is no work tree or no such revision."""
+    if not revision or revision.startswith("-") or ":" in revision:
+        raise NotARevision(f"{revision!r} is not a revision")
+    try:
+        place = locate(file)
+    except LedgerError as error:
+        raise NotARevision(str(error)) from None
+    commit = _git(place.top, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}",
+                  check=False)
+    if commit.returncode != 0:
+        raise NotARevision(f"{revision!r} is neither a file nor a revision of the repository "
+                           f"at {place.top}")
+    name = f"{revision}:{place.path}"
+    size = _git(place.top, "cat-file", "-s", name, check=False)
+    if size.returncode != 0:
+        raise LedgerError(f"{place.path} does not exist at {revision}")
+    if int(size.stdout) > max_bytes:
+        raise LedgerError(f"{name}: {describe_size(int(size.stdout))} is more than a ledger may "
+                          f"be ({describe_size(max_bytes)})")
+    return _git(place.top, "cat-file", "blob", name).stdout, name
+
+
+def conflicted_versions(file: Path) -> tuple[bytes | None, bytes, bytes]:
+    """The base, our and their versions of a file that git stopped on (index stages 1, 2, 3);
+    no base when both sides added the file."""
+    place = locate(file)
+    listing = _git(place.top, "ls-files", "--unmerged", "-z", "--", place.path).stdout
+    stages: dict[str, str] = {}
+    for line in filter(None, listing.split(b"\0")):
+        info, _, _ = line.partition(b"\t")
+        _, blob, stage = info.decode("ascii").split()
+        stages[stage] = blob
+    if not stages:
+        raise LedgerError(f"{file}: git has no merge conflict in this file (nothing to resolve)")
+    if "2" not in stages or "3" not in stages:
+        side = "our" if "2" not in stages else "their"
+        raise LedgerError(f"{file}: deleted on {side} side of the merge: keep the file with "
+                          f"`git add {place.path}` or delete it with `git rm {place.path}`")
+    base = _git(place.top, "cat-file", "blob", stages["1"]).stdout if "1" in stages else None
+    return (base, _git(place.top, "cat-file", "blob", stages["2"]).stdout,
+            _git(place.top, "cat-file", "blob", stages["3"]).stdout)
+
+
+def stage(file: Path) -> None:
+    place = locate(file)
+    _git(place.top, "add", "--", place.path)
+
+
+@dataclass(frozen=True)
+class Setup:
+    """What `git-setup` found or wrote: each a line for the user."""
+
+    attributes: Path
+    attributes_line: str
+    wrote_attributes: bool
+    driver: str
+    wrote_driver: bool
+
+
+def attributes_pattern(path: str) -> str:
+    """`path` as a .gitattributes pattern that matches exactly it: anchored at the top, glob
+    characters escaped, quoted (C-style, as git reads it) when it holds space or a quote."""
+    escaped = "".join("\\" + character if character in "*?[]\\" else character
+                      for character in path)
+    pattern = "/" + escaped
+    if any(character.isspace() or character == '"' for character in pattern):
+        pattern = '"' + pattern.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return pattern
+
+
+def set_up(file: Path, command: str) -> Setup:
+    """Register the merge driver for `file`: `merge=ledger` in the work tree's .gitattributes
+    (its other lines kept) and `merge.ledger.driver` in the repository's own config. Writes only
+    what is missing, so running it twice changes nothing."""
+    from ledger.store import write_atomically
+
+    place = locate(file)
+    attributes = place.top / ".gitattributes"
+    line = f"{attributes_pattern(place.path)} merge={DRIVER_NAME}"
+    current = _git(place.top, "check-attr", "merge", "--", place.path).stdout.decode(
+        "utf-8", "replace")
+    wrote_attributes = not current.rstrip("\n").endswith(f": merge: {DRIVER_NAME}")
+    if wrote_attributes:
+        try:
+            existing = attributes.read_bytes() if attributes.exists() else b""
+        except OSError as error:
+            raise LedgerError(f"{attributes}: cannot read: {error.strerror}") from None
+        if existing and not existing.endswith(b"\n"):
+            existing += b"\n"
+        write_atomically(attributes, existing + line.encode("utf-8") + b"\n")
+    driver = f"{command} merge %O %A %B"
+    configured = _git(place.top, "config", "--local", "--get", f"merge.{DRIVER_NAME}.driver",
+                      check=False).stdout.decode("utf-8", "replace").rstrip("\n")
+    wrote_driver = configured != driver
+    if wrote_driver:
+        _git(place.top, "config", "--local", f"merge.{DRIVER_NAME}.name", DRIVER_LABEL)
+        _git(place.top, "config", "--local", f"merge.{DRIVER_NAME}.driver", driver)
+    return Setup(attributes, line, wrote_attributes, driver, wrote_driver)

@@ -1,0 +1,171 @@
+"""Three-way merge of two versions of a ledger by record: what either side added is kept once;
+what cannot be merged is a conflict, a value, with both versions.
+
+Every record has an id (a slug chosen by the user, or the digest of an entry, retraction or
+change), so two copies of one ledger merge record by record, never line by line: evidence,
+retractions, amendments and corrections added on two branches never conflict, even two
+retractions of the same entry (both are kept; the entry is retracted). The result is put in the
+canonical order on saving (`store.serialize`), so merging A into B and B into A gives the same
+bytes.
+
+A genuine conflict is the same id holding different content on the two sides (the same slug
+created twice, or a record rewritten in place), or a record deleted on one side only: records are
+never rewritten or deleted, so the merge cannot choose. It keeps our version of that record (so
+that what refers to it still resolves), everything else merged, and says what the other side
+held.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ledger.model import RECORD_KINDS, Ledger, Record, reference_walk
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """One record (or the title) that the merge could not decide, with each side's version."""
+
+    what: str
+    """`party 'north'`, `evidence entry 3fa2…`, `the ledger's title`."""
+    reason: str
+    ours: Any
+    """Our version (a record or the title), None where our side has none."""
+    theirs: Any
+
+    def __str__(self) -> str:
+        return f"{self.what}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class Merged:
+    """The merged ledger (valid: every reference resolves) and the conflicts, if any."""
+
+    ledger: Ledger
+    conflicts: list[Conflict]
+    added_from_theirs: int = 0
+    """Records and changes of their side that ours lacked."""
+
+
+def merge(base: Ledger | None, ours: Ledger, theirs: Ledger) -> Merged:
+    """Merge `theirs` into `ours`, both grown from `base` (None: no common version, as git's
+    empty base for a file added on both branches)."""
+    conflicts: list[Conflict] = []
+    update: dict[str, Any] = {}
+    for field, what, _ in RECORD_KINDS:
+        update[field] = tuple(_merge_records(
+            getattr(base, field) if base is not None else (), getattr(ours, field),
+            getattr(theirs, field), what, conflicts))
+    title = _merge_title(base.title if base is not None else None, ours.title, theirs.title,
+                         conflicts)
+    merged = ours.model_copy(update={**update, "title": title})
+    merged, conflicts = _without_dangling(merged, ours, theirs, conflicts)
+    added = sum(len({record.id for record in getattr(merged, field)}
+                    - {record.id for record in getattr(ours, field)})
+                for field, _, _ in RECORD_KINDS)
+    return Merged(merged, conflicts, added)
+
+
+def _merge_records(base: Iterable[Record], ours: Iterable[Record], theirs: Iterable[Record],
+                   what: str, conflicts: list[Conflict]) -> list[Record]:
+    def by_id(records: Iterable[Record]) -> dict[str, Record]:
+        return {record.id: record for record in records}  # type: ignore[attr-defined]
+
+    old, mine, other = by_id(base), by_id(ours), by_id(theirs)
+    kept: list[Record] = []
+    for id in {**mine, **other}:
+        before, ours_now, theirs_now = old.get(id), mine.get(id), other.get(id)
+        present = ours_now if ours_now is not None else theirs_now
+        assert present is not None
+        kept.append(present)
+        if ours_now == theirs_now:
+            continue
+        if ours_now is None or theirs_now is None:
+            if before is None:
+                continue  # added on one side
+            side = "our" if ours_now is None else "their"
+            reason = (f"deleted on {side} side (records are never deleted: retract or correct)"
+                      if before == present else f"deleted on {side} side and changed on the other")
+        elif before is None:
+            reason = "added on both sides with different content"
+        else:
+            side = ("their" if before == ours_now else "our" if before == theirs_now
+                    else "each")
+            reason = (f"changed in place on {side} side (records are never rewritten: record "
+                      "a correction instead)")
+        conflicts.append(Conflict(f"{what} {_name(id)}", reason, ours_now, theirs_now))
+    return kept
+
+
+def _name(id: str) -> str:
+    return repr(id) if not _is_digest(id) else id
+
+
+def _is_digest(id: str) -> bool:
+    return len(id) == 12 and all(character in "0123456789abcdef" for character in id)
+
+
+def _merge_title(base: str | None, ours: str, theirs: str, conflicts: list[Conflict]) -> str:
+    if ours == theirs or theirs == base:
+        return ours
+    if ours == base:
+        return theirs
+    conflicts.append(Conflict("the ledger's title", "changed on both sides", ours, theirs))
+    return ours
+
+
+def _without_dangling(merged: Ledger, ours: Ledger, theirs: Ledger,
+                      conflicts: list[Conflict]) -> tuple[Ledger, list[Conflict]]:
+    """The merged ledger less each record whose reference no longer resolves, each a conflict.
+
+    This happens only next to another conflict: their entry about a term that each side created
+    with different obligors, say, while the merge kept our version of the term.
+    """
+    while True:
+        findings = reference_walk(merged)
+        if not findings:
+            return merged, conflicts
+        dropped: dict[str, set[int]] = {}
+        for finding in findings:
+            field, position = finding.location[0], finding.location[1]
+            assert isinstance(field, str) and isinstance(position, int)
+            if position in dropped.setdefault(field, set()):
+                continue
+            dropped[field].add(position)
+            record = getattr(merged, field)[position]
+            what = next(name for kind, name, _ in RECORD_KINDS if kind == field)
+            mine = {item.id: item for item in getattr(ours, field)}.get(record.id)
+            other = {item.id: item for item in getattr(theirs, field)}.get(record.id)
+            conflicts.append(Conflict(f"{what} {_name(record.id)}",
+                                      f"left out: {finding.message} after the merge",
+                                      mine, other))
+        merged = merged.model_copy(update={
+            field: tuple(record for position, record in enumerate(getattr(merged, field))
+                         if position not in positions)
+            for field, positions in dropped.items()})
+
+
+@dataclass(frozen=True)
+class Version:
+    """One side's file as read: its bytes, and the name that problems in it are placed under."""
+
+    raw: bytes
+    name: Path
+
+
+def merge_versions(base: Version | None, ours: Version, theirs: Version, *,
+                   fast: bool = True) -> Merged:
+    """Load the three versions and merge them; a version that is not a valid ledger stops the
+    merge with its problems placed in it. An empty base (git's, for a file that both sides
+    added) is no common version."""
+    from ledger import store
+
+    if base is not None and not base.raw.strip():
+        base = None
+    loaded = [store.load_bytes(version.raw, version.name).ledger if version is not None
+              else None for version in (base, ours, theirs)]
+    assert loaded[1] is not None and loaded[2] is not None
+    return merge(loaded[0], loaded[1], loaded[2])
