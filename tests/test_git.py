@@ -1,0 +1,280 @@
+"""A team in git: two analysts' branches merged by the driver, by `ledger resolve`, and in
+conflict; `check` on conflict markers and `check --against` a revision. Real git throughout: git
+itself starts the installed `ledger` script as its merge driver."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import Run, ok
+
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty git work tree, with no user or system git configuration in play."""
+    folder = tmp_path / "team"
+    folder.mkdir()
+    (tmp_path / "gitconfig").write_text("")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "gitconfig"))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    for name in ("AUTHOR", "COMMITTER"):
+        monkeypatch.setenv(f"GIT_{name}_NAME", "Analyst")
+        monkeypatch.setenv(f"GIT_{name}_EMAIL", "analyst@example.org")
+    git(folder, "init", "-q", "-b", "main")
+    return folder
+
+
+def git(folder: Path, *arguments: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["git", *arguments], cwd=folder, capture_output=True, text=True,
+                          check=check)
+
+
+def entry_ids(run: Run, file: Path) -> list[str]:
+    listed = json.loads(ok(run("evidence", "list", "--include-retracted", "--format", "json",
+                               file=file)).stdout)
+    return [entry["id"] for entry in listed]
+
+
+def add_entry(run: Run, file: Path, summary: str, date: str = "2024-03-01") -> str:
+    return ok(run("evidence", "add", "--term", "withdraw", "--claimant", "monitor", "--stance",
+                  "claims", "--date", date, "--summary", summary, file=file)).stdout.strip()
+
+
+def grow_base(run: Run, repo: Path) -> tuple[Path, str]:
+    """The common ledger on main: an agreement, three parties, a term, two entries. Returns the
+    file and the entry that both analysts will retract."""
+    file = repo / "ledger.json"
+    ok(run("init", "--title", "Team ledger", file=file))
+    for party, name in (("north", "Northland"), ("south", "Southland"), ("monitor", "Monitors")):
+        ok(run("party", "add", party, "--name", name, file=file))
+    ok(run("agreement", "add", "accord", "--title", "Accord", "--signed", "2024-01-01",
+           "--signatory", "north", "--signatory", "south", file=file))
+    ok(run("term", "add", "withdraw", "--title", "Withdraw", "--category", "withdrawal",
+           "--obligor", "north", "--due", "2024-06-30", file=file))
+    shared = add_entry(run, file, "Troops seen leaving the capital.")
+    add_entry(run, file, "Convoys on the border road.", "2024-03-05")
+    return file, shared
+
+
+def grow_branch(run: Run, repo: Path, file: Path, name: str, retracted: str) -> None:
+    """One analyst's branch from main: entries, a term, a party, an amendment and a retraction
+    of the shared entry, committed."""
+    git(repo, "checkout", "-q", "-b", name, "main")
+    ok(run("party", "add", f"{name}-ngo", "--name", f"Observers of {name}", file=file))
+    ok(run("term", "add", f"{name}-release", "--title", f"Release seen by {name}", "--category",
+           "prisoners", "--obligor", "south", file=file))
+    add_entry(run, file, f"{name}: the last base handed over.", "2024-04-01")
+    ok(run("evidence", "add", "--term", f"{name}-release", "--claimant", f"{name}-ngo",
+           "--stance", "disputes", "--date", "2024-04-02", "--summary", f"{name}: none freed.",
+           file=file))
+    ok(run("term", "amend", "withdraw", "--due", "2024-09-30" if name == "alice" else
+           "2024-08-31", "--effective", "2024-05-01", "--reason", f"{name}: the talks moved it",
+           file=file))
+    ok(run("evidence", "retract", retracted, "--reason", f"{name}: misdated", file=file))
+    git(repo, "commit", "-q", "-am", f"{name}'s work")
+
+
+def two_analysts(run: Run, repo: Path, *, driver: bool) -> tuple[Path, str]:
+    file, shared = grow_base(run, repo)
+    if driver:
+        ok(run("git-setup", file=file))
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "the common ledger")
+    grow_branch(run, repo, file, "alice", shared)
+    grow_branch(run, repo, file, "bob", shared)
+    return file, shared
+
+
+def merged_bytes(repo: Path, ours: str, theirs: str) -> subprocess.CompletedProcess[str]:
+    git(repo, "checkout", "-q", "-b", f"{ours}-with-{theirs}", ours)
+    return git(repo, "merge", "--no-edit", theirs, check=False)
+
+
+def test_with_the_driver_two_branches_merge_cleanly_in_either_order(run: Run, repo: Path) -> None:
+    file, shared = two_analysts(run, repo, driver=True)
+    attributes = (repo / ".gitattributes").read_text()
+    assert attributes == "/ledger.json merge=ledger\n"
+    assert git(repo, "check-attr", "merge", "ledger.json").stdout == "ledger.json: merge: ledger\n"
+
+    first = merged_bytes(repo, "alice", "bob")
+    assert first.returncode == 0, first.stderr + first.stdout
+    alice_with_bob = file.read_bytes()
+    assert b"<<<<<<<" not in alice_with_bob
+    for branch in ("alice", "bob", "main"):
+        assert "only grew since" in ok(run("check", "--against", branch, file=file)).stdout
+    ids = entry_ids(run, file)
+    assert len(ids) == 6 and shared in ids
+    shown = json.loads(ok(run("evidence", "show", shared, "--format", "json", file=file)).stdout)
+    assert sorted(item["reason"] for item in shown["retractions"]) == [
+        "alice: misdated", "bob: misdated"]
+    log = json.loads(ok(run("log", "--record", "withdraw", "--format", "json", file=file)).stdout)
+    assert sorted(line["reason"] for line in log if line["kind"] == "amended") == [
+        "alice: the talks moved it", "bob: the talks moved it"]
+    parties = json.loads(ok(run("party", "list", "--format", "json", file=file)).stdout)
+    assert {"alice-ngo", "bob-ngo"} <= {party["id"] for party in parties}
+    assert not list(repo.glob(".merge_file_*")), "the driver left git's temporary files behind"
+
+    second = merged_bytes(repo, "bob", "alice")
+    assert second.returncode == 0, second.stderr + second.stdout
+    assert file.read_bytes() == alice_with_bob, "merging in either order gives the same bytes"
+
+
+def test_without_the_driver_resolve_finishes_the_merge(run: Run, repo: Path) -> None:
+    file, _ = two_analysts(run, repo, driver=False)
+    stopped = merged_bytes(repo, "alice", "bob")
+    assert stopped.returncode == 1 and "CONFLICT" in stopped.stdout
+    checked = run("check", file=file)
+    assert checked.exit_code == 1
+    line = next(number for number, text in enumerate(file.read_text().splitlines(), 1)
+                if text.startswith("<<<<<<<"))
+    assert checked.stderr == (f"{file}:{line}:1: merge conflict markers at line {line}: run "
+                              "`ledger resolve`\n")
+
+    resolved = run("resolve", str(file), file=file)
+    assert resolved.exit_code == 0, resolved.stderr
+    assert "staged" in resolved.stderr
+    assert git(repo, "diff", "--name-only", "--diff-filter=U").stdout == ""
+    git(repo, "commit", "-q", "--no-edit")
+    for branch in ("alice", "bob"):
+        ok(run("check", "--against", branch, file=file))
+    by_resolve = file.read_bytes()
+
+    ok(run("git-setup", file=file))
+    driven = merged_bytes(repo, "bob", "alice")
+    assert driven.returncode == 0, driven.stderr
+    assert file.read_bytes() == by_resolve, "resolve and the driver give the same result"
+
+
+def test_resolve_when_git_holds_no_conflict_says_so(run: Run, repo: Path) -> None:
+    file, _ = grow_base(run, repo)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "base")
+    before = file.read_bytes()
+    result = run("resolve", file=file)
+    assert result.exit_code == 1
+    assert result.stderr == (f"ledger: error: {file}: git has no merge conflict in this file "
+                             "(nothing to resolve)\n")
+    assert file.read_bytes() == before
+
+
+def test_a_genuine_conflict_names_both_versions_and_leaves_a_valid_ledger(
+        run: Run, repo: Path) -> None:
+    file, _ = grow_base(run, repo)
+    ok(run("git-setup", file=file))
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "base")
+    for branch, name in (("alice", "Relief Watch"), ("bob", "Relief Monitors")):
+        git(repo, "checkout", "-q", "-b", branch, "main")
+        ok(run("party", "add", "relief", "--name", name, file=file))
+        add_entry(run, file, f"{branch}: seen by {name}.")
+        git(repo, "commit", "-q", "-am", branch)
+    stopped = merged_bytes(repo, "alice", "bob")
+    assert stopped.returncode == 1
+    assert "ledger: conflict: party 'relief': added on both sides with different content" in (
+        stopped.stderr)
+    assert '"name":"Relief Watch"' in stopped.stderr.split("  ours:")[1].split("\n")[0]
+    assert '"name":"Relief Monitors"' in stopped.stderr.split("  theirs:")[1].split("\n")[0]
+    assert git(repo, "diff", "--name-only", "--diff-filter=U").stdout == "ledger.json\n"
+    text = file.read_text()
+    assert "<<<<<<<" not in text and ">>>>>>>" not in text
+    assert "4 evidence entries" in ok(run("check", file=file)).stdout, "everything else merged"
+    parties = json.loads(ok(run("party", "list", "--format", "json", file=file)).stdout)
+    assert [party["name"] for party in parties if party["id"] == "relief"] == ["Relief Watch"]
+
+    # resolve after the driver keeps the file (and what the user recorded since) as ours
+    add_entry(run, file, "Recorded while resolving.", "2024-05-01")
+    again = run("resolve", file=file)
+    assert again.exit_code == 1 and "party 'relief'" in again.stderr
+    summaries = json.loads(ok(run("evidence", "list", "--format", "json", file=file)).stdout)
+    assert "Recorded while resolving." in [entry["summary"] for entry in summaries]
+
+
+def test_merge_on_files_writes_ours_and_refuses_a_broken_side(run: Run, tmp_path: Path) -> None:
+    base = tmp_path / "base.json"
+    ok(run("init", "--title", "Files", file=base))
+    ok(run("party", "add", "north", "--name", "Northland", file=base))
+    ours, theirs = tmp_path / "ours.json", tmp_path / "theirs.json"
+    shutil.copy(base, ours)
+    shutil.copy(base, theirs)
+    ok(run("party", "add", "south", "--name", "Southland", file=ours))
+    ok(run("party", "add", "monitor", "--name", "Monitors", file=theirs))
+    merged = run("merge", str(base), str(ours), str(theirs))
+    assert merged.exit_code == 0, merged.stderr
+    assert merged.stderr == "ledger: merged by record: 1 record and changes from their side\n"
+    parties = json.loads(ok(run("party", "list", "--format", "json", file=ours)).stdout)
+    assert [party["id"] for party in parties] == ["north", "south", "monitor"]
+
+    theirs.write_text(theirs.read_text().replace('"Monitors"', '"Monitors",,'))
+    before = ours.read_bytes()
+    broken = run("merge", str(base), str(ours), str(theirs))
+    assert broken.exit_code == 1
+    assert broken.stderr.startswith(f"{theirs}:")
+    assert ours.read_bytes() == before, "a broken side changes nothing"
+
+
+def test_an_empty_base_merges_two_files_added_on_both_sides(run: Run, tmp_path: Path) -> None:
+    ours, theirs, base = tmp_path / "ours.json", tmp_path / "theirs.json", tmp_path / "base"
+    base.write_bytes(b"")
+    for file, party in ((ours, "north"), (theirs, "south")):
+        ok(run("init", "--title", "Twins", file=file))
+        ok(run("party", "add", party, "--name", party.title(), file=file))
+    ok(run("merge", str(base), str(ours), str(theirs)))
+    parties = json.loads(ok(run("party", "list", "--format", "json", file=ours)).stdout)
+    assert sorted(party["id"] for party in parties) == ["north", "south"]
+
+
+def test_check_against_a_revision_a_file_of_that_name_and_a_bad_name(
+        run: Run, repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(repo)
+    file, shared = grow_base(run, repo)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "published")
+    git(repo, "tag", "v1")
+    assert "only grew since v1:ledger.json" in ok(run("check", "--against", "v1",
+                                                      file=file)).stdout
+    text = file.read_text()
+    file.write_text(text.replace("Troops seen leaving the capital.", "Troops seen leaving."))
+    edited = run("check", "--against", "HEAD", file=file)
+    assert edited.exit_code == 1
+    assert "HEAD:ledger.json:" in edited.stderr
+    assert f"evidence entry {shared} was changed in {file}" in edited.stderr
+    file.write_text(text)
+
+    (repo / "v1").write_bytes(b"{}")  # a file named like the tag is the file
+    as_file = run("check", "--against", "v1", file=file)
+    assert as_file.exit_code == 1 and as_file.stderr.startswith("v1:1:1: missing field")
+    for bad in ("no-such-tag", "-x"):
+        result = run("check", "--against", bad, file=file)
+        assert result.exit_code == 1
+        assert result.stderr.startswith(f"ledger: error: --against: no file {bad!r}, and ")
+
+
+def test_git_setup_keeps_other_attributes_and_is_safe_twice(run: Run, repo: Path,
+                                                            tmp_path: Path) -> None:
+    file = repo / "data" / "peace process.json"
+    file.parent.mkdir()
+    (repo / ".gitattributes").write_text("*.png binary")
+    first = ok(run("git-setup", file=file))
+    assert "added `\"/data/peace process.json\" merge=ledger`" in first.stderr
+    written = (repo / ".gitattributes").read_bytes()
+    assert written == b'*.png binary\n"/data/peace process.json" merge=ledger\n'
+    assert git(repo, "check-attr", "merge", "data/peace process.json").stdout.endswith(
+        ": merge: ledger\n")
+    assert git(repo, "check-attr", "merge", "data/peace.json").stdout.endswith(
+        ": merge: unspecified\n")
+    second = ok(run("git-setup", file=file))
+    assert "already holds" in second.stderr and "already" in second.stderr.splitlines()[1]
+    assert (repo / ".gitattributes").read_bytes() == written
+    assert " merge %O %A %B" in git(repo, "config", "merge.ledger.driver").stdout
+
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    result = run("git-setup", file=outside / "ledger.json")
+    assert result.exit_code == 1
+    assert result.stderr == f"ledger: error: {outside / 'ledger.json'}: not in a git work tree\n"

@@ -1,0 +1,147 @@
+"""The three-way merge by record, as a property: random pairs of branches grown from one
+generated ledger merge with no record of either side lost, the same bytes in either order."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_properties import ledgers
+
+from ledger import changes, merge, store
+from ledger.errors import LedgerError
+from ledger.model import RECORD_KINDS, ChangeKind, Ledger, RecordKind, Stance
+
+START = datetime(2030, 1, 1, tzinfo=UTC)
+OPERATIONS = st.lists(st.tuples(
+    st.sampled_from(["entry", "shared entry", "retract", "correct", "party", "amend"]),
+    st.integers(0, 50), st.integers(0, 50), st.integers(0, 1000)), max_size=8)
+
+
+def grow(ledger: Ledger, side: str, operations: list[tuple[str, int, int, int]]) -> Ledger:
+    """One analyst's branch: each operation as the CLI would record it (refused ones skipped).
+    A "shared entry" is the same entry, at the same moment, recorded on both branches."""
+    for number, (kind, first, second, seed) in enumerate(operations):
+        moment = START + timedelta(seconds=seed, microseconds=number)
+        terms, entries = ledger.terms, ledger.evidence
+        term = terms[first % len(terms)]
+        try:
+            if kind in ("entry", "shared entry"):
+                ledger, _ = changes.add_evidence(
+                    ledger, term=term.id, subject=term.obligors[second % len(term.obligors)],
+                    claimant=ledger.parties[second % len(ledger.parties)].id,
+                    stance=Stance.CLAIMS if seed % 2 else Stance.DISPUTES,
+                    date=f"20{20 + seed % 9}-0{1 + seed % 9}",
+                    summary=f"Seen on {seed}" + ("" if kind == "shared entry" else f" by {side}"),
+                    recorded_at=START + timedelta(seconds=seed) if kind == "shared entry"
+                    else moment)
+            elif kind == "retract" and entries:
+                ledger, _ = changes.retract(ledger, entries[first % len(entries)].id,
+                                            reason=f"{side}: wrong", recorded_at=moment)
+            elif kind == "correct" and entries:
+                ledger, _ = changes.correct_evidence(
+                    ledger, entries[first % len(entries)].id, reason=f"{side}: misdated",
+                    recorded_at=moment, date=f"20{20 + seed % 9}")
+            elif kind == "party":
+                ledger = changes.add_party(ledger, f"{side}-{number}",
+                                           name=f"Qx{side}{number}{seed}", recorded_at=moment)
+            elif kind == "amend":
+                ledger, _ = changes.change_record(
+                    ledger, RecordKind.TERM, term.id, kind=ChangeKind.AMENDMENT,
+                    reason=f"{side}: moved", recorded_at=moment, effective="2031-01-01",
+                    values={"due": f"2031-0{1 + seed % 9}-01"})
+        except LedgerError:
+            continue
+    return ledger
+
+
+def ids(ledger: Ledger) -> dict[str, dict[str, Any]]:
+    return {field: {record.id: record for record in getattr(ledger, field)}
+            for field, _, _ in RECORD_KINDS}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(base=ledgers(), ours_operations=OPERATIONS, theirs_operations=OPERATIONS)
+def test_branches_merge_without_loss_and_the_same_in_either_order(
+        base: Ledger, ours_operations: list[tuple[str, int, int, int]],
+        theirs_operations: list[tuple[str, int, int, int]]) -> None:
+    base = store.load_bytes(store.serialize(base), Path("base.json")).ledger
+    ours = grow(base, "ours", ours_operations)
+    theirs = grow(base, "theirs", theirs_operations)
+    one_way = merge.merge(base, ours, theirs)
+    other_way = merge.merge(base, theirs, ours)
+    assert one_way.conflicts == [] and other_way.conflicts == []
+    result = store.serialize(one_way.ledger)
+    assert result == store.serialize(other_way.ledger)
+
+    merged = ids(store.load_bytes(result, Path("merged.json")).ledger)
+    for side in (ours, theirs):
+        for field, records in ids(side).items():
+            for id, record in records.items():
+                assert merged[field].get(id) == record, f"{field} {id} lost or changed"
+    expected = {field: set(records) for field, records in ids(ours).items()}
+    for field, records in ids(theirs).items():
+        expected[field] |= set(records)
+    assert {field: set(records) for field, records in merged.items()} == expected
+
+    as_files = merge.merge_versions(
+        merge.Version(store.serialize(base), Path("base.json")),
+        merge.Version(store.serialize(ours), Path("ours.json")),
+        merge.Version(store.serialize(theirs), Path("theirs.json")))
+    assert store.serialize(as_files.ledger) == result
+
+
+def test_a_record_deleted_on_one_side_is_a_conflict_and_stays() -> None:
+    base = grow(store.load_bytes(store.serialize(_small()), Path("b")).ledger, "base",
+                [("entry", 0, 0, 1), ("entry", 0, 1, 2)])
+    ours = base.model_copy(update={"evidence": base.evidence[:1]})
+    theirs = grow(base, "theirs", [("entry", 0, 0, 3)])
+    merged = merge.merge(base, ours, theirs)
+    assert [str(conflict) for conflict in merged.conflicts] == [
+        f"evidence entry {base.evidence[1].id}: deleted on our side (records are never deleted: "
+        "retract or correct)"]
+    assert len(merged.ledger.evidence) == 3
+
+
+def test_a_record_changed_in_place_is_a_conflict_and_ours_is_kept() -> None:
+    base = store.load_bytes(store.serialize(_small()), Path("b")).ledger
+    party = base.parties[0]
+    theirs = base.model_copy(update={"parties": (party.model_copy(update={"name": "Renamed"}),
+                                                 *base.parties[1:])})
+    merged = merge.merge(base, base, theirs)
+    assert [str(conflict) for conflict in merged.conflicts] == [
+        f"party {party.id!r}: changed in place on their side (records are never rewritten: "
+        "record a correction instead)"]
+    assert merged.ledger.parties[0] == party
+    assert merged.conflicts[0].theirs.name == "Renamed"
+
+
+def test_an_entry_left_dangling_by_a_conflict_is_left_out_and_named() -> None:
+    """Both sides create term `t` with different obligors; their entry about their version's
+    obligor cannot stay beside our version of the term."""
+    base = store.load_bytes(store.serialize(_small()), Path("b")).ledger
+    first, second = base.parties[0].id, base.parties[1].id
+
+    def with_term(obligor: str) -> Ledger:
+        return changes.add_term(base, "t", title="T", category="c", obligors=(obligor,),
+                                agreement=base.agreements[0].id, recorded_at=START)
+
+    ours = with_term(first)
+    theirs, entry = changes.add_evidence(with_term(second), term="t", claimant=second,
+                                         stance=Stance.CLAIMS, date="2030", summary="S",
+                                         recorded_at=START + timedelta(seconds=1))
+    merged = merge.merge(base, ours, theirs)
+    assert [conflict.what for conflict in merged.conflicts] == ["term 't'",
+                                                                f"evidence entry {entry.id}"]
+    assert merged.conflicts[1].reason.startswith(f"left out: party {second!r} is not an obligor")
+    assert merged.ledger.evidence == ()
+    store.load_bytes(store.serialize(merged.ledger), Path("valid.json"))
+
+
+def _small() -> Ledger:
+    from builders import base_ledger
+
+    return base_ledger()
