@@ -145,6 +145,36 @@ def write(entries: int, path: Path, seed: int = 2020, changes: int = 0) -> None:
                                   option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE))
 
 
+def write_branches(entries: int, folder: Path, shared: float = 0.9, changes: int = 0
+                   ) -> tuple[Path, Path, Path]:
+    """Two analysts' copies of one ledger, each of `entries` entries, that share the first
+    `shared` of them (the base): ours holds the generated rest, theirs as many entries of its
+    own (the same with other summaries, so other ids). Returns base, ours and theirs."""
+    whole = generate(entries, changes=changes)
+    cut = int(entries * shared)
+    evidence = whole["evidence"]
+    theirs_own = []
+    for record in evidence[cut:]:
+        other = {**record, "summary": "Seen from the other branch. " + record["summary"]}
+        other["id"] = _digest(other)
+        theirs_own.append(other)
+
+    def version(name: str, records: list[dict[str, Any]]) -> Path:
+        """Written as the ledger writes its file (canonical order and layout), as a team's
+        copies are."""
+        from ledger import store
+
+        kept = {record["id"] for record in records}
+        path = folder / f"{name}.json"
+        content = orjson.dumps({**whole, "evidence": records, "retractions": [
+            item for item in whole["retractions"] if item["evidence"] in kept]})
+        path.write_bytes(store.serialize(store.load_bytes(content, path).ledger))
+        return path
+
+    return (version("base", evidence[:cut]), version("ours", evidence),
+            version("theirs", evidence[:cut] + theirs_own))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("entries", type=int)

@@ -48,6 +48,8 @@ class Merged:
     conflicts: list[Conflict]
     added_from_theirs: int = 0
     """Records and changes of their side that ours lacked."""
+    content: bytes | None = None
+    """The file's bytes, when the merge made them (else `store.serialize(ledger)`)."""
 
 
 def merge(base: Ledger | None, ours: Ledger, theirs: Ledger) -> Merged:
@@ -165,7 +167,121 @@ def merge_versions(base: Version | None, ours: Version, theirs: Version, *,
 
     if base is not None and not base.raw.strip():
         base = None
+    if fast and base is not None:
+        merged = _merge_canonical(base, ours, theirs)
+        if merged is not None:
+            return merged
     loaded = [store.load_bytes(version.raw, version.name).ledger if version is not None
               else None for version in (base, ours, theirs)]
     assert loaded[1] is not None and loaded[2] is not None
     return merge(loaded[0], loaded[1], loaded[2])
+
+
+# --- the fast path: files as this program writes them --------------------------------------
+
+_FIELDS = ("schema_version", "title", *(field for field, _, _ in RECORD_KINDS))
+_MEMBER = b'\n  "'
+_RECORD_START = b"\n    {"
+_RECORD_END = b"\n    }"
+_BETWEEN_RECORDS = b"\n    },\n    {"
+_ID_LINE = b'\n      "id": "'
+
+
+def _split_canonical(raw: bytes) -> dict[str, Any] | None:
+    """A file in the layout `store.serialize` writes, cut into its members, and each list into
+    its records' bytes (each record's text between its braces); None for any other layout.
+
+    In that layout a top-level key is the only line indented by two spaces, a record of a
+    top-level list the only object opening or closing on a line indented by four, and a
+    record's first line its id: JSON strings hold no raw line break, so no value can mimic these
+    lines. A cut that went wrong anyway cannot pass: the records are validated again and
+    counted. Each list is copied out of the file once (the file is large).
+    """
+    if not raw.endswith(b"\n}\n"):
+        return None
+    split: dict[str, Any] = {}
+    position = 1
+    for number, field in enumerate(_FIELDS):
+        key = _MEMBER + field.encode() + b'": '
+        if not raw.startswith(key, position):
+            return None
+        start = position + len(key)
+        if number + 1 < len(_FIELDS):
+            position = raw.find(_MEMBER, start)
+            if position < 0 or raw[position - 1:position] != b",":
+                return None
+            end = position - 1
+        else:
+            end = len(raw) - 3
+        if field in ("schema_version", "title"):
+            split[field] = raw[start:end]
+        elif raw.startswith(b"[]", start) and end == start + 2:
+            split[field] = []
+        elif (raw.startswith(b"[" + _RECORD_START + _ID_LINE, start)
+              and raw.startswith(_RECORD_END + b"\n  ]", end - len(_RECORD_END) - 4)):
+            split[field] = raw[start + 1 + len(_RECORD_START):end - len(_RECORD_END) - 4].split(
+                _BETWEEN_RECORDS)
+        else:
+            return None
+    return split
+
+
+def _merge_canonical(base: Version, ours: Version, theirs: Version) -> Merged | None:
+    """The merge of three files in the layout this program writes, when it is clean: every
+    record of the base unchanged on both sides, and no id held by the two sides with different
+    content. Records are compared as bytes; their union is validated once, as one ledger (a
+    record that both sides hold, once; an id that two contents share fails there as a
+    duplicate id), and written back in canonical order in that layout.
+
+    For files this program wrote the result is the careful path's, byte for byte (a property
+    test holds the two to that). Anything else (another layout, a conflict, a problem in a
+    file) is None: the careful path decides, and names and places each problem in its own file.
+    """
+    from ledger import safejson, store
+    from ledger.errors import LedgerError
+
+    sides = [_split_canonical(version.raw) for version in (base, ours, theirs)]
+    if any(side is None for side in sides):
+        return None
+    old, mine, other = sides
+    assert old is not None and mine is not None and other is not None
+    if not (old["schema_version"] == mine["schema_version"] == other["schema_version"]
+            == str(store.SCHEMA_VERSION).encode()):
+        return None
+    title = (mine["title"] if mine["title"] == other["title"] or other["title"] == old["title"]
+             else other["title"] if mine["title"] == old["title"] else None)
+    if title is None:
+        return None
+    unions: dict[str, list[bytes]] = {}
+    added = 0
+    for field, _, _ in RECORD_KINDS:
+        ours_records, theirs_records = set(mine[field]), set(other[field])
+        if (len(ours_records) != len(mine[field]) or len(theirs_records) != len(other[field])
+                or not ours_records.issuperset(old[field])
+                or not theirs_records.issuperset(old[field])):
+            return None  # a record twice, or one of the base deleted or changed on some side
+        theirs_only = theirs_records - ours_records
+        unions[field] = [*mine[field], *(body for body in other[field] if body in theirs_only)]
+        added += len(theirs_only)
+    document = [b'{"schema_version": ', mine["schema_version"], b', "title": ', title]
+    for field, union in unions.items():
+        document += ([b', "', field.encode(), b'": [{', b"}, {".join(union), b"}]"]
+                     if union else [b', "', field.encode(), b'": []'])
+    document.append(b"}")
+    try:
+        ledger = store.load_bytes(b"".join(document), ours.name).ledger
+    except LedgerError:
+        return None
+    layout = [b"{", _MEMBER, b'schema_version": ', mine["schema_version"], b",", _MEMBER,
+              b'title": ', title]
+    for field, union in unions.items():
+        records = getattr(ledger, field)
+        if len(records) != len(union):
+            return None
+        keys = [(record.recorded_at or "", record.id) for record in records]
+        order = sorted(range(len(keys)), key=keys.__getitem__)
+        layout += [b",", _MEMBER, field.encode(), b'": ']
+        layout += ([b"[", _RECORD_START, _BETWEEN_RECORDS.join([union[at] for at in order]),
+                    _RECORD_END, b"\n  ]"] if union else [b"[]"])
+    layout.append(b"\n}\n")
+    return Merged(ledger, [], added, safejson.escape_controls(b"".join(layout)))

@@ -27,7 +27,12 @@ def dumps(data: Any) -> bytes:
     """
     import orjson
 
-    content = orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
+    return escape_controls(orjson.dumps(data, option=orjson.OPT_INDENT_2
+                                        | orjson.OPT_APPEND_NEWLINE))
+
+
+def escape_controls(content: bytes) -> bytes:
+    """JSON bytes with every character a terminal would act on written as a `\\u` escape."""
     for pattern in _TERMINAL_CONTROLS:
         if pattern.search(content):
             content = pattern.sub(_escaped, content)

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_properties import ledgers
@@ -91,6 +92,8 @@ def test_branches_merge_without_loss_and_the_same_in_either_order(
         merge.Version(store.serialize(base), Path("base.json")),
         merge.Version(store.serialize(ours), Path("ours.json")),
         merge.Version(store.serialize(theirs), Path("theirs.json")))
+    assert as_files.content is not None, "files this program wrote take the fast path"
+    assert as_files.content == result
     assert store.serialize(as_files.ledger) == result
 
 
@@ -145,3 +148,62 @@ def _small() -> Ledger:
     from builders import base_ledger
 
     return base_ledger()
+
+
+def _files(base: Ledger, ours: Ledger, theirs: Ledger) -> merge.Merged:
+    return merge.merge_versions(*(merge.Version(store.serialize(ledger), Path(f"{name}.json"))
+                                  for name, ledger in (("base", base), ("ours", ours),
+                                                       ("theirs", theirs))))
+
+
+def _grown() -> Ledger:
+    return grow(store.load_bytes(store.serialize(_small()), Path("b")).ledger, "base",
+                [("entry", 0, 0, 1), ("entry", 1, 1, 2), ("retract", 0, 0, 3)])
+
+
+def _renamed_first_party(ledger: Ledger, name: str) -> Ledger:
+    return ledger.model_copy(update={"parties": (
+        ledger.parties[0].model_copy(update={"name": name}), *ledger.parties[1:])})
+
+
+CONFLICTS = {
+    "an entry deleted": (lambda base: base.model_copy(update={"evidence": base.evidence[:1]}),
+                         lambda base: base, "deleted on our side"),
+    "a party renamed in place": (lambda base: base,
+                                 lambda base: _renamed_first_party(base, "Elsewhere"),
+                                 "changed in place on their side"),
+    "one party added twice": (
+        lambda base: changes.add_party(base, "x", name="Ex", recorded_at=START),
+        lambda base: changes.add_party(base, "x", name="Why", recorded_at=START),
+        "added on both sides with different content"),
+    "the title changed twice": (lambda base: base.model_copy(update={"title": "Ours"}),
+                                lambda base: base.model_copy(update={"title": "Theirs"}),
+                                "changed on both sides"),
+}
+
+
+@pytest.mark.parametrize("case", CONFLICTS)
+def test_files_in_conflict_never_take_the_fast_path(case: str) -> None:
+    """The fast path answers only for a clean merge: each conflict is the careful path's."""
+    base = _grown()
+    make_ours, make_theirs, reason = CONFLICTS[case]
+    merged = _files(base, make_ours(base), make_theirs(base))
+    assert merged.content is None
+    assert [conflict.reason for conflict in merged.conflicts] == [
+        next(conflict.reason for conflict in merge.merge(base, make_ours(base),
+                                                          make_theirs(base)).conflicts)]
+    assert merged.conflicts[0].reason.startswith(reason)
+
+
+def test_a_file_in_another_layout_merges_the_careful_way_to_the_same_result() -> None:
+    import orjson
+
+    base = _grown()
+    ours = grow(base, "ours", [("entry", 0, 1, 5)])
+    theirs = grow(base, "theirs", [("party", 0, 0, 6), ("retract", 1, 0, 7)])
+    expected = _files(base, ours, theirs)
+    compact = merge.Version(orjson.dumps(orjson.loads(store.serialize(theirs))), Path("t.json"))
+    merged = merge.merge_versions(merge.Version(store.serialize(base), Path("b.json")),
+                                  merge.Version(store.serialize(ours), Path("o.json")), compact)
+    assert merged.content is None and merged.conflicts == []
+    assert expected.content == store.serialize(merged.ledger)

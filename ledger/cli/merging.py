@@ -39,7 +39,7 @@ def _save_merged(path: Path, read: Callable[[], tuple[Version | None, Version, V
     with store.locked(path):
         base, ours, theirs = read()
         merged = merge.merge_versions(base, ours, theirs)
-        store.write_atomically(path, store.serialize(merged.ledger))
+        store.write_atomically(path, merged.content or store.serialize(merged.ledger))
     return merged
 
 
