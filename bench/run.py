@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from generate import write  # noqa: E402
+from generate import write, write_branches  # noqa: E402
 
 PYTHON = sys.executable
 LEDGER = str(Path(sys.executable).parent / "ledger")
@@ -74,6 +74,14 @@ def measure_once(argv: list[str], cwd: Path, expected_code: int = 0) -> Measure:
 
 Command = tuple[list[str], Callable[[], None] | None, int]
 """A process to time, what to do (untimed) before each run of it, and the exit code it must give."""
+
+
+def copier(source: Path, target: Path) -> Callable[[], None]:
+    """What to do before each run of a command that changes its file: a fresh copy."""
+    def copy() -> None:
+        shutil.copyfile(source, target)
+
+    return copy
 
 
 def measure_interleaved(commands: list[Command], runs: int, cwd: Path) -> list[Measure]:
@@ -173,6 +181,9 @@ def ledger_commands(path: Path, work: Path) -> dict[str, Command]:
 
 
 BROKEN = "check, a bad value in every entry (first 1,000 placed)"
+MERGE = "merge BASE OURS THEIRS"
+"""Two analysts' copies of N entries that share 90% of them (bench/generate.py write_branches),
+merged by the driver's command; its reference is a json.load of OURS."""
 CHANGES = 1000
 """Amendments and corrections in every generated ledger, as a monitored agreement gathers."""
 
@@ -212,6 +223,18 @@ def run(sizes: list[int], runs: int, startup_runs: int) -> str:
                     references[name, size] = result
                 else:
                     results[name, size] = result
+            branches = root / f"branches-{size}"
+            branches.mkdir()
+            merge_base, merge_ours, merge_theirs = write_branches(size, branches, changes=CHANGES)
+            merge_work = branches / "work.json"
+            merge_reference, merge_measure = measure_interleaved([
+                ([*JSON_LOAD, str(merge_ours)], None, 0),
+                ([LEDGER, "merge", str(merge_base), str(merge_work), str(merge_theirs)],
+                 copier(merge_ours, merge_work), 0),
+            ], runs, root)
+            references["json.load ours", size] = merge_reference
+            results[MERGE, size] = merge_measure
+            shutil.rmtree(branches)
             tables = table_commands(path)
             for name, result in zip(tables, measure_interleaved(list(tables.values()), runs, root),
                                     strict=True):
@@ -258,6 +281,15 @@ def run(sizes: list[int], runs: int, startup_runs: int) -> str:
                          f"{result.seconds:.3f} | {result.seconds / load.seconds:.2f} | "
                          f"{versus_jq} | {result.max_rss_mb:.0f} | "
                          f"{result.max_rss_mb / sizes_mb[size]:.1f} |")
+    lines += ["", "Merging two analysts' copies that share 90% of their entries (as git's merge "
+              "driver does), against a `json.load` of one of them:", "",
+              "| command | entries per copy | seconds | × json.load of one | max RSS MB |",
+              "|---|---:|---:|---:|---:|"]
+    for size in sizes:
+        merged = results[MERGE, size]
+        lines.append(f"| `ledger {MERGE}` | {size:,} | {merged.seconds:.3f} | "
+                     f"{merged.seconds / references['json.load ours', size].seconds:.2f} | "
+                     f"{merged.max_rss_mb:.0f} |")
     lines += ["", "Tables as people meet them: every list, show and report command, unfiltered, in "
               "its default table format (`--no-pager`), against the same command as CSV, and the "
               "report as an HTML page.", "",
@@ -323,6 +355,8 @@ def run(sizes: list[int], runs: int, startup_runs: int) -> str:
                                   if size >= min(10_000, largest)), 1.5),
         ("report html ÷ json.load", results["report --format html", largest].seconds
          / load.seconds, 3.0),
+        ("merge of two copies sharing 90% ÷ json.load of one",
+         results[MERGE, largest].seconds / references["json.load ours", largest].seconds, 4.0),
         ("worst long field ÷ without", max(long_results[label, name].seconds
                                            / long_results["none", name].seconds
                                            for label in LONG_FIELDS

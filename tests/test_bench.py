@@ -36,6 +36,20 @@ def test_the_generator_is_deterministic_and_valid(run: Run, tmp_path: Path) -> N
     assert 0 < len(data["retractions"]) < 20
 
 
+def test_the_branches_share_their_base_and_merge_cleanly(run: Run, tmp_path: Path) -> None:
+    sys.path.insert(0, str(BENCH))
+    from generate import write_branches
+
+    base, ours, theirs = write_branches(200, tmp_path)
+    ids = {name: {entry["id"] for entry in json.loads(path.read_text())["evidence"]}
+           for name, path in (("base", base), ("ours", ours), ("theirs", theirs))}
+    assert len(ids["base"]) == 180 and len(ids["ours"]) == len(ids["theirs"]) == 200
+    assert ids["ours"] & ids["theirs"] == ids["base"]
+    merged = ok(run("merge", str(base), str(ours), str(theirs)))
+    assert merged.stderr == "ledger: merged by record: 20 records and changes from their side\n"
+    assert "220 evidence entries" in ok(run("check", file=ours)).stdout
+
+
 @pytest.mark.slow
 def test_the_runner_prints_a_markdown_table_at_n_200(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, str(BENCH / "run.py"), "--sizes", "200",
@@ -61,5 +75,7 @@ def test_the_runner_prints_a_markdown_table_at_n_200(tmp_path: Path) -> None:
     assert any(line.startswith("| `ledger report --format html` | 200 |") for line in lines)
     for label in ("1 MB", "10 MB"):
         assert any(line.startswith(f"| `ledger evidence list` | {label} |") for line in lines)
-    for target in ("worst table ÷ CSV", "report html ÷ json.load", "worst long field ÷ without"):
+    assert any(line.startswith("| `ledger merge BASE OURS THEIRS` | 200 |") for line in lines)
+    for target in ("worst table ÷ CSV", "report html ÷ json.load", "worst long field ÷ without",
+                   "merge of two copies sharing 90% ÷ json.load of one"):
         assert any(line.startswith(f"| {target} |") for line in lines), target
