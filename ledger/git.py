@@ -106,6 +106,16 @@ def stage(file: Path) -> None:
     _git(place.top, "add", "--", place.path)
 
 
+def ignore_pattern(path: str) -> str:
+    """`path` as a .gitignore pattern that matches exactly it: anchored at the top, glob
+    characters escaped; .gitignore has no quoting, but a backslash keeps a trailing space."""
+    escaped = "".join("\\" + character if character in "*?[]\\" else character
+                      for character in path)
+    if escaped.endswith(" "):
+        escaped = escaped[:-1] + "\\ "
+    return "/" + escaped
+
+
 @dataclass(frozen=True)
 class Setup:
     """What `git-setup` found or wrote: each a line for the user."""
@@ -115,6 +125,22 @@ class Setup:
     wrote_attributes: bool
     driver: str
     wrote_driver: bool
+    ignore: Path
+    ignore_line: str
+    wrote_ignore: bool
+
+
+def _append_line(file: Path, line: str) -> None:
+    """`line` added at the end of a small text file, its other lines kept, atomically."""
+    from ledger.store import write_atomically
+
+    try:
+        existing = file.read_bytes() if file.exists() else b""
+    except OSError as error:
+        raise LedgerError(f"{file}: cannot read: {error.strerror}") from None
+    if existing and not existing.endswith(b"\n"):
+        existing += b"\n"
+    write_atomically(file, existing + line.encode("utf-8") + b"\n")
 
 
 def attributes_pattern(path: str) -> str:
@@ -130,9 +156,10 @@ def attributes_pattern(path: str) -> str:
 
 def set_up(file: Path, command: str) -> Setup:
     """Register the merge driver for `file`: `merge=ledger` in the work tree's .gitattributes
-    (its other lines kept) and `merge.ledger.driver` in the repository's own config. Writes only
-    what is missing, so running it twice changes nothing."""
-    from ledger.store import write_atomically
+    and `merge.ledger.driver` in the repository's own config; and keep the ledger's lock file
+    out of commits (.gitignore). Files keep their other lines. Writes only what is missing, so
+    running it twice changes nothing."""
+    from ledger.store import lock_path
 
     place = locate(file)
     attributes = place.top / ".gitattributes"
@@ -141,13 +168,14 @@ def set_up(file: Path, command: str) -> Setup:
         "utf-8", "replace")
     wrote_attributes = not current.rstrip("\n").endswith(f": merge: {DRIVER_NAME}")
     if wrote_attributes:
-        try:
-            existing = attributes.read_bytes() if attributes.exists() else b""
-        except OSError as error:
-            raise LedgerError(f"{attributes}: cannot read: {error.strerror}") from None
-        if existing and not existing.endswith(b"\n"):
-            existing += b"\n"
-        write_atomically(attributes, existing + line.encode("utf-8") + b"\n")
+        _append_line(attributes, line)
+    ignore = place.top / ".gitignore"
+    lock = str(Path(place.path).with_name(lock_path(file).name).as_posix())
+    ignore_line = ignore_pattern(lock)
+    wrote_ignore = _git(place.top, "check-ignore", "-q", "--no-index", "--", lock,
+                        check=False).returncode != 0
+    if wrote_ignore:
+        _append_line(ignore, ignore_line)
     driver = f"{command} merge %O %A %B"
     configured = _git(place.top, "config", "--local", "--get", f"merge.{DRIVER_NAME}.driver",
                       check=False).stdout.decode("utf-8", "replace").rstrip("\n")
@@ -155,4 +183,5 @@ def set_up(file: Path, command: str) -> Setup:
     if wrote_driver:
         _git(place.top, "config", "--local", f"merge.{DRIVER_NAME}.name", DRIVER_LABEL)
         _git(place.top, "config", "--local", f"merge.{DRIVER_NAME}.driver", driver)
-    return Setup(attributes, line, wrote_attributes, driver, wrote_driver)
+    return Setup(attributes, line, wrote_attributes, driver, wrote_driver, ignore, ignore_line,
+                 wrote_ignore)

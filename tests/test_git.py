@@ -268,10 +268,21 @@ def test_git_setup_keeps_other_attributes_and_is_safe_twice(run: Run, repo: Path
         ": merge: ledger\n")
     assert git(repo, "check-attr", "merge", "data/peace.json").stdout.endswith(
         ": merge: unspecified\n")
+    assert (repo / ".gitignore").read_text() == "/data/peace process.json.lock\n"
+    assert git(repo, "check-ignore", "data/peace process.json.lock").returncode == 0
+    assert git(repo, "check-ignore", "data/other.json.lock", check=False).returncode == 1
     second = ok(run("git-setup", file=file))
-    assert "already holds" in second.stderr and "already" in second.stderr.splitlines()[1]
+    assert [line.split(": ")[2].split(" `")[0] for line in second.stderr.splitlines()] == [
+        "already holds", "already ignores", "already"]
     assert (repo / ".gitattributes").read_bytes() == written
+    assert (repo / ".gitignore").read_text() == "/data/peace process.json.lock\n"
     assert " merge %O %A %B" in git(repo, "config", "merge.ledger.driver").stdout
+
+    (repo / "ledger.json").write_text("")
+    (repo / ".gitignore").write_text("*.lock")
+    third = ok(run("git-setup", file=repo / "ledger.json"))
+    assert "already ignores `/ledger.json.lock`" in third.stderr
+    assert (repo / ".gitignore").read_text() == "*.lock"
 
     outside = tmp_path / "elsewhere"
     outside.mkdir()

@@ -68,3 +68,44 @@ def test_the_report_shown_is_the_report_printed_at_80_columns(tmp_path: Path,
     assert result.stdout == block.group(2)
     assert max(len(line) for line in result.stdout.splitlines()) <= 80
     assert (README.parent / "docs" / "report.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_working_as_a_team_runs_as_written(tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """The README's team workflow, run as one shell script with the installed `ledger` and
+    real git: the merge is git's, through the driver that `git-setup` registers."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    text = README.read_text(encoding="utf-8")
+    block = re.search(r"## Working as a team\n.*?```sh\n(.*?)```", text, re.S)
+    assert block is not None
+    lines = [line[2:] for line in block.group(1).replace("\\\n", " ").splitlines()
+             if line.startswith("$ ")]
+    assert any(line.startswith("git merge") for line in lines)
+    (tmp_path / "gitconfig").write_text("")
+    environment = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
+                   "GIT_CONFIG_GLOBAL": str(tmp_path / "gitconfig"), "GIT_CONFIG_NOSYSTEM": "1"}
+    environment.pop("COMPLIANCE_LEDGER", None)
+    for name in ("AUTHOR", "COMMITTER"):
+        environment[f"GIT_{name}_NAME"] = "Analyst"
+        environment[f"GIT_{name}_EMAIL"] = "analyst@example.org"
+    script = "set -euo pipefail\n" + "\n".join(lines) + "\n"
+    done = subprocess.run(["bash", "-c", script], cwd=tmp_path, env=environment,
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.count("only grew since") == 0
+    assert done.stdout.count("only grew since alice:ledger.json") == 1
+    assert done.stdout.count("only grew since report-2020-06:ledger.json") == 1
+    folder = tmp_path / "monitoring"
+    assert (folder / "report-2020-06.html").read_text().startswith("<!DOCTYPE html>")
+    log = subprocess.run(["git", "log", "--format=%s", "-1"], cwd=folder, env=environment,
+                         capture_output=True, text=True, check=True).stdout
+    assert log == "Merge branch 'alice'\n"
+    tracked = subprocess.run(["git", "ls-files"], cwd=folder, env=environment,
+                             capture_output=True, text=True, check=True).stdout.split()
+    assert tracked == [".gitattributes", ".gitignore", "ledger.json"]

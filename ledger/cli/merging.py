@@ -162,6 +162,8 @@ def git_setup(ctx: typer.Context) -> None:
     setup = run(lambda: git.set_up(file, _driver_command()))
     say(f"{setup.attributes}: {'added' if setup.wrote_attributes else 'already holds'} "
         f"`{setup.attributes_line}` (commit it, so that the whole team merges by record)")
+    say(f"{setup.ignore}: {'added' if setup.wrote_ignore else 'already ignores'} "
+        f"`{setup.ignore_line}` (the lock file that writers take beside the ledger)")
     say(f"git config merge.{git.DRIVER_NAME}.driver: "
         f"{'set to' if setup.wrote_driver else 'already'} `{setup.driver}` (this clone only: "
         "each analyst runs `ledger git-setup` once)")
