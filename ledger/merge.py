@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from operator import le
 from pathlib import Path
 from typing import Any
 
@@ -187,9 +188,11 @@ _BETWEEN_RECORDS = b"\n    },\n    {"
 _ID_LINE = b'\n      "id": "'
 
 
-def _split_canonical(raw: bytes) -> dict[str, Any] | None:
-    """A file in the layout `store.serialize` writes, cut into its members, and each list into
-    its records' bytes (each record's text between its braces); None for any other layout.
+def _split_canonical(raw: bytes) -> dict[str, bytes] | None:
+    """A file in the layout `store.serialize` writes, cut into its members: the schema version
+    and the title as written, and each list as the text of its records (from the first
+    record's first field to the last one's last; empty for an empty list). None for any other
+    layout.
 
     In that layout a top-level key is the only line indented by two spaces, a record of a
     top-level list the only object opening or closing on a line indented by four, and a
@@ -199,7 +202,7 @@ def _split_canonical(raw: bytes) -> dict[str, Any] | None:
     """
     if not raw.endswith(b"\n}\n"):
         return None
-    split: dict[str, Any] = {}
+    split: dict[str, bytes] = {}
     position = 1
     for number, field in enumerate(_FIELDS):
         key = _MEMBER + field.encode() + b'": '
@@ -216,14 +219,46 @@ def _split_canonical(raw: bytes) -> dict[str, Any] | None:
         if field in ("schema_version", "title"):
             split[field] = raw[start:end]
         elif raw.startswith(b"[]", start) and end == start + 2:
-            split[field] = []
+            split[field] = b""
         elif (raw.startswith(b"[" + _RECORD_START + _ID_LINE, start)
               and raw.startswith(_RECORD_END + b"\n  ]", end - len(_RECORD_END) - 4)):
-            split[field] = raw[start + 1 + len(_RECORD_START):end - len(_RECORD_END) - 4].split(
-                _BETWEEN_RECORDS)
+            split[field] = raw[start + 1 + len(_RECORD_START):end - len(_RECORD_END) - 4]
         else:
             return None
     return split
+
+
+def _records(text: bytes) -> list[bytes]:
+    """Each record's text, of a list cut by `_split_canonical`."""
+    return text.split(_BETWEEN_RECORDS) if text else []
+
+
+def _after(side: bytes, base: bytes) -> bytes | None:
+    """The records of `side` that follow all of `base`'s, when `side` begins with them; else
+    None. In a team's usual merge both sides only appended to the base (their records were
+    recorded after it), so the base's records need not even be cut apart."""
+    if not base or side == base:
+        return side if not base else b""
+    if side.startswith(base) and side.startswith(_BETWEEN_RECORDS, len(base)):
+        return side[len(base) + len(_BETWEEN_RECORDS):]
+    return None
+
+
+def _union(base: bytes, ours: bytes, theirs: bytes) -> tuple[bytes, list[bytes], int] | None:
+    """One list's merge, as text: the records all three share, in the base's order, and each
+    other record once (ours, then theirs' own); and how many came from theirs. None when a
+    record of the base was deleted or changed on some side, or a side holds a record twice."""
+    ours_new, theirs_new = _after(ours, base), _after(theirs, base)
+    if ours_new is not None and theirs_new is not None:
+        shared, mine, other, before = base, _records(ours_new), _records(theirs_new), []
+    else:
+        shared, mine, other, before = b"", _records(ours), _records(theirs), _records(base)
+    ours_records, theirs_records = set(mine), set(other)
+    if (len(ours_records) != len(mine) or len(theirs_records) != len(other)
+            or not ours_records.issuperset(before) or not theirs_records.issuperset(before)):
+        return None
+    theirs_only = [body for body in other if body not in ours_records]
+    return shared, mine + theirs_only, len(theirs_only)
 
 
 def _merge_canonical(base: Version, ours: Version, theirs: Version) -> Merged | None:
@@ -252,21 +287,19 @@ def _merge_canonical(base: Version, ours: Version, theirs: Version) -> Merged | 
              else other["title"] if mine["title"] == old["title"] else None)
     if title is None:
         return None
-    unions: dict[str, list[bytes]] = {}
+    unions: dict[str, tuple[bytes, list[bytes]]] = {}
     added = 0
-    for field, _, _ in RECORD_KINDS:
-        ours_records, theirs_records = set(mine[field]), set(other[field])
-        if (len(ours_records) != len(mine[field]) or len(theirs_records) != len(other[field])
-                or not ours_records.issuperset(old[field])
-                or not theirs_records.issuperset(old[field])):
-            return None  # a record twice, or one of the base deleted or changed on some side
-        theirs_only = theirs_records - ours_records
-        unions[field] = [*mine[field], *(body for body in other[field] if body in theirs_only)]
-        added += len(theirs_only)
     document = [b'{"schema_version": ', mine["schema_version"], b', "title": ', title]
-    for field, union in unions.items():
-        document += ([b', "', field.encode(), b'": [{', b"}, {".join(union), b"}]"]
-                     if union else [b', "', field.encode(), b'": []'])
+    for field, _, _ in RECORD_KINDS:
+        union = _union(old[field], mine[field], other[field])
+        if union is None:
+            return None
+        shared, rest, from_theirs = union
+        unions[field] = shared, rest
+        added += from_theirs
+        records = [shared, *rest] if shared else rest
+        document += ([b', "', field.encode(), b'": [{', b"}, {".join(records), b"}]"] if records
+                     else [b', "', field.encode(), b'": []'])
     document.append(b"}")
     try:
         ledger = store.load_bytes(b"".join(document), ours.name).ledger
@@ -274,14 +307,29 @@ def _merge_canonical(base: Version, ours: Version, theirs: Version) -> Merged | 
         return None
     layout = [b"{", _MEMBER, b'schema_version": ', mine["schema_version"], b",", _MEMBER,
               b'title": ', title]
-    for field, union in unions.items():
-        records = getattr(ledger, field)
-        if len(records) != len(union):
+    for field, (shared, rest) in unions.items():
+        ordered = _in_canonical_order(getattr(ledger, field), shared, rest)
+        if ordered is None:
             return None
-        keys = [(record.recorded_at or "", record.id) for record in records]
-        order = sorted(range(len(keys)), key=keys.__getitem__)
         layout += [b",", _MEMBER, field.encode(), b'": ']
-        layout += ([b"[", _RECORD_START, _BETWEEN_RECORDS.join([union[at] for at in order]),
-                    _RECORD_END, b"\n  ]"] if union else [b"[]"])
+        layout += [b"[", _RECORD_START, ordered, _RECORD_END, b"\n  ]"] if ordered else [b"[]"]
     layout.append(b"\n}\n")
     return Merged(ledger, [], added, safejson.escape_controls(b"".join(layout)))
+
+
+def _in_canonical_order(records: tuple[Any, ...], shared: bytes, rest: list[bytes]
+                        ) -> bytes | None:
+    """The text of one merged list in canonical order (by recorded time, then id), from the
+    validated records, which are `shared`'s (in order) followed by `rest`. None when the count
+    is not theirs, or the shared block is not in order before the rest."""
+    count = shared.count(_BETWEEN_RECORDS) + 1 if shared else 0
+    if len(records) != count + len(rest):
+        return None
+    keys = [(record.recorded_at or "", record.id) for record in records]
+    if count and not (all(map(le, keys[:count - 1], keys[1:count]))
+                      and all(key > keys[count - 1] for key in keys[count:])):
+        return None
+    order = sorted(range(len(rest)), key=keys[count:].__getitem__)
+    ordered = _BETWEEN_RECORDS.join([rest[at] for at in order])
+    return (shared + _BETWEEN_RECORDS + ordered if shared and ordered
+            else shared or ordered)

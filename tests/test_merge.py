@@ -207,3 +207,36 @@ def test_a_file_in_another_layout_merges_the_careful_way_to_the_same_result() ->
                                   merge.Version(store.serialize(ours), Path("o.json")), compact)
     assert merged.content is None and merged.conflicts == []
     assert expected.content == store.serialize(merged.ledger)
+
+
+def _in_given_order(ledger: Ledger) -> bytes:
+    """The ledger in the file's layout but with its lists in the order given: a file whose
+    records someone reordered by hand."""
+    from ledger import safejson
+
+    return safejson.dumps(ledger.model_dump(mode="json", exclude_none=True))
+
+
+@pytest.mark.parametrize("reordered", ["base", "ours"])
+def test_records_out_of_canonical_order_come_out_in_it(reordered: str) -> None:
+    base = _grown()
+    ours = grow(base, "ours", [("entry", 0, 1, 9)])
+    early = changes.add_evidence(base, term=base.terms[0].id, claimant=base.parties[0].id,
+                                 subject=base.terms[0].obligors[0], stance=Stance.CLAIMS,
+                                 date="2024", summary="Recorded before the rest",
+                                 recorded_at=START - timedelta(days=400))[1]
+    if reordered == "ours":
+        ours = ours.model_copy(update={"evidence": (*ours.evidence, early)})
+        base_text, ours_text = store.serialize(base), _in_given_order(ours)
+    else:
+        base = base.model_copy(update={"evidence": (*base.evidence, early)})
+        ours = ours.model_copy(update={"evidence": (*ours.evidence[:-1], early,
+                                                    ours.evidence[-1])})
+        base_text, ours_text = _in_given_order(base), _in_given_order(ours)
+    assert ours_text != store.serialize(ours), "the file is out of canonical order"
+    merged = merge.merge_versions(merge.Version(base_text, Path("b.json")),
+                                  merge.Version(ours_text, Path("o.json")),
+                                  merge.Version(base_text, Path("t.json")))
+    assert merged.conflicts == []
+    assert (merged.content or store.serialize(merged.ledger)) == store.serialize(
+        merge.merge(base, ours, base).ledger)
