@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from operator import le
+from operator import attrgetter, le
 from pathlib import Path
 from typing import Any
 
@@ -188,7 +188,34 @@ _BETWEEN_RECORDS = b"\n    },\n    {"
 _ID_LINE = b'\n      "id": "'
 
 
-def _split_canonical(raw: bytes) -> dict[str, bytes] | None:
+@dataclass(frozen=True)
+class _Text:
+    """A stretch of a file's bytes, not copied: the lists of a large ledger are most of it."""
+
+    raw: bytes
+    start: int
+    end: int
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+    def view(self) -> memoryview:
+        return memoryview(self.raw)[self.start:self.end]
+
+    def begins_with(self, other: _Text | bytes, at: int = 0) -> bool:
+        """Whether the text holds `other` from `at` on (a comparison of memory, in C)."""
+        prefix = other.view() if isinstance(other, _Text) else other
+        return self.raw.startswith(prefix, self.start + at, self.end)
+
+    def after(self, count: int) -> _Text:
+        return _Text(self.raw, self.start + count, self.end)
+
+    def records(self) -> list[bytes]:
+        """Each record's text (between its braces)."""
+        return self.raw[self.start:self.end].split(_BETWEEN_RECORDS) if self else []
+
+
+def _split_canonical(raw: bytes) -> dict[str, Any] | None:
     """A file in the layout `store.serialize` writes, cut into its members: the schema version
     and the title as written, and each list as the text of its records (from the first
     record's first field to the last one's last; empty for an empty list). None for any other
@@ -198,61 +225,72 @@ def _split_canonical(raw: bytes) -> dict[str, bytes] | None:
     top-level list the only object opening or closing on a line indented by four, and a
     record's first line its id: JSON strings hold no raw line break, so no value can mimic these
     lines. A cut that went wrong anyway cannot pass: the records are validated again and
-    counted. Each list is copied out of the file once (the file is large).
+    counted.
     """
     if not raw.endswith(b"\n}\n"):
         return None
-    split: dict[str, bytes] = {}
-    position = 1
-    for number, field in enumerate(_FIELDS):
+    # Where each member starts: the lists after the evidence (few records) are found from the
+    # end, so that no search runs through the evidence, most of the file.
+    starts = [1]
+    for field in _FIELDS[1:_FIELDS.index("evidence") + 1]:
+        starts.append(raw.find(_MEMBER + field.encode() + b'": ', starts[-1] + 1))
+    later = [len(raw) - 2]
+    for field in reversed(_FIELDS[_FIELDS.index("evidence") + 1:]):
+        later.append(raw.rfind(_MEMBER + field.encode() + b'": ', starts[-1] + 1, later[-1]))
+    starts += reversed(later[1:])
+    if min(starts) < 0 or starts != sorted(starts):
+        return None
+    split: dict[str, Any] = {}
+    for field, position, following in zip(_FIELDS, starts, [*starts[1:], len(raw) - 1],
+                                          strict=True):
         key = _MEMBER + field.encode() + b'": '
-        if not raw.startswith(key, position):
-            return None
         start = position + len(key)
-        if number + 1 < len(_FIELDS):
-            position = raw.find(_MEMBER, start)
-            if position < 0 or raw[position - 1:position] != b",":
+        end = following - 1
+        if field != _FIELDS[-1]:
+            if raw[end:following] != b",":
                 return None
-            end = position - 1
         else:
             end = len(raw) - 3
         if field in ("schema_version", "title"):
             split[field] = raw[start:end]
         elif raw.startswith(b"[]", start) and end == start + 2:
-            split[field] = b""
+            split[field] = _Text(raw, start, start)
         elif (raw.startswith(b"[" + _RECORD_START + _ID_LINE, start)
               and raw.startswith(_RECORD_END + b"\n  ]", end - len(_RECORD_END) - 4)):
-            split[field] = raw[start + 1 + len(_RECORD_START):end - len(_RECORD_END) - 4]
+            split[field] = _Text(raw, start + 1 + len(_RECORD_START),
+                                 end - len(_RECORD_END) - 4)
         else:
             return None
     return split
 
 
-def _records(text: bytes) -> list[bytes]:
-    """Each record's text, of a list cut by `_split_canonical`."""
-    return text.split(_BETWEEN_RECORDS) if text else []
-
-
-def _after(side: bytes, base: bytes) -> bytes | None:
+def _after(side: _Text, base: _Text) -> _Text | None:
     """The records of `side` that follow all of `base`'s, when `side` begins with them; else
     None. In a team's usual merge both sides only appended to the base (their records were
     recorded after it), so the base's records need not even be cut apart."""
-    if not base or side == base:
-        return side if not base else b""
-    if side.startswith(base) and side.startswith(_BETWEEN_RECORDS, len(base)):
-        return side[len(base) + len(_BETWEEN_RECORDS):]
-    return None
+    if not base:
+        return side
+    if not side.begins_with(base):
+        return None
+    rest = side.after(len(base))
+    if not rest:
+        return rest
+    return rest.after(len(_BETWEEN_RECORDS)) if rest.begins_with(_BETWEEN_RECORDS) else None
 
 
-def _union(base: bytes, ours: bytes, theirs: bytes) -> tuple[bytes, list[bytes], int] | None:
-    """One list's merge, as text: the records all three share, in the base's order, and each
-    other record once (ours, then theirs' own); and how many came from theirs. None when a
-    record of the base was deleted or changed on some side, or a side holds a record twice."""
+def _union(base: _Text, ours: _Text, theirs: _Text
+           ) -> tuple[_Text | None, list[bytes], int] | None:
+    """One list's merge, as text: the records all three share, in the base's order (None when
+    they are compared one by one), and each other record once (ours, then theirs' own); and how
+    many came from theirs. None when a record of the base was deleted or changed on some side,
+    or a side holds a record twice."""
     ours_new, theirs_new = _after(ours, base), _after(theirs, base)
+    shared: _Text | None
     if ours_new is not None and theirs_new is not None:
-        shared, mine, other, before = base, _records(ours_new), _records(theirs_new), []
+        shared = base if base else None
+        mine, other, before = ours_new.records(), theirs_new.records(), []
     else:
-        shared, mine, other, before = b"", _records(ours), _records(theirs), _records(base)
+        shared, mine, other, before = None, ours.records(), theirs.records(), base.records()
     ours_records, theirs_records = set(mine), set(other)
     if (len(ours_records) != len(mine) or len(theirs_records) != len(other)
             or not ours_records.issuperset(before) or not theirs_records.issuperset(before)):
@@ -287,9 +325,10 @@ def _merge_canonical(base: Version, ours: Version, theirs: Version) -> Merged | 
              else other["title"] if mine["title"] == old["title"] else None)
     if title is None:
         return None
-    unions: dict[str, tuple[bytes, list[bytes]]] = {}
+    unions: dict[str, tuple[_Text | None, list[bytes]]] = {}
     added = 0
-    document = [b'{"schema_version": ', mine["schema_version"], b', "title": ', title]
+    document: list[bytes | memoryview] = [b'{"schema_version": ', mine["schema_version"],
+                                          b', "title": ', title]
     for field, _, _ in RECORD_KINDS:
         union = _union(old[field], mine[field], other[field])
         if union is None:
@@ -297,39 +336,50 @@ def _merge_canonical(base: Version, ours: Version, theirs: Version) -> Merged | 
         shared, rest, from_theirs = union
         unions[field] = shared, rest
         added += from_theirs
-        records = [shared, *rest] if shared else rest
-        document += ([b', "', field.encode(), b'": [{', b"}, {".join(records), b"}]"] if records
-                     else [b', "', field.encode(), b'": []'])
+        document += [b', "', field.encode(), b'": [']
+        if shared is not None:
+            document += [b"{", shared.view(), b"}", b", " if rest else b""]
+        if rest:
+            document += [b"{", b"}, {".join(rest), b"}"]
+        document.append(b"]")
     document.append(b"}")
     try:
         ledger = store.load_bytes(b"".join(document), ours.name).ledger
     except LedgerError:
         return None
-    layout = [b"{", _MEMBER, b'schema_version": ', mine["schema_version"], b",", _MEMBER,
-              b'title": ', title]
+    layout: list[bytes | memoryview] = [b"{", _MEMBER, b'schema_version": ',
+                                        mine["schema_version"], b",", _MEMBER, b'title": ', title]
     for field, (shared, rest) in unions.items():
         ordered = _in_canonical_order(getattr(ledger, field), shared, rest)
         if ordered is None:
             return None
         layout += [b",", _MEMBER, field.encode(), b'": ']
-        layout += [b"[", _RECORD_START, ordered, _RECORD_END, b"\n  ]"] if ordered else [b"[]"]
+        layout += [b"[", _RECORD_START, *ordered, _RECORD_END, b"\n  ]"] if ordered else [b"[]"]
     layout.append(b"\n}\n")
     return Merged(ledger, [], added, safejson.escape_controls(b"".join(layout)))
 
 
-def _in_canonical_order(records: tuple[Any, ...], shared: bytes, rest: list[bytes]
-                        ) -> bytes | None:
-    """The text of one merged list in canonical order (by recorded time, then id), from the
-    validated records, which are `shared`'s (in order) followed by `rest`. None when the count
-    is not theirs, or the shared block is not in order before the rest."""
-    count = shared.count(_BETWEEN_RECORDS) + 1 if shared else 0
-    if len(records) != count + len(rest):
+_RECORDED_ORDER = attrgetter("recorded_at", "id")
+
+
+def _in_canonical_order(records: tuple[Any, ...], shared: _Text | None, rest: list[bytes]
+                        ) -> list[bytes | memoryview] | None:
+    """The text of one merged list in canonical order (by recorded time, then id), in pieces,
+    from the validated records, which are `shared`'s (in order) followed by `rest`'s. None
+    when the shared block is not in order before the rest."""
+    count = len(records) - len(rest)  # `rest` was cut at record bounds, and each parsed as one
+    if count < 0 or bool(count) != (shared is not None):
         return None
-    keys = [(record.recorded_at or "", record.id) for record in records]
+    keys = list(map(_RECORDED_ORDER, records))
+    if any(recorded_at is None for recorded_at, _ in keys):  # records of a version-1 file
+        keys = [(recorded_at or "", id) for recorded_at, id in keys]
     if count and not (all(map(le, keys[:count - 1], keys[1:count]))
                       and all(key > keys[count - 1] for key in keys[count:])):
         return None
     order = sorted(range(len(rest)), key=keys[count:].__getitem__)
-    ordered = _BETWEEN_RECORDS.join([rest[at] for at in order])
-    return (shared + _BETWEEN_RECORDS + ordered if shared and ordered
-            else shared or ordered)
+    pieces: list[bytes | memoryview] = [shared.view()] if shared is not None else []
+    if rest:
+        if pieces:
+            pieces.append(_BETWEEN_RECORDS)
+        pieces.append(_BETWEEN_RECORDS.join([rest[at] for at in order]))
+    return pieces
