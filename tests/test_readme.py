@@ -70,6 +70,7 @@ def test_the_report_shown_is_the_report_printed_at_80_columns(tmp_path: Path,
     assert (README.parent / "docs" / "report.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+@pytest.mark.slow
 def test_working_as_a_team_runs_as_written(tmp_path: Path,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
     """The README's team workflow, run as one shell script with the installed `ledger` and
