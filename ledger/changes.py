@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
@@ -174,64 +174,98 @@ def add_term(ledger: Ledger, id: str, *, title: str, category: str, obligors: tu
     return ledger.model_copy(update={"terms": (*ledger.terms, sealed(term))})
 
 
-def add_evidence(ledger: Ledger, *, term: str, claimant: str, stance: Stance, date: str,
-                 summary: str, recorded_at: datetime, subject: str | None = None,
-                 speaker: str | None = None, quote: str | None = None,
-                 source: str | None = None, publisher: str | None = None,
-                 url: str | None = None, source_date: str | None = None,
-                 document: str | None = None, sha256: str | None = None,
-                 corrects: str | None = None) -> tuple[Ledger, Evidence]:
-    """Append one evidence entry; its id is derived from its content and recording time.
+class EvidenceMaker:
+    """Makes evidence entries for one ledger: its terms, parties, amendments and entry ids
+    looked up once, so that a batch of entries (an import) costs each entry, not the ledger."""
 
-    The subject must be an obligor of the term as it stood on the entry's date (amendments in
-    force then, corrections always).
-    """
-    terms = {known.id: known for known in ledger.terms}
-    _known("term", term, list(terms), "term")
-    checked_date = _date("date", date, full=False) or ""
-    changes = history.changes_by_record(ledger.changes).get((RecordKind.TERM, term), [])
-    throughout = history.obligors_throughout(terms[term], changes, first_day(checked_date),
-                                             last_day(checked_date))
-    everyone = (*terms[term].obligors, *(party for change in changes
-                                         for party in change.values.obligors or ()))
-    obligors = tuple(dict.fromkeys(party for party in everyone if party in throughout))
-    if subject is None:
-        if len(obligors) != 1:
+    def __init__(self, ledger: Ledger) -> None:
+        self.terms = {known.id: known for known in ledger.terms}
+        self.parties = party_ids(ledger)
+        self._party_set = set(self.parties)
+        self._changes = history.changes_by_record(ledger.changes)
+        self._taken = {entry.id for entry in ledger.evidence}
+
+    def term(self, term: str) -> str:
+        return _known("term", term, list(self.terms), "term")
+
+    def party(self, field: str, party: str) -> str:
+        if party in self._party_set:
+            return party
+        return _known(field, party, self.parties, "party")
+
+    def make(self, *, term: str, claimant: str, stance: Stance | str, date: str, summary: str,
+             recorded_at: datetime, subject: str | None = None, speaker: str | None = None,
+             quote: str | None = None, source: str | None = None,
+             publisher: str | None = None, url: str | None = None,
+             source_date: str | None = None, document: str | None = None,
+             sha256: str | None = None, corrects: str | None = None) -> Evidence:
+        """A new entry, checked; its id is derived from its content and recording time (moved
+        on by a microsecond while it names an entry already made).
+
+        The subject must be an obligor of the term as it stood on the entry's date (amendments
+        in force then, corrections always).
+        """
+        self.term(term)
+        checked_date = _date("date", date, full=False) or ""
+        changes = self._changes.get((RecordKind.TERM, term), [])
+        throughout = history.obligors_throughout(self.terms[term], changes,
+                                                 first_day(checked_date), last_day(checked_date))
+        everyone = (*self.terms[term].obligors, *(party for change in changes
+                                                  for party in change.values.obligors or ()))
+        obligors = tuple(dict.fromkeys(party for party in everyone if party in throughout))
+        if subject is None:
+            if len(obligors) != 1:
+                raise InvalidValue(
+                    "subject", f"required: term {term!r} has {len(obligors)} obligors "
+                    f"({', '.join(obligors)})"
+                )
+            subject = obligors[0]
+        if subject not in obligors:
             raise InvalidValue(
-                "subject", f"required: term {term!r} has {len(obligors)} obligors "
-                f"({', '.join(obligors)})"
+                "subject", f"{subject!r} is not an obligor of term {term!r} throughout "
+                f"{checked_date} (obligors then: {', '.join(obligors) or 'none'})"
             )
-        subject = obligors[0]
-    if subject not in obligors:
-        raise InvalidValue(
-            "subject", f"{subject!r} is not an obligor of term {term!r} throughout {checked_date} "
-            f"(obligors then: {', '.join(obligors) or 'none'})"
+        self.party("claimant", claimant)
+        source_fields = {
+            "title": _text("source", source), "publisher": _text("publisher", publisher),
+            "url": _text("url", url), "date": _date("source_date", source_date, full=False),
+            "document": _document("document", document), "sha256": sha256,
+        }
+        source_record = (
+            _build("source", Source, **source_fields)
+            if any(value is not None for value in source_fields.values())
+            else None
         )
-    _known("claimant", claimant, party_ids(ledger), "party")
-    source_fields = {
-        "title": _text("source", source), "publisher": _text("publisher", publisher),
-        "url": _text("url", url), "date": _date("source_date", source_date, full=False),
-        "document": _document("document", document), "sha256": sha256,
-    }
-    source_record = (
-        _build("source", Source, **source_fields)
-        if any(value is not None for value in source_fields.values())
-        else None
-    )
-    values = {
-        "term": term, "subject": subject, "claimant": claimant, "stance": Stance(stance),
-        "date": _date("date", date, full=False), "summary": _required_text("summary", summary),
-        "speaker": _text("speaker", speaker), "quote": _text("quote", quote),
-        "source": source_record, "corrects": corrects,
-    }
-    taken = {entry.id for entry in ledger.evidence}
-    moment = recorded_at
-    while True:
-        draft = _build("id", Evidence, id="0" * 12, recorded_at=format_timestamp(moment), **values)
-        entry = draft.model_copy(update={"id": record_digest(draft)})
-        if entry.id not in taken:
-            break
-        moment = moment.replace(microsecond=(moment.microsecond + 1) % 1_000_000)
+        values = {
+            "term": term, "subject": subject, "claimant": claimant, "stance": stance_of(stance),
+            "date": checked_date, "summary": _required_text("summary", summary),
+            "speaker": _text("speaker", speaker), "quote": _text("quote", quote),
+            "source": source_record, "corrects": corrects,
+        }
+        moment = recorded_at
+        while True:
+            draft = _build("id", Evidence, id="0" * 12, recorded_at=format_timestamp(moment),
+                           **values)
+            entry = draft.model_copy(update={"id": record_digest(draft)})
+            if entry.id not in self._taken:
+                break
+            moment = moment.replace(microsecond=(moment.microsecond + 1) % 1_000_000)
+        self._taken.add(entry.id)
+        return entry
+
+
+def stance_of(value: Stance | str) -> Stance:
+    try:
+        return Stance(value)
+    except ValueError:
+        raise InvalidValue("stance", f"{value!r} is not a stance (one of: "
+                           f"{', '.join(stance.value for stance in Stance)})") from None
+
+
+def add_evidence(ledger: Ledger, *, recorded_at: datetime, **fields: Any) -> tuple[Ledger,
+                                                                                  Evidence]:
+    """Append one evidence entry (`EvidenceMaker.make` names the fields and their rules)."""
+    entry = EvidenceMaker(ledger).make(recorded_at=recorded_at, **fields)
     return ledger.model_copy(update={"evidence": (*ledger.evidence, entry)}), entry
 
 
@@ -305,7 +339,7 @@ def correct_evidence(ledger: Ledger, prefix: str, *, reason: str, recorded_at: d
     carried.update(given)
     retracted, _ = retract(ledger, entry.id, reason=reason, recorded_at=recorded_at)
     return add_evidence(retracted, recorded_at=recorded_at, corrects=entry.id,
-                        **carried)  # type: ignore[arg-type]
+                        **carried)
 
 
 def change_record(ledger: Ledger, of: RecordKind, id: str, *, kind: ChangeKind, reason: str,

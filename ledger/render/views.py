@@ -297,8 +297,9 @@ def _entry_data(entry: Evidence, retraction: Retraction | None) -> dict[str, Any
 
 
 EVIDENCE_COLUMNS = ("id", "date", "term", "subject", "claimant", "stance", "summary", "speaker",
-                    "quote", "source", "publisher", "url", "source_date", "recorded_at",
-                    "retracted")
+                    "quote", "source", "publisher", "url", "source_date", "document", "sha256",
+                    "recorded_at", "retracted")
+"""Also the columns `ledger evidence import` reads: an exported list, edited, imports back."""
 
 
 def _evidence_flat(entry: Evidence, retraction: Retraction | None) -> tuple[CellValue, ...]:
@@ -307,6 +308,7 @@ def _evidence_flat(entry: Evidence, retraction: Retraction | None) -> tuple[Cell
             entry.summary, entry.speaker or "", entry.quote or "",
             (source.title or "") if source else "", (source.publisher or "") if source else "",
             (source.url or "") if source else "", (source.date or "") if source else "",
+            (source.document or "") if source else "", (source.sha256 or "") if source else "",
             entry.recorded_at, "yes" if retraction else "no")
 
 
