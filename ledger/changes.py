@@ -105,7 +105,7 @@ def add_party(ledger: Ledger, id: str, *, name: str, role: Role = Role.OTHER,
     _slug("id", id)
     if id in party_ids(ledger):
         raise InvalidValue("id", f"a party {id!r} already exists")
-    party = _build("id", Party, id=id, name=_required_text("name", name), role=role,
+    party = _build("id", Party, id=id, name=_required_text("name", name), role=role_of(role),
                    aliases=tuple(_required_text("alias", alias) for alias in aliases),
                    recorded_at=format_timestamp(recorded_at))
     changed = ledger.model_copy(update={"parties": (*ledger.parties, sealed(party))})
@@ -252,6 +252,44 @@ class EvidenceMaker:
             moment = moment.replace(microsecond=(moment.microsecond + 1) % 1_000_000)
         self._taken.add(entry.id)
         return entry
+
+
+def known_value(field: str, value: str, known: list[str]) -> str:
+    """`value` if it is one of the `known` ids of the kind that `field` names, else an error
+    that lists them."""
+    kind = {"obligor": "party", "claimant": "party", "subject": "party",
+            "signatory": "party"}.get(field, field)
+    return _known(field, value, known, kind)
+
+
+def check_value(field: str, value: str) -> None:
+    """The rule of one field on its own, as the `add_*` functions apply it, so that an import
+    reports every bad cell of a row, not only the first that a record's checks meet."""
+    match field:
+        case "id":
+            _slug(field, value)
+        case "date" | "source_date":
+            _date(field, value, full=False)
+        case "due" | "signed":
+            _date(field, value, full=True)
+        case "document":
+            _document(field, value)
+        case "stance":
+            stance_of(value)
+        case "role":
+            role_of(value)
+        case "sha256":
+            _build(field, Source, sha256=value)
+        case _:
+            _text(field, value)
+
+
+def role_of(value: Role | str) -> Role:
+    try:
+        return Role(value)
+    except ValueError:
+        raise InvalidValue("role", f"{value!r} is not a role (one of: "
+                           f"{', '.join(role.value for role in Role)})") from None
 
 
 def stance_of(value: Stance | str) -> Stance:

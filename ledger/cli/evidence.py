@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ledger.cli.app import confirm_saved, emit, headed, partial_date, read_as, run, update
+from ledger.cli.imports import DryRunOption, ImportFile, SheetOption, run_import
 from ledger.cli.options import (
     AsOfOption,
     EvidenceId,
@@ -202,3 +203,17 @@ def evidence_retract(
 
     retraction = run(lambda: update(ctx, change))
     confirm_saved(None, f"retracted {retraction.evidence}")
+
+
+@evidence_app.command("import")
+def evidence_import(ctx: typer.Context, file: ImportFile, dry_run: DryRunOption = False,
+                    sheet: SheetOption = None) -> None:
+    """Import evidence entries from a CSV or Excel file, all or nothing: every problem of every
+    row is printed as FILE:ROW:COL, and then nothing is written. Rows already in the ledger are
+    skipped.
+
+    Example: ledger evidence import evidence.csv --dry-run
+    """
+    from ledger.importing import ImportKind
+
+    run_import(ctx, ImportKind.EVIDENCE, file, dry_run, sheet)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ledger.cli.app import change_record, confirm_saved, emit, headed, read_as, run, update
+from ledger.cli.imports import DryRunOption, ImportFile, SheetOption, run_import
 from ledger.cli.options import (
     AsOfOption,
     EffectiveOption,
@@ -88,3 +89,16 @@ def party_list(ctx: typer.Context, as_of: AsOfOption = None, known_at: KnownAtOp
 
     clocked = run(lambda: read_as(ctx, as_of, known_at))
     emit(headed(parties_view(list(clocked.ledger.parties)), clocked), output)
+
+
+@party_app.command("import")
+def party_import(ctx: typer.Context, file: ImportFile, dry_run: DryRunOption = False,
+                 sheet: SheetOption = None) -> None:
+    """Import parties from a CSV or Excel file, all or nothing: every problem of every row is
+    printed as FILE:ROW:COL, and then nothing is written. Rows already in the ledger are skipped.
+
+    Example: ledger party import parties.csv
+    """
+    from ledger.importing import ImportKind
+
+    run_import(ctx, ImportKind.PARTY, file, dry_run, sheet)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ledger.cli.app import change_record, confirm_saved, emit, headed, read_as, run, update
+from ledger.cli.imports import DryRunOption, ImportFile, SheetOption, run_import
 from ledger.cli.options import (
     AgreementFilter,
     AsOfOption,
@@ -167,3 +168,16 @@ def term_show(
                                 history.history_of(ledger, RecordKind.TERM, first)), clocked)
 
     emit(run(build), output)
+
+
+@term_app.command("import")
+def term_import(ctx: typer.Context, file: ImportFile, dry_run: DryRunOption = False,
+                sheet: SheetOption = None) -> None:
+    """Import terms from a CSV or Excel file, all or nothing: every problem of every row is
+    printed as FILE:ROW:COL, and then nothing is written. Rows already in the ledger are skipped.
+
+    Example: ledger term import terms.xlsx --sheet Terms
+    """
+    from ledger.importing import ImportKind
+
+    run_import(ctx, ImportKind.TERM, file, dry_run, sheet)

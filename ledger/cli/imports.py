@@ -1,0 +1,80 @@
+"""`ledger party|term|evidence import`: one way to import, shared by the three nouns."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from ledger.cli.app import confirm_saved, emit, headed, load, max_bytes, run, target, update
+from ledger.render import ListFormat
+
+if TYPE_CHECKING:
+    from ledger.importing import ImportKind, Plan
+    from ledger.model import Ledger
+    from ledger.render.view import View
+
+ImportFile = Annotated[Path, typer.Argument(
+    help="A .csv (UTF-8; comma or semicolon separated) or .xlsx file whose first row names the "
+    "columns, as `list --format csv` writes them.", dir_okay=False, show_default=False)]
+DryRunOption = Annotated[bool, typer.Option(
+    "--dry-run", help="Check every row and show what would be added; write nothing (exit 1 "
+    "when a row has a problem).")]
+SheetOption = Annotated[str | None, typer.Option(
+    help="The sheet of an .xlsx file (default: the first).")]
+
+
+def run_import(ctx: typer.Context, kind: ImportKind, file: Path, dry_run: bool,
+               sheet: str | None) -> None:
+    """Check every row; with a problem in any, print each at FILE:ROW:COL and change nothing;
+    else add every row in one transaction (one load, one save) and say what was added."""
+    from ledger import clock, importing
+
+    def plan_for(ledger: Ledger) -> Plan:
+        table = importing.read_table(file, sheet=sheet, max_bytes=max_bytes())
+        return importing.plan_import(ledger, kind, table, recorded_at=clock.now())
+
+    if dry_run:
+        plan = run(lambda: plan_for(load(target(ctx).path).ledger))
+        emit(_planned_view(plan), ListFormat.TABLE)
+        if plan.problems:
+            run(lambda: _raise(plan.failure()))
+        confirm_saved(None, f"would add {plan.summary()} (a dry run: nothing written)")
+        return
+
+    def change(ledger: Ledger) -> tuple[Ledger, Plan]:
+        plan = plan_for(ledger)
+        if plan.problems:
+            raise plan.failure()
+        return (plan.result if plan.added else ledger), plan
+
+    done = run(lambda: update(ctx, change))
+    ids = "".join(f"{record.id}\n" for record in done.added)
+    confirm_saved(ids.rstrip("\n") or None, f"added {done.summary()}")
+
+
+def _raise(error: Exception) -> None:
+    raise error
+
+
+def _planned_view(plan: Plan) -> View:
+    """The records a dry run would add, as their list shows them."""
+    import dataclasses
+
+    from ledger.importing import ImportKind
+    from ledger.model import Evidence, Party, Term
+    from ledger.render.views import evidence_list_view, parties_view, terms_view
+
+    ledger = plan.result
+    match plan.kind:
+        case ImportKind.PARTY:
+            view = parties_view([record for record in plan.added if isinstance(record, Party)])
+        case ImportKind.TERM:
+            view = terms_view([record for record in plan.added if isinstance(record, Term)],
+                              ledger)
+        case ImportKind.EVIDENCE:
+            view = evidence_list_view([record for record in plan.added
+                                       if isinstance(record, Evidence)], {}, ledger)
+    return headed(dataclasses.replace(view, what=f"{view.what} that the import would add"),
+                  ledger)

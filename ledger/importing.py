@@ -1,0 +1,462 @@
+"""Import parties, terms or evidence from a CSV or Excel file: every row checked against the
+ledger and the rows before it, every problem placed at FILE:ROW:COL, then all rows or none.
+
+The columns are the ones `ledger ... list --format csv` writes for the same kind, so an exported
+list, edited in a spreadsheet, imports back. A row that is already in the ledger (every field
+but its recording time, and for entries the id derived from it) is skipped, so running the same
+import twice adds nothing the second time. Cells are text: a formula is imported as the literal
+text it holds, never evaluated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from ledger import changes, history
+from ledger.errors import InvalidValue, LedgerError, Problem
+from ledger.files import DEFAULT_MAX_BYTES, read_regular
+from ledger.model import Evidence, Ledger, Party, RecordKind, Term
+
+LIST_SEPARATOR = ";"
+"""Lists (aliases, obligors) are one cell, their items separated by `;`."""
+
+
+class ImportKind(StrEnum):
+    PARTY = "party"
+    TERM = "term"
+    EVIDENCE = "evidence"
+
+
+COLUMNS: dict[ImportKind, tuple[str, ...]] = {
+    ImportKind.PARTY: ("id", "name", "role", "aliases"),
+    ImportKind.TERM: ("id", "agreement", "article", "title", "category", "obligors", "due",
+                      "text"),
+    ImportKind.EVIDENCE: ("id", "date", "term", "subject", "claimant", "stance", "summary",
+                          "speaker", "quote", "source", "publisher", "url", "source_date",
+                          "document", "sha256", "recorded_at", "retracted"),
+}
+"""What each kind's file may hold: the columns of `ledger ... list --format csv`."""
+_A = {ImportKind.PARTY: "a party", ImportKind.TERM: "a term",
+      ImportKind.EVIDENCE: "an evidence"}
+REQUIRED: dict[ImportKind, tuple[str, ...]] = {
+    ImportKind.PARTY: ("id", "name"),
+    ImportKind.TERM: ("id", "title", "category", "obligors"),
+    ImportKind.EVIDENCE: ("term", "claimant", "stance", "date", "summary"),
+}
+IGNORED = ("recorded_at",)
+"""Columns an export writes that an import does not take: a record imported is recorded now
+(and an entry's id is derived from that)."""
+_FIELD_COLUMNS = {"obligor": "obligors", "alias": "aliases"}
+"""The names the record rules give some fields, and the column each is read from."""
+_CHOICES = ("id", "role", "stance", "date", "due", "source_date", "sha256", "term", "subject",
+            "claimant", "agreement", "retracted")
+"""Columns whose cells are read without surrounding white space (ids, choices, dates)."""
+
+
+@dataclass(frozen=True)
+class Table:
+    """A file's cells: the header (row 1) and each later row that holds anything, numbered as
+    the spreadsheet numbers it."""
+
+    name: str
+    header: list[str]
+    rows: list[tuple[int, list[str]]]
+
+
+def read_table(path: Path, *, sheet: str | None = None,
+               max_bytes: int = DEFAULT_MAX_BYTES) -> Table:
+    """The cells of a `.csv` (UTF-8, with or without a byte order mark, comma or semicolon
+    separated) or `.xlsx` file (`sheet`, else the first); LedgerError for anything else."""
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise LedgerError(f"{path}: not a .csv or .xlsx file (save the spreadsheet as one of "
+                          "these)")
+    if sheet is not None and suffix != ".xlsx":
+        raise InvalidValue("sheet", "only an .xlsx file has sheets")
+    raw = read_regular(path, what="spreadsheet", max_bytes=max_bytes)
+    return _read_xlsx(raw, path, sheet) if suffix == ".xlsx" else _read_csv(raw, path)
+
+
+def _read_csv(raw: bytes, path: Path) -> Table:
+    import csv
+    import io
+
+    from ledger.errors import LedgerFileError
+
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        prefix = raw[:error.start]
+        line = prefix.count(b"\n") + 1
+        column = len(prefix[prefix.rfind(b"\n") + 1:].decode("utf-8", "replace")) + 1
+        raise LedgerFileError([Problem(str(path), line, column,
+                                       f"invalid UTF-8 (byte 0x{raw[error.start]:02x}): save "
+                                       "the file as CSV UTF-8")]) from None
+    first_line = text.split("\n", 1)[0]
+    known = {column for columns in COLUMNS.values() for column in columns}
+    delimiter = max((",", ";"), key=lambda candidate: (
+        sum(cell.strip().strip('"') in known for cell in first_line.split(candidate)),
+        candidate == ","))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    rows: list[tuple[int, list[str]]] = []
+    try:
+        for number, cells in enumerate(reader, 1):
+            rows.append((number, cells))
+    except csv.Error as error:
+        raise LedgerFileError([Problem(str(path), len(rows) + 1, 1,
+                                       f"not readable as CSV: {error}")]) from None
+    return _table(str(path), rows)
+
+
+def _read_xlsx(raw: bytes, path: Path, sheet: str | None) -> Table:
+    import io
+    import warnings
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl's notes on styles it does not read
+            workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=False)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+        raise LedgerError(f"{path}: not a readable .xlsx file ({error})") from None
+    try:
+        names = workbook.sheetnames
+        if sheet is not None and sheet not in names:
+            raise InvalidValue("sheet", f"no sheet {sheet!r} in {path} (sheets: "
+                               f"{', '.join(map(repr, names))})")
+        worksheet = workbook[sheet] if sheet is not None else workbook.worksheets[0]
+        rows = [(number, [_cell_text(value) for value in values])
+                for number, values in enumerate(worksheet.iter_rows(values_only=True), 1)]
+    finally:
+        workbook.close()
+    return _table(f"{path}" if sheet is None else f"{path}[{sheet}]", rows)
+
+
+def _cell_text(value: object) -> str:
+    """A spreadsheet cell as the text the ledger reads: a date cell as its ISO day, a whole
+    number without a decimal point, a formula as the formula's own text."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time() else value.isoformat(" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _table(name: str, rows: list[tuple[int, list[str]]]) -> Table:
+    from ledger.render.csv import uncell
+
+    if not rows:
+        return Table(name, [], [])
+    header = [cell.strip() for cell in rows[0][1]]
+    while header and not header[-1]:
+        header.pop()
+    body = [(number, [uncell(cell) for cell in cells]) for number, cells in rows[1:]
+            if any(cell.strip() for cell in cells)]
+    return Table(name, header, body)
+
+
+# --- checking the rows --------------------------------------------------------------------
+
+
+Row = dict[str, str]
+"""A row's non-empty cells by column."""
+
+
+@dataclass
+class Plan:
+    """What an import would do: the records to add, the rows skipped, and every problem."""
+
+    kind: ImportKind
+    table: Table
+    added: list[Party | Term | Evidence] = field(default_factory=list)
+    already: int = 0
+    """Rows already in the ledger (every field but the recording time)."""
+    repeated: list[tuple[int, int]] = field(default_factory=list)
+    """(row, earlier row) of each row that repeats an earlier one of the file."""
+    problems: list[Problem] = field(default_factory=list)
+    result: Ledger = Ledger(title="-")
+    """The ledger with the records of every row without a problem added."""
+
+    def failure(self) -> LedgerError:
+        """Every problem, the first MAX_PROBLEMS of them listed, as loading a ledger lists them."""
+        from ledger.errors import LedgerFileError
+        from ledger.store import MAX_PROBLEMS
+
+        return LedgerFileError(self.problems[:MAX_PROBLEMS],
+                               more=max(len(self.problems) - MAX_PROBLEMS, 0))
+
+    def summary(self) -> str:
+        what = {ImportKind.PARTY: ("party", "parties"), ImportKind.TERM: ("term", "terms"),
+                ImportKind.EVIDENCE: ("evidence entry", "evidence entries")}[self.kind]
+        count = len(self.added)
+        line = f"{count} {what[0] if count == 1 else what[1]}"
+        line += f"; {self.already} row{'' if self.already == 1 else 's'} skipped, already in " \
+                "the ledger"
+        if self.repeated:
+            line += "; " + ", ".join(f"row {row} repeats row {earlier}"
+                                     for row, earlier in self.repeated[:10])
+            if len(self.repeated) > 10:
+                line += f" and {len(self.repeated) - 10} more"
+        return line
+
+
+def plan_import(ledger: Ledger, kind: ImportKind, table: Table, *,
+                recorded_at: datetime) -> Plan:
+    """Check every row of `table` as records of `kind` for `ledger`; the records get recording
+    times from `recorded_at` on, a microsecond apart, in the file's order."""
+    plan = Plan(kind, table, result=ledger)
+    columns = _columns(plan)
+    if not columns:
+        return plan
+    missing = [column for column in REQUIRED[kind] if column not in columns]
+    importer = _IMPORTERS[kind](ledger)
+    seen: dict[object, int] = {}
+    for offset, (number, cells) in enumerate(table.rows):
+        row = {column: _clean(column, cell) for column, cell in zip(columns, cells, strict=False)
+               if column in COLUMNS[kind] and column not in IGNORED and cell.strip()}
+        problems: list[tuple[str | None, str]] = list(_cell_problems(kind, row, importer))
+        problems += [(column, "required") for column in REQUIRED[kind]
+                     if column not in row and column not in missing]
+        if len(cells) > len(columns) and any(cell.strip() for cell in cells[len(columns):]):
+            problems.append((None, f"a cell beyond the last column ({len(columns)})"))
+        if not problems and not missing and len(plan.problems) == 0:
+            try:
+                made = importer.make(row, recorded_at + timedelta(microseconds=offset))
+            except InvalidValue as error:
+                problems.append((_FIELD_COLUMNS.get(error.field, error.field), error.message))
+            except LedgerError as error:
+                problems.append((None, str(error)))
+            else:
+                if made is None:
+                    plan.already += 1
+                elif made.key in seen:
+                    plan.repeated.append((number, seen[made.key]))
+                else:
+                    seen[made.key] = number
+                    importer.keep(made)
+                    plan.added.append(made.record)
+        for column, message in problems:
+            at = columns.index(column) + 1 if column in columns else 1
+            plan.problems.append(Problem(
+                table.name, number, at,
+                f"column {column!r}: {message}" if column is not None else message))
+    plan.problems.sort(key=lambda problem: (problem.line, problem.column))
+    plan.result = importer.result()
+    return plan
+
+
+def _columns(plan: Plan) -> list[str]:
+    table, kind = plan.table, plan.kind
+    allowed = COLUMNS[kind]
+    if not table.header:
+        plan.problems.append(Problem(table.name, 1, 1, "row 1 must name the columns (the "
+                                     f"columns of {_A[kind]} file: {', '.join(allowed)})"))
+        return []
+    for position, column in enumerate(table.header, 1):
+        if not column:
+            plan.problems.append(Problem(table.name, 1, position, "a column without a name"))
+        elif column not in allowed:
+            plan.problems.append(Problem(
+                table.name, 1, position, f"unknown column {column!r} (the columns of "
+                f"{_A[kind]} file: {', '.join(allowed)})"))
+        elif table.header.index(column) != position - 1:
+            plan.problems.append(Problem(table.name, 1, position,
+                                         f"column {column!r} appears twice"))
+    plan.problems += [Problem(table.name, 1, 1, f"missing column {column!r} (required)")
+                      for column in REQUIRED[kind] if column not in table.header]
+    return table.header
+
+
+def _clean(column: str, cell: str) -> str:
+    return cell.strip() if column in _CHOICES else cell
+
+
+def _cell_problems(kind: ImportKind, row: Row, importer: Any) -> Iterable[tuple[str, str]]:
+    """Each cell's own problems, by the rules the records apply, and the ids it names that the
+    ledger does not hold."""
+    for column, value in row.items():
+        if column == "retracted":
+            if value.lower() not in ("no", "false", "0"):
+                yield column, ("a retracted entry is not imported: remove the row (a "
+                               "retraction is recorded with its reason, by `ledger evidence "
+                               "retract`)")
+            continue
+        if column == "id" and kind is ImportKind.EVIDENCE:
+            continue  # an entry's id is derived from its content and recording time
+        items = _items(value) if column in ("aliases", "obligors") else [value]
+        for item in items:
+            try:
+                changes.check_value(column, item)
+                importer.check_reference(column, item)
+            except InvalidValue as error:
+                yield column, error.message
+
+
+def _items(value: str) -> list[str]:
+    return [item.strip() for item in value.split(LIST_SEPARATOR) if item.strip()]
+
+
+@dataclass(frozen=True)
+class _Made:
+    record: Any
+    key: object
+    """What the record holds but its recording time (and id, for an entry)."""
+
+
+class _KeptImporter:
+    """Parties or terms: each row added to the ledger that the rows before it made, so that the
+    record rules (ids, names that read alike) see them all."""
+
+    kind: RecordKind
+
+    def __init__(self, ledger: Ledger) -> None:
+        self.ledger = ledger
+        self._pending = ledger
+        self.existing = _existing(ledger, self.kind, self._records(ledger), self._key)
+
+    def _records(self, ledger: Ledger) -> tuple[Any, ...]:
+        return ledger.parties if self.kind is RecordKind.PARTY else ledger.terms
+
+    def _key(self, record: Any) -> tuple[object, ...]:
+        raise NotImplementedError
+
+    def check_reference(self, column: str, value: str) -> None:
+        """A cell that names an agreement or a party the ledger does not hold."""
+        if column == "agreement":
+            changes.known_value("agreement", value, [agreement.id
+                                                     for agreement in self.ledger.agreements])
+        elif column == "obligors":
+            changes.known_value("obligor", value, changes.party_ids(self.ledger))
+
+    def _made(self, key: tuple[object, ...], grown: Ledger) -> _Made:
+        self._pending = grown
+        return _Made(self._records(grown)[-1], key)
+
+    def keep(self, made: _Made) -> None:
+        self.ledger = self._pending
+
+    def result(self) -> Ledger:
+        return self.ledger
+
+
+class _PartyImporter(_KeptImporter):
+    kind = RecordKind.PARTY
+
+    def _key(self, party: Party) -> tuple[object, ...]:
+        return (party.id, party.name, party.role, party.aliases)
+
+    def make(self, row: Row, recorded_at: datetime) -> _Made | None:
+        aliases = tuple(_items(row.get("aliases", "")))
+        role = changes.role_of(row.get("role", "other"))
+        key = (row["id"], row["name"], role, aliases)
+        if _already(self.existing, row["id"], key, "party"):
+            return None
+        return self._made(key, changes.add_party(self.ledger, row["id"], name=row["name"],
+                                                 role=role, aliases=aliases,
+                                                 recorded_at=recorded_at))
+
+
+class _TermImporter(_KeptImporter):
+    kind = RecordKind.TERM
+
+    def _key(self, term: Term) -> tuple[object, ...]:
+        return (term.id, term.agreement, term.title, term.category, term.obligors, term.due,
+                term.text, term.article)
+
+    def make(self, row: Row, recorded_at: datetime) -> _Made | None:
+        agreements = [agreement.id for agreement in self.ledger.agreements]
+        agreement = row.get("agreement") or (agreements[0] if len(agreements) == 1 else None)
+        obligors = tuple(dict.fromkeys(_items(row["obligors"])))
+        key = (row["id"], agreement, row["title"], row["category"], obligors, row.get("due"),
+               row.get("text"), row.get("article"))
+        if _already(self.existing, row["id"], key, "term"):
+            return None
+        return self._made(key, changes.add_term(
+            self.ledger, row["id"], title=row["title"], category=row["category"],
+            obligors=obligors, agreement=row.get("agreement"), due=row.get("due"),
+            text=row.get("text"), article=row.get("article"), recorded_at=recorded_at))
+
+
+_ENTRY_FIELDS = ("term", "subject", "claimant", "stance", "date", "summary", "speaker", "quote",
+                 "source", "corrects")
+
+
+def _entry_key(entry: Evidence) -> tuple[object, ...]:
+    source = entry.source
+    return (*(getattr(entry, name) for name in _ENTRY_FIELDS[:-2]),
+            None if source is None else (source.title, source.publisher, source.url,
+                                         source.date, source.document, source.sha256),
+            entry.corrects)
+
+
+class _EvidenceImporter:
+    _OPTIONS = {"speaker": "speaker", "quote": "quote", "source": "source",
+                "publisher": "publisher", "url": "url", "source_date": "source_date",
+                "document": "document", "sha256": "sha256", "subject": "subject"}
+
+    def __init__(self, ledger: Ledger) -> None:
+        self.ledger = ledger
+        self.maker = changes.EvidenceMaker(ledger)
+        self.existing = set(map(_entry_key, ledger.evidence))
+        self.new: list[Evidence] = []
+
+    def check_reference(self, column: str, value: str) -> None:
+        if column == "term":
+            self.maker.term(value)
+        elif column in ("claimant", "subject"):
+            self.maker.party(column, value)
+
+    def make(self, row: Row, recorded_at: datetime) -> _Made | None:
+        entry = self.maker.make(
+            term=row["term"], claimant=row["claimant"], stance=row["stance"], date=row["date"],
+            summary=row["summary"], recorded_at=recorded_at,
+            **{option: row.get(column) for column, option in self._OPTIONS.items()})
+        key = _entry_key(entry)
+        return None if key in self.existing else _Made(entry, key)
+
+    def keep(self, made: _Made) -> None:
+        self.new.append(made.record)
+
+    def result(self) -> Ledger:
+        return self.ledger.model_copy(update={"evidence": (*self.ledger.evidence, *self.new)})
+
+
+_IMPORTERS: dict[ImportKind, Callable[[Ledger], Any]] = {
+    ImportKind.PARTY: _PartyImporter, ImportKind.TERM: _TermImporter,
+    ImportKind.EVIDENCE: _EvidenceImporter,
+}
+
+
+def _existing(ledger: Ledger, kind: RecordKind, records: Iterable[Any],
+              key: Callable[[Any], tuple[object, ...]]) -> dict[str, set[tuple[object, ...]]]:
+    """Each record's keys, as it was added and in every version since (an export shows the
+    version in force, so a re-imported export matches it)."""
+    grouped = history.changes_by_record(ledger.changes)
+    found: dict[str, set[tuple[object, ...]]] = {}
+    for record in records:
+        versions = history.versions_in_force(record, grouped.get((kind, record.id), []))
+        found[record.id] = {key(record), *map(key, versions)}
+    return found
+
+
+def _already(existing: dict[str, set[tuple[object, ...]]], id: str, key: tuple[object, ...],
+             what: str) -> bool:
+    """Whether the row is the record of that id already in the ledger; a problem if the id is
+    taken by a record with other values."""
+    if id not in existing:
+        return False
+    if key in existing[id]:
+        return True
+    raise InvalidValue("id", f"a {what} {id!r} is already in the ledger with other values: "
+                       f"change it with `ledger {what} correct {id}` (or `amend`)")
