@@ -175,6 +175,28 @@ def write_branches(entries: int, folder: Path, shared: float = 0.9, changes: int
             version("theirs", evidence[:cut] + theirs_own))
 
 
+def write_import_rows(ledger: Path, rows: int, out: Path, seed: int = 7) -> None:
+    """A CSV of `rows` new evidence entries for the generated `ledger`, in the columns that
+    `ledger evidence import` reads (those of `evidence list --format csv`)."""
+    import csv
+
+    chooser = random.Random(seed)
+    terms = orjson.loads(ledger.read_bytes())["terms"]
+    with out.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["date", "term", "subject", "claimant", "stance", "summary", "speaker",
+                         "quote", "source", "publisher", "url", "source_date"])
+        for number in range(rows):
+            term = chooser.choice(terms)
+            day = f"2025-{1 + number % 12:02d}-{1 + number % 28:02d}"
+            writer.writerow([day, term["id"], chooser.choice(term["obligors"]),
+                             f"party-{chooser.randrange(40):02d}",
+                             chooser.choice(("claims", "disputes")),
+                             _sentence(chooser, 100, 300), "A. Spokesperson",
+                             _sentence(chooser, 50, 400), "Wire report", "Wire",
+                             f"https://news.example.org/import/{number}", day])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("entries", type=int)

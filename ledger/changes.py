@@ -186,7 +186,18 @@ class EvidenceMaker:
         self._taken = {entry.id for entry in ledger.evidence}
 
     def term(self, term: str) -> str:
-        return _known("term", term, list(self.terms), "term")
+        return term if term in self.terms else _known("term", term, list(self.terms), "term")
+
+    def _obligors(self, term: str, checked_date: str) -> tuple[str, ...]:
+        """The parties bound by the term throughout the entry's dated period."""
+        changes = self._changes.get((RecordKind.TERM, term), [])
+        if not any(change.values.obligors for change in changes):
+            return self.terms[term].obligors  # no change ever moved them: the term's own
+        throughout = history.obligors_throughout(self.terms[term], changes,
+                                                 first_day(checked_date), last_day(checked_date))
+        everyone = (*self.terms[term].obligors, *(party for change in changes
+                                                  for party in change.values.obligors or ()))
+        return tuple(dict.fromkeys(party for party in everyone if party in throughout))
 
     def party(self, field: str, party: str) -> str:
         if party in self._party_set:
@@ -207,12 +218,7 @@ class EvidenceMaker:
         """
         self.term(term)
         checked_date = _date("date", date, full=False) or ""
-        changes = self._changes.get((RecordKind.TERM, term), [])
-        throughout = history.obligors_throughout(self.terms[term], changes,
-                                                 first_day(checked_date), last_day(checked_date))
-        everyone = (*self.terms[term].obligors, *(party for change in changes
-                                                  for party in change.values.obligors or ()))
-        obligors = tuple(dict.fromkeys(party for party in everyone if party in throughout))
+        obligors = self._obligors(term, checked_date)
         if subject is None:
             if len(obligors) != 1:
                 raise InvalidValue(

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -225,12 +226,19 @@ def plan_import(ledger: Ledger, kind: ImportKind, table: Table, *,
     for offset, (number, cells) in enumerate(table.rows):
         row = {column: _clean(column, cell) for column, cell in zip(columns, cells, strict=False)
                if column in COLUMNS[kind] and column not in IGNORED and cell.strip()}
-        problems: list[tuple[str | None, str]] = list(_cell_problems(kind, row, importer))
-        problems += [(column, "required") for column in REQUIRED[kind]
-                     if column not in row and column not in missing]
+        problems: list[tuple[str | None, str]] = [
+            (column, "required") for column in REQUIRED[kind]
+            if column not in row and column not in missing]
         if len(cells) > len(columns) and any(cell.strip() for cell in cells[len(columns):]):
             problems.append((None, f"a cell beyond the last column ({len(columns)})"))
-        if not problems and not missing and len(plan.problems) == 0:
+        retracted = row.pop("retracted", "no")
+        if retracted.lower() not in ("no", "false", "0"):
+            problems.append(("retracted", "a retracted entry is not imported: remove the row "
+                             "(a retraction is recorded with its reason, by `ledger evidence "
+                             "retract`)"))
+        made = None
+        if not problems and not missing:
+            # The record's own checks first: a good row (the usual case) is checked once.
             try:
                 made = importer.make(row, recorded_at + timedelta(microseconds=offset))
             except InvalidValue as error:
@@ -246,6 +254,10 @@ def plan_import(ledger: Ledger, kind: ImportKind, table: Table, *,
                     seen[made.key] = number
                     importer.keep(made)
                     plan.added.append(made.record)
+        if problems or missing:
+            # Then each cell on its own, so that every problem of the row is named.
+            problems += [problem for problem in _cell_problems(kind, row, importer)
+                         if problem not in problems]
         for column, message in problems:
             at = columns.index(column) + 1 if column in columns else 1
             plan.problems.append(Problem(
@@ -286,12 +298,6 @@ def _cell_problems(kind: ImportKind, row: Row, importer: Any) -> Iterable[tuple[
     """Each cell's own problems, by the rules the records apply, and the ids it names that the
     ledger does not hold."""
     for column, value in row.items():
-        if column == "retracted":
-            if value.lower() not in ("no", "false", "0"):
-                yield column, ("a retracted entry is not imported: remove the row (a "
-                               "retraction is recorded with its reason, by `ledger evidence "
-                               "retract`)")
-            continue
         if column == "id" and kind is ImportKind.EVIDENCE:
             continue  # an entry's id is derived from its content and recording time
         items = _items(value) if column in ("aliases", "obligors") else [value]
@@ -392,12 +398,12 @@ _ENTRY_FIELDS = ("term", "subject", "claimant", "stance", "date", "summary", "sp
                  "source", "corrects")
 
 
+_ENTRY_CONTENT = attrgetter(*_ENTRY_FIELDS)
+
+
 def _entry_key(entry: Evidence) -> tuple[object, ...]:
-    source = entry.source
-    return (*(getattr(entry, name) for name in _ENTRY_FIELDS[:-2]),
-            None if source is None else (source.title, source.publisher, source.url,
-                                         source.date, source.document, source.sha256),
-            entry.corrects)
+    """Everything an entry holds but its id and recording time (a source compares by value)."""
+    return _ENTRY_CONTENT(entry)
 
 
 class _EvidenceImporter:
