@@ -240,7 +240,7 @@ def plan_import(ledger: Ledger, kind: ImportKind, table: Table, *,
         if not problems and not missing:
             # The record's own checks first: a good row (the usual case) is checked once.
             try:
-                made = importer.make(row, recorded_at + timedelta(microseconds=offset))
+                made = importer.make(row, recorded_at + timedelta(microseconds=offset), number)
             except InvalidValue as error:
                 problems.append((_FIELD_COLUMNS.get(error.field, error.field), error.message))
             except LedgerError as error:
@@ -329,6 +329,7 @@ class _KeptImporter:
     def __init__(self, ledger: Ledger) -> None:
         self.ledger = ledger
         self._pending = ledger
+        self._rows: dict[str, tuple[tuple[object, ...], int]] = {}
         self.existing = _existing(ledger, self.kind, self._records(ledger), self._key)
 
     def _records(self, ledger: Ledger) -> tuple[Any, ...]:
@@ -344,6 +345,17 @@ class _KeptImporter:
                                                      for agreement in self.ledger.agreements])
         elif column == "obligors":
             changes.known_value("obligor", value, changes.party_ids(self.ledger))
+
+    def _in_file(self, id: str, key: tuple[object, ...], number: int) -> _Made | None:
+        """A row whose id an earlier row of the file holds: the same record (repeated) or a
+        problem."""
+        if id not in self._rows:
+            self._rows[id] = (key, number)
+            return None
+        earlier_key, earlier = self._rows[id]
+        if earlier_key != key:
+            raise InvalidValue("id", f"{id!r} is also in row {earlier}, with other values")
+        return _Made(None, key)
 
     def _made(self, key: tuple[object, ...], grown: Ledger) -> _Made:
         self._pending = grown
@@ -362,12 +374,15 @@ class _PartyImporter(_KeptImporter):
     def _key(self, party: Party) -> tuple[object, ...]:
         return (party.id, party.name, party.role, party.aliases)
 
-    def make(self, row: Row, recorded_at: datetime) -> _Made | None:
+    def make(self, row: Row, recorded_at: datetime, number: int) -> _Made | None:
         aliases = tuple(_items(row.get("aliases", "")))
         role = changes.role_of(row.get("role", "other"))
         key = (row["id"], row["name"], role, aliases)
         if _already(self.existing, row["id"], key, "party"):
             return None
+        repeated = self._in_file(row["id"], key, number)
+        if repeated is not None:
+            return repeated
         return self._made(key, changes.add_party(self.ledger, row["id"], name=row["name"],
                                                  role=role, aliases=aliases,
                                                  recorded_at=recorded_at))
@@ -380,7 +395,7 @@ class _TermImporter(_KeptImporter):
         return (term.id, term.agreement, term.title, term.category, term.obligors, term.due,
                 term.text, term.article)
 
-    def make(self, row: Row, recorded_at: datetime) -> _Made | None:
+    def make(self, row: Row, recorded_at: datetime, number: int) -> _Made | None:
         agreements = [agreement.id for agreement in self.ledger.agreements]
         agreement = row.get("agreement") or (agreements[0] if len(agreements) == 1 else None)
         obligors = tuple(dict.fromkeys(_items(row["obligors"])))
@@ -388,6 +403,9 @@ class _TermImporter(_KeptImporter):
                row.get("text"), row.get("article"))
         if _already(self.existing, row["id"], key, "term"):
             return None
+        repeated = self._in_file(row["id"], key, number)
+        if repeated is not None:
+            return repeated
         return self._made(key, changes.add_term(
             self.ledger, row["id"], title=row["title"], category=row["category"],
             obligors=obligors, agreement=row.get("agreement"), due=row.get("due"),
@@ -423,7 +441,7 @@ class _EvidenceImporter:
         elif column in ("claimant", "subject"):
             self.maker.party(column, value)
 
-    def make(self, row: Row, recorded_at: datetime) -> _Made | None:
+    def make(self, row: Row, recorded_at: datetime, number: int) -> _Made | None:
         entry = self.maker.make(
             term=row["term"], claimant=row["claimant"], stance=row["stance"], date=row["date"],
             summary=row["summary"], recorded_at=recorded_at,

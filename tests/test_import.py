@@ -1,0 +1,312 @@
+"""`ledger party|term|evidence import`: CSV and Excel files, all or nothing, every problem at
+FILE:ROW:COL, idempotent, through the CLI on real files."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import INSTALLED_LEDGER, Run, ok
+from openpyxl import Workbook
+
+PARTIES = [["id", "name", "role", "aliases"],
+           ["north", "Northland", "signatory", "the North; Northern Republic"],
+           ["south", "Southland", "signatory", ""],
+           ["monitors", "Joint Monitoring Team", "monitor", "JMT"]]
+TERMS = [["id", "agreement", "article", "title", "category", "obligors", "due", "text"],
+         ["withdraw", "accord", "Art. 2", "Withdraw from the zone", "withdrawal", "north",
+          "2024-06-30", "Northern units leave the border zone."],
+         ["release", "", "Art. 4", "Release the detainees", "prisoners", "north; south", "", ""]]
+EVIDENCE = [["date", "term", "subject", "claimant", "stance", "summary", "quote", "url"],
+            ["2024-07", "withdraw", "", "north", "claims", "The last units left, says the North",
+             "", ""],
+            ["2024-07-12", "withdraw", "north", "monitors", "disputes",
+             "Two companies remain at the crossing", "two companies remain; one withdrew",
+             "https://example.org/jmt/28"],
+            ["2024-08-01", "release", "south", "monitors", "claims", "=1+1 detainees freed", "",
+             ""]]
+
+
+def ledger_with_an_agreement(run: Run, file: Path) -> None:
+    ok(run("init", "--title", "Import", file=file))
+    ok(run("agreement", "add", "accord", "--title", "The Accord", "--signed", "2024-03-01",
+           file=file))
+
+
+def write_csv(path: Path, rows: list[list[str]], delimiter: str = ",", bom: bool = False) -> Path:
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + buffer.getvalue().encode("utf-8"))
+    return path
+
+
+def write_xlsx(path: Path, rows: list[list[Any]], sheet: str = "Sheet") -> Path:
+    workbook = Workbook()
+    worksheet = workbook.active
+    assert worksheet is not None
+    worksheet.title = sheet
+    for row in rows:
+        worksheet.append(row)
+    workbook.save(path)
+    return path
+
+
+def listed(run: Run, file: Path, noun: str) -> list[dict[str, Any]]:
+    return json.loads(ok(run(noun, "list", "--format", "json", file=file)).stdout)
+
+
+def without_times(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{key: value for key, value in record.items()
+             if key not in ("id", "recorded_at", "digest")} for record in records]
+
+
+@pytest.mark.parametrize("suffix", ["csv", "xlsx"])
+def test_each_kind_imports(run: Run, tmp_path: Path, suffix: str) -> None:
+    file = tmp_path / "ledger.json"
+    ledger_with_an_agreement(run, file)
+    write = write_csv if suffix == "csv" else write_xlsx
+    for noun, rows in (("party", PARTIES), ("term", TERMS), ("evidence", EVIDENCE)):
+        result = ok(run(noun, "import", str(write(tmp_path / f"{noun}.{suffix}", rows)),
+                        file=file))
+        assert result.stderr.startswith(f"ledger: added {len(rows) - 1} "), result.stderr
+        assert len(result.stdout.split()) == len(rows) - 1, "the new ids, one per line"
+    parties = listed(run, file, "party")
+    assert [(party["id"], party["aliases"]) for party in parties] == [
+        ("north", ["the North", "Northern Republic"]), ("south", []), ("monitors", ["JMT"])]
+    terms = listed(run, file, "term")
+    assert [(term["id"], term["agreement"], term["obligors"], term.get("due"))
+            for term in terms] == [("withdraw", "accord", ["north"], "2024-06-30"),
+                                   ("release", "accord", ["north", "south"], None)]
+    entries = listed(run, file, "evidence")
+    assert [(entry["subject"], entry["claimant"], entry["summary"]) for entry in entries] == [
+        ("north", "north", "The last units left, says the North"),
+        ("north", "monitors", "Two companies remain at the crossing"),
+        ("south", "monitors", "=1+1 detainees freed")], "a formula is imported as its text"
+    assert entries[1]["source"] == {"url": "https://example.org/jmt/28"}
+    assert "ok:" in ok(run("check", file=file)).stdout
+
+
+def test_an_export_of_each_list_imports_back_into_an_empty_ledger(run: Run,
+                                                                   tmp_path: Path) -> None:
+    source, target = tmp_path / "source.json", tmp_path / "target.json"
+    for file in (source, target):
+        ledger_with_an_agreement(run, file)
+    for noun, rows in (("party", PARTIES), ("term", TERMS), ("evidence", EVIDENCE)):
+        ok(run(noun, "import", str(write_csv(tmp_path / f"{noun}.csv", rows)), file=source))
+    ok(run("evidence", "add", "--term", "release", "--subject", "north", "--claimant", "south",
+           "--stance", "disputes", "--date", "2024", "--summary", "'=not a formula; really",
+           "--quote", '"Nobody", they said', "--source", "Radio", "--document", "radio.txt",
+           "--sha256", "a" * 64, file=source))
+    for noun in ("party", "term", "evidence"):
+        exported = tmp_path / f"exported-{noun}.csv"
+        exported.write_text(ok(run(noun, "list", "--format", "csv", file=source)).stdout)
+        ok(run(noun, "import", str(exported), file=target))
+        assert without_times(listed(run, target, noun)) == without_times(
+            listed(run, source, noun)), noun
+
+
+def test_every_problem_is_placed_and_nothing_is_written(run: Run, tmp_path: Path) -> None:
+    file = tmp_path / "ledger.json"
+    ledger_with_an_agreement(run, file)
+    ok(run("party", "import", str(write_csv(tmp_path / "p.csv", PARTIES)), file=file))
+    ok(run("term", "import", str(write_csv(tmp_path / "t.csv", TERMS)), file=file))
+    before = file.read_bytes()
+    bad = write_csv(tmp_path / "bad.csv", [
+        EVIDENCE[0],
+        ["2024/07/01", "withdraw", "", "north", "claim", "Wrong date and stance", "", ""],
+        EVIDENCE[1],
+        ["2024-07", "nowhere", "", "nobody", "claims", "", "", ""],
+        ["2024-07", "release", "monitors", "north", "claims", "Not an obligor", "", ""],
+    ])
+    result = run("evidence", "import", str(bad), file=file)
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert lines[:2] == [
+        f"{bad}:2:1: column 'date': not a date: '2024/07/01' (use YYYY, YYYY-MM or YYYY-MM-DD)",
+        f"{bad}:2:5: column 'stance': 'claim' is not a stance (one of: claims, disputes)"]
+    assert lines[2].startswith(f"{bad}:4:2: column 'term': no term 'nowhere' (known: ")
+    assert lines[3].startswith(f"{bad}:4:4: column 'claimant': no party 'nobody' (known: ")
+    assert lines[4:] == [
+        f"{bad}:4:6: column 'summary': required",
+        f"{bad}:5:3: column 'subject': 'monitors' is not an obligor of term 'release' "
+        "throughout 2024-07 (obligors then: north, south)"]
+    assert file.read_bytes() == before, "nothing is written when any row has a problem"
+    dry = run("evidence", "import", str(bad), "--dry-run", file=file)
+    assert dry.exit_code == 1 and dry.stderr.splitlines() == lines
+    assert "Evidence that the import would add" in dry.stdout
+    assert "The last units left" in dry.stdout and "Wrong date" not in dry.stdout
+    assert file.read_bytes() == before
+
+
+def test_a_second_run_adds_nothing_and_repeated_rows_are_imported_once(
+        run: Run, tmp_path: Path) -> None:
+    file = tmp_path / "ledger.json"
+    ledger_with_an_agreement(run, file)
+    parties = write_csv(tmp_path / "p.csv", [*PARTIES, PARTIES[1]])
+    first = ok(run("party", "import", str(parties), file=file))
+    assert first.stderr == ("ledger: added 3 parties; 0 rows skipped, already in the ledger; "
+                            "row 5 repeats row 2\n")
+    saved = file.read_bytes()
+    second = ok(run("party", "import", str(parties), file=file))
+    assert second.stderr.startswith("ledger: added 0 parties; 4 rows skipped, already in the "
+                                    "ledger")
+    assert second.stdout == "" and file.read_bytes() == saved
+    ok(run("term", "import", str(write_csv(tmp_path / "t.csv", TERMS)), file=file))
+    evidence = write_csv(tmp_path / "e.csv", EVIDENCE)
+    ok(run("evidence", "import", str(evidence), file=file))
+    saved = file.read_bytes()
+    again = ok(run("evidence", "import", str(evidence), file=file))
+    assert again.stderr.startswith("ledger: added 0 evidence entries; 3 rows skipped")
+    assert file.read_bytes() == saved
+
+    renamed = write_csv(tmp_path / "renamed.csv", [PARTIES[0], ["north", "North Land",
+                                                                "signatory", ""]])
+    result = run("party", "import", str(renamed), file=file)
+    assert result.exit_code == 1
+    assert result.stderr == (f"{renamed}:2:1: column 'id': a party 'north' is already in the "
+                             "ledger with other values: change it with `ledger party correct "
+                             "north` (or `amend`)\n")
+
+
+def test_a_corrected_record_exported_and_imported_again_is_already_there(
+        run: Run, tmp_path: Path) -> None:
+    file = tmp_path / "ledger.json"
+    ledger_with_an_agreement(run, file)
+    ok(run("party", "import", str(write_csv(tmp_path / "p.csv", PARTIES)), file=file))
+    ok(run("party", "correct", "south", "--name", "South Land", "--reason", "Misspelt",
+           file=file))
+    exported = tmp_path / "export.csv"
+    exported.write_text(ok(run("party", "list", "--format", "csv", file=file)).stdout)
+    assert "South Land" in exported.read_text()
+    assert ok(run("party", "import", str(exported), file=file)).stderr.startswith(
+        "ledger: added 0 parties; 3 rows skipped")
+
+
+def test_a_misspelled_header_and_a_missing_column_are_named(run: Run, tmp_path: Path) -> None:
+    file = tmp_path / "ledger.json"
+    ledger_with_an_agreement(run, file)
+    bad = write_csv(tmp_path / "p.csv", [["id", "nmae", "role"], ["north", "Northland", "x"]])
+    result = run("party", "import", str(bad), file=file)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{bad}:1:1: missing column 'name' (required)",
+        f"{bad}:1:2: unknown column 'nmae' (the columns of a party file: id, name, role, "
+        "aliases)",
+        f"{bad}:2:3: column 'role': 'x' is not a role (one of: signatory, monitor, mediator, "
+        "observer, other)"]
+
+
+def test_a_semicolon_separated_file_with_a_byte_order_mark(run: Run, tmp_path: Path) -> None:
+    file = tmp_path / "ledger.json"
+    ledger_with_an_agreement(run, file)
+    parties = write_csv(tmp_path / "p.csv", PARTIES, delimiter=";", bom=True)
+    assert parties.read_bytes().startswith(b"\xef\xbb\xbfid;name;role;aliases\r\n")
+    ok(run("party", "import", str(parties), file=file))
+    assert [party["aliases"] for party in listed(run, file, "party")][0] == [
+        "the North", "Northern Republic"]
+
+
+def test_excel_date_cells_become_days_and_a_sheet_is_chosen(run: Run, tmp_path: Path) -> None:
+    file = tmp_path / "ledger.json"
+    ledger_with_an_agreement(run, file)
+    ok(run("party", "import", str(write_csv(tmp_path / "p.csv", PARTIES)), file=file))
+    book = tmp_path / "terms.xlsx"
+    workbook = Workbook()
+    notes = workbook.active
+    assert notes is not None
+    notes.title = "Notes"
+    notes.append(["not a term sheet"])
+    terms = workbook.create_sheet("Terms")
+    terms.append(TERMS[0])
+    terms.append(["withdraw", "accord", "Art. 2", "Withdraw", "withdrawal", "north",
+                  datetime(2024, 6, 30), "=HYPERLINK(\"http://evil.example\")"])
+    workbook.save(book)
+    wrong = run("term", "import", str(book), file=file)
+    assert wrong.exit_code == 1 and "unknown column 'not a term sheet'" in wrong.stderr
+    missing = run("term", "import", str(book), "--sheet", "Other", file=file)
+    assert missing.exit_code == 1
+    assert missing.stderr == (f"ledger: error: --sheet: no sheet 'Other' in {book} (sheets: "
+                              "'Notes', 'Terms')\n")
+    ok(run("term", "import", str(book), "--sheet", "Terms", file=file))
+    term = listed(run, file, "term")[0]
+    assert term["due"] == "2024-06-30"
+    assert term["text"] == '=HYPERLINK("http://evil.example")', "a formula is its own text"
+    on_csv = run("term", "import", str(write_csv(tmp_path / "t.csv", TERMS)), "--sheet", "T",
+                 file=file)
+    assert on_csv.exit_code == 1
+    assert on_csv.stderr == "ledger: error: --sheet: only an .xlsx file has sheets\n"
+
+
+def test_files_that_are_not_spreadsheets_get_one_line(run: Run, tmp_path: Path) -> None:
+    file = tmp_path / "ledger.json"
+    ledger_with_an_agreement(run, file)
+    before = file.read_bytes()
+    cases = {
+        "notes.txt": (b"id,name\n", "not a .csv or .xlsx file"),
+        "broken.xlsx": (b"PK\x03\x04 not really", "not a readable .xlsx file"),
+        "latin1.csv": ("id,name\nnorth,Nörthland\n".encode("latin-1"),
+                       ":2:8: invalid UTF-8 (byte 0xf6): save the file as CSV UTF-8"),
+        "empty.csv": (b"", ":1:1: row 1 must name the columns"),
+    }
+    for name, (content, expected) in cases.items():
+        path = tmp_path / name
+        path.write_bytes(content)
+        result = run("party", "import", str(path), file=file)
+        assert result.exit_code == 1, name
+        assert expected in result.stderr and len(result.stderr.splitlines()) == 1, name
+        assert "Traceback" not in result.stderr
+    assert file.read_bytes() == before
+
+
+@pytest.mark.slow
+def test_ten_thousand_rows_import_in_one_save(run: Run, tmp_path: Path) -> None:
+    file = tmp_path / "ledger.json"
+    ledger_with_an_agreement(run, file)
+    ok(run("party", "import", str(write_csv(tmp_path / "p.csv", PARTIES)), file=file))
+    ok(run("term", "import", str(write_csv(tmp_path / "t.csv", TERMS)), file=file))
+    rows = [EVIDENCE[0]] + [
+        [f"2024-{1 + number % 12:02d}", "release", ("north", "south")[number % 2], "monitors",
+         ("claims", "disputes")[number % 3 % 2], f"Report number {number}", "", ""]
+        for number in range(10_000)]
+    result = ok(run("evidence", "import", str(write_csv(tmp_path / "e.csv", rows)),
+                    file=file))
+    assert result.stderr == ("ledger: added 10000 evidence entries; 0 rows skipped, already "
+                             "in the ledger\n")
+    assert "10000 evidence entries" in ok(run("check", file=file)).stdout
+
+
+def test_the_installed_script_imports_the_readme_samples(tmp_path: Path) -> None:
+    """The README's samples, imported in order into the quick start's ledger."""
+    samples = Path(__file__).resolve().parent.parent / "docs" / "import"
+    file = tmp_path / "ledger.json"
+
+    def ledger(*arguments: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([str(INSTALLED_LEDGER), "-f", str(file), *arguments],
+                              capture_output=True, text=True, check=False)
+
+    for arguments in (["init", "--title", "Samples"],
+                      ["party", "add", "north", "--name", "Northland", "--role", "signatory"],
+                      ["party", "add", "south", "--name", "Southland", "--role", "signatory"],
+                      ["agreement", "add", "accord", "--title", "The Accord", "--signed",
+                       "2024-03-01", "--signatory", "north", "--signatory", "south"]):
+        assert ledger(*arguments).returncode == 0
+    for noun, file_name, count in (("party", "parties.csv", 2), ("term", "terms.csv", 2),
+                                   ("evidence", "evidence.csv", 3)):
+        done = ledger(noun, "import", str(samples / file_name))
+        assert done.returncode == 0, done.stderr
+        assert len(done.stdout.split()) == count
+    report = ledger("report", "--as-of", "2024-12-01", "--format", "json")
+    statuses = {(party["id"], item["term"]): item["status"]
+                for party in json.loads(report.stdout)["parties"]
+                for item in party["obligations"]}
+    assert statuses[("north", "release")] == "claimed"
+    assert statuses[("south", "release")] == "disputed"
+    assert statuses[("south", "demine")] == "claimed"
