@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from generate import write, write_branches  # noqa: E402
+from generate import write, write_branches, write_import_rows  # noqa: E402
 
 PYTHON = sys.executable
 LEDGER = str(Path(sys.executable).parent / "ledger")
@@ -181,6 +181,15 @@ def ledger_commands(path: Path, work: Path) -> dict[str, Command]:
 
 
 BROKEN = "check, a bad value in every entry (first 1,000 placed)"
+IMPORT = "evidence import ROWS.csv"
+DRY_RUN = "evidence import ROWS.csv --dry-run"
+
+
+def import_rows(size: int) -> int:
+    """Rows imported into a ledger of `size` entries: a tenth as many (10,000 into 100,000)."""
+    return max(size // 10, 10)
+
+
 MERGE = "merge BASE OURS THEIRS"
 """Two analysts' copies of N entries that share 90% of them (bench/generate.py write_branches),
 merged by the driver's command; its reference is a json.load of OURS."""
@@ -235,6 +244,20 @@ def run(sizes: list[int], runs: int, startup_runs: int) -> str:
             references["json.load ours", size] = merge_reference
             results[MERGE, size] = merge_measure
             shutil.rmtree(branches)
+            rows = root / f"rows-{size}.csv"
+            write_import_rows(path, import_rows(size), rows)
+            imported, work = root / f"imported-{size}.json", root / "work.json"
+            shutil.copyfile(path, imported)
+            measure_once([LEDGER, "-f", str(imported), "evidence", "import", str(rows)], root)
+            for name, result in zip(("json.load result", IMPORT, DRY_RUN), measure_interleaved([
+                ([*JSON_LOAD, str(imported)], None, 0),
+                ([LEDGER, "-f", str(work), "evidence", "import", str(rows)], copier(path, work),
+                 0),
+                ([LEDGER, "-f", str(path), "evidence", "import", str(rows), "--dry-run"], None,
+                 0),
+            ], runs, root), strict=True):
+                (references if name == "json.load result" else results)[name, size] = result
+            imported.unlink()
             tables = table_commands(path)
             for name, result in zip(tables, measure_interleaved(list(tables.values()), runs, root),
                                     strict=True):
@@ -290,6 +313,18 @@ def run(sizes: list[int], runs: int, startup_runs: int) -> str:
         lines.append(f"| `ledger {MERGE}` | {size:,} | {merged.seconds:.3f} | "
                      f"{merged.seconds / references['json.load ours', size].seconds:.2f} | "
                      f"{merged.max_rss_mb:.0f} |")
+    lines += ["", "Importing a tenth as many evidence rows from a CSV file "
+              "(`bench/generate.py` write_import_rows), against a `json.load` of the resulting "
+              "file; the dry run prints the table of the rows it would add:", "",
+              "| command | entries | rows | seconds | × json.load of the result | max RSS MB |",
+              "|---|---:|---:|---:|---:|---:|"]
+    for size in sizes:
+        reference = references["json.load result", size]
+        for name in (IMPORT, DRY_RUN):
+            timed = results[name, size]
+            lines.append(f"| `ledger {name}` | {size:,} | {import_rows(size):,} | "
+                         f"{timed.seconds:.3f} | {timed.seconds / reference.seconds:.2f} | "
+                         f"{timed.max_rss_mb:.0f} |")
     lines += ["", "Tables as people meet them: every list, show and report command, unfiltered, in "
               "its default table format (`--no-pager`), against the same command as CSV, and the "
               "report as an HTML page.", "",
@@ -357,6 +392,12 @@ def run(sizes: list[int], runs: int, startup_runs: int) -> str:
          / load.seconds, 3.0),
         ("merge of two copies sharing 90% ÷ json.load of one",
          results[MERGE, largest].seconds / references["json.load ours", largest].seconds, 4.0),
+        (f"import of {import_rows(largest):,} rows ÷ json.load of the result",
+         results[IMPORT, largest].seconds / references["json.load result", largest].seconds,
+         3.0),
+        ("its dry run ÷ json.load of the result",
+         results[DRY_RUN, largest].seconds / references["json.load result", largest].seconds,
+         2.5),
         ("worst long field ÷ without", max(long_results[label, name].seconds
                                            / long_results["none", name].seconds
                                            for label in LONG_FIELDS

@@ -76,6 +76,12 @@ def test_the_runner_prints_a_markdown_table_at_n_200(tmp_path: Path) -> None:
     for label in ("1 MB", "10 MB"):
         assert any(line.startswith(f"| `ledger evidence list` | {label} |") for line in lines)
     assert any(line.startswith("| `ledger merge BASE OURS THEIRS` | 200 |") for line in lines)
+    assert any(line.startswith("| `ledger evidence import ROWS.csv` | 200 | 20 |")
+               for line in lines)
+    assert any(line.startswith("| `ledger evidence import ROWS.csv --dry-run` | 200 | 20 |")
+               for line in lines)
     for target in ("worst table ÷ CSV", "report html ÷ json.load", "worst long field ÷ without",
-                   "merge of two copies sharing 90% ÷ json.load of one"):
+                   "merge of two copies sharing 90% ÷ json.load of one",
+                   "import of 20 rows ÷ json.load of the result",
+                   "its dry run ÷ json.load of the result"):
         assert any(line.startswith(f"| {target} |") for line in lines), target
