@@ -222,10 +222,17 @@ def plan_import(ledger: Ledger, kind: ImportKind, table: Table, *,
         return plan
     missing = [column for column in REQUIRED[kind] if column not in columns]
     importer = _IMPORTERS[kind](ledger)
+    wanted = [(position, column, column in _CHOICES) for position, column in enumerate(columns)
+              if column in COLUMNS[kind] and column not in IGNORED]
+    rows = [{column: cells[position].strip() if stripped else cells[position]
+             for position, column, stripped in wanted
+             if position < len(cells) and cells[position].strip()}
+            for _, cells in table.rows]
+    expect = getattr(importer, "expect", None)
+    if expect is not None:
+        expect(rows)
     seen: dict[object, int] = {}
-    for offset, (number, cells) in enumerate(table.rows):
-        row = {column: _clean(column, cell) for column, cell in zip(columns, cells, strict=False)
-               if column in COLUMNS[kind] and column not in IGNORED and cell.strip()}
+    for offset, ((number, cells), row) in enumerate(zip(table.rows, rows, strict=True)):
         problems: list[tuple[str | None, str]] = [
             (column, "required") for column in REQUIRED[kind]
             if column not in row and column not in missing]
@@ -288,10 +295,6 @@ def _columns(plan: Plan) -> list[str]:
     plan.problems += [Problem(table.name, 1, 1, f"missing column {column!r} (required)")
                       for column in REQUIRED[kind] if column not in table.header]
     return table.header
-
-
-def _clean(column: str, cell: str) -> str:
-    return cell.strip() if column in _CHOICES else cell
 
 
 def _cell_problems(kind: ImportKind, row: Row, importer: Any) -> Iterable[tuple[str, str]]:
@@ -417,6 +420,7 @@ _ENTRY_FIELDS = ("term", "subject", "claimant", "stance", "date", "summary", "sp
 
 
 _ENTRY_CONTENT = attrgetter(*_ENTRY_FIELDS)
+_TERM_CLAIMANT_DATE = attrgetter("term", "claimant", "date")
 
 
 def _entry_key(entry: Evidence) -> tuple[object, ...]:
@@ -432,8 +436,18 @@ class _EvidenceImporter:
     def __init__(self, ledger: Ledger) -> None:
         self.ledger = ledger
         self.maker = changes.EvidenceMaker(ledger)
-        self.existing = set(map(_entry_key, ledger.evidence))
+        self._existing: set[tuple[object, ...]] = set()
         self.new: list[Evidence] = []
+
+    def expect(self, rows: Iterable[Row]) -> None:
+        """Only entries with a term, claimant and date that some row has can be one of the
+        rows: those alone are compared in full (a large ledger holds few of them)."""
+        said = {(row.get("term"), row.get("claimant"), row.get("date")) for row in rows}
+        self._existing = {_entry_key(entry) for entry in self.ledger.evidence
+                          if _TERM_CLAIMANT_DATE(entry) in said}
+
+    def _already(self, entry: Evidence, key: tuple[object, ...]) -> bool:
+        return key in self._existing
 
     def check_reference(self, column: str, value: str) -> None:
         if column == "term":
@@ -447,7 +461,7 @@ class _EvidenceImporter:
             summary=row["summary"], recorded_at=recorded_at,
             **{option: row.get(column) for column, option in self._OPTIONS.items()})
         key = _entry_key(entry)
-        return None if key in self.existing else _Made(entry, key)
+        return None if self._already(entry, key) else _Made(entry, key)
 
     def keep(self, made: _Made) -> None:
         self.new.append(made.record)
