@@ -283,6 +283,7 @@ def test_ten_thousand_rows_import_in_one_save(run: Run, tmp_path: Path) -> None:
     assert "10000 evidence entries" in ok(run("check", file=file)).stdout
 
 
+@pytest.mark.slow
 def test_the_installed_script_imports_the_readme_samples(tmp_path: Path) -> None:
     """The README's samples, imported in order into the quick start's ledger."""
     samples = Path(__file__).resolve().parent.parent / "docs" / "import"
