@@ -62,6 +62,17 @@ def _required_text(field: str, value: str) -> str:
     return checked
 
 
+LIST_SEPARATOR = ";"
+"""How a list (aliases, obligors) is written in one spreadsheet cell, by exports and imports."""
+
+
+def _alias(value: str) -> str:
+    if LIST_SEPARATOR in value:
+        raise InvalidValue("alias", f"{value!r} holds {LIST_SEPARATOR!r}, which separates names "
+                           "in a spreadsheet's cell: give each name as its own --alias")
+    return _required_text("alias", value)
+
+
 def _document(field: str, value: str | None) -> str | None:
     checked = _text(field, value)
     problem = document_name_problem(checked) if checked is not None else None
@@ -106,7 +117,7 @@ def add_party(ledger: Ledger, id: str, *, name: str, role: Role = Role.OTHER,
     if id in party_ids(ledger):
         raise InvalidValue("id", f"a party {id!r} already exists")
     party = _build("id", Party, id=id, name=_required_text("name", name), role=role_of(role),
-                   aliases=tuple(_required_text("alias", alias) for alias in aliases),
+                   aliases=tuple(_alias(alias) for alias in aliases),
                    recorded_at=format_timestamp(recorded_at))
     changed = ledger.model_copy(update={"parties": (*ledger.parties, sealed(party))})
     _distinct_names(changed, id)
@@ -427,7 +438,7 @@ def change_record(ledger: Ledger, of: RecordKind, id: str, *, kind: ChangeKind, 
         if name in given:
             given[name] = _required_text(name, str(given[name]))
     if "aliases" in given:
-        given["aliases"] = tuple(_required_text("alias", str(alias))
+        given["aliases"] = tuple(_alias(str(alias))
                                  for alias in given["aliases"])  # type: ignore[attr-defined]
     for name in ("signed", "due"):
         if name in given:

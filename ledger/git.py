@@ -176,7 +176,7 @@ def set_up(file: Path, command: str) -> Setup:
                         check=False).returncode != 0
     if wrote_ignore:
         _append_line(ignore, ignore_line)
-    driver = f"{command} merge %O %A %B"
+    driver = f"{command} merge %O %A %B %P"
     configured = _git(place.top, "config", "--local", "--get", f"merge.{DRIVER_NAME}.driver",
                       check=False).stdout.decode("utf-8", "replace").rstrip("\n")
     wrote_driver = configured != driver

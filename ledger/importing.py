@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from operator import attrgetter
 from pathlib import Path
@@ -23,8 +23,7 @@ from ledger.errors import InvalidValue, LedgerError, Problem
 from ledger.files import DEFAULT_MAX_BYTES, read_regular
 from ledger.model import Evidence, Ledger, Party, RecordKind, Term
 
-LIST_SEPARATOR = ";"
-"""Lists (aliases, obligors) are one cell, their items separated by `;`."""
+LIST_SEPARATOR = changes.LIST_SEPARATOR
 
 
 class ImportKind(StrEnum):
@@ -103,6 +102,7 @@ def _read_csv(raw: bytes, path: Path) -> Table:
     delimiter = max((",", ";"), key=lambda candidate: (
         sum(cell.strip().strip('"') in known for cell in first_line.split(candidate)),
         candidate == ","))
+    csv.field_size_limit(max(len(text), 131072))  # a field may be as long as the file
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows: list[tuple[int, list[str]]] = []
     try:
@@ -125,18 +125,26 @@ def _read_xlsx(raw: bytes, path: Path, sheet: str | None) -> Table:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl's notes on styles it does not read
             workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+            try:
+                names = workbook.sheetnames
+                if sheet is not None and sheet not in names:
+                    raise InvalidValue("sheet", f"no sheet {sheet!r} in {path} (sheets: "
+                                       f"{', '.join(map(repr, names))})")
+                worksheet = workbook[sheet] if sheet is not None else workbook.worksheets[0]
+                rows = [(number, [_cell_text(value) for value in values])
+                        for number, values in enumerate(worksheet.iter_rows(values_only=True),
+                                                        1)]
+            finally:
+                workbook.close()
+    except LedgerError:
+        raise
+    except (zipfile.BadZipFile, MemoryError) as error:
         raise LedgerError(f"{path}: not a readable .xlsx file ({error})") from None
-    try:
-        names = workbook.sheetnames
-        if sheet is not None and sheet not in names:
-            raise InvalidValue("sheet", f"no sheet {sheet!r} in {path} (sheets: "
-                               f"{', '.join(map(repr, names))})")
-        worksheet = workbook[sheet] if sheet is not None else workbook.worksheets[0]
-        rows = [(number, [_cell_text(value) for value in values])
-                for number, values in enumerate(worksheet.iter_rows(values_only=True), 1)]
-    finally:
-        workbook.close()
+    except Exception as error:  # noqa: BLE001 - a malformed file fails in whichever of
+        # openpyxl's parsers (zip, XML, styles, cell types) meets it first, each with its own
+        # exception; every one of them means the same to the user.
+        raise LedgerError(f"{path}: not a readable .xlsx file "
+                          f"({type(error).__name__}: {error})") from None
     return _table(f"{path}" if sheet is None else f"{path}[{sheet}]", rows)
 
 
@@ -146,7 +154,7 @@ def _cell_text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == time() else value.isoformat(" ")
+        return value.date().isoformat()  # the ledger's dates are days: a time of day is dropped
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
@@ -236,8 +244,11 @@ def plan_import(ledger: Ledger, kind: ImportKind, table: Table, *,
         problems: list[tuple[str | None, str]] = [
             (column, "required") for column in REQUIRED[kind]
             if column not in row and column not in missing]
-        if len(cells) > len(columns) and any(cell.strip() for cell in cells[len(columns):]):
-            problems.append((None, f"a cell beyond the last column ({len(columns)})"))
+        beyond = next((position for position in range(len(columns), len(cells))
+                       if cells[position].strip()), None)
+        if beyond is not None:
+            problems.append((f"#{beyond + 1}", f"a cell beyond the last named column "
+                             f"({len(columns)}): name its column in row 1, or empty it"))
         retracted = row.pop("retracted", "no")
         if retracted.lower() not in ("no", "false", "0"):
             problems.append(("retracted", "a retracted entry is not imported: remove the row "
@@ -266,7 +277,10 @@ def plan_import(ledger: Ledger, kind: ImportKind, table: Table, *,
             problems += [problem for problem in _cell_problems(kind, row, importer)
                          if problem not in problems]
         for column, message in problems:
-            at = columns.index(column) + 1 if column in columns else 1
+            if column is not None and column.startswith("#"):
+                at, column = int(column[1:]), None
+            else:
+                at = columns.index(column) + 1 if column in columns else 1
             plan.problems.append(Problem(
                 table.name, number, at,
                 f"column {column!r}: {message}" if column is not None else message))
@@ -416,7 +430,10 @@ class _TermImporter(_KeptImporter):
 
 
 _ENTRY_FIELDS = ("term", "subject", "claimant", "stance", "date", "summary", "speaker", "quote",
-                 "source", "corrects")
+                 "source")
+"""What makes two entries the same assertion. `corrects` is left out: an export does not carry
+it (the id it names is of this ledger only), so a correction exported and imported again is
+the entry already there."""
 
 
 _ENTRY_CONTENT = attrgetter(*_ENTRY_FIELDS)
@@ -488,13 +505,25 @@ def _existing(ledger: Ledger, kind: RecordKind, records: Iterable[Any],
     return found
 
 
+_KEY_FIELDS = {"party": ("id", "name", "role", "aliases"),
+               "term": ("id", "agreement", "title", "category", "obligors", "due", "text",
+                        "article")}
+"""The columns that a party's or a term's key holds, in order."""
+
+
 def _already(existing: dict[str, set[tuple[object, ...]]], id: str, key: tuple[object, ...],
              what: str) -> bool:
-    """Whether the row is the record of that id already in the ledger; a problem if the id is
-    taken by a record with other values."""
+    """Whether the row is the record of that id already in the ledger; a problem, placed at
+    the first column that differs, if the id is taken by a record with other values."""
     if id not in existing:
         return False
     if key in existing[id]:
         return True
-    raise InvalidValue("id", f"a {what} {id!r} is already in the ledger with other values: "
-                       f"change it with `ledger {what} correct {id}` (or `amend`)")
+    fields = _KEY_FIELDS[what]
+    closest = min(existing[id], key=lambda version: sum(map(
+        lambda mine, theirs: mine != theirs, key, version)))
+    differ = [name for name, mine, theirs in zip(fields, key, closest, strict=True)
+              if mine != theirs]
+    raise InvalidValue(differ[0], f"the {what} {id!r} is already in the ledger with another "
+                       f"{' and '.join(differ)}: change it there with `ledger {what} correct "
+                       f"{id}` (or `amend`)")

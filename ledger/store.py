@@ -346,7 +346,7 @@ def _parse(text: str, path: Path) -> dict[str, Any]:
         message = error.msg
         if message == "Extra data":
             message = "unexpected content after the ledger's closing brace"
-        elif not text.rstrip().endswith(("}", "]")):
+        elif error.pos >= len(text.rstrip()) or message.startswith("Unterminated string"):
             message += " (the file ends too early: truncated?)"
         raise LedgerFileError([Problem(str(path), error.lineno, error.colno, message)]) from None
     except (_Suspect, RecursionError, ValueError):

@@ -188,3 +188,15 @@ def test_unusable_paths_get_a_clear_error(run: Run, tmp_path: Path, small: Path)
     result = run("party", "add", "east", "--name", "E", file=link)
     assert result.exit_code == 1 and "is a symbolic link" in result.stderr
     assert small.read_bytes() == before and link.is_symlink()
+
+
+def test_content_that_is_not_json_is_not_called_truncated(run: Run, tmp_path: Path) -> None:
+    for content, expected in (("garbage", "1:1: Expecting value\n"),
+                              ("<html></html>\n", "1:1: Expecting value\n"),
+                              ('{"title": "cut', "1:11: Unterminated string starting at "
+                               "(the file ends too early: truncated?)\n")):
+        path = tmp_path / "ledger.json"
+        path.write_text(content)
+        result = run("check", file=path)
+        assert result.exit_code == 1
+        assert result.stderr == f"{path}:{expected}", content

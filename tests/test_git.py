@@ -180,6 +180,9 @@ def test_a_genuine_conflict_names_both_versions_and_leaves_a_valid_ledger(
         stopped.stderr)
     assert '"name":"Relief Watch"' in stopped.stderr.split("  ours:")[1].split("\n")[0]
     assert '"name":"Relief Monitors"' in stopped.stderr.split("  theirs:")[1].split("\n")[0]
+    assert "merge stopped on 1 conflict: ledger.json holds everything that merged" in (
+        stopped.stderr), "the ledger is named by its path, not git's temporary file"
+    assert ".merge_file_" not in stopped.stderr
     assert git(repo, "diff", "--name-only", "--diff-filter=U").stdout == "ledger.json\n"
     text = file.read_text()
     assert "<<<<<<<" not in text and ">>>>>>>" not in text
@@ -276,7 +279,7 @@ def test_git_setup_keeps_other_attributes_and_is_safe_twice(run: Run, repo: Path
         "already holds", "already ignores", "already"]
     assert (repo / ".gitattributes").read_bytes() == written
     assert (repo / ".gitignore").read_text() == "/data/peace process.json.lock\n"
-    assert " merge %O %A %B" in git(repo, "config", "merge.ledger.driver").stdout
+    assert git(repo, "config", "merge.ledger.driver").stdout.endswith(" merge %O %A %B %P\n")
 
     (repo / "ledger.json").write_text("")
     (repo / ".gitignore").write_text("*.lock")

@@ -171,9 +171,9 @@ def test_a_second_run_adds_nothing_and_repeated_rows_are_imported_once(
                                                                 "signatory", ""]])
     result = run("party", "import", str(renamed), file=file)
     assert result.exit_code == 1
-    assert result.stderr == (f"{renamed}:2:1: column 'id': a party 'north' is already in the "
-                             "ledger with other values: change it with `ledger party correct "
-                             "north` (or `amend`)\n")
+    assert result.stderr == (f"{renamed}:2:2: column 'name': the party 'north' is already in "
+                             "the ledger with another name and aliases: change it there with "
+                             "`ledger party correct north` (or `amend`)\n")
 
 
 def test_a_corrected_record_exported_and_imported_again_is_already_there(
@@ -252,6 +252,7 @@ def test_files_that_are_not_spreadsheets_get_one_line(run: Run, tmp_path: Path) 
     cases = {
         "notes.txt": (b"id,name\n", "not a .csv or .xlsx file"),
         "broken.xlsx": (b"PK\x03\x04 not really", "not a readable .xlsx file"),
+        "cut.xlsx": (_with_a_cut_sheet(tmp_path), "not a readable .xlsx file (ParseError: "),
         "latin1.csv": ("id,name\nnorth,Nörthland\n".encode("latin-1"),
                        ":2:8: invalid UTF-8 (byte 0xf6): save the file as CSV UTF-8"),
         "empty.csv": (b"", ":1:1: row 1 must name the columns"),
@@ -264,6 +265,76 @@ def test_files_that_are_not_spreadsheets_get_one_line(run: Run, tmp_path: Path) 
         assert expected in result.stderr and len(result.stderr.splitlines()) == 1, name
         assert "Traceback" not in result.stderr
     assert file.read_bytes() == before
+
+
+def _with_a_cut_sheet(tmp_path: Path) -> bytes:
+    """A valid zip whose sheet's XML stops half way (a broken download, say)."""
+    import io
+    import zipfile
+
+    whole = write_xlsx(tmp_path / "whole.xlsx", PARTIES).read_bytes()
+    cut = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(whole)) as source, zipfile.ZipFile(cut, "w") as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                content = content[:len(content) // 2]
+            target.writestr(item, content)
+    return cut.getvalue()
+
+
+def test_cells_beyond_the_header_long_cells_and_dated_times(run: Run, tmp_path: Path) -> None:
+    file = tmp_path / "ledger.json"
+    ledger_with_an_agreement(run, file)
+    beyond = write_csv(tmp_path / "beyond.csv", [PARTIES[0], ["north", "Northland", "other",
+                                                               "", "", "stray"]])
+    result = run("party", "import", str(beyond), file=file)
+    assert result.exit_code == 1
+    assert result.stderr == (f"{beyond}:2:6: a cell beyond the last named column (4): name its "
+                             "column in row 1, or empty it\n")
+    ok(run("party", "import", str(write_csv(tmp_path / "p.csv", PARTIES)), file=file))
+    ok(run("term", "import", str(write_csv(tmp_path / "t.csv", TERMS)), file=file))
+    cell_limit = "A long report. " * 2_000  # Excel holds at most 32,767 characters a cell
+    rows: list[list[Any]] = [
+        ["date", "term", "claimant", "stance", "summary", "source_date"],
+        [datetime(2024, 7, 3, 14, 30), "withdraw", "monitors", "disputes", cell_limit,
+         datetime(2024, 7, 4, 9, 0)]]
+    ok(run("evidence", "import", str(write_xlsx(tmp_path / "e.xlsx", rows)), file=file))
+    long_summary = "A long report. " * 20_000  # beyond the csv module's default field limit
+    ok(run("evidence", "import", str(write_csv(tmp_path / "e.csv", [
+        rows[0], ["2024-07-05", "withdraw", "monitors", "claims", long_summary, ""]])),
+        file=file))
+    entries = listed(run, file, "evidence")
+    assert [(entry["date"], len(entry["summary"])) for entry in entries] == [
+        ("2024-07-03", len(cell_limit)), ("2024-07-05", len(long_summary))]
+    assert entries[0]["source"] == {"date": "2024-07-04"}, "a date cell's time of day is dropped"
+
+
+def test_a_correction_exported_and_imported_again_is_already_there(run: Run,
+                                                                   tmp_path: Path) -> None:
+    file = tmp_path / "ledger.json"
+    ledger_with_an_agreement(run, file)
+    ok(run("party", "import", str(write_csv(tmp_path / "p.csv", PARTIES)), file=file))
+    ok(run("term", "import", str(write_csv(tmp_path / "t.csv", TERMS)), file=file))
+    entry = ok(run("evidence", "add", "--term", "withdraw", "--claimant", "monitors", "--stance",
+                   "claims", "--date", "2024-07", "--summary", "Misdated", file=file)).stdout
+    ok(run("evidence", "correct", entry.strip(), "--date", "2024-08", "--reason", "Misdated",
+           file=file))
+    exported = tmp_path / "e.csv"
+    exported.write_text(ok(run("evidence", "list", "--format", "csv", file=file)).stdout)
+    saved = file.read_bytes()
+    assert ok(run("evidence", "import", str(exported), file=file)).stderr.startswith(
+        "ledger: added 0 evidence entries; 1 row skipped")
+    assert file.read_bytes() == saved
+
+
+def test_an_alias_may_not_hold_the_list_separator(run: Run, tmp_path: Path) -> None:
+    file = tmp_path / "ledger.json"
+    ledger_with_an_agreement(run, file)
+    result = run("party", "add", "b", "--name", "Bee", "--alias", "x;y", file=file)
+    assert result.exit_code == 1
+    assert result.stderr == ("ledger: error: --alias: 'x;y' holds ';', which separates names "
+                             "in a spreadsheet's cell: give each name as its own --alias\n")
 
 
 @pytest.mark.slow

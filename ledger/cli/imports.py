@@ -76,5 +76,7 @@ def _planned_view(plan: Plan) -> View:
         case ImportKind.EVIDENCE:
             view = evidence_list_view([record for record in plan.added
                                        if isinstance(record, Evidence)], {}, ledger)
-    return headed(dataclasses.replace(view, what=f"{view.what} that the import would add"),
-                  ledger)
+    provisional = " (ids provisional: an entry's follows from its recording time)" if (
+        plan.kind is ImportKind.EVIDENCE) else ""
+    return headed(dataclasses.replace(
+        view, what=f"{view.what} that the import would add{provisional}"), ledger)

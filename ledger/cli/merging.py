@@ -43,8 +43,16 @@ def _save_merged(path: Path, read: Callable[[], tuple[Version | None, Version, V
     return merged
 
 
+def _quoted(path: str) -> str:
+    import shlex
+
+    return shlex.quote(path)
+
+
 def _report_conflicts(merged: Merged, path: str, then: str) -> None:
-    """Each conflict on stderr with both versions, then the way out; exit 1."""
+    """Each conflict on stderr with both versions, then the way out; exit 1. The file holds our
+    version of a record in conflict, or theirs where our side deleted it (so that nothing that
+    refers to it is lost)."""
     import contextlib
 
     from ledger.render.text import one_line
@@ -56,8 +64,8 @@ def _report_conflicts(merged: Merged, path: str, then: str) -> None:
             typer.echo(one_line(f"  theirs: {_describe(conflict.theirs)}"), err=True)
     count = len(merged.conflicts)
     fail(f"merge stopped on {count} conflict{'s' if count > 1 else ''}: {path} holds everything "
-         "that merged, and our version of each record in conflict (a valid ledger, no conflict "
-         f"markers); {then}")
+         "that merged, and our version of each record in conflict (theirs where we deleted it): "
+         f"a valid ledger, no conflict markers; {then}")
 
 
 @app.command()
@@ -67,6 +75,9 @@ def merge(
     ours: Annotated[Path, typer.Argument(help="Our version (git's %A): the result is written "
                                          "here.", dir_okay=False)],
     theirs: Annotated[Path, typer.Argument(help="Their version (git's %B).", dir_okay=False)],
+    name: Annotated[str | None, typer.Argument(
+        help="The ledger's path in the repository (git's %P), to name it in messages: git "
+        "hands the driver temporary files.", show_default=False)] = None,
 ) -> None:
     """Three-way merge of a ledger by record, as git's merge driver: every record either side
     added is kept once; the result is written to OURS. Exit 1 on a genuine conflict.
@@ -79,8 +90,9 @@ def merge(
 
     def read() -> tuple[Version | None, Version, Version]:
         return tuple(  # type: ignore[return-value]
-            Version(read_regular(path, what="ledger", max_bytes=max_bytes()), path)
-            for path in (base, ours, theirs))
+            Version(read_regular(path, what="ledger", max_bytes=max_bytes()),
+                    Path(f"{name} ({side})") if name else path)
+            for path, side in ((base, "base"), (ours, "ours"), (theirs, "theirs")))
 
     try:
         merged = run(lambda: _save_merged(ours, read))
@@ -89,8 +101,8 @@ def merge(
             # git's own temporary file, which no other writer can know: its lock goes with it.
             store.lock_path(ours).unlink(missing_ok=True)
     if merged.conflicts:
-        _report_conflicts(merged, str(ours), "fix each with the CLI (`ledger party correct`, "
-                          "...), then `git add` the file")
+        _report_conflicts(merged, name or str(ours), "fix each with the CLI (`ledger party "
+                          f"correct`, ...), then `git add {_quoted(name) if name else 'the file'}`")
     added = merged.added_from_theirs
     say(f"merged by record: {added} record{'' if added == 1 else 's'} and changes from their side")
 
@@ -130,7 +142,7 @@ def resolve(
     merged = run(lambda: _save_merged(file, read))
     if merged.conflicts:
         _report_conflicts(merged, str(file), "fix each with the CLI (`ledger party correct`, "
-                          f"...), then `git add {file}`")
+                          f"...), then `git add {_quoted(str(file))}`")
     run(lambda: git.stage(file))
     say(f"resolved {file}: merged by record and staged; `git commit` concludes the merge")
 
