@@ -301,20 +301,23 @@ def check_value(field: str, value: str) -> None:
             _text(field, value)
 
 
-def role_of(value: Role | str) -> Role:
+_Word = TypeVar("_Word", Role, Stance)
+
+
+def _word(field: str, kind: type[_Word], value: _Word | str) -> _Word:
     try:
-        return Role(value)
+        return kind(value)
     except ValueError:
-        raise InvalidValue("role", f"{value!r} is not a role (one of: "
-                           f"{', '.join(role.value for role in Role)})") from None
+        raise InvalidValue(field, f"{value!r} is not a {field} (one of: "
+                           f"{', '.join(word.value for word in kind)})") from None
+
+
+def role_of(value: Role | str) -> Role:
+    return _word("role", Role, value)
 
 
 def stance_of(value: Stance | str) -> Stance:
-    try:
-        return Stance(value)
-    except ValueError:
-        raise InvalidValue("stance", f"{value!r} is not a stance (one of: "
-                           f"{', '.join(stance.value for stance in Stance)})") from None
+    return _word("stance", Stance, value)
 
 
 def add_evidence(ledger: Ledger, *, recorded_at: datetime, **fields: Any) -> tuple[Ledger,

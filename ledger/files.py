@@ -146,3 +146,20 @@ def document_path(folder: Path, name: str) -> Path | None:
     base = Path(os.path.realpath(folder))
     resolved = Path(os.path.realpath(base / name, strict=True))
     return resolved if resolved.is_relative_to(base) else None
+
+
+def decode_utf8(raw: bytes, path: Path, advice: str = "") -> str:
+    """`raw` as text (a byte order mark dropped); invalid UTF-8 is a problem placed at its line
+    and column, `advice` after the byte it names."""
+    from ledger.errors import LedgerFileError, Problem
+
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        prefix = raw[: error.start]
+        line = prefix.count(b"\n") + 1
+        column = len(prefix[prefix.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+        raise LedgerFileError([Problem(
+            str(path), line, column, f"invalid UTF-8 (byte 0x{raw[error.start]:02x}){advice}"
+        )]) from None
+    return text.removeprefix("\ufeff")

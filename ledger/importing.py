@@ -87,16 +87,9 @@ def _read_csv(raw: bytes, path: Path) -> Table:
     import io
 
     from ledger.errors import LedgerFileError
+    from ledger.files import decode_utf8
 
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        prefix = raw[:error.start]
-        line = prefix.count(b"\n") + 1
-        column = len(prefix[prefix.rfind(b"\n") + 1:].decode("utf-8", "replace")) + 1
-        raise LedgerFileError([Problem(str(path), line, column,
-                                       f"invalid UTF-8 (byte 0x{raw[error.start]:02x}): save "
-                                       "the file as CSV UTF-8")]) from None
+    text = decode_utf8(raw, path, ": save the file as CSV UTF-8")
     first_line = text.split("\n", 1)[0]
     known = {column for columns in COLUMNS.values() for column in columns}
     delimiter = max((",", ";"), key=lambda candidate: (

@@ -281,16 +281,9 @@ def _read_bytes(path: Path, max_bytes: int) -> bytes:
 
 
 def _decode(raw: bytes, path: Path) -> str:
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        prefix = raw[: error.start]
-        line = prefix.count(b"\n") + 1
-        column = len(prefix[prefix.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
-        raise LedgerFileError([Problem(
-            str(path), line, column, f"invalid UTF-8 (byte 0x{raw[error.start]:02x})"
-        )]) from None
-    return text[1:] if text.startswith(_BOM) else text
+    from ledger.files import decode_utf8
+
+    return decode_utf8(raw, path)
 
 
 class _Suspect(Exception):
