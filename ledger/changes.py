@@ -6,13 +6,21 @@ Errors name the field they are about, which is also the name of the command-line
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
+from functools import cache
 from typing import Any, TypeVar
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from ledger import history
-from ledger.dates import check_full, check_partial, first_day, format_timestamp, last_day
+from ledger.dates import (
+    check_full,
+    check_partial,
+    first_day,
+    format_timestamp,
+    last_day,
+    parse_timestamp,
+)
 from ledger.errors import InvalidValue, LedgerError
 from ledger.files import document_name_problem
 from ledger.model import (
@@ -30,12 +38,18 @@ from ledger.model import (
     Stance,
     Term,
     Values,
+    digests_of,
     record_digest,
     retractions_by_entry,
     sealed,
 )
 
 _SLUG = re.compile(SLUG_PATTERN)
+
+
+@cache
+def _evidence_batch() -> TypeAdapter[list[Evidence]]:
+    return TypeAdapter(list[Evidence])
 _Record = TypeVar("_Record", Agreement, Party, Term, Source, Evidence, Change, Values)
 
 
@@ -195,6 +209,7 @@ class EvidenceMaker:
         self._party_set = set(self.parties)
         self._changes = history.changes_by_record(ledger.changes)
         self._taken = {entry.id for entry in ledger.evidence}
+        self._obligors_moved: dict[str, bool] = {}
 
     def term(self, term: str) -> str:
         return term if term in self.terms else _known("term", term, list(self.terms), "term")
@@ -202,7 +217,9 @@ class EvidenceMaker:
     def _obligors(self, term: str, checked_date: str) -> tuple[str, ...]:
         """The parties bound by the term throughout the entry's dated period."""
         changes = self._changes.get((RecordKind.TERM, term), [])
-        if not any(change.values.obligors for change in changes):
+        if term not in self._obligors_moved:
+            self._obligors_moved[term] = any(change.values.obligors for change in changes)
+        if not self._obligors_moved[term]:
             return self.terms[term].obligors  # no change ever moved them: the term's own
         throughout = history.obligors_throughout(self.terms[term], changes,
                                                  first_day(checked_date), last_day(checked_date))
@@ -215,14 +232,21 @@ class EvidenceMaker:
             return party
         return _known(field, party, self.parties, "party")
 
-    def make(self, *, term: str, claimant: str, stance: Stance | str, date: str, summary: str,
-             recorded_at: datetime, subject: str | None = None, speaker: str | None = None,
-             quote: str | None = None, source: str | None = None,
-             publisher: str | None = None, url: str | None = None,
-             source_date: str | None = None, document: str | None = None,
-             sha256: str | None = None, corrects: str | None = None) -> Evidence:
-        """A new entry, checked; its id is derived from its content and recording time (moved
-        on by a microsecond while it names an entry already made).
+    def make(self, **fields: Any) -> Evidence:
+        """A new entry, checked (`content` names the fields and their rules)."""
+        made = self.finish([self.content(**fields)])[0]
+        if isinstance(made, InvalidValue):
+            raise made
+        return made
+
+    def content(self, *, term: str, claimant: str, stance: Stance | str, date: str,
+                summary: str, recorded_at: datetime, subject: str | None = None,
+                speaker: str | None = None, quote: str | None = None,
+                source: str | None = None, publisher: str | None = None,
+                url: str | None = None, source_date: str | None = None,
+                document: str | None = None, sha256: str | None = None,
+                corrects: str | None = None) -> dict[str, Any]:
+        """A new entry's fields as its JSON holds them (None left out), checked; no id yet.
 
         The subject must be an obligor of the term as it stood on the entry's date (amendments
         in force then, corrections always).
@@ -248,27 +272,56 @@ class EvidenceMaker:
             "url": _text("url", url), "date": _date("source_date", source_date, full=False),
             "document": _document("document", document), "sha256": sha256,
         }
-        source_record = (
-            _build("source", Source, **source_fields)
-            if any(value is not None for value in source_fields.values())
-            else None
-        )
         values = {
-            "term": term, "subject": subject, "claimant": claimant, "stance": stance_of(stance),
-            "date": checked_date, "summary": _required_text("summary", summary),
-            "speaker": _text("speaker", speaker), "quote": _text("quote", quote),
-            "source": source_record, "corrects": corrects,
+            "term": term, "subject": subject, "claimant": claimant,
+            "stance": stance_of(stance).value, "date": checked_date,
+            "recorded_at": format_timestamp(recorded_at),
+            "summary": _required_text("summary", summary), "speaker": _text("speaker", speaker),
+            "quote": _text("quote", quote),
+            "source": {name: value for name, value in source_fields.items()
+                       if value is not None} or None,
+            "corrects": corrects,
         }
-        moment = recorded_at
-        while True:
-            draft = _build("id", Evidence, id="0" * 12, recorded_at=format_timestamp(moment),
-                           **values)
-            entry = draft.model_copy(update={"id": record_digest(draft)})
-            if entry.id not in self._taken:
-                break
-            moment = moment.replace(microsecond=(moment.microsecond + 1) % 1_000_000)
-        self._taken.add(entry.id)
-        return entry
+        return {name: value for name, value in values.items() if value is not None}
+
+    def finish(self, contents: list[dict[str, Any]]) -> list[Evidence | InvalidValue]:
+        """The entries of checked `contents`, validated by Pydantic in one call for the batch,
+        each with the id its content implies (`record_digest`'s rule: the same canonical JSON,
+        since validation changes no value); a recording time that would give an id already
+        made is moved on by a microsecond. An entry that fails validation is its error."""
+        from pydantic import ValidationError
+
+        ids = digests_of(contents)
+        for number, id in enumerate(ids):
+            while id in self._taken:
+                moment = parse_timestamp(contents[number]["recorded_at"])
+                contents[number] = {**contents[number], "recorded_at": format_timestamp(
+                    moment + timedelta(microseconds=1))}
+                id = digests_of([contents[number]])[0]
+            self._taken.add(id)
+            ids[number] = id
+        records = [{"id": id, **content} for id, content in zip(ids, contents, strict=True)]
+        try:
+            return list(_evidence_batch().validate_python(records))
+        except ValidationError:
+            return [_validated_entry(record) for record in records]
+
+
+_SOURCE_FIELD_NAMES = {"title": "source", "date": "source_date"}
+"""The option (and column) that sets each field of an entry's source, where it differs."""
+
+
+def _validated_entry(record: dict[str, Any]) -> Evidence | InvalidValue:
+    from pydantic import ValidationError
+
+    try:
+        return Evidence.model_validate(record)
+    except ValidationError as error:
+        detail = error.errors()[0]
+        location = [step for step in detail["loc"] if isinstance(step, str)]
+        field = (_SOURCE_FIELD_NAMES.get(location[1], location[1]) if location[:1] == ["source"]
+                 and len(location) > 1 else location[0] if location else "id")
+        return InvalidValue(field, str(detail["msg"]).removeprefix("Value error, "))
 
 
 def known_value(field: str, value: str, known: list[str]) -> str:

@@ -11,6 +11,7 @@ _PARTIAL = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
 _TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 
+@cache
 def check_partial(text: str) -> str:
     """Return `text` if it is `YYYY`, `YYYY-MM` or `YYYY-MM-DD` naming a real period, else raise."""
     match = _PARTIAL.fullmatch(text)
@@ -70,5 +71,16 @@ def parse_full(text: str) -> date:
 
 
 def format_timestamp(moment: datetime) -> str:
-    """A UTC timestamp as stored in the file: microseconds and a `Z`, always the same width."""
-    return moment.astimezone(UTC).strftime(_TIMESTAMP_FORMAT)
+    """A UTC timestamp as stored in the file: microseconds and a `Z`, always the same width.
+
+    `isoformat` writes the same text as the format, several times faster (an import stamps
+    every row), for every year that has four digits."""
+    utc = moment.astimezone(UTC)
+    if utc.year < 1000:
+        return utc.strftime(_TIMESTAMP_FORMAT)
+    return utc.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+
+
+def parse_timestamp(text: str) -> datetime:
+    """A timestamp as the file stores it (`format_timestamp`), as an aware UTC datetime."""
+    return datetime.strptime(text, _TIMESTAMP_FORMAT).replace(tzinfo=UTC)

@@ -10,10 +10,11 @@ text it holds, never evaluated.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from itertools import compress
 from operator import attrgetter
 from pathlib import Path
 from typing import Any
@@ -233,6 +234,18 @@ def plan_import(ledger: Ledger, kind: ImportKind, table: Table, *,
     if expect is not None:
         expect(rows)
     seen: dict[object, int] = {}
+
+    def decide(number: int, made: _Made | None) -> None:
+        if made is None:
+            plan.already += 1
+        elif made.key in seen:
+            plan.repeated.append((number, seen[made.key]))
+        else:
+            seen[made.key] = number
+            importer.keep(made)
+            plan.added.append(made.record)
+
+    checked: list[tuple[int, Row, list[tuple[str | None, str]], Any]] = []
     for offset, ((number, cells), row) in enumerate(zip(table.rows, rows, strict=True)):
         problems: list[tuple[str | None, str]] = [
             (column, "required") for column in REQUIRED[kind]
@@ -247,24 +260,30 @@ def plan_import(ledger: Ledger, kind: ImportKind, table: Table, *,
             problems.append(("retracted", "a retracted entry is not imported: remove the row "
                              "(a retraction is recorded with its reason, by `ledger evidence "
                              "retract`)"))
-        made = None
+        made: Any = None
         if not problems and not missing:
             # The record's own checks first: a good row (the usual case) is checked once.
             try:
                 made = importer.make(row, recorded_at + timedelta(microseconds=offset), number)
             except InvalidValue as error:
                 problems.append((_FIELD_COLUMNS.get(error.field, error.field), error.message))
+                made = error
             except LedgerError as error:
                 problems.append((None, str(error)))
+                made = error
             else:
-                if made is None:
-                    plan.already += 1
-                elif made.key in seen:
-                    plan.repeated.append((number, seen[made.key]))
-                else:
-                    seen[made.key] = number
-                    importer.keep(made)
-                    plan.added.append(made.record)
+                if not importer.deferred:
+                    decide(number, made)
+        checked.append((number, row, problems, made))
+    outcomes = importer.settle([made for _, _, problems, made in checked if not problems])
+    for number, row, problems, made in checked:
+        if not problems:
+            outcome = next(outcomes) if importer.deferred else made
+            if isinstance(outcome, InvalidValue):
+                problems.append((_FIELD_COLUMNS.get(outcome.field, outcome.field),
+                                 outcome.message))
+            elif importer.deferred:
+                decide(number, outcome)
         if problems or missing:
             # Then each cell on its own, so that every problem of the row is named.
             problems += [problem for problem in _cell_problems(kind, row, importer)
@@ -335,6 +354,10 @@ class _KeptImporter:
     record rules (ids, names that read alike) see them all."""
 
     kind: RecordKind
+    deferred = False
+
+    def settle(self, made: list[Any]) -> Iterator[Any]:
+        return iter(made)
 
     def __init__(self, ledger: Ledger) -> None:
         self.ledger = ledger
@@ -453,8 +476,9 @@ class _EvidenceImporter:
         """Only entries with a term, claimant and date that some row has can be one of the
         rows: those alone are compared in full (a large ledger holds few of them)."""
         said = {(row.get("term"), row.get("claimant"), row.get("date")) for row in rows}
-        self._existing = {_entry_key(entry) for entry in self.ledger.evidence
-                          if _TERM_CLAIMANT_DATE(entry) in said}
+        evidence = self.ledger.evidence
+        self._existing = set(map(_entry_key, compress(
+            evidence, map(said.__contains__, map(_TERM_CLAIMANT_DATE, evidence)))))
 
     def _already(self, entry: Evidence, key: tuple[object, ...]) -> bool:
         return key in self._existing
@@ -465,13 +489,22 @@ class _EvidenceImporter:
         elif column in ("claimant", "subject"):
             self.maker.party(column, value)
 
-    def make(self, row: Row, recorded_at: datetime, number: int) -> _Made | None:
-        entry = self.maker.make(
+    deferred = True
+    """Rows are checked one by one, and validated by Pydantic all at once (`settle`)."""
+
+    def make(self, row: Row, recorded_at: datetime, number: int) -> dict[str, Any]:
+        return self.maker.content(
             term=row["term"], claimant=row["claimant"], stance=row["stance"], date=row["date"],
             summary=row["summary"], recorded_at=recorded_at,
             **{option: row.get(column) for column, option in self._OPTIONS.items()})
-        key = _entry_key(entry)
-        return None if self._already(entry, key) else _Made(entry, key)
+
+    def settle(self, contents: list[dict[str, Any]]) -> Iterator[_Made | InvalidValue | None]:
+        for entry in self.maker.finish(contents):
+            if isinstance(entry, InvalidValue):
+                yield entry
+                continue
+            key = _entry_key(entry)
+            yield None if self._already(entry, key) else _Made(entry, key)
 
     def keep(self, made: _Made) -> None:
         self.new.append(made.record)

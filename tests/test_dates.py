@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import calendar
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from hypothesis import given
@@ -97,3 +97,11 @@ def test_periods_order_and_filter_by_their_days() -> None:
     assert last_day("2021") == date(2021, 12, 31)
     with pytest.raises(ValueError, match="not a full date"):
         check_full("2020-06")
+
+
+@given(st.datetimes(min_value=datetime(1000, 1, 2), timezones=st.timezones()))
+def test_format_timestamp_writes_what_the_format_writes(moment: datetime) -> None:
+    """The fast way (isoformat) gives the stored format's text exactly."""
+    from ledger.dates import _TIMESTAMP_FORMAT, format_timestamp
+
+    assert format_timestamp(moment) == moment.astimezone(UTC).strftime(_TIMESTAMP_FORMAT)
