@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import INSTALLED_LEDGER
 
 
@@ -31,6 +32,7 @@ def test_report_on_the_bundled_example_from_any_folder(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_python_dash_m_and_a_full_session(tmp_path: Path) -> None:
     def run(*args: str) -> subprocess.CompletedProcess[str]:
         result = subprocess.run([sys.executable, "-m", "ledger", "-f", "l.json", *args],
