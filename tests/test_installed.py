@@ -94,3 +94,23 @@ def test_no_pydantic_plugin_installed_beside_it_sees_the_ledger(tmp_path: Path) 
         cwd=work, env={**os.environ, **env}, capture_output=True, text=True, check=False)
     assert control.returncode == 0, control.stderr
     assert marker.read_text() == "loaded", "the spy plugin must load where plugins are on"
+
+
+@pytest.mark.slow
+def test_the_second_name_and_the_version(tmp_path: Path) -> None:
+    """`compliance-ledger` is the same program, for people who have Ledger (the accounting
+    tool) installed as `ledger`; `--version` names the installed distribution's version."""
+    import tomllib
+
+    second = INSTALLED_LEDGER.with_name("compliance-ledger")
+    project = tomllib.loads((Path(__file__).resolve().parent.parent / "pyproject.toml")
+                            .read_text())["project"]
+    for script in (INSTALLED_LEDGER, second):
+        done = subprocess.run([str(script), "--version"], cwd=tmp_path, capture_output=True,
+                              text=True, timeout=60, check=False)
+        assert (done.returncode, done.stdout, done.stderr) == (
+            0, f"compliance-ledger {project['version']}\n", "")
+    report = subprocess.run([str(second), "report", "--format", "json"], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=60, check=False)
+    assert report.returncode == 0, report.stderr
+    assert json.loads(report.stdout)["title"].startswith("The 2020 US-Taliban agreement")

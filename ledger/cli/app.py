@@ -55,10 +55,30 @@ def root(
         typer.Option("--no-pager", help="Print long output straight to the terminal, not "
                      "through $PAGER (else `less -FRX`). Output to a pipe or file never pages."),
     ] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", help="Print the version and exit.", is_eager=True,
+                     callback=lambda given: _print_version() if given else None),
+    ] = False,
 ) -> None:
     """Keep the terms of an agreement and dated evidence of who says each party complies."""
     LOADED.clear()
     PAGING[0] = not no_pager
+
+
+def _print_version() -> None:
+    """`compliance-ledger X.Y.Z`: the installed distribution's version (this source tree's when
+    it is not installed)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from ledger import __version__
+
+    try:
+        number = version("compliance-ledger")
+    except PackageNotFoundError:
+        number = __version__
+    write(f"compliance-ledger {number}\n")
+    raise typer.Exit(0)
 
 
 @dataclass(frozen=True)
