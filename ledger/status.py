@@ -189,9 +189,20 @@ def obligations_of_term(ledger: Ledger, term: Term, *, as_of: date | None, today
     ]
 
 
+Choice = str | Iterable[str] | None
+"""A filter: one value, several (any of them matches), or none (everything matches)."""
+
+
+def chosen(values: Choice) -> frozenset[str]:
+    """A filter's values; empty means no filter. One string is one value, not its letters."""
+    if values is None:
+        return frozenset()
+    return frozenset((values,) if isinstance(values, str) else values)
+
+
 def build_report(ledger: Ledger, *, today: date, as_of: date | None = None,
-                 known_at: date | None = None, party: str | None = None,
-                 category: str | None = None, counted: list[Evidence] | None = None) -> Report:
+                 known_at: date | None = None, party: Choice = None,
+                 category: Choice = None, counted: list[Evidence] | None = None) -> Report:
     """Every party that bears obligations (ledger order), each obligation with its status.
 
     `ledger` is the ledger as it stood (`history.snapshot`); `known_at` is only reported. An
@@ -199,17 +210,18 @@ def build_report(ledger: Ledger, *, today: date, as_of: date | None = None,
     counted entry is touched once to group it, so the cost grows with the ledger, not with terms
     times entries. Unknown filter values are refused.
     """
-    require_known(ledger, party=party, category=category)
+    parties, categories = chosen(party), chosen(category)
+    require_known(ledger, party=parties, category=categories)
     if counted is None:
         counted = counted_evidence(ledger, as_of)
     grouped = positions_by_obligation(counted)
     reference_day = as_of or today
     obligations: dict[str, list[Obligation]] = defaultdict(list)
     for term in ledger.terms:
-        if category is not None and term.category != category:
+        if categories and term.category not in categories:
             continue
         for subject in term.obligors:
-            if party is not None and subject != party:
+            if parties and subject not in parties:
                 continue
             obligations[subject].append(obligation(
                 term, subject, grouped.get((term.id, subject), {}), reference_day=reference_day
@@ -228,12 +240,13 @@ def build_report(ledger: Ledger, *, today: date, as_of: date | None = None,
 
 @dataclass(frozen=True)
 class EvidenceSelection:
-    """Filters of `evidence list`; `since`/`until` are days, compared with each date's first day."""
+    """Filters of `evidence list` (each one value, several, or none); `since`/`until` are days,
+    compared with each date's first day."""
 
-    term: str | None = None
-    party: str | None = None
-    claimant: str | None = None
-    stance: Stance | None = None
+    term: Choice = None
+    party: Choice = None
+    claimant: Choice = None
+    stance: Stance | Iterable[Stance] | None = None
     since: date | None = None
     until: date | None = None
     include_retracted: bool = False
@@ -247,32 +260,33 @@ def select_evidence(ledger: Ledger, selection: EvidenceSelection) -> list[Eviden
     `party` matches an entry whose subject it is, or whose term binds it. Unknown filter values
     are refused.
     """
-    require_known(ledger, term=selection.term, party=selection.party,
-                  claimant=selection.claimant)
+    terms, parties, claimants = (chosen(selection.term), chosen(selection.party),
+                                 chosen(selection.claimant))
+    stances = chosen(selection.stance)  # a Stance is a string
+    require_known(ledger, term=terms, party=parties, claimant=claimants)
     obligors = {term.id: term.obligors for term in ledger.terms}
     retracted = set() if selection.include_retracted else retracted_ids(ledger)
     since = selection.since.isoformat() if selection.since else None
     until = selection.until.isoformat() if selection.until else None
-    party = selection.party
     made = made_by(selection.as_of) if selection.as_of else None
-    chosen = [
+    selected = [
         entry for entry in ledger.evidence
-        if (selection.term is None or entry.term == selection.term)
-        and (party is None or entry.subject == party or party in obligors[entry.term])
-        and (selection.claimant is None or entry.claimant == selection.claimant)
-        and (selection.stance is None or entry.stance is selection.stance)
+        if (not terms or entry.term in terms)
+        and (not parties or entry.subject in parties
+             or not parties.isdisjoint(obligors[entry.term]))
+        and (not claimants or entry.claimant in claimants)
+        and (not stances or entry.stance in stances)
         and (since is None or sort_day(entry.date) >= since)
         and (until is None or sort_day(entry.date) <= until)
         and entry.id not in retracted
         and (made is None or made(entry))
     ]
-    chosen.sort(key=order_key)
-    return chosen
+    selected.sort(key=order_key)
+    return selected
 
 
-def require_known(ledger: Ledger, *, party: str | None = None, claimant: str | None = None,
-                  term: str | None = None, category: str | None = None,
-                  agreement: str | None = None) -> None:
+def require_known(ledger: Ledger, *, party: Choice = None, claimant: Choice = None,
+                  term: Choice = None, category: Choice = None, agreement: Choice = None) -> None:
     """Refuse a filter value the ledger does not hold, naming the option and what it holds:
     a filter that silently matched nothing would read as "no evidence"."""
     parties = [known.id for known in ledger.parties]
@@ -282,33 +296,38 @@ def require_known(ledger: Ledger, *, party: str | None = None, claimant: str | N
         "term": (term, [known.id for known in ledger.terms], "term"),
         "agreement": (agreement, [known.id for known in ledger.agreements], "agreement"),
     }
-    for option, (value, known, kind) in known_values.items():
-        if value is not None and value not in known:
-            raise InvalidValue(option, f"no {kind} {value!r} (known: {', '.join(known) or 'none'})")
+    for option, (values, known, kind) in known_values.items():
+        for value in sorted(chosen(values)):
+            if value not in known:
+                raise InvalidValue(option, f"no {kind} {value!r} (known: "
+                                   f"{', '.join(known) or 'none'})")
     categories = sorted({known.category for known in ledger.terms})
-    if category is not None and category not in categories:
-        raise InvalidValue("category", f"no term has category {category!r} (categories: "
-                           f"{', '.join(categories) or 'none'})")
+    for value in sorted(chosen(category)):
+        if value not in categories:
+            raise InvalidValue("category", f"no term has category {value!r} (categories: "
+                               f"{', '.join(categories) or 'none'})")
 
 
 @dataclass(frozen=True)
 class TermSelection:
-    """Filters of `term list`: `party` matches the terms it is bound by."""
+    """Filters of `term list` (each one value, several, or none): `party` matches the terms it
+    is bound by."""
 
-    category: str | None = None
-    party: str | None = None
-    agreement: str | None = None
+    category: Choice = None
+    party: Choice = None
+    agreement: Choice = None
 
 
 def select_terms(ledger: Ledger, selection: TermSelection) -> list[Term]:
     """The terms that pass every filter, in ledger order; unknown filter values are refused."""
-    require_known(ledger, party=selection.party, category=selection.category,
-                  agreement=selection.agreement)
+    categories, parties, agreements = (chosen(selection.category), chosen(selection.party),
+                                       chosen(selection.agreement))
+    require_known(ledger, party=parties, category=categories, agreement=agreements)
     return [
         term for term in ledger.terms
-        if (selection.category is None or term.category == selection.category)
-        and (selection.party is None or selection.party in term.obligors)
-        and (selection.agreement is None or term.agreement == selection.agreement)
+        if (not categories or term.category in categories)
+        and (not parties or not parties.isdisjoint(term.obligors))
+        and (not agreements or term.agreement in agreements)
     ]
 
 
@@ -380,8 +399,8 @@ def _ids_by_obligation(counted: list[Evidence]) -> dict[tuple[str, str], set[str
 
 
 def changes_between(before_ledger: Ledger, after_ledger: Ledger, *, since: date, until: date,
-                    known_at: date | None = None, party: str | None = None,
-                    category: str | None = None, agreement: str | None = None
+                    known_at: date | None = None, party: Choice = None,
+                    category: Choice = None, agreement: Choice = None
                     ) -> ChangesReport:
     """What changed between the report as of `since` and the report as of `until`.
 
@@ -392,12 +411,13 @@ def changes_between(before_ledger: Ledger, after_ledger: Ledger, *, since: date,
     """
     if since > until:
         raise InvalidValue("since", f"{since.isoformat()} is after --until {until.isoformat()}")
-    require_known(after_ledger, party=party, category=category, agreement=agreement)
+    agreements = chosen(agreement)
+    require_known(after_ledger, party=party, category=category, agreement=agreements)
 
     def report_of(ledger: Ledger, day: date, counted: list[Evidence]
                   ) -> dict[str, PartyReport]:
         kept = ledger.model_copy(update={"terms": tuple(
-            term for term in ledger.terms if agreement is None or term.agreement == agreement)})
+            term for term in ledger.terms if not agreements or term.agreement in agreements)})
         built = build_report(kept, today=day, as_of=day, known_at=known_at, party=party,
                              category=category, counted=counted)
         return {entry.party.id: entry for entry in built.parties}

@@ -197,3 +197,39 @@ def test_an_entry_counts_from_the_end_of_its_period_or_its_recording(
     before = (day - timedelta(days=1)).isoformat()
     assert status(run, "north", "withdraw", "--as-of", before) == "no-evidence"
     assert status(run, "north", "withdraw", "--as-of", day.isoformat()) == "disputed"
+
+
+def test_a_repeated_filter_selects_any_of_its_values_on_every_command(run: Run,
+                                                                       small: Path) -> None:
+    """`--party a --party b` is both parties, not the last one (issue 18, item 1)."""
+    add_evidence(run, "release", "monitor", "disputes", "2020-04", "--subject", "south")
+    add_evidence(run, "release", "north", "claims", "2020-05", "--subject", "north")
+    add_evidence(run, "withdraw", "south", "disputes", "2020-06")
+    report = as_json(run("report", "--party", "south", "--party", "north", "--format", "json"))
+    assert [party["id"] for party in report["parties"]] == ["north", "south"]
+    report = as_json(run("report", "--category", "withdrawal", "--category", "ceasefire",
+                         "--format", "json"))
+    assert sorted(item["term"] for party in report["parties"]
+                  for item in party["obligations"]) == ["ceasefire", "withdraw"]
+    entries = as_json(run("evidence", "list", "--claimant", "monitor", "--claimant", "north",
+                          "--format", "json"))
+    assert sorted(entry["claimant"] for entry in entries) == ["monitor", "north"]
+    both = as_json(run("evidence", "list", "--stance", "claims", "--stance", "disputes",
+                       "--term", "withdraw", "--term", "release", "--format", "json"))
+    assert len(both) == 3
+    by_party = as_json(run("evidence", "list", "--party", "south", "--party", "monitor",
+                           "--format", "json"))
+    assert sorted(entry["summary"] for entry in by_party) == sorted(
+        entry["summary"] for entry in both if entry["term"] == "release"), \
+        "south is bound by release; monitor by nothing"
+    terms = as_json(run("term", "list", "--party", "north", "--party", "south",
+                        "--category", "ceasefire", "--category", "withdrawal",
+                        "--format", "json"))
+    assert [term["id"] for term in terms] == ["withdraw", "ceasefire"]
+    changed = as_json(run("changes", "--since", "2020-01-01", "--until", "2020-12-31",
+                          "--party", "north", "--party", "south", "--agreement", "accord",
+                          "--format", "json"))
+    assert {party["id"] for party in changed["parties"]} == {"north", "south"}
+    unknown = run("report", "--party", "north", "--party", "nobody")
+    assert unknown.exit_code == 1
+    assert unknown.stderr.startswith("ledger: error: --party: no party 'nobody' (known: ")

@@ -9,6 +9,7 @@ import typer
 from ledger.cli.app import confirm_saved, emit, headed, partial_date, read_as, run, update
 from ledger.cli.imports import DryRunOption, ImportFile, SheetOption, run_import
 from ledger.cli.options import (
+    ANY_OF,
     AsOfOption,
     EvidenceId,
     FormatOption,
@@ -78,12 +79,13 @@ def evidence_add(
 @evidence_app.command("list")
 def evidence_list(
     ctx: typer.Context,
-    term: Annotated[str | None, typer.Option(help="Only entries about this term.",
-                                             autocompletion=complete_term)] = None,
+    term: Annotated[list[str] | None, typer.Option(
+        help="Only entries about this term." + ANY_OF, autocompletion=complete_term)] = None,
     party: PartyFilter = None,
-    claimant: Annotated[str | None, typer.Option(help="Only entries by this claimant.",
-                                                 autocompletion=complete_party)] = None,
-    stance: Annotated[Stance | None, typer.Option(help="Only claims or only disputes.")] = None,
+    claimant: Annotated[list[str] | None, typer.Option(
+        help="Only entries by this claimant." + ANY_OF, autocompletion=complete_party)] = None,
+    stance: Annotated[list[Stance] | None, typer.Option(
+        help="Only claims or only disputes.")] = None,
     since: Annotated[str | None, typer.Option(
         help="Only entries dated in or after this period (YYYY, YYYY-MM or YYYY-MM-DD).")] = None,
     until: Annotated[str | None, typer.Option(

@@ -25,6 +25,7 @@ from ledger.cli.app import (
     write,
 )
 from ledger.cli.options import (
+    ANY_OF,
     AgreementFilter,
     AsOfOption,
     CategoryFilter,
@@ -73,8 +74,8 @@ def init(
 @app.command()
 def report(
     ctx: typer.Context,
-    party: Annotated[str | None, typer.Option(help="Only this party's obligations.",
-                                              autocompletion=complete_party)] = None,
+    party: Annotated[list[str] | None, typer.Option(
+        help="Only this party's obligations." + ANY_OF, autocompletion=complete_party)] = None,
     as_of: AsOfOption = None,
     known_at: KnownAtOption = None,
     category: CategoryFilter = None,
@@ -103,8 +104,8 @@ def changes(
                                             "of this day is compared with the one as of --until.")],
     until: Annotated[str | None, typer.Option(help="The end of the window, YYYY-MM-DD (default: "
                                                    "today).")] = None,
-    party: Annotated[str | None, typer.Option(help="Only this party's obligations.",
-                                              autocompletion=complete_party)] = None,
+    party: Annotated[list[str] | None, typer.Option(
+        help="Only this party's obligations." + ANY_OF, autocompletion=complete_party)] = None,
     category: CategoryFilter = None,
     agreement: AgreementFilter = None,
     known_at: KnownAtOption = None,

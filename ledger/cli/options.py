@@ -55,19 +55,20 @@ ReportFormatOption = Annotated[
     typer.Option("--format", help="table for people; html for a page to publish; json, csv or "
                  "markdown for tools."),
 ]
+ANY_OF = " Repeat for any of several."
 PartyFilter = Annotated[
-    str | None,
-    typer.Option("--party", help="Only this party, as subject or obligor.",
+    list[str] | None,
+    typer.Option("--party", help="Only this party, as subject or obligor." + ANY_OF,
                  autocompletion=complete_party),
 ]
 CategoryFilter = Annotated[
-    str | None,
-    typer.Option("--category", help="Only terms of this category.",
+    list[str] | None,
+    typer.Option("--category", help="Only terms of this category." + ANY_OF,
                  autocompletion=complete_category),
 ]
 AgreementFilter = Annotated[
-    str | None,
-    typer.Option("--agreement", help="Only terms of this agreement.",
+    list[str] | None,
+    typer.Option("--agreement", help="Only terms of this agreement." + ANY_OF,
                  autocompletion=complete_agreement),
 ]
 AsOfOption = Annotated[

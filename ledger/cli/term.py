@@ -9,6 +9,7 @@ import typer
 from ledger.cli.app import change_record, confirm_saved, emit, headed, read_as, run, update
 from ledger.cli.imports import DryRunOption, ImportFile, SheetOption, run_import
 from ledger.cli.options import (
+    ANY_OF,
     AgreementFilter,
     AsOfOption,
     CategoryFilter,
@@ -116,8 +117,9 @@ def term_correct(
 def term_list(
     ctx: typer.Context,
     category: CategoryFilter = None,
-    party: Annotated[str | None, typer.Option(help="Only terms this party is bound by.",
-                                              autocompletion=complete_party)] = None,
+    party: Annotated[list[str] | None, typer.Option(
+        help="Only terms this party is bound by." + ANY_OF, autocompletion=complete_party)
+    ] = None,
     agreement: AgreementFilter = None,
     as_of: AsOfOption = None,
     known_at: KnownAtOption = None,
