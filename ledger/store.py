@@ -336,10 +336,13 @@ def _parse(text: str, path: Path) -> dict[str, Any]:
             raise LedgerFileError([Problem(
                 str(path), line, column,
                 f"merge conflict markers at line {line}: run `ledger resolve`")]) from None
-        message = error.msg
+        message = error.msg.removesuffix(" at")  # the position is the problem's own
+        end = text.rstrip()
         if message == "Extra data":
             message = "unexpected content after the ledger's closing brace"
-        elif error.pos >= len(text.rstrip()) or message.startswith("Unterminated string"):
+        elif (error.pos >= len(end) or message.startswith("Unterminated string")
+              or (error.pos > 0 and "\n" not in end[error.pos:] and not end.endswith(("}", "]")))):
+            # The parse stopped at the end, or in the last line of a file that does not close.
             message += " (the file ends too early: truncated?)"
         raise LedgerFileError([Problem(str(path), error.lineno, error.colno, message)]) from None
     except (_Suspect, RecursionError, ValueError):

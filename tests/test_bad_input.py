@@ -193,7 +193,12 @@ def test_unusable_paths_get_a_clear_error(run: Run, tmp_path: Path, small: Path)
 def test_content_that_is_not_json_is_not_called_truncated(run: Run, tmp_path: Path) -> None:
     for content, expected in (("garbage", "1:1: Expecting value\n"),
                               ("<html></html>\n", "1:1: Expecting value\n"),
-                              ('{"title": "cut', "1:11: Unterminated string starting at "
+                              ('{"n": "a\nb"}', "1:9: Invalid control character\n"),
+                              ('{"title": "cut', "1:11: Unterminated string starting "
+                               "(the file ends too early: truncated?)\n"),
+                              ('{\n  "n": 1.', "2:9: Expecting ',' delimiter "
+                               "(the file ends too early: truncated?)\n"),
+                              ('{\n  "n": tr', "2:8: Expecting value "
                                "(the file ends too early: truncated?)\n")):
         path = tmp_path / "ledger.json"
         path.write_text(content)

@@ -141,7 +141,8 @@ def test_every_problem_is_placed_and_nothing_is_written(run: Run, tmp_path: Path
     assert file.read_bytes() == before, "nothing is written when any row has a problem"
     dry = run("evidence", "import", str(bad), "--dry-run", file=file)
     assert dry.exit_code == 1 and dry.stderr.splitlines() == lines
-    assert "Evidence that the import would add" in dry.stdout
+    assert ("Evidence of the rows without a problem (the import adds nothing while any row has "
+            "one)") in dry.stdout
     assert "The last units left" in dry.stdout and "Wrong date" not in dry.stdout
     assert file.read_bytes() == before
 
@@ -163,6 +164,9 @@ def test_a_second_run_adds_nothing_and_repeated_rows_are_imported_once(
     evidence = write_csv(tmp_path / "e.csv", EVIDENCE)
     ok(run("evidence", "import", str(evidence), file=file))
     saved = file.read_bytes()
+    dry = ok(run("evidence", "import", str(evidence), "--dry-run", file=file))
+    assert "Evidence that the import would add" in dry.stdout
+    assert "Nothing to add: every row is already in the ledger." in dry.stdout
     again = ok(run("evidence", "import", str(evidence), file=file))
     assert again.stderr.startswith("ledger: added 0 evidence entries; 3 rows skipped")
     assert file.read_bytes() == saved

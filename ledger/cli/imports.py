@@ -78,5 +78,8 @@ def _planned_view(plan: Plan) -> View:
                                        if isinstance(record, Evidence)], {}, ledger)
     provisional = " (ids provisional: an entry's follows from its recording time)" if (
         plan.kind is ImportKind.EVIDENCE) else ""
-    return headed(dataclasses.replace(
-        view, what=f"{view.what} that the import would add{provisional}"), ledger)
+    what = (f"{view.what} of the rows without a problem (the import adds nothing while any row "
+            "has one)" if plan.problems else f"{view.what} that the import would add")
+    notes = view.notes if plan.added else ["Nothing to add: every row is already in the ledger."
+                                           if not plan.problems else "No row is without a problem."]
+    return headed(dataclasses.replace(view, what=what + provisional, notes=notes), ledger)
