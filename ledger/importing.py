@@ -191,13 +191,14 @@ class Plan:
     result: Ledger = Ledger(title="-")
     """The ledger with the records of every row without a problem added."""
 
-    def failure(self) -> LedgerError:
-        """Every problem, the first MAX_PROBLEMS of them listed, as loading a ledger lists them."""
+    def check(self) -> None:
+        """Raise every problem, the first MAX_PROBLEMS listed, as loading a ledger lists them."""
         from ledger.errors import LedgerFileError
         from ledger.store import MAX_PROBLEMS
 
-        return LedgerFileError(self.problems[:MAX_PROBLEMS],
-                               more=max(len(self.problems) - MAX_PROBLEMS, 0))
+        if self.problems:
+            raise LedgerFileError(self.problems[:MAX_PROBLEMS],
+                                  more=max(len(self.problems) - MAX_PROBLEMS, 0))
 
     def summary(self) -> str:
         what = {ImportKind.PARTY: ("party", "parties"), ImportKind.TERM: ("term", "terms"),

@@ -386,3 +386,19 @@ def test_the_installed_script_imports_the_readme_samples(tmp_path: Path) -> None
     assert statuses[("north", "release")] == "claimed"
     assert statuses[("south", "release")] == "disputed"
     assert statuses[("south", "demine")] == "claimed"
+
+
+def test_a_file_bad_in_every_row_lists_the_first_thousand_problems(run: Run,
+                                                                    tmp_path: Path) -> None:
+    file = tmp_path / "ledger.json"
+    ledger_with_an_agreement(run, file)
+    before = file.read_bytes()
+    rows = [PARTIES[0]] + [[f"p{number}", "", "chief"] for number in range(600)]
+    result = run("party", "import", str(write_csv(tmp_path / "p.csv", rows)), file=file)
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1001 and lines[-1] == "... and 200 more problems"
+    assert lines[:2] == [f"{tmp_path / 'p.csv'}:2:2: column 'name': required",
+                         f"{tmp_path / 'p.csv'}:2:3: column 'role': 'chief' is not a role "
+                         "(one of: signatory, monitor, mediator, observer, other)"]
+    assert file.read_bytes() == before

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ledger.cli.app import confirm_saved, emit, headed, load, max_bytes, run, target, update
+from ledger.cli.app import confirm_saved, emit, headed, load, max_bytes, run, say, target, update
 from ledger.render import ListFormat
 
 if TYPE_CHECKING:
@@ -38,24 +38,18 @@ def run_import(ctx: typer.Context, kind: ImportKind, file: Path, dry_run: bool,
     if dry_run:
         plan = run(lambda: plan_for(load(target(ctx).path).ledger))
         emit(_planned_view(plan), ListFormat.TABLE)
-        if plan.problems:
-            run(lambda: _raise(plan.failure()))
-        confirm_saved(None, f"would add {plan.summary()} (a dry run: nothing written)")
+        run(plan.check)
+        say(f"would add {plan.summary()} (a dry run: nothing written)")
         return
 
     def change(ledger: Ledger) -> tuple[Ledger, Plan]:
         plan = plan_for(ledger)
-        if plan.problems:
-            raise plan.failure()
+        plan.check()
         return (plan.result if plan.added else ledger), plan
 
     done = run(lambda: update(ctx, change))
     ids = "".join(f"{record.id}\n" for record in done.added)
     confirm_saved(ids.rstrip("\n") or None, f"added {done.summary()}")
-
-
-def _raise(error: Exception) -> None:
-    raise error
 
 
 def _planned_view(plan: Plan) -> View:
