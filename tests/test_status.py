@@ -171,7 +171,7 @@ def test_report_filters_and_table(run: Run, small: Path) -> None:
     assert "south,release,Release prisoners,prisoner-release,disputed,,monitor,2020-04," \
         "2020-03-10,yes" in csv_lines
     markdown = ok(run("report", "--format", "markdown")).stdout
-    assert "## Southland \\(south\\)" in markdown
+    assert "## Southland (south)" in markdown
     assert "| release | Release prisoners | prisoner-release | disputed |  | The Monitors |" \
         in markdown
 

@@ -150,3 +150,28 @@ def test_the_saved_file_holds_no_raw_terminal_controls(hostile: str, small: Path
     text = small.read_text(encoding="utf-8")
     assert not FORBIDDEN.search(text.replace("\n", ""))
     assert "\\u001b]52;c;ZXZpbA==\\u0007" in text and "\\u202e" in text
+
+
+def test_markdown_escapes_only_what_forms_structure_where_it_stands(run: Run,
+                                                                     ledger_path: Path) -> None:
+    """Headings read as written (issue 18, item 9); a paragraph cannot open a list or code."""
+    from ledger.render.markdown import escape
+
+    ok(run("init", "--title", "Monitor"))
+    ok(run("party", "add", "fdre", "--name", "Federal Government (FDRE)"))
+    ok(run("agreement", "add", "coha", "--title", "CoHA"))
+    ok(run("term", "add", "coha-services", "--title", "Restore services - banks, power",
+           "--category", "services", "--obligor", "fdre"))
+    shown = ok(run("term", "show", "coha-services", "--format", "markdown")).stdout
+    assert "## Term coha-services\n" in shown
+    assert "| Federal Government (FDRE) | no-evidence |" in shown
+    report = ok(run("report", "--format", "markdown")).stdout
+    assert "## Federal Government (FDRE) (fdre)\n" in report
+    assert escape("a-b (c) 1. d", block=True) == "a-b (c) 1. d"
+    assert escape("- item", block=True) == "\\- item"
+    assert escape("+ item", block=True) == "\\+ item"
+    assert escape("12) item", block=True) == "12\\) item"
+    assert escape("1. item", block=True) == "1\\. item"
+    assert escape("    code", block=True) == "&#32;   code"
+    assert escape("- item") == "- item", "a table cell or heading holds no list"
+    assert escape("# title [link](x) *em* <b>") == "\\# title \\[link\\](x) \\*em\\* \\<b\\>"

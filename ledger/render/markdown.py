@@ -1,4 +1,4 @@
-"""Markdown output: a heading and a table per section, every user character escaped."""
+"""Markdown output: a heading and a table per section; what would form structure is escaped."""
 
 from __future__ import annotations
 
@@ -7,25 +7,40 @@ import re
 from ledger.render.text import neutralise
 from ledger.render.view import CellValue, Section, View
 
-_INLINE = re.compile(r"([\\`*_{}\[\]()<>#!|~&$])")
-_BLOCK = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~&$=:])")
+_INLINE = re.compile(r"([\\`*_{}\[\]<>#!|~&$])")
+"""What can act anywhere in a line: emphasis, code, links and images (which need `[`), HTML and
+autolinks, entities, table cells, strikethrough, math, and a heading's closing `#`s. A `(`, a
+`-` or a `.` in mid-line forms nothing, and is left as it is."""
+_LINE_START = re.compile(r"^( {0,3})([-+=]|[0-9]{1,9}[.)])")
+"""What acts only at the start of a paragraph: a list item (`-`, `+`, `1.`, `1)`) or a heading's
+underline (`=`, `-`); `*`, `>` and `#` are escaped everywhere already."""
+
+
+def _line_start(match: re.Match[str]) -> str:
+    indent, marker = match.groups()
+    return f"{indent}{marker[:-1]}\\{marker[-1]}"
 
 
 def escape(value: CellValue, *, block: bool = False) -> str:
-    """Text that Markdown shows literally: punctuation backslash-escaped, line breaks as <br>.
+    """Text that Markdown shows literally: what would form structure in that position
+    backslash-escaped, line breaks as <br> (so a text is one line: a later line cannot start a
+    block).
 
-    Inside a table cell only inline syntax can act; a heading or paragraph (`block`) also escapes
-    what would start a list, a quote or a heading.
+    Table cells and headings hold inline syntax only; a paragraph (`block`) also escapes what
+    would start a list at its beginning.
     """
-    pattern = _BLOCK if block else _INLINE
-    text = pattern.sub(r"\\\1", neutralise(str(value)))
+    text = _INLINE.sub(r"\\\1", neutralise(str(value)))
+    if block:
+        text = _LINE_START.sub(_line_start, text, count=1)
+        if text[:1] in (" ", "\t"):  # four columns of it would open a code block
+            text = f"&#{ord(text[0])};{text[1:]}"
     return text.replace("\r\n", "<br>").replace("\n", "<br>").replace("\r", "<br>")
 
 
 def _section(section: Section) -> list[str]:
     lines: list[str] = []
     if section.title:
-        lines += [f"## {escape(section.title, block=True)}", ""]
+        lines += [f"## {escape(section.title)}", ""]
     if section.caption:
         lines += [escape(section.caption, block=True), ""]
     if section.fields:
@@ -42,7 +57,7 @@ def _section(section: Section) -> list[str]:
 def render(view: View) -> str:
     lines: list[str] = []
     if view.header is not None:
-        lines += [f"# {escape(view.header.ledger, block=True)}", "",
+        lines += [f"# {escape(view.header.ledger)}", "",
                   escape(view.header.describe(), block=True), ""]
     for section in view.document_sections():
         lines += _section(section)
