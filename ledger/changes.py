@@ -40,17 +40,17 @@ from ledger.model import (
     Values,
     digests_of,
     record_digest,
-    retractions_by_entry,
     sealed,
 )
 
 _SLUG = re.compile(SLUG_PATTERN)
+_Record = TypeVar("_Record", Agreement, Party, Term, Source, Evidence, Change, Values)
 
 
 @cache
 def _evidence_batch() -> TypeAdapter[list[Evidence]]:
+    """Validates a batch of entries in one call into Pydantic (made once, when first needed)."""
     return TypeAdapter(list[Evidence])
-_Record = TypeVar("_Record", Agreement, Party, Term, Source, Evidence, Change, Values)
 
 
 def _slug(field: str, value: str) -> str:
@@ -289,8 +289,6 @@ class EvidenceMaker:
         each with the id its content implies (`record_digest`'s rule: the same canonical JSON,
         since validation changes no value); a recording time that would give an id already
         made is moved on by a microsecond. An entry that fails validation is its error."""
-        from pydantic import ValidationError
-
         ids = digests_of(contents)
         for number, id in enumerate(ids):
             while id in self._taken:
@@ -312,8 +310,6 @@ _SOURCE_FIELD_NAMES = {"title": "source", "date": "source_date"}
 
 
 def _validated_entry(record: dict[str, Any]) -> Evidence | InvalidValue:
-    from pydantic import ValidationError
-
     try:
         return Evidence.model_validate(record)
     except ValidationError as error:
@@ -396,7 +392,9 @@ def resolve_evidence(ledger: Ledger, prefix: str) -> Evidence:
 
 
 def retraction_of(ledger: Ledger, evidence_id: str) -> Retraction | None:
-    return retractions_by_entry(ledger).get(evidence_id)
+    """The entry's first retraction (`retractions_by_entry`'s rule), found without indexing
+    every retraction."""
+    return next((known for known in ledger.retractions if known.evidence == evidence_id), None)
 
 
 def retract(ledger: Ledger, prefix: str, *, reason: str,

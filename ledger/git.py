@@ -106,11 +106,16 @@ def stage(file: Path) -> None:
     _git(place.top, "add", "--", place.path)
 
 
+def _literal(path: str) -> str:
+    """`path` with git's glob characters escaped, so that a pattern matches exactly it."""
+    return "".join("\\" + character if character in "*?[]\\" else character
+                   for character in path)
+
+
 def ignore_pattern(path: str) -> str:
     """`path` as a .gitignore pattern that matches exactly it: anchored at the top, glob
     characters escaped; .gitignore has no quoting, but a backslash keeps a trailing space."""
-    escaped = "".join("\\" + character if character in "*?[]\\" else character
-                      for character in path)
+    escaped = _literal(path)
     if escaped.endswith(" "):
         escaped = escaped[:-1] + "\\ "
     return "/" + escaped
@@ -146,9 +151,7 @@ def _append_line(file: Path, line: str) -> None:
 def attributes_pattern(path: str) -> str:
     """`path` as a .gitattributes pattern that matches exactly it: anchored at the top, glob
     characters escaped, quoted (C-style, as git reads it) when it holds space or a quote."""
-    escaped = "".join("\\" + character if character in "*?[]\\" else character
-                      for character in path)
-    pattern = "/" + escaped
+    pattern = "/" + _literal(path)
     if any(character.isspace() or character == '"' for character in pattern):
         pattern = '"' + pattern.replace("\\", "\\\\").replace('"', '\\"') + '"'
     return pattern

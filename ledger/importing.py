@@ -23,6 +23,7 @@ from ledger import changes, history
 from ledger.errors import InvalidValue, LedgerError, Problem
 from ledger.files import DEFAULT_MAX_BYTES, read_regular
 from ledger.model import Evidence, Ledger, Party, RecordKind, Term
+from ledger.render.views import EVIDENCE_COLUMNS, PARTY_COLUMNS, TERM_COLUMNS
 
 LIST_SEPARATOR = changes.LIST_SEPARATOR
 
@@ -34,12 +35,8 @@ class ImportKind(StrEnum):
 
 
 COLUMNS: dict[ImportKind, tuple[str, ...]] = {
-    ImportKind.PARTY: ("id", "name", "role", "aliases"),
-    ImportKind.TERM: ("id", "agreement", "article", "title", "category", "obligors", "due",
-                      "text"),
-    ImportKind.EVIDENCE: ("id", "date", "term", "subject", "claimant", "stance", "summary",
-                          "speaker", "quote", "source", "publisher", "url", "source_date",
-                          "document", "sha256", "recorded_at", "retracted"),
+    ImportKind.PARTY: PARTY_COLUMNS, ImportKind.TERM: TERM_COLUMNS,
+    ImportKind.EVIDENCE: EVIDENCE_COLUMNS,
 }
 """What each kind's file may hold: the columns of `ledger ... list --format csv`."""
 _A = {ImportKind.PARTY: "a party", ImportKind.TERM: "a term",
@@ -356,15 +353,16 @@ class _KeptImporter:
 
     kind: RecordKind
     deferred = False
-
-    def settle(self, made: list[Any]) -> Iterator[Any]:
-        return iter(made)
+    """Each row is made, and kept, before the next is checked (`settle` passes it on)."""
 
     def __init__(self, ledger: Ledger) -> None:
         self.ledger = ledger
         self._pending = ledger
         self._rows: dict[str, tuple[tuple[object, ...], int]] = {}
         self.existing = _existing(ledger, self.kind, self._records(ledger), self._key)
+
+    def settle(self, made: list[Any]) -> Iterator[Any]:
+        return iter(made)
 
     def _records(self, ledger: Ledger) -> tuple[Any, ...]:
         return ledger.parties if self.kind is RecordKind.PARTY else ledger.terms

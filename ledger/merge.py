@@ -19,11 +19,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from operator import attrgetter, le
+from operator import le
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from ledger.model import RECORD_KINDS, Ledger, Record, reference_walk
+from ledger.model import RECORD_KINDS, Kept, Ledger, Record, reference_findings
 
 
 @dataclass(frozen=True)
@@ -62,8 +62,11 @@ def merge(base: Ledger | None, ours: Ledger, theirs: Ledger) -> Merged:
         update[field] = tuple(_merge_records(
             getattr(base, field) if base is not None else (), getattr(ours, field),
             getattr(theirs, field), what, conflicts))
-    title = _merge_title(base.title if base is not None else None, ours.title, theirs.title,
-                         conflicts)
+    title = three_way(base.title if base is not None else None, ours.title, theirs.title)
+    if title is None:
+        conflicts.append(Conflict("the ledger's title", "changed on both sides", ours.title,
+                                  theirs.title))
+        title = ours.title
     merged = ours.model_copy(update={**update, "title": title})
     merged, conflicts = _without_dangling(merged, ours, theirs, conflicts)
     added = sum(len({record.id for record in getattr(merged, field)}
@@ -99,25 +102,27 @@ def _merge_records(base: Iterable[Record], ours: Iterable[Record], theirs: Itera
                     else "each")
             reason = (f"changed in place on {side} side (records are never rewritten: record "
                       "a correction instead)")
-        conflicts.append(Conflict(f"{what} {_name(id)}", reason, ours_now, theirs_now))
+        conflicts.append(Conflict(_named(what, id), reason, ours_now, theirs_now))
     return kept
 
 
-def _name(id: str) -> str:
-    return repr(id) if not _is_digest(id) else id
+def _named(what: str, id: str) -> str:
+    """`party 'north'` for a slug the user chose; `evidence entry 3fa2…` for a digest."""
+    return f"{what} {id}" if what in _NAMED_BY_DIGEST else f"{what} {id!r}"
 
 
-def _is_digest(id: str) -> bool:
-    return len(id) == 12 and all(character in "0123456789abcdef" for character in id)
+_NAMED_BY_DIGEST = {what for _, what, kind in RECORD_KINDS if not issubclass(kind, Kept)}
 
 
-def _merge_title(base: str | None, ours: str, theirs: str, conflicts: list[Conflict]) -> str:
+_Value = TypeVar("_Value")
+
+
+def three_way(base: _Value | None, ours: _Value, theirs: _Value) -> _Value | None:
+    """The merged value of one field: the side that changed it, or None when both changed it
+    differently."""
     if ours == theirs or theirs == base:
         return ours
-    if ours == base:
-        return theirs
-    conflicts.append(Conflict("the ledger's title", "changed on both sides", ours, theirs))
-    return ours
+    return theirs if ours == base else None
 
 
 def _without_dangling(merged: Ledger, ours: Ledger, theirs: Ledger,
@@ -128,7 +133,7 @@ def _without_dangling(merged: Ledger, ours: Ledger, theirs: Ledger,
     with different obligors, say, while the merge kept our version of the term.
     """
     while True:
-        findings = reference_walk(merged)
+        findings = reference_findings(merged)
         if not findings:
             return merged, conflicts
         dropped: dict[str, set[int]] = {}
@@ -142,7 +147,7 @@ def _without_dangling(merged: Ledger, ours: Ledger, theirs: Ledger,
             what = next(name for kind, name, _ in RECORD_KINDS if kind == field)
             mine = {item.id: item for item in getattr(ours, field)}.get(record.id)
             other = {item.id: item for item in getattr(theirs, field)}.get(record.id)
-            conflicts.append(Conflict(f"{what} {_name(record.id)}",
+            conflicts.append(Conflict(_named(what, record.id),
                                       f"left out: {finding.message} after the merge",
                                       mine, other))
         merged = merged.model_copy(update={
@@ -202,10 +207,10 @@ class _Text:
     def view(self) -> memoryview:
         return memoryview(self.raw)[self.start:self.end]
 
-    def begins_with(self, other: _Text | bytes, at: int = 0) -> bool:
-        """Whether the text holds `other` from `at` on (a comparison of memory, in C)."""
+    def begins_with(self, other: _Text | bytes) -> bool:
+        """Whether the text begins with `other` (a comparison of memory, in C)."""
         prefix = other.view() if isinstance(other, _Text) else other
-        return self.raw.startswith(prefix, self.start + at, self.end)
+        return self.raw.startswith(prefix, self.start, self.end)
 
     def after(self, count: int) -> _Text:
         return _Text(self.raw, self.start + count, self.end)
@@ -321,8 +326,7 @@ def _merge_canonical(base: Version, ours: Version, theirs: Version) -> Merged | 
     if not (old["schema_version"] == mine["schema_version"] == other["schema_version"]
             == str(store.SCHEMA_VERSION).encode()):
         return None
-    title = (mine["title"] if mine["title"] == other["title"] or other["title"] == old["title"]
-             else other["title"] if mine["title"] == old["title"] else None)
+    title = three_way(old["title"], mine["title"], other["title"])
     if title is None:
         return None
     unions: dict[str, tuple[_Text | None, list[bytes]]] = {}
@@ -359,20 +363,17 @@ def _merge_canonical(base: Version, ours: Version, theirs: Version) -> Merged | 
     return Merged(ledger, [], added, safejson.escape_controls(b"".join(layout)))
 
 
-_RECORDED_ORDER = attrgetter("recorded_at", "id")
-
-
 def _in_canonical_order(records: tuple[Any, ...], shared: _Text | None, rest: list[bytes]
                         ) -> list[bytes | memoryview] | None:
-    """The text of one merged list in canonical order (by recorded time, then id), in pieces,
+    """The text of one merged list in canonical order (`store.recorded_order`), in pieces,
     from the validated records, which are `shared`'s (in order) followed by `rest`'s. None
     when the shared block is not in order before the rest."""
+    from ledger.store import recorded_order
+
     count = len(records) - len(rest)  # `rest` was cut at record bounds, and each parsed as one
     if count < 0 or bool(count) != (shared is not None):
         return None
-    keys = list(map(_RECORDED_ORDER, records))
-    if any(recorded_at is None for recorded_at, _ in keys):  # records of a version-1 file
-        keys = [(recorded_at or "", id) for recorded_at, id in keys]
+    keys = list(map(recorded_order, records))
     if count and not (all(map(le, keys[:count - 1], keys[1:count]))
                       and all(key > keys[count - 1] for key in keys[count:])):
         return None

@@ -436,7 +436,9 @@ def _sealed_where_unsealed(ledger: Ledger) -> Ledger:
     })
 
 
-def _recorded_order(record: Any) -> tuple[str, str]:
+def recorded_order(record: Any) -> tuple[str, str]:
+    """Where a record stands in its list: by recorded time, then id (a record of a version-1
+    file, with no recording time, first)."""
     return record.recorded_at or "", record.id
 
 
@@ -450,9 +452,9 @@ def canonical(ledger: Ledger) -> Ledger:
     update = {}
     for field in ("agreements", "parties", "terms", "evidence", "retractions", "changes"):
         records = getattr(ledger, field)
-        keys = list(map(_recorded_order, records))
+        keys = list(map(recorded_order, records))
         if not all(map(le, keys, keys[1:])):
-            update[field] = tuple(sorted(records, key=_recorded_order))
+            update[field] = tuple(sorted(records, key=recorded_order))
     return ledger.model_copy(update=update) if update else ledger
 
 

@@ -25,14 +25,13 @@ from ledger.cli.app import (
     write,
 )
 from ledger.cli.options import (
-    ANY_OF,
     AgreementFilter,
     AsOfOption,
     CategoryFilter,
     FormatOption,
     KnownAtOption,
+    ObligationsFilter,
     ReportFormatOption,
-    complete_party,
 )
 from ledger.render import ListFormat, OutputFormat
 
@@ -74,8 +73,7 @@ def init(
 @app.command()
 def report(
     ctx: typer.Context,
-    party: Annotated[list[str] | None, typer.Option(
-        help="Only this party's obligations." + ANY_OF, autocompletion=complete_party)] = None,
+    party: ObligationsFilter = None,
     as_of: AsOfOption = None,
     known_at: KnownAtOption = None,
     category: CategoryFilter = None,
@@ -104,8 +102,7 @@ def changes(
                                             "of this day is compared with the one as of --until.")],
     until: Annotated[str | None, typer.Option(help="The end of the window, YYYY-MM-DD (default: "
                                                    "today).")] = None,
-    party: Annotated[list[str] | None, typer.Option(
-        help="Only this party's obligations." + ANY_OF, autocompletion=complete_party)] = None,
+    party: ObligationsFilter = None,
     category: CategoryFilter = None,
     agreement: AgreementFilter = None,
     known_at: KnownAtOption = None,

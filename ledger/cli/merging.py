@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -41,12 +42,6 @@ def _save_merged(path: Path, read: Callable[[], tuple[Version | None, Version, V
         merged = merge.merge_versions(base, ours, theirs)
         store.write_atomically(path, merged.content or store.serialize(merged.ledger))
     return merged
-
-
-def _quoted(path: str) -> str:
-    import shlex
-
-    return shlex.quote(path)
 
 
 def _report_conflicts(merged: Merged, path: str, then: str) -> None:
@@ -101,8 +96,9 @@ def merge(
             # git's own temporary file, which no other writer can know: its lock goes with it.
             store.lock_path(ours).unlink(missing_ok=True)
     if merged.conflicts:
+        added_as = shlex.quote(name) if name else "the file"
         _report_conflicts(merged, name or str(ours), "fix each with the CLI (`ledger party "
-                          f"correct`, ...), then `git add {_quoted(name) if name else 'the file'}`")
+                          f"correct`, ...), then `git add {added_as}`")
     added = merged.added_from_theirs
     say(f"merged by record: {added} record{'' if added == 1 else 's'} and changes from their side")
 
@@ -142,7 +138,7 @@ def resolve(
     merged = run(lambda: _save_merged(file, read))
     if merged.conflicts:
         _report_conflicts(merged, str(file), "fix each with the CLI (`ledger party correct`, "
-                          f"...), then `git add {_quoted(str(file))}`")
+                          f"...), then `git add {shlex.quote(str(file))}`")
     run(lambda: git.stage(file))
     say(f"resolved {file}: merged by record and staged; `git commit` concludes the merge")
 

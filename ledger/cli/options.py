@@ -61,6 +61,11 @@ PartyFilter = Annotated[
     typer.Option("--party", help="Only this party, as subject or obligor." + ANY_OF,
                  autocompletion=complete_party),
 ]
+ObligationsFilter = Annotated[
+    list[str] | None,
+    typer.Option("--party", help="Only this party's obligations." + ANY_OF,
+                 autocompletion=complete_party),
+]
 CategoryFilter = Annotated[
     list[str] | None,
     typer.Option("--category", help="Only terms of this category." + ANY_OF,

@@ -239,8 +239,14 @@ def _matrix_cell(item: Obligation | None) -> dict[str, Any] | None:
             "anchor": f"o-{item.subject}-{item.term.id}"}
 
 
+PARTY_COLUMNS = ("id", "name", "role", "aliases")
+"""A party list's CSV columns, which `ledger party import` reads back."""
+TERM_COLUMNS = ("id", "agreement", "article", "title", "category", "obligors", "due", "text")
+"""A term list's CSV columns, which `ledger term import` reads back."""
+
+
 def parties_view(parties: list[Party]) -> View:
-    columns = ("id", "name", "role", "aliases")
+    columns = PARTY_COLUMNS
 
     def rows() -> list[tuple[CellValue, ...]]:
         return [(party.id, party.name, party.role.value, "; ".join(party.aliases))
@@ -281,7 +287,7 @@ def terms_view(terms: list[Term], ledger: Ledger) -> View:
 
     def flat() -> Section:
         return Section(
-            ("id", "agreement", "article", "title", "category", "obligors", "due", "text"),
+            TERM_COLUMNS,
             [(term.id, term.agreement, term.article or "", term.title, term.category,
               ";".join(term.obligors), term.due or "", term.text or "") for term in terms])
 
