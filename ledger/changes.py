@@ -6,6 +6,7 @@ Errors name the field they are about, which is also the name of the command-line
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from functools import cache
 from typing import Any, TypeVar
@@ -38,6 +39,7 @@ from ledger.model import (
     Stance,
     Term,
     Values,
+    condition_cycle,
     digests_of,
     record_digest,
     sealed,
@@ -169,7 +171,8 @@ def add_agreement(ledger: Ledger, id: str, *, title: str, signed: str | None = N
 
 def add_term(ledger: Ledger, id: str, *, title: str, category: str, obligors: tuple[str, ...],
              agreement: str | None = None, due: str | None = None, text: str | None = None,
-             article: str | None = None, recorded_at: datetime) -> Ledger:
+             article: str | None = None, conditions: tuple[str, ...] = (),
+             recorded_at: datetime) -> Ledger:
     _slug("id", id)
     if any(term.id == id for term in ledger.terms):
         raise InvalidValue("id", f"a term {id!r} already exists")
@@ -194,9 +197,29 @@ def add_term(ledger: Ledger, id: str, *, title: str, category: str, obligors: tu
         "id", Term, id=id, agreement=agreement, title=_required_text("title", title),
         category=_required_text("category", category), obligors=tuple(dict.fromkeys(obligors)),
         article=_text("article", article), text=_text("text", text),
-        due=_date("due", due, full=True), recorded_at=format_timestamp(recorded_at),
+        due=_date("due", due, full=True),
+        conditions=_conditions(ledger, id, conditions) or None,
+        recorded_at=format_timestamp(recorded_at),
     )
     return ledger.model_copy(update={"terms": (*ledger.terms, sealed(term))})
+
+
+def _conditions(ledger: Ledger, term_id: str, conditions: Iterable[str]) -> tuple[str, ...]:
+    """The terms `term_id` is to wait on, each once: terms the ledger holds, not itself."""
+    listed = tuple(dict.fromkeys(conditions))
+    known = [term.id for term in ledger.terms]
+    for condition in listed:
+        if condition == term_id:
+            raise InvalidValue("condition", f"term {term_id!r} cannot wait on itself")
+        _known("condition", condition, known, "term")
+    return listed
+
+
+def _refuse_condition_cycle(ledger: Ledger) -> None:
+    cycle = condition_cycle(ledger)
+    if cycle is not None:
+        raise InvalidValue("condition", f"the conditions would form a cycle: "
+                           f"{' waits on '.join(cycle)}")
 
 
 class EvidenceMaker:
@@ -479,7 +502,8 @@ def change_record(ledger: Ledger, of: RecordKind, id: str, *, kind: ChangeKind, 
                           "(see --help)")
     both = [name for name in cleared if name in given]
     if both:
-        raise InvalidValue(f"no_{both[0]}", f"give --{both[0]} or --no-{both[0]}, not both")
+        option = "condition" if both[0] == "conditions" else both[0]
+        raise InvalidValue(f"no_{option}", f"give --{option} or --no-{option}, not both")
     for name, option in (("signatories", "signatory"), ("obligors", "obligor")):
         if name in given:
             listed = tuple(dict.fromkeys(str(party) for party in given[name]))  # type: ignore[attr-defined]
@@ -488,6 +512,11 @@ def change_record(ledger: Ledger, of: RecordKind, id: str, *, kind: ChangeKind, 
             for party in listed:
                 _known(option, party, party_ids(ledger), "party")
             given[name] = listed
+    if "conditions" in given:
+        listed = _conditions(ledger, id, map(str, given["conditions"]))  # type: ignore[call-overload]
+        if not listed:
+            raise InvalidValue("condition", "give at least one term, or --no-condition")
+        given["conditions"] = listed
     for name in ("title", "place", "url", "name", "category", "text", "article"):
         if name in given:
             given[name] = _required_text(name, str(given[name]))
@@ -506,6 +535,7 @@ def change_record(ledger: Ledger, of: RecordKind, id: str, *, kind: ChangeKind, 
     changed = ledger.model_copy(update={"changes": (*ledger.changes, change)})
     if of is RecordKind.TERM:
         _subjects_stay_obligors(changed, id)
+        _refuse_condition_cycle(changed)
     if of is RecordKind.PARTY:
         _distinct_names(changed, id)
     return changed, change

@@ -119,6 +119,21 @@ def changes_follow_their_records(context: CheckContext) -> Iterator[Finding]:
                           f"itself ({first})")
 
 
+@check
+def conditions_form_no_cycle(context: CheckContext) -> Iterator[Finding]:
+    """A term that waits, through its conditions, on itself could never be judged overdue. The
+    command line refuses such a condition; this catches one written into the file or merged in
+    from two branches that each added half of the cycle."""
+    from ledger.model import condition_cycle
+
+    cycle = condition_cycle(context.ledger)
+    if cycle is not None:
+        position = next(number for number, term in enumerate(context.ledger.terms)
+                        if term.id == cycle[0])
+        yield Finding(("terms", position, "id"),
+                      f"conditions form a cycle: {' waits on '.join(cycle)}")
+
+
 _WHITESPACE_RUN = re.compile(r"\s+")
 _TYPOGRAPHIC = str.maketrans({
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'",

@@ -21,7 +21,17 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple, TypeVar
 
-from ledger.model import Agreement, Change, ChangeKind, Ledger, Party, RecordKind, Term
+from ledger.model import (
+    Agreement,
+    Change,
+    ChangeKind,
+    Evidence,
+    Ledger,
+    Party,
+    RecordKind,
+    Stance,
+    Term,
+)
 
 _Kept = TypeVar("_Kept", Agreement, Party, Term)
 
@@ -155,8 +165,7 @@ def log_of(ledger: Ledger) -> list[LogLine]:
         lines.append(LogLine(
             entry.recorded_at, "corrected" if corrected else "added", entry.id, "evidence",
             reason, (f"corrects {entry.corrects}: " if corrected else "")
-            + f"{entry.claimant} {entry.stance.value} that {entry.subject} complies with "
-            f"{entry.term} ({entry.date})", entry.id))
+            + _assertion(entry), entry.id))
     replaced_by = {entry.corrects: entry.id for entry in ledger.evidence if entry.corrects}
     lines += [LogLine(retraction.recorded_at, "retracted", retraction.evidence, "evidence",
                       retraction.reason, f"retraction {retraction.id} of {retraction.evidence}"
@@ -177,6 +186,14 @@ def log_of(ledger: Ledger) -> list[LogLine]:
             + f" [change {change.id}]", change.id, change))
     lines.sort(key=lambda line: (line.recorded_at or "", line.record, line.kind))
     return lines
+
+
+def _assertion(entry: Evidence) -> str:
+    if entry.stance is Stance.NOTES:
+        return (f"{entry.claimant} notes context on whether {entry.subject} complies with "
+                f"{entry.term} ({entry.date})")
+    return (f"{entry.claimant} {entry.stance.value} that {entry.subject} complies with "
+            f"{entry.term} ({entry.date})")
 
 
 def _label(record: Agreement | Party | Term) -> str:

@@ -121,6 +121,9 @@ class Term(Kept):
     article: Text | None = None
     text: Text | None = None
     due: FullDate | None = None
+    conditions: tuple[Slug, ...] | None = Field(default=None, min_length=1)
+    """Terms this one waits on: it is not overdue until each is claimed for every obligor.
+    None when there are none, so that a term without conditions reads (and hashes) as before."""
     recorded_at: Timestamp | None = None
     digest: EvidenceId | None = None
 
@@ -190,14 +193,15 @@ class Values(Record):
     due: FullDate | None = None
     text: Text | None = None
     article: Text | None = None
+    conditions: tuple[Slug, ...] | None = Field(default=None, min_length=1)
 
 
 CHANGEABLE = {
     RecordKind.AGREEMENT: ("title", "signed", "signatories", "place", "url"),
     RecordKind.PARTY: ("name", "role", "aliases"),
-    RecordKind.TERM: ("title", "category", "obligors", "due", "text", "article"),
+    RecordKind.TERM: ("title", "category", "obligors", "due", "text", "article", "conditions"),
 }
-CLEARABLE = ("signed", "place", "url", "due", "text", "article")
+CLEARABLE = ("signed", "place", "url", "due", "text", "article", "conditions")
 """Optional fields a change may clear (`--no-due`)."""
 
 
@@ -339,6 +343,9 @@ def _references_hold(ledger: Ledger) -> bool:
     if not all(term.agreement in agreements and parties.issuperset(term.obligors)
                and len(set(term.obligors)) == len(term.obligors) for term in ledger.terms):
         return False
+    terms = set(map(identify, ledger.terms))
+    if not all(terms.issuperset(term.conditions) for term in ledger.terms if term.conditions):
+        return False
     obligations = obligations_ever(ledger)
     evidence = ledger.evidence
     entry_ids = set(map(identify, evidence))
@@ -363,8 +370,46 @@ def _changes_resolve(ledger: Ledger) -> bool:
         change.record in records[change.of]
         and parties.issuperset(change.values.signatories or ())
         and parties.issuperset(change.values.obligors or ())
+        and records[RecordKind.TERM].issuperset(change.values.conditions or ())
         for change in ledger.changes
     )
+
+
+def conditions_ever(ledger: Ledger) -> dict[str, set[str]]:
+    """For each term, every term it waits on in some version: as added, or as a change sets it.
+
+    A cycle in this graph is refused even when no single day sees the whole of it: a term that
+    in any version waits on itself through others could never be judged overdue.
+    """
+    waits: dict[str, set[str]] = {term.id: set(term.conditions or ()) for term in ledger.terms}
+    for change in ledger.changes:
+        if change.of is RecordKind.TERM and change.values.conditions:
+            waits.setdefault(change.record, set()).update(change.values.conditions)
+    return waits
+
+
+def condition_cycle(ledger: Ledger) -> list[str] | None:
+    """A chain of terms that ends where it starts through their conditions (`a, b, a`), or None."""
+    waits = conditions_ever(ledger)
+    state: dict[str, int] = {}  # 1: on the path being walked, 2: done
+    for start in waits:
+        if start in state:
+            continue
+        path = [start]
+        pending = [iter(sorted(waits.get(start, ())))]
+        state[start] = 1
+        while pending:
+            following = next(pending[-1], None)
+            if following is None:
+                state[path.pop()] = 2
+                pending.pop()
+            elif state.get(following) == 1:
+                return [*path[path.index(following):], following]
+            elif following not in state:
+                state[following] = 1
+                path.append(following)
+                pending.append(iter(sorted(waits.get(following, ()))))
+    return None
 
 
 def obligations_ever(ledger: Ledger) -> set[tuple[str, str]]:
@@ -433,6 +478,10 @@ def reference_walk(ledger: Ledger) -> list[Finding]:
                 findings.append(Finding(("terms", position, "obligors", slot),
                                         f"party {obligor!r} is listed twice"))
             seen.add(obligor)
+        for slot, condition in enumerate(term.conditions or ()):
+            if condition not in terms:
+                findings.append(Finding(("terms", position, "conditions", slot),
+                                        f"waits on unknown term {condition!r}"))
     for position, entry in enumerate(ledger.evidence):
         entry_term = terms.get(entry.term)
         if entry_term is None:
@@ -468,4 +517,8 @@ def reference_walk(ledger: Ledger) -> list[Finding]:
                 if party not in parties:
                     findings.append(Finding(("changes", position, "values", field, slot),
                                             f"unknown party {party!r}"))
+        for slot, condition in enumerate(change.values.conditions or ()):
+            if condition not in terms:
+                findings.append(Finding(("changes", position, "values", "conditions", slot),
+                                        f"waits on unknown term {condition!r}"))
     return findings

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
+from itertools import compress
 from operator import attrgetter
 
 from ledger.dates import last_day, sort_day
@@ -25,9 +26,19 @@ STATUS_MEANINGS: dict[Status, str] = {
     Status.CLAIMED: "every claimant's latest entry says the party complies",
     Status.DISPUTED: "every claimant's latest entry says it does not",
     Status.CONTESTED: "claimants disagree",
-    Status.NO_EVIDENCE: "no entry counts yet",
+    Status.NO_EVIDENCE: "no entry claims or disputes it yet",
 }
 """What each status word means, for the legend of every report that shows statuses."""
+
+
+class Deadline(StrEnum):
+    """Where an obligation stands against its due day, as a report words it."""
+
+    OVERDUE = "OVERDUE"
+    PAST_DUE = "past due, no evidence"
+    WAITING = "waits on"
+    LATE = "late"
+    NONE = ""
 
 
 def legend(judged_on: date | str | None) -> tuple[str, ...]:
@@ -35,8 +46,13 @@ def legend(judged_on: date | str | None) -> tuple[str, ...]:
     words = "; ".join(f"{status.value} = {meaning}" for status, meaning in STATUS_MEANINGS.items())
     day = judged_on.isoformat() if isinstance(judged_on, date) else judged_on
     overdue = ("OVERDUE: the due day passed before " + (day if day else "the day of the report")
-               + " and the obligation is not claimed.")
-    return f"Status words: {words}.", overdue
+               + ", no condition is unmet, and the latest entries dispute compliance (disputed or"
+               f" contested); '{Deadline.PAST_DUE.value}': the same with no entry either way, not"
+               " a finding that the party failed.")
+    others = (f"'{Deadline.WAITING.value} T': T, a term it depends on, is not yet claimed, so it "
+              f"is not overdue; '{Deadline.LATE.value}': claimed only by entries dated after the "
+              "due day; an entry that notes context never counts.")
+    return f"Status words: {words}.", overdue, others
 
 
 @dataclass(frozen=True)
@@ -50,7 +66,27 @@ class Obligation:
     disputed_by: tuple[str, ...]
     latest: str | None
     overdue: bool
+    """The due day passed before the day judged on, it is not claimed, and it waits on nothing."""
     positions: tuple[Evidence, ...] = ()
+    waiting_on: tuple[str, ...] = ()
+    """Its conditions (terms) that are not claimed for every obligor on the day judged on."""
+    late: bool = False
+    """Claimed, and every claiming position is dated (from its first day) after the due day."""
+
+    @property
+    def deadline(self) -> Deadline:
+        if self.waiting_on:
+            return Deadline.WAITING
+        if self.overdue:
+            return Deadline.PAST_DUE if self.status is Status.NO_EVIDENCE else Deadline.OVERDUE
+        return Deadline.LATE if self.late else Deadline.NONE
+
+    @property
+    def deadline_text(self) -> str:
+        """The deadline as a report words it: `waits on a, b` names the unmet conditions."""
+        if self.waiting_on:
+            return f"{Deadline.WAITING.value} {', '.join(self.waiting_on)}"
+        return self.deadline.value
 
 
 @dataclass(frozen=True)
@@ -125,10 +161,16 @@ Keyed = tuple[tuple[str, str], Evidence]
 """An entry with its order key, computed once."""
 
 
+_STANCE = attrgetter("stance")
+_TAKES_A_POSITION = frozenset({Stance.CLAIMS, Stance.DISPUTES}).__contains__
+
+
 def positions_by_obligation(entries: Iterable[Evidence]) -> dict[tuple[str, str],
                                                                  dict[str, Keyed]]:
-    """For each (term, subject), each claimant's latest entry: one pass over the entries."""
+    """For each (term, subject), each claimant's latest entry that claims or disputes: one pass
+    over the entries. An entry that only notes context is left out: it never counts."""
     entries = list(entries)
+    entries = list(compress(entries, map(_TAKES_A_POSITION, map(_STANCE, entries))))
     keys = zip(map(sort_day, map(_DATE, entries)), map(_RECORDED, entries), strict=True)
     latest: dict[tuple[str, str, str], Keyed] = {}
     for entry, key in zip(entries, keys, strict=True):  # key is order_key(entry), made in C
@@ -153,8 +195,37 @@ def status_of(positions: dict[str, Evidence]) -> Status:
     return Status.CONTESTED
 
 
-def obligation(term: Term, subject: str, keyed: dict[str, Keyed], *, reference_day: date
-               ) -> Obligation:
+Grouped = dict[tuple[str, str], dict[str, Keyed]]
+
+
+def unmet_conditions(ledger: Ledger, grouped: Grouped) -> Callable[[Term], tuple[str, ...]]:
+    """A term's conditions that are not met: a condition (another term) is met when it is
+    claimed for every one of its obligors, from the same counted entries as the report.
+
+    Whether a condition is met never depends on that term's own conditions, so a cycle cannot
+    make the answer undefined (`ledger check` still refuses one). A condition the ledger as it
+    stood does not hold is unmet.
+    """
+    terms = {term.id: term for term in ledger.terms}
+    met: dict[str, bool] = {}
+
+    def is_met(term_id: str) -> bool:
+        if term_id not in met:
+            condition = terms.get(term_id)
+            met[term_id] = condition is not None and all(
+                status_of({claimant: entry for claimant, (_, entry)
+                           in grouped.get((term_id, obligor), {}).items()}) is Status.CLAIMED
+                for obligor in condition.obligors)
+        return met[term_id]
+
+    def unmet(term: Term) -> tuple[str, ...]:
+        return tuple(condition for condition in term.conditions or () if not is_met(condition))
+
+    return unmet
+
+
+def obligation(term: Term, subject: str, keyed: dict[str, Keyed], *, reference_day: date,
+               waiting_on: tuple[str, ...] = ()) -> Obligation:
     """The status of `subject` on `term` from each claimant's latest counted entry about it."""
     positions = {claimant: entry for claimant, (_, entry) in keyed.items()}
     status = status_of(positions)
@@ -163,7 +234,10 @@ def obligation(term: Term, subject: str, keyed: dict[str, Keyed], *, reference_d
         term.due is not None
         and date.fromisoformat(term.due) < reference_day
         and status is not Status.CLAIMED
+        and not waiting_on
     )
+    late = (status is Status.CLAIMED and term.due is not None
+            and min(sort_day(entry.date) for entry in positions.values()) > term.due)
     return Obligation(
         term=term,
         subject=subject,
@@ -173,18 +247,22 @@ def obligation(term: Term, subject: str, keyed: dict[str, Keyed], *, reference_d
         latest=latest,
         overdue=overdue,
         positions=tuple(sorted(positions.values(), key=order_key)),
+        waiting_on=waiting_on,
+        late=late,
     )
 
 
 def obligations_of_term(ledger: Ledger, term: Term, *, as_of: date | None, today: date
                         ) -> list[Obligation]:
+    wanted = {term.id, *(term.conditions or ())}
     grouped = positions_by_obligation(
-        entry for entry in counted_evidence(ledger, as_of) if entry.term == term.id
+        entry for entry in counted_evidence(ledger, as_of) if entry.term in wanted
     )
     reference_day = as_of or today
+    waiting_on = unmet_conditions(ledger, grouped)(term)
     return [
         obligation(term, subject, grouped.get((term.id, subject), {}),
-                   reference_day=reference_day)
+                   reference_day=reference_day, waiting_on=waiting_on)
         for subject in term.obligors
     ]
 
@@ -215,17 +293,19 @@ def build_report(ledger: Ledger, *, today: date, as_of: date | None = None,
     if counted is None:
         counted = counted_evidence(ledger, as_of)
     grouped = positions_by_obligation(counted)
+    unmet = unmet_conditions(ledger, grouped)
     reference_day = as_of or today
     obligations: dict[str, list[Obligation]] = defaultdict(list)
     for term in ledger.terms:
         if categories and term.category not in categories:
             continue
+        waiting_on = unmet(term) if term.conditions else ()
         for subject in term.obligors:
             if parties and subject not in parties:
                 continue
             obligations[subject].append(obligation(
-                term, subject, grouped.get((term.id, subject), {}), reference_day=reference_day
-            ))
+                term, subject, grouped.get((term.id, subject), {}), reference_day=reference_day,
+                waiting_on=waiting_on))
     reports = []
     for known in ledger.parties:
         if known.id not in obligations:
@@ -448,7 +528,8 @@ def changes_between(before_ledger: Ledger, after_ledger: Ledger, *, since: date,
             lost = tuple(sorted(counted_before[slot] - counted_after[slot]))
 
             def standing(item: Obligation | None) -> tuple[object, ...]:
-                return (item.status, item.overdue, item.term.due) if item else (None,)
+                return ((item.status, item.overdue, item.term.due, item.waiting_on, item.late)
+                        if item else (None,))
 
             if standing(old) == standing(new) and not gained and not lost:
                 continue

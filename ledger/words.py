@@ -18,6 +18,11 @@ class Role(StrEnum):
 
 
 class Stance(StrEnum):
+    """What an entry says of a party's compliance. `notes` records relevant context (conduct
+    before the agreement, "investigating the situation", a prediction) without saying either way:
+    it appears in timelines and `changes`, never in a status."""
+
     CLAIMS = "claims"
     DISPUTES = "disputes"
+    NOTES = "notes"
 

@@ -43,7 +43,7 @@ EXPECTED = [
     ("partial-due-date.json", 37, 14, "due: '2021-04' is not a date: YYYY-MM-DD"),
     ("bad-timestamp.json", 48, 22, "not a UTC timestamp"),
     ("newer-schema-version.json", 2, 21, "schema version 7; this program reads versions up to 2"),
-    ("bad-stance.json", 46, 17, "stance: Input should be 'claims' or 'disputes'"),
+    ("bad-stance.json", 46, 17, "stance: Input should be 'claims', 'disputes' or 'notes'"),
     ("bad-role.json", 24, 15, "role: Input should be 'signatory'"),
     ("bad-slug.json", 22, 13, "'South Land' is not an id"),
     ("empty-summary.json", 49, 18, "summary: String should have at least 1 character"),

@@ -29,8 +29,10 @@ def test_a_new_dispute_moves_claimed_to_contested(run: Run, small: Path) -> None
     north = party_changes(report, "north")
     assert north["changes"] == [{
         "term": "withdraw", "title": "Withdraw troops",
-        "before": {"status": "claimed", "overdue": False, "due": "2021-04-29"},
-        "after": {"status": "contested", "overdue": False, "due": "2021-04-29"},
+        "before": {"status": "claimed", "overdue": False, "due": "2021-04-29", "waiting_on": [],
+                   "late": False},
+        "after": {"status": "contested", "overdue": False, "due": "2021-04-29", "waiting_on": [],
+                  "late": False},
         "new_evidence": [dispute], "dropped_evidence": [], "amendments": []}]
     assert north["counts"]["before"]["claimed"] == 1 and north["counts"]["after"]["contested"] == 1
     assert claim not in str(north["changes"])

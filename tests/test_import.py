@@ -131,7 +131,7 @@ def test_every_problem_is_placed_and_nothing_is_written(run: Run, tmp_path: Path
     lines = result.stderr.splitlines()
     assert lines[:2] == [
         f"{bad}:2:1: column 'date': not a date: '2024/07/01' (use YYYY, YYYY-MM or YYYY-MM-DD)",
-        f"{bad}:2:5: column 'stance': 'claim' is not a stance (one of: claims, disputes)"]
+        f"{bad}:2:5: column 'stance': 'claim' is not a stance (one of: claims, disputes, notes)"]
     assert lines[2].startswith(f"{bad}:4:2: column 'term': no term 'nowhere' (known: ")
     assert lines[3].startswith(f"{bad}:4:4: column 'claimant': no party 'nobody' (known: ")
     assert lines[4:] == [

@@ -120,7 +120,8 @@ def test_a_problem_in_every_entry_is_placed_and_capped(run: Run, tmp_path: Path)
     path = tmp_path / "ledger.json"
     path.write_bytes(store.serialize(generated_ledger(1500, retract_every=1000)))
     text = path.read_text().replace('"stance": "claims"', '"stance": "maybe"') \
-        .replace('"stance": "disputes"', '"stance": "maybe"')
+        .replace('"stance": "disputes"', '"stance": "maybe"') \
+        .replace('"stance": "notes"', '"stance": "maybe"')
     path.write_text(text)
     result = run("check", file=path)
     assert result.exit_code == 1
@@ -131,7 +132,7 @@ def test_a_problem_in_every_entry_is_placed_and_capped(run: Run, tmp_path: Path)
                 if '"stance": "maybe"' in row][:1000]
     placed = [tuple(map(int, line.split(":")[1:3])) for line in lines[:-1]]
     assert placed == expected, "the first 1,000 in file order, each at its value"
-    assert all("stance: Input should be 'claims' or 'disputes'" in line for line in lines[:-1])
+    assert all("stance: Input should be 'claims', 'disputes' or 'notes'" in line for line in lines[:-1])
 
 
 def test_reference_problems_after_the_first_batch_are_placed_right(run: Run,

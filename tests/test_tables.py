@@ -86,8 +86,13 @@ def test_report_fits_every_width_and_splits_nothing(run: Run, rich_ledger: dict[
     text = ok(run("report", "--as-of", "2021-09-01", env={"COLUMNS": str(width)})).stdout
     _check_layout(text, width, _whole_values(report))
     legend = text.index("OVERDUE: the due day passed before 2021-09-01")
-    overdue = sum(item["overdue"] for party in report["parties"] for item in party["obligations"])
-    assert text[:legend].count("OVERDUE") == overdue
+    items = [item for party in report["parties"] for item in party["obligations"]]
+    disputed = sum(item["overdue"] and item["status"] != "no-evidence" for item in items)
+    unknown = sum(item["overdue"] and item["status"] == "no-evidence" for item in items)
+    assert disputed and unknown, "the ledger shows both kinds of overdue"
+    table = " ".join(text[:legend].split())
+    assert table.count("OVERDUE") == disputed
+    assert table.count("past due, no evidence") == unknown
     words = {word for party in report["parties"] for item in party["obligations"]
              for word in item["title"].split()}
     shown = set(" ".join(_lines(text)).split())
@@ -139,8 +144,10 @@ def test_header_and_legend_say_what_a_report_is(run: Run, rich_ledger: dict[str,
     assert lines[1].startswith("Compliance report · as of 2021-01-31 · as known at 2027-01-01")
     assert lines[1].endswith("made on 2027-01-15")
     assert "Status words: claimed = every claimant's latest entry says the party complies" in text
-    assert "OVERDUE: the due day passed before 2021-01-31 and the obligation is not claimed." \
-        in text
+    assert ("OVERDUE: the due day passed before 2021-01-31, no condition is unmet, and the latest "
+            "entries dispute compliance (disputed or contested); 'past due, no evidence': the "
+            "same with no entry either way, not a finding that the party failed.") \
+        in " ".join(text.split())
     shown = as_json(run("report", "--as-of", "2021-01-31", "--format", "json"))
     claimants = {claimant for party in shown["parties"] for item in party["obligations"]
                  for claimant in (*item["claimed_by"], *item["disputed_by"])}

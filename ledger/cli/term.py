@@ -48,6 +48,9 @@ def term_add(
     text: Annotated[str | None, typer.Option(help="The clause text or a paraphrase.")] = None,
     article: Annotated[str | None, typer.Option(help="Article reference, e.g. 'Part One A.1'.")
                        ] = None,
+    condition: Annotated[list[str] | None, typer.Option(
+        help="A term this one waits on (repeat for each): it is not overdue until every "
+        "condition is claimed for each of its obligors.", autocompletion=complete_term)] = None,
 ) -> None:
     """Add a term (an obligation of one or more parties).
 
@@ -59,7 +62,8 @@ def term_add(
     def change(ledger: Ledger) -> tuple[Ledger, None]:
         return changes.add_term(ledger, id, title=title, category=category,
                                 obligors=tuple(obligor), agreement=agreement, due=due,
-                                text=text, article=article, recorded_at=clock.now()), None
+                                text=text, article=article, conditions=tuple(condition or ()),
+                                recorded_at=clock.now()), None
 
     run(lambda: update(ctx, change))
     confirm_saved(None, f"added term {id}")
@@ -75,11 +79,17 @@ NewDue = Annotated[str | None, typer.Option("--due", help="A new due date, YYYY-
 NoDue = Annotated[bool, typer.Option("--no-due", help="The term has no due date any more.")]
 NewText = Annotated[str | None, typer.Option("--text", help="New clause text.")]
 NewArticle = Annotated[str | None, typer.Option("--article", help="A new article reference.")]
+NewConditions = Annotated[list[str] | None, typer.Option(
+    "--condition", help="The terms it waits on, replacing the whole list (repeat for each).",
+    autocompletion=complete_term)]
+NoConditions = Annotated[bool, typer.Option("--no-condition",
+                                            help="The term waits on nothing any more.")]
 
 
 def _change_term(ctx: typer.Context, kind: str, id: str, reason: str, effective: str | None,
-                 values: dict[str, object], no_due: bool) -> None:
-    change_record(ctx, "term", kind, id, reason, effective, values, ("due",) if no_due else ())
+                 values: dict[str, object], no_due: bool, no_condition: bool) -> None:
+    cleared = (("due",) if no_due else ()) + (("conditions",) if no_condition else ())
+    change_record(ctx, "term", kind, id, reason, effective, values, cleared)
 
 
 @term_app.command("amend")
@@ -87,6 +97,7 @@ def term_amend(
     ctx: typer.Context, id: TermId, effective: EffectiveOption, reason: ReasonOption,
     title: NewTitle = None, category: NewCategory = None, obligor: NewObligors = None,
     due: NewDue = None, no_due: NoDue = False, text: NewText = None, article: NewArticle = None,
+    condition: NewConditions = None, no_condition: NoConditions = False,
 ) -> None:
     """Record that the term itself changed from a day on (a deadline moved by the parties).
 
@@ -95,7 +106,8 @@ def term_amend(
     """
     _change_term(ctx, "amendment", id, reason, effective,
                  {"title": title, "category": category, "obligors": obligor, "due": due,
-                  "text": text, "article": article}, no_due)
+                  "text": text, "article": article, "conditions": condition}, no_due,
+                 no_condition)
 
 
 @term_app.command("correct")
@@ -103,6 +115,7 @@ def term_correct(
     ctx: typer.Context, id: TermId, reason: ReasonOption,
     title: NewTitle = None, category: NewCategory = None, obligor: NewObligors = None,
     due: NewDue = None, no_due: NoDue = False, text: NewText = None, article: NewArticle = None,
+    condition: NewConditions = None, no_condition: NoConditions = False,
 ) -> None:
     """Record that the term was entered wrong (a typo, a wrong due date): applies to every day.
 
@@ -110,7 +123,8 @@ def term_correct(
     """
     _change_term(ctx, "correction", id, reason, None,
                  {"title": title, "category": category, "obligors": obligor, "due": due,
-                  "text": text, "article": article}, no_due)
+                  "text": text, "article": article, "conditions": condition}, no_due,
+                 no_condition)
 
 
 @term_app.command("list")

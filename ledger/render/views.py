@@ -18,7 +18,15 @@ from ledger.model import (
     retractions_by_entry,
 )
 from ledger.render.view import Cell, CellValue, Page, Section, View
-from ledger.status import ChangesReport, Obligation, Report, Status, legend, timelines_of
+from ledger.status import (
+    ChangesReport,
+    Deadline,
+    Obligation,
+    Report,
+    Status,
+    legend,
+    timelines_of,
+)
 
 STATUS_STYLES = {
     Status.CLAIMED: "bold green",
@@ -26,7 +34,7 @@ STATUS_STYLES = {
     Status.CONTESTED: "bold yellow",
     Status.NO_EVIDENCE: "dim",
 }
-STANCE_STYLES = {Stance.CLAIMS: "green", Stance.DISPUTES: "red"}
+STANCE_STYLES = {Stance.CLAIMS: "green", Stance.DISPUTES: "red", Stance.NOTES: "blue"}
 
 
 def _dump(record: Any) -> dict[str, Any]:
@@ -47,11 +55,11 @@ class _Names:
 
 OVERDUE_STYLE = "bold magenta"
 RETRACTED_STYLE = "dim strike"
-FIXED_COLUMNS = frozenset({"Id", "Term", "Date", "Status", "Stance", "Latest", "Due", "Overdue",
+FIXED_COLUMNS = frozenset({"Id", "Term", "Date", "Status", "Stance", "Latest", "Due",
                            "Signed", "Role", "Retracted", "Obligor", "Agreement", "Article",
                            "Category", "Recorded", "Kind", "Record", "Change", "Effective"})
 NAME_COLUMNS = frozenset({"Subject", "Claimant", "Claimed by", "Disputed by", "Obligors",
-                          "Signatories", "Name", "Was", "Now"})
+                          "Signatories", "Name", "Was", "Now", "Deadline", "Waits on"})
 
 
 def _section(columns: tuple[str, ...], rows: list[tuple[CellValue, ...]], **named: Any
@@ -65,8 +73,13 @@ def _status(status: Status) -> Cell:
     return Cell(status.value, STATUS_STYLES[status])
 
 
-def _overdue(item: Obligation) -> Cell:
-    return Cell("OVERDUE", OVERDUE_STYLE) if item.overdue else Cell("")
+DEADLINE_STYLES = {Deadline.OVERDUE: OVERDUE_STYLE, Deadline.PAST_DUE: "magenta",
+                   Deadline.WAITING: "cyan", Deadline.LATE: "yellow", Deadline.NONE: ""}
+
+
+def _deadline(item: Obligation) -> Cell:
+    """OVERDUE (someone disputes it), past due with no evidence, waiting on a condition, late."""
+    return Cell(item.deadline_text, DEADLINE_STYLES[item.deadline])
 
 
 def _obligation_data(item: Obligation) -> dict[str, Any]:
@@ -80,23 +93,35 @@ def _obligation_data(item: Obligation) -> dict[str, Any]:
         "latest": item.latest,
         "due": item.term.due,
         "overdue": item.overdue,
+        "waiting_on": list(item.waiting_on),
+        "late": item.late,
         "evidence": sorted(entry.id for entry in item.positions),
     }
 
 
-def _counts_caption(counts: dict[Status, int], overdue: int) -> str:
+def _counts_caption(counts: dict[Status, int], obligations: Iterable[Obligation]) -> str:
+    """The statuses counted, then the deadlines: overdue split into disputed-or-contested and
+    no evidence either way, so that a count never reads as more failures than anyone claims."""
     parts = [f"{counts[status]} {status.value}" for status in Status]
-    return " · ".join(parts) + f" · {overdue} overdue"
+    deadlines = [item.deadline for item in obligations]
+    disputed, unknown = deadlines.count(Deadline.OVERDUE), deadlines.count(Deadline.PAST_DUE)
+    parts.append(f"{disputed + unknown} overdue"
+                 + (f" ({unknown} with no evidence either way)" if unknown else ""))
+    waiting = deadlines.count(Deadline.WAITING)
+    if waiting:
+        parts.append(f"{waiting} waiting on a condition")
+    return " · ".join(parts)
 
 
 OBLIGATION_COLUMNS = ("party", "term", "title", "category", "status", "claimed_by",
-                      "disputed_by", "latest", "due", "overdue")
+                      "disputed_by", "latest", "due", "overdue", "waiting_on", "late")
 
 
 def _obligation_row(item: Obligation) -> tuple[CellValue, ...]:
     return (item.subject, item.term.id, item.term.title, item.term.category, item.status.value,
             ";".join(item.claimed_by), ";".join(item.disputed_by), item.latest or "",
-            item.term.due or "", "yes" if item.overdue else "no")
+            item.term.due or "", "yes" if item.overdue else "no", ";".join(item.waiting_on),
+            "yes" if item.late else "no")
 
 
 def _party_legend(ledger: Ledger, shown: Iterable[str]) -> tuple[str, ...]:
@@ -121,6 +146,7 @@ def _page_obligation(item: Obligation, names: _Names) -> dict[str, Any]:
     return {"anchor": f"o-{item.subject}-{item.term.id}", "party": names.one(item.subject),
             "party_id": item.subject, "term": item.term.id, "title": item.term.title,
             "status": item.status.value, "overdue": item.overdue, "due": item.term.due,
+            "deadline": item.deadline_text, "deadline_kind": item.deadline.name.lower(),
             "latest": item.latest, "claimed_by": names(item.claimed_by),
             "disputed_by": names(item.disputed_by),
             "entries": [page_entry(entry, names, False) for entry in item.positions]}
@@ -153,30 +179,27 @@ def report_view(report: Report, ledger: Ledger) -> View:
     def party_title(party: Party) -> str:
         return f"{party.name} ({party.id})"
 
-    def caption(obligations: tuple[Obligation, ...], counts: dict[Status, int]) -> str:
-        return _counts_caption(counts, sum(item.overdue for item in obligations))
-
     def sections() -> list[Section]:
         return [_section(
-            ("Term", "Title", "Status", "Due", "Overdue", "Latest", "Claimed by", "Disputed by"),
+            ("Term", "Title", "Status", "Due", "Deadline", "Latest", "Claimed by", "Disputed by"),
             [(item.term.id, item.term.title, _status(item.status), item.term.due or "",
-              _overdue(item), item.latest or "", ", ".join(item.claimed_by),
+              _deadline(item), item.latest or "", ", ".join(item.claimed_by),
               ", ".join(item.disputed_by)) for item in party_report.obligations],
             title=party_title(party_report.party),
-            caption=caption(party_report.obligations, party_report.counts),
+            caption=_counts_caption(party_report.counts, party_report.obligations),
             shows_whole="`ledger term show {id}`")
             for party_report in report.parties]
 
     def documents() -> list[Section]:
         return [Section(
             ("Term", "Title", "Category", "Status", "Claimed by", "Disputed by", "Latest", "Due",
-             "Overdue"),
+             "Deadline"),
             [(item.term.id, item.term.title, item.term.category, item.status.value,
               names(item.claimed_by), names(item.disputed_by), item.latest or "",
-              item.term.due or "", "OVERDUE" if item.overdue else "")
+              item.term.due or "", item.deadline_text)
              for item in party_report.obligations],
             title=party_title(party_report.party),
-            caption=caption(party_report.obligations, party_report.counts))
+            caption=_counts_caption(party_report.counts, party_report.obligations))
             for party_report in report.parties]
 
     def data() -> dict[str, Any]:
@@ -236,6 +259,7 @@ def _matrix_cell(item: Obligation | None) -> dict[str, Any] | None:
     if item is None:
         return None
     return {"status": item.status.value, "overdue": item.overdue,
+            "deadline": item.deadline_text, "deadline_kind": item.deadline.name.lower(),
             "anchor": f"o-{item.subject}-{item.term.id}"}
 
 
@@ -406,7 +430,7 @@ def term_view(term: Term, obligations: list[Obligation], timeline: list[Evidence
         ) if value
     ]
     status_rows: list[tuple[CellValue, ...]] = [
-        (names.one(item.subject), _status(item.status), item.term.due or "", _overdue(item),
+        (names.one(item.subject), _status(item.status), item.term.due or "", _deadline(item),
          item.latest or "", names(item.claimed_by), names(item.disputed_by))
         for item in obligations
     ]
@@ -422,7 +446,7 @@ def term_view(term: Term, obligations: list[Obligation], timeline: list[Evidence
     sections = [
         Section(("field", "value"), pairs, title=f"Term {term.id}", fields=True,
                 shows_whole=f"`ledger term show {term.id} --format json`"),
-        _section(("Obligor", "Status", "Due", "Overdue", "Latest", "Claimed by", "Disputed by"),
+        _section(("Obligor", "Status", "Due", "Deadline", "Latest", "Claimed by", "Disputed by"),
                  status_rows, title="Status by obligor"),
         _section(tuple(column for column in TIMELINE_COLUMNS if column != "Term"),
                  timeline_rows, title="Evidence timeline",
@@ -516,14 +540,16 @@ def _listed(value: object) -> str:
 
 def _standing(item: Obligation | None) -> dict[str, Any]:
     if item is None:
-        return {"status": None, "overdue": False, "due": None}
-    return {"status": item.status.value, "overdue": item.overdue, "due": item.term.due}
+        return {"status": None, "overdue": False, "due": None, "waiting_on": [], "late": False}
+    return {"status": item.status.value, "overdue": item.overdue, "due": item.term.due,
+            "waiting_on": list(item.waiting_on), "late": item.late}
 
 
 def _was(item: Obligation | None) -> str:
     if item is None:
         return "(not bound)"
-    return item.status.value + (" OVERDUE" if item.overdue else "") + (
+    deadline = item.deadline_text
+    return item.status.value + (f", {deadline}" if deadline else "") + (
         f", due {item.term.due}" if item.term.due else "")
 
 
