@@ -215,8 +215,8 @@ def _conditions(ledger: Ledger, term_id: str, conditions: Iterable[str]) -> tupl
     return listed
 
 
-def _refuse_condition_cycle(ledger: Ledger) -> None:
-    cycle = condition_cycle(ledger)
+def _refuse_condition_cycle(ledger: Ledger, term_id: str) -> None:
+    cycle = condition_cycle(ledger, term_id)
     if cycle is not None:
         raise InvalidValue("condition", f"the conditions would form a cycle: "
                            f"{' waits on '.join(cycle)}")
@@ -535,7 +535,7 @@ def change_record(ledger: Ledger, of: RecordKind, id: str, *, kind: ChangeKind, 
     changed = ledger.model_copy(update={"changes": (*ledger.changes, change)})
     if of is RecordKind.TERM:
         _subjects_stay_obligors(changed, id)
-        _refuse_condition_cycle(changed)
+        _refuse_condition_cycle(changed, id)
     if of is RecordKind.PARTY:
         _distinct_names(changed, id)
     return changed, change

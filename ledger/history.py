@@ -165,7 +165,7 @@ def log_of(ledger: Ledger) -> list[LogLine]:
         lines.append(LogLine(
             entry.recorded_at, "corrected" if corrected else "added", entry.id, "evidence",
             reason, (f"corrects {entry.corrects}: " if corrected else "")
-            + _assertion(entry), entry.id))
+            + f"{assertion(entry)} ({entry.date})", entry.id))
     replaced_by = {entry.corrects: entry.id for entry in ledger.evidence if entry.corrects}
     lines += [LogLine(retraction.recorded_at, "retracted", retraction.evidence, "evidence",
                       retraction.reason, f"retraction {retraction.id} of {retraction.evidence}"
@@ -188,12 +188,12 @@ def log_of(ledger: Ledger) -> list[LogLine]:
     return lines
 
 
-def _assertion(entry: Evidence) -> str:
+def assertion(entry: Evidence) -> str:
+    """What an entry asserts, in words: who claims, disputes or notes what."""
     if entry.stance is Stance.NOTES:
         return (f"{entry.claimant} notes context on whether {entry.subject} complies with "
-                f"{entry.term} ({entry.date})")
-    return (f"{entry.claimant} {entry.stance.value} that {entry.subject} complies with "
-            f"{entry.term} ({entry.date})")
+                f"{entry.term}")
+    return f"{entry.claimant} {entry.stance.value} that {entry.subject} complies with {entry.term}"
 
 
 def _label(record: Agreement | Party | Term) -> str:

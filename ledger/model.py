@@ -388,11 +388,12 @@ def conditions_ever(ledger: Ledger) -> dict[str, set[str]]:
     return waits
 
 
-def condition_cycle(ledger: Ledger) -> list[str] | None:
-    """A chain of terms that ends where it starts through their conditions (`a, b, a`), or None."""
+def condition_cycle(ledger: Ledger, first: str | None = None) -> list[str] | None:
+    """A chain of terms that ends where it starts through their conditions (`a, b, a`), or None;
+    walked from `first` before the others, so that a cycle through it is told from it."""
     waits = conditions_ever(ledger)
     state: dict[str, int] = {}  # 1: on the path being walked, 2: done
-    for start in waits:
+    for start in ([first] if first in waits else []) + list(waits):
         if start in state:
             continue
         path = [start]

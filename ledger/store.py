@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import stat
@@ -124,6 +125,70 @@ def bundled_path(name: str) -> Path:
     package = Path(__file__).resolve().parent
     installed = package / "data" / f"{name}.json"
     return installed if installed.is_file() else package.parent / "data" / f"{name}.json"
+
+
+@dataclass(frozen=True)
+class BundledSource:
+    """A source document of a bundled ledger: its name in the entries, the bundled copy, how many
+    entries name it."""
+
+    name: str
+    bundled: Path
+    entries: int
+
+
+def bundled_sources(name: str, ledger: Ledger) -> list[BundledSource]:
+    """The documents that the entries of the bundled ledger `name` name, found beside it."""
+    folder = bundled_path(name).parent
+    counts: dict[str, int] = {}
+    for entry in ledger.evidence:
+        if entry.source is not None and entry.source.document is not None:
+            counts[entry.source.document] = counts.get(entry.source.document, 0) + 1
+    return [BundledSource(document, folder / document, count)
+            for document, count in counts.items() if (folder / document).is_file()]
+
+
+def sources_beside(path: Path, example: str, sources: list[BundledSource]) -> dict[Path, bytes]:
+    """The files that put an example's source documents in the folder of its new ledger `path`,
+    with a note of where they come from, so that `ledger check` verifies every quote without the
+    package's own folder. A file already there with other bytes is refused here, before anything
+    is written (`write_new_files` then skips those already there with the same bytes).
+    """
+    from ledger.files import document_name_problem
+
+    if not sources:
+        return {}
+    folder = path.parent
+    note = folder / f"{example}-sources.md"
+    contents = {source.name: source.bundled.read_bytes() for source in sources}
+    lines = [f"# The sources of the example ledger {path.name}", "",
+             f"`ledger init --example {example}` copied these files from the compliance-ledger "
+             "package, where they are bundled with the example. They are the texts its entries "
+             "quote; `ledger check` verifies each quote, and each file's SHA-256, against them.",
+             ""]
+    lines += [f"- `{source.name}`: SHA-256 {hashlib.sha256(contents[source.name]).hexdigest()},"
+              f" named by {source.entries} entries" for source in sources]
+    planned = {**{folder / name: content for name, content in contents.items()},
+               note: ("\n".join(lines) + "\n").encode()}
+    for name in contents:
+        problem = document_name_problem(name)
+        if problem is not None:
+            raise LedgerError(f"bundled example {example!r}: {problem}")
+    for target, content in planned.items():
+        if target.is_symlink() or (target.exists() and (
+                not target.is_file() or target.read_bytes() != content)):
+            raise LedgerError(f"{target}: already exists with other content; `ledger init "
+                              f"--example` writes the example's sources beside the ledger and "
+                              "never overwrites (run it in an empty folder)")
+    return planned
+
+
+def write_new_files(files: dict[Path, bytes]) -> None:
+    """Write each file that is not there yet (one there already holds the same bytes)."""
+    for target, content in files.items():
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            write_atomically(target, content)
 
 
 def lock_path(path: Path) -> Path:

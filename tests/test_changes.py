@@ -109,4 +109,4 @@ def test_the_bundled_example_over_the_second_half_of_2020(tmp_path: Path, run: R
                          file=example))
     terms = {change["term"]: change for change in party_changes(report, "taliban")["changes"]}
     assert terms["doha-2-3"]["after"]["status"] == "contested"
-    assert len(terms["doha-2-3"]["new_evidence"]) == 4
+    assert len(terms["doha-2-3"]["new_evidence"]) == 5, "four positions and the Taliban's note"

@@ -32,6 +32,19 @@ def test_report_on_the_bundled_example_from_any_folder(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
+def test_the_example_and_its_sources_in_an_empty_folder(tmp_path: Path) -> None:
+    """From the installed package alone: the example's articles come with it, and `check
+    --sources` verifies every quote against them."""
+    made = ledger("init", "--example", "doha-2020", cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    assert sorted(path.name for path in tmp_path.iterdir() if path.suffix != ".lock") == [
+        "000_6bf5b660281ef703.txt", "003_080edd18da3400cd.txt", "doha-2020-sources.md",
+        "ledger.json"]
+    checked = ledger("check", "--sources", ".", cwd=tmp_path)
+    assert checked.returncode == 0, checked.stderr
+    assert "quotes: 16 verified against their source, 0 unverifiable" in checked.stdout
+
+
 @pytest.mark.slow
 def test_python_dash_m_and_a_full_session(tmp_path: Path) -> None:
     def run(*args: str) -> subprocess.CompletedProcess[str]:

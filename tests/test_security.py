@@ -132,7 +132,8 @@ def test_a_problem_in_every_entry_is_placed_and_capped(run: Run, tmp_path: Path)
                 if '"stance": "maybe"' in row][:1000]
     placed = [tuple(map(int, line.split(":")[1:3])) for line in lines[:-1]]
     assert placed == expected, "the first 1,000 in file order, each at its value"
-    assert all("stance: Input should be 'claims', 'disputes' or 'notes'" in line for line in lines[:-1])
+    assert all("stance: Input should be 'claims', 'disputes' or 'notes'" in line
+               for line in lines[:-1])
 
 
 def test_reference_problems_after_the_first_batch_are_placed_right(run: Run,

@@ -37,7 +37,8 @@ def evidence_add(
     claimant: Annotated[str, typer.Option(help="The party making the assertion.",
                                           autocompletion=complete_party)],
     stance: Annotated[Stance, typer.Option(
-        help="claims (the subject complies) or disputes (it does not).")],
+        help="claims (the subject complies), disputes (it does not) or notes (context that "
+        "says neither, such as a prediction: it never counts in a status).")],
     date_: Annotated[str, typer.Option("--date", help="When it was asserted: YYYY, YYYY-MM or "
                                        "YYYY-MM-DD, as precisely as known.")],
     summary: Annotated[str, typer.Option(help="What was asserted, in a sentence.")],
@@ -62,6 +63,7 @@ def evidence_add(
     --summary "UN report: al-Qaeda leadership still in Afghanistan"
     """
     from ledger import changes, clock
+    from ledger.history import assertion
 
     def change(ledger: Ledger) -> tuple[Ledger, Evidence]:
         return changes.add_evidence(
@@ -72,8 +74,7 @@ def evidence_add(
         )
 
     entry = run(lambda: update(ctx, change))
-    confirm_saved(entry.id, f"recorded: {entry.claimant} {entry.stance.value} that "
-                  f"{entry.subject} complies with {entry.term}")
+    confirm_saved(entry.id, f"recorded: {assertion(entry)}")
 
 
 @evidence_app.command("list")

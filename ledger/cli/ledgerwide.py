@@ -54,20 +54,25 @@ def init(
     """
     from ledger import changes, store
 
-    def create() -> Path:
+    def create() -> tuple[Path, list[Path]]:
         path = target(ctx).path
+        sources: dict[Path, bytes] = {}
         if example is None:
             ledger = changes.new_ledger(title or "Compliance ledger")
         else:
             ledger = store.load(store.bundled_path(example), max_bytes=max_bytes()).ledger
             if title is not None:
                 ledger = ledger.model_copy(update={"title": changes.new_ledger(title).title})
+            sources = store.sources_beside(path, example, store.bundled_sources(example, ledger))
         store.create(path, ledger)
-        return path
+        store.write_new_files(sources)
+        return path, list(sources)
 
-    path = run(create)
+    path, sources = run(create)
+    copied = (f"; beside it, the {len(sources) - 1} source documents its entries quote and "
+              f"{sources[-1].name}, which says where they come from" if sources else "")
     confirm_saved(None, f"created {path}" + (f" from the bundled example {example!r}"
-                                             if example else ""))
+                                             if example else "") + copied)
 
 
 @app.command()
