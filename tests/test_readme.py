@@ -109,4 +109,25 @@ def test_working_as_a_team_runs_as_written(tmp_path: Path,
     assert log == "Merge branch 'alice'\n"
     tracked = subprocess.run(["git", "ls-files"], cwd=folder, env=environment,
                              capture_output=True, text=True, check=True).stdout.split()
-    assert tracked == [".gitattributes", ".gitignore", "ledger.json"]
+    assert tracked == [".gitattributes", ".gitignore", "000_6bf5b660281ef703.txt",
+                       "003_080edd18da3400cd.txt", "doha-2020-sources.md", "ledger.json"]
+
+
+def test_each_example_status_names_the_entries_behind_it(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every entry id the README's list of the example's statuses cites is an entry of that
+    term's obligation, and every entry of the example is cited: the list cannot rot silently."""
+    import json
+
+    text = README.read_text(encoding="utf-8")
+    listed = text[text.index("Each status of the example"):text.index("**What overdue means.**")]
+    cited = re.findall(r"`([0-9a-f]{8})`", listed)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("COMPLIANCE_LEDGER", raising=False)
+    result = CliRunner().invoke(app, ["evidence", "list", "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    entries = {entry["id"][:8]: entry for entry in json.loads(result.stdout)}
+    assert sorted(cited) == sorted(entries), "each entry cited once, and only real entries"
+    for bullet in listed.split("\n- ")[1:]:
+        for prefix in re.findall(r"`([0-9a-f]{8})`", bullet):
+            assert f"`{entries[prefix]['term']}`" in bullet, (prefix, bullet[:60])

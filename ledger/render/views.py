@@ -55,11 +55,11 @@ class _Names:
 
 OVERDUE_STYLE = "bold magenta"
 RETRACTED_STYLE = "dim strike"
-FIXED_COLUMNS = frozenset({"Id", "Term", "Date", "Status", "Stance", "Latest", "Due",
+FIXED_COLUMNS = frozenset({"Id", "Term", "Date", "Status", "Stance", "Latest", "Due", "Deadline",
                            "Signed", "Role", "Retracted", "Obligor", "Agreement", "Article",
                            "Category", "Recorded", "Kind", "Record", "Change", "Effective"})
 NAME_COLUMNS = frozenset({"Subject", "Claimant", "Claimed by", "Disputed by", "Obligors",
-                          "Signatories", "Name", "Was", "Now", "Deadline", "Waits on"})
+                          "Signatories", "Name", "Was", "Now"})
 
 
 def _section(columns: tuple[str, ...], rows: list[tuple[CellValue, ...]], **named: Any
