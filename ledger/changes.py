@@ -347,7 +347,7 @@ def known_value(field: str, value: str, known: list[str]) -> str:
     """`value` if it is one of the `known` ids of the kind that `field` names, else an error
     that lists them."""
     kind = {"obligor": "party", "claimant": "party", "subject": "party",
-            "signatory": "party"}.get(field, field)
+            "signatory": "party", "condition": "term"}.get(field, field)
     return _known(field, value, known, kind)
 
 
@@ -363,6 +363,8 @@ def check_value(field: str, value: str) -> None:
             _date(field, value, full=True)
         case "document":
             _document(field, value)
+        case "conditions":
+            _slug(field, value)
         case "stance":
             stance_of(value)
         case "role":

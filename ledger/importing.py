@@ -49,7 +49,7 @@ REQUIRED: dict[ImportKind, tuple[str, ...]] = {
 IGNORED = ("recorded_at",)
 """Columns an export writes that an import does not take: a record imported is recorded now
 (and an entry's id is derived from that)."""
-_FIELD_COLUMNS = {"obligor": "obligors", "alias": "aliases"}
+_FIELD_COLUMNS = {"obligor": "obligors", "alias": "aliases", "condition": "conditions"}
 """The names the record rules give some fields, and the column each is read from."""
 _CHOICES = ("id", "role", "stance", "date", "due", "source_date", "sha256", "term", "subject",
             "claimant", "agreement", "retracted")
@@ -327,7 +327,7 @@ def _cell_problems(kind: ImportKind, row: Row, importer: Any) -> Iterable[tuple[
     for column, value in row.items():
         if column == "id" and kind is ImportKind.EVIDENCE:
             continue  # an entry's id is derived from its content and recording time
-        items = _items(value) if column in ("aliases", "obligors") else [value]
+        items = _items(value) if column in ("aliases", "obligors", "conditions") else [value]
         for item in items:
             try:
                 changes.check_value(column, item)
@@ -377,6 +377,8 @@ class _KeptImporter:
                                                      for agreement in self.ledger.agreements])
         elif column == "obligors":
             changes.known_value("obligor", value, changes.party_ids(self.ledger))
+        elif column == "conditions":
+            changes.known_value("condition", value, [term.id for term in self.ledger.terms])
 
     def _in_file(self, id: str, key: tuple[object, ...], number: int) -> _Made | None:
         """A row whose id an earlier row of the file holds: the same record (repeated) or a
@@ -425,14 +427,15 @@ class _TermImporter(_KeptImporter):
 
     def _key(self, term: Term) -> tuple[object, ...]:
         return (term.id, term.agreement, term.title, term.category, term.obligors, term.due,
-                term.text, term.article)
+                term.text, term.article, term.conditions or ())
 
     def make(self, row: Row, recorded_at: datetime, number: int) -> _Made | None:
         agreements = [agreement.id for agreement in self.ledger.agreements]
         agreement = row.get("agreement") or (agreements[0] if len(agreements) == 1 else None)
         obligors = tuple(dict.fromkeys(_items(row["obligors"])))
+        conditions = tuple(dict.fromkeys(_items(row.get("conditions", ""))))
         key = (row["id"], agreement, row["title"], row["category"], obligors, row.get("due"),
-               row.get("text"), row.get("article"))
+               row.get("text"), row.get("article"), conditions)
         if _already(self.existing, row["id"], key, "term"):
             return None
         repeated = self._in_file(row["id"], key, number)
@@ -441,7 +444,8 @@ class _TermImporter(_KeptImporter):
         return self._made(key, changes.add_term(
             self.ledger, row["id"], title=row["title"], category=row["category"],
             obligors=obligors, agreement=row.get("agreement"), due=row.get("due"),
-            text=row.get("text"), article=row.get("article"), recorded_at=recorded_at))
+            text=row.get("text"), article=row.get("article"), conditions=conditions,
+            recorded_at=recorded_at))
 
 
 _ENTRY_FIELDS = ("term", "subject", "claimant", "stance", "date", "summary", "speaker", "quote",
@@ -532,7 +536,7 @@ def _existing(ledger: Ledger, kind: RecordKind, records: Iterable[Any],
 
 _KEY_FIELDS = {"party": ("id", "name", "role", "aliases"),
                "term": ("id", "agreement", "title", "category", "obligors", "due", "text",
-                        "article")}
+                        "article", "conditions")}
 """The columns that a party's or a term's key holds, in order."""
 
 

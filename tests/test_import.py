@@ -104,6 +104,11 @@ def test_an_export_of_each_list_imports_back_into_an_empty_ledger(run: Run,
            "--stance", "disputes", "--date", "2024", "--summary", "'=not a formula; really",
            "--quote", '"Nobody", they said', "--source", "Radio", "--document", "radio.txt",
            "--sha256", "a" * 64, file=source))
+    ok(run("term", "add", "review", "--title", "Review", "--category", "sanctions",
+           "--obligor", "north", "--condition", "release", "--condition", "withdraw",
+           file=source))
+    ok(run("evidence", "add", "--term", "review", "--claimant", "south", "--stance", "notes",
+           "--date", "2024", "--summary", "Context only", file=source))
     for noun in ("party", "term", "evidence"):
         exported = tmp_path / f"exported-{noun}.csv"
         exported.write_text(ok(run(noun, "list", "--format", "csv", file=source)).stdout)
@@ -402,3 +407,24 @@ def test_a_file_bad_in_every_row_lists_the_first_thousand_problems(run: Run,
                          f"{tmp_path / 'p.csv'}:2:3: column 'role': 'chief' is not a role "
                          "(one of: signatory, monitor, mediator, observer, other)"]
     assert file.read_bytes() == before
+
+
+def test_a_term_file_names_its_conditions(run: Run, tmp_path: Path) -> None:
+    file = tmp_path / "ledger.json"
+    ledger_with_an_agreement(run, file)
+    ok(run("party", "import", str(write_csv(tmp_path / "parties.csv", PARTIES)), file=file))
+    rows = [["id", "title", "category", "obligors", "conditions"],
+            ["first", "First step", "steps", "north", ""],
+            ["second", "Second step", "steps", "north", "first"],
+            ["third", "Third step", "steps", "north", "first;nowhere"]]
+    bad = write_csv(tmp_path / "terms.csv", rows)
+    refused = run("term", "import", str(bad), file=file)
+    assert refused.exit_code == 1
+    assert refused.stderr.splitlines() == [
+        f"{bad}:4:5: column 'conditions': no term 'nowhere' (known: first, second)"]
+    rows[3][4] = "first;second"
+    ok(run("term", "import", str(write_csv(tmp_path / "terms.csv", rows)), file=file))
+    terms = {term["id"]: term for term in listed(run, file, "term")}
+    assert terms["third"]["conditions"] == ["first", "second"]
+    assert "conditions" not in terms["first"]
+

@@ -265,7 +265,8 @@ def _matrix_cell(item: Obligation | None) -> dict[str, Any] | None:
 
 PARTY_COLUMNS = ("id", "name", "role", "aliases")
 """A party list's CSV columns, which `ledger party import` reads back."""
-TERM_COLUMNS = ("id", "agreement", "article", "title", "category", "obligors", "due", "text")
+TERM_COLUMNS = ("id", "agreement", "article", "title", "category", "obligors", "due", "text",
+                "conditions")
 """A term list's CSV columns, which `ledger term import` reads back."""
 
 
@@ -313,7 +314,8 @@ def terms_view(terms: list[Term], ledger: Ledger) -> View:
         return Section(
             TERM_COLUMNS,
             [(term.id, term.agreement, term.article or "", term.title, term.category,
-              ";".join(term.obligors), term.due or "", term.text or "") for term in terms])
+              ";".join(term.obligors), term.due or "", term.text or "",
+              ";".join(term.conditions or ())) for term in terms])
 
     return View(
         lambda: [_dump(term) for term in terms],
