@@ -16,6 +16,7 @@ from ledger.files import DEFAULT_MAX_BYTES, document_name_problem, document_path
 from ledger.model import (
     RECORD_KINDS,
     Agreement,
+    Evidence,
     Ledger,
     Party,
     RecordKind,
@@ -36,6 +37,9 @@ class CheckContext:
     sources_folder: Path | None = None
     tally: Counter[str] = field(default_factory=Counter)
     max_bytes: int = DEFAULT_MAX_BYTES
+    notes: list[Finding] = field(default_factory=list)
+    """What is worth knowing but fails nothing, such as a retracted entry's quote not found: the
+    retraction already says the entry was wrong, and an append-only ledger cannot remove it."""
 
 
 Check = Callable[[CheckContext], Iterator[Finding]]
@@ -228,43 +232,56 @@ def quotes_in_sources(context: CheckContext) -> Iterator[Finding]:
     a missing document is a problem. A quote with no document is counted as unverifiable.
     """
     documents = _Documents(context)
+    retracted = {retraction.evidence for retraction in context.ledger.retractions}
     for position, entry in enumerate(context.ledger.evidence):
-        name = entry.source.document if entry.source else None
-        if name is None:
-            if entry.quote is not None:
-                context.tally["unverifiable"] += 1
-            continue
-        assert entry.source is not None
-        where = ("evidence", position, "source", "document")
-        found = documents.find(name)
-        if isinstance(found, str):
-            yield Finding(where, found)
-            continue
-        try:
-            if found is None:
-                raise FileNotFoundError
-            digest, text = documents.read(found)
-        except FileNotFoundError:
-            if context.sources_folder is None:
-                context.tally["not checked"] += entry.quote is not None
-            else:
-                yield Finding(where, f"source document {name!r} not found beside the ledger or "
-                              f"under {context.sources_folder}")
-            continue
-        except LedgerError as error:
-            yield Finding(where, str(error))
-            continue
-        if entry.source.sha256 is not None and entry.source.sha256 != digest:
-            yield Finding(("evidence", position, "source", "sha256"),
-                          f"{found} has SHA-256 {digest}, not the recorded one")
-        if entry.quote is None:
-            continue
-        if fold(entry.quote) in text:
-            context.tally["verified"] += 1
+        found_here = list(_source_findings(context, documents, position, entry))
+        if entry.id in retracted:
+            context.notes.extend(Finding(finding.location, f"{finding.message} (the entry is "
+                                         "retracted, so this fails nothing)")
+                                 for finding in found_here)
         else:
-            context.tally["not found"] += 1
-            yield Finding(("evidence", position, "quote"),
-                          f"quote not found verbatim in {found}")
+            yield from found_here
+
+
+def _source_findings(context: CheckContext, documents: _Documents, position: int,
+                     entry: Evidence) -> Iterator[Finding]:
+    """One entry's problems with its source document and quote."""
+    name = entry.source.document if entry.source else None
+    if name is None:
+        if entry.quote is not None:
+            context.tally["unverifiable"] += 1
+        return
+    assert entry.source is not None
+    where = ("evidence", position, "source", "document")
+    found = documents.find(name)
+    if isinstance(found, str):
+        yield Finding(where, found)
+        return
+    try:
+        if found is None:
+            raise FileNotFoundError
+        digest, text = documents.read(found)
+    except FileNotFoundError:
+        if context.sources_folder is None:
+            context.tally["not checked"] += entry.quote is not None
+        else:
+            yield Finding(where, f"source document {name!r} not found beside the ledger or "
+                          f"under {context.sources_folder}")
+        return
+    except LedgerError as error:
+        yield Finding(where, str(error))
+        return
+    if entry.source.sha256 is not None and entry.source.sha256 != digest:
+        yield Finding(("evidence", position, "source", "sha256"),
+                      f"{found} has SHA-256 {digest}, not the recorded one")
+    if entry.quote is None:
+        return
+    if fold(entry.quote) in text:
+        context.tally["verified"] += 1
+    else:
+        context.tally["not found"] += 1
+        yield Finding(("evidence", position, "quote"),
+                      f"quote not found verbatim in {found}")
 
 
 def run_checks(context: CheckContext) -> list[Finding]:
@@ -302,6 +319,8 @@ class CheckOutcome:
     more: int
     tally: Counter[str]
     kept: Path | None
+    notes: list[Problem] = field(default_factory=list)
+    """Placed notes: printed, failing nothing."""
 
     def failure(self) -> LedgerFileError | None:
         return LedgerFileError(self.problems, self.more) if self.problems else None
@@ -336,5 +355,6 @@ def check_ledger(loaded: LoadedLedger, *, sources: Path | None = None,
     if kept is not None:
         grown = kept.place_all(growth_findings(kept.ledger, loaded.ledger, str(loaded.path)))
         problems, more = problems + grown.problems, more + grown.more
+    notes = loaded.place_all(context.notes).problems if context.notes else []
     return CheckOutcome(loaded.path, loaded.ledger, problems, more, context.tally,
-                        kept.path if kept is not None else None)
+                        kept.path if kept is not None else None, notes)

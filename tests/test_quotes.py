@@ -110,3 +110,20 @@ def test_a_document_beside_the_ledger_is_found_without_sources(
     quoted(run, sources, "as promised")
     assert "quotes: 1 verified" in ok(run("check")).stdout
     assert run("check", "--sources", str(small.parent / "nowhere")).exit_code == 1
+
+
+def test_a_retracted_entrys_failing_quote_is_a_note(run: Run, small: Path, sources: Path
+                                                    ) -> None:
+    """The retraction already says the entry was wrong, and the ledger keeps it for ever: its
+    quote not found is printed as a note, and `check` passes."""
+    wrong = quoted(run, sources, "We have released half the prisoners")
+    failed = run("check", "--sources", str(sources))
+    assert failed.exit_code == 1 and "quote not found verbatim" in failed.stderr
+    ok(run("evidence", "retract", wrong, "--reason", "Misquoted"))
+    passed = ok(run("check", "--sources", str(sources)))
+    where = position(small, "quote", "We have released half the prisoners")
+    assert passed.stderr == (f"{small}:{where}: note: quote not found verbatim in "
+                             f"{(sources / 'first.txt').resolve()} (the entry is retracted, so "
+                             "this fails nothing)\n")
+    quoted(run, sources, "We have released nobody")
+    assert run("check", "--sources", str(sources)).exit_code == 1, "an entry in force still fails"

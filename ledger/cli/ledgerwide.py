@@ -196,17 +196,20 @@ def check(
     from ledger import checks
     from ledger.render.text import one_line
 
-    def run_checks() -> str:
+    def run_checks() -> checks.CheckOutcome:
         loaded = read(ctx)
         kept = _kept_copy(loaded.path, against) if against is not None else None
         outcome = checks.check_ledger(loaded, sources=sources, kept=kept, max_bytes=max_bytes())
         failure = outcome.failure()
         if failure is not None:
             raise failure
-        return outcome.summary()
+        return outcome
 
-    summary = run(run_checks)
-    run(lambda: write(one_line(summary) + "\n"))
+    outcome = run(run_checks)
+    for note in outcome.notes:
+        typer.echo(one_line(f"{note.path}:{note.line}:{note.column}: note: {note.message}"),
+                   err=True)
+    run(lambda: write(one_line(outcome.summary()) + "\n"))
 
 
 def _kept_copy(ledger: Path, against: str) -> LoadedLedger:
