@@ -4,19 +4,39 @@ from __future__ import annotations
 
 import calendar
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import cache
 
 _PARTIAL = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
 _TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 
+PARTIAL_FORMS = "YYYY, YYYY-MM or YYYY-MM-DD"
+FULL_FORMS = "YYYY-MM-DD"
+DAY_WORDS = "today or yesterday"
+"""What the command line accepts besides the forms wherever a day can be given (`named_day`)."""
+
+
+def named_day(text: str, today: date) -> str:
+    """`today` and `yesterday` as the day they name, on the clock's `today` (which comes in: this
+    module reads no clock); any other text as it is."""
+    if text == "today":
+        return today.isoformat()
+    if text == "yesterday":
+        return (today - timedelta(days=1)).isoformat()
+    return text
+
+
 @cache
-def check_partial(text: str) -> str:
-    """Return `text` if it is `YYYY`, `YYYY-MM` or `YYYY-MM-DD` naming a real period, else raise."""
+def check_partial(text: str, *, words: bool = False) -> str:
+    """Return `text` if it is `YYYY`, `YYYY-MM` or `YYYY-MM-DD` naming a real period, else raise.
+
+    `words`: the text came from the command line, where `today` and `yesterday` are accepted too
+    (`named_day`), so the message names them."""
     match = _PARTIAL.fullmatch(text)
     if match is None:
-        raise ValueError(f"not a date: {text!r} (use YYYY, YYYY-MM or YYYY-MM-DD)")
+        raise ValueError(f"not a date: {text!r} (use {PARTIAL_FORMS}"
+                         + (f", {DAY_WORDS})" if words else ")"))
     year, month, day = match.groups()
     if year == "0000":
         raise ValueError(f"not a date: {text!r} (year 0000 does not exist)")
@@ -29,10 +49,12 @@ def check_partial(text: str) -> str:
     return text
 
 
-def check_full(text: str) -> str:
-    """Return `text` if it is a real `YYYY-MM-DD` date, else raise ValueError."""
+def check_full(text: str, *, words: bool = False) -> str:
+    """Return `text` if it is a real `YYYY-MM-DD` date, else raise ValueError (`words` as in
+    `check_partial`)."""
     if _PARTIAL.fullmatch(text) is None or len(text) != 10:
-        raise ValueError(f"not a full date: {text!r} (use YYYY-MM-DD)")
+        raise ValueError(f"not a full date: {text!r} (use {FULL_FORMS}"
+                         + (f", {DAY_WORDS})" if words else ")"))
     return check_partial(text)
 
 
@@ -65,9 +87,9 @@ def last_day(text: str) -> date:
     return date(year, month, int(text[8:10]))
 
 
-def parse_full(text: str) -> date:
+def parse_full(text: str, *, words: bool = False) -> date:
     """Parse a checked `YYYY-MM-DD` date."""
-    return date.fromisoformat(check_full(text))
+    return date.fromisoformat(check_full(text, words=words))
 
 
 def format_timestamp(moment: datetime) -> str:

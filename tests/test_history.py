@@ -289,3 +289,40 @@ def test_clock_options_need_a_full_date_and_say_so(run: Run, small: Path) -> Non
 def test_check_counts_the_changes(run: Run, small: Path) -> None:
     ok(run("term", "correct", "withdraw", "--due", "2021-05-01", "--reason", "Typo"))
     assert "0 retractions, 1 changes; quotes" in ok(run("check")).stdout
+
+
+def test_today_and_yesterday_wherever_a_day_is_given(run: Run, small: Path) -> None:
+    """The one clock names the day; each kind of date option words its error one way."""
+    now = {"COMPLIANCE_LEDGER_NOW": "2024-03-01T10:00:00Z"}
+    entry = ok(run("evidence", "add", "--term", "withdraw", "--claimant", "north", "--stance",
+                   "claims", "--date", "yesterday", "--source-date", "today", "--summary", "s",
+                   env=now)).stdout.strip()
+    shown = as_json(run("evidence", "show", entry, "--format", "json"))
+    assert (shown["date"], shown["source"]["date"]) == ("2024-02-29", "2024-03-01")
+    ok(run("term", "amend", "withdraw", "--effective", "today", "--due", "yesterday",
+           "--reason", "Moved", env=now))
+    change = next(line for line in as_json(run("log", "--format", "json"))
+                  if line["kind"] == "amended")
+    assert (change["effective"], change["values"]["due"]) == ("2024-03-01", "2024-02-29")
+    ok(run("term", "add", "review", "--title", "Review", "--category", "c", "--obligor", "north",
+           "--due", "today", env=now))
+    ok(run("agreement", "add", "second", "--title", "Second", "--signed", "yesterday", env=now))
+    report = as_json(run("report", "--as-of", "yesterday", "--known-at", "today", "--format",
+                         "json", env=now))
+    assert (report["as_of"], report["known_at"]) == ("2024-02-29", "2024-03-01")
+    listed = as_json(run("evidence", "list", "--since", "yesterday", "--until", "today",
+                         "--format", "json", env=now))
+    assert [item["id"] for item in listed] == [entry]
+    full = "not a full date: {!r} (use YYYY-MM-DD, today or yesterday)"
+    partial = "not a date: {!r} (use YYYY, YYYY-MM or YYYY-MM-DD, today or yesterday)"
+    for arguments, message in {
+        ("report", "--as-of", "2023-01"): "--as-of: " + full.format("2023-01"),
+        ("report", "--as-of", "tomorrow"): "--as-of: " + full.format("tomorrow"),
+        ("changes", "--since", "Yesterday"): "--since: " + full.format("Yesterday"),
+        ("evidence", "list", "--since", "last week"): "--since: " + partial.format("last week"),
+        ("term", "correct", "withdraw", "--due", "2024", "--reason", "r"):
+            "--due: " + full.format("2024"),
+    }.items():
+        result = run(*arguments, env=now)
+        assert result.exit_code == 1 and result.stderr == f"ledger: error: {message}\n", (
+            arguments, result.stderr)

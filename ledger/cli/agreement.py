@@ -6,7 +6,16 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ledger.cli.app import change_record, confirm_saved, emit, headed, read_as, run, update
+from ledger.cli.app import (
+    change_record,
+    confirm_saved,
+    emit,
+    full_day,
+    headed,
+    read_as,
+    run,
+    update,
+)
 from ledger.cli.options import (
     AsOfOption,
     EffectiveOption,
@@ -45,7 +54,8 @@ def agreement_add(
     from ledger import changes, clock
 
     def change(ledger: Ledger) -> tuple[Ledger, None]:
-        return changes.add_agreement(ledger, id, title=title, signed=signed,
+        return changes.add_agreement(ledger, id, title=title,
+                                     signed=full_day("signed", signed),
                                      signatories=tuple(signatory or ()), place=place,
                                      url=url, recorded_at=clock.now()), None
 

@@ -246,6 +246,14 @@ def change_record(ctx: typer.Context, of: str, kind: str, id: str, reason: str,
             recorded_at=clock.now(), effective=effective, values=values, cleared=cleared)
         return changed, made.id
 
+    def days() -> None:
+        nonlocal effective
+        effective = full_day("effective", effective)
+        for field in ("due", "signed"):
+            if isinstance(values.get(field), str):
+                values[field] = full_day(field, str(values[field]))
+
+    run(days)
     made = run(lambda: update(ctx, change))
     when = f"from {effective}" if effective else "on every day"
     confirm_saved(made, f"{'amended' if kind == 'amendment' else 'corrected'} {of} {id} {when} "
@@ -253,24 +261,35 @@ def change_record(ctx: typer.Context, of: str, kind: str, id: str, reason: str,
 
 
 def full_date(option: str, value: str | None) -> date | None:
-    """A `YYYY-MM-DD` option as a date; a bad value names the option."""
+    """A `YYYY-MM-DD` option (or `today`, `yesterday`) as a date; a bad value names the option."""
     from ledger.dates import parse_full
 
-    return _parsed(option, value, parse_full)
+    return _parsed(option, value, lambda text: parse_full(text, words=True))
+
+
+def full_day(option: str, value: str | None) -> str | None:
+    """A `YYYY-MM-DD` option (or `today`, `yesterday`) as the text a record holds."""
+    day = full_date(option, value)
+    return day.isoformat() if day is not None else None
 
 
 def partial_date(option: str, value: str | None) -> str | None:
-    """A `YYYY`, `YYYY-MM` or `YYYY-MM-DD` option, checked; a bad value names the option."""
+    """A `YYYY`, `YYYY-MM` or `YYYY-MM-DD` option (or `today`, `yesterday`), checked; a bad
+    value names the option."""
     from ledger.dates import check_partial
 
-    return _parsed(option, value, check_partial)
+    return _parsed(option, value, lambda text: check_partial(text, words=True))
 
 
 def _parsed(option: str, value: str | None, parse: Callable[[str], T]) -> T | None:
+    """`value` with `today` and `yesterday` named by the one clock, then parsed."""
+    from ledger import clock
+    from ledger.dates import named_day
+
     if value is None:
         return None
     try:
-        return parse(value)
+        return parse(named_day(value, clock.today()))
     except ValueError as error:
         raise InvalidValue(option, str(error)) from None
 

@@ -67,10 +67,11 @@ def evidence_add(
 
     def change(ledger: Ledger) -> tuple[Ledger, Evidence]:
         return changes.add_evidence(
-            ledger, term=term, claimant=claimant, stance=stance, date=date_,
-            summary=summary, recorded_at=clock.now(), subject=subject, speaker=speaker,
-            quote=quote, source=source, publisher=publisher, url=url, source_date=source_date,
-            document=document, sha256=sha256,
+            ledger, term=term, claimant=claimant, stance=stance,
+            date=partial_date("date", date_), summary=summary, recorded_at=clock.now(),
+            subject=subject, speaker=speaker, quote=quote, source=source, publisher=publisher,
+            url=url, source_date=partial_date("source_date", source_date), document=document,
+            sha256=sha256,
         )
 
     entry = run(lambda: update(ctx, change))
@@ -181,9 +182,10 @@ def evidence_correct(
     def change(ledger: Ledger) -> tuple[Ledger, Evidence]:
         return changes.correct_evidence(
             ledger, id, reason=reason, recorded_at=clock.now(), term=term, subject=subject,
-            claimant=claimant, stance=stance, date=date_, summary=summary, speaker=speaker,
-            quote=quote, source=source, publisher=publisher, url=url, source_date=source_date,
-            document=document, sha256=sha256)
+            claimant=claimant, stance=stance, date=partial_date("date", date_), summary=summary,
+            speaker=speaker, quote=quote, source=source, publisher=publisher, url=url,
+            source_date=partial_date("source_date", source_date), document=document,
+            sha256=sha256)
 
     entry = run(lambda: update(ctx, change))
     confirm_saved(entry.id, f"corrected {entry.corrects}: recorded {entry.id} in its place")

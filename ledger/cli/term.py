@@ -6,7 +6,16 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ledger.cli.app import change_record, confirm_saved, emit, headed, read_as, run, update
+from ledger.cli.app import (
+    change_record,
+    confirm_saved,
+    emit,
+    full_day,
+    headed,
+    read_as,
+    run,
+    update,
+)
 from ledger.cli.imports import DryRunOption, ImportFile, SheetOption, run_import
 from ledger.cli.options import (
     ANY_OF,
@@ -61,7 +70,8 @@ def term_add(
 
     def change(ledger: Ledger) -> tuple[Ledger, None]:
         return changes.add_term(ledger, id, title=title, category=category,
-                                obligors=tuple(obligor), agreement=agreement, due=due,
+                                obligors=tuple(obligor), agreement=agreement,
+                                due=full_day("due", due),
                                 text=text, article=article, conditions=tuple(condition or ()),
                                 recorded_at=clock.now()), None
 
