@@ -32,21 +32,26 @@ evidence_app = typer.Typer(help="Add, list, show and retract evidence entries.",
 @evidence_app.command("add")
 def evidence_add(
     ctx: typer.Context,
-    term: Annotated[str, typer.Option(help="The term the assertion is about.",
+    term: Annotated[str, typer.Option("--term", "-t", help="The term the assertion is about.",
                                       autocompletion=complete_term)],
-    claimant: Annotated[str, typer.Option(help="The party making the assertion.",
+    claimant: Annotated[str, typer.Option("--claimant", "-c",
+                                          help="The party making the assertion.",
                                           autocompletion=complete_party)],
     stance: Annotated[Stance, typer.Option(
+        "--stance", "-s",
         help="claims (the subject complies), disputes (it does not) or notes (context that "
         "says neither, such as a prediction: it never counts in a status).")],
-    date_: Annotated[str, typer.Option("--date", help="When it was asserted: YYYY, YYYY-MM or "
-                                       "YYYY-MM-DD, as precisely as known.")],
-    summary: Annotated[str, typer.Option(help="What was asserted, in a sentence.")],
+    date_: Annotated[str, typer.Option("--date", "-d", help="When it was asserted: YYYY, "
+                                       "YYYY-MM or YYYY-MM-DD (or today, yesterday), as "
+                                       "precisely as known.")],
+    summary: Annotated[str, typer.Option("--summary", "-m",
+                                         help="What was asserted, in a sentence.")],
     subject: Annotated[str | None, typer.Option(
         help="The party whose compliance is at issue (needed when the term has several "
         "obligors).", autocompletion=complete_party)] = None,
     speaker: Annotated[str | None, typer.Option(help="Who said it.")] = None,
-    quote: Annotated[str | None, typer.Option(help="Their words, verbatim.")] = None,
+    quote: Annotated[str | None, typer.Option("--quote", "-q",
+                                              help="Their words, verbatim.")] = None,
     source: Annotated[str | None, typer.Option(help="The source's title.")] = None,
     publisher: Annotated[str | None, typer.Option(help="The source's publisher.")] = None,
     url: Annotated[str | None, typer.Option(help="The source's address.")] = None,
