@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import pytest
 from conftest import Run, as_json, ok
+from typer.testing import CliRunner
+
+from ledger.cli import app
 
 
 def test_short_flags_for_evidence_add(run: Run, small: Path) -> None:
@@ -19,3 +24,39 @@ def test_short_flags_for_evidence_add(run: Run, small: Path) -> None:
     help_text = ok(run("evidence", "add", "--help")).stdout
     for flag in ("-t", "-c", "-s", "-d", "-m", "-q"):
         assert f"{flag} " in help_text or f"{flag}," in help_text, flag
+
+
+def test_the_ledger_is_found_in_a_parent_folder_up_to_the_git_top(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As git finds its repository: from `pretoria/sources/`, `pretoria/ledger.json`; never a
+    ledger above the work tree's top; and `init` creates one here."""
+    import subprocess
+
+    monkeypatch.delenv("COMPLIANCE_LEDGER", raising=False)
+    runner = CliRunner()
+    project = tmp_path / "outer" / "pretoria"
+    sources = project / "sources" / "2022"
+    sources.mkdir(parents=True)
+    monkeypatch.chdir(project)
+    ok(runner.invoke(app, ["init", "--title", "Pretoria monitor"]))
+    monkeypatch.chdir(sources)
+    report = runner.invoke(app, ["report", "--format", "json"])
+    assert json.loads(ok(report).stdout)["title"] == "Pretoria monitor"
+    assert report.stderr == ""
+    ok(runner.invoke(app, ["party", "add", "tplf", "--name", "TPLF"]))
+    assert "tplf" in (project / "ledger.json").read_text(), "a write goes to the found ledger"
+    assert not (sources / "ledger.json").exists()
+
+    subprocess.run(["git", "init", "-q", str(sources)], check=True)
+    inside = runner.invoke(app, ["report", "--format", "json"])
+    assert "no ledger.json here or in a parent folder" in ok(inside).stderr
+    assert json.loads(inside.stdout)["title"].endswith(
+        "(the bundled example 'doha-2020': no ledger.json was found)")
+    table = ok(runner.invoke(app, ["report"], env={"COLUMNS": "200"})).stdout
+    assert table.splitlines()[0].endswith("(the bundled example 'doha-2020': no ledger.json "
+                                          "was found)"), "a redirected report says what it is"
+    ok(runner.invoke(app, ["init", "--title", "Inner"]))
+    assert json.loads((sources / "ledger.json").read_text())["title"] == "Inner"
+    monkeypatch.chdir(project / "sources")
+    ok(runner.invoke(app, ["init", "--title", "Here, not the parent's"]))
+    assert (project / "sources" / "ledger.json").exists()

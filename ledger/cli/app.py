@@ -8,6 +8,7 @@ so that `ledger --help` starts fast.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
 import os
 import sys
@@ -89,11 +90,18 @@ class Target:
     named: bool
 
 
-def target(ctx: typer.Context) -> Target:
+EXAMPLE_NOTE = "the bundled example {name!r}: no ledger.json was found"
+"""Added to the example's title when a command reads it for want of a ledger, so that a report
+redirected to a file says what it is."""
+
+
+def target(ctx: typer.Context, *, search: bool = True) -> Target:
+    """The ledger file chosen (`store.locate`); `search=False` for `init`, which creates one in
+    this folder rather than finding one in a parent folder."""
     from ledger import store
 
     option = ctx.find_root().params.get("file")
-    path, named = store.locate(str(option) if option else None)
+    path, named = store.locate(str(option) if option else None, search=search)
     return Target(path, named)
 
 
@@ -189,9 +197,11 @@ def read(ctx: typer.Context) -> LoadedLedger:
 
     chosen = target(ctx)
     if not chosen.path.exists() and not chosen.path.is_symlink() and not chosen.named:
-        say(f"no {chosen.path} here: reading the bundled example {EXAMPLE!r} "
-            "(run `ledger init` to start your own)")
-        return load(store.bundled_path(EXAMPLE))
+        say(f"no {chosen.path} here or in a parent folder: reading the bundled example "
+            f"{EXAMPLE!r} (run `ledger init` to start your own)")
+        example = load(store.bundled_path(EXAMPLE))
+        return dataclasses.replace(example, ledger=example.ledger.model_copy(update={
+            "title": f"{example.ledger.title} ({EXAMPLE_NOTE.format(name=EXAMPLE)})"}))
     return load(chosen.path)
 
 

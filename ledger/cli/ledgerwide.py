@@ -55,7 +55,7 @@ def init(
     from ledger import changes, store
 
     def create() -> tuple[Path, list[Path]]:
-        path = target(ctx).path
+        path = target(ctx, search=False).path
         sources: dict[Path, bytes] = {}
         if example is None:
             ledger = changes.new_ledger(title or "Compliance ledger")
