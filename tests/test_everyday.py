@@ -60,3 +60,32 @@ def test_the_ledger_is_found_in_a_parent_folder_up_to_the_git_top(
     monkeypatch.chdir(project / "sources")
     ok(runner.invoke(app, ["init", "--title", "Here, not the parent's"]))
     assert (project / "sources" / "ledger.json").exists()
+
+
+def test_the_file_option_after_the_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                           ) -> None:
+    """`-f/--file` before or after the command, one definition; a value that is `-f` stays a
+    value, and nothing after `--` moves."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("COMPLIANCE_LEDGER", raising=False)
+    runner = CliRunner()
+    path = tmp_path / "peace.json"
+    ok(runner.invoke(app, ["init", "--title", "Peace", "-f", str(path)]))
+    ok(runner.invoke(app, ["party", "add", "north", "--name", "North", "--file", str(path)]))
+    ok(runner.invoke(app, ["agreement", "add", "accord", "--title", "Accord",
+                           f"--file={path}"]))
+    ok(runner.invoke(app, ["term", "add", "t1", "--title", "T", "--category", "c",
+                           "--obligor", "north", "-f", str(path)]))
+    entry = ok(runner.invoke(app, ["evidence", "add", "-t", "t1", "-c", "north", "-s",
+                                   "claims", "-d", "2024", "-m", "-f", "-f", str(path)]))
+    shown = json.loads(ok(runner.invoke(app, ["evidence", "show", entry.stdout.strip(),
+                                              "--format", "json", "-f", str(path)])).stdout)
+    assert shown["summary"] == "-f"
+    report = json.loads(ok(runner.invoke(app, ["report", "--format", "json", "-f",
+                                               str(path)])).stdout)
+    assert report["title"] == "Peace"
+    assert not (tmp_path / "ledger.json").exists()
+    twice = runner.invoke(app, ["-f", str(path), "report", "-f", str(path)])
+    assert twice.exit_code == 2 and "given both before and after the command" in twice.stderr
+    after_dashes = runner.invoke(app, ["evidence", "show", "--", "-f", str(path)])
+    assert after_dashes.exit_code != 0

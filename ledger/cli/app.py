@@ -16,9 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
+from typer.core import TyperGroup
 
 from ledger.errors import InvalidValue, LedgerError
 from ledger.render import ListFormat, OutputFormat
@@ -34,7 +35,72 @@ EXAMPLE = "doha-2020"
 MAX_SIZE_VARIABLE = "COMPLIANCE_LEDGER_MAX_MB"
 T = TypeVar("T")
 
+FILE_OPTIONS = ("-f", "--file")
+
+
+def hoist_file_option(group: Any, ctx: Any, args: list[str]) -> list[str]:
+    """`args` with a `-f/--file PATH` given after the command moved before it, where the root
+    command reads it (hledger takes `-f` anywhere, gh takes `-R` on every command).
+
+    The command's own options are read with their arities, so that a value that happens to be
+    `-f` (`--summary -f`) stays where it is; after `--` nothing moves.
+    """
+    position, head = 0, []
+    while position < len(args) and args[position].startswith("-") and args[position] != "--":
+        head.append(args[position])
+        position += 1
+        if head[-1] in FILE_OPTIONS and position < len(args):
+            head.append(args[position])
+            position += 1
+    command, path = group, []
+    while hasattr(command, "get_command") and position < len(args):
+        found = command.get_command(ctx, args[position])
+        if found is None:
+            return args
+        command = found
+        path.append(args[position])
+        position += 1
+    if hasattr(command, "get_command") or not path:
+        return args
+    options = [param for param in command.params if param.param_type_name == "option"]
+    takes_value = {name for param in options if not param.is_flag and not param.count
+                   for name in (*param.opts, *param.secondary_opts)}
+    moved, kept, rest = [], [], args[position:]
+    index = 0
+    while index < len(rest):
+        token = rest[index]
+        if token == "--":
+            kept += rest[index:]
+            break
+        if token in FILE_OPTIONS and index + 1 < len(rest):
+            moved += rest[index:index + 2]
+            index += 2
+            continue
+        if token.startswith("--file="):
+            moved.append(token)
+        else:
+            kept.append(token)
+            if token in takes_value and index + 1 < len(rest):
+                kept.append(rest[index + 1])
+                index += 1
+        index += 1
+    if moved and any(token in FILE_OPTIONS or token.startswith("--file=") for token in head):
+        from typer._click.exceptions import UsageError
+
+        raise UsageError("-f/--file is given both before and after the command: give it once",
+                         ctx)
+    return [*head, *moved, *path, *kept]
+
+
+class _Root(TyperGroup):
+    """The root command: `-f/--file` may come after the command name too."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, hoist_file_option(self, ctx, args))
+
+
 app = typer.Typer(
+    cls=_Root,
     help="Keep the terms of an agreement and dated evidence of who says each party complies; "
     "print per-party compliance reports.",
     no_args_is_help=True,
@@ -47,8 +113,9 @@ app = typer.Typer(
 def root(
     file: Annotated[
         Path | None,
-        typer.Option("--file", "-f", help="The ledger file. Default: $COMPLIANCE_LEDGER, "
-                     "else ./ledger.json, else (read-only commands) the bundled example.",
+        typer.Option("--file", "-f", help="The ledger file, before or after the command. "
+                     "Default: $COMPLIANCE_LEDGER, else ledger.json here or in the nearest "
+                     "parent folder, else (read-only commands) the bundled example.",
                      dir_okay=True, show_default=False),
     ] = None,
     no_pager: Annotated[
