@@ -39,7 +39,6 @@ from ledger.model import (
     Stance,
     Term,
     Values,
-    condition_cycle,
     digests_of,
     record_digest,
     sealed,
@@ -215,9 +214,11 @@ def _conditions(ledger: Ledger, term_id: str, conditions: Iterable[str]) -> tupl
     return listed
 
 
-def _refuse_condition_cycle(ledger: Ledger, term_id: str) -> None:
-    cycle = condition_cycle(ledger, term_id)
-    if cycle is not None:
+def _refuse_condition_cycle(before: Ledger, after: Ledger, term_id: str) -> None:
+    """Refuse a change that puts its term on a cycle of conditions. A term already on one (a
+    cycle merged in from two branches) may still be changed: that is how the cycle is undone."""
+    cycle = history.condition_cycle(after, term_id)
+    if cycle is not None and history.condition_cycle(before, term_id) is None:
         raise InvalidValue("condition", f"the conditions would form a cycle: "
                            f"{' waits on '.join(cycle)}")
 
@@ -537,7 +538,7 @@ def change_record(ledger: Ledger, of: RecordKind, id: str, *, kind: ChangeKind, 
     changed = ledger.model_copy(update={"changes": (*ledger.changes, change)})
     if of is RecordKind.TERM:
         _subjects_stay_obligors(changed, id)
-        _refuse_condition_cycle(changed, id)
+        _refuse_condition_cycle(ledger, changed, id)
     if of is RecordKind.PARTY:
         _distinct_names(changed, id)
     return changed, change

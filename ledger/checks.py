@@ -128,14 +128,22 @@ def conditions_form_no_cycle(context: CheckContext) -> Iterator[Finding]:
     """A term that waits, through its conditions, on itself could never be judged overdue. The
     command line refuses such a condition; this catches one written into the file or merged in
     from two branches that each added half of the cycle."""
-    from ledger.model import condition_cycle
+    from ledger.history import condition_cycle
 
-    cycle = condition_cycle(context.ledger)
-    if cycle is not None:
-        position = next(number for number, term in enumerate(context.ledger.terms)
-                        if term.id == cycle[0])
-        yield Finding(("terms", position, "id"),
-                      f"conditions form a cycle: {' waits on '.join(cycle)}")
+    ledger = context.ledger
+    cycle = condition_cycle(ledger)
+    if cycle is None:
+        return
+    edges = set(zip(cycle, cycle[1:], strict=False))
+    made_by_change = [position for position, change in enumerate(ledger.changes)
+                      if any((change.record, condition) in edges
+                             for condition in change.values.conditions or ())]
+    where: tuple[str | int, ...] = (
+        ("changes", made_by_change[-1], "values", "conditions") if made_by_change
+        else ("terms", next(number for number, term in enumerate(ledger.terms)
+                            if term.id == cycle[0]), "conditions"))
+    yield Finding(where, f"conditions form a cycle: {' waits on '.join(cycle)} (undo it with "
+                  "`ledger term correct ID --no-condition` or `--condition`)")
 
 
 _WHITESPACE_RUN = re.compile(r"\s+")

@@ -262,3 +262,50 @@ def resolve_record(ledger: Ledger, wanted: str) -> str:
                            f"it ({shown})")
     raise InvalidValue("record", f"no record {wanted!r} (give an agreement, party or term id, or "
                        "an entry, retraction or change id or prefix)")
+
+
+def condition_graphs(ledger: Ledger) -> list[dict[str, tuple[str, ...]]]:
+    """The conditions of every term as they stand on each day some version of them is in force:
+    before any amendment, and from each amendment's effective day on (corrections apply to every
+    day, and of two amendments on one day the later recorded wins, as everywhere)."""
+    grouped = changes_by_record(change for change in ledger.changes
+                                if change.of is RecordKind.TERM)
+    days = {date.min} | {date.fromisoformat(change.effective)
+                         for changes in grouped.values() for change in changes
+                         if change.kind is ChangeKind.AMENDMENT and change.effective}
+    return [{term.id: apply(term, grouped.get((RecordKind.TERM, term.id), ()), day).conditions
+             or () for term in ledger.terms} for day in sorted(days)]
+
+
+def _cycle_in(graph: dict[str, tuple[str, ...]], start: str) -> list[str] | None:
+    """A chain of conditions from `start` back to `start` (`a, b, a`), or None."""
+    path, seen = [start], {start}
+    pending = [iter(graph.get(start, ()))]
+    while pending:
+        following = next(pending[-1], None)
+        if following is None:
+            pending.pop()
+            path.pop()
+        elif following == start:
+            return [*path, start]
+        elif following not in seen:
+            seen.add(following)
+            path.append(following)
+            pending.append(iter(graph.get(following, ())))
+    return None
+
+
+def condition_cycle(ledger: Ledger, through: str | None = None) -> list[str] | None:
+    """A chain of terms that waits on itself through their conditions on some day, or None;
+    with `through`, only a chain through that term.
+
+    Only versions in force on some day count: a condition corrected away, or an amendment
+    overridden by a later one for the same day, forms no cycle.
+    """
+    for graph in condition_graphs(ledger):
+        for start in ([through] if through is not None else list(graph)):
+            cycle = _cycle_in(graph, start)
+            if cycle is not None:
+                return cycle
+    return None
+

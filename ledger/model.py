@@ -375,44 +375,6 @@ def _changes_resolve(ledger: Ledger) -> bool:
     )
 
 
-def conditions_ever(ledger: Ledger) -> dict[str, set[str]]:
-    """For each term, every term it waits on in some version: as added, or as a change sets it.
-
-    A cycle in this graph is refused even when no single day sees the whole of it: a term that
-    in any version waits on itself through others could never be judged overdue.
-    """
-    waits: dict[str, set[str]] = {term.id: set(term.conditions or ()) for term in ledger.terms}
-    for change in ledger.changes:
-        if change.of is RecordKind.TERM and change.values.conditions:
-            waits.setdefault(change.record, set()).update(change.values.conditions)
-    return waits
-
-
-def condition_cycle(ledger: Ledger, first: str | None = None) -> list[str] | None:
-    """A chain of terms that ends where it starts through their conditions (`a, b, a`), or None;
-    walked from `first` before the others, so that a cycle through it is told from it."""
-    waits = conditions_ever(ledger)
-    state: dict[str, int] = {}  # 1: on the path being walked, 2: done
-    for start in ([first] if first in waits else []) + list(waits):
-        if start in state:
-            continue
-        path = [start]
-        pending = [iter(sorted(waits.get(start, ())))]
-        state[start] = 1
-        while pending:
-            following = next(pending[-1], None)
-            if following is None:
-                state[path.pop()] = 2
-                pending.pop()
-            elif state.get(following) == 1:
-                return [*path[path.index(following):], following]
-            elif following not in state:
-                state[following] = 1
-                path.append(following)
-                pending.append(iter(sorted(waits.get(following, ()))))
-    return None
-
-
 def obligations_ever(ledger: Ledger) -> set[tuple[str, str]]:
     """Every (term, obligor) pair that some version of a term holds: as added, or as a change
     sets it. An entry's subject must be one of them; which version applies on the entry's date

@@ -11,6 +11,7 @@ import contextlib
 import dataclasses
 import io
 import os
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -93,10 +94,43 @@ def hoist_file_option(group: Any, ctx: Any, args: list[str]) -> list[str]:
 
 
 class _Root(TyperGroup):
-    """The root command: `-f/--file` may come after the command name too."""
+    """The root command: `-f/--file` may come after the command name too, and a value outside a
+    fixed set is answered with the nearest word of the set."""
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         return super().parse_args(ctx, hoist_file_option(self, ctx, args))
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except typer.BadParameter as error:
+            error.message = with_suggestion(error.message)
+            raise
+
+
+_NOT_ONE_OF = re.compile(r"(?:Value error, )?'(?P<value>[^']*)' is not one of (?P<choices>.*)\.$")
+
+
+def with_suggestion(message: str) -> str:
+    """A usage error for a value outside a fixed set (`--stance disputed`), with the word meant:
+    the nearest of the set, and a word of the other set when the value is a status word."""
+    import difflib
+
+    from ledger.status import Status
+    from ledger.words import Stance
+
+    found = _NOT_ONE_OF.match(message)
+    if found is None:
+        return message
+    value, choices = found["value"], re.findall(r"'([^']*)'", found["choices"])
+    message = f"{value!r} is not one of {', '.join(choices)}"
+    near = difflib.get_close_matches(value.lower(), choices, n=1, cutoff=0.6)
+    if near:
+        message += f": did you mean {near[0]}?"
+    if value in {status.value for status in Status} and set(choices) == set(Stance):
+        message += (f" ({value!r} is a status, the word a report gives an obligation; an entry's"
+                    " stance is what its claimant says: claims, disputes or notes)")
+    return message
 
 
 app = typer.Typer(

@@ -101,6 +101,18 @@ def merge(
                           f"correct`, ...), then `git add {added_as}`")
     added = merged.added_from_theirs
     say(f"merged by record: {added} record{'' if added == 1 else 's'} and changes from their side")
+    _warn_of_cycle(merged)
+
+
+def _warn_of_cycle(merged: Merged) -> None:
+    """Two branches may each add half of a cycle of conditions: the merge keeps both (neither is
+    wrong alone) and says so, for `ledger check` fails until one side is corrected."""
+    from ledger.history import condition_cycle
+
+    cycle = condition_cycle(merged.ledger)
+    if cycle is not None:
+        say(f"warning: the merged conditions form a cycle: {' waits on '.join(cycle)}; undo it "
+            "with `ledger term correct ID --no-condition` (or `--condition`)")
 
 
 @app.command()
@@ -141,6 +153,7 @@ def resolve(
                           f"...), then `git add {shlex.quote(str(file))}`")
     run(lambda: git.stage(file))
     say(f"resolved {file}: merged by record and staged; `git commit` concludes the merge")
+    _warn_of_cycle(merged)
 
 
 def _driver_command() -> str:
