@@ -171,7 +171,9 @@ def add_agreement(ledger: Ledger, id: str, *, title: str, signed: str | None = N
 def add_term(ledger: Ledger, id: str, *, title: str, category: str, obligors: tuple[str, ...],
              agreement: str | None = None, due: str | None = None, text: str | None = None,
              article: str | None = None, conditions: tuple[str, ...] = (),
-             recorded_at: datetime) -> Ledger:
+             recorded_at: datetime, coming: frozenset[str] = frozenset()) -> Ledger:
+    """Add a term. `coming`: ids of terms about to be added in the same batch (an import), which
+    a condition may name before they exist."""
     _slug("id", id)
     if any(term.id == id for term in ledger.terms):
         raise InvalidValue("id", f"a term {id!r} already exists")
@@ -197,16 +199,21 @@ def add_term(ledger: Ledger, id: str, *, title: str, category: str, obligors: tu
         category=_required_text("category", category), obligors=tuple(dict.fromkeys(obligors)),
         article=_text("article", article), text=_text("text", text),
         due=_date("due", due, full=True),
-        conditions=_conditions(ledger, id, conditions) or None,
+        conditions=_conditions(ledger, id, conditions, coming) or None,
         recorded_at=format_timestamp(recorded_at),
     )
-    return ledger.model_copy(update={"terms": (*ledger.terms, sealed(term))})
+    grown = ledger.model_copy(update={"terms": (*ledger.terms, sealed(term))})
+    if any(id in (known.conditions or ()) for known in ledger.terms):
+        _refuse_condition_cycle(ledger, grown, id)  # named before it existed, by a batch
+    return grown
 
 
-def _conditions(ledger: Ledger, term_id: str, conditions: Iterable[str]) -> tuple[str, ...]:
-    """The terms `term_id` is to wait on, each once: terms the ledger holds, not itself."""
+def _conditions(ledger: Ledger, term_id: str, conditions: Iterable[str],
+                coming: frozenset[str] = frozenset()) -> tuple[str, ...]:
+    """The terms `term_id` is to wait on, each once: terms the ledger holds (or `coming`), not
+    itself."""
     listed = tuple(dict.fromkeys(conditions))
-    known = [term.id for term in ledger.terms]
+    known = list(dict.fromkeys([*(term.id for term in ledger.terms), *sorted(coming)]))
     for condition in listed:
         if condition == term_id:
             raise InvalidValue("condition", f"term {term_id!r} cannot wait on itself")

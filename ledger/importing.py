@@ -378,7 +378,8 @@ class _KeptImporter:
         elif column == "obligors":
             changes.known_value("obligor", value, changes.party_ids(self.ledger))
         elif column == "conditions":
-            changes.known_value("condition", value, [term.id for term in self.ledger.terms])
+            changes.known_value("condition", value, list(dict.fromkeys(
+                [*(term.id for term in self.ledger.terms), *sorted(getattr(self, "coming", ()))])))
 
     def _in_file(self, id: str, key: tuple[object, ...], number: int) -> _Made | None:
         """A row whose id an earlier row of the file holds: the same record (repeated) or a
@@ -424,6 +425,12 @@ class _PartyImporter(_KeptImporter):
 
 class _TermImporter(_KeptImporter):
     kind = RecordKind.TERM
+    coming: frozenset[str] = frozenset()
+    """The ids of the file's rows: a condition may name a term of a row further down."""
+
+    def expect(self, rows: list[Row]) -> None:
+        held = {term.id for term in self.ledger.terms}
+        self.coming = frozenset(row["id"] for row in rows if "id" in row) - held
 
     def _key(self, term: Term) -> tuple[object, ...]:
         return (term.id, term.agreement, term.title, term.category, term.obligors, term.due,
@@ -445,7 +452,7 @@ class _TermImporter(_KeptImporter):
             self.ledger, row["id"], title=row["title"], category=row["category"],
             obligors=obligors, agreement=row.get("agreement"), due=row.get("due"),
             text=row.get("text"), article=row.get("article"), conditions=conditions,
-            recorded_at=recorded_at))
+            recorded_at=recorded_at, coming=self.coming))
 
 
 _ENTRY_FIELDS = ("term", "subject", "claimant", "stance", "date", "summary", "speaker", "quote",

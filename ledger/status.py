@@ -75,6 +75,9 @@ class Obligation:
 
     @property
     def deadline(self) -> Deadline:
+        """One word: a claimed obligation is done (late or not), whatever it waited on."""
+        if self.status is Status.CLAIMED:
+            return Deadline.LATE if self.late else Deadline.NONE
         if self.waiting_on:
             return Deadline.WAITING
         if self.overdue:
@@ -84,7 +87,7 @@ class Obligation:
     @property
     def deadline_text(self) -> str:
         """The deadline as a report words it: `waits on a, b` names the unmet conditions."""
-        if self.waiting_on:
+        if self.deadline is Deadline.WAITING:
             return f"{Deadline.WAITING.value} {', '.join(self.waiting_on)}"
         return self.deadline.value
 

@@ -161,11 +161,11 @@ def sources_beside(path: Path, example: str, sources: list[BundledSource]) -> di
     folder = path.parent
     note = folder / f"{example}-sources.md"
     contents = {source.name: source.bundled.read_bytes() for source in sources}
-    lines = [f"# The sources of the example ledger {path.name}", "",
+    lines = [f"# The sources of the example ledger {example!r}", "",
              f"`ledger init --example {example}` copied these files from the compliance-ledger "
-             "package, where they are bundled with the example. They are the texts its entries "
-             "quote; `ledger check` verifies each quote, and each file's SHA-256, against them.",
-             ""]
+             "package, where they are bundled with the example, beside the ledger it made. They "
+             "are the texts its entries quote; `ledger check` verifies each quote, and each "
+             "file's SHA-256, against them.", ""]
     lines += [f"- `{source.name}`: SHA-256 {hashlib.sha256(contents[source.name]).hexdigest()},"
               f" named by {source.entries} entries" for source in sources]
     planned = {**{folder / name: content for name, content in contents.items()},
@@ -175,11 +175,22 @@ def sources_beside(path: Path, example: str, sources: list[BundledSource]) -> di
         if problem is not None:
             raise LedgerError(f"bundled example {example!r}: {problem}")
     for target, content in planned.items():
-        if target.is_symlink() or (target.exists() and (
-                not target.is_file() or target.read_bytes() != content)):
-            raise LedgerError(f"{target}: already exists with other content; `ledger init "
-                              f"--example` writes the example's sources beside the ledger and "
-                              "never overwrites (run it in an empty folder)")
+        if os.path.abspath(target) == os.path.abspath(path):
+            raise LedgerError(f"{path}: is the name of one of the example's sources; name the "
+                              "ledger otherwise (e.g. ledger.json)")
+        if target.is_symlink():
+            held = "is a symbolic link"
+        elif not target.exists():
+            continue
+        elif not target.is_file():
+            held = "is a folder" if target.is_dir() else "is not a regular file"
+        elif target.read_bytes() != content:
+            held = "already exists with other content"
+        else:
+            continue
+        raise LedgerError(f"{target}: {held}; `ledger init --example` writes the example's "
+                          "sources beside the ledger and never replaces a file (run it in an "
+                          "empty folder)")
     return planned
 
 

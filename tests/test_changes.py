@@ -61,6 +61,13 @@ def test_becoming_overdue_and_a_moved_due_date_inside_the_window(run: Run, small
     [change] = party_changes(report, "north")["changes"]
     assert (change["before"]["due"], change["after"]["due"]) == ("2021-04-29", "2021-12-31")
     assert change["after"]["overdue"] is False and change["amendments"] == [amendment]
+    table = ok(run("changes", "--since", "2021-04-01", "--until", "2021-05-31")).stdout
+    assert f"{amendment} from 2021-04-15: Extended" in table, "the table names the amendment"
+    csv = ok(run("changes", "--since", "2021-04-01", "--until", "2021-05-31", "--format",
+                 "csv")).stdout.splitlines()
+    assert csv[0].startswith("party,term,title,status_before,status_after,overdue_before,"
+                             "overdue_after,due_before,due_after,waiting_on_before,"
+                             "waiting_on_after,late_before,late_after,")
 
 
 def test_retractions_and_the_window_edges(run: Run, small: Path) -> None:

@@ -57,6 +57,9 @@ def test_a_condition_met_after_the_due_day(run: Run, small: Path) -> None:
     moved = next(change for change in north["changes"] if change["term"] == "review")
     assert (moved["before"]["waiting_on"], moved["after"]["waiting_on"]) == (["release"], [])
     assert (moved["before"]["overdue"], moved["after"]["overdue"]) == (False, True)
+    csv = ok(run("changes", "--since", "2020-08-01", "--until", "2020-10-01", "--format",
+                 "csv")).stdout
+    assert ",2020-06-30,2020-06-30,release,,no,no," in csv, "the CSV says what it waited on"
 
 
 def test_conditions_are_refused_when_unknown_or_circular(run: Run, small: Path) -> None:
@@ -232,3 +235,15 @@ def test_a_cycle_merged_in_can_be_undone_and_blocks_nothing_else(run: Run, small
     ok(run("term", "amend", "ceasefire", "--effective", "2021-01-01", "--no-condition",
            "--reason", "Undo the cycle"))
     assert "ok:" in ok(run("check")).stdout
+
+
+def test_a_claimed_obligation_is_done_whatever_it_waited_on(run: Run, small: Path) -> None:
+    add_review(run)
+    add_evidence(run, "review", "monitor", "claims", "2020-09")
+    review = standing(run, "north", "review")
+    assert (review["status"], review["waiting_on"], review["late"]) == (
+        "claimed", ["release"], True), "the data keeps both facts"
+    table = ok(run("report", "--party", "north")).stdout
+    row = next(line for line in table.splitlines() if line.startswith("review"))
+    assert " late " in f"{row} " and "waits on" not in row
+    assert "waiting on a condition" not in table, "the caption counts it as claimed only"

@@ -50,6 +50,17 @@ def test_the_sources_travel_with_the_example(run: Run, example: Path) -> None:
     assert "003_080edd18da3400cd.txt: already exists with other content" in refused.stderr
     assert sorted(path.name for path in again.iterdir()) == ["003_080edd18da3400cd.txt"]
     assert (again / "003_080edd18da3400cd.txt").read_text() == "my own notes"
+    (folder / "third").mkdir()
+    named_like_a_source = run("init", "--example", "doha-2020",
+                              file=folder / "third" / "000_6bf5b660281ef703.txt")
+    assert named_like_a_source.exit_code == 1
+    assert "is the name of one of the example's sources" in named_like_a_source.stderr
+    assert list((folder / "third").iterdir()) == []
+    (folder / "fourth").mkdir()
+    (folder / "fourth" / "003_080edd18da3400cd.txt").symlink_to(
+        SOURCES / "003_080edd18da3400cd.txt")
+    linked = run("init", "--example", "doha-2020", file=folder / "fourth" / "ledger.json")
+    assert linked.exit_code == 1 and "is a symbolic link" in linked.stderr
 
 
 def _report(run: Run, *options: str) -> dict[tuple[str, str], dict[str, Any]]:

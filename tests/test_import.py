@@ -414,17 +414,24 @@ def test_a_term_file_names_its_conditions(run: Run, tmp_path: Path) -> None:
     ledger_with_an_agreement(run, file)
     ok(run("party", "import", str(write_csv(tmp_path / "parties.csv", PARTIES)), file=file))
     rows = [["id", "title", "category", "obligors", "conditions"],
+            ["third", "Third step", "steps", "north", "first;nowhere"],
             ["first", "First step", "steps", "north", ""],
-            ["second", "Second step", "steps", "north", "first"],
-            ["third", "Third step", "steps", "north", "first;nowhere"]]
+            ["second", "Second step", "steps", "north", "first"]]
     bad = write_csv(tmp_path / "terms.csv", rows)
     refused = run("term", "import", str(bad), file=file)
     assert refused.exit_code == 1
     assert refused.stderr.splitlines() == [
-        f"{bad}:4:5: column 'conditions': no term 'nowhere' (known: first, second)"]
-    rows[3][4] = "first;second"
+        f"{bad}:2:5: column 'conditions': no term 'nowhere' (known: first, second, third)"]
+    rows[1][4] = "first;second"
+    rows[2][4] = "third"
+    circular = run("term", "import", str(write_csv(tmp_path / "terms.csv", rows)), file=file)
+    assert circular.exit_code == 1
+    assert "the conditions would form a cycle: first waits on third waits on first" \
+        in circular.stderr
+    rows[2][4] = ""
     ok(run("term", "import", str(write_csv(tmp_path / "terms.csv", rows)), file=file))
     terms = {term["id"]: term for term in listed(run, file, "term")}
-    assert terms["third"]["conditions"] == ["first", "second"]
+    assert terms["third"]["conditions"] == ["first", "second"], "a row further down is named"
     assert "conditions" not in terms["first"]
+    assert "ok:" in ok(run("check", file=file)).stdout
 

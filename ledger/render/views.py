@@ -59,7 +59,7 @@ FIXED_COLUMNS = frozenset({"Id", "Term", "Date", "Status", "Stance", "Latest", "
                            "Signed", "Role", "Retracted", "Obligor", "Agreement", "Article",
                            "Category", "Recorded", "Kind", "Record", "Change", "Effective"})
 NAME_COLUMNS = frozenset({"Subject", "Claimant", "Claimed by", "Disputed by", "Obligors",
-                          "Signatories", "Name", "Was", "Now"})
+                          "Signatories", "Name", "Was", "Now", "Waits on"})
 
 
 def _section(columns: tuple[str, ...], rows: list[tuple[CellValue, ...]], **named: Any
@@ -308,7 +308,8 @@ def terms_view(terms: list[Term], ledger: Ledger) -> View:
 
     def rows() -> list[tuple[CellValue, ...]]:
         return [(term.id, term.agreement, term.article or "", term.title, term.category,
-                 names(term.obligors), term.due or "") for term in terms]
+                 names(term.obligors), term.due or "", ", ".join(term.conditions or ()))
+                for term in terms]
 
     def flat() -> Section:
         return Section(
@@ -319,8 +320,8 @@ def terms_view(terms: list[Term], ledger: Ledger) -> View:
 
     return View(
         lambda: [_dump(term) for term in terms],
-        lambda: [_section(("Id", "Agreement", "Article", "Title", "Category", "Obligors", "Due"),
-                          rows(), shows_whole="`ledger term show {id}`")],
+        lambda: [_section(("Id", "Agreement", "Article", "Title", "Category", "Obligors", "Due",
+                           "Waits on"), rows(), shows_whole="`ledger term show {id}`")],
         flat, [] if terms else ["No terms match."], what="Terms")
 
 
@@ -428,6 +429,7 @@ def term_view(term: Term, obligations: list[Obligation], timeline: list[Evidence
         ("category", term.category),
         ("obligors", names(term.obligors)),
         ("due", term.due or ""),
+        ("waits on", ", ".join(term.conditions or ())),
         ("text", term.text or ""),
         ) if value
     ]
@@ -550,7 +552,7 @@ def _standing(item: Obligation | None) -> dict[str, Any]:
 def _was(item: Obligation | None) -> str:
     if item is None:
         return "(not bound)"
-    deadline = item.deadline_text
+    deadline = "past due" if item.deadline is Deadline.PAST_DUE else item.deadline_text
     return item.status.value + (f", {deadline}" if deadline else "") + (
         f", due {item.term.due}" if item.term.due else "")
 
@@ -572,11 +574,19 @@ def changes_view(report: ChangesReport, ledger: Ledger) -> View:
                          f"{evidence[entry_id].stance.value} ({evidence[entry_id].date})"
                          if entry_id in evidence else entry_id for entry_id in ids)
 
+    amended = {change.id: change for change in ledger.changes}
+
+    def amendments(ids: tuple[str, ...]) -> str:
+        return "\n".join(f"{change_id} from {amended[change_id].effective}: "
+                         f"{amended[change_id].reason}" if change_id in amended else change_id
+                         for change_id in ids)
+
     def sections() -> list[Section]:
         return [_section(
-            ("Term", "Title", "Was", "Now", "New entries", "No longer counted"),
+            ("Term", "Title", "Was", "Now", "New entries", "No longer counted", "Amendments"),
             [(change.term.id, change.term.title, _was(change.before), _was(change.after),
-              entries(change.new_evidence), entries(change.dropped_evidence))
+              entries(change.new_evidence), entries(change.dropped_evidence),
+              amendments(change.amendments))
              for change in party.changes],
             title=f"{party.party.name} ({party.party.id})",
             caption=(_count_changes(party.before_counts, party.after_counts)
@@ -585,17 +595,22 @@ def changes_view(report: ChangesReport, ledger: Ledger) -> View:
 
     def flat() -> Section:
         columns = ("party", "term", "title", "status_before", "status_after", "overdue_before",
-                   "overdue_after", "due_before", "due_after", "new_evidence",
+                   "overdue_after", "due_before", "due_after", "waiting_on_before",
+                   "waiting_on_after", "late_before", "late_after", "new_evidence",
                    "dropped_evidence", "amendments")
-        return Section(columns, [
-            (party.party.id, change.term.id, change.term.title,
-             _standing(change.before)["status"] or "", _standing(change.after)["status"] or "",
-             "yes" if _standing(change.before)["overdue"] else "no",
-             "yes" if _standing(change.after)["overdue"] else "no",
-             _standing(change.before)["due"] or "", _standing(change.after)["due"] or "",
-             " ".join(change.new_evidence), " ".join(change.dropped_evidence),
-             " ".join(change.amendments))
-            for party in report.parties for change in party.changes])
+
+        def row(party: Any, change: Any) -> tuple[CellValue, ...]:
+            before, after = _standing(change.before), _standing(change.after)
+            return (party.party.id, change.term.id, change.term.title, before["status"] or "",
+                    after["status"] or "", "yes" if before["overdue"] else "no",
+                    "yes" if after["overdue"] else "no", before["due"] or "",
+                    after["due"] or "", ";".join(before["waiting_on"]),
+                    ";".join(after["waiting_on"]), "yes" if before["late"] else "no",
+                    "yes" if after["late"] else "no", " ".join(change.new_evidence),
+                    " ".join(change.dropped_evidence), " ".join(change.amendments))
+
+        return Section(columns, [row(party, change) for party in report.parties
+                                 for change in party.changes])
 
     def data() -> dict[str, Any]:
         return {
