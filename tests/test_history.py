@@ -70,7 +70,7 @@ def test_term_show_gives_the_version_in_force_and_its_history(run: Run, small: P
     assert steps == [("added", None, None), ("amendment", "2021-04-01", "Extended"),
                      ("correction", None, "Exact")]
     table = ok(run("term", "show", "withdraw", env={"COLUMNS": "120"})).stdout
-    assert "History" in table and "correction (every day)" in table and "Extended" in table
+    assert "History" in table and "correction  every day" in table and "Extended" in table
 
 
 def test_a_change_that_strands_an_entry_is_refused_naming_it(run: Run, small: Path) -> None:

@@ -525,7 +525,7 @@ def history_section(versions: list[Version]) -> tuple[Section, list[dict[str, An
             data.append({"kind": "added", "effective": None, "recorded_at": version.recorded_at,
                          "reason": None, "change": None})
             continue
-        when = change.effective or "correction (every day)"
+        when = change.effective or "every day"
         values = ", ".join([*(f"{field}={_listed(getattr(change.values, field))}"
                               for field in sorted(change.values.model_fields_set)),
                             *(f"{field} cleared" for field in change.cleared)])
