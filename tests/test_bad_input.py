@@ -166,10 +166,10 @@ def test_usage_errors_exit_2(run: Run, small: Path) -> None:
     # Fixed words are choices, like --format: a wrong one is a usage error that lists them.
     before = small.read_bytes()
     for arguments, choices in {
-        ("party", "add", "x", "--name", "X", "--role", "king"): "'signatory', 'monitor'",
+        ("party", "add", "x", "--name", "X", "--role", "king"): "one of signatory, monitor,",
         ("evidence", "add", "--term", "withdraw", "--claimant", "north", "--stance", "maybe",
-         "--date", "2020", "--summary", "s"): "'claims', 'disputes'",
-        ("evidence", "list", "--stance", "maybe"): "'claims', 'disputes'",
+         "--date", "2020", "--summary", "s"): "one of claims, disputes, notes",
+        ("evidence", "list", "--stance", "maybe"): "one of claims, disputes, notes",
     }.items():
         result = run(*arguments)
         assert result.exit_code == 2, arguments

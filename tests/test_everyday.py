@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import Run, as_json, ok
+from conftest import Run, add_evidence, as_json, ok
 from typer.testing import CliRunner
 
 from ledger.cli import app
@@ -89,3 +89,46 @@ def test_the_file_option_after_the_command(tmp_path: Path, monkeypatch: pytest.M
     assert twice.exit_code == 2 and "given both before and after the command" in twice.stderr
     after_dashes = runner.invoke(app, ["evidence", "show", "--", "-f", str(path)])
     assert after_dashes.exit_code != 0
+
+
+def test_a_word_outside_its_set_is_a_usage_error_with_the_word_meant(run: Run, small: Path
+                                                                      ) -> None:
+    wrong_stance = run("evidence", "list", "--stance", "disputed")
+    assert wrong_stance.exit_code == 2
+    assert ("'disputed' is not one of claims, disputes, notes: did you mean disputes? "
+            "('disputed' is a status, the word a report gives an obligation; an entry's stance "
+            "is what its claimant says: claims, disputes or notes)") in wrong_stance.stderr
+    wrong_role = run("party", "add", "east", "--name", "East", "--role", "monitr")
+    assert wrong_role.exit_code == 2
+    assert "'monitr' is not one of signatory, monitor, mediator, observer, other: did you " \
+        "mean monitor?" in wrong_role.stderr
+    wrong_format = run("report", "--format", "jsn")
+    assert wrong_format.exit_code == 2 and "did you mean json?" in wrong_format.stderr
+    far = run("report", "--format", "pdf")
+    assert far.exit_code == 2 and "did you mean" not in far.stderr
+    assert "'pdf' is not one of table, json, csv, markdown, html" in far.stderr
+
+
+def test_help_names_values_and_completion_offers_what_fits(run: Run, small: Path) -> None:
+    help_text = " ".join(ok(run("evidence", "add", "--help")).stdout.split())
+    for shown in ("-t, --term TERM", "-c, --claimant PARTY", "-s, --stance <claims|disputes|notes>",
+                  "-d, --date DATE", "-m, --summary TEXT", "--url URL"):
+        assert shown in help_text, shown
+    assert "<str>" not in help_text and "list[str]" not in help_text
+    listed = " ".join(ok(run("report", "--help")).stdout.split())
+    assert "--party PARTY" in listed and "--as-of DATE" in listed
+    kept = add_evidence(run, "release", "monitor", "disputes", "2020-04", "--subject", "south")
+    gone = add_evidence(run, "release", "monitor", "claims", "2020-05", "--subject", "south")
+    ok(run("evidence", "retract", gone, "--reason", "Wrong"))
+    runner = CliRunner()
+
+    def complete(words: str) -> list[str]:
+        result = runner.invoke(app, [], prog_name="ledger", env={
+            "_LEDGER_COMPLETE": "complete_bash", "COMP_WORDS": words,
+            "COMP_CWORD": str(len(words.split()))})
+        return result.stdout.split()
+
+    assert complete(f"ledger -f {small} evidence retract ") == [kept]
+    assert sorted(complete(f"ledger -f {small} evidence show ")) == sorted([kept, gone])
+    assert complete(f"ledger -f {small} evidence add --stance ") == [
+        "claims", "disputes", "notes"]

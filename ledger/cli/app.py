@@ -93,9 +93,44 @@ def hoist_file_option(group: Any, ctx: Any, args: list[str]) -> list[str]:
     return [*head, *moved, *path, *kept]
 
 
+METAVARS = {
+    "id": "ID", "record": "ID", "term": "TERM", "condition": "TERM", "claimant": "PARTY",
+    "subject": "PARTY", "party": "PARTY", "obligor": "PARTY", "signatory": "PARTY",
+    "agreement": "AGREEMENT", "category": "CATEGORY", "as_of": "DATE", "known_at": "DATE",
+    "since": "DATE", "until": "DATE", "date_": "DATE", "due": "DATE", "signed": "DATE",
+    "effective": "DATE", "source_date": "DATE", "document": "PATH", "file": "FILE",
+    "base": "FILE", "ours": "FILE", "theirs": "FILE", "path": "FILE", "sources": "DIR",
+    "sha256": "HEX", "url": "URL", "sheet": "SHEET", "example": "NAME", "name": "NAME",
+    "alias": "NAME",
+}
+"""What help shows for a value, by the parameter's name (`--party PARTY`, `--as-of DATE`), in
+place of its Python type; any other text is `TEXT`. Fixed sets show their words."""
+
+
+def _name_values(command: Any) -> None:
+    """Set the metavar of every parameter below `command` that takes free text."""
+    from enum import Enum
+    from typing import get_args
+
+    for sub in getattr(command, "commands", {}).values():
+        _name_values(sub)
+    for param in command.params:
+        annotation = param.type_descriptor.annotation
+        kinds = get_args(annotation) or (annotation,)
+        if param.metavar is not None or getattr(param, "is_flag", False) or any(
+                isinstance(kind, type) and issubclass(kind, Enum) for kind in kinds):
+            continue
+        param.metavar = METAVARS.get(param.name, "TEXT")
+
+
 class _Root(TyperGroup):
-    """The root command: `-f/--file` may come after the command name too, and a value outside a
-    fixed set is answered with the nearest word of the set."""
+    """The root command: `-f/--file` may come after the command name too, a value outside a
+    fixed set is answered with the nearest word of the set, and help names each value by what
+    it is (`--party PARTY`), not by its Python type."""
+
+    def __init__(self, *args: Any, **named: Any) -> None:
+        super().__init__(*args, **named)
+        _name_values(self)
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         return super().parse_args(ctx, hoist_file_option(self, ctx, args))

@@ -15,6 +15,7 @@ from ledger.cli.options import (
     FormatOption,
     KnownAtOption,
     PartyFilter,
+    StandingEvidenceId,
     complete_party,
     complete_term,
 )
@@ -157,7 +158,7 @@ def evidence_show(ctx: typer.Context, id: EvidenceId, as_of: AsOfOption = None,
 @evidence_app.command("correct")
 def evidence_correct(
     ctx: typer.Context,
-    id: EvidenceId,
+    id: StandingEvidenceId,
     reason: Annotated[str, typer.Option(help="What was wrong with the entry.")],
     term: Annotated[str | None, typer.Option(help="The right term.",
                                              autocompletion=complete_term)] = None,
@@ -199,7 +200,7 @@ def evidence_correct(
 @evidence_app.command("retract")
 def evidence_retract(
     ctx: typer.Context,
-    id: EvidenceId,
+    id: StandingEvidenceId,
     reason: Annotated[str, typer.Option(help="Why the entry no longer counts.")],
 ) -> None:
     """Retract an entry: it stops counting but stays in the ledger, marked, with the reason.

@@ -44,6 +44,14 @@ complete_party = _completer(lambda ledger: [party.id for party in ledger.parties
 complete_term = _completer(lambda ledger: [term.id for term in ledger.terms])
 complete_agreement = _completer(lambda ledger: [agreement.id for agreement in ledger.agreements])
 complete_evidence = _completer(lambda ledger: [entry.id for entry in ledger.evidence])
+
+
+def _unretracted(ledger: Ledger) -> list[str]:
+    retracted = {retraction.evidence for retraction in ledger.retractions}
+    return [entry.id for entry in ledger.evidence if entry.id not in retracted]
+
+
+complete_unretracted = _completer(_unretracted)
 complete_category = _completer(lambda ledger: sorted({term.category for term in ledger.terms}))
 
 FormatOption = Annotated[
@@ -94,4 +102,9 @@ EvidenceId = Annotated[
     str,
     typer.Argument(help="The entry's id or a unique prefix of it.",
                    autocompletion=complete_evidence),
+]
+StandingEvidenceId = Annotated[
+    str,
+    typer.Argument(help="The entry's id or a unique prefix of it (completion offers the entries "
+                   "not yet retracted).", autocompletion=complete_unretracted),
 ]
