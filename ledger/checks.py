@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ledger.cautions import ledger_cautions
 from ledger.errors import Finding, InvalidValue, LedgerError, LedgerFileError, Problem
 from ledger.files import DEFAULT_MAX_BYTES, document_name_problem, document_path, read_inside
 from ledger.model import (
@@ -329,6 +330,9 @@ class CheckOutcome:
     kept: Path | None
     notes: list[Problem] = field(default_factory=list)
     """Placed notes: printed, failing nothing."""
+    warnings: list[Problem] = field(default_factory=list)
+    """Placed likely mistakes (`cautions`): printed; they fail `check --strict`."""
+    more_warnings: int = 0
 
     def failure(self) -> LedgerFileError | None:
         return LedgerFileError(self.problems, self.more) if self.problems else None
@@ -364,5 +368,9 @@ def check_ledger(loaded: LoadedLedger, *, sources: Path | None = None,
         grown = kept.place_all(growth_findings(kept.ledger, loaded.ledger, str(loaded.path)))
         problems, more = problems + grown.problems, more + grown.more
     notes = loaded.place_all(context.notes).problems if context.notes else []
+    cautions = [Finding(location, message)
+                for location, message in ledger_cautions(loaded.ledger)]
+    warned = loaded.place_all(cautions) if cautions else None
     return CheckOutcome(loaded.path, loaded.ledger, problems, more, context.tally,
-                        kept.path if kept is not None else None, notes)
+                        kept.path if kept is not None else None, notes,
+                        warned.problems if warned else [], warned.more if warned else 0)

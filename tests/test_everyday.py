@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -132,3 +134,75 @@ def test_help_names_values_and_completion_offers_what_fits(run: Run, small: Path
     assert sorted(complete(f"ledger -f {small} evidence show ")) == sorted([kept, gone])
     assert complete(f"ledger -f {small} evidence add --stance ") == [
         "claims", "disputes", "notes"]
+
+
+NOW = {"COMPLIANCE_LEDGER_NOW": "2024-03-01T10:00:00Z"}
+
+
+def test_warnings_before_a_likely_mistake_is_recorded(run: Run, small: Path) -> None:
+    """Each warning names its option and records anyway; `check` places each one and passes,
+    `check --strict` fails on them."""
+    def warnings_of(*arguments: str) -> list[str]:
+        result = ok(run(*arguments, env=NOW))
+        return [line for line in result.stderr.splitlines() if "warning:" in line]
+
+    assert ok(run("check")).stderr == "", "the small ledger warns of nothing"
+    assert warnings_of("evidence", "add", "-t", "withdraw", "-c", "monitor", "-s", "disputes",
+                       "-d", "2027-01", "-m", "Troops remain") == [
+        "ledger: warning: --date: 2027-01 is after the day it is recorded (2024-03-01): a "
+        "statement is dated when it was made"]
+    first = warnings_of("evidence", "add", "-t", "withdraw", "-c", "monitor", "-s", "claims",
+                        "-d", "2019-12", "-m", "Early", "--url", "not a url")
+    assert first == [
+        "ledger: warning: --date: 2019-12 ended before its agreement was signed (2020-02-29); "
+        "conduct before the agreement is context: record it with --stance notes",
+        "ledger: warning: --url: 'not a url' is not a web address (https://...)"]
+    assert warnings_of("evidence", "add", "-t", "withdraw", "-c", "monitor", "-s", "notes",
+                       "-d", "2019-12", "-m", "Context") == [], "a note may predate the signing"
+    twice = warnings_of("evidence", "add", "-t", "withdraw", "-c", "monitor", "-s", "claims",
+                        "-d", "2019-12", "-m", "Early", "--url", "not a url")
+    assert any("--summary: the same statement as entry" in line for line in twice)
+    assert warnings_of("term", "add", "aid", "--title", "Aid", "--category", "withdrawl",
+                       "--obligor", "south", "--due", "2020-01-31") == [
+        "ledger: warning: --due: due 2020-01-31, before its agreement was signed (2020-02-29)",
+        "ledger: warning: --category: 'withdrawl' is new, and one letter away from the "
+        "category 'withdrawal'"]
+    assert warnings_of("term", "correct", "aid", "--category", "aid", "--due", "2020-06-30",
+                       "--reason", "Typos") == []
+    checked = ok(run("check", env=NOW))
+    placed = [line for line in checked.stderr.splitlines() if ": warning: " in line]
+    assert len(placed) == 6 and all(re.match(rf"{re.escape(str(small))}:\d+:\d+: warning: ", line)
+                                    for line in placed), placed
+    strict = run("check", "--strict", env=NOW)
+    assert strict.exit_code == 1
+    assert strict.stderr.splitlines()[-1] == (
+        "ledger: error: 6 warnings, and --strict makes warnings fail")
+
+
+def test_a_document_without_its_digest_is_hashed_from_the_file(run: Run, small: Path) -> None:
+    (small.parent / "briefing.txt").write_text("Nobody was released.", encoding="utf-8")
+    entry = ok(run("evidence", "add", "-t", "release", "--subject", "south", "-c", "monitor",
+                   "-s", "disputes", "-d", "2020-04", "-m", "None released",
+                   "-q", "Nobody was released.", "--document", "briefing.txt")).stdout.strip()
+    shown = as_json(run("evidence", "show", entry, "--format", "json"))
+    assert shown["source"]["sha256"] == hashlib.sha256(b"Nobody was released.").hexdigest()
+    assert "1 verified against their source" in ok(run("check")).stdout
+    outside = small.parent / "elsewhere"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("secret")
+    (small.parent / "link.txt").symlink_to(outside / "secret.txt")
+    sub = small.parent / "sub"
+    sub.mkdir()
+    linked = small.parent / "sub" / "ledger.json"
+    linked.write_bytes(small.read_bytes())
+    (sub / "out.txt").symlink_to(outside / "secret.txt")
+    result = ok(run("evidence", "add", "-t", "release", "--subject", "south", "-c", "monitor",
+                    "-s", "disputes", "-d", "2020-05", "-m", "Linked", "--document", "out.txt",
+                    file=linked))
+    assert "--document: out.txt" in result.stderr
+    missing = ok(run("evidence", "add", "-t", "release", "--subject", "south", "-c", "monitor",
+                     "-s", "disputes", "-d", "2020-06", "-m", "Gone", "--document", "gone.txt"))
+    assert "--document: gone.txt is not beside the ledger" in missing.stderr
+    refused = run("evidence", "add", "-t", "release", "--subject", "south", "-c", "monitor",
+                  "-s", "disputes", "-d", "2020-06", "-m", "Up", "--document", "../secret.txt")
+    assert refused.exit_code == 1 and "leaves the sources folder" in refused.stderr

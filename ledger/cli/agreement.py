@@ -13,8 +13,10 @@ from ledger.cli.app import (
     full_day,
     headed,
     read_as,
+    record_cautions,
     run,
     update,
+    warn,
 )
 from ledger.cli.options import (
     AsOfOption,
@@ -53,14 +55,16 @@ def agreement_add(
     """
     from ledger import changes, clock
 
-    def change(ledger: Ledger) -> tuple[Ledger, None]:
-        return changes.add_agreement(ledger, id, title=title,
-                                     signed=full_day("signed", signed),
-                                     signatories=tuple(signatory or ()), place=place,
-                                     url=url, recorded_at=clock.now()), None
+    def change(ledger: Ledger) -> tuple[Ledger, list[tuple[str, str]]]:
+        changed = changes.add_agreement(ledger, id, title=title,
+                                        signed=full_day("signed", signed),
+                                        signatories=tuple(signatory or ()), place=place,
+                                        url=url, recorded_at=clock.now())
+        return changed, record_cautions(changed, "agreement", id)
 
-    run(lambda: update(ctx, change))
+    found = run(lambda: update(ctx, change))
     confirm_saved(None, f"added agreement {id}")
+    warn(found)
 
 
 AgreementId = Annotated[str, typer.Argument(help="The agreement's id.",

@@ -379,6 +379,51 @@ def update(ctx: typer.Context, change: Callable[[Ledger], tuple[Ledger, T]]) -> 
     return result
 
 
+def warn(cautions: list[tuple[str, str]]) -> None:
+    """Likely mistakes in what was just recorded, each naming its option, on stderr."""
+    for field, message in cautions:
+        say(f"warning: {_option_name(field)}: {message}")
+
+
+def record_cautions(ledger: Ledger, of: str, id: str) -> list[tuple[str, str]]:
+    """The warnings for an agreement or a term in the version its changes now give it."""
+    from ledger import cautions, history
+    from ledger.model import RecordKind
+
+    kind = RecordKind(of)
+    changes = history.changes_by_record(ledger.changes).get((kind, id), [])
+    if kind is RecordKind.TERM:
+        term = next(known for known in ledger.terms if known.id == id)
+        return cautions.term_cautions(ledger, history.apply(term, changes, None))
+    if kind is RecordKind.AGREEMENT:
+        agreement = next(known for known in ledger.agreements if known.id == id)
+        return cautions.agreement_cautions(ledger, history.apply(agreement, changes, None))
+    return []
+
+
+def document_digest(ctx: typer.Context, name: str | None) -> tuple[str | None, str | None]:
+    """The SHA-256 of a source document named without `--sha256`, read beside the ledger (never
+    outside its folder); or None and why it could not be read."""
+    import hashlib
+
+    from ledger.files import document_name_problem, document_path, read_inside
+
+    if name is None or document_name_problem(name) is not None:
+        return None, None  # the entry's own rules refuse a name that leaves the folder
+    folder = target(ctx).path.parent
+    try:
+        found = document_path(folder, name)
+    except OSError:
+        return None, (f"{name} is not beside the ledger, so its SHA-256 is not recorded: give "
+                      "--sha256, or put the file there, so that `ledger check` can verify it")
+    if found is None:
+        return None, f"{name} leaves the ledger's folder through a symbolic link: not read"
+    base = Path(os.path.realpath(folder))
+    content = read_inside(base, found.relative_to(base), what="source document",
+                          max_bytes=max_bytes())
+    return hashlib.sha256(content).hexdigest(), None
+
+
 def change_record(ctx: typer.Context, of: str, kind: str, id: str, reason: str,
                   effective: str | None, values: dict[str, object],
                   cleared: tuple[str, ...] = ()) -> None:
@@ -386,10 +431,13 @@ def change_record(ctx: typer.Context, of: str, kind: str, id: str, reason: str,
     from ledger import changes, clock
     from ledger.model import ChangeKind, RecordKind
 
+    found: list[tuple[str, str]] = []
+
     def change(ledger: Ledger) -> tuple[Ledger, str]:
         changed, made = changes.change_record(
             ledger, RecordKind(of), id, kind=ChangeKind(kind), reason=reason,
             recorded_at=clock.now(), effective=effective, values=values, cleared=cleared)
+        found.extend(record_cautions(changed, of, id))
         return changed, made.id
 
     def days() -> None:
@@ -404,6 +452,7 @@ def change_record(ctx: typer.Context, of: str, kind: str, id: str, reason: str,
     when = f"from {effective}" if effective else "on every day"
     confirm_saved(made, f"{'amended' if kind == 'amendment' else 'corrected'} {of} {id} {when} "
                   f"(change {made})")
+    warn(found)
 
 
 def full_date(option: str, value: str | None) -> date | None:

@@ -6,7 +6,17 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ledger.cli.app import confirm_saved, emit, headed, partial_date, read_as, run, update
+from ledger.cli.app import (
+    confirm_saved,
+    document_digest,
+    emit,
+    headed,
+    partial_date,
+    read_as,
+    run,
+    update,
+    warn,
+)
 from ledger.cli.imports import DryRunOption, ImportFile, SheetOption, run_import
 from ledger.cli.options import (
     ANY_OF,
@@ -68,20 +78,28 @@ def evidence_add(
     Example: ledger evidence add --term ct-1 --claimant un-team --stance disputes --date 2020-06
     --summary "UN report: al-Qaeda leadership still in Afghanistan"
     """
-    from ledger import changes, clock
+    from ledger import cautions, changes, clock
     from ledger.history import assertion
 
+    found: list[tuple[str, str]] = []
+
     def change(ledger: Ledger) -> tuple[Ledger, Evidence]:
-        return changes.add_evidence(
+        digest, missing = document_digest(ctx, document) if sha256 is None else (sha256, None)
+        changed, entry = changes.add_evidence(
             ledger, term=term, claimant=claimant, stance=stance,
             date=partial_date("date", date_), summary=summary, recorded_at=clock.now(),
             subject=subject, speaker=speaker, quote=quote, source=source, publisher=publisher,
             url=url, source_date=partial_date("source_date", source_date), document=document,
-            sha256=sha256,
+            sha256=digest,
         )
+        found.extend(cautions.entry_cautions(changed, entry))
+        if missing is not None:
+            found.append(("document", missing))
+        return changed, entry
 
     entry = run(lambda: update(ctx, change))
     confirm_saved(entry.id, f"recorded: {assertion(entry)}")
+    warn(found)
 
 
 @evidence_app.command("list")
@@ -183,18 +201,23 @@ def evidence_correct(
 
     Example: ledger evidence correct 3fa2 --term ct-2 --reason "Filed against the wrong term"
     """
-    from ledger import changes, clock
+    from ledger import cautions, changes, clock
+
+    found: list[tuple[str, str]] = []
 
     def change(ledger: Ledger) -> tuple[Ledger, Evidence]:
-        return changes.correct_evidence(
+        changed, entry = changes.correct_evidence(
             ledger, id, reason=reason, recorded_at=clock.now(), term=term, subject=subject,
             claimant=claimant, stance=stance, date=partial_date("date", date_), summary=summary,
             speaker=speaker, quote=quote, source=source, publisher=publisher, url=url,
             source_date=partial_date("source_date", source_date), document=document,
             sha256=sha256)
+        found.extend(cautions.entry_cautions(changed, entry))
+        return changed, entry
 
     entry = run(lambda: update(ctx, change))
     confirm_saved(entry.id, f"corrected {entry.corrects}: recorded {entry.id} in its place")
+    warn(found)
 
 
 @evidence_app.command("retract")

@@ -13,6 +13,7 @@ from ledger.cli.app import (
     app,
     confirm_saved,
     emit,
+    fail,
     full_date,
     headed,
     load,
@@ -188,6 +189,10 @@ def check(
     sources: Annotated[Path | None, typer.Option(
         help="A folder of source documents: every named document must be found there (by file "
         "name) with its recorded SHA-256, and every quote must occur in it verbatim.")] = None,
+    strict: Annotated[bool, typer.Option(
+        help="Fail (exit 1) on warnings too: likely mistakes such as an entry dated after it "
+        "was recorded, the same statement twice, or a category one letter from another.")
+    ] = False,
 ) -> None:
     """Check the ledger: structure, references, dates, edits to recorded entries, and quotes.
 
@@ -206,9 +211,15 @@ def check(
         return outcome
 
     outcome = run(run_checks)
-    for note in outcome.notes:
-        typer.echo(one_line(f"{note.path}:{note.line}:{note.column}: note: {note.message}"),
-                   err=True)
+    for kind, placed in (("warning", outcome.warnings), ("note", outcome.notes)):
+        for item in placed:
+            typer.echo(one_line(f"{item.path}:{item.line}:{item.column}: {kind}: "
+                                f"{item.message}"), err=True)
+    if outcome.more_warnings:
+        typer.echo(f"... and {outcome.more_warnings} more warnings", err=True)
+    if strict and outcome.warnings:
+        count = len(outcome.warnings) + outcome.more_warnings
+        fail(f"{count} warning{'s' if count > 1 else ''}, and --strict makes warnings fail")
     run(lambda: write(one_line(outcome.summary()) + "\n"))
 
 

@@ -13,8 +13,10 @@ from ledger.cli.app import (
     full_day,
     headed,
     read_as,
+    record_cautions,
     run,
     update,
+    warn,
 )
 from ledger.cli.imports import DryRunOption, ImportFile, SheetOption, run_import
 from ledger.cli.options import (
@@ -68,15 +70,16 @@ def term_add(
     """
     from ledger import changes, clock
 
-    def change(ledger: Ledger) -> tuple[Ledger, None]:
-        return changes.add_term(ledger, id, title=title, category=category,
-                                obligors=tuple(obligor), agreement=agreement,
-                                due=full_day("due", due),
-                                text=text, article=article, conditions=tuple(condition or ()),
-                                recorded_at=clock.now()), None
+    def change(ledger: Ledger) -> tuple[Ledger, list[tuple[str, str]]]:
+        changed = changes.add_term(ledger, id, title=title, category=category,
+                                   obligors=tuple(obligor), agreement=agreement,
+                                   due=full_day("due", due), text=text, article=article,
+                                   conditions=tuple(condition or ()), recorded_at=clock.now())
+        return changed, record_cautions(changed, "term", id)
 
-    run(lambda: update(ctx, change))
+    found = run(lambda: update(ctx, change))
     confirm_saved(None, f"added term {id}")
+    warn(found)
 
 
 TermId = Annotated[str, typer.Argument(help="The term's id.", autocompletion=complete_term)]

@@ -1,0 +1,193 @@
+"""Likely mistakes: each rule written once, for one record, used by the commands that record (a
+warning on stderr, naming the option) and by `ledger check` (placed, failing with --strict).
+
+A warning never stops a command: a date after today may be a typo or a scheduled statement, and
+only the person recording knows. Reads no clock: a statement's date is compared with the time it
+was recorded, which a command takes from the one clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from operator import attrgetter
+from urllib.parse import urlsplit
+
+from ledger import history
+from ledger.dates import sort_day
+from ledger.model import Agreement, Evidence, Ledger, RecordKind, Stance, Term
+
+Caution = tuple[str, str]
+"""(field, message): the field names the option on the command line and the value in the file."""
+
+
+def dated_after_recording(entry: Evidence) -> str | None:
+    """A statement cannot be recorded before it is made: a date in the future is a typo, and it
+    would stay its claimant's latest position until retracted."""
+    recorded = entry.recorded_at[:10]
+    if sort_day(entry.date) > recorded:
+        return (f"{entry.date} is after the day it is recorded ({recorded}): a statement is "
+                "dated when it was made")
+    return None
+
+
+def dated_before_signing(entry: Evidence, signed: str | None) -> str | None:
+    """An entry whose whole period ended before its agreement was signed says nothing about
+    compliance with it; context from before the signing is recorded with the stance `notes`."""
+    if signed is None or entry.stance is Stance.NOTES:
+        return None
+    if entry.date < signed[:len(entry.date)]:
+        return (f"{entry.date} ended before its agreement was signed ({signed}); conduct before "
+                "the agreement is context: record it with --stance notes")
+    return None
+
+
+def due_before_signing(due: str | None, signed: str | None) -> str | None:
+    if due is not None and signed is not None and due < signed:
+        return f"due {due}, before its agreement was signed ({signed})"
+    return None
+
+
+def one_typo_apart(first: str, second: str) -> bool:
+    """Whether two words differ by one inserted, deleted, replaced or swapped character."""
+    if first == second or abs(len(first) - len(second)) > 1:
+        return False
+    if len(first) == len(second):
+        differ = [index for index, (a, b) in enumerate(zip(first, second, strict=True)) if a != b]
+        return len(differ) == 1 or (len(differ) == 2 and differ[1] == differ[0] + 1
+                                    and first[differ[0]] == second[differ[1]]
+                                    and first[differ[1]] == second[differ[0]])
+    shorter, longer = sorted((first, second), key=len)
+    index = next((at for at, (a, b) in enumerate(zip(shorter, longer, strict=False)) if a != b),
+                 len(shorter))
+    return shorter[index:] == longer[index + 1:]
+
+
+def near_category(category: str, others: Iterable[str]) -> str | None:
+    """A new category one typo away from one the ledger has (`humanitrian`): filters by category
+    would then split what belongs together."""
+    known = set(others)
+    if category in known or len(category) < 4:
+        return None
+    near = sorted(other for other in known if one_typo_apart(category.lower(), other.lower()))
+    if near:
+        return f"{category!r} is new, and one letter away from the category {near[0]!r}"
+    return None
+
+
+def doubtful_url(url: str | None) -> str | None:
+    """An address a reader cannot follow: no scheme and host (`not a url`, `www.x.org/a`)."""
+    if url is None:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme in ("http", "https", "ftp") and parts.netloc and " " not in url:
+        return None
+    if parts.scheme in ("mailto", "urn", "doi") and parts.path:
+        return None
+    return f"{url!r} is not a web address (https://...)"
+
+
+ENTRY_CONTENT = attrgetter("term", "subject", "claimant", "stance", "date", "summary", "speaker",
+                           "quote", "source")
+"""What makes two entries the same statement (an entry's id and recording time aside)."""
+
+
+def signing_days(ledger: Ledger) -> dict[str, str | None]:
+    """Each term's agreement's day of signing (as corrected), by term id."""
+    grouped = history.changes_by_record(ledger.changes)
+    signed = {agreement.id: history.apply(agreement, grouped.get(
+        (RecordKind.AGREEMENT, agreement.id), []), None).signed
+        for agreement in ledger.agreements}
+    return {term.id: signed.get(term.agreement) for term in ledger.terms}
+
+
+def entry_cautions(ledger: Ledger, entry: Evidence) -> list[Caution]:
+    """What to warn of when `entry` (already in `ledger`) is recorded."""
+    retracted = {retraction.evidence for retraction in ledger.retractions}
+    same = ENTRY_CONTENT(entry)
+    twin = next((other for other in ledger.evidence if other.id != entry.id
+                 and other.id not in retracted and ENTRY_CONTENT(other) == same), None)
+    found = [
+        ("date", dated_after_recording(entry)),
+        ("date", dated_before_signing(entry, signing_days(ledger).get(entry.term))),
+        ("url", doubtful_url(entry.source.url if entry.source else None)),
+        ("summary", f"the same statement as entry {twin.id}, recorded "
+                    f"{twin.recorded_at[:10]}" if twin is not None else None),
+    ]
+    return [(field, message) for field, message in found if message is not None]
+
+
+def term_cautions(ledger: Ledger, term: Term) -> list[Caution]:
+    """What to warn of when `term` (a version of a term in `ledger`) is recorded."""
+    signed = next((agreement.signed for agreement in ledger.agreements
+                   if agreement.id == term.agreement), None)
+    others = {known.category for known in ledger.terms if known.id != term.id}
+    found = [("due", due_before_signing(term.due, signed)),
+             ("category", near_category(term.category, others))]
+    return [(field, message) for field, message in found if message is not None]
+
+
+def agreement_cautions(ledger: Ledger, agreement: Agreement) -> list[Caution]:
+    """What to warn of when `agreement` (a version of one in `ledger`) is recorded."""
+    early = sorted(term.id for term in ledger.terms if term.agreement == agreement.id
+                   and due_before_signing(term.due, agreement.signed))
+    found = [("url", doubtful_url(agreement.url)),
+             ("signed", f"signed {agreement.signed}, after the due day of its terms "
+                        f"{', '.join(early)}" if early else None)]
+    return [(field, message) for field, message in found if message is not None]
+
+
+def ledger_cautions(ledger: Ledger) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """Every likely mistake in the ledger as recorded, by where it stands in the file."""
+    signed = signing_days(ledger)
+    retracted = {retraction.evidence for retraction in ledger.retractions}
+    first_of: dict[tuple[object, ...], str] = {}
+    for position, entry in enumerate(ledger.evidence):
+        for field, message in (("date", dated_after_recording(entry)),
+                               ("date", dated_before_signing(entry, signed.get(entry.term)))):
+            if message is not None:
+                yield ("evidence", position, field), message
+        if entry.source is not None and entry.source.url is not None:
+            message = doubtful_url(entry.source.url)
+            if message is not None:
+                yield ("evidence", position, "source", "url"), message
+        if entry.id in retracted:
+            continue
+        same = ENTRY_CONTENT(entry)
+        if same in first_of:
+            yield (("evidence", position, "summary"),
+                   f"the same statement as entry {first_of[same]}")
+        else:
+            first_of[same] = entry.id
+    grouped = history.changes_by_record(ledger.changes)
+    change_positions = {change.id: position for position, change in enumerate(ledger.changes)}
+
+    def where(kind: RecordKind, lists: str, position: int, record_id: str, field: str
+              ) -> tuple[str | int, ...]:
+        """The value in force: the last change that set the field, else the record's own."""
+        setting = [change for change in grouped.get((kind, record_id), [])
+                   if field in change.values.model_fields_set]
+        if setting:
+            last = max(setting, key=attrgetter("recorded_at"))
+            return ("changes", change_positions[last.id], "values", field)
+        return (lists, position, field)
+
+    agreements = {agreement.id: history.apply(
+        agreement, grouped.get((RecordKind.AGREEMENT, agreement.id), []), None)
+        for agreement in ledger.agreements}
+    categories: dict[str, str] = {}
+    for position, recorded in enumerate(ledger.terms):
+        term = history.apply(recorded, grouped.get((RecordKind.TERM, recorded.id), []), None)
+        agreement = agreements.get(term.agreement)
+        message = due_before_signing(term.due, agreement.signed if agreement else None)
+        if message is not None:
+            yield where(RecordKind.TERM, "terms", position, term.id, "due"), message
+        if term.category not in categories:
+            near = near_category(term.category, categories)
+            if near is not None:
+                yield where(RecordKind.TERM, "terms", position, term.id, "category"), near
+            categories[term.category] = term.id
+    for position, agreement in enumerate(agreements.values()):
+        message = doubtful_url(agreement.url)
+        if message is not None:
+            yield where(RecordKind.AGREEMENT, "agreements", position, agreement.id,
+                        "url"), message
