@@ -9,6 +9,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
 from builders import base_ledger, sealed
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -67,6 +68,7 @@ def ledgers(draw: st.DrawFn) -> Ledger:
                   evidence=tuple(unique), retractions=retractions)
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(ledger=ledgers())
 def test_save_load_save_is_byte_identical(ledger: Ledger) -> None:
@@ -249,6 +251,6 @@ class StatusMachine(RuleBasedStateMachine):
             date.fromisoformat(known_at) if known_at else None)
 
 
-TestStatusMachine = StatusMachine.TestCase
+TestStatusMachine = pytest.mark.slow(StatusMachine.TestCase)
 TestStatusMachine.settings = settings(max_examples=30, stateful_step_count=14, deadline=None,
                                       suppress_health_check=[HealthCheck.too_slow])
