@@ -49,9 +49,10 @@ def run(ledger_path: Path, monkeypatch: pytest.MonkeyPatch) -> Run:
     monkeypatch.setenv("COLUMNS", "200")
     runner = CliRunner()
 
-    def invoke(*args: str, file: Path | None = None, env: dict[str, str] | None = None) -> Result:
+    def invoke(*args: str, file: Path | None = None, env: dict[str, str] | None = None,
+               input: str | None = None) -> Result:
         target = file if file is not None else ledger_path
-        return runner.invoke(app, ["-f", str(target), *args], env=env)
+        return runner.invoke(app, ["-f", str(target), *args], env=env, input=input)
 
     return invoke
 

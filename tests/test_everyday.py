@@ -206,3 +206,39 @@ def test_a_document_without_its_digest_is_hashed_from_the_file(run: Run, small: 
     refused = run("evidence", "add", "-t", "release", "--subject", "south", "-c", "monitor",
                   "-s", "disputes", "-d", "2020-06", "-m", "Up", "--document", "../secret.txt")
     assert refused.exit_code == 1 and "leaves the sources folder" in refused.stderr
+
+
+def test_evidence_add_interactive_asks_checks_and_records(run: Run, small: Path) -> None:
+    """Each field not given is asked on stderr and checked as it is answered; a wrong answer is
+    asked again; stdout carries only the new id, as without --interactive."""
+    answers = "\n".join([
+        "relase", "release",           # a typo in the term, then the term
+        "east", "south",                # two obligors: the subject is asked
+        "monitor",                      # claimant
+        "disputed", "disputes",         # a status word, then the stance
+        "2020-13", "2020-04",           # no 13th month, then the date
+        "No detainee released",         # summary
+        "", "not one detainee", "", "", "", "", ""]) + "\n"
+    result = run("evidence", "add", "--interactive", env=NOW, input=answers)
+    assert result.exit_code == 0, result.stderr
+    entry = as_json(run("evidence", "show", result.stdout.strip(), "--format", "json"))
+    assert (entry["term"], entry["subject"], entry["claimant"], entry["stance"], entry["date"],
+            entry["summary"], entry["quote"], entry.get("speaker")) == (
+        "release", "south", "monitor", "disputes", "2020-04", "No detainee released",
+        "not one detainee", None)
+    asked = result.stderr
+    assert "no term 'relase'" in asked and "no party 'east'" in asked
+    assert "'disputed' is not a stance" in asked and "month 13 does not exist" in asked
+    assert "Claimant (who says so) [north, south, monitor]" in asked
+    given = run("evidence", "add", "-i", "-t", "withdraw", "-c", "monitor", "-s", "claims",
+                "-d", "today", "-m", "Troops left", env=NOW, input="\n" * 7)
+    assert given.exit_code == 0, given.stderr
+    assert "Term" not in given.stderr and "Subject" not in given.stderr, \
+        "options given are not asked, and a term's only obligor is its subject"
+    before = small.read_bytes()
+    cut = run("evidence", "add", "-i", env=NOW, input="release\n")
+    assert cut.exit_code == 1 and "no more answers: nothing recorded" in cut.stderr
+    assert small.read_bytes() == before
+    missing = run("evidence", "add", "-t", "withdraw")
+    assert missing.exit_code == 2
+    assert "Missing option '--claimant' / '-c' (or give --interactive" in missing.stderr

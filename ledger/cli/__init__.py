@@ -2,7 +2,8 @@
 
 `app.py` holds the root command, errors and output; `options.py` the options that commands share;
 `agreement`, `party`, `term` and `evidence` their subcommands; `ledgerwide` init, report, check and
-schema; `merging` merge, resolve and git-setup.
+schema; `merging` merge, resolve and git-setup; `interactive` the questions of `evidence add
+--interactive`.
 """
 
 from __future__ import annotations

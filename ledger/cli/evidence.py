@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -12,6 +12,7 @@ from ledger.cli.app import (
     emit,
     headed,
     partial_date,
+    read,
     read_as,
     run,
     update,
@@ -40,23 +41,67 @@ evidence_app = typer.Typer(help="Add, list, show and retract evidence entries.",
                            no_args_is_help=True)
 
 
+_ASKED = " Required, unless --interactive asks for it."
+_REQUIRED = {"term": "'--term' / '-t'", "claimant": "'--claimant' / '-c'",
+             "stance": "'--stance' / '-s'", "date": "'--date' / '-d'",
+             "summary": "'--summary' / '-m'"}
+
+
+def _require(ctx: typer.Context, fields: dict[str, Any]) -> None:
+    """Without --interactive, the five fields every entry has are required options."""
+    from typer._click.exceptions import UsageError
+
+    for field, option in _REQUIRED.items():
+        if fields[field] is None:
+            raise UsageError(f"Missing option {option} (or give --interactive to be asked).",
+                             ctx)
+
+
+def _interview(ctx: typer.Context, given: dict[str, Any]) -> dict[str, Any]:
+    """The fields asked of a person at the terminal, each checked as it is answered."""
+    from rich.console import Console
+
+    from ledger import changes, clock
+    from ledger.cli.interactive import interview
+
+    ledger = read(ctx).ledger
+    terms = {known.id: known for known in ledger.terms}
+
+    def check(field: str, value: str, answers: dict[str, Any]) -> str:
+        if field in ("date", "source_date"):
+            return partial_date(field, value) or value
+        if field == "term":
+            return changes.known_value("term", value, list(terms))
+        if field == "subject":
+            return changes.known_value("subject", value, list(terms[answers["term"]].obligors))
+        if field == "claimant":
+            return changes.known_value("claimant", value, changes.party_ids(ledger))
+        changes.check_value(field, value)
+        return value
+
+    answers = {key: value for key, value in given.items() if value is not None}
+    return {**given, **interview(ledger, answers, clock.today().isoformat(), check,
+                                 Console(stderr=True, highlight=False))}
+
+
 @evidence_app.command("add")
 def evidence_add(
     ctx: typer.Context,
-    term: Annotated[str, typer.Option("--term", "-t", help="The term the assertion is about.",
-                                      autocompletion=complete_term)],
-    claimant: Annotated[str, typer.Option("--claimant", "-c",
-                                          help="The party making the assertion.",
-                                          autocompletion=complete_party)],
-    stance: Annotated[Stance, typer.Option(
+    term: Annotated[str | None, typer.Option(
+        "--term", "-t", help="The term the assertion is about." + _ASKED,
+        autocompletion=complete_term)] = None,
+    claimant: Annotated[str | None, typer.Option(
+        "--claimant", "-c", help="The party making the assertion." + _ASKED,
+        autocompletion=complete_party)] = None,
+    stance: Annotated[Stance | None, typer.Option(
         "--stance", "-s",
         help="claims (the subject complies), disputes (it does not) or notes (context that "
-        "says neither, such as a prediction: it never counts in a status).")],
-    date_: Annotated[str, typer.Option("--date", "-d", help="When it was asserted: YYYY, "
-                                       "YYYY-MM or YYYY-MM-DD (or today, yesterday), as "
-                                       "precisely as known.")],
-    summary: Annotated[str, typer.Option("--summary", "-m",
-                                         help="What was asserted, in a sentence.")],
+        "says neither, such as a prediction: it never counts in a status)." + _ASKED)] = None,
+    date_: Annotated[str | None, typer.Option(
+        "--date", "-d", help="When it was asserted: YYYY, YYYY-MM or YYYY-MM-DD (or today, "
+        "yesterday), as precisely as known." + _ASKED)] = None,
+    summary: Annotated[str | None, typer.Option(
+        "--summary", "-m", help="What was asserted, in a sentence." + _ASKED)] = None,
     subject: Annotated[str | None, typer.Option(
         help="The party whose compliance is at issue (needed when the term has several "
         "obligors).", autocompletion=complete_party)] = None,
@@ -72,6 +117,10 @@ def evidence_add(
         help="A local copy of the source: a relative path inside the ledger's folder, or a file "
         "name found under `ledger check --sources DIR`.")] = None,
     sha256: Annotated[str | None, typer.Option(help="The SHA-256 of that local copy.")] = None,
+    interactive: Annotated[bool, typer.Option(
+        "--interactive", "-i", help="Ask for each field not given, offering the ledger's ids "
+        "(Tab completes them at a terminal) and checking each answer, as `hledger add` does.")
+    ] = False,
 ) -> None:
     """Record who asserts that a party complies (or not) with a term; prints the new id.
 
@@ -81,17 +130,24 @@ def evidence_add(
     from ledger import cautions, changes, clock
     from ledger.history import assertion
 
+    fields: dict[str, Any] = {
+        "term": term, "claimant": claimant, "stance": stance, "date": date_,
+        "summary": summary, "subject": subject, "speaker": speaker, "quote": quote,
+        "source": source, "publisher": publisher, "url": url, "source_date": source_date,
+        "document": document}
+    if interactive:
+        fields = run(lambda: _interview(ctx, fields))
+    else:
+        _require(ctx, fields)
     found: list[tuple[str, str]] = []
 
     def change(ledger: Ledger) -> tuple[Ledger, Evidence]:
-        digest, missing = document_digest(ctx, document) if sha256 is None else (sha256, None)
+        digest, missing = (document_digest(ctx, fields["document"]) if sha256 is None
+                           else (sha256, None))
         changed, entry = changes.add_evidence(
-            ledger, term=term, claimant=claimant, stance=stance,
-            date=partial_date("date", date_), summary=summary, recorded_at=clock.now(),
-            subject=subject, speaker=speaker, quote=quote, source=source, publisher=publisher,
-            url=url, source_date=partial_date("source_date", source_date), document=document,
-            sha256=digest,
-        )
+            ledger, **{**fields, "date": partial_date("date", fields["date"]),
+                       "source_date": partial_date("source_date", fields["source_date"])},
+            recorded_at=clock.now(), sha256=digest)
         found.extend(cautions.entry_cautions(changed, entry))
         if missing is not None:
             found.append(("document", missing))
