@@ -180,6 +180,8 @@ class Plan:
     kind: ImportKind
     table: Table
     added: list[Party | Term | Evidence] = field(default_factory=list)
+    rows: list[int] = field(default_factory=list)
+    """The row of the file each added record comes from."""
     already: int = 0
     """Rows already in the ledger (every field but the recording time)."""
     repeated: list[tuple[int, int]] = field(default_factory=list)
@@ -242,6 +244,7 @@ def plan_import(ledger: Ledger, kind: ImportKind, table: Table, *,
             seen[made.key] = number
             importer.keep(made)
             plan.added.append(made.record)
+            plan.rows.append(number)
 
     checked: list[tuple[int, Row, list[tuple[str | None, str]], Any]] = []
     for offset, ((number, cells), row) in enumerate(zip(table.rows, rows, strict=True)):
@@ -563,3 +566,40 @@ def _already(existing: dict[str, set[tuple[object, ...]]], id: str, key: tuple[o
     raise InvalidValue(differ[0], f"the {what} {id!r} is already in the ledger with another "
                        f"{' and '.join(differ)}: change it there with `ledger {what} correct "
                        f"{id}` (or `amend`)")
+
+
+def import_cautions(plan: Plan, before: Ledger) -> list[Problem]:
+    """The likely mistakes (`cautions`) in the records an import adds, placed at FILE:ROW:COL
+    of the spreadsheet: the same rules as `evidence add` and `term add` warn by."""
+    from ledger import cautions
+
+    columns = plan.table.header
+
+    def placed(number: int, field: str, message: str) -> Problem:
+        column = columns.index(field) + 1 if field in columns else 1
+        return Problem(plan.table.name, number, column, f"warning: column {field!r}: {message}")
+
+    found: list[Problem] = []
+    if plan.kind is ImportKind.EVIDENCE:
+        signed = cautions.signing_days(plan.result)
+        retracted = {retraction.evidence for retraction in before.retractions}
+        said = {cautions.ENTRY_CONTENT(entry): entry.id for entry in before.evidence
+                if entry.id not in retracted}
+        for number, entry in zip(plan.rows, plan.added, strict=True):
+            assert isinstance(entry, Evidence)
+            for field_name, message in (
+                    ("date", cautions.dated_after_recording(entry)),
+                    ("date", cautions.dated_before_signing(entry, signed.get(entry.term))),
+                    ("url", cautions.doubtful_url(entry.source.url if entry.source else None))):
+                if message is not None:
+                    found.append(placed(number, field_name, message))
+            twin = said.setdefault(cautions.ENTRY_CONTENT(entry), entry.id)
+            if twin != entry.id:
+                found.append(placed(number, "summary", f"the same statement as entry {twin}"))
+    elif plan.kind is ImportKind.TERM:
+        for number, term in zip(plan.rows, plan.added, strict=True):
+            assert isinstance(term, Term)
+            found += [placed(number, field_name, message)
+                      for field_name, message in cautions.term_cautions(plan.result, term)]
+    return found
+

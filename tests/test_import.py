@@ -435,3 +435,39 @@ def test_a_term_file_names_its_conditions(run: Run, tmp_path: Path) -> None:
     assert "conditions" not in terms["first"]
     assert "ok:" in ok(run("check", file=file)).stdout
 
+
+
+def test_an_import_warns_of_likely_mistakes_at_their_cells(run: Run, tmp_path: Path) -> None:
+    file = tmp_path / "ledger.json"
+    ledger_with_an_agreement(run, file)
+    ok(run("party", "import", str(write_csv(tmp_path / "parties.csv", PARTIES)), file=file))
+    terms = write_csv(tmp_path / "terms.csv", [
+        *TERMS, ["return", "accord", "", "Return the displaced", "withdrawl", "north",
+                 "2024-01-31", ""]])
+    imported = ok(run("term", "import", str(terms), file=file))
+    assert imported.stderr.splitlines()[-2:] == [
+        f"{terms}:4:7: warning: column 'due': due 2024-01-31, before its agreement was signed "
+        "(2024-03-01)",
+        f"{terms}:4:5: warning: column 'category': 'withdrawl' is new, and one letter away "
+        "from the category 'withdrawal'"]
+    rows = [["date", "term", "subject", "claimant", "stance", "summary", "url"],
+            ["2099-01", "withdraw", "", "monitors", "disputes", "Still there", ""],
+            ["2024-07", "withdraw", "", "monitors", "claims", "Gone", "example.org"]]
+    evidence = write_csv(tmp_path / "evidence.csv", rows)
+    dry = ok(run("evidence", "import", str(evidence), "--dry-run", file=file,
+                 env={"COMPLIANCE_LEDGER_NOW": "2024-09-01T00:00:00Z"}))
+    warned = [line for line in dry.stderr.splitlines() if ": warning: " in line]
+    assert warned == [
+        f"{evidence}:2:1: warning: column 'date': 2099-01 is after the day it is recorded "
+        "(2024-09-01): a statement is dated when it was made",
+        f"{evidence}:3:7: warning: column 'url': 'example.org' is not a web address "
+        "(https://...)"]
+    ok(run("evidence", "import", str(evidence), file=file,
+           env={"COMPLIANCE_LEDGER_NOW": "2024-09-01T00:00:00Z"}))
+    again = write_csv(tmp_path / "again.csv", [rows[0], [
+        "2024-07", "withdraw", "", "monitors", "claims", "Gone", "https://example.org"]])
+    ok(run("evidence", "add", "-t", "withdraw", "-c", "monitors", "-s", "claims", "-d",
+           "2024-07", "-m", "Gone", "--url", "https://example.org", file=file))
+    twice = ok(run("evidence", "import", str(again), file=file))
+    assert "1 row skipped, already in the ledger" in twice.stderr, \
+        "an import never records the same statement twice: no warning is needed"

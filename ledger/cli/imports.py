@@ -11,6 +11,7 @@ from ledger.cli.app import confirm_saved, emit, headed, load, max_bytes, run, sa
 from ledger.render import ListFormat
 
 if TYPE_CHECKING:
+    from ledger.errors import Problem
     from ledger.importing import ImportKind, Plan
     from ledger.model import Ledger
     from ledger.render.view import View
@@ -36,20 +37,37 @@ def run_import(ctx: typer.Context, kind: ImportKind, file: Path, dry_run: bool,
         return importing.plan_import(ledger, kind, table, recorded_at=clock.now())
 
     if dry_run:
-        plan = run(lambda: plan_for(load(target(ctx).path).ledger))
+        before = run(lambda: load(target(ctx).path).ledger)
+        plan = run(lambda: plan_for(before))
         emit(_planned_view(plan), ListFormat.TABLE)
         run(plan.check)
         say(f"would add {plan.summary()} (a dry run: nothing written)")
+        _warn_placed(importing.import_cautions(plan, before))
         return
+
+    found: list[Problem] = []
 
     def change(ledger: Ledger) -> tuple[Ledger, Plan]:
         plan = plan_for(ledger)
         plan.check()
+        found.extend(importing.import_cautions(plan, ledger))
         return (plan.result if plan.added else ledger), plan
 
     done = run(lambda: update(ctx, change))
     ids = "".join(f"{record.id}\n" for record in done.added)
     confirm_saved(ids.rstrip("\n") or None, f"added {done.summary()}")
+    _warn_placed(found)
+
+
+def _warn_placed(found: list[Problem]) -> None:
+    """Each warning at its FILE:ROW:COL, on stderr (the first thousand, then how many more)."""
+    from ledger.render.text import one_line
+    from ledger.store import MAX_PROBLEMS
+
+    for problem in found[:MAX_PROBLEMS]:
+        typer.echo(one_line(str(problem)), err=True)
+    if len(found) > MAX_PROBLEMS:
+        typer.echo(f"... and {len(found) - MAX_PROBLEMS} more warnings", err=True)
 
 
 def _planned_view(plan: Plan) -> View:
