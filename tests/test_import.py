@@ -353,7 +353,7 @@ def test_ten_thousand_rows_import_in_one_save(run: Run, tmp_path: Path) -> None:
     ok(run("party", "import", str(write_csv(tmp_path / "p.csv", PARTIES)), file=file))
     ok(run("term", "import", str(write_csv(tmp_path / "t.csv", TERMS)), file=file))
     rows = [EVIDENCE[0]] + [
-        [f"2024-{1 + number % 12:02d}", "release", ("north", "south")[number % 2], "monitors",
+        [f"2024-{3 + number % 10:02d}", "release", ("north", "south")[number % 2], "monitors",
          ("claims", "disputes")[number % 3 % 2], f"Report number {number}", "", ""]
         for number in range(10_000)]
     result = ok(run("evidence", "import", str(write_csv(tmp_path / "e.csv", rows)),
