@@ -2,7 +2,8 @@
 
 About 10 agreements, 40 parties, 400 terms (a third bind two or three parties), summaries of
 100-300 characters, quotes of 50-400, non-ASCII text, source urls, about 2% retractions, dates over
-2018-2023 (after every signing, before every recording) with a fifth at month and a twentieth at year precision.
+2018-2023 (after every signing, before every recording) with a fifth at month and a twentieth at
+year precision.
 
     python bench/generate.py N OUT.json [--seed S] [--changes C]
 """

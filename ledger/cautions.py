@@ -48,25 +48,34 @@ def due_before_signing(due: str | None, signed: str | None) -> str | None:
 
 
 def one_typo_apart(first: str, second: str) -> bool:
-    """Whether two words differ by one inserted, deleted, replaced or swapped character."""
+    """Whether two words differ by a letter left out or doubled, two letters swapped, or (in a
+    long word) one letter mistyped: the typos that make `humanitrian` or `withdrawl`, not the
+    difference between two words (`police`, `policy`) or two numbers (`phase-1`, `phase-2`)."""
     if first == second or abs(len(first) - len(second)) > 1:
         return False
     if len(first) == len(second):
         differ = [index for index, (a, b) in enumerate(zip(first, second, strict=True)) if a != b]
-        return len(differ) == 1 or (len(differ) == 2 and differ[1] == differ[0] + 1
-                                    and first[differ[0]] == second[differ[1]]
-                                    and first[differ[1]] == second[differ[0]])
+        if len(differ) == 2:
+            return (differ[1] == differ[0] + 1 and first[differ[0]] == second[differ[1]]
+                    and first[differ[1]] == second[differ[0]])
+        return (len(differ) == 1 and len(first) >= 8 and first[differ[0]].isalpha()
+                and second[differ[0]].isalpha())
     shorter, longer = sorted((first, second), key=len)
     index = next((at for at, (a, b) in enumerate(zip(shorter, longer, strict=False)) if a != b),
                  len(shorter))
-    return shorter[index:] == longer[index + 1:]
+    return longer[index].isalpha() and shorter[index:] == longer[index + 1:]
 
 
 def near_category(category: str, others: Iterable[str]) -> str | None:
-    """A new category one typo away from one the ledger has (`humanitrian`): filters by category
-    would then split what belongs together."""
+    """A new category that differs from one the ledger has only in case, or by one typo
+    (`humanitrian`): filters by category would then split what belongs together."""
     known = set(others)
-    if category in known or len(category) < 4:
+    if category in known:
+        return None
+    same = sorted(other for other in known if other.lower() == category.lower())
+    if same:
+        return f"{category!r} is new, and differs only in case from the category {same[0]!r}"
+    if len(category) < 5:
         return None
     near = sorted(other for other in known if one_typo_apart(category.lower(), other.lower()))
     if near:
@@ -116,11 +125,13 @@ def entry_cautions(ledger: Ledger, entry: Evidence) -> list[Caution]:
     return [(field, message) for field, message in found if message is not None]
 
 
-def term_cautions(ledger: Ledger, term: Term) -> list[Caution]:
-    """What to warn of when `term` (a version of a term in `ledger`) is recorded."""
-    signed = next((agreement.signed for agreement in ledger.agreements
-                   if agreement.id == term.agreement), None)
-    others = {known.category for known in ledger.terms if known.id != term.id}
+def term_cautions(ledger: Ledger, term: Term, categories: set[str] | None = None
+                  ) -> list[Caution]:
+    """What to warn of when `term` (a version of a term in `ledger`) is recorded; `categories`:
+    those it is compared with (default: every other term's)."""
+    signed = signing_days(ledger).get(term.id)
+    others = categories if categories is not None else {
+        known.category for known in ledger.terms if known.id != term.id}
     found = [("due", due_before_signing(term.due, signed)),
              ("category", near_category(term.category, others))]
     return [(field, message) for field, message in found if message is not None]
@@ -142,6 +153,8 @@ def ledger_cautions(ledger: Ledger) -> Iterator[tuple[tuple[str | int, ...], str
     retracted = {retraction.evidence for retraction in ledger.retractions}
     first_of: dict[tuple[object, ...], str] = {}
     for position, entry in enumerate(ledger.evidence):
+        if entry.id in retracted:
+            continue  # the retraction already says it was wrong, and the file keeps it for ever
         for field, message in (("date", dated_after_recording(entry)),
                                ("date", dated_before_signing(entry, signed.get(entry.term)))):
             if message is not None:
@@ -150,8 +163,6 @@ def ledger_cautions(ledger: Ledger) -> Iterator[tuple[tuple[str | int, ...], str
             message = doubtful_url(entry.source.url)
             if message is not None:
                 yield ("evidence", position, "source", "url"), message
-        if entry.id in retracted:
-            continue
         same = ENTRY_CONTENT(entry)
         if same in first_of:
             yield (("evidence", position, "summary"),

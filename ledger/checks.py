@@ -243,7 +243,8 @@ def quotes_in_sources(context: CheckContext) -> Iterator[Finding]:
     documents = _Documents(context)
     retracted = {retraction.evidence for retraction in context.ledger.retractions}
     for position, entry in enumerate(context.ledger.evidence):
-        found_here = list(_source_findings(context, documents, position, entry))
+        tally = Counter[str]() if entry.id in retracted else context.tally
+        found_here = list(_source_findings(context, documents, position, entry, tally))
         if entry.id in retracted:
             context.notes.extend(Finding(finding.location, f"{finding.message} (the entry is "
                                          "retracted, so this fails nothing)")
@@ -253,12 +254,13 @@ def quotes_in_sources(context: CheckContext) -> Iterator[Finding]:
 
 
 def _source_findings(context: CheckContext, documents: _Documents, position: int,
-                     entry: Evidence) -> Iterator[Finding]:
-    """One entry's problems with its source document and quote."""
+                     entry: Evidence, tally: Counter[str]) -> Iterator[Finding]:
+    """One entry's problems with its source document and quote (counted in `tally`: a retracted
+    entry's count nowhere)."""
     name = entry.source.document if entry.source else None
     if name is None:
         if entry.quote is not None:
-            context.tally["unverifiable"] += 1
+            tally["unverifiable"] += 1
         return
     assert entry.source is not None
     where = ("evidence", position, "source", "document")
@@ -272,7 +274,7 @@ def _source_findings(context: CheckContext, documents: _Documents, position: int
         digest, text = documents.read(found)
     except FileNotFoundError:
         if context.sources_folder is None:
-            context.tally["not checked"] += entry.quote is not None
+            tally["not checked"] += entry.quote is not None
         else:
             yield Finding(where, f"source document {name!r} not found beside the ledger or "
                           f"under {context.sources_folder}")
@@ -286,9 +288,9 @@ def _source_findings(context: CheckContext, documents: _Documents, position: int
     if entry.quote is None:
         return
     if fold(entry.quote) in text:
-        context.tally["verified"] += 1
+        tally["verified"] += 1
     else:
-        context.tally["not found"] += 1
+        tally["not found"] += 1
         yield Finding(("evidence", position, "quote"),
                       f"quote not found verbatim in {found}")
 

@@ -66,6 +66,8 @@ def read_inside(base: Path, relative: Path, *, what: str,
     """
     shown = base / relative
     parts = relative.parts
+    if not parts:  # the folder itself, named `.` or by a link to it
+        raise LedgerError(f"{shown}: is a directory, not a {what} file")
     try:
         directory = os.open(base, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     except OSError as error:
@@ -133,6 +135,8 @@ def document_name_problem(name: str) -> str | None:
     normal = posixpath.normpath(name)
     if posixpath.isabs(name) or normal == ".." or normal.startswith("../"):
         return f"document path {name!r} leaves the sources folder"
+    if normal == ".":
+        return f"document path {name!r} names the folder itself, not a file"
     return None
 
 

@@ -597,9 +597,11 @@ def import_cautions(plan: Plan, before: Ledger) -> list[Problem]:
             if twin != entry.id:
                 found.append(placed(number, "summary", f"the same statement as entry {twin}"))
     elif plan.kind is ImportKind.TERM:
+        categories = {term.category for term in before.terms}
         for number, term in zip(plan.rows, plan.added, strict=True):
             assert isinstance(term, Term)
-            found += [placed(number, field_name, message)
-                      for field_name, message in cautions.term_cautions(plan.result, term)]
+            found += [placed(number, field_name, message) for field_name, message in
+                      cautions.term_cautions(plan.result, term, categories)]
+            categories.add(term.category)
     return found
 

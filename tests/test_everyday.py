@@ -87,8 +87,18 @@ def test_the_file_option_after_the_command(tmp_path: Path, monkeypatch: pytest.M
                                                str(path)])).stdout)
     assert report["title"] == "Peace"
     assert not (tmp_path / "ledger.json").exists()
-    twice = runner.invoke(app, ["-f", str(path), "report", "-f", str(path)])
-    assert twice.exit_code == 2 and "given both before and after the command" in twice.stderr
+    for twice in (["-f", str(path), "report", "-f", str(path)],
+                  ["report", "-f", str(path), f"--file={path}"]):
+        refused = runner.invoke(app, twice)
+        assert refused.exit_code == 2 and "-f/--file is given more than once" in refused.stderr
+    between = json.loads(ok(runner.invoke(app, ["evidence", "-f", str(path), "list",
+                                                "--format", "json"])).stdout)
+    assert [entry["summary"] for entry in between] == ["-f"]
+    joined = json.loads(ok(runner.invoke(app, ["report", f"-f{path}", "--format", "json"])
+                           ).stdout)
+    assert joined["title"] == "Peace"
+    bare = runner.invoke(app, ["report", "-f"])
+    assert bare.exit_code == 2 and "-f needs the ledger's path" in bare.stderr
     after_dashes = runner.invoke(app, ["evidence", "show", "--", "-f", str(path)])
     assert after_dashes.exit_code != 0
 
@@ -202,7 +212,7 @@ def test_a_document_without_its_digest_is_hashed_from_the_file(run: Run, small: 
     assert "--document: out.txt" in result.stderr
     missing = ok(run("evidence", "add", "-t", "release", "--subject", "south", "-c", "monitor",
                      "-s", "disputes", "-d", "2020-06", "-m", "Gone", "--document", "gone.txt"))
-    assert "--document: gone.txt is not beside the ledger" in missing.stderr
+    assert "--document: gone.txt is not in the ledger's folder" in missing.stderr
     refused = run("evidence", "add", "-t", "release", "--subject", "south", "-c", "monitor",
                   "-s", "disputes", "-d", "2020-06", "-m", "Up", "--document", "../secret.txt")
     assert refused.exit_code == 1 and "leaves the sources folder" in refused.stderr
@@ -242,3 +252,19 @@ def test_evidence_add_interactive_asks_checks_and_records(run: Run, small: Path)
     missing = run("evidence", "add", "-t", "withdraw")
     assert missing.exit_code == 2
     assert "Missing option '--claimant' / '-c' (or give --interactive" in missing.stderr
+
+
+@pytest.mark.parametrize(("new", "old", "warned"), [
+    ("humanitrian", "humanitarian", "one letter away"), ("withdrawl", "withdrawal", "one letter"),
+    ("ceasefrie", "ceasefire", "one letter away"), ("Ceasefire", "ceasefire", "only in case"),
+    ("counter-terrorisn", "counter-terrorism", "one letter away"),
+    ("policy", "police", None), ("phase-2", "phase-1", None), ("sanctions", "elections", None)])
+def test_a_category_warned_of_only_when_it_reads_like_a_typo(run: Run, small: Path, new: str,
+                                                             old: str, warned: str | None) -> None:
+    ok(run("term", "add", "first", "--title", "F", "--category", old, "--obligor", "north"))
+    result = ok(run("term", "add", "second", "--title", "S", "--category", new, "--obligor",
+                    "north"))
+    if warned is None:
+        assert "warning" not in result.stderr
+    else:
+        assert f"--category: {new!r} is new, and " in result.stderr and warned in result.stderr

@@ -127,3 +127,5 @@ def test_the_second_name_and_the_version(tmp_path: Path) -> None:
                             capture_output=True, text=True, timeout=60, check=False)
     assert report.returncode == 0, report.stderr
     assert json.loads(report.stdout)["title"].startswith("The 2020 US-Taliban agreement")
+    assert report.stderr.startswith("compliance-ledger: no ledger.json here"), \
+        "its messages name it as it was started"

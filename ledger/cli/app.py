@@ -39,57 +39,80 @@ T = TypeVar("T")
 FILE_OPTIONS = ("-f", "--file")
 
 
+def _file_option(args: list[str], index: int) -> int:
+    """How many tokens at `index` give the file (`-f PATH`, `--file PATH`: 2; `-fPATH`,
+    `--file=PATH`, or `-f` with nothing after it: 1), or 0."""
+    token = args[index]
+    if token in FILE_OPTIONS:
+        return 2 if index + 1 < len(args) else 1
+    if token.startswith("--file=") or (token.startswith("-f") and not token.startswith("--")):
+        return 1
+    return 0
+
+
 def hoist_file_option(group: Any, ctx: Any, args: list[str]) -> list[str]:
-    """`args` with a `-f/--file PATH` given after the command moved before it, where the root
-    command reads it (hledger takes `-f` anywhere, gh takes `-R` on every command).
+    """`args` with a `-f/--file PATH` given after the command (or between a group and its
+    command) moved before it, where the root command reads it (hledger takes `-f` anywhere, gh
+    takes `-R` on every command).
 
     The command's own options are read with their arities, so that a value that happens to be
-    `-f` (`--summary -f`) stays where it is; after `--` nothing moves.
+    `-f` (`--summary -f`) stays where it is; after `--` nothing moves. Given twice, it is
+    refused: silently reading one of two files would be worse.
     """
-    position, head = 0, []
+    position, head, moved, path = 0, [], [], []
     while position < len(args) and args[position].startswith("-") and args[position] != "--":
-        head.append(args[position])
-        position += 1
-        if head[-1] in FILE_OPTIONS and position < len(args):
-            head.append(args[position])
-            position += 1
-    command, path = group, []
+        width = _file_option(args, position) or 1
+        head += args[position:position + width]
+        position += width
+    command = group
     while hasattr(command, "get_command") and position < len(args):
+        width = _file_option(args, position)
+        if width:
+            moved += args[position:position + width]
+            position += width
+            continue
         found = command.get_command(ctx, args[position])
         if found is None:
-            return args
+            break
         command = found
         path.append(args[position])
         position += 1
-    if hasattr(command, "get_command") or not path:
-        return args
-    options = [param for param in command.params if param.param_type_name == "option"]
-    takes_value = {name for param in options if not param.is_flag and not param.count
-                   for name in (*param.opts, *param.secondary_opts)}
-    moved, kept, rest = [], [], args[position:]
-    index = 0
-    while index < len(rest):
-        token = rest[index]
-        if token == "--":
-            kept += rest[index:]
-            break
-        if token in FILE_OPTIONS and index + 1 < len(rest):
-            moved += rest[index:index + 2]
-            index += 2
-            continue
-        if token.startswith("--file="):
-            moved.append(token)
-        else:
+    kept: list[str] = []
+    if path and not hasattr(command, "get_command"):
+        options = [param for param in command.params if param.param_type_name == "option"]
+        takes_value = {name for param in options if not param.is_flag and not param.count
+                       for name in (*param.opts, *param.secondary_opts)}
+        rest = args[position:]
+        index = 0
+        while index < len(rest):
+            token = rest[index]
+            if token == "--":
+                kept += rest[index:]
+                break
+            width = _file_option(rest, index)
+            if width:
+                moved += rest[index:index + width]
+                index += width
+                continue
             kept.append(token)
             if token in takes_value and index + 1 < len(rest):
                 kept.append(rest[index + 1])
                 index += 1
-        index += 1
-    if moved and any(token in FILE_OPTIONS or token.startswith("--file=") for token in head):
-        from typer._click.exceptions import UsageError
+            index += 1
+    else:
+        kept = args[position:]
+    from typer._click.exceptions import UsageError
 
-        raise UsageError("-f/--file is given both before and after the command: give it once",
-                         ctx)
+    if moved and moved[-1] in FILE_OPTIONS:  # `-f` last, with no path after it
+        if "--help" in args:
+            moved.pop()  # help asked for: give it
+        else:
+            raise UsageError(f"{moved[-1]} needs the ledger's path", ctx)
+    given = [token for token in (*head, *moved) if token in FILE_OPTIONS
+             or token.startswith("--file=") or (token.startswith("-f")
+                                                and not token.startswith("--"))]
+    if len(given) > 1:
+        raise UsageError("-f/--file is given more than once: give the ledger once", ctx)
     return [*head, *moved, *path, *kept]
 
 
@@ -159,6 +182,8 @@ def with_suggestion(message: str) -> str:
         return message
     value, choices = found["value"], re.findall(r"'([^']*)'", found["choices"])
     message = f"{value!r} is not one of {', '.join(choices)}"
+    if "," in value:
+        return message + ": give the option once for each value"
     near = difflib.get_close_matches(value.lower(), choices, n=1, cutoff=0.6)
     if near:
         message += f": did you mean {near[0]}?"
@@ -244,12 +269,18 @@ def target(ctx: typer.Context, *, search: bool = True) -> Target:
 # --- errors -----------------------------------------------------------------------------------
 
 
+def program_name() -> str:
+    """The name the program was started by, for its messages: `compliance-ledger` for people
+    whose `ledger` is the accounting tool, else `ledger`."""
+    return "compliance-ledger" if Path(sys.argv[0]).name == "compliance-ledger" else "ledger"
+
+
 def say(message: str) -> None:
     """A message to stderr, on one line, neutralised; one that cannot be written is dropped."""
     from ledger.render.text import one_line
 
     with contextlib.suppress(OSError, ValueError):
-        typer.echo(f"ledger: {one_line(message)}", err=True)
+        typer.echo(f"{program_name()}: {one_line(message)}", err=True)
 
 
 def fail(message: str) -> NoReturn:
@@ -414,8 +445,10 @@ def document_digest(ctx: typer.Context, name: str | None) -> tuple[str | None, s
     try:
         found = document_path(folder, name)
     except OSError:
-        return None, (f"{name} is not beside the ledger, so its SHA-256 is not recorded: give "
-                      "--sha256, or put the file there, so that `ledger check` can verify it")
+        return None, (f"{name} is not in the ledger's folder ({os.path.abspath(folder)}; a "
+                      "document's name is "
+                      "relative to it), so its SHA-256 is not recorded: give --sha256, or put "
+                      "the file there, so that `ledger check` can verify it")
     if found is None:
         return None, f"{name} leaves the ledger's folder through a symbolic link: not read"
     base = Path(os.path.realpath(folder))
@@ -729,7 +762,7 @@ def main() -> None:
     _guard_standard_streams()
     bad = _undecodable_argument()
     if bad is not None:
-        sys.stderr.write(f"ledger: error: argument {bad!r} is not valid UTF-8\n")
+        sys.stderr.write(f"{program_name()}: error: argument {bad!r} is not valid UTF-8\n")
         sys.exit(1)
     code: int
     try:
