@@ -223,10 +223,10 @@ def test_evidence_add_interactive_asks_checks_and_records(run: Run, small: Path)
     asked again; stdout carries only the new id, as without --interactive."""
     answers = "\n".join([
         "relase", "release",           # a typo in the term, then the term
+        "2020-13", "2020-04",           # no 13th month, then the date
         "east", "south",                # two obligors: the subject is asked
         "monitor",                      # claimant
         "disputed", "disputes",         # a status word, then the stance
-        "2020-13", "2020-04",           # no 13th month, then the date
         "No detainee released",         # summary
         "", "not one detainee", "", "", "", "", ""]) + "\n"
     result = run("evidence", "add", "--interactive", env=NOW, input=answers)
@@ -249,6 +249,24 @@ def test_evidence_add_interactive_asks_checks_and_records(run: Run, small: Path)
     cut = run("evidence", "add", "-i", env=NOW, input="release\n")
     assert cut.exit_code == 1 and "no more answers: nothing recorded" in cut.stderr
     assert small.read_bytes() == before
+    finished = run("evidence", "add", "-i", "-t", "withdraw", "-c", "monitor", "-s", "claims",
+                   "-d", "2021-01", "-m", "Gone", env=NOW, input="Col. X\n")
+    assert finished.exit_code == 0, "end of input at an optional question leaves the rest empty"
+    wrong_options = run("evidence", "add", "-i", "-t", "nowhere", "-c", "nobody", env=NOW,
+                        input="withdraw\n2021-02\nmonitor\nclaims\nLeft\n" + "\n" * 7)
+    assert wrong_options.exit_code == 0, wrong_options.stderr
+    assert "--term: no term 'nowhere'" in wrong_options.stderr
+    assert "--claimant: no party 'nobody'" in wrong_options.stderr, "checked first, asked again"
+    ok(run("term", "amend", "withdraw", "--effective", "2021-06-01", "--obligor", "north",
+           "--obligor", "south", "--reason", "South joins"))
+    later = run("evidence", "add", "-i", "-t", "withdraw", "-d", "2021-07", "-c", "monitor",
+                "-s", "claims", "-m", "Both left", env=NOW, input="south\n" + "\n" * 7)
+    assert later.exit_code == 0 and "Subject (whose compliance) [north, south]" in later.stderr
+    assert as_json(run("evidence", "show", later.stdout.strip(), "--format", "json"))[
+        "subject"] == "south", "the subject is asked of the term as it stood on the date"
+    nowhere = run("evidence", "add", "-i", file=small.parent / "none.json", input="x\n")
+    assert nowhere.exit_code == 1 and "run `ledger init` first" in nowhere.stderr
+    assert "Term" not in nowhere.stderr, "nothing is asked of a ledger that is not there"
     missing = run("evidence", "add", "-t", "withdraw")
     assert missing.exit_code == 2
     assert "Missing option '--claimant' / '-c' (or give --interactive" in missing.stderr

@@ -15,6 +15,7 @@ from ledger.cli.app import (
     read,
     read_as,
     run,
+    target,
     update,
     warn,
 )
@@ -61,11 +62,26 @@ def _interview(ctx: typer.Context, given: dict[str, Any]) -> dict[str, Any]:
     """The fields asked of a person at the terminal, each checked as it is answered."""
     from rich.console import Console
 
-    from ledger import changes, clock
+    from ledger import changes, clock, history
     from ledger.cli.interactive import interview
+    from ledger.dates import first_day, last_day
+    from ledger.errors import LedgerError
+    from ledger.model import RecordKind
 
+    path = target(ctx).path
+    if not path.exists():
+        raise LedgerError(f"no {path} here or in a parent folder: run `ledger init` first "
+                          "(an entry is recorded in your own ledger, never in the example)")
     ledger = read(ctx).ledger
     terms = {known.id: known for known in ledger.terms}
+    grouped = history.changes_by_record(ledger.changes)
+
+    def obligors(term: str, date: str) -> list[str]:
+        """The parties the term binds throughout the period the date names."""
+        bound = history.obligors_throughout(
+            terms[term], grouped.get((RecordKind.TERM, term), []), first_day(date),
+            last_day(date))
+        return [party for party in changes.party_ids(ledger) if party in bound]
 
     def check(field: str, value: str, answers: dict[str, Any]) -> str:
         if field in ("date", "source_date"):
@@ -73,14 +89,17 @@ def _interview(ctx: typer.Context, given: dict[str, Any]) -> dict[str, Any]:
         if field == "term":
             return changes.known_value("term", value, list(terms))
         if field == "subject":
-            return changes.known_value("subject", value, list(terms[answers["term"]].obligors))
+            return changes.known_value("subject", value,
+                                       obligors(answers["term"], answers["date"]))
         if field == "claimant":
             return changes.known_value("claimant", value, changes.party_ids(ledger))
+        if field == "stance":
+            return changes.stance_of(value).value
         changes.check_value(field, value)
         return value
 
     answers = {key: value for key, value in given.items() if value is not None}
-    return {**given, **interview(ledger, answers, clock.today().isoformat(), check,
+    return {**given, **interview(ledger, answers, clock.today().isoformat(), check, obligors,
                                  Console(stderr=True, highlight=False))}
 
 

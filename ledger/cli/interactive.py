@@ -35,20 +35,24 @@ class Question:
     """The answer when there is only one (a term with one obligor): not asked."""
 
 
-def questions(ledger: Ledger, today: str) -> list[Question]:
-    """The fields of an entry, in the order a person thinks of them."""
-    terms = {term.id: term for term in ledger.terms}
+def questions(ledger: Ledger, today: str,
+              obligors: Callable[[str, str], list[str]]) -> list[Question]:
+    """The fields of an entry, in the order a person thinks of them: the subject after the date,
+    for a term binds the parties its version on that date names (`obligors(term, date)`)."""
+    terms = [term.id for term in ledger.terms]
     parties = [party.id for party in ledger.parties]
+
+    def bound(given: dict[str, Any]) -> list[str]:
+        return obligors(given["term"], given["date"])
+
     return [
-        Question("term", "Term", choices=lambda _: list(terms)),
-        Question("subject", "Subject (whose compliance)",
-                 choices=lambda given: list(terms[given["term"]].obligors),
-                 settled=lambda given: (terms[given["term"]].obligors[0]
-                                        if len(terms[given["term"]].obligors) == 1 else None)),
-        Question("claimant", "Claimant (who says so)", choices=lambda _: parties),
-        Question("stance", "Stance", choices=lambda _: [stance.value for stance in Stance]),
+        Question("term", "Term", choices=lambda _: terms),
         Question("date", "Date said (YYYY, YYYY-MM, YYYY-MM-DD, today, yesterday)",
                  default=lambda _: today),
+        Question("subject", "Subject (whose compliance)", choices=bound,
+                 settled=lambda given: bound(given)[0] if len(bound(given)) == 1 else None),
+        Question("claimant", "Claimant (who says so)", choices=lambda _: parties),
+        Question("stance", "Stance", choices=lambda _: [stance.value for stance in Stance]),
         Question("summary", "Summary, in a sentence"),
         Question("speaker", "Speaker", required=False),
         Question("quote", "Quote, verbatim", required=False),
@@ -87,10 +91,15 @@ Check = Callable[[str, str, dict[str, Any]], str]
 """Checks one answer, given the answers so far: the value to keep, or InvalidValue."""
 
 
+class Finished(Exception):
+    """End of input at an optional question: the rest are left empty."""
+
+
 def ask(console: Console, question: Question, given: dict[str, Any], check: Check
         ) -> str | None:
     """Ask until the answer passes `check` (which returns the value to keep or raises
-    InvalidValue); an optional field may be left empty. End of input stops the command."""
+    InvalidValue); an optional field may be left empty. End of input at a required question
+    stops the command; at an optional one, it leaves the rest empty."""
     choices = question.choices(given) if question.choices else []
     default = question.default(given) if question.default else None
     shown = f" [{', '.join(choices)}]" if choices and len(choices) <= 12 else ""
@@ -102,6 +111,9 @@ def ask(console: Console, question: Question, given: dict[str, Any], check: Chec
             try:
                 answer = input().strip()
             except EOFError:
+                console.print()
+                if not question.required:
+                    raise Finished from None
                 raise LedgerError("no more answers: nothing recorded") from None
         if not answer:
             if default:
@@ -117,14 +129,27 @@ def ask(console: Console, question: Question, given: dict[str, Any], check: Chec
             console.print(f"  {error.message}", style="red", markup=False)
 
 
-def interview(ledger: Ledger, given: dict[str, Any], today: str,
-              check: Check, console: Console) -> dict[str, Any]:
-    """Every field not given as an option, asked in turn; the answers with the options."""
+def interview(ledger: Ledger, given: dict[str, Any], today: str, check: Check,
+              obligors: Callable[[str, str], list[str]], console: Console) -> dict[str, Any]:
+    """Every field not given as an option, asked in turn; the answers with the options. A value
+    given as an option is checked first, and asked again if it is wrong, so that no answer is
+    lost to a mistake found at the end."""
+    if not ledger.terms:
+        raise LedgerError("the ledger has no terms yet: add one with `ledger term add`")
     answers = dict(given)
-    for question in questions(ledger, today):
-        if answers.get(question.field) is not None:
-            continue
-        settled = question.settled(answers) if question.settled else None
-        answers[question.field] = (settled if settled is not None
-                                   else ask(console, question, answers, check))
+    try:
+        for question in questions(ledger, today, obligors):
+            if answers.get(question.field) is not None:
+                try:
+                    answers[question.field] = check(question.field,
+                                                    str(answers[question.field]), answers)
+                    continue
+                except InvalidValue as error:
+                    console.print(f"--{question.field.replace('_', '-')}: {error.message}",
+                                  style="red", markup=False)
+            settled = question.settled(answers) if question.settled else None
+            answers[question.field] = (settled if settled is not None
+                                       else ask(console, question, answers, check))
+    except Finished:
+        pass
     return answers
