@@ -283,7 +283,8 @@ def chosen(values: Choice) -> frozenset[str]:
 
 def build_report(ledger: Ledger, *, today: date, as_of: date | None = None,
                  known_at: date | None = None, party: Choice = None,
-                 category: Choice = None, counted: list[Evidence] | None = None) -> Report:
+                 category: Choice = None, counted: list[Evidence] | None = None,
+                 agreement: Choice = None) -> Report:
     """Every party that bears obligations (ledger order), each obligation with its status.
 
     `ledger` is the ledger as it stood (`history.snapshot`); `known_at` is only reported. An
@@ -291,8 +292,8 @@ def build_report(ledger: Ledger, *, today: date, as_of: date | None = None,
     counted entry is touched once to group it, so the cost grows with the ledger, not with terms
     times entries. Unknown filter values are refused.
     """
-    parties, categories = chosen(party), chosen(category)
-    require_known(ledger, party=parties, category=categories)
+    parties, categories, agreements = chosen(party), chosen(category), chosen(agreement)
+    require_known(ledger, party=parties, category=categories, agreement=agreements)
     if counted is None:
         counted = counted_evidence(ledger, as_of)
     grouped = positions_by_obligation(counted)
@@ -300,7 +301,8 @@ def build_report(ledger: Ledger, *, today: date, as_of: date | None = None,
     reference_day = as_of or today
     obligations: dict[str, list[Obligation]] = defaultdict(list)
     for term in ledger.terms:
-        if categories and term.category not in categories:
+        if (categories and term.category not in categories) or (
+                agreements and term.agreement not in agreements):
             continue
         waiting_on = unmet(term) if term.conditions else ()
         for subject in term.obligors:
@@ -494,15 +496,21 @@ def changes_between(before_ledger: Ledger, after_ledger: Ledger, *, since: date,
     """
     if since > until:
         raise InvalidValue("since", f"{since.isoformat()} is after --until {until.isoformat()}")
-    agreements = chosen(agreement)
-    require_known(after_ledger, party=party, category=category, agreement=agreements)
+    agreements, categories = chosen(agreement), chosen(category)
+    either = after_ledger.model_copy(update={"terms": (*before_ledger.terms,
+                                                       *after_ledger.terms)})
+    require_known(either, party=party, category=categories, agreement=agreements)
 
     def report_of(ledger: Ledger, day: date, counted: list[Evidence]
                   ) -> dict[str, PartyReport]:
+        """A category is the term's on each day: one amended in the window is found by either
+        of its names, at the end where it had that name."""
         kept = ledger.model_copy(update={"terms": tuple(
-            term for term in ledger.terms if not agreements or term.agreement in agreements)})
+            term for term in ledger.terms
+            if (not agreements or term.agreement in agreements)
+            and (not categories or term.category in categories))})
         built = build_report(kept, today=day, as_of=day, known_at=known_at, party=party,
-                             category=category, counted=counted)
+                             counted=counted)
         return {entry.party.id: entry for entry in built.parties}
 
     counted_at_start = counted_evidence(before_ledger, since)

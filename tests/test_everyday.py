@@ -129,6 +129,10 @@ def test_help_names_values_and_completion_offers_what_fits(run: Run, small: Path
     assert "<str>" not in help_text and "list[str]" not in help_text
     listed = " ".join(ok(run("report", "--help")).stdout.split())
     assert "--party PARTY" in listed and "--as-of DATE" in listed
+    assert "--stance <claims|disputes|notes>" in ok(run("evidence", "list", "--help")).stdout
+    assert ok(run("term", "show", "--help")).stdout.startswith(
+        "Usage: root term show [OPTIONS] {TERM}")
+    assert "{BASE} {OURS} {THEIRS} [PATH]" in ok(run("merge", "--help")).stdout
     kept = add_evidence(run, "release", "monitor", "disputes", "2020-04", "--subject", "south")
     gone = add_evidence(run, "release", "monitor", "claims", "2020-05", "--subject", "south")
     ok(run("evidence", "retract", gone, "--reason", "Wrong"))
@@ -286,3 +290,33 @@ def test_a_category_warned_of_only_when_it_reads_like_a_typo(run: Run, small: Pa
         assert "warning" not in result.stderr
     else:
         assert f"--category: {new!r} is new, and " in result.stderr and warned in result.stderr
+
+
+def test_report_by_agreement_and_changes_by_a_category_renamed_in_the_window(
+        run: Run, small: Path) -> None:
+    ok(run("agreement", "add", "annex", "--title", "The Annex", "--signed", "2020-06-01"))
+    ok(run("term", "add", "corridor", "--title", "Open the corridor", "--category", "peace",
+           "--obligor", "south", "--agreement", "annex"))
+    report = as_json(run("report", "--agreement", "annex", "--format", "json"))
+    assert [(party["id"], [item["term"] for item in party["obligations"]])
+            for party in report["parties"]] == [("south", ["corridor"])]
+    both = as_json(run("report", "--agreement", "annex", "--agreement", "accord", "--format",
+                       "json"))
+    assert sum(len(party["obligations"]) for party in both["parties"]) == 5
+    ok(run("term", "amend", "corridor", "--effective", "2021-06-01", "--category",
+           "humanitarian-access", "--reason", "Renamed"))
+    add_evidence(run, "corridor", "monitor", "claims", "2021-08")
+    for category in ("peace", "humanitarian-access"):
+        window = as_json(run("changes", "--since", "2021-01-01", "--until", "2021-12-31",
+                             "--category", category, "--format", "json"))
+        terms = [change["term"] for party in window["parties"] for change in party["changes"]]
+        assert terms == ["corridor"], category
+
+
+def test_a_change_warns_only_of_the_values_it_gives(run: Run, small: Path) -> None:
+    ok(run("term", "add", "early", "--title", "Early", "--category", "c1", "--obligor", "north",
+           "--due", "2020-01-31"))
+    quiet = ok(run("term", "correct", "early", "--title", "Early step", "--reason", "Title"))
+    assert "warning" not in quiet.stderr, "the due day was warned of when it was given"
+    again = ok(run("term", "correct", "early", "--due", "2020-02-15", "--reason", "Day"))
+    assert "--due: due 2020-02-15, before its agreement was signed" in again.stderr

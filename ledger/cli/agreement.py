@@ -40,7 +40,8 @@ def agreement_add(
     ctx: typer.Context,
     id: Annotated[str, typer.Argument(help="A short id, e.g. us-taliban-2020.")],
     title: Annotated[str, typer.Option(help="The agreement's title.")],
-    signed: Annotated[str | None, typer.Option(help="Date signed, YYYY-MM-DD.")] = None,
+    signed: Annotated[str | None, typer.Option(
+        help="Date signed, YYYY-MM-DD (or today, yesterday).")] = None,
     signatory: Annotated[
         list[str] | None,
         typer.Option(help="A signatory party id (repeat for each).",

@@ -124,26 +124,31 @@ METAVARS = {
     "effective": "DATE", "source_date": "DATE", "document": "PATH", "file": "FILE",
     "base": "FILE", "ours": "FILE", "theirs": "FILE", "path": "FILE", "sources": "DIR",
     "sha256": "HEX", "url": "URL", "sheet": "SHEET", "example": "NAME", "name": "NAME",
-    "alias": "NAME",
+    "alias": "NAME", "term.id": "TERM", "party.id": "PARTY", "agreement.id": "AGREEMENT",
+    "merge.base": "BASE", "merge.ours": "OURS", "merge.theirs": "THEIRS", "merge.name": "PATH",
 }
 """What help shows for a value, by the parameter's name (`--party PARTY`, `--as-of DATE`), in
 place of its Python type; any other text is `TEXT`. Fixed sets show their words."""
 
 
-def _name_values(command: Any) -> None:
+def _name_values(command: Any, noun: str = "") -> None:
     """Set the metavar of every parameter below `command` that takes free text."""
     from enum import Enum
     from typing import get_args
 
-    for sub in getattr(command, "commands", {}).values():
-        _name_values(sub)
+    for name, sub in getattr(command, "commands", {}).items():
+        _name_values(sub, noun or name)
     for param in command.params:
         annotation = param.type_descriptor.annotation
         kinds = get_args(annotation) or (annotation,)
-        if param.metavar is not None or getattr(param, "is_flag", False) or any(
-                isinstance(kind, type) and issubclass(kind, Enum) for kind in kinds):
+        words = [kind for kind in kinds if isinstance(kind, type) and issubclass(kind, Enum)]
+        if param.metavar is not None or getattr(param, "is_flag", False):
             continue
-        param.metavar = METAVARS.get(param.name, "TEXT")
+        if words:  # a list of words from a fixed set: the set, not `list[...]`
+            if kinds != (annotation,):
+                param.metavar = "<" + "|".join(word.value for word in words[0]) + ">"
+            continue
+        param.metavar = METAVARS.get(f"{noun}.{param.name}", METAVARS.get(param.name, "TEXT"))
 
 
 class _Root(TyperGroup):
@@ -470,7 +475,9 @@ def change_record(ctx: typer.Context, of: str, kind: str, id: str, reason: str,
         changed, made = changes.change_record(
             ledger, RecordKind(of), id, kind=ChangeKind(kind), reason=reason,
             recorded_at=clock.now(), effective=effective, values=values, cleared=cleared)
-        found.extend(record_cautions(changed, of, id))
+        named = {field for field, value in values.items() if value is not None}
+        found.extend(caution for caution in record_cautions(changed, of, id)
+                     if caution[0] in named)  # of the values this change gives, not older ones
         return changed, made.id
 
     def days() -> None:

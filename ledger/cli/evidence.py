@@ -186,7 +186,7 @@ def evidence_list(
     claimant: Annotated[list[str] | None, typer.Option(
         help="Only entries by this claimant." + ANY_OF, autocompletion=complete_party)] = None,
     stance: Annotated[list[Stance] | None, typer.Option(
-        help="Only claims or only disputes.")] = None,
+        help="Only entries of this stance: claims, disputes or notes." + ANY_OF)] = None,
     since: Annotated[str | None, typer.Option(
         help="Only entries dated in or after this period (YYYY, YYYY-MM or YYYY-MM-DD).")] = None,
     until: Annotated[str | None, typer.Option(
@@ -287,7 +287,10 @@ def evidence_correct(
             speaker=speaker, quote=quote, source=source, publisher=publisher, url=url,
             source_date=partial_date("source_date", source_date), document=document,
             sha256=sha256)
-        found.extend(cautions.entry_cautions(changed, entry))
+        named = {"summary"} | {field for field, value in (("date", date_), ("url", url))
+                               if value is not None}
+        found.extend(caution for caution in cautions.entry_cautions(changed, entry)
+                     if caution[0] in named)  # what this correction gives, and a twin
         return changed, entry
 
     entry = run(lambda: update(ctx, change))

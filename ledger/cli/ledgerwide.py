@@ -83,6 +83,7 @@ def report(
     as_of: AsOfOption = None,
     known_at: KnownAtOption = None,
     category: CategoryFilter = None,
+    agreement: AgreementFilter = None,
     output: ReportFormatOption = OutputFormat.TABLE,
 ) -> None:
     """Per-party compliance report: each obligation's status, who claims, who disputes.
@@ -95,7 +96,8 @@ def report(
     def build() -> View:
         clocked = read_as(ctx, as_of, known_at)
         built = status.build_report(clocked.ledger, today=clocked.today, as_of=clocked.as_of,
-                                    known_at=clocked.known_at, party=party, category=category)
+                                    known_at=clocked.known_at, party=party, category=category,
+                                    agreement=agreement)
         return headed(report_view(built, clocked.ledger), clocked)
 
     emit(run(build), output)

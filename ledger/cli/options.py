@@ -86,18 +86,19 @@ AgreementFilter = Annotated[
 ]
 AsOfOption = Annotated[
     str | None,
-    typer.Option("--as-of", help="The facts as they stood at the end of this day (YYYY-MM-DD), "
-                 "as the ledger knows them now: amendments in force then, entries made by then."),
+    typer.Option("--as-of", help="The facts as they stood at the end of this day (YYYY-MM-DD, "
+                 "today or yesterday), as the ledger knows them now: amendments in force then, "
+                 "entries made by then."),
 ]
 KnownAtOption = Annotated[
     str | None,
     typer.Option("--known-at", help="Only what had been recorded by the end of this day "
-                 "(YYYY-MM-DD, UTC): reproduces what was printed that day."),
+                 "(YYYY-MM-DD, today or yesterday; UTC): reproduces what was printed that day."),
 ]
 ReasonOption = Annotated[str, typer.Option(help="Why: the source of the change, or the error.")]
 EffectiveOption = Annotated[str, typer.Option(
-    help="The day the change takes effect, YYYY-MM-DD: reports as of earlier days keep the old "
-    "value.")]
+    help="The day the change takes effect, YYYY-MM-DD (or today, yesterday): reports as of "
+    "earlier days keep the old value.")]
 EvidenceId = Annotated[
     str,
     typer.Argument(help="The entry's id or a unique prefix of it.",

@@ -55,7 +55,8 @@ def term_add(
     agreement: Annotated[str | None, typer.Option(
         help="The agreement (needed when the ledger has more than one).",
         autocompletion=complete_agreement)] = None,
-    due: Annotated[str | None, typer.Option(help="Due date, YYYY-MM-DD.")] = None,
+    due: Annotated[str | None, typer.Option(help="Due date, YYYY-MM-DD (or today, yesterday).")
+                   ] = None,
     text: Annotated[str | None, typer.Option(help="The clause text or a paraphrase.")] = None,
     article: Annotated[str | None, typer.Option(help="Article reference, e.g. 'Part One A.1'.")
                        ] = None,
