@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 from conftest import Run, add_evidence, ok
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 SGR_OF_RICH = re.compile(r"\x1b\[[0-9;]*m")
 FORBIDDEN = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -122,7 +124,7 @@ def test_markdown_escapes_structure(run: Run, hostile: str) -> None:
                           ).stdout)[0]["id"]
     shown = ok(run("evidence", "show", rogue, "--format", "markdown")).stdout
     assert "\\| broken \\| table \\|" in shown
-    assert "\\<b\\>x\\</b\\>" in shown and "\\# heading \\*emph\\*" in shown
+    assert "\\<b>x\\</b>" in shown and "\\# heading \\*emph\\*" in shown
     assert {len(re.findall(r"(?<!\\)\|", line)) for line in shown.splitlines()
             if line.startswith("|")} == {3}
     report = ok(run("report", "--format", "markdown")).stdout
@@ -174,4 +176,42 @@ def test_markdown_escapes_only_what_forms_structure_where_it_stands(run: Run,
     assert escape("1. item", block=True) == "1\\. item"
     assert escape("    code", block=True) == "&#32;   code"
     assert escape("- item") == "- item", "a table cell or heading holds no list"
-    assert escape("# title [link](x) *em* <b>") == "\\# title \\[link\\](x) \\*em\\* \\<b\\>"
+    assert escape("# title [link](x) *em* <b>") == "\\# title \\[link\\](x) \\*em\\* \\<b>"
+    assert escape("0 -> 1; C++ & C#; snake_case; 3 < 4") == \
+        "0 -> 1; C++ & C#; snake_case; 3 < 4", "what forms nothing stays as it is"
+
+
+_MARKDOWN_TEXT = st.text(alphabet=st.sampled_from(
+    list("ab1 _*`[]()<>&#!|~$\\-+=.:;/?'\"{}^%@") + ["é", "\u00a0", "\t"]), max_size=24)
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=_MARKDOWN_TEXT)
+def test_markdown_shows_any_text_literally_in_a_cell_a_paragraph_and_a_heading(text: str
+                                                                               ) -> None:
+    """A CommonMark renderer with GitHub's tables and strikethrough reads back exactly the text,
+    with no tag, in each place Markdown output puts untrusted text."""
+    import html
+
+    from markdown_it import MarkdownIt
+
+    from ledger.render.markdown import escape
+    from ledger.render.text import neutralise
+
+    md = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    shown = neutralise(text)
+
+    def inner(rendered: str, tag: str) -> str:
+        found = re.search(rf"<{tag}>(.*)</{tag}>", rendered, re.S)
+        assert found is not None, rendered
+        assert "<" not in found.group(1), (text, rendered)
+        return html.unescape(found.group(1))
+
+    # White space at either end is trimmed by Markdown itself; everything else must read back.
+    cell = md.render(f"| h |\n| --- |\n| {escape(text)} |\n")
+    assert inner(cell, "td").strip() == shown.strip(), (text, cell)
+    if shown.strip():
+        paragraph = md.render(escape(text, block=True) + "\n")
+        assert inner(paragraph, "p").strip() == shown.strip(), (text, paragraph)
+        heading = md.render(f"## {escape(text)}\n")
+        assert inner(heading, "h2").strip() == shown.strip(), (text, heading)

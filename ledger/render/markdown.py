@@ -7,10 +7,16 @@ import re
 from ledger.render.text import neutralise
 from ledger.render.view import CellValue, Section, View
 
-_INLINE = re.compile(r"([\\`*_{}\[\]<>#!|~&$])")
-"""What can act anywhere in a line: emphasis, code, links and images (which need `[`), HTML and
-autolinks, entities, table cells, strikethrough, math, and a heading's closing `#`s. A `(`, a
-`-` or a `.` in mid-line forms nothing, and is left as it is."""
+_INLINE = re.compile(
+    r"([\\`*{}\[\]|~$])"                    # code, emphasis, links and images, cells, math
+    r"|((?<![^\W_])_|_(?![^\W_]))"              # `_` that can open or close emphasis
+    r"|(<(?=[A-Za-z/!?])|&(?=[A-Za-z#]))"      # HTML, autolinks and entities
+    r"|((?:^|(?<=\s))#|^>)")                   # a heading's closing `#`s; a quote at the start
+"""What would act where it stands in a line: code, emphasis, links and images (an image's `!`
+needs a `[`, which is escaped), table cells, strikethrough and math anywhere; `_` where it can
+open or close emphasis (not inside a word: `snake_case`); `<` and `&` only where they start a
+tag, an autolink or an entity (`3 < 4`, `C & D` stay); `#` where a heading's closing sequence
+could start, and `>` at the start. A `(`, a `-` or a `.` in mid-line forms nothing."""
 _LINE_START = re.compile(r"^( {0,3})([-+=]|[0-9]{1,9}[.)])")
 """What acts only at the start of a paragraph: a list item (`-`, `+`, `1.`, `1)`) or a heading's
 underline (`=`, `-`); `*`, `>` and `#` are escaped everywhere already."""
@@ -29,7 +35,7 @@ def escape(value: CellValue, *, block: bool = False) -> str:
     Table cells and headings hold inline syntax only; a paragraph (`block`) also escapes what
     would start a list at its beginning.
     """
-    text = _INLINE.sub(r"\\\1", neutralise(str(value)))
+    text = _INLINE.sub(lambda match: "\\" + match.group(0), neutralise(str(value)))
     if block:
         text = _LINE_START.sub(_line_start, text, count=1)
         if text[:1] in (" ", "\t"):  # four columns of it would open a code block
