@@ -243,14 +243,17 @@ def quotes_in_sources(context: CheckContext) -> Iterator[Finding]:
     documents = _Documents(context)
     retracted = {retraction.evidence for retraction in context.ledger.retractions}
     for position, entry in enumerate(context.ledger.evidence):
-        tally = Counter[str]() if entry.id in retracted else context.tally
-        found_here = list(_source_findings(context, documents, position, entry, tally))
+        if entry.source is None or entry.source.document is None:  # most entries: nothing to read
+            if entry.quote is not None and entry.id not in retracted:
+                context.tally["unverifiable"] += 1
+            continue
         if entry.id in retracted:
-            context.notes.extend(Finding(finding.location, f"{finding.message} (the entry is "
-                                         "retracted, so this fails nothing)")
-                                 for finding in found_here)
+            context.notes.extend(
+                Finding(finding.location, f"{finding.message} (the entry is retracted, so this "
+                        "fails nothing)")
+                for finding in _source_findings(context, documents, position, entry, Counter()))
         else:
-            yield from found_here
+            yield from _source_findings(context, documents, position, entry, context.tally)
 
 
 def _source_findings(context: CheckContext, documents: _Documents, position: int,

@@ -268,13 +268,22 @@ def condition_graphs(ledger: Ledger) -> list[dict[str, tuple[str, ...]]]:
     """The conditions of every term as they stand on each day some version of them is in force:
     before any amendment, and from each amendment's effective day on (corrections apply to every
     day, and of two amendments on one day the later recorded wins, as everywhere)."""
+    def sets_conditions(change: Change) -> bool:
+        return change.of is RecordKind.TERM and (
+            change.values.conditions is not None or "conditions" in change.cleared)
+
+    moving = [change for change in ledger.changes if sets_conditions(change)]
+    involved = {term.id for term in ledger.terms if term.conditions} | {
+        change.record for change in moving}
+    if not involved:  # the usual ledger: nothing waits on anything, on any day
+        return []
     grouped = changes_by_record(change for change in ledger.changes
-                                if change.of is RecordKind.TERM)
-    days = {date.min} | {date.fromisoformat(change.effective)
-                         for changes in grouped.values() for change in changes
+                                if change.of is RecordKind.TERM and change.record in involved)
+    days = {date.min} | {date.fromisoformat(change.effective) for change in moving
                          if change.kind is ChangeKind.AMENDMENT and change.effective}
+    terms = [term for term in ledger.terms if term.id in involved]
     return [{term.id: apply(term, grouped.get((RecordKind.TERM, term.id), ()), day).conditions
-             or () for term in ledger.terms} for day in sorted(days)]
+             or () for term in terms} for day in sorted(days)]
 
 
 def _cycle_in(graph: dict[str, tuple[str, ...]], start: str) -> list[str] | None:
