@@ -11,11 +11,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from itertools import compress, count, repeat
-from operator import add, attrgetter, gt, lt
+from itertools import compress, count
+from operator import attrgetter, gt, lt
 
 from ledger import history
-from ledger.dates import sort_day
 from ledger.model import Agreement, Evidence, Ledger, RecordKind, Stance, Term
 
 Caution = tuple[str, str]
@@ -25,9 +24,10 @@ Caution = tuple[str, str]
 def dated_after(date: str, recorded_at: str) -> bool:
     """Whether a statement's date begins after the day it was recorded: a statement cannot be
     recorded before it is made, so a date in the future is a typo, and it would stay its
-    claimant's latest position until retracted. (A day sorts before every time of that day, so
-    the whole timestamp compares as its day does.)"""
-    return sort_day(date) > recorded_at
+    claimant's latest position until retracted. (A date at any precision sorts before every
+    timestamp inside its period, and after every earlier one, so the texts compare as the
+    periods do.)"""
+    return date > recorded_at
 
 
 _PAST_EVERY_DAY = "\uffff"
@@ -190,10 +190,12 @@ def _entry_cautions(ledger: Ledger) -> list[tuple[tuple[str | int, ...], str]]:
     days = {term: day or "" for term, day in signed.items()}
     retracted = {retraction.evidence for retraction in ledger.retractions}
     dates = list(map(_DATE, evidence))
-    # `dated_after` and `ended_before`, as the comparisons they are, made in C for every entry.
-    future = list(compress(count(), map(gt, map(sort_day, dates), map(_RECORDED, evidence))))
-    early = list(compress(count(), map(lt, map(add, dates, repeat(_PAST_EVERY_DAY)),
-                                       map(days.__getitem__, map(_TERM, evidence)))))
+    # `dated_after`, as the comparison it is, made in C for every entry; `ended_before` for the
+    # few dated before the signing day as plain text (a superset: `2020` < 2020-02-29).
+    future = list(compress(count(), map(gt, dates, map(_RECORDED, evidence))))
+    signing = list(map(days.__getitem__, map(_TERM, evidence)))
+    early = [position for position in compress(count(), map(lt, dates, signing))
+             if ended_before(dates[position], signing[position])]
     sources = list(map(_SOURCE, evidence))
     urls = [source.url for source in filter(None, sources) if source.url is not None]
     surely_fine = all(map(_WEB_START.match, urls)) and not _SPACE.search("".join(urls))

@@ -105,3 +105,21 @@ def test_format_timestamp_writes_what_the_format_writes(moment: datetime) -> Non
     from ledger.dates import _TIMESTAMP_FORMAT, format_timestamp
 
     assert format_timestamp(moment) == moment.astimezone(UTC).strftime(_TIMESTAMP_FORMAT)
+
+
+_DAYS = st.dates(min_value=date(1990, 1, 1), max_value=date(2030, 12, 31))
+
+
+@given(_DAYS, st.sampled_from((4, 7, 10)), _DAYS)
+def test_the_warning_comparisons_are_the_calendar_s(day: date, precision: int, other: date
+                                                    ) -> None:
+    """`check` compares a date's text with a timestamp or a day of signing, in C, for every
+    entry: the texts must compare as the periods do."""
+    from ledger.cautions import dated_after, ended_before
+    from ledger.dates import first_day
+
+    text = day.isoformat()[:precision]
+    stamp = f"{other.isoformat()}T12:34:56.000000Z"
+    assert dated_after(text, stamp) == (first_day(text) > other)
+    assert ended_before(text, other.isoformat()) == (last_day(text) < other)
+    assert ended_before(text, "") is False, "no day of signing: nothing ended before it"
