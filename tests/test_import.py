@@ -471,3 +471,30 @@ def test_an_import_warns_of_likely_mistakes_at_their_cells(run: Run, tmp_path: P
     twice = ok(run("evidence", "import", str(again), file=file))
     assert "1 row skipped, already in the ledger" in twice.stderr, \
         "an import never records the same statement twice: no warning is needed"
+
+
+def test_an_imported_document_without_its_digest_is_hashed_from_the_file(run: Run,
+                                                                         tmp_path: Path) -> None:
+    """As `evidence add --document` does: the file in the ledger's folder is hashed, and a
+    document that is not there is a warning at its cell."""
+    import hashlib
+
+    file = tmp_path / "ledger.json"
+    ledger_with_an_agreement(run, file)
+    ok(run("party", "import", str(write_csv(tmp_path / "parties.csv", PARTIES)), file=file))
+    ok(run("term", "import", str(write_csv(tmp_path / "terms.csv", TERMS)), file=file))
+    (tmp_path / "report.txt").write_text("Two companies remain at the crossing.")
+    rows = [["date", "term", "subject", "claimant", "stance", "summary", "quote", "document"],
+            ["2024-07", "withdraw", "", "monitors", "disputes", "Still there",
+             "Two companies remain", "report.txt"],
+            ["2024-08", "withdraw", "", "monitors", "disputes", "Still there in August", "",
+             "gone.txt"]]
+    evidence = write_csv(tmp_path / "evidence.csv", rows)
+    result = ok(run("evidence", "import", str(evidence), file=file))
+    assert f"{evidence}:3:8: warning: column 'document': gone.txt is not in the ledger's " \
+        "folder" in result.stderr
+    entries = {entry["summary"]: entry for entry in listed(run, file, "evidence")}
+    assert entries["Still there"]["source"]["sha256"] == hashlib.sha256(
+        b"Two companies remain at the crossing.").hexdigest()
+    assert "sha256" not in entries["Still there in August"]["source"]
+    assert "1 verified against their source" in ok(run("check", file=file)).stdout

@@ -12,7 +12,7 @@ from ledger.render import ListFormat
 
 if TYPE_CHECKING:
     from ledger.errors import Problem
-    from ledger.importing import ImportKind, Plan
+    from ledger.importing import ImportKind, Plan, Table
     from ledger.model import Ledger
     from ledger.render.view import View
 
@@ -32,8 +32,11 @@ def run_import(ctx: typer.Context, kind: ImportKind, file: Path, dry_run: bool,
     else add every row in one transaction (one load, one save) and say what was added."""
     from ledger import clock, importing
 
+    hashed: list[Problem] = []
+
     def plan_for(ledger: Ledger) -> Plan:
         table = importing.read_table(file, sheet=sheet, max_bytes=max_bytes())
+        if kind is importing.ImportKind.EVIDENCE:
         return importing.plan_import(ledger, kind, table, recorded_at=clock.now())
 
     if dry_run:
@@ -42,7 +45,7 @@ def run_import(ctx: typer.Context, kind: ImportKind, file: Path, dry_run: bool,
         emit(_planned_view(plan), ListFormat.TABLE)
         run(plan.check)
         say(f"would add {plan.summary()} (a dry run: nothing written)")
-        _warn_placed(importing.import_cautions(plan, before))
+        _warn_placed(hashed + importing.import_cautions(plan, before))
         return
 
     found: list[Problem] = []
@@ -56,7 +59,36 @@ def run_import(ctx: typer.Context, kind: ImportKind, file: Path, dry_run: bool,
     done = run(lambda: update(ctx, change))
     ids = "".join(f"{record.id}\n" for record in done.added)
     confirm_saved(ids.rstrip("\n") or None, f"added {done.summary()}")
-    _warn_placed(found)
+    _warn_placed(hashed + found)
+
+
+def _with_document_digests(ctx: typer.Context, table: Table, missing: list[Problem]) -> Table:
+    """The table with the SHA-256 of each row's `document` that names none, read from the
+    ledger's folder as `evidence add --document` reads it; a document not there is a warning at
+    its cell (the row still imports, as `evidence add` records it)."""
+    import dataclasses
+
+    from ledger.cli.app import document_digest
+    from ledger.errors import Problem
+
+    if "document" not in table.header or any(
+            len(cells) > len(table.header) for _, cells in table.rows):
+        return table  # a cell beyond the header is a problem the import names first
+    header = table.header if "sha256" in table.header else [*table.header, "sha256"]
+    at_document, at_digest = header.index("document"), header.index("sha256")
+    rows = []
+    for number, cells in table.rows:
+        cells = cells + [""] * (len(header) - len(cells))
+        name = cells[at_document].strip()
+        if name and not cells[at_digest].strip():
+            digest, problem = document_digest(ctx, name)
+            if digest is not None:
+                cells[at_digest] = digest
+            elif problem is not None:
+                missing.append(Problem(table.name, number, at_document + 1,
+                                       f"warning: column 'document': {problem}"))
+        rows.append((number, cells))
+    return dataclasses.replace(table, header=header, rows=rows)
 
 
 def _warn_placed(found: list[Problem]) -> None:
