@@ -37,6 +37,7 @@ def run_import(ctx: typer.Context, kind: ImportKind, file: Path, dry_run: bool,
     def plan_for(ledger: Ledger) -> Plan:
         table = importing.read_table(file, sheet=sheet, max_bytes=max_bytes())
         if kind is importing.ImportKind.EVIDENCE:
+            table = _with_document_digests(ctx, table, hashed)
         return importing.plan_import(ledger, kind, table, recorded_at=clock.now())
 
     if dry_run:
