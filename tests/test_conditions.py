@@ -106,6 +106,8 @@ def test_check_refuses_a_cycle_written_into_the_file(run: Run, small: Path) -> N
     assert re.search(rf"ledger.json:{line}:\d+: conditions form a cycle: (release waits on "
                      r"review waits on release|review waits on release waits on review)",
                      result.stderr), result.stderr
+    report = ok(run("report"))
+    assert "warning: conditions form a cycle: " in report.stderr, "every reading command says so"
     release["conditions"] = ["nowhere"]
     small.write_text(json.dumps(data, indent=2))
     unknown = run("report")

@@ -374,7 +374,21 @@ def read(ctx: typer.Context) -> LoadedLedger:
         example = load(store.bundled_path(EXAMPLE))
         return dataclasses.replace(example, ledger=example.ledger.model_copy(update={
             "title": f"{example.ledger.title} ({EXAMPLE_NOTE.format(name=EXAMPLE)})"}))
-    return load(chosen.path)
+    loaded = load(chosen.path)
+    _warn_of_cycle(loaded.ledger)
+    return loaded
+
+
+def _warn_of_cycle(ledger: Ledger) -> None:
+    """A cycle of conditions written into the file by hand (the commands refuse one): reports
+    stay well defined, for a condition is met or not whatever it waits on itself, but each term
+    on the cycle can never be judged overdue, so every reading command says so."""
+    from ledger.history import condition_cycle
+
+    cycle = condition_cycle(ledger)
+    if cycle is not None:
+        say(f"warning: conditions form a cycle: {' waits on '.join(cycle)}; `ledger check` "
+            "places it, and `ledger term correct ID --no-condition` undoes it")
 
 
 @dataclass(frozen=True)
