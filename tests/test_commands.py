@@ -277,6 +277,7 @@ def _completions(small: Path, words: str) -> list[str]:
     return result.stdout.split()
 
 
+@pytest.mark.slow
 def test_shell_completion_offers_ids_from_the_ledger(run: Run, small: Path) -> None:
     entry = add_evidence(run, "withdraw", "monitor", "claims", "2024")
     assert _completions(small, "report --party ") == ["north", "south", "monitor"]

@@ -96,6 +96,7 @@ def merged_bytes(repo: Path, ours: str, theirs: str) -> subprocess.CompletedProc
     return git(repo, "merge", "--no-edit", theirs, check=False)
 
 
+@pytest.mark.slow
 def test_with_the_driver_two_branches_merge_cleanly_in_either_order(run: Run, repo: Path) -> None:
     file, shared = two_analysts(run, repo, driver=True)
     attributes = (repo / ".gitattributes").read_text()

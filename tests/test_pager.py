@@ -55,6 +55,7 @@ def test_long_output_to_a_terminal_goes_through_the_pager(tmp_path: Path,
     assert "\x1b[" in paged, "colours reach the pager (less -R shows them)"
 
 
+@pytest.mark.slow
 def test_no_pager_and_short_output_and_an_empty_pager_print_directly(
         tmp_path: Path, setting: dict[str, str]) -> None:
     code, shown = _in_terminal(["--no-pager", "report"], setting, tmp_path)
