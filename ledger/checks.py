@@ -159,7 +159,7 @@ def fold(text: str) -> str:
     return _WHITESPACE_RUN.sub(" ", text.translate(_TYPOGRAPHIC))
 
 
-class _Documents:
+class Documents:
     """Source documents inside the ledger's folder or under --sources, each read once.
 
     A name is looked up beside the ledger, then under --sources (as a path, then by file name
@@ -168,8 +168,10 @@ class _Documents:
     outside those folders.
     """
 
-    def __init__(self, context: CheckContext) -> None:
-        self._context = context
+    def __init__(self, ledger_folder: Path, sources_folder: Path | None = None,
+                 max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+        self._ledger_folder, self._sources_folder = ledger_folder, sources_folder
+        self._max_bytes = max_bytes
         self._by_name: dict[str, Path] | None = None
         self._cache: dict[Path, tuple[str, str]] = {}
 
@@ -188,9 +190,9 @@ class _Documents:
             if path is None:
                 return f"document {name!r} leaves the sources folder through a symbolic link"
             return path
-        if self._context.sources_folder is None:
+        if self._sources_folder is None:
             return None
-        return self._index(self._context.sources_folder).get(Path(name).name)
+        return self._index(self._sources_folder).get(Path(name).name)
 
     def _index(self, folder: Path) -> dict[str, Path]:
         """Every file below `folder` by its name, the first in sorted order; links that lead out
@@ -219,7 +221,7 @@ class _Documents:
             base = next(Path(os.path.realpath(folder)) for folder in self._folders()
                         if path.is_relative_to(os.path.realpath(folder)))
             content = read_inside(base, path.relative_to(base), what="source document",
-                                  max_bytes=self._context.max_bytes)
+                                  max_bytes=self._max_bytes)
             self._cache[path] = (
                 hashlib.sha256(content).hexdigest(),
                 fold(content.decode("utf-8", "replace")),
@@ -227,9 +229,9 @@ class _Documents:
         return self._cache[path]
 
     def _folders(self) -> list[Path]:
-        folders = [self._context.ledger_folder]
-        if self._context.sources_folder is not None:
-            folders.append(self._context.sources_folder)
+        folders = [self._ledger_folder]
+        if self._sources_folder is not None:
+            folders.append(self._sources_folder)
         return folders
 
 
@@ -240,7 +242,7 @@ def quotes_in_sources(context: CheckContext) -> Iterator[Finding]:
     Without --sources, a document not found beside the ledger is counted as not checked; with it,
     a missing document is a problem. A quote with no document is counted as unverifiable.
     """
-    documents = _Documents(context)
+    documents = Documents(context.ledger_folder, context.sources_folder, context.max_bytes)
     retracted = {retraction.evidence for retraction in context.ledger.retractions}
     for position, entry in enumerate(context.ledger.evidence):
         if entry.source is None or entry.source.document is None:  # most entries: nothing to read
@@ -256,7 +258,7 @@ def quotes_in_sources(context: CheckContext) -> Iterator[Finding]:
             yield from _source_findings(context, documents, position, entry, context.tally)
 
 
-def _source_findings(context: CheckContext, documents: _Documents, position: int,
+def _source_findings(context: CheckContext, documents: Documents, position: int,
                      entry: Evidence, tally: Counter[str]) -> Iterator[Finding]:
     """One entry's problems with its source document and quote (counted in `tally`: a retracted
     entry's count nowhere)."""

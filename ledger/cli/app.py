@@ -452,28 +452,24 @@ def record_cautions(ledger: Ledger, of: str, id: str) -> list[tuple[str, str]]:
 
 
 def document_digest(ctx: typer.Context, name: str | None) -> tuple[str | None, str | None]:
-    """The SHA-256 of a source document named without `--sha256`, read beside the ledger (never
-    outside its folder); or None and why it could not be read."""
-    import hashlib
-
-    from ledger.files import document_name_problem, document_path, read_inside
+    """The SHA-256 of a source document named without `--sha256`, found and read as `ledger
+    check` finds and reads it (`checks.Documents`: never outside the ledger's folder); or None
+    and why it could not be read."""
+    from ledger.checks import Documents
+    from ledger.files import document_name_problem
 
     if name is None or document_name_problem(name) is not None:
         return None, None  # the entry's own rules refuse a name that leaves the folder
     folder = target(ctx).path.parent
-    try:
-        found = document_path(folder, name)
-    except OSError:
-        return None, (f"{name} is not in the ledger's folder ({os.path.abspath(folder)}; a "
-                      "document's name is "
-                      "relative to it), so its SHA-256 is not recorded: give --sha256, or put "
-                      "the file there, so that `ledger check` can verify it")
+    documents = Documents(folder, max_bytes=max_bytes())
+    found = documents.find(name)
+    if isinstance(found, str):
+        return None, f"{found}: not read"
     if found is None:
-        return None, f"{name} leaves the ledger's folder through a symbolic link: not read"
-    base = Path(os.path.realpath(folder))
-    content = read_inside(base, found.relative_to(base), what="source document",
-                          max_bytes=max_bytes())
-    return hashlib.sha256(content).hexdigest(), None
+        return None, (f"{name} is not in the ledger's folder ({os.path.abspath(folder)}; a "
+                      "document's name is relative to it), so its SHA-256 is not recorded: give "
+                      "--sha256, or put the file there, so that `ledger check` can verify it")
+    return documents.read(found)[0], None
 
 
 def change_record(ctx: typer.Context, of: str, kind: str, id: str, reason: str,
