@@ -138,28 +138,36 @@ def signing_days(ledger: Ledger) -> dict[str, str | None]:
     return {term.id: signed.get(term.agreement) for term in ledger.terms}
 
 
-def entry_cautions(ledger: Ledger, entry: Evidence) -> list[Caution]:
-    """What to warn of when `entry` (already in `ledger`) is recorded."""
-    retracted = {retraction.evidence for retraction in ledger.retractions}
-    same, summary = ENTRY_CONTENT(entry), entry.summary
-    twin = next((other for other in ledger.evidence if other.summary == summary
-                 and other.id != entry.id and other.id not in retracted
-                 and ENTRY_CONTENT(other) == same), None)
+def entry_rules(entry: Evidence, signed: str | None, twin: str | None = None
+                ) -> list[Caution]:
+    """Every rule for one entry, given its agreement's day of signing and the id of an earlier
+    entry with the same statement (found by the caller, which alone knows how to look cheaply):
+    the one list that `evidence add`, an import and `check` word their warnings from."""
     found = [
         ("date", dated_after_recording(entry)),
-        ("date", dated_before_signing(entry, signing_days(ledger).get(entry.term))),
+        ("date", dated_before_signing(entry, signed)),
         ("url", doubtful_url(entry.source.url if entry.source else None)),
-        ("summary", f"the same statement as entry {twin.id}, recorded "
-                    f"{twin.recorded_at[:10]}" if twin is not None else None),
+        ("summary", f"the same statement as entry {twin}" if twin is not None else None),
     ]
     return [(field, message) for field, message in found if message is not None]
 
 
-def term_cautions(ledger: Ledger, term: Term, categories: set[str] | None = None
-                  ) -> list[Caution]:
+def entry_cautions(ledger: Ledger, entry: Evidence) -> list[Caution]:
+    """What to warn of when `entry` (already in `ledger`) is recorded."""
+    retracted = {retraction.evidence for retraction in ledger.retractions}
+    same, summary = ENTRY_CONTENT(entry), entry.summary
+    twin = next((other.id for other in ledger.evidence if other.summary == summary
+                 and other.id != entry.id and other.id not in retracted
+                 and ENTRY_CONTENT(other) == same), None)
+    return entry_rules(entry, signing_days(ledger).get(entry.term), twin)
+
+
+def term_cautions(ledger: Ledger, term: Term, categories: set[str] | None = None,
+                  signed: str | None = None) -> list[Caution]:
     """What to warn of when `term` (a version of a term in `ledger`) is recorded; `categories`:
-    those it is compared with (default: every other term's)."""
-    signed = signing_days(ledger).get(term.id)
+    those it is compared with (default: every other term's); `signed`: its agreement's day of
+    signing, when the caller has it."""
+    signed = signed or signing_days(ledger).get(term.id)
     others = categories if categories is not None else {
         known.category for known in ledger.terms if known.id != term.id}
     found = [("due", due_before_signing(term.due, signed)),
@@ -205,29 +213,26 @@ def _entry_cautions(ledger: Ledger) -> list[tuple[tuple[str | int, ...], str]]:
     summaries = list(map(_SUMMARY, evidence))
     repeated = (set() if len(set(summaries)) == len(summaries) else
                 {summary for summary, times in Counter(summaries).items() if times > 1})
-    found: list[tuple[tuple[str | int, ...], str]] = []
-    for position in sorted({*future, *early, *addresses}):
-        entry = evidence[position]
-        if entry.id in retracted:
-            continue  # the retraction already says it was wrong, and the file keeps it for ever
-        for field, message in (("date", dated_after_recording(entry)),
-                               ("date", dated_before_signing(entry, signed.get(entry.term))),
-                               ("url", doubtful_url(entry.source.url if entry.source else None))):
-            if message is not None:
-                found.append((("evidence", position, "source", "url") if field == "url"
-                              else ("evidence", position, field), message))
+    twins: dict[int, str] = {}
     said: dict[str, list[Evidence]] = {}
     for position, entry in enumerate(evidence):
         if entry.summary not in repeated or entry.id in retracted:
             continue
         earlier = said.setdefault(entry.summary, [])
         same = ENTRY_CONTENT(entry)
-        twin = next((other for other in earlier if ENTRY_CONTENT(other) == same), None)
+        twin = next((other.id for other in earlier if ENTRY_CONTENT(other) == same), None)
         if twin is not None:
-            found.append((("evidence", position, "summary"),
-                          f"the same statement as entry {twin.id}"))
+            twins[position] = twin
         earlier.append(entry)
-    found.sort(key=lambda item: item[0][1])
+    found: list[tuple[tuple[str | int, ...], str]] = []
+    for position in sorted({*future, *early, *addresses, *twins}):
+        entry = evidence[position]
+        if entry.id in retracted:
+            continue  # the retraction already says it was wrong, and the file keeps it for ever
+        found += [(("evidence", position, "source", "url") if field == "url"
+                   else ("evidence", position, field), message)
+                  for field, message in entry_rules(entry, signed.get(entry.term),
+                                                    twins.get(position))]
     return found
 
 
@@ -250,20 +255,16 @@ def ledger_cautions(ledger: Ledger) -> Iterator[tuple[tuple[str | int, ...], str
     agreements = {agreement.id: history.apply(
         agreement, grouped.get((RecordKind.AGREEMENT, agreement.id), []), None)
         for agreement in ledger.agreements}
-    categories: dict[str, str] = {}
+    categories: set[str] = set()
     for position, recorded in enumerate(ledger.terms):
         term = history.apply(recorded, grouped.get((RecordKind.TERM, recorded.id), []), None)
         agreement = agreements.get(term.agreement)
-        message = due_before_signing(term.due, agreement.signed if agreement else None)
-        if message is not None:
-            yield where(RecordKind.TERM, "terms", position, term.id, "due"), message
-        if term.category not in categories:
-            near = near_category(term.category, categories)
-            if near is not None:
-                yield where(RecordKind.TERM, "terms", position, term.id, "category"), near
-            categories[term.category] = term.id
+        for field, warned in term_cautions(ledger, term, categories,
+                                           agreement.signed if agreement else None):
+            yield where(RecordKind.TERM, "terms", position, term.id, field), warned
+        categories.add(term.category)
     for position, agreement in enumerate(agreements.values()):
-        message = doubtful_url(agreement.url)
-        if message is not None:
+        doubtful = doubtful_url(agreement.url)
+        if doubtful is not None:
             yield where(RecordKind.AGREEMENT, "agreements", position, agreement.id,
-                        "url"), message
+                        "url"), doubtful

@@ -577,7 +577,7 @@ def import_cautions(plan: Plan, before: Ledger) -> list[Problem]:
 
     def placed(number: int, field: str, message: str) -> Problem:
         column = columns.index(field) + 1 if field in columns else 1
-        return Problem(plan.table.name, number, column, f"warning: column {field!r}: {message}")
+        return Problem(plan.table.name, number, column, f"column {field!r}: {message}")
 
     found: list[Problem] = []
     if plan.kind is ImportKind.EVIDENCE:
@@ -587,15 +587,10 @@ def import_cautions(plan: Plan, before: Ledger) -> list[Problem]:
                 if entry.id not in retracted}
         for number, entry in zip(plan.rows, plan.added, strict=True):
             assert isinstance(entry, Evidence)
-            for field_name, message in (
-                    ("date", cautions.dated_after_recording(entry)),
-                    ("date", cautions.dated_before_signing(entry, signed.get(entry.term))),
-                    ("url", cautions.doubtful_url(entry.source.url if entry.source else None))):
-                if message is not None:
-                    found.append(placed(number, field_name, message))
             twin = said.setdefault(cautions.ENTRY_CONTENT(entry), entry.id)
-            if twin != entry.id:
-                found.append(placed(number, "summary", f"the same statement as entry {twin}"))
+            found += [placed(number, field_name, message) for field_name, message in
+                      cautions.entry_rules(entry, signed.get(entry.term),
+                                           twin if twin != entry.id else None)]
     elif plan.kind is ImportKind.TERM:
         categories = {term.category for term in before.terms}
         for number, term in zip(plan.rows, plan.added, strict=True):

@@ -82,7 +82,7 @@ class Obligation:
             return Deadline.WAITING
         if self.overdue:
             return Deadline.PAST_DUE if self.status is Status.NO_EVIDENCE else Deadline.OVERDUE
-        return Deadline.LATE if self.late else Deadline.NONE
+        return Deadline.NONE
 
     @property
     def deadline_text(self) -> str:

@@ -28,6 +28,7 @@ from ledger.render import ListFormat, OutputFormat
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from ledger.errors import Problem
     from ledger.model import Ledger
     from ledger.render.view import View
     from ledger.store import Draft, LoadedLedger
@@ -427,6 +428,19 @@ def update(ctx: typer.Context, change: Callable[[Ledger], tuple[Ledger, T]]) -> 
         _note_migration(draft.loaded)
         draft.ledger, result = change(draft.ledger)
     return result
+
+
+def print_placed(kind: str, placed: list[Problem], more: int = 0) -> None:
+    """Warnings or notes at their PATH:LINE:COL (or FILE:ROW:COL), on stderr, neutralised, then
+    how many more there were: what fails nothing, printed as problems are."""
+    from ledger.render.text import one_line
+
+    with contextlib.suppress(OSError, ValueError):
+        for item in placed:
+            typer.echo(one_line(f"{item.path}:{item.line}:{item.column}: {kind}: "
+                                f"{item.message}"), err=True)
+        if more:
+            typer.echo(f"... and {more} more {kind}s", err=True)
 
 
 def warn(cautions: list[tuple[str, str]]) -> None:

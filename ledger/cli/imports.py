@@ -7,7 +7,18 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ledger.cli.app import confirm_saved, emit, headed, load, max_bytes, run, say, target, update
+from ledger.cli.app import (
+    confirm_saved,
+    emit,
+    headed,
+    load,
+    max_bytes,
+    print_placed,
+    run,
+    say,
+    target,
+    update,
+)
 from ledger.render import ListFormat
 
 if TYPE_CHECKING:
@@ -87,20 +98,16 @@ def _with_document_digests(ctx: typer.Context, table: Table, missing: list[Probl
                 cells[at_digest] = digest
             elif problem is not None:
                 missing.append(Problem(table.name, number, at_document + 1,
-                                       f"warning: column 'document': {problem}"))
+                                       f"column 'document': {problem}"))
         rows.append((number, cells))
     return dataclasses.replace(table, header=header, rows=rows)
 
 
 def _warn_placed(found: list[Problem]) -> None:
     """Each warning at its FILE:ROW:COL, on stderr (the first thousand, then how many more)."""
-    from ledger.render.text import one_line
     from ledger.store import MAX_PROBLEMS
 
-    for problem in found[:MAX_PROBLEMS]:
-        typer.echo(one_line(str(problem)), err=True)
-    if len(found) > MAX_PROBLEMS:
-        typer.echo(f"... and {len(found) - MAX_PROBLEMS} more warnings", err=True)
+    print_placed("warning", found[:MAX_PROBLEMS], more=max(len(found) - MAX_PROBLEMS, 0))
 
 
 def _planned_view(plan: Plan) -> View:

@@ -19,6 +19,7 @@ from ledger.cli.app import (
     load,
     max_bytes,
     partial_date,
+    print_placed,
     read,
     read_as,
     run,
@@ -213,12 +214,8 @@ def check(
         return outcome
 
     outcome = run(run_checks)
-    for kind, placed in (("warning", outcome.warnings), ("note", outcome.notes)):
-        for item in placed:
-            typer.echo(one_line(f"{item.path}:{item.line}:{item.column}: {kind}: "
-                                f"{item.message}"), err=True)
-    if outcome.more_warnings:
-        typer.echo(f"... and {outcome.more_warnings} more warnings", err=True)
+    print_placed("warning", outcome.warnings, more=outcome.more_warnings)
+    print_placed("note", outcome.notes)
     if strict and outcome.warnings:
         count = len(outcome.warnings) + outcome.more_warnings
         fail(f"{count} warning{'s' if count > 1 else ''}, and --strict makes warnings fail")
