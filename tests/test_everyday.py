@@ -287,10 +287,12 @@ def test_a_category_warned_of_only_when_it_reads_like_a_typo(run: Run, small: Pa
     ok(run("term", "add", "first", "--title", "F", "--category", old, "--obligor", "north"))
     result = ok(run("term", "add", "second", "--title", "S", "--category", new, "--obligor",
                     "north"))
+    checked = ok(run("check")).stderr
     if warned is None:
-        assert "warning" not in result.stderr
+        assert "warning" not in result.stderr and "warning" not in checked
     else:
         assert f"--category: {new!r} is new, and " in result.stderr and warned in result.stderr
+        assert f"warning: {new!r} is new, and " in checked, "check places the same warning"
 
 
 def test_report_by_agreement_and_changes_by_a_category_renamed_in_the_window(
