@@ -23,6 +23,7 @@ from operator import le
 from pathlib import Path
 from typing import Any, TypeVar
 
+from ledger.layout import BETWEEN_RECORDS, Text, assemble, split
 from ledger.model import RECORD_KINDS, Kept, Ledger, Record, reference_findings
 
 
@@ -185,91 +186,8 @@ def merge_versions(base: Version | None, ours: Version, theirs: Version, *,
 
 # --- the fast path: files as this program writes them --------------------------------------
 
-_FIELDS = ("schema_version", "title", *(field for field, _, _ in RECORD_KINDS))
-_MEMBER = b'\n  "'
-_RECORD_START = b"\n    {"
-_RECORD_END = b"\n    }"
-_BETWEEN_RECORDS = b"\n    },\n    {"
-_ID_LINE = b'\n      "id": "'
 
-
-@dataclass(frozen=True)
-class _Text:
-    """A stretch of a file's bytes, not copied: the lists of a large ledger are most of it."""
-
-    raw: bytes
-    start: int
-    end: int
-
-    def __len__(self) -> int:
-        return self.end - self.start
-
-    def view(self) -> memoryview:
-        return memoryview(self.raw)[self.start:self.end]
-
-    def begins_with(self, other: _Text | bytes) -> bool:
-        """Whether the text begins with `other` (a comparison of memory, in C)."""
-        prefix = other.view() if isinstance(other, _Text) else other
-        return self.raw.startswith(prefix, self.start, self.end)
-
-    def after(self, count: int) -> _Text:
-        return _Text(self.raw, self.start + count, self.end)
-
-    def records(self) -> list[bytes]:
-        """Each record's text (between its braces)."""
-        return self.raw[self.start:self.end].split(_BETWEEN_RECORDS) if self else []
-
-
-def _split_canonical(raw: bytes) -> dict[str, Any] | None:
-    """A file in the layout `store.serialize` writes, cut into its members: the schema version
-    and the title as written, and each list as the text of its records (from the first
-    record's first field to the last one's last; empty for an empty list). None for any other
-    layout.
-
-    In that layout a top-level key is the only line indented by two spaces, a record of a
-    top-level list the only object opening or closing on a line indented by four, and a
-    record's first line its id: JSON strings hold no raw line break, so no value can mimic these
-    lines. A cut that went wrong anyway cannot pass: the records are validated again and
-    counted.
-    """
-    if not raw.endswith(b"\n}\n"):
-        return None
-    # Where each member starts: the lists after the evidence (few records) are found from the
-    # end, so that no search runs through the evidence, most of the file.
-    starts = [1]
-    for field in _FIELDS[1:_FIELDS.index("evidence") + 1]:
-        starts.append(raw.find(_MEMBER + field.encode() + b'": ', starts[-1] + 1))
-    later = [len(raw) - 2]
-    for field in reversed(_FIELDS[_FIELDS.index("evidence") + 1:]):
-        later.append(raw.rfind(_MEMBER + field.encode() + b'": ', starts[-1] + 1, later[-1]))
-    starts += reversed(later[1:])
-    if min(starts) < 0 or starts != sorted(starts):
-        return None
-    split: dict[str, Any] = {}
-    for field, position, following in zip(_FIELDS, starts, [*starts[1:], len(raw) - 1],
-                                          strict=True):
-        key = _MEMBER + field.encode() + b'": '
-        start = position + len(key)
-        end = following - 1
-        if field != _FIELDS[-1]:
-            if raw[end:following] != b",":
-                return None
-        else:
-            end = len(raw) - 3
-        if field in ("schema_version", "title"):
-            split[field] = raw[start:end]
-        elif raw.startswith(b"[]", start) and end == start + 2:
-            split[field] = _Text(raw, start, start)
-        elif (raw.startswith(b"[" + _RECORD_START + _ID_LINE, start)
-              and raw.startswith(_RECORD_END + b"\n  ]", end - len(_RECORD_END) - 4)):
-            split[field] = _Text(raw, start + 1 + len(_RECORD_START),
-                                 end - len(_RECORD_END) - 4)
-        else:
-            return None
-    return split
-
-
-def _after(side: _Text, base: _Text) -> _Text | None:
+def _after(side: Text, base: Text) -> Text | None:
     """The records of `side` that follow all of `base`'s, when `side` begins with them; else
     None. In a team's usual merge both sides only appended to the base (their records were
     recorded after it), so the base's records need not even be cut apart."""
@@ -280,17 +198,17 @@ def _after(side: _Text, base: _Text) -> _Text | None:
     rest = side.after(len(base))
     if not rest:
         return rest
-    return rest.after(len(_BETWEEN_RECORDS)) if rest.begins_with(_BETWEEN_RECORDS) else None
+    return rest.after(len(BETWEEN_RECORDS)) if rest.begins_with(BETWEEN_RECORDS) else None
 
 
-def _union(base: _Text, ours: _Text, theirs: _Text
-           ) -> tuple[_Text | None, list[bytes], int] | None:
+def _union(base: Text, ours: Text, theirs: Text
+           ) -> tuple[Text | None, list[bytes], int] | None:
     """One list's merge, as text: the records all three share, in the base's order (None when
     they are compared one by one), and each other record once (ours, then theirs' own); and how
     many came from theirs. None when a record of the base was deleted or changed on some side,
     or a side holds a record twice."""
     ours_new, theirs_new = _after(ours, base), _after(theirs, base)
-    shared: _Text | None
+    shared: Text | None
     if ours_new is not None and theirs_new is not None:
         shared = base if base else None
         mine, other, before = ours_new.records(), theirs_new.records(), []
@@ -318,7 +236,7 @@ def _merge_canonical(base: Version, ours: Version, theirs: Version) -> Merged | 
     from ledger import safejson, store
     from ledger.errors import LedgerError
 
-    sides = [_split_canonical(version.raw) for version in (base, ours, theirs)]
+    sides = [split(version.raw) for version in (base, ours, theirs)]
     if any(side is None for side in sides):
         return None
     old, mine, other = sides
@@ -329,7 +247,7 @@ def _merge_canonical(base: Version, ours: Version, theirs: Version) -> Merged | 
     title = three_way(old["title"], mine["title"], other["title"])
     if title is None:
         return None
-    unions: dict[str, tuple[_Text | None, list[bytes]]] = {}
+    unions: dict[str, tuple[Text | None, list[bytes]]] = {}
     added = 0
     document: list[bytes | memoryview] = [b'{"schema_version": ', mine["schema_version"],
                                           b', "title": ', title]
@@ -351,19 +269,17 @@ def _merge_canonical(base: Version, ours: Version, theirs: Version) -> Merged | 
         ledger = store.load_bytes(b"".join(document), ours.name).ledger
     except LedgerError:
         return None
-    layout: list[bytes | memoryview] = [b"{", _MEMBER, b'schema_version": ',
-                                        mine["schema_version"], b",", _MEMBER, b'title": ', title]
+    lists: dict[str, list[bytes | memoryview]] = {}
     for field, (shared, rest) in unions.items():
         ordered = _in_canonical_order(getattr(ledger, field), shared, rest)
         if ordered is None:
             return None
-        layout += [b",", _MEMBER, field.encode(), b'": ']
-        layout += [b"[", _RECORD_START, *ordered, _RECORD_END, b"\n  ]"] if ordered else [b"[]"]
-    layout.append(b"\n}\n")
-    return Merged(ledger, [], added, safejson.escape_controls(b"".join(layout)))
+        lists[field] = ordered
+    return Merged(ledger, [], added, safejson.escape_controls(
+        assemble(mine["schema_version"], title, lists)))
 
 
-def _in_canonical_order(records: tuple[Any, ...], shared: _Text | None, rest: list[bytes]
+def _in_canonical_order(records: tuple[Any, ...], shared: Text | None, rest: list[bytes]
                         ) -> list[bytes | memoryview] | None:
     """The text of one merged list in canonical order (`store.recorded_order`), in pieces,
     from the validated records, which are `shared`'s (in order) followed by `rest`'s. None
@@ -381,6 +297,6 @@ def _in_canonical_order(records: tuple[Any, ...], shared: _Text | None, rest: li
     pieces: list[bytes | memoryview] = [shared.view()] if shared is not None else []
     if rest:
         if pieces:
-            pieces.append(_BETWEEN_RECORDS)
-        pieces.append(_BETWEEN_RECORDS.join([rest[at] for at in order]))
+            pieces.append(BETWEEN_RECORDS)
+        pieces.append(BETWEEN_RECORDS.join([rest[at] for at in order]))
     return pieces

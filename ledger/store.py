@@ -541,9 +541,9 @@ def serialize(ledger: Ledger) -> bytes:
     Characters that a terminal would act on are written as \\u escapes (`safejson`), so that
     `cat ledger.json` is safe; JSON readers get the same text back.
     """
-    from ledger import safejson
+    from ledger import layout
 
-    return safejson.dumps(canonical(ledger).model_dump(mode="json", exclude_none=True))
+    return layout.dump(canonical(ledger))
 
 
 _TEMPORARY_SUFFIX = re.compile(r"\.[0-9a-f]{16}\.tmp")
@@ -646,15 +646,25 @@ def write_atomically(path: Path, content: bytes) -> None:
         os.close(folder)
 
 
-def save(path: Path, ledger: Ledger) -> None:
+def save(path: Path, ledger: Ledger, loaded: LoadedLedger | None = None) -> None:
     """Check the ledger's references once more and write it atomically; the caller holds the lock.
 
-    Dates need no second look: the models' patterns hold the calendar.
+    Dates need no second look: the models' patterns hold the calendar. When `ledger` only
+    appends records to the `loaded` one, in order, the new records' text is spliced into the
+    bytes it was read from (`layout.appended`) rather than every record written again: the same
+    bytes for a file this program wrote.
     """
+    from ledger import layout
+
     findings = reference_findings(ledger)
     if findings:
         raise LedgerError(f"{path}: refusing to save an inconsistent ledger: {findings[0].message}")
-    write_atomically(path, serialize(ledger))
+    ordered = canonical(ledger)
+    content = None
+    if (loaded is not None and ordered is ledger and loaded.migrated_from is None
+            and not loaded.raw.startswith(_BOM_BYTES)):
+        content = layout.appended(loaded.raw, loaded.ledger, ledger)
+    write_atomically(path, content if content is not None else layout.dump(ordered))
 
 
 @contextmanager
@@ -726,7 +736,7 @@ def transaction(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES,
         draft = Draft(path, loaded, loaded.ledger)
         yield draft
         if draft.ledger is not loaded.ledger:
-            save(path, draft.ledger)
+            save(path, draft.ledger, loaded)
 
 
 def create(path: Path, ledger: Ledger) -> None:

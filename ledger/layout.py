@@ -1,0 +1,165 @@
+"""The ledger file's layout as this program writes it: a ledger's bytes, and files cut into their
+members and put back together, so that a merge or a save that only appends records need not
+write every record again."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ledger.model import RECORD_KINDS
+
+if TYPE_CHECKING:
+    from ledger.model import Ledger
+
+FIELDS = ("schema_version", "title", *(field for field, _, _ in RECORD_KINDS))
+"""The file's members, in the order they are written."""
+LISTS = tuple(field for field, _, _ in RECORD_KINDS)
+MEMBER = b'\n  "'
+RECORD_START = b"\n    {"
+RECORD_END = b"\n    }"
+BETWEEN_RECORDS = b"\n    },\n    {"
+ID_LINE = b'\n      "id": "'
+
+
+def dump(ledger: Ledger) -> bytes:
+    """The ledger's records as they stand (no reordering), 2-space indented UTF-8 JSON with a
+    trailing newline, None left out; characters a terminal would act on written as escapes.
+
+    Pydantic writes the JSON itself, straight from the models: the same bytes as `orjson`'s
+    2-space indent of `model_dump(mode="json")` (a property test holds the two to that, so a
+    file written by an earlier version is written again byte for byte), without first making
+    every record a dictionary.
+    """
+    from ledger import safejson
+
+    written = ledger.__pydantic_serializer__.to_json(ledger, indent=2, exclude_none=True)
+    return safejson.escape_controls(written + b"\n")
+
+
+@dataclass(frozen=True)
+class Text:
+    """A stretch of a file's bytes, not copied: the lists of a large ledger are most of it."""
+
+    raw: bytes
+    start: int
+    end: int
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+    def view(self) -> memoryview:
+        return memoryview(self.raw)[self.start:self.end]
+
+    def begins_with(self, other: Text | bytes) -> bool:
+        """Whether the text begins with `other` (a comparison of memory, in C)."""
+        prefix = other.view() if isinstance(other, Text) else other
+        return self.raw.startswith(prefix, self.start, self.end)
+
+    def after(self, count: int) -> Text:
+        return Text(self.raw, self.start + count, self.end)
+
+    def records(self) -> list[bytes]:
+        """Each record's text (between its braces)."""
+        return self.raw[self.start:self.end].split(BETWEEN_RECORDS) if self else []
+
+
+def split(raw: bytes) -> dict[str, Any] | None:
+    """A file in the layout `dump` writes, cut into its members: the schema version and the
+    title as written, and each list as the `Text` of its records (from the first record's first
+    field to the last one's last; empty for an empty list). None for any other layout.
+
+    In that layout a top-level key is the only line indented by two spaces, a record of a
+    top-level list the only object opening or closing on a line indented by four, and a
+    record's first line its id: JSON strings hold no raw line break, so no value can mimic these
+    lines.
+    """
+    if not raw.endswith(b"\n}\n"):
+        return None
+    # Where each member starts: the lists after the evidence (few records) are found from the
+    # end, so that no search runs through the evidence, most of the file.
+    starts = [1]
+    for field in FIELDS[1:FIELDS.index("evidence") + 1]:
+        starts.append(raw.find(MEMBER + field.encode() + b'": ', starts[-1] + 1))
+    later = [len(raw) - 2]
+    for field in reversed(FIELDS[FIELDS.index("evidence") + 1:]):
+        later.append(raw.rfind(MEMBER + field.encode() + b'": ', starts[-1] + 1, later[-1]))
+    starts += reversed(later[1:])
+    if min(starts) < 0 or starts != sorted(starts):
+        return None
+    members: dict[str, Any] = {}
+    for field, position, following in zip(FIELDS, starts, [*starts[1:], len(raw) - 1],
+                                          strict=True):
+        key = MEMBER + field.encode() + b'": '
+        start = position + len(key)
+        end = following - 1
+        if field != FIELDS[-1]:
+            if raw[end:following] != b",":
+                return None
+        else:
+            end = len(raw) - 3
+        if field in ("schema_version", "title"):
+            members[field] = raw[start:end]
+        elif raw.startswith(b"[]", start) and end == start + 2:
+            members[field] = Text(raw, start, start)
+        elif (raw.startswith(b"[" + RECORD_START + ID_LINE, start)
+              and raw.startswith(RECORD_END + b"\n  ]", end - len(RECORD_END) - 4)):
+            members[field] = Text(raw, start + 1 + len(RECORD_START),
+                                  end - len(RECORD_END) - 4)
+        else:
+            return None
+    return members
+
+
+def assemble(schema_version: bytes, title: bytes,
+             lists: dict[str, list[bytes | memoryview]]) -> bytes:
+    """A file in the layout `dump` writes, from the schema version and the title as written and
+    each list as the pieces of its records' text (records joined by `BETWEEN_RECORDS`)."""
+    layout: list[bytes | memoryview] = [b"{", MEMBER, b'schema_version": ', schema_version,
+                                        b",", MEMBER, b'title": ', title]
+    for field in LISTS:
+        pieces = lists[field]
+        layout += [b",", MEMBER, field.encode(), b'": ']
+        layout += [b"[", RECORD_START, *pieces, RECORD_END, b"\n  ]"] if pieces else [b"[]"]
+    layout.append(b"\n}\n")
+    return b"".join(layout)
+
+
+def appended(raw: bytes, before: Ledger, after: Ledger) -> bytes | None:
+    """The bytes of `after` made from `raw`, the file `before` was read from, when `after` only
+    appends records to `before`'s lists: the new records' text spliced in after the old, with
+    no record written again. None when it cannot be done so (another change, another layout).
+
+    `raw` is trusted to be in the layout and order this program writes, as `merge`'s fast path
+    trusts it: for a file this program wrote the result is `dump(after)` byte for byte (a
+    property test holds the two to that). Characters a terminal would act on are escaped in the
+    whole result, as `dump` escapes them, even in a file edited by hand. The caller puts `after`
+    in canonical order first and passes only a ledger whose order it did not have to change.
+    """
+    from operator import is_
+
+    from ledger import safejson
+
+    if after.schema_version != before.schema_version or after.title != before.title:
+        return None
+    grown: dict[str, Any] = {}
+    for field in LISTS:
+        old, new = getattr(before, field), getattr(after, field)
+        if len(new) < len(old) or not all(map(is_, old, new)):
+            return None
+        grown[field] = new[len(old):]
+    if not any(grown.values()):
+        return None
+    members = split(raw)
+    if members is None:
+        return None
+    tail = split(dump(after.model_copy(update=grown)))
+    assert tail is not None, "dump writes the layout that split reads"
+    lists: dict[str, list[bytes | memoryview]] = {}
+    for field in LISTS:
+        kept, added = members[field], tail[field]
+        pieces: list[bytes | memoryview] = [kept.view()] if kept else []
+        if added:
+            pieces += [BETWEEN_RECORDS, added.view()] if pieces else [added.view()]
+        lists[field] = pieces
+    return safejson.escape_controls(assemble(members["schema_version"], members["title"], lists))
