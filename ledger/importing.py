@@ -466,7 +466,7 @@ the entry already there."""
 
 
 _ENTRY_CONTENT = attrgetter(*_ENTRY_FIELDS)
-_TERM_CLAIMANT_DATE = attrgetter("term", "claimant", "date")
+_SUMMARY = attrgetter("summary")
 
 
 def _entry_key(entry: Evidence) -> tuple[object, ...]:
@@ -486,12 +486,13 @@ class _EvidenceImporter:
         self.new: list[Evidence] = []
 
     def expect(self, rows: Iterable[Row]) -> None:
-        """Only entries with a term, claimant and date that some row has can be one of the
-        rows: those alone are compared in full (a large ledger holds few of them)."""
-        said = {(row.get("term"), row.get("claimant"), row.get("date")) for row in rows}
+        """Only entries with a summary that some row has can be one of the rows: those alone
+        are compared in full (a large ledger holds few of them). A summary is imported as its
+        cell holds it."""
+        said = {row.get("summary") for row in rows}
         evidence = self.ledger.evidence
         self._existing = set(map(_entry_key, compress(
-            evidence, map(said.__contains__, map(_TERM_CLAIMANT_DATE, evidence)))))
+            evidence, map(said.__contains__, map(_SUMMARY, evidence)))))
 
     def _already(self, entry: Evidence, key: tuple[object, ...]) -> bool:
         return key in self._existing
@@ -583,7 +584,12 @@ def import_cautions(plan: Plan, before: Ledger) -> list[Problem]:
     if plan.kind is ImportKind.EVIDENCE:
         signed = cautions.signing_days(plan.result)
         retracted = {retraction.evidence for retraction in before.retractions}
-        said = {cautions.ENTRY_CONTENT(entry): entry.id for entry in before.evidence
+        # A twin has the same summary: only entries with a summary that an added entry has
+        # are compared in full (a large ledger holds few of them).
+        summaries = set(map(_SUMMARY, plan.added))
+        candidates = compress(before.evidence, map(summaries.__contains__,
+                                                   map(_SUMMARY, before.evidence)))
+        said = {cautions.ENTRY_CONTENT(entry): entry.id for entry in candidates
                 if entry.id not in retracted}
         for number, entry in zip(plan.rows, plan.added, strict=True):
             assert isinstance(entry, Evidence)

@@ -10,10 +10,12 @@ from ledger.lookalike import INVISIBLE_CHARACTERS
 # character. Shown as escapes so that a reader sees they were there, and two names that differ
 # only by one do not look alike.
 _UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]|" + INVISIBLE_CHARACTERS)
-_PRINTABLE_UNSAFE_BMP = re.compile(
-    "[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180d\u180f\u2800\u3164\ufe00-\ufe0f\uffa0]")
+_PRINTABLE_UNSAFE_OR_ASTRAL = re.compile(
+    "[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180d\u180f\u2800\u3164\ufe00-\ufe0f\uffa0"
+    "\U00010000-\U0010ffff]")
 """The unsafe characters below U+10000 that `str.isprintable` passes (a test holds it to
-`_UNSAFE`): every other unsafe character is a control, a format character or a separator."""
+`_UNSAFE`): every other unsafe character is a control, a format character or a separator.
+And every character from U+10000, which the full rule then looks at."""
 
 
 def _visible(match: re.Match[str]) -> str:
@@ -25,9 +27,7 @@ def _visible(match: re.Match[str]) -> str:
 
 def neutralise(text: str) -> str:
     """`text` with every character a terminal would act on replaced by a visible escape."""
-    if text.isprintable() and (text.isascii() or (
-            not _PRINTABLE_UNSAFE_BMP.search(text)
-            and len(text.encode("utf-16-le", "surrogatepass")) == 2 * len(text))):
+    if text.isprintable() and (text.isascii() or not _PRINTABLE_UNSAFE_OR_ASTRAL.search(text)):
         return text  # the common case, tested at C speed: nothing to escape
     return _UNSAFE.sub(_visible, text) if _UNSAFE.search(text) else text
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,12 +68,30 @@ class Header:
         return " · ".join(parts)
 
 
+class PageEntry(NamedTuple):
+    """An entry as a published page shows it (`views.page_entry`): names for ids, the source's
+    title and link. A tuple, so that the template takes its fields apart in one step."""
+
+    id: str
+    date: str
+    subject: str
+    claimant: str
+    stance: str
+    summary: str
+    speaker: str | None
+    quote: str | None
+    source: str | None
+    publisher: str | None
+    url: str | None
+    retracted: bool
+
+
 @dataclass(frozen=True)
 class Page:
     """What a published page shows beyond tables: the status of each party on each term (the
     matrix), the entries behind each obligation's status, and the timeline of each term.
 
-    Entries are plain dicts (`views.page_entry`); the template escapes every value.
+    Entries are `PageEntry` tuples; the template escapes every value.
     """
 
     matrix: dict[str, Any] | None = None

@@ -17,7 +17,7 @@ from ledger.model import (
     Term,
     retractions_by_entry,
 )
-from ledger.render.view import Cell, CellValue, Page, Section, View
+from ledger.render.view import Cell, CellValue, Page, PageEntry, Section, View
 from ledger.status import (
     ChangesReport,
     Deadline,
@@ -131,15 +131,14 @@ def _party_legend(ledger: Ledger, shown: Iterable[str]) -> tuple[str, ...]:
     return ("Parties: " + "; ".join(named) + ".",) if named else ()
 
 
-def page_entry(entry: Evidence, names: _Names, retracted: bool) -> dict[str, Any]:
+def page_entry(entry: Evidence, names: _Names, retracted: bool) -> PageEntry:
     """An entry as a published page shows it: names for ids, the source's link and title."""
     source = entry.source
-    return {"id": entry.id, "date": entry.date, "term": entry.term,
-            "subject": names.one(entry.subject), "claimant": names.one(entry.claimant),
-            "stance": entry.stance.value, "summary": entry.summary, "speaker": entry.speaker,
-            "quote": entry.quote, "source": (source.title or source.publisher) if source else None,
-            "publisher": source.publisher if source else None,
-            "url": source.url if source else None, "retracted": retracted}
+    return PageEntry(entry.id, entry.date, names.one(entry.subject), names.one(entry.claimant),
+                     entry.stance.value, entry.summary, entry.speaker, entry.quote,
+                     (source.title or source.publisher) if source else None,
+                     source.publisher if source else None, source.url if source else None,
+                     retracted)
 
 
 def _page_obligation(item: Obligation, names: _Names) -> dict[str, Any]:
