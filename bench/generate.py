@@ -18,6 +18,7 @@ from typing import Any
 
 import orjson
 
+from ledger import store
 from ledger.model import SCHEMA_VERSION, digests_of
 
 WORDS = (
@@ -144,8 +145,10 @@ def generate(entries: int, seed: int = 2020, changes: int = 0) -> dict[str, Any]
 
 
 def write(entries: int, path: Path, seed: int = 2020, changes: int = 0) -> None:
-    path.write_bytes(orjson.dumps(generate(entries, seed, changes),
-                                  option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE))
+    """The generated ledger, written as `ledger` writes a file (the layout and order a user's
+    file has: every command that changes a ledger writes it so)."""
+    content = orjson.dumps(generate(entries, seed, changes))
+    path.write_bytes(store.serialize(store.load_bytes(content, path).ledger))
 
 
 def write_branches(entries: int, folder: Path, shared: float = 0.9, changes: int = 0
@@ -165,8 +168,6 @@ def write_branches(entries: int, folder: Path, shared: float = 0.9, changes: int
     def version(name: str, records: list[dict[str, Any]]) -> Path:
         """Written as the ledger writes its file (canonical order and layout), as a team's
         copies are."""
-        from ledger import store
-
         kept = {record["id"] for record in records}
         path = folder / f"{name}.json"
         content = orjson.dumps({**whole, "evidence": records, "retractions": [

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 from itertools import compress
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 
 from ledger.dates import last_day, sort_day
 from ledger.errors import InvalidValue
@@ -165,6 +165,9 @@ Keyed = tuple[tuple[str, str], Evidence]
 
 
 _STANCE = attrgetter("stance")
+_SLOT = attrgetter("term", "subject", "claimant")
+_TERM = attrgetter("term")
+_KEY, _ENTRY = itemgetter(0), itemgetter(1)
 _TAKES_A_POSITION = frozenset({Stance.CLAIMS, Stance.DISPUTES}).__contains__
 
 
@@ -176,9 +179,10 @@ def positions_by_obligation(entries: Iterable[Evidence]) -> dict[tuple[str, str]
     entries = list(compress(entries, map(_TAKES_A_POSITION, map(_STANCE, entries))))
     keys = zip(map(sort_day, map(_DATE, entries)), map(_RECORDED, entries), strict=True)
     latest: dict[tuple[str, str, str], Keyed] = {}
-    for entry, key in zip(entries, keys, strict=True):  # key is order_key(entry), made in C
-        slot = (entry.term, entry.subject, entry.claimant)
-        held = latest.get(slot)
+    held_for = latest.get
+    # key is order_key(entry) and slot its (term, subject, claimant), both made in C
+    for slot, key, entry in zip(map(_SLOT, entries), keys, entries, strict=True):
+        held = held_for(slot)
         if held is None or key > held[0]:
             latest[slot] = (key, entry)
     grouped: dict[tuple[str, str], dict[str, Keyed]] = defaultdict(dict)
@@ -430,12 +434,16 @@ def timeline_of(ledger: Ledger, term_id: str) -> list[Evidence]:
 
 def timelines_of(ledger: Ledger, term_ids: set[str]) -> dict[str, list[Evidence]]:
     """The timeline of each of `term_ids` (as `timeline_of`), in one pass over the evidence."""
-    timelines: dict[str, list[Evidence]] = defaultdict(list)
-    for entry in ledger.evidence:
-        if entry.term in term_ids:
-            timelines[entry.term].append(entry)
-    for entries in timelines.values():
-        entries.sort(key=order_key)
+    evidence = ledger.evidence
+    keys = zip(map(sort_day, map(_DATE, evidence)), map(_RECORDED, evidence), strict=True)
+    keyed: dict[str, list[Keyed]] = defaultdict(list)
+    for term, key, entry in zip(map(_TERM, evidence), keys, evidence, strict=True):
+        if term in term_ids:  # key is order_key(entry), made in C
+            keyed[term].append((key, entry))
+    timelines: dict[str, list[Evidence]] = {}
+    for term, pairs in keyed.items():
+        pairs.sort(key=_KEY)  # stable: entries of one key stay in file order
+        timelines[term] = list(map(_ENTRY, pairs))
     return timelines
 
 
