@@ -330,25 +330,25 @@ def _references_hold(ledger: Ledger) -> bool:
     problem pays for the walk that names and places each one.
     """
     identify = attrgetter("id")
-    for records in (ledger.agreements, ledger.parties, ledger.terms, ledger.evidence,
-                    ledger.retractions, ledger.changes):
-        if len(set(map(identify, records))) != len(records):
-            return False
+    ids = [set(map(identify, records)) for records in (
+        ledger.agreements, ledger.parties, ledger.terms, ledger.evidence, ledger.retractions,
+        ledger.changes)]
+    if list(map(len, ids)) != [len(ledger.agreements), len(ledger.parties), len(ledger.terms),
+                               len(ledger.evidence), len(ledger.retractions),
+                               len(ledger.changes)]:
+        return False
     if not _changes_resolve(ledger):
         return False
-    parties = set(map(identify, ledger.parties))
-    agreements = set(map(identify, ledger.agreements))
+    agreements, parties, terms, entry_ids = ids[:4]
     if not all(parties.issuperset(agreement.signatories) for agreement in ledger.agreements):
         return False
     if not all(term.agreement in agreements and parties.issuperset(term.obligors)
                and len(set(term.obligors)) == len(term.obligors) for term in ledger.terms):
         return False
-    terms = set(map(identify, ledger.terms))
     if not all(terms.issuperset(term.conditions) for term in ledger.terms if term.conditions):
         return False
     obligations = obligations_ever(ledger)
     evidence = ledger.evidence
-    entry_ids = set(map(identify, evidence))
     return (
         obligations.issuperset(map(attrgetter("term", "subject"), evidence))
         and parties.issuperset(map(attrgetter("claimant"), evidence))
