@@ -22,7 +22,9 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import write, write_branches, write_import_rows  # noqa: E402
@@ -121,6 +123,16 @@ READ_COMMANDS = {
 as CSV (`FIRST` stands for the first entry's id, `FIRST_TERM` for its term)."""
 
 
+def apart(function: Callable[..., Any], *arguments: Any) -> Any:
+    """`function(*arguments)` in a fresh process. A step that loads a large ledger leaves this
+    process large, and Linux reports a child's max RSS as at least its parent's at the fork:
+    every later measure would show the generator's memory, not the command's."""
+    import multiprocessing
+
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        return pool.apply(function, arguments)
+
+
 def first_entry(path: Path) -> dict[str, str]:
     import orjson
 
@@ -131,7 +143,7 @@ def first_entry(path: Path) -> dict[str, str]:
 def table_commands(path: Path) -> dict[str, Command]:
     """Each read command as a table and as CSV, and the report as an HTML page."""
     base = [LEDGER, "--no-pager", "-f", str(path)]
-    first = first_entry(path)
+    first = apart(first_entry, path)
     commands: dict[str, Command] = {}
     for name, words in READ_COMMANDS.items():
         argv = [*base, *(first.get(word, word) for word in words)]
@@ -219,7 +231,7 @@ def run(sizes: list[int], runs: int, startup_runs: int) -> str:
         root = Path(folder)
         for size in sizes:
             path = root / f"ledger-{size}.json"
-            write(size, path, changes=CHANGES)
+            apart(partial(write, changes=CHANGES), size, path)
             write_broken(path)
             sizes_mb[size] = path.stat().st_size / 1e6
             named: dict[str, Command] = {"json.load": ([*JSON_LOAD, str(path)], None, 0)}
@@ -234,7 +246,8 @@ def run(sizes: list[int], runs: int, startup_runs: int) -> str:
                     results[name, size] = result
             branches = root / f"branches-{size}"
             branches.mkdir()
-            merge_base, merge_ours, merge_theirs = write_branches(size, branches, changes=CHANGES)
+            merge_base, merge_ours, merge_theirs = apart(
+                partial(write_branches, changes=CHANGES), size, branches)
             merge_work = branches / "work.json"
             merge_reference, merge_measure = measure_interleaved([
                 ([*JSON_LOAD, str(merge_ours)], None, 0),
@@ -245,7 +258,7 @@ def run(sizes: list[int], runs: int, startup_runs: int) -> str:
             results[MERGE, size] = merge_measure
             shutil.rmtree(branches)
             rows = root / f"rows-{size}.csv"
-            write_import_rows(path, import_rows(size), rows)
+            apart(write_import_rows, path, import_rows(size), rows)
             imported, work = root / f"imported-{size}.json", root / "work.json"
             shutil.copyfile(path, imported)
             measure_once([LEDGER, "-f", str(imported), "evidence", "import", str(rows)], root)
@@ -267,7 +280,7 @@ def run(sizes: list[int], runs: int, startup_runs: int) -> str:
         long_variants = {"none": plain}
         for label, characters in LONG_FIELDS.items():
             long_variants[label] = root / f"long-{label.replace(' ', '')}.json"
-            write_long_field(plain, characters, long_variants[label])
+            apart(write_long_field, plain, characters, long_variants[label])
         long_commands = [table_commands(variant)[name] for variant in long_variants.values()
                          for name in LONG_FIELD_COMMANDS]
         long_measured = iter(measure_interleaved(long_commands, runs, root))
