@@ -215,8 +215,9 @@ def _entry_cautions(ledger: Ledger) -> list[tuple[tuple[str | int, ...], str]]:
                 {summary for summary, times in Counter(summaries).items() if times > 1})
     twins: dict[int, str] = {}
     said: dict[str, list[Evidence]] = {}
-    for position, entry in enumerate(evidence):
-        if entry.summary not in repeated or entry.id in retracted:
+    for position in compress(count(), map(repeated.__contains__, summaries)):
+        entry = evidence[position]
+        if entry.id in retracted:
             continue
         earlier = said.setdefault(entry.summary, [])
         same = ENTRY_CONTENT(entry)
