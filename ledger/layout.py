@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ledger.model import RECORD_KINDS
+from ledger.model import RECORD_KINDS, SCHEMA_VERSION
 
 if TYPE_CHECKING:
     from ledger.model import Ledger
@@ -74,7 +74,7 @@ def split(raw: bytes) -> dict[str, Any] | None:
     record's first line its id: JSON strings hold no raw line break, so no value can mimic these
     lines.
     """
-    if not raw.endswith(b"\n}\n"):
+    if not raw.endswith(b"\n}\n") or not raw.startswith(b"{" + MEMBER + b'schema_version": '):
         return None
     # Where each member starts: the lists after the evidence (few records) are found from the
     # end, so that no search runs through the evidence, most of the file.
@@ -98,7 +98,11 @@ def split(raw: bytes) -> dict[str, Any] | None:
                 return None
         else:
             end = len(raw) - 3
-        if field in ("schema_version", "title"):
+        if field == "schema_version":
+            members[field] = raw[start:end]
+            if not members[field].isdigit():
+                return None
+        elif field == "title":
             members[field] = raw[start:end]
         elif raw.startswith(b"[]", start) and end == start + 2:
             members[field] = Text(raw, start, start)
@@ -151,7 +155,7 @@ def appended(raw: bytes, before: Ledger, after: Ledger) -> bytes | None:
     if not any(grown.values()):
         return None
     members = split(raw)
-    if members is None:
+    if members is None or members["schema_version"] != str(SCHEMA_VERSION).encode():
         return None
     tail = split(dump(after.model_copy(update=grown)))
     assert tail is not None, "dump writes the layout that split reads"

@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from conftest import Run, add_evidence
+from conftest import Run, add_evidence, ok
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_properties import ledgers
@@ -113,3 +113,51 @@ def test_a_save_that_changes_more_than_it_appends_is_written_whole(small: Path,
         store.save(small, after, loaded)
     assert small.read_bytes() == store.serialize(after)
     assert store.load(small).ledger == after
+
+
+FIRST_LINES = [b'{"schema_version": 2,', b'{ "schema_version": 2,', b'{\n\t"schema_version": 2,',
+               b'{\n  "schema_version":2,', b'{\n  "schema_version"\n  : 2,',
+               b'  {\n  "schema_version": 2,', b'{\n  "schema_version": 2 ,']
+
+
+@pytest.mark.parametrize("first", FIRST_LINES)
+def test_a_first_member_written_by_hand_is_not_spliced(run: Run, small: Path, first: bytes) -> None:
+    """The schema version is cut where this program writes it; written any other way, the
+    file is written whole (a splice once wrote `"schema_version": ,` here)."""
+    raw = small.read_bytes()
+    prefix = b'{\n  "schema_version": 2,'
+    assert raw.startswith(prefix)
+    small.write_bytes(first + raw[len(prefix):])
+    ok(run("check"))
+    before = store.load(small).ledger
+    ok(run("party", "add", "east", "--name", "Eastland"))
+    after = store.load(small)
+    assert after.raw == store.serialize(after.ledger)
+    assert after.ledger.parties[:len(before.parties)] == before.parties
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                               HealthCheck.function_scoped_fixture])
+@given(indent=st.sampled_from([None, 0, 1, 2, 3, 4, "\t"]),
+       separators=st.sampled_from([(",", ": "), (",", ":"), (", ", ": "), (" ,", " : ")]),
+       lead=st.sampled_from(["", " ", "\n", "\t"]))
+def test_a_file_in_any_json_layout_keeps_its_records_through_a_save(
+        small_ledger_bytes: bytes, indent: int | str | None, separators: tuple[str, str],
+        lead: str) -> None:
+    """However the file is laid out, a save that appends loads back to the records it saved."""
+    text = lead + json.dumps(json.loads(small_ledger_bytes), indent=indent,
+                             separators=separators, ensure_ascii=False) + "\n"
+    folder = Path(tempfile.mkdtemp())
+    try:
+        path = folder / "ledger.json"
+        path.write_text(text, encoding="utf-8")
+        loaded = store.load(path)
+        newcomer = loaded.ledger.parties[0].model_copy(update={
+            "id": "newcomer", "recorded_at": "2999-01-01T00:00:00.000000Z"})
+        after = loaded.ledger.model_copy(update={
+            "parties": (*loaded.ledger.parties, newcomer)})
+        with store.locked(path):
+            store.save(path, after, loaded)
+        assert store.load(path).ledger == after
+    finally:
+        shutil.rmtree(folder)
