@@ -15,6 +15,8 @@ last columns, follow it there, labelled, when the width is too small even for th
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from itertools import compress, count
+from operator import not_
 from typing import Literal
 
 from rich.cells import cell_len, get_character_cell_size
@@ -108,34 +110,21 @@ def wrap(text: str, width: int) -> list[str]:
         if len(paragraph) <= width and width_of(paragraph) <= width:
             lines.append(paragraph.rstrip())
             continue
-        if paragraph.isascii():
-            lines += _wrap_ascii(paragraph.split(), width)
-            continue
-        line, used = "", 0
-        for word in paragraph.split():
-            size = width_of(word)
-            if line and used + 1 + size <= width:
-                line += " " + word
-                used += 1 + size
-                continue
-            if line:
-                lines.append(line)
-            while size > width:
-                head, word = _cut_word(word, width)
-                lines.append(head)
-                size = width_of(word)
-            line, used = word, size
-        lines.append(line)
+        words = paragraph.split()
+        sizes = list(map(len, words))  # a cell per character, but where a word is not ASCII
+        if not paragraph.isascii():
+            for position in compress(count(), map(not_, map(str.isascii, words))):
+                sizes[position] = width_of(words[position])
+        lines += _wrap_words(words, sizes, width)
     return lines
 
 
-def _wrap_ascii(words: list[str], width: int) -> list[str]:
-    """`wrap` for ASCII words, where a character is a cell: the common case, kept fast."""
+def _wrap_words(words: list[str], sizes: list[int], width: int) -> list[str]:
+    """Words of the given sizes (in cells) in lines of at most `width` cells."""
     lines: list[str] = []
     line: list[str] = []
     used = -1
-    for word in words:
-        size = len(word)
+    for word, size in zip(words, sizes, strict=True):
         if used + 1 + size <= width:
             line.append(word)
             used += 1 + size
@@ -143,9 +132,9 @@ def _wrap_ascii(words: list[str], width: int) -> list[str]:
         if line:
             lines.append(" ".join(line))
         while size > width:
-            lines.append(word[:width])
-            word = word[width:]
-            size = len(word)
+            head, word = _cut_word(word, width)
+            lines.append(head)
+            size = width_of(word)
         line, used = [word], size
     lines.append(" ".join(line))
     return lines
