@@ -278,7 +278,7 @@ def _keys_held(records: Sequence[BaseModel], model: type[BaseModel]) -> int:
     return total
 
 
-_FIELDS_SET = attrgetter("model_fields_set")
+_FIELDS_SET = attrgetter("__pydantic_fields_set__")  # the property model_fields_set reads, in C
 
 
 @cache
