@@ -365,9 +365,11 @@ def test_a_report_that_cannot_be_written_is_one_line(small: Path, how: str) -> N
 
 
 @pytest.mark.parametrize("encoding", ["ascii", "latin-1"])
-@pytest.mark.parametrize("words", [("report",), ("evidence", "list", "--format", "csv"),
-                                   ("evidence", "list", "--format", "json"),
-                                   ("term", "list", "--format", "markdown")])
+@pytest.mark.parametrize("words", [
+    ("report",), ("evidence", "list", "--format", "json"),
+    # Each case starts the installed script: the other formats run with the slow tests.
+    pytest.param(("evidence", "list", "--format", "csv"), marks=pytest.mark.slow),
+    pytest.param(("term", "list", "--format", "markdown"), marks=pytest.mark.slow)])
 def test_a_non_utf8_terminal_gets_escapes_not_a_crash(tmp_path: Path, encoding: str,
                                                       words: tuple[str, ...]) -> None:
     result = ledger_process(*words, cwd=tmp_path, capture_output=True,
