@@ -10,7 +10,7 @@ text it holds, never evaluated.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -469,6 +469,12 @@ _ENTRY_CONTENT = attrgetter(*_ENTRY_FIELDS)
 _SUMMARY = attrgetter("summary")
 
 
+def _saying(evidence: Sequence[Evidence], summaries: set[str | None]) -> Iterator[Evidence]:
+    """The entries whose summary is one of `summaries`, picked in C: two entries that say the
+    same thing have the same summary, and a large ledger holds few with a given one."""
+    return compress(evidence, map(summaries.__contains__, map(_SUMMARY, evidence)))
+
+
 def _entry_key(entry: Evidence) -> tuple[object, ...]:
     """Everything an entry holds but its id and recording time (a source compares by value)."""
     return _ENTRY_CONTENT(entry)
@@ -490,9 +496,7 @@ class _EvidenceImporter:
         are compared in full (a large ledger holds few of them). A summary is imported as its
         cell holds it."""
         said = {row.get("summary") for row in rows}
-        evidence = self.ledger.evidence
-        self._existing = set(map(_entry_key, compress(
-            evidence, map(said.__contains__, map(_SUMMARY, evidence)))))
+        self._existing = set(map(_entry_key, _saying(self.ledger.evidence, said)))
 
     def _already(self, entry: Evidence, key: tuple[object, ...]) -> bool:
         return key in self._existing
@@ -584,12 +588,8 @@ def import_cautions(plan: Plan, before: Ledger) -> list[Problem]:
     if plan.kind is ImportKind.EVIDENCE:
         signed = cautions.signing_days(plan.result)
         retracted = {retraction.evidence for retraction in before.retractions}
-        # A twin has the same summary: only entries with a summary that an added entry has
-        # are compared in full (a large ledger holds few of them).
-        summaries = set(map(_SUMMARY, plan.added))
-        candidates = compress(before.evidence, map(summaries.__contains__,
-                                                   map(_SUMMARY, before.evidence)))
-        said = {cautions.ENTRY_CONTENT(entry): entry.id for entry in candidates
+        said = {cautions.ENTRY_CONTENT(entry): entry.id
+                for entry in _saying(before.evidence, set(map(_SUMMARY, plan.added)))
                 if entry.id not in retracted}
         for number, entry in zip(plan.rows, plan.added, strict=True):
             assert isinstance(entry, Evidence)

@@ -33,8 +33,12 @@ def dump(ledger: Ledger) -> bytes:
     """
     from ledger import safejson
 
-    written = ledger.__pydantic_serializer__.to_json(ledger, indent=2, exclude_none=True)
-    return safejson.escape_controls(written + b"\n")
+    return safejson.escape_controls(_written(ledger))
+
+
+def _written(ledger: Ledger) -> bytes:
+    """`dump` before its escapes."""
+    return ledger.__pydantic_serializer__.to_json(ledger, indent=2, exclude_none=True) + b"\n"
 
 
 @dataclass(frozen=True)
@@ -157,7 +161,7 @@ def appended(raw: bytes, before: Ledger, after: Ledger) -> bytes | None:
     members = split(raw)
     if members is None or members["schema_version"] != str(SCHEMA_VERSION).encode():
         return None
-    tail = split(dump(after.model_copy(update=grown)))
+    tail = split(_written(after.model_copy(update=grown)))  # escaped below, with the rest
     assert tail is not None, "dump writes the layout that split reads"
     lists: dict[str, list[bytes | memoryview]] = {}
     for field in LISTS:

@@ -330,12 +330,10 @@ def _references_hold(ledger: Ledger) -> bool:
     problem pays for the walk that names and places each one.
     """
     identify = attrgetter("id")
-    ids = [set(map(identify, records)) for records in (
-        ledger.agreements, ledger.parties, ledger.terms, ledger.evidence, ledger.retractions,
-        ledger.changes)]
-    if list(map(len, ids)) != [len(ledger.agreements), len(ledger.parties), len(ledger.terms),
-                               len(ledger.evidence), len(ledger.retractions),
-                               len(ledger.changes)]:
+    lists = (ledger.agreements, ledger.parties, ledger.terms, ledger.evidence,
+             ledger.retractions, ledger.changes)
+    ids = [set(map(identify, records)) for records in lists]
+    if any(len(unique) != len(records) for unique, records in zip(ids, lists, strict=True)):
         return False
     if not _changes_resolve(ledger):
         return False

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
@@ -171,17 +171,21 @@ _KEY, _ENTRY = itemgetter(0), itemgetter(1)
 _TAKES_A_POSITION = frozenset({Stance.CLAIMS, Stance.DISPUTES}).__contains__
 
 
+def _order_keys(entries: Sequence[Evidence]) -> Iterator[tuple[str, str]]:
+    """`order_key` of each entry, made in C: a large ledger orders every entry."""
+    return zip(map(sort_day, map(_DATE, entries)), map(_RECORDED, entries), strict=True)
+
+
 def positions_by_obligation(entries: Iterable[Evidence]) -> dict[tuple[str, str],
                                                                  dict[str, Keyed]]:
     """For each (term, subject), each claimant's latest entry that claims or disputes: one pass
     over the entries. An entry that only notes context is left out: it never counts."""
     entries = list(entries)
     entries = list(compress(entries, map(_TAKES_A_POSITION, map(_STANCE, entries))))
-    keys = zip(map(sort_day, map(_DATE, entries)), map(_RECORDED, entries), strict=True)
     latest: dict[tuple[str, str, str], Keyed] = {}
     held_for = latest.get
-    # key is order_key(entry) and slot its (term, subject, claimant), both made in C
-    for slot, key, entry in zip(map(_SLOT, entries), keys, entries, strict=True):
+    # slot is the entry's (term, subject, claimant), made in C
+    for slot, key, entry in zip(map(_SLOT, entries), _order_keys(entries), entries, strict=True):
         held = held_for(slot)
         if held is None or key > held[0]:
             latest[slot] = (key, entry)
@@ -435,10 +439,10 @@ def timeline_of(ledger: Ledger, term_id: str) -> list[Evidence]:
 def timelines_of(ledger: Ledger, term_ids: set[str]) -> dict[str, list[Evidence]]:
     """The timeline of each of `term_ids` (as `timeline_of`), in one pass over the evidence."""
     evidence = ledger.evidence
-    keys = zip(map(sort_day, map(_DATE, evidence)), map(_RECORDED, evidence), strict=True)
     keyed: dict[str, list[Keyed]] = defaultdict(list)
-    for term, key, entry in zip(map(_TERM, evidence), keys, evidence, strict=True):
-        if term in term_ids:  # key is order_key(entry), made in C
+    for term, key, entry in zip(map(_TERM, evidence), _order_keys(evidence), evidence,
+                                strict=True):
+        if term in term_ids:
             keyed[term].append((key, entry))
     timelines: dict[str, list[Evidence]] = {}
     for term, pairs in keyed.items():

@@ -20,6 +20,7 @@ from ledger.files import DEFAULT_MAX_BYTES, kind_of, read_regular
 from ledger.model import (
     CALENDAR_PATTERNS,
     PATTERN_MEANINGS,
+    RECORD_KINDS,
     SCHEMA_VERSION,
     Ledger,
     calendar_reason,
@@ -519,7 +520,9 @@ def recorded_order(record: Any) -> tuple[str, str]:
 
 
 _RECORDED = attrgetter("recorded_at")
-_ALWAYS_RECORDED = frozenset({"evidence", "retractions", "changes"})
+_ALWAYS_RECORDED = frozenset(field for field, _, kind in RECORD_KINDS
+                             if kind.model_fields["recorded_at"].is_required())
+"""The lists whose every record has a recording time (entries, retractions, changes)."""
 
 
 def canonical(ledger: Ledger) -> Ledger:
@@ -530,7 +533,7 @@ def canonical(ledger: Ledger) -> Ledger:
     in order (the common case: a record is appended with the latest time) is not sorted again.
     """
     update = {}
-    for field in ("agreements", "parties", "terms", "evidence", "retractions", "changes"):
+    for field, _, _ in RECORD_KINDS:
         records = getattr(ledger, field)
         if field in _ALWAYS_RECORDED:
             # Recording times that strictly increase are in order whatever the ids: compared
