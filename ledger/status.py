@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 from itertools import compress
-from operator import attrgetter, itemgetter
+from operator import add, attrgetter, itemgetter
 
 from ledger.dates import last_day, sort_day
 from ledger.errors import InvalidValue
@@ -109,9 +109,12 @@ class Report:
     """The day overdue was judged on: `as_of`, else the day the report was made."""
 
 
-def order_key(entry: Evidence) -> tuple[str, str]:
-    """Entries order by the first day of their date, then by when they were recorded."""
-    return sort_day(entry.date), entry.recorded_at
+def order_key(entry: Evidence) -> str:
+    """Entries order by the first day of their date, then by when they were recorded.
+
+    One string: the first day is always ten characters, so the two compare as the pair would,
+    and a large ledger's entries sort several times faster by a string than by a pair."""
+    return sort_day(entry.date) + entry.recorded_at
 
 
 def retracted_ids(ledger: Ledger) -> set[str]:
@@ -160,7 +163,7 @@ def counted_evidence(ledger: Ledger, as_of: date | None = None) -> list[Evidence
 _DATE = attrgetter("date")
 _RECORDED = attrgetter("recorded_at")
 
-Keyed = tuple[tuple[str, str], Evidence]
+Keyed = tuple[str, Evidence]
 """An entry with its order key, computed once."""
 
 
@@ -171,9 +174,9 @@ _KEY, _ENTRY = itemgetter(0), itemgetter(1)
 _TAKES_A_POSITION = frozenset({Stance.CLAIMS, Stance.DISPUTES}).__contains__
 
 
-def _order_keys(entries: Sequence[Evidence]) -> Iterator[tuple[str, str]]:
+def _order_keys(entries: Sequence[Evidence]) -> Iterator[str]:
     """`order_key` of each entry, made in C: a large ledger orders every entry."""
-    return zip(map(sort_day, map(_DATE, entries)), map(_RECORDED, entries), strict=True)
+    return map(add, map(sort_day, map(_DATE, entries)), map(_RECORDED, entries))
 
 
 def positions_by_obligation(entries: Iterable[Evidence]) -> dict[tuple[str, str],

@@ -258,7 +258,9 @@ def _load_fast(raw: bytes) -> tuple[Ledger | None, ValidationError | None]:
         return None, error
     if ledger.schema_version != SCHEMA_VERSION:
         return None, None
-    keys_in_text = body.count(b'":') + len(_WHITESPACE_BEFORE_COLON.findall(body))
+    keys_in_text = body.count(b'":')
+    if _WHITESPACE_BEFORE_COLON.search(body):  # never in a file this program wrote
+        keys_in_text += len(_WHITESPACE_BEFORE_COLON.findall(body))
     if b"\\" in body:
         keys_in_text -= body.count(b'\\":')
     return (ledger if keys_in_text == _fields_set(ledger) else None), None
