@@ -133,10 +133,26 @@ def assemble(schema_version: bytes, title: bytes,
     return b"".join(layout)
 
 
-def appended(raw: bytes, before: Ledger, after: Ledger) -> bytes | None:
-    """The bytes of `after` made from `raw`, the file `before` was read from, when `after` only
-    appends records to `before`'s lists: the new records' text spliced in after the old, with
-    no record written again. None when it cannot be done so (another change, another layout).
+def appended_records(before: Ledger, after: Ledger) -> dict[str, tuple[Any, ...]] | None:
+    """The records `after` appends to each of `before`'s lists (the same objects kept, in the
+    same places), or None when `after` changes anything else."""
+    from operator import is_
+
+    if after.schema_version != before.schema_version or after.title != before.title:
+        return None
+    grown: dict[str, tuple[Any, ...]] = {}
+    for field in LISTS:
+        old, new = getattr(before, field), getattr(after, field)
+        if len(new) < len(old) or not all(map(is_, old, new)):
+            return None
+        grown[field] = new[len(old):]
+    return grown
+
+
+def appended(raw: bytes, after: Ledger, grown: dict[str, tuple[Any, ...]]) -> bytes | None:
+    """The bytes of `after` made from `raw`, the file of a ledger to which `after` only appends
+    the records `grown` (`appended_records`): their text spliced in after the old, with no
+    record written again. None when it cannot be done so (nothing new, another layout).
 
     `raw` is trusted to be in the layout and order this program writes, as `merge`'s fast path
     trusts it: for a file this program wrote the result is `dump(after)` byte for byte (a
@@ -144,18 +160,8 @@ def appended(raw: bytes, before: Ledger, after: Ledger) -> bytes | None:
     whole result, as `dump` escapes them, even in a file edited by hand. The caller puts `after`
     in canonical order first and passes only a ledger whose order it did not have to change.
     """
-    from operator import is_
-
     from ledger import safejson
 
-    if after.schema_version != before.schema_version or after.title != before.title:
-        return None
-    grown: dict[str, Any] = {}
-    for field in LISTS:
-        old, new = getattr(before, field), getattr(after, field)
-        if len(new) < len(old) or not all(map(is_, old, new)):
-            return None
-        grown[field] = new[len(old):]
     if not any(grown.values()):
         return None
     members = split(raw)

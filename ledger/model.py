@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from enum import StrEnum
 from operator import attrgetter
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
@@ -323,11 +323,12 @@ def calendar_reason(value: object) -> str | None:
     return None
 
 
-def _references_hold(ledger: Ledger) -> bool:
+def _references_hold(ledger: Ledger, new: Ledger | None = None) -> bool:
     """Whether every id is unique and every reference resolves, by set operations.
 
     The common answer (yes) costs a few passes in C over a large ledger; only a ledger with a
-    problem pays for the walk that names and places each one.
+    problem pays for the walk that names and places each one. With `new`, only its records'
+    references are followed (see `reference_findings`).
     """
     identify = attrgetter("id")
     lists = (ledger.agreements, ledger.parties, ledger.terms, ledger.evidence,
@@ -335,29 +336,31 @@ def _references_hold(ledger: Ledger) -> bool:
     ids = [set(map(identify, records)) for records in lists]
     if any(len(unique) != len(records) for unique, records in zip(ids, lists, strict=True)):
         return False
-    if not _changes_resolve(ledger):
+    checked = ledger if new is None else new
+    if not _changes_resolve(ledger, checked.changes):
         return False
     agreements, parties, terms, entry_ids = ids[:4]
-    if not all(parties.issuperset(agreement.signatories) for agreement in ledger.agreements):
+    if not all(parties.issuperset(agreement.signatories) for agreement in checked.agreements):
         return False
     if not all(term.agreement in agreements and parties.issuperset(term.obligors)
-               and len(set(term.obligors)) == len(term.obligors) for term in ledger.terms):
+               and len(set(term.obligors)) == len(term.obligors) for term in checked.terms):
         return False
-    if not all(terms.issuperset(term.conditions) for term in ledger.terms if term.conditions):
+    if not all(terms.issuperset(term.conditions) for term in checked.terms if term.conditions):
         return False
     obligations = obligations_ever(ledger)
-    evidence = ledger.evidence
+    evidence = checked.evidence
     return (
         obligations.issuperset(map(attrgetter("term", "subject"), evidence))
         and parties.issuperset(map(attrgetter("claimant"), evidence))
-        and entry_ids.issuperset(map(attrgetter("evidence"), ledger.retractions))
+        and entry_ids.issuperset(map(attrgetter("evidence"), checked.retractions))
         and entry_ids.issuperset(filter(None, map(attrgetter("corrects"), evidence)))
     )
 
 
-def _changes_resolve(ledger: Ledger) -> bool:
-    """Every change names a record of its kind, and every party its lists name exists."""
-    if not ledger.changes:
+def _changes_resolve(ledger: Ledger, changes: Sequence[Change]) -> bool:
+    """Every one of `changes` names a record of its kind, and every party its lists name
+    exists."""
+    if not changes:
         return True
     identify = attrgetter("id")
     records = {RecordKind.AGREEMENT: set(map(identify, ledger.agreements)),
@@ -369,7 +372,7 @@ def _changes_resolve(ledger: Ledger) -> bool:
         and parties.issuperset(change.values.signatories or ())
         and parties.issuperset(change.values.obligors or ())
         and records[RecordKind.TERM].issuperset(change.values.conditions or ())
-        for change in ledger.changes
+        for change in changes
     )
 
 
@@ -384,14 +387,20 @@ def obligations_ever(ledger: Ledger) -> set[tuple[str, str]]:
     return pairs
 
 
-def reference_findings(ledger: Ledger) -> list[Finding]:
+def reference_findings(ledger: Ledger, *, new: Ledger | None = None) -> list[Finding]:
     """Duplicate ids and references to things the ledger does not hold, in file order.
 
     Every command runs this on load: a ledger that fails it cannot give a trustworthy report.
     The quick test answers for the common valid ledger; the walk names and places each problem
     (a property test holds the two to the same verdict).
+
+    `new` holds only the records appended to a ledger that passed this check (a save after
+    `evidence add` or an import): ids are still checked for uniqueness over every list, but
+    only the new records' references are followed. An appended record never takes an id or an
+    obligation away (a term's obligors of every version count), so the older records' still
+    resolve.
     """
-    return [] if _references_hold(ledger) else reference_walk(ledger)
+    return [] if _references_hold(ledger, new) else reference_walk(ledger)
 
 
 def reference_walk(ledger: Ledger) -> list[Finding]:

@@ -671,14 +671,16 @@ def save(path: Path, ledger: Ledger, loaded: LoadedLedger | None = None) -> None
     """
     from ledger import layout
 
-    findings = reference_findings(ledger)
+    grown = layout.appended_records(loaded.ledger, ledger) if loaded is not None else None
+    findings = reference_findings(
+        ledger, new=ledger.model_copy(update=grown) if grown is not None else None)
     if findings:
         raise LedgerError(f"{path}: refusing to save an inconsistent ledger: {findings[0].message}")
     ordered = canonical(ledger)
     content = None
-    if (loaded is not None and ordered is ledger and loaded.migrated_from is None
-            and not loaded.raw.startswith(_BOM_BYTES)):
-        content = layout.appended(loaded.raw, loaded.ledger, ledger)
+    if (grown is not None and loaded is not None and ordered is ledger
+            and loaded.migrated_from is None and not loaded.raw.startswith(_BOM_BYTES)):
+        content = layout.appended(loaded.raw, ledger, grown)
     write_atomically(path, content if content is not None else layout.dump(ordered))
 
 

@@ -45,7 +45,9 @@ def test_a_save_that_appends_writes_what_a_whole_save_writes(ledger: Ledger,
         after = loaded.ledger.model_copy(update={
             "evidence": (*loaded.ledger.evidence, *whole.evidence[kept:]),
             "retractions": whole.retractions})
-        spliced = layout.appended(loaded.raw, loaded.ledger, after)
+        grown = layout.appended_records(loaded.ledger, after)
+        assert grown is not None
+        spliced = layout.appended(loaded.raw, after, grown)
         if whole.evidence[kept:] or whole.retractions:
             assert spliced == store.serialize(after)
         else:
@@ -108,7 +110,7 @@ def test_a_save_that_changes_more_than_it_appends_is_written_whole(small: Path,
     else:
         update["title"] = "Another title"
     after = loaded.ledger.model_copy(update=update)
-    assert layout.appended(loaded.raw, loaded.ledger, after) is None
+    assert layout.appended_records(loaded.ledger, after) is None
     with store.locked(small):
         store.save(small, after, loaded)
     assert small.read_bytes() == store.serialize(after)

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ledger import store
-from ledger.errors import LedgerFileError
+from ledger.errors import LedgerError, LedgerFileError
 from ledger.model import (
     Ledger,
     Retraction,
@@ -137,6 +137,61 @@ def test_the_quick_reference_test_agrees_with_the_walk(
     for defect, position in defects:
         ledger = _with_reference_defect(ledger, defect, position)
     assert _references_hold(ledger) == (reference_walk(ledger) == [])
+
+
+LISTS = ("agreements", "parties", "terms", "evidence", "retractions", "changes")
+DEFECTIVE_LIST = {"duplicate party": "parties", "duplicate term": "terms",
+                  "duplicate entry": "evidence", "unknown signatory": "agreements",
+                  "unknown agreement": "terms", "unknown obligor": "terms",
+                  "obligor twice": "terms", "unknown term": "evidence",
+                  "subject not obligor": "evidence", "unknown claimant": "evidence",
+                  "dangling retraction": "retractions", "duplicate retraction id": "retractions"}
+"""The list whose record each reference defect breaks."""
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(defect=st.sampled_from(REFERENCE_DEFECTS), data=st.data())
+def test_checking_only_appended_records_agrees_with_checking_all(
+        defect: str, data: st.DataObject) -> None:
+    """A save that only appends follows only the new records' references (the older records
+    passed on load): the verdict on the whole ledger, with a defect in an appended record or
+    none."""
+    before = generated_ledger(30, seed=3, retract_every=5)
+    assert _references_hold(before)
+    field = DEFECTIVE_LIST[defect]
+    # Appended: copies, under new ids, of the last few records of some lists (one at least of
+    # the defect's list).
+    counts = {name: data.draw(st.integers(1 if name == field else 0,
+                                          min(3, len(getattr(before, name)))), label=name)
+              for name in LISTS}
+    new = before.model_copy(update={
+        name: tuple(record.model_copy(update={"id": f"{record.id}-again"})
+                    for record in getattr(before, name)[-counts[name]:] if counts[name])
+        for name in LISTS})
+    after = before.model_copy(update={name: (*getattr(before, name), *getattr(new, name))
+                                      for name in LISTS})
+    assert _references_hold(after, new) and _references_hold(after)
+    # The defect in one of the appended records of its list.
+    index = len(getattr(before, field)) + data.draw(st.integers(0, counts[field] - 1))
+    broken = _with_reference_defect(after, defect, index - 1 if "duplicate" in defect else index)
+    broken_new = broken.model_copy(update={name: getattr(broken, name)[len(getattr(before, name)):]
+                                           for name in LISTS})
+    assert not _references_hold(broken)
+    assert not _references_hold(broken, broken_new)
+
+
+def test_a_save_refuses_an_appended_record_with_a_dangling_reference(tmp_path: Path) -> None:
+    path = tmp_path / "ledger.json"
+    store.create(path, generated_ledger(30, seed=3))
+    loaded = store.load(path)
+    entry = loaded.ledger.evidence[-1]
+    stray = entry.model_copy(update={"id": "f" * 12, "claimant": "nobody",
+                                     "recorded_at": "2999-01-01T00:00:00.000000Z"})
+    after = loaded.ledger.model_copy(update={"evidence": (*loaded.ledger.evidence, stray)})
+    before = path.read_bytes()
+    with store.locked(path), pytest.raises(LedgerError, match="inconsistent ledger"):
+        store.save(path, after, loaded)
+    assert path.read_bytes() == before
 
 
 def test_each_reference_defect_is_found_by_both(tmp_path: Path) -> None:
