@@ -15,8 +15,7 @@ last columns, follow it there, labelled, when the width is too small even for th
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from itertools import compress, count
-from operator import not_
+from functools import lru_cache
 from typing import Literal
 
 from rich.cells import cell_len, get_character_cell_size
@@ -86,8 +85,23 @@ def _widest_line(text: str, cap: int) -> int:
     return max(_widest_line(line, cap) for line in text.split("\n"))
 
 
+def _widest_cell(texts: list[str], cap: int) -> int:
+    """`_widest_line` of a column's cells: measured in C when they are single lines of ASCII
+    (ids, dates, statuses), as most columns are."""
+    joined = "".join(texts)
+    if joined.isascii() and "\n" not in joined:
+        return min(max(map(len, texts), default=0), cap)
+    return max((_widest_line(text, cap) for text in texts), default=0)
+
+
+_word_width = lru_cache(maxsize=1 << 16)(width_of)
+"""`width_of` a word: the words of a table's texts repeat, and a cached call costs no Python
+frame, so that the words of many rows are measured in C."""
+
+
 def _widest_word(text: str) -> int:
-    return max((width_of(word) for word in text.split()), default=0)
+    words = text.split()
+    return max(map(len, words) if text.isascii() else map(_word_width, words), default=0)
 
 
 def _cut_word(word: str, width: int) -> tuple[str, str]:
@@ -111,10 +125,8 @@ def wrap(text: str, width: int) -> list[str]:
             lines.append(paragraph.rstrip())
             continue
         words = paragraph.split()
-        sizes = list(map(len, words))  # a cell per character, but where a word is not ASCII
-        if not paragraph.isascii():
-            for position in compress(count(), map(not_, map(str.isascii, words))):
-                sizes[position] = width_of(words[position])
+        # A cell per character, but where a word is not ASCII.
+        sizes = list(map(len if paragraph.isascii() else _word_width, words))
         lines += _wrap_words(words, sizes, width)
     return lines
 
@@ -187,8 +199,8 @@ def _section_lines(section: Section, width: int, style: Styles) -> list[str]:
     rows = [[_prepared(value, LIST_LIMIT, shows_whole, row[0]) for value in row]
             for row in section.rows]
     headers = [neutralise(column) for column in section.columns]
-    natural = [max([width_of(header) for header in headers[index].split("\n")]
-                   + [_widest_line(row[index][0], width) for row in rows])
+    natural = [max(max(map(width_of, headers[index].split("\n"))),
+                   _widest_cell([row[index][0] for row in rows], width))
                for index in range(count)]
     header_words = [_widest_word(header) for header in headers]
     minimum = []
@@ -196,8 +208,8 @@ def _section_lines(section: Section, width: int, style: Styles) -> list[str]:
         if kind == "fixed":
             minimum.append(natural[index])
         elif kind == "words":
-            minimum.append(max([header_words[index]]
-                               + [_widest_word(row[index][0]) for row in rows]))
+            minimum.append(max(header_words[index],
+                               _widest_word("\n".join(row[index][0] for row in rows))))
         else:
             minimum.append(max(header_words[index], min(natural[index], TEXT_MIN)))
     inline = list(range(count))
@@ -255,7 +267,7 @@ def _row_lines(cells: Sequence[tuple[str, str | None]], widths: Sequence[int],
             line = lines[line_number] if line_number < len(lines) else ""
             shown = style(line, cells[index][1])
             if index != last:
-                shown += " " * (widths[index] - width_of(line))
+                shown += " " * (widths[index] - (len(line) if line.isascii() else width_of(line)))
             parts.append(shown)
         out.append(GAP.join(parts).rstrip())
     return out
