@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from operator import attrgetter
 from typing import Any
 
 from ledger.history import LogLine, Version
@@ -131,14 +132,19 @@ def _party_legend(ledger: Ledger, shown: Iterable[str]) -> tuple[str, ...]:
     return ("Parties: " + "; ".join(named) + ".",) if named else ()
 
 
+_PAGE_FIELDS = attrgetter("id", "date", "subject", "claimant", "stance", "summary", "speaker",
+                          "quote", "source")
+
+
 def page_entry(entry: Evidence, names: _Names, retracted: bool) -> PageEntry:
     """An entry as a published page shows it: names for ids, the source's link and title."""
-    source = entry.source
-    return PageEntry(entry.id, entry.date, names.one(entry.subject), names.one(entry.claimant),
-                     entry.stance.value, entry.summary, entry.speaker, entry.quote,
-                     (source.title or source.publisher) if source else None,
-                     source.publisher if source else None, source.url if source else None,
-                     retracted)
+    id, date, subject, claimant, stance, summary, speaker, quote, source = _PAGE_FIELDS(entry)
+    if source is None:
+        return PageEntry(id, date, names.one(subject), names.one(claimant), stance.value,
+                         summary, speaker, quote, None, None, None, retracted)
+    return PageEntry(id, date, names.one(subject), names.one(claimant), stance.value, summary,
+                     speaker, quote, source.title or source.publisher, source.publisher,
+                     source.url, retracted)
 
 
 def _page_obligation(item: Obligation, names: _Names) -> dict[str, Any]:
