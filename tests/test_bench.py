@@ -73,6 +73,10 @@ def test_the_runner_prints_a_markdown_table_at_n_200(tmp_path: Path) -> None:
         assert any(line.startswith(f"| `ledger {command} --format csv` | 200 |")
                    for line in lines) is False, "CSV is the second column of the table's row"
     assert any(line.startswith("| `ledger report --format html` | 200 |") for line in lines)
+    reference, page = (lines.index(next(line for line in lines if line.startswith(start)))
+                       for start in ("| `json.load` (reference, timed just before the page) | 200",
+                                     "| `ledger report --format html` | 200 |"))
+    assert reference == page - 1, "the page's ratio is to a json.load timed in its own rounds"
     for label in ("1 MB", "10 MB"):
         assert any(line.startswith(f"| `ledger evidence list` | {label} |") for line in lines)
     assert any(line.startswith("| `ledger merge BASE OURS THEIRS` | 200 |") for line in lines)
