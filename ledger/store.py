@@ -667,20 +667,24 @@ def save(path: Path, ledger: Ledger, loaded: LoadedLedger | None = None) -> None
     Dates need no second look: the models' patterns hold the calendar. When `ledger` only
     appends records to the `loaded` one, in order, the new records' text is spliced into the
     bytes it was read from (`layout.appended`) rather than every record written again: the same
-    bytes for a file this program wrote.
+    bytes for a file this program wrote. `loaded` must be what `load` returned for `path`, as
+    `transaction` passes it: the splice keeps its bytes, and trusts its ledger to be theirs.
     """
     from ledger import layout
 
-    grown = layout.appended_records(loaded.ledger, ledger) if loaded is not None else None
-    findings = reference_findings(
-        ledger, new=ledger.model_copy(update=grown) if grown is not None else None)
+    ordered = canonical(ledger)
+    content, new = None, None
+    if (loaded is not None and ordered is ledger and loaded.migrated_from is None
+            and not loaded.raw.startswith(_BOM_BYTES)):
+        grown = layout.appended_records(loaded.ledger, ledger)
+        if grown is not None:
+            content = layout.appended(loaded.raw, ledger, grown)
+            # Spliced, the older records are the bytes `load` read and checked: only the new
+            # records' references need following. Written whole, every record's are.
+            new = ledger.model_copy(update=grown) if content is not None else None
+    findings = reference_findings(ledger, new=new)
     if findings:
         raise LedgerError(f"{path}: refusing to save an inconsistent ledger: {findings[0].message}")
-    ordered = canonical(ledger)
-    content = None
-    if (grown is not None and loaded is not None and ordered is ledger
-            and loaded.migrated_from is None and not loaded.raw.startswith(_BOM_BYTES)):
-        content = layout.appended(loaded.raw, ledger, grown)
     write_atomically(path, content if content is not None else layout.dump(ordered))
 
 

@@ -86,6 +86,23 @@ def test_report_page_is_self_contained_and_shows_hostile_text_literally(
             assert f'id="o-{party["id"]}-{item["term"]}"' in page
 
 
+def test_entry_rows_escape_as_the_rest_of_the_page(run: Run, page_ledger: str) -> None:
+    """The rows of entries are escaped by `finalize`, the rest by autoescaping: the same five
+    characters as the same entities, so a page is the same bytes either way."""
+    said = "He said \"yes\" & 'no' <b>"
+    ok(run("evidence", "add", "--term", "release", "--claimant", "monitor", "--stance", "claims",
+           "--date", "2024-08", "--subject", "south", "--summary", said, "--speaker", said,
+           "--quote", said))
+    ok(run("term", "amend", "release", "--title", said, "--effective", "2024-01-01",
+           "--reason", said))
+    page = ok(run("report", "--format", "html")).stdout
+    escaped = "He said &#34;yes&#34; &amp; &#39;no&#39; &lt;b&gt;"
+    rows = [line for line in page.splitlines() if line.startswith("<tr") and escaped in line]
+    assert len(rows) >= 2, "behind the status and in the timeline, the entry's text escaped"
+    assert f"<h3>release: {escaped}</h3>" in page, "the term's title, escaped by autoescaping"
+    assert "&quot;" not in page and "&#x27;" not in page and said not in page
+
+
 def test_term_show_and_changes_pages(run: Run, page_ledger: str) -> None:
     term = _check_page(ok(run("term", "show", "withdraw", "--format", "html")).stdout)
     assert "Timeline of each term" in "".join(term.text)

@@ -194,6 +194,26 @@ def test_a_save_refuses_an_appended_record_with_a_dangling_reference(tmp_path: P
     assert path.read_bytes() == before
 
 
+def test_a_save_written_whole_checks_every_record_again(tmp_path: Path) -> None:
+    """Only a spliced save (the older records kept as the bytes `load` checked) follows just the
+    new records' references; a save that reorders writes every record, and checks every one,
+    whatever the ledger it was given as loaded."""
+    path = tmp_path / "ledger.json"
+    store.create(path, generated_ledger(30, seed=3))
+    good = store.load(path)
+    terms = list(good.ledger.terms)
+    terms[0] = terms[0].model_copy(update={"obligors": ("ghost",)})
+    bad = good.ledger.model_copy(update={"terms": tuple(terms)})
+    unrelated = next(entry for entry in good.ledger.evidence if entry.term != terms[0].id)
+    early = unrelated.model_copy(update={"id": "e" * 12,
+                                         "recorded_at": "2000-01-01T00:00:00.000000Z"})
+    after = bad.model_copy(update={"evidence": (*bad.evidence, early)})
+    before = path.read_bytes()
+    with store.locked(path), pytest.raises(LedgerError, match="unknown party 'ghost'"):
+        store.save(path, after, store.LoadedLedger(bad, path, good.raw))
+    assert path.read_bytes() == before
+
+
 def test_each_reference_defect_is_found_by_both(tmp_path: Path) -> None:
     for defect in REFERENCE_DEFECTS:
         broken = _with_reference_defect(generated_ledger(30, seed=3, retract_every=5), defect, 2)

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner, Result
 
 from ledger.cli import app
+from ledger.render import table
 from ledger.render.table import LIST_LIMIT, width_of, wrap
 
 WIDTHS = (60, 80, 120, 200)
@@ -202,3 +203,12 @@ def test_wrap_keeps_every_word_within_the_width(text: str, width: int) -> None:
     if all(width_of(word) <= width for word in text.split()):
         assert " ".join(lines).split() == text.split(), "words whole and in order"
     assert "".join("".join(lines).split()) == "".join(text.split()), "no character lost"
+
+
+def test_a_table_keeps_none_of_its_words_once_printed(run: Run, rich_ledger: dict[str, str]
+                                                      ) -> None:
+    """Words' widths are cached while a table is laid out, and forgotten after: a program that
+    prints many tables does not keep their words."""
+    listed = ok(run("evidence", "list", env={"COLUMNS": "60"})).stdout
+    assert "和平" in listed, "a name whose words are measured one by one (not ASCII)"
+    assert table._word_width.cache_info().currsize == 0

@@ -96,7 +96,8 @@ def _widest_cell(texts: list[str], cap: int) -> int:
 
 _word_width = lru_cache(maxsize=1 << 16)(width_of)
 """`width_of` a word: the words of a table's texts repeat, and a cached call costs no Python
-frame, so that the words of many rows are measured in C."""
+frame, so that the words of many rows are measured in C. Emptied after each `render`, so that a
+program that renders many tables does not keep their words."""
 
 
 def _widest_word(text: str) -> int:
@@ -300,7 +301,13 @@ def _paragraph(text: str, width: int, style: Styles, style_name: str | None) -> 
 
 def render(view: View, *, width: int, style: Styles = PLAIN) -> str:
     """The view as lines of at most `width` cells (but for a single id or date wider still)."""
-    width = max(width, 20)
+    try:
+        return _rendered(view, max(width, 20), style)
+    finally:
+        _word_width.cache_clear()
+
+
+def _rendered(view: View, width: int, style: Styles) -> str:
     blocks: list[list[str]] = []
     if view.header is not None:
         blocks.append(_paragraph(view.header.ledger, width, style, "bold")
