@@ -276,8 +276,9 @@ def run(sizes: list[int], runs: int, startup_runs: int) -> str:
             # The page is compared with a json.load timed just before it in every round: a
             # round of these commands takes minutes, over which this machine's speed drifts.
             tables = table_commands(path)
-            page = tables.pop(PAGE)
-            group = {**tables, "json.load tables": ([*JSON_LOAD, str(path)], None, 0), PAGE: page}
+            page_command = tables.pop(PAGE)
+            group = {**tables, "json.load tables": ([*JSON_LOAD, str(path)], None, 0),
+                     PAGE: page_command}
             for name, result in zip(group, measure_interleaved(list(group.values()), runs, root),
                                     strict=True):
                 (references if name == "json.load tables" else results)[name, size] = result
