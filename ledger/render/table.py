@@ -268,7 +268,7 @@ def _row_lines(cells: Sequence[tuple[str, str | None]], widths: Sequence[int],
             line = lines[line_number] if line_number < len(lines) else ""
             shown = style(line, cells[index][1])
             if index != last:
-                shown += " " * (widths[index] - (len(line) if line.isascii() else width_of(line)))
+                shown += " " * (widths[index] - width_of(line))
             parts.append(shown)
         out.append(GAP.join(parts).rstrip())
     return out

@@ -139,12 +139,10 @@ _PAGE_FIELDS = attrgetter("id", "date", "subject", "claimant", "stance", "summar
 def page_entry(entry: Evidence, names: _Names, retracted: bool) -> PageEntry:
     """An entry as a published page shows it: names for ids, the source's link and title."""
     id, date, subject, claimant, stance, summary, speaker, quote, source = _PAGE_FIELDS(entry)
-    if source is None:
-        return PageEntry(id, date, names.one(subject), names.one(claimant), stance.value,
-                         summary, speaker, quote, None, None, None, retracted)
+    title, publisher, url = ((source.title or source.publisher, source.publisher, source.url)
+                             if source else (None, None, None))
     return PageEntry(id, date, names.one(subject), names.one(claimant), stance.value, summary,
-                     speaker, quote, source.title or source.publisher, source.publisher,
-                     source.url, retracted)
+                     speaker, quote, title, publisher, url, retracted)
 
 
 def _page_obligation(item: Obligation, names: _Names) -> dict[str, Any]:
