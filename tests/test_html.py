@@ -103,6 +103,24 @@ def test_entry_rows_escape_as_the_rest_of_the_page(run: Run, page_ledger: str) -
     assert "&quot;" not in page and "&#x27;" not in page and said not in page
 
 
+def test_a_page_printed_in_parts_is_the_whole_page(
+        run: Run, page_ledger: str, ledger_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page goes out as it is made, in parts: however small the parts, the same page, and the
+    installed script writes the same bytes to a pipe."""
+    from test_security import ledger_process
+
+    from ledger.render import html
+
+    whole = ok(run("report", "--format", "html")).stdout
+    assert whole.startswith("<!DOCTYPE html>") and whole.endswith("</html>\n")
+    piped = ledger_process("-f", str(ledger_path), "report", "--format", "html",
+                           cwd=ledger_path.parent, capture_output=True)
+    assert piped.returncode == 0 and piped.stdout.decode("utf-8") == whole
+    for pieces in (1, 7):
+        monkeypatch.setattr(html, "PIECES_PER_PART", pieces)
+        assert ok(run("report", "--format", "html")).stdout == whole
+
+
 def test_term_show_and_changes_pages(run: Run, page_ledger: str) -> None:
     term = _check_page(ok(run("term", "show", "withdraw", "--format", "html")).stdout)
     assert "Timeline of each term" in "".join(term.text)

@@ -345,8 +345,11 @@ def test_a_saved_change_exits_0_when_stdout_is_full(small: Path) -> None:
     assert _entries(small) == 1
 
 
+@pytest.mark.parametrize("output", [
+    "table", pytest.param("html", marks=pytest.mark.slow)])  # a page is written in parts
 @pytest.mark.parametrize("how", ["closed", "full", "broken pipe"])
-def test_a_report_that_cannot_be_written_is_one_line(small: Path, how: str) -> None:
+def test_a_report_that_cannot_be_written_is_one_line(small: Path, how: str, output: str
+                                                      ) -> None:
     options: dict[str, object] = {"stderr": subprocess.PIPE}
     if how == "closed":
         options["preexec_fn"] = lambda: os.close(1)
@@ -356,7 +359,7 @@ def test_a_report_that_cannot_be_written_is_one_line(small: Path, how: str) -> N
         reader, writer = os.pipe()
         os.close(reader)
         options["stdout"] = writer
-    result = ledger_process("-f", str(small), "report", cwd=small.parent,
+    result = ledger_process("-f", str(small), "report", "--format", output, cwd=small.parent,
                             **options)  # type: ignore[arg-type]
     one_line_error(result, "cannot write the output")
 

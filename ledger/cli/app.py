@@ -657,6 +657,10 @@ def _write_view(view: View, output: OutputFormat) -> None:
         case OutputFormat.HTML:
             from ledger.render import html
 
+            if not (PAGING[0] and _is_terminal(sys.stdout)):
+                for part in html.render_in_parts(view):  # a large page is never held whole
+                    write(part)
+                return
             text = html.render(view)
     # Only output to a terminal asks Rich for its height: JSON and CSV to a pipe never load Rich.
     if PAGING[0] and _is_terminal(sys.stdout) and text.count("\n") >= _terminal().height:

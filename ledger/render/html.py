@@ -12,6 +12,7 @@ anything.
 from __future__ import annotations
 
 from html import escape
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +23,8 @@ from ledger.render.text import neutralise
 from ledger.render.view import Page, View
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from jinja2 import Environment
     from jinja2.nodes import EvalContext
 
@@ -65,8 +68,23 @@ def environment() -> Environment:
 
 
 def render(view: View) -> str:
+    return "".join(render_in_parts(view))
+
+
+PIECES_PER_PART = 4096
+"""Pieces the template yields (a tag, a value, a table of entries) per part of a streamed page:
+few enough that a page of 100,000 entries is never held whole (nor copied, nor encoded whole),
+enough that writing costs little per part."""
+
+
+def render_in_parts(view: View) -> Iterator[str]:
+    """The page in parts, the last one a newline: printed as it is made, a large page costs no
+    more memory than its data."""
     if view.page is None:
         raise ValueError("this view has no page")  # the commands offer html only with a page
     context: dict[str, Any] = {"header": view.header, "page": view.page() or Page(),
                                "notes": view.notes, "legend": view.legend}
-    return environment().get_template("page.html.j2").render(context) + "\n"
+    pieces = environment().get_template("page.html.j2").generate(context)
+    while part := list(islice(pieces, PIECES_PER_PART)):
+        yield "".join(part)
+    yield "\n"
