@@ -276,9 +276,11 @@ def plan_import(ledger: Ledger, kind: ImportKind, table: Table, *,
                 if not importer.deferred:
                     decide(number, made)
         checked.append((number, row, problems, made))
-    outcomes = importer.settle([made for _, _, problems, made in checked if not problems])
+    # A row is made only when it has no problem of its own and the file no missing column.
+    outcomes = importer.settle([made for _, _, problems, made in checked
+                                if not problems and not missing])
     for number, row, problems, made in checked:
-        if not problems:
+        if not problems and not missing:
             outcome = next(outcomes) if importer.deferred else made
             if isinstance(outcome, InvalidValue):
                 problems.append((_FIELD_COLUMNS.get(outcome.field, outcome.field),
@@ -303,6 +305,8 @@ def plan_import(ledger: Ledger, kind: ImportKind, table: Table, *,
 
 
 def _columns(plan: Plan) -> list[str]:
+    import difflib
+
     table, kind = plan.table, plan.kind
     allowed = COLUMNS[kind]
     if not table.header:
@@ -313,9 +317,11 @@ def _columns(plan: Plan) -> list[str]:
         if not column:
             plan.problems.append(Problem(table.name, 1, position, "a column without a name"))
         elif column not in allowed:
+            near = difflib.get_close_matches(column.strip().lower(), allowed, n=1, cutoff=0.6)
             plan.problems.append(Problem(
-                table.name, 1, position, f"unknown column {column!r} (the columns of "
-                f"{_A[kind]} file: {', '.join(allowed)})"))
+                table.name, 1, position, f"unknown column {column!r} ("
+                + (f"did you mean {near[0]!r}? " if near else "")
+                + f"the columns of {_A[kind]} file: {', '.join(allowed)})"))
         elif table.header.index(column) != position - 1:
             plan.problems.append(Problem(table.name, 1, position,
                                          f"column {column!r} appears twice"))

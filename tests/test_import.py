@@ -207,10 +207,35 @@ def test_a_misspelled_header_and_a_missing_column_are_named(run: Run, tmp_path: 
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
         f"{bad}:1:1: missing column 'name' (required)",
-        f"{bad}:1:2: unknown column 'nmae' (the columns of a party file: id, name, role, "
-        "aliases)",
+        f"{bad}:1:2: unknown column 'nmae' (did you mean 'name'? the columns of a party file: "
+        "id, name, role, aliases)",
         f"{bad}:2:3: column 'role': 'x' is not a role (one of: signatory, monitor, mediator, "
         "observer, other)"]
+
+
+@pytest.mark.parametrize("kind, header", [
+    ("party", PARTIES[0]), ("term", TERMS[0]), ("evidence", EVIDENCE[0])])
+def test_a_header_in_capitals_is_named_column_by_column_and_changes_nothing(
+        run: Run, tmp_path: Path, kind: str, header: list[str]) -> None:
+    """Every required column missing (a header written as a spreadsheet user might): each
+    column named with the one it was likely meant to be, and the ledger left as it was."""
+    file = tmp_path / "ledger.json"
+    ledger_with_an_agreement(run, file)
+    before = file.read_bytes()
+    rows = {"party": PARTIES, "term": TERMS, "evidence": EVIDENCE}[kind]
+    bad = write_csv(tmp_path / f"{kind}.csv", [[column.title() for column in header],
+                                               *rows[1:]])
+    for dry_run in ((), ("--dry-run",)):
+        result = run(kind, "import", str(bad), *dry_run, file=file)
+        assert result.exit_code == 1, result.stderr
+        assert isinstance(result.exception, SystemExit | None), repr(result.exception)
+        lines = result.stderr.splitlines()
+        for position, column in enumerate(header, 1):
+            assert any(line.startswith(f"{bad}:1:{position}: unknown column "
+                                       f"{column.title()!r} (did you mean {column!r}?")
+                       for line in lines), (column, lines)
+        assert all(line.startswith(f"{bad}:1:") for line in lines), lines
+    assert file.read_bytes() == before
 
 
 def test_a_semicolon_separated_file_with_a_byte_order_mark(run: Run, tmp_path: Path) -> None:
