@@ -473,6 +473,7 @@ the entry already there."""
 
 _ENTRY_CONTENT = attrgetter(*_ENTRY_FIELDS)
 _SUMMARY = attrgetter("summary")
+_ID = attrgetter("id")
 
 
 def _saying(evidence: Sequence[Evidence], summaries: set[str | None]) -> Iterator[Evidence]:
@@ -597,12 +598,18 @@ def import_cautions(plan: Plan, before: Ledger) -> list[Problem]:
         said = {cautions.ENTRY_CONTENT(entry): entry.id
                 for entry in _saying(before.evidence, set(map(_SUMMARY, plan.added)))
                 if entry.id not in retracted}
+        named = _named_entries(plan, before)
         for number, entry in zip(plan.rows, plan.added, strict=True):
             assert isinstance(entry, Evidence)
             twin = said.setdefault(cautions.ENTRY_CONTENT(entry), entry.id)
             found += [placed(number, field_name, message) for field_name, message in
                       cautions.entry_rules(entry, signed.get(entry.term),
                                            twin if twin != entry.id else None)]
+            if number in named:
+                found.append(placed(number, "id", (
+                    f"entry {named[number]} is in the ledger with other values; this row is "
+                    "added as a new entry (to change that entry instead: ledger evidence "
+                    f"correct {named[number]})")))
     elif plan.kind is ImportKind.TERM:
         categories = {term.category for term in before.terms}
         for number, term in zip(plan.rows, plan.added, strict=True):
@@ -612,3 +619,13 @@ def import_cautions(plan: Plan, before: Ledger) -> list[Problem]:
             categories.add(term.category)
     return found
 
+
+def _named_entries(plan: Plan, before: Ledger) -> dict[int, str]:
+    """The rows to be added whose `id` cell names an entry already in the ledger: an exported
+    row edited to change that entry, which an import cannot do (it adds a new entry)."""
+    if "id" not in plan.table.header:
+        return {}
+    at = plan.table.header.index("id")
+    cells = {number: row[at].strip() for number, row in plan.table.rows if at < len(row)}
+    held = set(map(_ID, before.evidence))
+    return {number: cells[number] for number in plan.rows if cells.get(number, "") in held}

@@ -362,6 +362,36 @@ def test_a_correction_exported_and_imported_again_is_already_there(run: Run,
     assert file.read_bytes() == saved
 
 
+def test_an_exported_entry_edited_and_imported_is_a_new_entry_with_a_warning(
+        run: Run, tmp_path: Path) -> None:
+    """An import adds entries and never changes one: a row whose id names an entry it no
+    longer matches is added as a new entry, with a warning at its id that says how to change
+    the entry instead. A row copied to start a new one warns the same way."""
+    import csv
+
+    file = tmp_path / "ledger.json"
+    ledger_with_an_agreement(run, file)
+    ok(run("party", "import", str(write_csv(tmp_path / "p.csv", PARTIES)), file=file))
+    ok(run("term", "import", str(write_csv(tmp_path / "t.csv", TERMS)), file=file))
+    entry = ok(run("evidence", "add", "--term", "withdraw", "--claimant", "monitors", "--stance",
+                   "claims", "--date", "2024-07", "--summary", "Units left", file=file)
+               ).stdout.strip()
+    rows = list(csv.reader(ok(run("evidence", "list", "--format", "csv", file=file)
+                              ).stdout.splitlines()))
+    summary = rows[0].index("summary")
+    edited = [rows[0], rows[1][:summary] + ["Units left, all of them"] + rows[1][summary + 1:],
+              rows[1]]
+    exported = write_csv(tmp_path / "e.csv", edited)
+    result = ok(run("evidence", "import", str(exported), file=file))
+    assert result.stderr.splitlines() == [
+        "ledger: added 1 evidence entry; 1 row skipped, already in the ledger",
+        f"{exported}:2:1: warning: column 'id': entry {entry} is in the ledger with other "
+        f"values; this row is added as a new entry (to change that entry instead: ledger "
+        f"evidence correct {entry})"]
+    summaries = [listed_entry["summary"] for listed_entry in listed(run, file, "evidence")]
+    assert summaries == ["Units left", "Units left, all of them"]
+
+
 def test_an_alias_may_not_hold_the_list_separator(run: Run, tmp_path: Path) -> None:
     file = tmp_path / "ledger.json"
     ledger_with_an_agreement(run, file)
