@@ -491,11 +491,18 @@ def _counts(report: PartyReport | None) -> dict[str, int]:
     return counts
 
 
-def _ids_by_obligation(counted: list[Evidence]) -> dict[tuple[str, str], set[str]]:
-    grouped: dict[tuple[str, str], set[str]] = defaultdict(set)
+def _entries_by_obligation(counted: list[Evidence]
+                           ) -> dict[tuple[str, str], dict[str, Evidence]]:
+    grouped: dict[tuple[str, str], dict[str, Evidence]] = defaultdict(dict)
     for entry in counted:
-        grouped[entry.term, entry.subject].add(entry.id)
+        grouped[entry.term, entry.subject][entry.id] = entry
     return grouped
+
+
+def _in_order(ids: Iterable[str], entries: dict[str, Evidence]) -> tuple[str, ...]:
+    """`ids` in the order of their entries: by date, then recording time (then id, as a set
+    of ids has no order of its own)."""
+    return tuple(sorted(ids, key=lambda id: (order_key(entries[id]), id)))
 
 
 def changes_between(before_ledger: Ledger, after_ledger: Ledger, *, since: date, until: date,
@@ -532,8 +539,8 @@ def changes_between(before_ledger: Ledger, after_ledger: Ledger, *, since: date,
     counted_at_end = counted_evidence(after_ledger, until)
     before = report_of(before_ledger, since, counted_at_start)
     after = report_of(after_ledger, until, counted_at_end)
-    counted_before = _ids_by_obligation(counted_at_start)
-    counted_after = _ids_by_obligation(counted_at_end)
+    counted_before = _entries_by_obligation(counted_at_start)
+    counted_after = _entries_by_obligation(counted_at_end)
     window = [change for change in after_ledger.changes
               if change.of.value == "term" and change.effective is not None
               and since.isoformat() < change.effective <= until.isoformat()]
@@ -550,8 +557,10 @@ def changes_between(before_ledger: Ledger, after_ledger: Ledger, *, since: date,
         for term_id in dict.fromkeys([*now, *was]):
             old, new = was.get(term_id), now.get(term_id)
             slot = (term_id, known.id)
-            gained = tuple(sorted(counted_after[slot] - counted_before[slot]))
-            lost = tuple(sorted(counted_before[slot] - counted_after[slot]))
+            gained = _in_order(counted_after[slot].keys() - counted_before[slot].keys(),
+                               counted_after[slot])
+            lost = _in_order(counted_before[slot].keys() - counted_after[slot].keys(),
+                             counted_before[slot])
 
             def standing(item: Obligation | None) -> tuple[object, ...]:
                 return ((item.status, item.overdue, item.term.due, item.waiting_on, item.late)

@@ -117,3 +117,28 @@ def test_the_bundled_example_over_the_second_half_of_2020(tmp_path: Path, run: R
     terms = {change["term"]: change for change in party_changes(report, "taliban")["changes"]}
     assert terms["doha-2-3"]["after"]["status"] == "contested"
     assert len(terms["doha-2-3"]["new_evidence"]) == 5, "four positions and the Taliban's note"
+
+
+def test_entries_are_listed_by_date_and_a_wrapped_one_goes_on_indented(run: Run,
+                                                                        small: Path) -> None:
+    """The entries of a change in their order (date, then recording time), not by id; in a
+    narrow table, an entry that wraps goes on indented, under the one line each entry starts."""
+    ok(run("party", "add", "observers", "--name", "The Special Monitoring Mission of Observers"))
+    dated = {day: add_evidence(run, "withdraw", "observers", "disputes", day)
+             for day in ("2020-06-20", "2020-06", "2020-06-25", "2020-06-03", "2020-06-11")}
+    report = changes(run, "--since", "2020-05-31", "--until", "2020-06-30")
+    [change] = party_changes(report, "north")["changes"]
+    assert change["new_evidence"] == [dated["2020-06"], dated["2020-06-03"], dated["2020-06-11"],
+                                      dated["2020-06-20"], dated["2020-06-25"]], \
+        "ordered as every timeline is: a month by its first day"
+    table = ok(run("changes", "--since", "2020-05-31", "--until", "2020-06-30",
+                   env={"COLUMNS": "60"})).stdout.splitlines()
+    starts = [number for number, line in enumerate(table)
+              if any(entry in line for entry in dated.values())]
+    assert len(starts) == 5
+    for number in starts:
+        assert table[number].startswith(("    New entries: ", f"    {table[number][4:16]}"))
+        assert table[number + 1].startswith("      ") or number + 1 in starts or \
+            not table[number + 1].startswith("    "), table[number:number + 2]
+    wrapped = [table[number + 1] for number in starts if table[number + 1].startswith("      ")]
+    assert wrapped, "at 60 columns, the observers' long name wraps each entry"

@@ -131,6 +131,14 @@ def test_term_show_and_changes_pages(run: Run, page_ledger: str) -> None:
     assert refused.exit_code == 2 and "html" in refused.stderr
 
 
+def test_a_speaker_without_a_quote_is_not_an_empty_quote(run: Run, page_ledger: str) -> None:
+    add_evidence(run, "release", "monitor", "claims", "2024-08", "--subject", "south",
+                 "--speaker", "The Envoy")
+    page = ok(run("report", "--format", "html")).stdout
+    assert '<div class="muted">The Envoy</div>' in page
+    assert '<blockquote class="quote"><br>' not in page, "a quote bar with nothing quoted"
+
+
 def test_web_urls() -> None:
     assert is_web_url("https://example.org/x") and is_web_url("HTTP://example.org")
     for url in (*HOSTILE_URLS[:3], "https:///nohost", "mailto:a@b.c", "//example.org", "", None,
@@ -198,3 +206,41 @@ def test_the_page_in_a_real_browser(run: Run, page_ledger: str, tmp_path: Path) 
     assert requests == [], f"the page fetched {requests}"
     assert errors == [], f"the browser reported {errors}"
 
+
+# Lines each element of `selector` takes up in the browser: the boxes of its text.
+_LINES_OF = """selector => Array.from(document.querySelectorAll(selector), element => {
+    const range = document.createRange();
+    range.selectNodeContents(element);
+    const tops = new Set(Array.from(range.getClientRects(), box => Math.round(box.top)));
+    return [element.textContent, tops.size];
+})"""
+
+
+@pytest.mark.slow
+def test_ids_days_and_statuses_are_never_split_on_a_page(run: Run, page_ledger: str) -> None:
+    """As in a table, an id, a day, a stance or a status is one line on every page, at a
+    narrow desktop width; free text takes the rest of the width and wraps."""
+    sync_playwright, executable = _browser()
+    ok(run("term", "add", "ceasefire-and-heavy-weapons-withdrawal", "--agreement", "accord",
+           "--title", "Withdraw the heavy weapons from the line of contact", "--category",
+           "security-arrangements", "--obligor", "south", "--due", "2024-02-28"))
+    add_evidence(run, "ceasefire-and-heavy-weapons-withdrawal", "monitor", "disputes",
+                 "2024-03-01", "--quote", "Shelling continued along the whole line " * 8)
+    pages = {words: ok(run(*words, "--format", "html")).stdout for words in (
+        ("report",), ("term", "show", "ceasefire-and-heavy-weapons-withdrawal"),
+        ("changes", "--since", "2024-01-01", "--until", "2024-12-31"))}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        try:
+            page = browser.new_page(viewport={"width": 700, "height": 900})
+            page.route("**/*", lambda route: route.abort())
+            for words, text in pages.items():
+                page.set_content(text)
+                whole = page.evaluate(_LINES_OF, "td.fixed, span.word, td.status a, th a")
+                assert len(whole) > 3, words
+                split = [value for value, lines in whole if value.strip() and lines != 1]
+                assert split == [], f"{words}: split over lines: {split}"
+                free = page.evaluate(_LINES_OF, "blockquote.quote, td.text")
+                assert any(lines > 1 for _, lines in free), f"{words}: free text wraps"
+        finally:
+            browser.close()

@@ -196,13 +196,20 @@ def test_a_very_long_field_is_cut_in_tables_with_the_command_that_shows_it(
     assert whole["summary"] == summary
 
 
-@given(st.text(alphabet=st.sampled_from("ab cé和\n"), max_size=80), st.integers(2, 30))
-def test_wrap_keeps_every_word_within_the_width(text: str, width: int) -> None:
-    lines = wrap(text, width)
+@given(st.text(alphabet=st.sampled_from("ab cé和\n"), max_size=80), st.integers(2, 30),
+       st.integers(0, 3))
+def test_wrap_keeps_every_word_within_the_width(text: str, width: int, hang: int) -> None:
+    lines = wrap(text, width, hang)
     assert all(width_of(line) <= width for line in lines)
-    if all(width_of(word) <= width for word in text.split()):
+    if all(width_of(word) <= width - hang for word in text.split()):
         assert " ".join(lines).split() == text.split(), "words whole and in order"
     assert "".join("".join(lines).split()) == "".join(text.split()), "no character lost"
+    paragraphs = [wrap(paragraph, width, hang) for paragraph in text.split("\n")]
+    assert lines == [line for wrapped in paragraphs for line in wrapped]
+    for wrapped in paragraphs:  # the lines a paragraph wraps onto are indented by `hang`
+        if hang <= width - 2 and all(width_of(word) <= width - hang
+                                     for word in " ".join(wrapped).split()):
+            assert all(line.startswith(" " * hang) for line in wrapped[1:]), wrapped
 
 
 def test_a_table_keeps_none_of_its_words_once_printed(run: Run, rich_ledger: dict[str, str]

@@ -40,6 +40,12 @@ def is_web_url(value: object) -> bool:
     return after > 0 and value[after:after + 1] not in ("", "/", "\\", "?", "#")
 
 
+def words(value: object) -> list[str]:
+    """The words of a `words` cell (names, lists), each shown whole on a page as a table shows
+    it: a line breaks only between them, never at a hyphen inside one."""
+    return str(value).split(" ")
+
+
 @pass_eval_context
 def _finalize(context: EvalContext, value: object) -> object:
     """Every value printed: neutralised, and escaped here where autoescaping is off.
@@ -64,6 +70,7 @@ def environment() -> Environment:
                        autoescape=True, finalize=_finalize, undefined=StrictUndefined,
                        trim_blocks=False, lstrip_blocks=False)
     made.tests["web_url"] = is_web_url
+    made.filters["words"] = words
     return made
 
 

@@ -16,15 +16,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
-from typing import Literal
 
 from rich.cells import cell_len, get_character_cell_size
 
 from ledger.render.text import neutralise
-from ledger.render.view import Cell, CellValue, Section, View
+from ledger.render.view import Cell, CellValue, ColumnKind, Section, View
 
 GAP = "  "
 SPAN_INDENT = "    "
+HANG = 2
+"""Spaces before the lines a labelled value under a row wraps onto (see `wrap`)."""
 TEXT_MIN = 32
 """A free-text column narrower than this moves to lines of its own under each row."""
 LIST_LIMIT = 400
@@ -33,7 +34,6 @@ FIELD_LIMIT = 20_000
 """Characters of one field of a record shown whole (`evidence show`); more is cut, with a marker."""
 FIELD_VALUE_MIN = 24
 
-Kind = Literal["fixed", "words", "text"]
 
 
 class Styles:
@@ -117,9 +117,13 @@ def _cut_word(word: str, width: int) -> tuple[str, str]:
     return word, ""
 
 
-def wrap(text: str, width: int) -> list[str]:
-    """`text` in lines of at most `width` cells, broken at spaces; a longer word is cut."""
+def wrap(text: str, width: int, hang: int = 0) -> list[str]:
+    """`text` in lines of at most `width` cells, broken at spaces; a longer word is cut. With
+    `hang`, the lines a paragraph wraps onto are indented by that many spaces (as many as leave
+    room for a wide character), so that where one paragraph (one item of a list) ends and the
+    next begins shows."""
     width = max(width, 1)
+    hang = max(0, min(hang, width - 2))  # the lines it wraps onto still hold a wide character
     lines: list[str] = []
     for paragraph in text.split("\n"):
         if len(paragraph) <= width and width_of(paragraph) <= width:
@@ -128,12 +132,14 @@ def wrap(text: str, width: int) -> list[str]:
         words = paragraph.split()
         # A cell per character, but where a word is not ASCII.
         sizes = list(map(len if paragraph.isascii() else _word_width, words))
-        lines += _wrap_words(words, sizes, width)
+        wrapped = _wrap_words(words, sizes, width, width - hang)
+        lines += [wrapped[0], *(" " * hang + line for line in wrapped[1:])]
     return lines
 
 
-def _wrap_words(words: list[str], sizes: list[int], width: int) -> list[str]:
-    """Words of the given sizes (in cells) in lines of at most `width` cells."""
+def _wrap_words(words: list[str], sizes: list[int], width: int, later: int) -> list[str]:
+    """Words of the given sizes (in cells) in lines of at most `width` cells, the first line,
+    and `later` cells, the others."""
     lines: list[str] = []
     line: list[str] = []
     used = -1
@@ -144,9 +150,11 @@ def _wrap_words(words: list[str], sizes: list[int], width: int) -> list[str]:
             continue
         if line:
             lines.append(" ".join(line))
+            width = later
         while size > width:
             head, word = _cut_word(word, width)
             lines.append(head)
+            width = later
             size = width_of(word)
         line, used = [word], size
     lines.append(" ".join(line))
@@ -170,11 +178,6 @@ def _prepared(value: CellValue, limit: int, shows_whole: str | None = None,
     return text, style
 
 
-def _kinds(section: Section) -> list[Kind]:
-    return ["fixed" if column in section.fixed else "words" if column in section.words
-            else "text" for column in section.columns]
-
-
 def _fits(columns: Sequence[int], minimum: Sequence[int], width: int) -> bool:
     return sum(minimum[index] for index in columns) + len(GAP) * (len(columns) - 1) <= width
 
@@ -194,7 +197,7 @@ def _share(columns: list[int], natural: list[int], widths: list[int], spare: int
 def _section_lines(section: Section, width: int, style: Styles) -> list[str]:
     if section.fields:
         return _field_lines(section, width, style)
-    kinds = _kinds(section)
+    kinds = section.kinds()
     count = len(section.columns)
     shows_whole = section.shows_whole
     rows = [[_prepared(value, LIST_LIMIT, shows_whole, row[0]) for value in row]
@@ -243,13 +246,13 @@ def _section_lines(section: Section, width: int, style: Styles) -> list[str]:
             if not text:
                 continue
             label = "" if index == main else f"{headers[index]}: "
-            lines += [SPAN_INDENT + style(line, cell_style)
-                      for line in wrap(label + text, width - len(SPAN_INDENT))]
+            lines += [SPAN_INDENT + style(line, cell_style) for line in wrap(
+                label + text, width - len(SPAN_INDENT), hang=0 if index == main else HANG)]
     return lines
 
 
 def _row_lines(cells: Sequence[tuple[str, str | None]], widths: Sequence[int],
-               kinds: Sequence[Kind], style: Styles) -> list[str]:
+               kinds: Sequence[ColumnKind], style: Styles) -> list[str]:
     """One row of cells side by side, each wrapped to its column, trailing spaces removed."""
     columns: list[list[str]] = []
     height = 1

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +24,8 @@ class Cell:
 
 
 CellValue = str | Cell
+
+ColumnKind = Literal["fixed", "words", "text"]
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,12 @@ class Section:
     fixed: frozenset[str] = frozenset()
     words: frozenset[str] = frozenset()
     shows_whole: str | None = None
+
+    def kinds(self) -> list[ColumnKind]:
+        """Each column's kind, as every format lays it out: `fixed` (never split), `words`
+        (wrapped only between words) or `text`."""
+        return ["fixed" if column in self.fixed else "words" if column in self.words
+                else "text" for column in self.columns]
 
 
 @dataclass(frozen=True)
