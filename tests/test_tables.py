@@ -128,6 +128,10 @@ def test_every_table_fits_every_width(run: Run, rich_ledger: dict[str, str], wid
     _check_layout(text, width, {term for term in terms if term in text.replace("\n", " ")})
     if words[0] == "term":
         assert "Agreement" in text or words[1] == "show"
+    if words == ("party", "list"):  # a list of names is a column, never an unlabelled line
+        aliases = next(line for line in _lines(text) if "USFOR-A;" in line)
+        assert "    Aliases: USFOR-A;" in aliases or re.search(
+            r"^Id +Name +Role +Aliases$", text, re.MULTILINE), text
 
 
 def test_evidence_show_fits_60_columns(run: Run, rich_ledger: dict[str, str]) -> None:

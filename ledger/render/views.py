@@ -60,7 +60,7 @@ FIXED_COLUMNS = frozenset({"Id", "Term", "Date", "Status", "Stance", "Latest", "
                            "Signed", "Role", "Retracted", "Obligor", "Agreement", "Article",
                            "Category", "Recorded", "Kind", "Record", "Change", "Effective"})
 NAME_COLUMNS = frozenset({"Subject", "Claimant", "Claimed by", "Disputed by", "Obligors",
-                          "Signatories", "Name", "Was", "Now", "Waits on"})
+                          "Signatories", "Name", "Aliases", "Was", "Now", "Waits on"})
 
 
 def _section(columns: tuple[str, ...], rows: list[tuple[CellValue, ...]], **named: Any
