@@ -155,6 +155,9 @@ def test_the_log_lists_everything_in_the_order_recorded(run: Run, small: Path) -
                                                   "json"))] == ["added", "amended"]
     for output in ("table", "csv", "markdown"):
         assert "Extended" in ok(run("log", "--format", output, env={"COLUMNS": "200"})).stdout
+    table = ok(run("log", env={"COLUMNS": "200"})).stdout
+    assert "2099-03-02 09:00:00  retracted" in table and "Recorded: when it was entered in " \
+        "the ledger, in UTC" in table, "a table's times say which clock they are"
 
 
 def test_known_at_reproduces_an_earlier_report_byte_for_byte(run: Run, small: Path) -> None:

@@ -513,7 +513,8 @@ def log_view(lines: list[LogLine]) -> View:
                 [] if lines else ["Nothing recorded in this range."],
                 documents=lambda: [Section(("Recorded", "Kind", "What", "Record", "Reason",
                                             "Description"), flat_rows())],
-                what="Log")
+                what="Log", legend=("Recorded: when it was entered in the ledger, in UTC (to "
+                                    "the microsecond in the file and in JSON and CSV).",))
 
 
 def history_section(versions: list[Version]) -> tuple[Section, list[dict[str, Any]]]:
