@@ -131,6 +131,26 @@ def test_evidence_correct_retracts_and_records_a_linked_copy(run: Run, small: Pa
     assert "corrected by" in ok(run("evidence", "show", old)).stdout
 
 
+def test_a_corrected_entry_is_marked_corrected_where_it_is_shown(run: Run, small: Path) -> None:
+    """A retracted entry that was recorded again as corrected says so in every list that shows
+    it; a page names the entry that corrects it."""
+    wrong = add_evidence(run, "withdraw", "monitor", "disputes", "2020-06")
+    dropped = add_evidence(run, "withdraw", "south", "disputes", "2020-07")
+    right = ok(run("evidence", "correct", wrong, "--date", "2020-08", "--reason", "Misdated")
+               ).stdout.strip()
+    ok(run("evidence", "retract", dropped, "--reason", "Unreliable"))
+    listed = ok(run("evidence", "list", "--include-retracted", env={"COLUMNS": "200"})).stdout
+    rows = {line.split()[0]: line.split() for line in listed.splitlines()
+            if line.split()[:1] in ([wrong], [dropped], [right])}
+    assert rows[wrong][4] == "CORRECTED" and rows[dropped][4] == "RETRACTED"
+    assert not {"CORRECTED", "RETRACTED"} & set(rows[right]), "the correction counts"
+    shown = ok(run("term", "show", "withdraw", env={"COLUMNS": "200"})).stdout
+    assert "CORRECTED" in shown and "CORRECTED: the same, and recorded again" in shown
+    page = ok(run("report", "--format", "html")).stdout
+    assert f'<span class="retracted-mark">CORRECTED by {right}</span>' in page
+    assert '<span class="retracted-mark">RETRACTED</span>' in page
+
+
 def test_the_log_lists_everything_in_the_order_recorded(run: Run, small: Path) -> None:
     entry = add_evidence(run, "withdraw", "monitor", "disputes", "2020-06")
     ok(run("term", "amend", "withdraw", "--effective", "2021-01-01", "--due", "2021-12-31",

@@ -113,7 +113,9 @@ def test_evidence_list_keeps_every_column_at_every_width(run: Run, rich_ledger: 
     for entry in entries:
         assert entry["summary"] in flat
     assert "和平 Observer Mission of the Region" in flat, "names wrap only between words"
-    assert "Retracted" in text and text.count("RETRACTED") == 1
+    rows, _, legend = text.rpartition("\nRETRACTED: recorded wrong, so it never counts")
+    assert "Retracted" in rows and rows.count("RETRACTED") == 1 and "CORRECTED" not in rows
+    assert "CORRECTED: the same, and recorded again as corrected." in " ".join(legend.split())
 
 
 @pytest.mark.parametrize("width", WIDTHS)

@@ -91,7 +91,9 @@ class PageEntry(NamedTuple):
     source: str | None
     publisher: str | None
     url: str | None
-    retracted: bool
+    retracted: str
+    """Empty when the entry counts; else its mark: RETRACTED, or CORRECTED by the entry that
+    corrects it."""
 
 
 @dataclass(frozen=True)

@@ -136,8 +136,9 @@ _PAGE_FIELDS = attrgetter("id", "date", "subject", "claimant", "stance", "summar
                           "quote", "source")
 
 
-def page_entry(entry: Evidence, names: _Names, retracted: bool) -> PageEntry:
-    """An entry as a published page shows it: names for ids, the source's link and title."""
+def page_entry(entry: Evidence, names: _Names, retracted: str = "") -> PageEntry:
+    """An entry as a published page shows it: names for ids, the source's link and title, and
+    its mark when retracted (`_retraction_marks`)."""
     id, date, subject, claimant, stance, summary, speaker, quote, source = _PAGE_FIELDS(entry)
     title, publisher, url = ((source.title or source.publisher, source.publisher, source.url)
                              if source else (None, None, None))
@@ -152,7 +153,7 @@ def _page_obligation(item: Obligation, names: _Names) -> dict[str, Any]:
             "deadline": item.deadline_text, "deadline_kind": item.deadline.name.lower(),
             "latest": item.latest, "claimed_by": names(item.claimed_by),
             "disputed_by": names(item.disputed_by),
-            "entries": [page_entry(entry, names, False) for entry in item.positions]}
+            "entries": [page_entry(entry, names) for entry in item.positions]}
 
 
 REPORT_TIMELINE_LIMIT = 10
@@ -162,7 +163,7 @@ REPORT_TIMELINE_LIMIT = 10
 def _page_timelines(ledger: Ledger, terms: list[Term], names: _Names) -> list[dict[str, Any]]:
     """Each term's latest entries, with how many earlier ones `term show` would add: a report
     page of a ledger of 100,000 entries stays one a browser can open."""
-    retracted = retractions_by_entry(ledger)
+    marks = _retraction_marks(ledger, retractions_by_entry(ledger), named=True)
     timelines = timelines_of(ledger, {term.id for term in terms})
     pages = []
     for term in terms:
@@ -170,7 +171,7 @@ def _page_timelines(ledger: Ledger, terms: list[Term], names: _Names) -> list[di
         shown = entries[-REPORT_TIMELINE_LIMIT:]
         pages.append({"anchor": f"t-{term.id}", "term": term.id, "title": term.title,
                       "earlier": len(entries) - len(shown),
-                      "entries": [page_entry(entry, names, entry.id in retracted)
+                      "entries": [page_entry(entry, names, marks.get(entry.id, ""))
                                   for entry in shown]})
     return pages
 
@@ -352,12 +353,30 @@ TIMELINE_COLUMNS = ("Id", "Date", "Term", "Stance", "Retracted", "Subject", "Cla
                     "Summary")
 
 
-def _evidence_row(entry: Evidence, retraction: Retraction | None, names: _Names
-                  ) -> tuple[CellValue, ...]:
-    if retraction:
+def _retraction_marks(ledger: Ledger, retracted: Iterable[str], *, named: bool = False
+                      ) -> dict[str, str]:
+    """The word each retracted entry is marked with: CORRECTED when an entry corrects it
+    (`evidence correct`; with `named`, followed by that entry's id), else RETRACTED."""
+    retracted = set(retracted)
+    if not retracted:
+        return {}
+    corrected_by: dict[str, str] = {}
+    for entry in ledger.evidence:
+        if entry.corrects in retracted:
+            corrected_by.setdefault(entry.corrects, entry.id)
+    return {id: (f"CORRECTED by {corrected_by[id]}" if named else "CORRECTED")
+            if id in corrected_by else "RETRACTED" for id in retracted}
+
+
+RETRACTION_LEGEND = ("RETRACTED: recorded wrong, so it never counts (`ledger evidence show ID` "
+                     "gives the reason); CORRECTED: the same, and recorded again as corrected.")
+
+
+def _evidence_row(entry: Evidence, mark: str, names: _Names) -> tuple[CellValue, ...]:
+    if mark:
         return (Cell(entry.id, RETRACTED_STYLE), Cell(entry.date, RETRACTED_STYLE),
                 Cell(entry.term, RETRACTED_STYLE), Cell(entry.stance.value, RETRACTED_STYLE),
-                Cell("RETRACTED", OVERDUE_STYLE), Cell(names.one(entry.subject), RETRACTED_STYLE),
+                Cell(mark, OVERDUE_STYLE), Cell(names.one(entry.subject), RETRACTED_STYLE),
                 Cell(names.one(entry.claimant), RETRACTED_STYLE),
                 Cell(entry.summary, RETRACTED_STYLE))
     return (entry.id, entry.date, entry.term, Cell(entry.stance.value, STANCE_STYLES[entry.stance]),
@@ -367,15 +386,18 @@ def _evidence_row(entry: Evidence, retraction: Retraction | None, names: _Names
 def evidence_list_view(entries: list[Evidence], retractions: dict[str, Retraction],
                        ledger: Ledger) -> View:
     names = _Names(ledger)
+    marks = _retraction_marks(ledger, (entry.id for entry in entries
+                                       if entry.id in retractions))
     return View(
         lambda: [_entry_data(entry, retractions.get(entry.id)) for entry in entries],
         lambda: [_section(TIMELINE_COLUMNS,
-                          [_evidence_row(entry, retractions.get(entry.id), names)
+                          [_evidence_row(entry, marks.get(entry.id, ""), names)
                            for entry in entries],
                           shows_whole="`ledger evidence show {id}`")],
         lambda: Section(EVIDENCE_COLUMNS,
                         [_evidence_flat(entry, retractions.get(entry.id)) for entry in entries]),
-        [] if entries else ["No evidence entries match."], what="Evidence")
+        [] if entries else ["No evidence entries match."], what="Evidence",
+        legend=(RETRACTION_LEGEND,) if marks else ())
 
 
 def evidence_view(entry: Evidence, retractions: list[Retraction], ledger: Ledger,
@@ -441,9 +463,10 @@ def term_view(term: Term, obligations: list[Obligation], timeline: list[Evidence
          item.latest or "", names(item.claimed_by), names(item.disputed_by))
         for item in obligations
     ]
+    marks = _retraction_marks(ledger, retractions)
     term_column = TIMELINE_COLUMNS.index("Term")
     timeline_rows = [row[:term_column] + row[term_column + 1:] for row in (
-        _evidence_row(entry, retractions.get(entry.id), names) for entry in timeline)]
+        _evidence_row(entry, marks.get(entry.id, ""), names) for entry in timeline)]
     data = {
         "term": _dump(term),
         "obligations": [{"subject": item.subject, **_obligation_data(item)}
@@ -465,18 +488,19 @@ def term_view(term: Term, obligations: list[Obligation], timeline: list[Evidence
         sections.append(section)
         data["history"] = history
     def page() -> Page:
-        retracted = set(retractions)
+        named = _retraction_marks(ledger, retractions, named=True)
         return Page(obligations=[_page_obligation(item, names) for item in obligations],
                     timelines=[{"anchor": f"t-{term.id}", "term": term.id, "title": term.title,
                                 "earlier": 0,
-                                "entries": [page_entry(entry, names, entry.id in retracted)
+                                "entries": [page_entry(entry, names, named.get(entry.id, ""))
                                             for entry in timeline]}],
                     sections=[sections[0], *sections[3:]])
 
     return View(lambda: data, lambda: sections,
                 lambda: Section(OBLIGATION_COLUMNS,
                                 [_obligation_row(item) for item in obligations]),
-                what="Term", legend=legend(judged_on), page=page)
+                what="Term", legend=(*legend(judged_on), *((RETRACTION_LEGEND,) if marks else ())),
+                page=page)
 
 
 def log_view(lines: list[LogLine]) -> View:
