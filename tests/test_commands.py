@@ -288,6 +288,30 @@ def test_shell_completion_offers_ids_from_the_ledger(run: Run, small: Path) -> N
     assert _completions(small, "evidence retract ") == [entry]
 
 
+@pytest.mark.slow
+def test_completion_offers_no_text_a_shell_would_run(run: Run, small: Path) -> None:
+    """Completions are read by the shell as code (zsh evaluates them): a category that is not
+    a plain word is not offered, however the shell would quote it."""
+    import os
+    import subprocess
+
+    for term, category in (("ta", "0\\"), ("tb", "1 <(touch PWNED) \\"), ("tc", "sécurité"),
+                           ("td", "\x1b]52;c;aGk=\x07"), ("te", "-rf"), ("tf", "a b")):
+        ok(run("term", "add", term, "--agreement", "accord", "--title", term, "--category",
+               category, "--obligor", "north"))
+    offered = _completions(small, "report --category ")
+    assert {"sécurité", "withdrawal"} <= set(offered)
+    assert not {"0\\", "-rf", "a", "b", "1", "<(touch", "PWNED)"} & set(offered), offered
+    zsh = subprocess.run([str(INSTALLED_LEDGER)], capture_output=True, text=True, timeout=60,
+                         check=False, cwd=small.parent, env={
+                             **os.environ, "_LEDGER_COMPLETE": "complete_zsh",
+                             "_TYPER_COMPLETE_ARGS": f"ledger -f {small} report --category "})
+    assert zsh.returncode == 0 and "sécurité" in zsh.stdout and "withdrawal" in zsh.stdout
+    for unsafe in ("<(", "\\", "\x1b", "\x07", "-rf", "a b"):
+        assert unsafe not in zsh.stdout, unsafe
+    assert not (small.parent / "PWNED").exists()
+
+
 def test_evidence_ids_are_accepted_by_unique_prefix(run: Run, small: Path) -> None:
     ids: list[str] = []
     by_first: dict[str, list[str]] = {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated
 
@@ -29,13 +30,22 @@ def _completion_ledger(ctx: typer.Context) -> Ledger | None:
     return None
 
 
+_SHELL_WORD = re.compile(r"[\w.+@-]+")
+"""What a completion may be: letters, digits and `_.+@-`, not starting with `-`. A shell reads
+the completions it is given as shell code (zsh's `_arguments` evaluates them), and no shell's
+quoting by Typer can be trusted with every string: a category named `1 <(touch x) \\` would run
+`touch x` at the press of Tab. Ids are such words by their rules; free text that is not (a
+category with a space, a quote or a backslash) is simply not offered."""
+
+
 def _completer(records: Callable[[Ledger], list[str]]) -> Callable[[typer.Context, str],
                                                                     list[str]]:
     def complete(ctx: typer.Context, incomplete: str) -> list[str]:
         ledger = _completion_ledger(ctx)
         if ledger is None:
             return []
-        return [value for value in records(ledger) if value.startswith(incomplete)]
+        return [value for value in records(ledger) if value.startswith(incomplete)
+                and _SHELL_WORD.fullmatch(value) and not value.startswith("-")]
 
     return complete
 
