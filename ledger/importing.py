@@ -77,7 +77,7 @@ def read_table(path: Path, *, sheet: str | None = None,
     if sheet is not None and suffix != ".xlsx":
         raise InvalidValue("sheet", "only an .xlsx file has sheets")
     raw = read_regular(path, what="spreadsheet", max_bytes=max_bytes)
-    return _read_xlsx(raw, path, sheet) if suffix == ".xlsx" else _read_csv(raw, path)
+    return _read_xlsx(raw, path, sheet, max_bytes) if suffix == ".xlsx" else _read_csv(raw, path)
 
 
 def _read_csv(raw: bytes, path: Path) -> Table:
@@ -105,12 +105,48 @@ def _read_csv(raw: bytes, path: Path) -> Table:
     return _table(str(path), rows)
 
 
-def _read_xlsx(raw: bytes, path: Path, sheet: str | None) -> Table:
+EXCEL_ROWS, EXCEL_COLUMNS, EXCEL_CELL = 1_048_576, 16_384, 32_767
+"""The most rows, columns and characters in a cell a spreadsheet holds (Excel's limits)."""
+
+
+def _read_xlsx(raw: bytes, path: Path, sheet: str | None, max_bytes: int) -> Table:
+    """The cells of a workbook's sheet, within bounds: a workbook is a zip file, and one of a
+    few kilobytes can unpack to gigabytes. The parts it unpacks to count against the same
+    ceiling as any file read (their sizes in the zip's directory bound what unpacking gives),
+    and a row, a column or a cell beyond what a spreadsheet holds is refused as it is met."""
     import io
     import warnings
     import zipfile
 
     from openpyxl import load_workbook
+
+    from ledger.errors import LedgerFileError
+    from ledger.files import describe_size
+
+    name = f"{path}" if sheet is None else f"{path}[{sheet}]"
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError) as error:
+        raise LedgerError(f"{path}: not a readable .xlsx file ({error})") from None
+    if unpacked > max_bytes:
+        raise LedgerError(f"{path}: spreadsheet unpacks to {describe_size(unpacked)}, over "
+                          f"the ceiling of {describe_size(max_bytes)} (set "
+                          "COMPLIANCE_LEDGER_MAX_MB to read larger files)")
+
+    def bounded(number: int, values: tuple[object, ...]) -> tuple[int, list[str]]:
+        if number > EXCEL_ROWS or len(values) > EXCEL_COLUMNS:
+            raise LedgerFileError([Problem(
+                name, number, min(len(values), EXCEL_COLUMNS + 1),
+                f"beyond the {EXCEL_ROWS:,} rows and {EXCEL_COLUMNS:,} columns a spreadsheet "
+                "holds")])
+        cells = [_cell_text(value) for value in values]
+        if max(map(len, cells), default=0) > EXCEL_CELL:
+            column = next(at for at, cell in enumerate(cells, 1) if len(cell) > EXCEL_CELL)
+            raise LedgerFileError([Problem(
+                name, number, column, f"a cell of {len(cells[column - 1]):,} characters, "
+                f"more than a spreadsheet cell holds ({EXCEL_CELL:,})")])
+        return number, cells
 
     try:
         with warnings.catch_warnings():
@@ -122,9 +158,8 @@ def _read_xlsx(raw: bytes, path: Path, sheet: str | None) -> Table:
                     raise InvalidValue("sheet", f"no sheet {sheet!r} in {path} (sheets: "
                                        f"{', '.join(map(repr, names))})")
                 worksheet = workbook[sheet] if sheet is not None else workbook.worksheets[0]
-                rows = [(number, [_cell_text(value) for value in values])
-                        for number, values in enumerate(worksheet.iter_rows(values_only=True),
-                                                        1)]
+                rows = [bounded(number, values) for number, values
+                        in enumerate(worksheet.iter_rows(values_only=True), 1)]
             finally:
                 workbook.close()
     except LedgerError:
@@ -136,7 +171,7 @@ def _read_xlsx(raw: bytes, path: Path, sheet: str | None) -> Table:
         # exception; every one of them means the same to the user.
         raise LedgerError(f"{path}: not a readable .xlsx file "
                           f"({type(error).__name__}: {error})") from None
-    return _table(f"{path}" if sheet is None else f"{path}[{sheet}]", rows)
+    return _table(name, rows)
 
 
 def _cell_text(value: object) -> str:

@@ -344,6 +344,41 @@ def test_cells_beyond_the_header_long_cells_and_dated_times(run: Run, tmp_path: 
     assert entries[0]["source"] == {"date": "2024-07-04"}, "a date cell's time of day is dropped"
 
 
+def _rewrite_zip(path: Path, old: bytes, new: bytes) -> None:
+    """Every part of a zip file with `old` replaced by `new`: a workbook no spreadsheet writes."""
+    import io
+    import zipfile
+
+    parts = io.BytesIO()
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(parts, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in source.infolist():
+            out.writestr(info.filename, source.read(info).replace(old, new))
+    path.write_bytes(parts.getvalue())
+
+
+def test_a_workbook_is_read_within_bounds(run: Run, tmp_path: Path) -> None:
+    """A workbook is a zip file: one of a few kilobytes may unpack to gigabytes. What it unpacks
+    to counts against the ceiling of any file read, and a cell longer than a spreadsheet holds
+    is refused at its row and column; each is one line, and nothing is written."""
+    file = tmp_path / "ledger.json"
+    ledger_with_an_agreement(run, file)
+    before = file.read_bytes()
+    packed = write_xlsx(tmp_path / "packed.xlsx", [PARTIES[0], *(
+        [f"p{number}", "x" * 1_000, "other", ""] for number in range(3_000))])
+    assert packed.stat().st_size < 1 << 20, "some kilobytes, unpacking to megabytes"
+    result = run("party", "import", str(packed), file=file,
+                 env={"COMPLIANCE_LEDGER_MAX_MB": "1"})
+    assert result.exit_code == 1 and result.stderr.startswith(f"ledger: error: {packed}: "
+                                                              "spreadsheet unpacks to ")
+    assert "over the ceiling of 1.0 MiB" in result.stderr and result.stderr.count("\n") == 1
+    huge = write_xlsx(tmp_path / "cell.xlsx", [PARTIES[0], ["north", "PLACEHOLDER", "other"]])
+    _rewrite_zip(huge, b"PLACEHOLDER", b"N" * 40_000)  # openpyxl writes no more than Excel
+    result = run("party", "import", str(huge), file=file)
+    assert result.exit_code == 1 and result.stderr == (
+        f"{huge}:2:2: a cell of 40,000 characters, more than a spreadsheet cell holds (32,767)\n")
+    assert file.read_bytes() == before
+
+
 def test_a_correction_exported_and_imported_again_is_already_there(run: Run,
                                                                    tmp_path: Path) -> None:
     file = tmp_path / "ledger.json"
