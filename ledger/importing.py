@@ -538,7 +538,14 @@ class _EvidenceImporter:
         are compared in full (a large ledger holds few of them). A summary is imported as its
         cell holds it."""
         said = {row.get("summary") for row in rows}
-        self._existing = set(map(_entry_key, _saying(self.ledger.evidence, said)))
+        candidates = list(_saying(self.ledger.evidence, said))
+        if any("\\" in summary for summary in said if summary):  # an export's visible escapes
+            from ledger.render.text import neutralise
+
+            candidates += compress(self.ledger.evidence, map(
+                said.__contains__, map(neutralise, map(_SUMMARY, self.ledger.evidence))))
+        keys = list(map(_entry_key, candidates))
+        self._existing = {*keys, *map(_as_exported, keys)}
 
     def _already(self, entry: Evidence, key: tuple[object, ...]) -> bool:
         return key in self._existing
@@ -587,8 +594,26 @@ def _existing(ledger: Ledger, kind: RecordKind, records: Iterable[Any],
     found: dict[str, set[tuple[object, ...]]] = {}
     for record in records:
         versions = history.versions_in_force(record, grouped.get((kind, record.id), []))
-        found[record.id] = {key(record), *map(key, versions)}
+        keys = [key(record), *map(key, versions)]
+        found[record.id] = {*keys, *map(_as_exported, keys)}
     return found
+
+
+def _as_exported(value: Any) -> Any:
+    """A record's value as a CSV export of it holds it: its text neutralised (control and
+    invisible characters written as visible escapes, as every output writes them), so that a
+    row of an unedited export is the record it came from."""
+    from ledger.model import Source
+    from ledger.render.text import neutralise
+
+    if isinstance(value, str):
+        return neutralise(value)
+    if isinstance(value, tuple):
+        return tuple(map(_as_exported, value))
+    if isinstance(value, Source):
+        return value.model_copy(update={name: neutralise(text) for name, text in value
+                                        if isinstance(text, str)})
+    return value
 
 
 _KEY_FIELDS = {"party": ("id", "name", "role", "aliases"),

@@ -344,6 +344,31 @@ def test_cells_beyond_the_header_long_cells_and_dated_times(run: Run, tmp_path: 
     assert entries[0]["source"] == {"date": "2024-07-04"}, "a date cell's time of day is dropped"
 
 
+def test_an_export_of_hostile_text_imports_back_as_already_there(run: Run,
+                                                                  tmp_path: Path) -> None:
+    """Every output writes control and invisible characters as visible escapes, CSV too: a row
+    of an unedited export is still the record it came from, and nothing is added twice."""
+    file = tmp_path / "ledger.json"
+    ledger_with_an_agreement(run, file)
+    hostile = "\x1b[31mRED\x1b[0m ab\u202ecba zero\u200bwidth"
+    ok(run("party", "add", "north", "--name", f"North {hostile}", "--alias", hostile, file=file))
+    ok(run("term", "add", "withdraw", "--agreement", "accord", "--title", f"Leave {hostile}",
+           "--category", "withdrawal", "--obligor", "north", file=file))
+    ok(run("evidence", "add", "--term", "withdraw", "--claimant", "north", "--stance", "claims",
+           "--date", "2024-07", "--summary", f"Left {hostile}", "--quote", hostile, "--source",
+           hostile, file=file))
+    saved = file.read_bytes()
+    for noun, plural in (("party", "parties"), ("term", "terms"),
+                         ("evidence", "evidence entries")):
+        exported = tmp_path / f"{noun}.csv"
+        exported.write_text(ok(run(noun, "list", "--format", "csv", file=file)).stdout)
+        assert "\\x1b[31mRED" in exported.read_text() and "\x1b" not in exported.read_text()
+        result = ok(run(noun, "import", str(exported), file=file))
+        assert result.stderr == f"ledger: added 0 {plural}; 1 row skipped, already in the " \
+                                "ledger\n", result.stderr
+    assert file.read_bytes() == saved
+
+
 def _rewrite_zip(path: Path, old: bytes, new: bytes) -> None:
     """Every part of a zip file with `old` replaced by `new`: a workbook no spreadsheet writes."""
     import io
