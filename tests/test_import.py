@@ -4,6 +4,7 @@ FILE:ROW:COL, idempotent, through the CLI on real files."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from datetime import datetime
 from pathlib import Path
@@ -613,3 +614,11 @@ def test_an_imported_document_without_its_digest_is_hashed_from_the_file(run: Ru
         b"Two companies remain at the crossing.").hexdigest()
     assert "sha256" not in entries["Still there in August"]["source"]
     assert "1 verified against their source" in ok(run("check", file=file)).stdout
+    os.mkfifo(tmp_path / "pipe.txt")  # a document no read may wait on, or a folder: a warning
+    (tmp_path / "folder.txt").mkdir()
+    odd = write_csv(tmp_path / "odd.csv", [rows[0], [*rows[2][:-1], "pipe.txt"],
+                                           ["2024-09", *rows[2][1:-1], "folder.txt"]])
+    warned = ok(run("evidence", "import", str(odd), file=file)).stderr
+    assert f"{odd}:2:8: warning: column 'document': {tmp_path / 'pipe.txt'}: is a FIFO" in warned
+    assert f"{odd}:3:8: warning: column 'document': {tmp_path / 'folder.txt'}: is a directory" \
+        in warned

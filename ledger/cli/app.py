@@ -483,7 +483,10 @@ def document_digest(ctx: typer.Context, name: str | None) -> tuple[str | None, s
         return None, (f"{name} is not in the ledger's folder ({os.path.abspath(folder)}; a "
                       "document's name is relative to it), so its SHA-256 is not recorded: give "
                       "--sha256, or put the file there, so that `ledger check` can verify it")
-    return documents.read(found)[0], None
+    try:
+        return documents.read(found)[0], None
+    except LedgerError as error:  # a folder, a pipe, a file over the ceiling: said at its cell
+        return None, f"{error}, so its SHA-256 is not recorded"
 
 
 def change_record(ctx: typer.Context, of: str, kind: str, id: str, reason: str,
