@@ -121,6 +121,23 @@ def test_a_page_printed_in_parts_is_the_whole_page(
         assert ok(run("report", "--format", "html")).stdout == whole
 
 
+def test_a_page_to_a_stream_that_cannot_take_unicode_is_ascii(
+        run: Run, page_ledger: str, ledger_path: Path) -> None:
+    """The page says it is UTF-8: written where stdout's encoding is another, every character
+    beyond ASCII is a character reference, and the page reads the same."""
+    import html
+
+    from test_security import ledger_process
+
+    page = ok(run("report", "--format", "html")).stdout
+    latin = ledger_process("-f", str(ledger_path), "report", "--format", "html",
+                           cwd=ledger_path.parent, capture_output=True,
+                           env={"PYTHONIOENCODING": "latin-1"})
+    assert latin.returncode == 0, latin.stderr
+    assert latin.stdout.isascii() and b"&#" in latin.stdout
+    assert html.unescape(latin.stdout.decode("ascii")) == html.unescape(page)
+
+
 def test_term_show_and_changes_pages(run: Run, page_ledger: str) -> None:
     term = _check_page(ok(run("term", "show", "withdraw", "--format", "html")).stdout)
     assert "Timeline of each term" in "".join(term.text)

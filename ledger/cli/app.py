@@ -660,11 +660,15 @@ def _write_view(view: View, output: OutputFormat) -> None:
         case OutputFormat.HTML:
             from ledger.render import html
 
+            parts = html.render_in_parts(view)
+            if not _encodes_unicode(sys.stdout):  # the page says UTF-8: ASCII is UTF-8
+                parts = (part.encode("ascii", "xmlcharrefreplace").decode("ascii")
+                         for part in parts)
             if not (PAGING[0] and _is_terminal(sys.stdout)):
-                for part in html.render_in_parts(view):  # a large page is never held whole
+                for part in parts:  # a large page is never held whole
                     write(part)
                 return
-            text = html.render(view)
+            text = "".join(parts)
     # Only output to a terminal asks Rich for its height: JSON and CSV to a pipe never load Rich.
     if PAGING[0] and _is_terminal(sys.stdout) and text.count("\n") >= _terminal().height:
         page(text)
