@@ -592,7 +592,12 @@ def write(text: str) -> None:
         data = memoryview(text.encode(stream.encoding or "utf-8",
                                       getattr(stream, "errors", None) or "strict"))
         while data:
-            data = data[os.write(descriptor, data):]
+            try:
+                data = data[os.write(descriptor, data):]
+            except BlockingIOError:  # a non-blocking pipe, full: wait until the reader reads
+                import select
+
+                select.select([], [descriptor], [])
     except OSError as error:
         raise _failed(error) from None
 
