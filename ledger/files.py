@@ -12,8 +12,12 @@ import os
 import posixpath
 import stat
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ledger.errors import LedgerError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 DEFAULT_MAX_BYTES = 1 << 30
 """The largest file read (1 GiB): a ledger of a million entries is about 900 MB."""
@@ -152,17 +156,22 @@ def document_path(folder: Path, name: str) -> Path | None:
     return resolved if resolved.is_relative_to(base) else None
 
 
-def decode_utf8(raw: bytes, path: Path, advice: str = "") -> str:
+def decode_utf8(raw: bytes, path: Path, advice: str = "",
+                place: Callable[[str], tuple[int, int]] | None = None) -> str:
     """`raw` as text (a byte order mark dropped); invalid UTF-8 is a problem placed at its line
-    and column, `advice` after the byte it names."""
+    and column (or where `place` puts the end of the text before it: a spreadsheet's row and
+    cell), `advice` after the byte it names."""
     from ledger.errors import LedgerFileError, Problem
 
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         prefix = raw[: error.start]
-        line = prefix.count(b"\n") + 1
-        column = len(prefix[prefix.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+        if place is not None:
+            line, column = place(prefix.decode("utf-8").removeprefix("\ufeff"))
+        else:
+            line = prefix.count(b"\n") + 1
+            column = len(prefix[prefix.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
         raise LedgerFileError([Problem(
             str(path), line, column, f"invalid UTF-8 (byte 0x{raw[error.start]:02x}){advice}"
         )]) from None

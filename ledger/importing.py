@@ -87,13 +87,23 @@ def _read_csv(raw: bytes, path: Path) -> Table:
     from ledger.errors import LedgerFileError
     from ledger.files import decode_utf8
 
-    text = decode_utf8(raw, path, ": save the file as CSV UTF-8")
-    first_line = text.split("\n", 1)[0]
-    known = {column for columns in COLUMNS.values() for column in columns}
-    delimiter = max((",", ";"), key=lambda candidate: (
-        sum(cell.strip().strip('"') in known for cell in first_line.split(candidate)),
-        candidate == ","))
-    csv.field_size_limit(max(len(text), 131072))  # a field may be as long as the file
+    def delimiter_of(text: str) -> str:
+        """`,` or `;`, whichever separates more column names in the first line."""
+        first_line = text.split("\n", 1)[0]
+        known = {column for columns in COLUMNS.values() for column in columns}
+        return max((",", ";"), key=lambda candidate: (
+            sum(cell.strip().strip('"') in known for cell in first_line.split(candidate)),
+            candidate == ","))
+
+    def cell_after(text: str) -> tuple[int, int]:
+        """The row and column of the cell that `text`, the start of the file, ends in."""
+        cells = list(csv.reader(io.StringIO(text + "x", newline=""),
+                                delimiter=delimiter_of(text)))
+        return len(cells), len(cells[-1])
+
+    csv.field_size_limit(max(len(raw), 131072))  # a field may be as long as the file
+    text = decode_utf8(raw, path, ": save the file as CSV UTF-8", place=cell_after)
+    delimiter = delimiter_of(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows: list[tuple[int, list[str]]] = []
     try:

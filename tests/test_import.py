@@ -289,7 +289,10 @@ def test_files_that_are_not_spreadsheets_get_one_line(run: Run, tmp_path: Path) 
         "broken.xlsx": (b"PK\x03\x04 not really", "not a readable .xlsx file"),
         "cut.xlsx": (_with_a_cut_sheet(tmp_path), "not a readable .xlsx file (ParseError: "),
         "latin1.csv": ("id,name\nnorth,Nörthland\n".encode("latin-1"),
-                       ":2:8: invalid UTF-8 (byte 0xf6): save the file as CSV UTF-8"),
+                       ":2:2: invalid UTF-8 (byte 0xf6): save the file as CSV UTF-8"),
+        # placed as a spreadsheet numbers rows and columns, past a cell of three lines
+        "lines.csv": ('id;name;role\nnorth;"North\nland\n";other\nsouth;other;Sö'
+                      .encode("latin-1"), ":3:3: invalid UTF-8 (byte 0xf6)"),
         "empty.csv": (b"", ":1:1: row 1 must name the columns"),
     }
     for name, (content, expected) in cases.items():
