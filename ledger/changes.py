@@ -199,7 +199,7 @@ def add_term(ledger: Ledger, id: str, *, title: str, category: str, obligors: tu
         category=_required_text("category", category), obligors=tuple(dict.fromkeys(obligors)),
         article=_text("article", article), text=_text("text", text),
         due=_date("due", due, full=True),
-        conditions=_conditions(ledger, id, conditions, coming) or None,
+        conditions=conditions_of(ledger, id, conditions, coming) or None,
         recorded_at=format_timestamp(recorded_at),
     )
     grown = ledger.model_copy(update={"terms": (*ledger.terms, sealed(term))})
@@ -208,8 +208,8 @@ def add_term(ledger: Ledger, id: str, *, title: str, category: str, obligors: tu
     return grown
 
 
-def _conditions(ledger: Ledger, term_id: str, conditions: Iterable[str],
-                coming: frozenset[str] = frozenset()) -> tuple[str, ...]:
+def conditions_of(ledger: Ledger, term_id: str, conditions: Iterable[str],
+                  coming: frozenset[str] = frozenset()) -> tuple[str, ...]:
     """The terms `term_id` is to wait on, each once: terms the ledger holds (or `coming`), not
     itself."""
     listed = tuple(dict.fromkeys(conditions))
@@ -523,7 +523,7 @@ def change_record(ledger: Ledger, of: RecordKind, id: str, *, kind: ChangeKind, 
                 _known(option, party, party_ids(ledger), "party")
             given[name] = listed
     if "conditions" in given:
-        listed = _conditions(ledger, id, map(str, given["conditions"]))  # type: ignore[call-overload]
+        listed = conditions_of(ledger, id, map(str, given["conditions"]))  # type: ignore[call-overload]
         if not listed:
             raise InvalidValue("condition", "give at least one term, or --no-condition")
         given["conditions"] = listed

@@ -385,7 +385,7 @@ def _cell_problems(kind: ImportKind, row: Row, importer: Any) -> Iterable[tuple[
         for item in items:
             try:
                 changes.check_value(column, item)
-                importer.check_reference(column, item)
+                importer.check_reference(column, item, row)
             except InvalidValue as error:
                 yield column, error.message
 
@@ -424,16 +424,17 @@ class _KeptImporter:
     def _key(self, record: Any) -> tuple[object, ...]:
         raise NotImplementedError
 
-    def check_reference(self, column: str, value: str) -> None:
-        """A cell that names an agreement or a party the ledger does not hold."""
+    def check_reference(self, column: str, value: str, row: Row) -> None:
+        """A cell that names an agreement or a party the ledger does not hold, or a condition
+        that is no term (nor one the file adds) or the row's own term."""
         if column == "agreement":
             changes.known_value("agreement", value, [agreement.id
                                                      for agreement in self.ledger.agreements])
         elif column == "obligors":
             changes.known_value("obligor", value, changes.party_ids(self.ledger))
         elif column == "conditions":
-            changes.known_value("condition", value, list(dict.fromkeys(
-                [*(term.id for term in self.ledger.terms), *sorted(getattr(self, "coming", ()))])))
+            changes.conditions_of(self.ledger, row.get("id", ""), [value],
+                                  getattr(self, "coming", frozenset()))
 
     def _in_file(self, id: str, key: tuple[object, ...], number: int) -> _Made | None:
         """A row whose id an earlier row of the file holds: the same record (repeated) or a
@@ -560,7 +561,7 @@ class _EvidenceImporter:
     def _already(self, entry: Evidence, key: tuple[object, ...]) -> bool:
         return key in self._existing
 
-    def check_reference(self, column: str, value: str) -> None:
+    def check_reference(self, column: str, value: str, row: Row) -> None:
         if column == "term":
             self.maker.term(value)
         elif column in ("claimant", "subject"):

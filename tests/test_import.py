@@ -541,6 +541,12 @@ def test_a_term_file_names_its_conditions(run: Run, tmp_path: Path) -> None:
     assert refused.exit_code == 1
     assert refused.stderr.splitlines() == [
         f"{bad}:2:5: column 'conditions': no term 'nowhere' (known: first, second, third)"]
+    itself = write_csv(tmp_path / "itself.csv", [rows[0], ["fourth", "", "steps", "north",
+                                                           "fourth"]])
+    assert run("term", "import", str(itself), file=file).stderr.splitlines() == [
+        f"{itself}:2:2: column 'title': required",
+        f"{itself}:2:5: column 'conditions': term 'fourth' cannot wait on itself"], \
+        "with the row's other problems, not only once they are mended"
     rows[1][4] = "first;second"
     rows[2][4] = "third"
     circular = run("term", "import", str(write_csv(tmp_path / "terms.csv", rows)), file=file)
@@ -553,7 +559,6 @@ def test_a_term_file_names_its_conditions(run: Run, tmp_path: Path) -> None:
     assert terms["third"]["conditions"] == ["first", "second"], "a row further down is named"
     assert "conditions" not in terms["first"]
     assert "ok:" in ok(run("check", file=file)).stdout
-
 
 
 def test_an_import_warns_of_likely_mistakes_at_their_cells(run: Run, tmp_path: Path) -> None:
