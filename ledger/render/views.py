@@ -163,17 +163,17 @@ REPORT_TIMELINE_LIMIT = 10
 def _page_timelines(ledger: Ledger, terms: list[Term], names: _Names) -> list[dict[str, Any]]:
     """Each term's latest entries, with how many earlier ones `term show` would add: a report
     page of a ledger of 100,000 entries stays one a browser can open."""
-    marks = _retraction_marks(ledger, retractions_by_entry(ledger), named=True)
     timelines = timelines_of(ledger, {term.id for term in terms})
-    pages = []
-    for term in terms:
-        entries = timelines.get(term.id, [])
-        shown = entries[-REPORT_TIMELINE_LIMIT:]
-        pages.append({"anchor": f"t-{term.id}", "term": term.id, "title": term.title,
-                      "earlier": len(entries) - len(shown),
-                      "entries": [page_entry(entry, names, marks.get(entry.id, ""))
-                                  for entry in shown]})
-    return pages
+    shown = {term.id: timelines.get(term.id, [])[-REPORT_TIMELINE_LIMIT:] for term in terms}
+    retracted = retractions_by_entry(ledger)
+    marks = _retraction_marks(ledger, (entry.id for entries in shown.values()
+                                       for entry in entries if entry.id in retracted),
+                              named=True)
+    return [{"anchor": f"t-{term.id}", "term": term.id, "title": term.title,
+             "earlier": len(timelines.get(term.id, [])) - len(shown[term.id]),
+             "entries": [page_entry(entry, names, marks.get(entry.id, ""))
+                         for entry in shown[term.id]]}
+            for term in terms]
 
 
 def report_view(report: Report, ledger: Ledger) -> View:
