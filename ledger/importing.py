@@ -105,12 +105,38 @@ def _read_csv(raw: bytes, path: Path) -> Table:
     text = decode_utf8(raw, path, ": save the file as CSV UTF-8", place=cell_after)
     delimiter = delimiter_of(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+
+    def fails(start: int, end: int) -> bool:
+        """Whether reading `text[start:end]` fails, other than by ending early."""
+        try:
+            list(csv.reader(io.StringIO(text[start:end], newline=""), delimiter=delimiter,
+                            strict=True))
+        except csv.Error as error:
+            return "unexpected end of data" not in str(error)
+        return False
+
+    def bad_cell(lines_read: int) -> tuple[int, int]:
+        """The row and column where reading fails, in the row after `lines_read` lines: the
+        shortest text from that row's start on that fails ends with the character at fault."""
+        skipped = io.StringIO(text, newline="")
+        for _ in range(lines_read):
+            skipped.readline()
+        start = low = skipped.tell()
+        high = len(text)
+        while low < high:
+            middle = (low + high) // 2
+            low, high = (low, middle) if fails(start, middle) else (middle + 1, high)
+        return cell_after(text[:low - 1])
+
     rows: list[tuple[int, list[str]]] = []
+    lines_read = 0
     try:
         for number, cells in enumerate(reader, 1):
             rows.append((number, cells))
+            lines_read = reader.line_num
     except csv.Error as error:
-        raise LedgerFileError([Problem(str(path), len(rows) + 1, 1,
+        row, column = bad_cell(lines_read)
+        raise LedgerFileError([Problem(str(path), row, column,
                                        f"not readable as CSV: {error}")]) from None
     return _table(str(path), rows)
 

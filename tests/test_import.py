@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 from conftest import INSTALLED_LEDGER, Run, ok
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 PARTIES = [["id", "name", "role", "aliases"],
@@ -294,6 +296,10 @@ def test_files_that_are_not_spreadsheets_get_one_line(run: Run, tmp_path: Path) 
         "lines.csv": ('id;name;role\nnorth;"North\nland\n";other\nsouth;other;Sö'
                       .encode("latin-1"), ":3:3: invalid UTF-8 (byte 0xf6)"),
         "empty.csv": (b"", ":1:1: row 1 must name the columns"),
+        "quote.csv": (b'id,name,role\nnorth,"North\nland",other\nsouth,"So"uth,other\n',
+                      ":3:2: not readable as CSV: ',' expected after '\"'"),
+        "open.csv": (b'id,name,role\nnorth,North,"other\n',
+                     ":2:3: not readable as CSV: unexpected end of data"),
     }
     for name, (content, expected) in cases.items():
         path = tmp_path / name
@@ -630,3 +636,23 @@ def test_an_imported_document_without_its_digest_is_hashed_from_the_file(run: Ru
     assert f"{odd}:2:8: warning: column 'document': {tmp_path / 'pipe.txt'}: is a FIFO" in warned
     assert f"{odd}:3:8: warning: column 'document': {tmp_path / 'folder.txt'}: is a directory" \
         in warned
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.sampled_from('ab,;"\n\r é'), max_size=40))
+def test_any_csv_text_is_a_table_or_one_placed_problem(tmp_path_factory: pytest.TempPathFactory,
+                                                      text: str) -> None:
+    from ledger.errors import LedgerError, LedgerFileError
+    from ledger.importing import read_table
+
+    path = tmp_path_factory.mktemp("csv") / "any.csv"
+    path.write_text("id,name,role\n" + text, encoding="utf-8", newline="")
+    try:
+        table = read_table(path)
+    except LedgerFileError as error:
+        [problem] = error.problems
+        assert problem.line >= 2 and problem.column >= 1, problem
+    except LedgerError as error:
+        raise AssertionError(f"unplaced: {error}") from None
+    else:
+        assert table.header == ["id", "name", "role"]
