@@ -296,12 +296,14 @@ def test_completion_offers_no_text_a_shell_would_run(run: Run, small: Path) -> N
     import subprocess
 
     for term, category in (("ta", "0\\"), ("tb", "1 <(touch PWNED) \\"), ("tc", "sécurité"),
-                           ("td", "\x1b]52;c;aGk=\x07"), ("te", "-rf"), ("tf", "a b")):
+                           ("td", "\x1b]52;c;aGk=\x07"), ("te", "-rf"), ("tf", "a b"),
+                           ("tg", "withdrawal\u3164")):
         ok(run("term", "add", term, "--agreement", "accord", "--title", term, "--category",
                category, "--obligor", "north"))
     offered = _completions(small, "report --category ")
     assert {"sécurité", "withdrawal"} <= set(offered)
-    assert not {"0\\", "-rf", "a", "b", "1", "<(touch", "PWNED)"} & set(offered), offered
+    assert not {"0\\", "-rf", "a", "b", "1", "<(touch", "PWNED)", "withdrawal\u3164"} & set(
+        offered), "nor a name that only looks like another (a Hangul filler shows nothing)"
     zsh = subprocess.run([str(INSTALLED_LEDGER)], capture_output=True, text=True, timeout=60,
                          check=False, cwd=small.parent, env={
                              **os.environ, "_LEDGER_COMPLETE": "complete_zsh",

@@ -149,6 +149,10 @@ def test_a_corrected_entry_is_marked_corrected_where_it_is_shown(run: Run, small
     page = ok(run("report", "--format", "html")).stdout
     assert f'<span class="retracted-mark">CORRECTED by {right}</span>' in page
     assert '<span class="retracted-mark">RETRACTED</span>' in page
+    ok(run("evidence", "retract", right, "--reason", "Still wrong"))
+    listed = ok(run("evidence", "list", "--include-retracted", env={"COLUMNS": "200"})).stdout
+    assert "CORRECTED" not in listed.split("\nRETRACTED:")[0], \
+        "a correction retracted in its turn corrects nothing"
 
 
 def test_the_log_lists_everything_in_the_order_recorded(run: Run, small: Path) -> None:

@@ -136,6 +136,11 @@ def test_a_page_to_a_stream_that_cannot_take_unicode_is_ascii(
     assert latin.returncode == 0, latin.stderr
     assert latin.stdout.isascii() and b"&#" in latin.stdout
     assert html.unescape(latin.stdout.decode("ascii")) == html.unescape(page)
+    marked = ledger_process("-f", str(ledger_path), "report", "--format", "html",
+                            cwd=ledger_path.parent, capture_output=True,
+                            env={"PYTHONIOENCODING": "utf-8-sig"})
+    assert marked.stdout == b"\xef\xbb\xbf" + page.encode("utf-8"), \
+        "one byte order mark, at the start, however many parts the page is written in"
 
 
 def test_term_show_and_changes_pages(run: Run, page_ledger: str) -> None:

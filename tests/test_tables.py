@@ -225,3 +225,15 @@ def test_a_table_keeps_none_of_its_words_once_printed(run: Run, rich_ledger: dic
     listed = ok(run("evidence", "list", env={"COLUMNS": "60"})).stdout
     assert "和平" in listed, "a name whose words are measured one by one (not ASCII)"
     assert table._word_width.cache_info().currsize == 0
+
+
+def test_a_long_obligor_name_wraps_in_term_show(run: Run, small: Path) -> None:
+    """An obligor is a name: it wraps between words, so no line is wider than the terminal."""
+    ok(run("party", "add", "mission", "--name", "The Special Monitoring Mission of the "
+           "Organisation for Security and Co-operation in Europe"))
+    ok(run("term", "add", "patrol", "--agreement", "accord", "--title", "Patrol the line",
+           "--category", "monitoring", "--obligor", "mission"))
+    for width in WIDTHS:
+        text = ok(run("term", "show", "patrol", env={"COLUMNS": str(width)})).stdout
+        _check_layout(text, width, {"patrol"})
+        assert "Monitoring Mission" in " ".join(text.split())

@@ -26,6 +26,9 @@ from ledger.errors import InvalidValue, LedgerError
 from ledger.render import ListFormat, OutputFormat
 
 if TYPE_CHECKING:
+    import codecs
+    from typing import TextIO
+
     from rich.console import Console
 
     from ledger.errors import Problem
@@ -589,8 +592,7 @@ def write(text: str) -> None:
             stream.flush()
             return
         stream.flush()
-        data = memoryview(text.encode(stream.encoding or "utf-8",
-                                      getattr(stream, "errors", None) or "strict"))
+        data = memoryview(_encoder(stream).encode(text))
         while data:
             try:
                 data = data[os.write(descriptor, data):]
@@ -600,6 +602,23 @@ def write(text: str) -> None:
                 select.select([], [descriptor], [])
     except OSError as error:
         raise _failed(error) from None
+
+
+_ENCODERS: dict[tuple[int, str, str], codecs.IncrementalEncoder] = {}
+
+
+def _encoder(stream: TextIO) -> codecs.IncrementalEncoder:
+    """One encoder for all that is written to a stream, as its text layer would keep: output
+    written in parts (a page) gets one byte order mark, where the encoding has one, not one a
+    part."""
+    import codecs
+
+    encoding = stream.encoding or "utf-8"
+    errors = getattr(stream, "errors", None) or "strict"
+    key = (id(stream), encoding, errors)
+    if key not in _ENCODERS:
+        _ENCODERS[key] = codecs.getincrementalencoder(encoding)(errors)
+    return _ENCODERS[key]
 
 
 def headed(view: View, about: Clocked | Ledger) -> View:

@@ -44,8 +44,11 @@ def _completer(records: Callable[[Ledger], list[str]]) -> Callable[[typer.Contex
         ledger = _completion_ledger(ctx)
         if ledger is None:
             return []
+        from ledger.render.text import neutralise
+
         return [value for value in records(ledger) if value.startswith(incomplete)
-                and _SHELL_WORD.fullmatch(value) and not value.startswith("-")]
+                and _SHELL_WORD.fullmatch(value) and not value.startswith("-")
+                and neutralise(value) == value]  # nor a letter that shows nothing (U+3164)
 
     return complete
 

@@ -26,6 +26,7 @@ from ledger.status import (
     Report,
     Status,
     legend,
+    retracted_ids,
     timelines_of,
 )
 
@@ -57,9 +58,9 @@ class _Names:
 OVERDUE_STYLE = "bold magenta"
 RETRACTED_STYLE = "dim strike"
 FIXED_COLUMNS = frozenset({"Id", "Term", "Date", "Status", "Stance", "Latest", "Due", "Deadline",
-                           "Signed", "Role", "Retracted", "Obligor", "Agreement", "Article",
+                           "Signed", "Role", "Retracted", "Agreement", "Article",
                            "Category", "Recorded", "Kind", "Record", "Change", "Effective"})
-NAME_COLUMNS = frozenset({"Subject", "Claimant", "Claimed by", "Disputed by", "Obligors",
+NAME_COLUMNS = frozenset({"Subject", "Claimant", "Claimed by", "Disputed by", "Obligor", "Obligors",
                           "Signatories", "Name", "Aliases", "Was", "Now", "Waits on"})
 
 
@@ -360,9 +361,10 @@ def _retraction_marks(ledger: Ledger, retracted: Iterable[str], *, named: bool =
     retracted = set(retracted)
     if not retracted:
         return {}
+    gone = retracted_ids(ledger)  # a correction retracted in its turn corrects nothing
     corrected_by: dict[str, str] = {}
     for entry in ledger.evidence:
-        if entry.corrects in retracted:
+        if entry.corrects in retracted and entry.id not in gone:
             corrected_by.setdefault(entry.corrects, entry.id)
     return {id: (f"CORRECTED by {corrected_by[id]}" if named else "CORRECTED")
             if id in corrected_by else "RETRACTED" for id in retracted}
