@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ledger.errors import Finding, LedgerError, LedgerFileError, Problem
-from ledger.files import DEFAULT_MAX_BYTES, kind_of, read_regular
+from ledger.files import DEFAULT_MAX_BYTES, describe_size, kind_of, read_regular
 from ledger.model import (
     CALENDAR_PATTERNS,
     PATTERN_MEANINGS,
@@ -661,8 +661,13 @@ def write_atomically(path: Path, content: bytes) -> None:
         os.close(folder)
 
 
-def save(path: Path, ledger: Ledger, loaded: LoadedLedger | None = None) -> None:
+def save(path: Path, ledger: Ledger, loaded: LoadedLedger | None = None, *,
+         max_bytes: int = DEFAULT_MAX_BYTES) -> None:
     """Check the ledger's references once more and write it atomically; the caller holds the lock.
+
+    A ledger over `max_bytes` is refused, not written: every command reads a ledger only up to
+    that ceiling, so such a file could not be read again (a small spreadsheet whose shared
+    strings repeat a long text could otherwise make one).
 
     Dates need no second look: the models' patterns hold the calendar. When `ledger` only
     appends records to the `loaded` one, in order, the new records' text is spliced into the
@@ -685,7 +690,12 @@ def save(path: Path, ledger: Ledger, loaded: LoadedLedger | None = None) -> None
     findings = reference_findings(ledger, new=new)
     if findings:
         raise LedgerError(f"{path}: refusing to save an inconsistent ledger: {findings[0].message}")
-    write_atomically(path, content if content is not None else layout.dump(ordered))
+    data = content if content is not None else layout.dump(ordered)
+    if len(data) > max_bytes:
+        raise LedgerError(f"{path}: refusing to save a ledger of {describe_size(len(data))}, "
+                          f"over the ceiling of {describe_size(max_bytes)} that every command "
+                          "reads (set COMPLIANCE_LEDGER_MAX_MB to allow more)")
+    write_atomically(path, data)
 
 
 @contextmanager
@@ -757,7 +767,7 @@ def transaction(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES,
         draft = Draft(path, loaded, loaded.ledger)
         yield draft
         if draft.ledger is not loaded.ledger:
-            save(path, draft.ledger, loaded)
+            save(path, draft.ledger, loaded, max_bytes=max_bytes)
 
 
 def create(path: Path, ledger: Ledger) -> None:

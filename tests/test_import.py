@@ -414,6 +414,28 @@ def test_a_workbook_is_read_within_bounds(run: Run, tmp_path: Path) -> None:
     assert file.read_bytes() == before
 
 
+def test_an_import_never_saves_a_ledger_too_large_to_read_again(run: Run,
+                                                                 tmp_path: Path) -> None:
+    """A file under the ceiling can make a ledger over it (a line break is one character in a
+    CSV cell and two in JSON; a workbook's shared strings repeat a text for free): that ledger,
+    which no command could read again, is refused, not written."""
+    file = tmp_path / "ledger.json"
+    ledger_with_an_agreement(run, file)
+    ok(run("party", "import", str(write_csv(tmp_path / "p.csv", PARTIES)), file=file))
+    text = "a\n" * 15_000
+    terms = write_csv(tmp_path / "terms.csv", [TERMS[0], *(
+        [f"t{number}", "accord", "", "Title", "steps", "north", "", text]
+        for number in range(30))])
+    assert terms.stat().st_size < 1 << 20
+    before = file.read_bytes()
+    small = {"COMPLIANCE_LEDGER_MAX_MB": "1"}
+    result = run("term", "import", str(terms), file=file, env=small)
+    assert result.exit_code == 1 and "refusing to save a ledger of 1.3 MiB, over the ceiling " \
+        "of 1.0 MiB that every command reads" in result.stderr, result.stderr
+    assert file.read_bytes() == before
+    ok(run("term", "list", file=file, env=small))
+
+
 def test_a_correction_exported_and_imported_again_is_already_there(run: Run,
                                                                    tmp_path: Path) -> None:
     file = tmp_path / "ledger.json"
