@@ -194,8 +194,13 @@ def _read_xlsx(raw: bytes, path: Path, sheet: str | None, max_bytes: int) -> Tab
                     raise InvalidValue("sheet", f"no sheet {sheet!r} in {path} (sheets: "
                                        f"{', '.join(map(repr, names))})")
                 worksheet = workbook[sheet] if sheet is not None else workbook.worksheets[0]
+                # The size the sheet declares is not trusted (A1:XFD1048576 in a file of a
+                # kilobyte): rows are read as they are, not padded to it, and empty ones,
+                # which name nothing, are not kept.
+                worksheet.reset_dimensions()
                 rows = [bounded(number, values) for number, values
-                        in enumerate(worksheet.iter_rows(values_only=True), 1)]
+                        in enumerate(worksheet.iter_rows(values_only=True), 1)
+                        if number == 1 or any(value is not None for value in values)]
             finally:
                 workbook.close()
     except LedgerError:

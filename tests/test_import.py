@@ -393,8 +393,12 @@ def _rewrite_zip(path: Path, old: bytes, new: bytes) -> None:
 
 def test_a_workbook_is_read_within_bounds(run: Run, tmp_path: Path) -> None:
     """A workbook is a zip file: one of a few kilobytes may unpack to gigabytes. What it unpacks
-    to counts against the ceiling of any file read, and a cell longer than a spreadsheet holds
-    is refused at its row and column; each is one line, and nothing is written."""
+    to counts against the ceiling of any file read, the size a sheet declares is not trusted,
+    and a cell longer than a spreadsheet holds is refused at its row and column; each is one
+    line, and nothing is written."""
+    import zipfile
+
+    from ledger.importing import read_table
     file = tmp_path / "ledger.json"
     ledger_with_an_agreement(run, file)
     before = file.read_bytes()
@@ -406,6 +410,11 @@ def test_a_workbook_is_read_within_bounds(run: Run, tmp_path: Path) -> None:
     assert result.exit_code == 1 and result.stderr.startswith(f"ledger: error: {packed}: "
                                                               "spreadsheet unpacks to ")
     assert "over the ceiling of 1.0 MiB" in result.stderr and result.stderr.count("\n") == 1
+    lying = write_xlsx(tmp_path / "lying.xlsx", PARTIES)  # says it is the largest sheet there is
+    _rewrite_zip(lying, b'<dimension ref="A1:D4" />', b'<dimension ref="A1:XFD1048576" />')
+    assert b"XFD1048576" in zipfile.ZipFile(lying).read("xl/worksheets/sheet1.xml")
+    table = read_table(lying)
+    assert [len(cells) for _, cells in table.rows] == [4, 4, 4], "read as it is, not padded"
     huge = write_xlsx(tmp_path / "cell.xlsx", [PARTIES[0], ["north", "PLACEHOLDER", "other"]])
     _rewrite_zip(huge, b"PLACEHOLDER", b"N" * 40_000)  # openpyxl writes no more than Excel
     result = run("party", "import", str(huge), file=file)
