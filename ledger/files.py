@@ -117,8 +117,13 @@ def _read_open(descriptor: int, path: Path, what: str, max_bytes: int) -> bytes:
 
 
 def _too_large(path: Path, what: str, size: int, max_bytes: int) -> str:
-    return (f"{path}: {what} file is {describe_size(size)}, over the ceiling of "
-            f"{describe_size(max_bytes)} (set COMPLIANCE_LEDGER_MAX_MB to read larger files)")
+    return f"{path}: {what} file is {over_the_ceiling(size, max_bytes)}"
+
+
+def over_the_ceiling(size: int, max_bytes: int) -> str:
+    """How a size over the ceiling of what is read is said, wherever it is met."""
+    return (f"{describe_size(size)}, over the ceiling of {describe_size(max_bytes)} (set "
+            "COMPLIANCE_LEDGER_MAX_MB to read larger files)")
 
 
 def _reason(error: OSError | ValueError) -> str:

@@ -157,7 +157,7 @@ def _read_xlsx(raw: bytes, path: Path, sheet: str | None, max_bytes: int) -> Tab
     from openpyxl import load_workbook
 
     from ledger.errors import LedgerFileError
-    from ledger.files import describe_size
+    from ledger.files import over_the_ceiling
 
     name = f"{path}" if sheet is None else f"{path}[{sheet}]"
     try:
@@ -166,9 +166,8 @@ def _read_xlsx(raw: bytes, path: Path, sheet: str | None, max_bytes: int) -> Tab
     except (zipfile.BadZipFile, ValueError) as error:
         raise LedgerError(f"{path}: not a readable .xlsx file ({error})") from None
     if unpacked > max_bytes:
-        raise LedgerError(f"{path}: spreadsheet unpacks to {describe_size(unpacked)}, over "
-                          f"the ceiling of {describe_size(max_bytes)} (set "
-                          "COMPLIANCE_LEDGER_MAX_MB to read larger files)")
+        raise LedgerError(f"{path}: spreadsheet unpacks to "
+                          f"{over_the_ceiling(unpacked, max_bytes)}")
 
     def bounded(number: int, values: tuple[object, ...]) -> tuple[int, list[str]]:
         if number > EXCEL_ROWS or len(values) > EXCEL_COLUMNS:

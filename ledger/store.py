@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ledger.errors import Finding, LedgerError, LedgerFileError, Problem
-from ledger.files import DEFAULT_MAX_BYTES, describe_size, kind_of, read_regular
+from ledger.files import DEFAULT_MAX_BYTES, kind_of, over_the_ceiling, read_regular
 from ledger.model import (
     CALENDAR_PATTERNS,
     PATTERN_MEANINGS,
@@ -692,9 +692,8 @@ def save(path: Path, ledger: Ledger, loaded: LoadedLedger | None = None, *,
         raise LedgerError(f"{path}: refusing to save an inconsistent ledger: {findings[0].message}")
     data = content if content is not None else layout.dump(ordered)
     if len(data) > max_bytes:
-        raise LedgerError(f"{path}: refusing to save a ledger of {describe_size(len(data))}, "
-                          f"over the ceiling of {describe_size(max_bytes)} that every command "
-                          "reads (set COMPLIANCE_LEDGER_MAX_MB to allow more)")
+        raise LedgerError(f"{path}: refusing to save a ledger that no command could read "
+                          f"again: {over_the_ceiling(len(data), max_bytes)}")
     write_atomically(path, data)
 
 

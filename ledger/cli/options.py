@@ -30,12 +30,12 @@ def _completion_ledger(ctx: typer.Context) -> Ledger | None:
     return None
 
 
-_SHELL_WORD = re.compile(r"[\w.+@-]+")
-"""What a completion may be: letters, digits and `_.+@-`, not starting with `-`. A shell reads
-the completions it is given as shell code (zsh's `_arguments` evaluates them), and no shell's
-quoting by Typer can be trusted with every string: a category named `1 <(touch x) \\` would run
-`touch x` at the press of Tab. Ids are such words by their rules; free text that is not (a
-category with a space, a quote or a backslash) is simply not offered."""
+_SHELL_WORD = re.compile(r"[\w.+@][\w.+@-]*")
+"""What a completion may be: letters, digits and `_.+@-`, not starting with `-` (an option).
+A shell reads the completions it is given as shell code (zsh's `_arguments` evaluates them),
+and no shell's quoting by Typer can be trusted with every string: a category named
+`1 <(touch x) \\` would run `touch x` at the press of Tab. Ids are such words by their rules;
+free text that is not (a category with a space, a quote or a backslash) is not offered."""
 
 
 def _completer(records: Callable[[Ledger], list[str]]) -> Callable[[typer.Context, str],
@@ -46,9 +46,9 @@ def _completer(records: Callable[[Ledger], list[str]]) -> Callable[[typer.Contex
             return []
         from ledger.render.text import neutralise
 
+        # neutralise: nor a letter that shows nothing (a Hangul filler, U+3164, is a letter)
         return [value for value in records(ledger) if value.startswith(incomplete)
-                and _SHELL_WORD.fullmatch(value) and not value.startswith("-")
-                and neutralise(value) == value]  # nor a letter that shows nothing (U+3164)
+                and _SHELL_WORD.fullmatch(value) and neutralise(value) == value]
 
     return complete
 

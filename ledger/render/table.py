@@ -35,7 +35,6 @@ FIELD_LIMIT = 20_000
 FIELD_VALUE_MIN = 24
 
 
-
 class Styles:
     """Escape codes for a style name, made once per name; none when colour is off."""
 

@@ -91,9 +91,9 @@ class PageEntry(NamedTuple):
     source: str | None
     publisher: str | None
     url: str | None
-    retracted: str
-    """Empty when the entry counts; else its mark: RETRACTED, or CORRECTED by the entry that
-    corrects it."""
+    mark: str
+    """Empty when the entry counts; else RETRACTED, or CORRECTED by the entry that corrects
+    it."""
 
 
 @dataclass(frozen=True)

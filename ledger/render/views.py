@@ -137,14 +137,14 @@ _PAGE_FIELDS = attrgetter("id", "date", "subject", "claimant", "stance", "summar
                           "quote", "source")
 
 
-def page_entry(entry: Evidence, names: _Names, retracted: str = "") -> PageEntry:
+def page_entry(entry: Evidence, names: _Names, mark: str = "") -> PageEntry:
     """An entry as a published page shows it: names for ids, the source's link and title, and
-    its mark when retracted (`_retraction_marks`)."""
+    its mark when retracted (`_mark`)."""
     id, date, subject, claimant, stance, summary, speaker, quote, source = _PAGE_FIELDS(entry)
     title, publisher, url = ((source.title or source.publisher, source.publisher, source.url)
                              if source else (None, None, None))
     return PageEntry(id, date, names.one(subject), names.one(claimant), stance.value, summary,
-                     speaker, quote, title, publisher, url, retracted)
+                     speaker, quote, title, publisher, url, mark)
 
 
 def _page_obligation(item: Obligation, names: _Names) -> dict[str, Any]:
@@ -167,12 +167,11 @@ def _page_timelines(ledger: Ledger, terms: list[Term], names: _Names) -> list[di
     timelines = timelines_of(ledger, {term.id for term in terms})
     shown = {term.id: timelines.get(term.id, [])[-REPORT_TIMELINE_LIMIT:] for term in terms}
     retracted = retractions_by_entry(ledger)
-    marks = _retraction_marks(ledger, (entry.id for entries in shown.values()
-                                       for entry in entries if entry.id in retracted),
-                              named=True)
+    corrected = _corrections(ledger, (entry.id for entries in shown.values()
+                                      for entry in entries if entry.id in retracted))
     return [{"anchor": f"t-{term.id}", "term": term.id, "title": term.title,
              "earlier": len(timelines.get(term.id, [])) - len(shown[term.id]),
-             "entries": [page_entry(entry, names, marks.get(entry.id, ""))
+             "entries": [page_entry(entry, names, _mark(corrected, entry.id, named=True))
                          for entry in shown[term.id]]}
             for term in terms]
 
@@ -354,20 +353,29 @@ TIMELINE_COLUMNS = ("Id", "Date", "Term", "Stance", "Retracted", "Subject", "Cla
                     "Summary")
 
 
-def _retraction_marks(ledger: Ledger, retracted: Iterable[str], *, named: bool = False
-                      ) -> dict[str, str]:
-    """The word each retracted entry is marked with: CORRECTED when an entry corrects it
-    (`evidence correct`; with `named`, followed by that entry's id), else RETRACTED."""
-    retracted = set(retracted)
-    if not retracted:
-        return {}
-    gone = retracted_ids(ledger)  # a correction retracted in its turn corrects nothing
-    corrected_by: dict[str, str] = {}
+def _corrections(ledger: Ledger, retracted: Iterable[str]) -> dict[str, str | None]:
+    """Each of the `retracted` entries with the entry that corrects it (`evidence correct`), or
+    None: a correction retracted in its turn corrects nothing. Looked up only for entries shown
+    retracted, so a ledger with none to show is not searched."""
+    corrected: dict[str, str | None] = dict.fromkeys(retracted)
+    if not corrected:
+        return corrected
+    gone = retracted_ids(ledger)
     for entry in ledger.evidence:
-        if entry.corrects in retracted and entry.id not in gone:
-            corrected_by.setdefault(entry.corrects, entry.id)
-    return {id: (f"CORRECTED by {corrected_by[id]}" if named else "CORRECTED")
-            if id in corrected_by else "RETRACTED" for id in retracted}
+        if entry.corrects in corrected and entry.id not in gone:
+            corrected[entry.corrects] = corrected[entry.corrects] or entry.id
+    return corrected
+
+
+def _mark(corrected: dict[str, str | None], entry_id: str, *, named: bool = False) -> str:
+    """An entry's mark, given `_corrections`: none when it counts; CORRECTED when an entry
+    corrects it (on a page, naming that entry); else RETRACTED."""
+    if entry_id not in corrected:
+        return ""
+    corrected_by = corrected[entry_id]
+    if corrected_by is None:
+        return "RETRACTED"
+    return f"CORRECTED by {corrected_by}" if named else "CORRECTED"
 
 
 RETRACTION_LEGEND = ("RETRACTED: recorded wrong, so it never counts (`ledger evidence show ID` "
@@ -388,18 +396,22 @@ def _evidence_row(entry: Evidence, mark: str, names: _Names) -> tuple[CellValue,
 def evidence_list_view(entries: list[Evidence], retractions: dict[str, Retraction],
                        ledger: Ledger) -> View:
     names = _Names(ledger)
-    marks = _retraction_marks(ledger, (entry.id for entry in entries
-                                       if entry.id in retractions))
+    shown_retracted = [entry.id for entry in entries if entry.id in retractions]
+
+    def sections() -> list[Section]:
+        corrected = _corrections(ledger, shown_retracted)
+        return [_section(TIMELINE_COLUMNS,
+                         [_evidence_row(entry, _mark(corrected, entry.id), names)
+                          for entry in entries],
+                         shows_whole="`ledger evidence show {id}`")]
+
     return View(
         lambda: [_entry_data(entry, retractions.get(entry.id)) for entry in entries],
-        lambda: [_section(TIMELINE_COLUMNS,
-                          [_evidence_row(entry, marks.get(entry.id, ""), names)
-                           for entry in entries],
-                          shows_whole="`ledger evidence show {id}`")],
+        sections,
         lambda: Section(EVIDENCE_COLUMNS,
                         [_evidence_flat(entry, retractions.get(entry.id)) for entry in entries]),
         [] if entries else ["No evidence entries match."], what="Evidence",
-        legend=(RETRACTION_LEGEND,) if marks else ())
+        legend=(RETRACTION_LEGEND,) if shown_retracted else ())
 
 
 def evidence_view(entry: Evidence, retractions: list[Retraction], ledger: Ledger,
@@ -465,10 +477,10 @@ def term_view(term: Term, obligations: list[Obligation], timeline: list[Evidence
          item.latest or "", names(item.claimed_by), names(item.disputed_by))
         for item in obligations
     ]
-    marks = _retraction_marks(ledger, retractions)
+    corrected = _corrections(ledger, (entry.id for entry in timeline if entry.id in retractions))
     term_column = TIMELINE_COLUMNS.index("Term")
     timeline_rows = [row[:term_column] + row[term_column + 1:] for row in (
-        _evidence_row(entry, marks.get(entry.id, ""), names) for entry in timeline)]
+        _evidence_row(entry, _mark(corrected, entry.id), names) for entry in timeline)]
     data = {
         "term": _dump(term),
         "obligations": [{"subject": item.subject, **_obligation_data(item)}
@@ -490,18 +502,19 @@ def term_view(term: Term, obligations: list[Obligation], timeline: list[Evidence
         sections.append(section)
         data["history"] = history
     def page() -> Page:
-        named = _retraction_marks(ledger, retractions, named=True)
         return Page(obligations=[_page_obligation(item, names) for item in obligations],
                     timelines=[{"anchor": f"t-{term.id}", "term": term.id, "title": term.title,
                                 "earlier": 0,
-                                "entries": [page_entry(entry, names, named.get(entry.id, ""))
+                                "entries": [page_entry(entry, names,
+                                                       _mark(corrected, entry.id, named=True))
                                             for entry in timeline]}],
                     sections=[sections[0], *sections[3:]])
 
     return View(lambda: data, lambda: sections,
                 lambda: Section(OBLIGATION_COLUMNS,
                                 [_obligation_row(item) for item in obligations]),
-                what="Term", legend=(*legend(judged_on), *((RETRACTION_LEGEND,) if marks else ())),
+                what="Term", legend=(*legend(judged_on),
+                                     *((RETRACTION_LEGEND,) if corrected else ())),
                 page=page)
 
 
