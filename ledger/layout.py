@@ -123,14 +123,20 @@ def assemble(schema_version: bytes, title: bytes,
              lists: dict[str, list[bytes | memoryview]]) -> bytes:
     """A file in the layout `dump` writes, from the schema version and the title as written and
     each list as the pieces of its records' text (records joined by `BETWEEN_RECORDS`)."""
+    return b"".join(_laid_out(schema_version, title, lists))
+
+
+def _laid_out(schema_version: bytes, title: bytes, lists: dict[str, list[bytes | memoryview]]
+              ) -> list[bytes | memoryview]:
+    """`assemble`'s pieces, in order, not joined."""
     layout: list[bytes | memoryview] = [b"{", MEMBER, b'schema_version": ', schema_version,
-                                        b",", MEMBER, b'title": ', title]
+                           b",", MEMBER, b'title": ', title]
     for field in LISTS:
         pieces = lists[field]
         layout += [b",", MEMBER, field.encode(), b'": ']
         layout += [b"[", RECORD_START, *pieces, RECORD_END, b"\n  ]"] if pieces else [b"[]"]
     layout.append(b"\n}\n")
-    return b"".join(layout)
+    return layout
 
 
 def appended_records(before: Ledger, after: Ledger) -> dict[str, tuple[Any, ...]] | None:
@@ -149,10 +155,14 @@ def appended_records(before: Ledger, after: Ledger) -> dict[str, tuple[Any, ...]
     return grown
 
 
-def appended(raw: bytes, after: Ledger, grown: dict[str, tuple[Any, ...]]) -> bytes | None:
+def appended(raw: bytes, after: Ledger, grown: dict[str, tuple[Any, ...]]
+             ) -> list[bytes | memoryview] | None:
     """The bytes of `after` made from `raw`, the file of a ledger to which `after` only appends
     the records `grown` (`appended_records`): their text spliced in after the old, with no
     record written again. None when it cannot be done so (nothing new, another layout).
+
+    The bytes come in pieces, to be written one after the other: the old records are views of
+    `raw`, not copied (a large ledger's file is mostly them).
 
     `raw` is trusted to be in the layout and order this program writes, as `merge`'s fast path
     trusts it: for a file this program wrote the result is `dump(after)` byte for byte (a
@@ -171,9 +181,10 @@ def appended(raw: bytes, after: Ledger, grown: dict[str, tuple[Any, ...]]) -> by
     assert tail is not None, "dump writes the layout that split reads"
     lists: dict[str, list[bytes | memoryview]] = {}
     for field in LISTS:
-        kept, added = members[field], tail[field]
-        pieces: list[bytes | memoryview] = [kept.view()] if kept else []
-        if added:
-            pieces += [BETWEEN_RECORDS, added.view()] if pieces else [added.view()]
-        lists[field] = pieces
-    return safejson.escape_controls(assemble(members["schema_version"], members["title"], lists))
+        # each piece escaped on its own: no escape reaches across two, as each ends between
+        # two characters
+        pieces = [safejson.escaped_piece(text.raw, text.start, text.end)
+                  for text in (members[field], tail[field]) if text]
+        lists[field] = [pieces[0], BETWEEN_RECORDS, pieces[1]] if len(pieces) == 2 else pieces
+    return _laid_out(members["schema_version"], safejson.escape_controls(members["title"]),
+                     lists)

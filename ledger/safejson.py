@@ -42,6 +42,15 @@ def escape_controls(content: bytes) -> bytes:
     return content
 
 
+def escaped_piece(raw: bytes, start: int, end: int) -> bytes | memoryview:
+    """`escape_controls` of `raw[start:end]`: a view of `raw`, not a copy, when nothing in it
+    needs an escape (the usual case, for the records of a file this program wrote)."""
+    if any(raw.find(lead, start, end) >= 0 and pattern.search(raw, start, end)
+           for lead, pattern in _TERMINAL_CONTROLS):
+        return escape_controls(raw[start:end])
+    return memoryview(raw)[start:end]
+
+
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 

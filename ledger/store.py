@@ -606,8 +606,9 @@ def _remove_if_abandoned(leftover: Path) -> None:
         os.close(descriptor)
 
 
-def write_atomically(path: Path, content: bytes) -> None:
-    """Replace `path` with `content` so that a crash leaves the old file or the new, never a mix.
+def write_atomically(path: Path, content: bytes | Sequence[bytes | memoryview]) -> None:
+    """Replace `path` with `content` (or its pieces, one after the other) so that a crash leaves
+    the old file or the new, never a mix.
 
     The new file keeps the old one's mode, and its owner and group where this user may set them
     (root writing another user's ledger). Any failure (a full disk, a read-only folder) leaves
@@ -637,7 +638,10 @@ def write_atomically(path: Path, content: bytes) -> None:
     try:
         fcntl.flock(descriptor, fcntl.LOCK_EX)
         with os.fdopen(descriptor, "wb") as handle:
-            handle.write(content)
+            if isinstance(content, bytes):
+                handle.write(content)
+            else:
+                handle.writelines(content)
             handle.flush()
             os.fsync(handle.fileno())
             if status is not None and (status.st_uid, status.st_gid) != (os.geteuid(),
@@ -690,10 +694,11 @@ def save(path: Path, ledger: Ledger, loaded: LoadedLedger | None = None, *,
     findings = reference_findings(ledger, new=new)
     if findings:
         raise LedgerError(f"{path}: refusing to save an inconsistent ledger: {findings[0].message}")
-    data = content if content is not None else layout.dump(ordered)
-    if len(data) > max_bytes:
+    data = content if content is not None else [layout.dump(ordered)]
+    size = sum(map(len, data))
+    if size > max_bytes:
         raise LedgerError(f"{path}: refusing to save a ledger that no command could read "
-                          f"again: {over_the_ceiling(len(data), max_bytes)}")
+                          f"again: {over_the_ceiling(size, max_bytes)}")
     write_atomically(path, data)
 
 
