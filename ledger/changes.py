@@ -544,23 +544,20 @@ def change_record(ledger: Ledger, of: RecordKind, id: str, *, kind: ChangeKind, 
     change = sealed(draft)
     changed = ledger.model_copy(update={"changes": (*ledger.changes, change)})
     if of is RecordKind.TERM:
-        _subjects_stay_obligors(changed, id)
+        _subjects_stay_obligors(ledger, changed, id)
         _refuse_condition_cycle(ledger, changed, id)
     if of is RecordKind.PARTY:
         _distinct_names(changed, id)
     return changed, change
 
 
-def _subjects_stay_obligors(ledger: Ledger, term_id: str) -> None:
-    term = next(term for term in ledger.terms if term.id == term_id)
-    changes = history.changes_by_record(ledger.changes).get((RecordKind.TERM, term_id), [])
-    retracted = {retraction.evidence for retraction in ledger.retractions}
-    stranded = [
-        entry for entry in ledger.evidence
-        if entry.term == term_id and entry.id not in retracted
-        and entry.subject not in history.obligors_throughout(
-            term, changes, first_day(entry.date), last_day(entry.date))
-    ]
+def _subjects_stay_obligors(before: Ledger, changed: Ledger, term_id: str) -> None:
+    """Refuse a change of a term that would leave an entry's subject no obligor of it on the
+    entry's dates. An entry stranded so already (merged in from another copy) does not stop
+    another change: the change did not make it so, and `ledger check` names it."""
+    already = {entry.id for _, entry, _ in history.stranded_entries(before, {term_id})}
+    stranded = [entry for _, entry, _ in history.stranded_entries(changed, {term_id})
+                if entry.id not in already]
     if stranded:
         shown = ", ".join(f"{entry.id} ({entry.subject}, {entry.date})" for entry in stranded[:10])
         more = f" and {len(stranded) - 10} more" if len(stranded) > 10 else ""

@@ -147,6 +147,20 @@ def conditions_form_no_cycle(context: CheckContext) -> Iterator[Finding]:
                   "`ledger term correct ID --no-condition` or `--condition`)")
 
 
+@check
+def subjects_are_obligors(context: CheckContext) -> Iterator[Finding]:
+    """An entry whose subject its term no longer binds on the entry's dates: the command line
+    refuses the change of obligors that would make one, but two copies merged (one analyst adds
+    the entry while another corrects the term) or a hand edit can."""
+    from ledger.history import stranded_entries, why_stranded
+
+    for position, entry, bound in stranded_entries(context.ledger):
+        yield Finding(("evidence", position, "subject"),
+                      f"entry {entry.id}: {why_stranded(entry, bound)}, so a report does not "
+                      "count it where its subject is not bound: retract or correct the entry, "
+                      "or correct the term's obligors")
+
+
 _WHITESPACE_RUN = re.compile(r"\s+")
 _TYPOGRAPHIC = str.maketrans({
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'",

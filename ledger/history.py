@@ -16,7 +16,7 @@ later wins.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple, TypeVar
@@ -215,6 +215,49 @@ def obligors_throughout(term: Term, changes: list[Change], first: date, last: da
                             and first.isoformat() < change.effective <= last.isoformat()}
     bound = [set(apply(term, changes, day).obligors) for day in days]
     return set.intersection(*bound)
+
+
+def stranded_entries(ledger: Ledger, term_ids: Collection[str] | None = None
+                     ) -> list[tuple[int, Evidence, set[str]]]:
+    """Each entry that counts (not retracted) whose subject is not an obligor of its term on
+    every day of its dated period (`obligors_throughout`), with its position and the parties
+    bound all along; only about `term_ids`, when given.
+
+    The command line refuses a change that would strand an entry so, but two copies of a ledger,
+    each valid, can merge into one that holds such an entry (one analyst records it while
+    another corrects the term's obligors), and so can a hand edit: a report does not count it
+    on a day its subject is not bound. Only terms whose obligors a change moved are looked at:
+    loading a ledger already found every other entry's subject among its term's obligors.
+    """
+    from ledger.dates import first_day, last_day
+
+    grouped = changes_by_record(ledger.changes)
+    moved = {term.id: (term, grouped[RecordKind.TERM, term.id]) for term in ledger.terms
+             if (term_ids is None or term.id in term_ids)
+             and any(change.values.obligors for change in grouped.get((RecordKind.TERM, term.id),
+                                                                      ()))}
+    if not moved:
+        return []
+    retracted = {retraction.evidence for retraction in ledger.retractions}
+    bound_in: dict[tuple[str, str], set[str]] = {}  # by term and date: entries share both
+    stranded = []
+    for position, entry in enumerate(ledger.evidence):
+        if entry.term not in moved or entry.id in retracted:
+            continue
+        bound = bound_in.get((entry.term, entry.date))
+        if bound is None:
+            term, changes = moved[entry.term]
+            bound = bound_in[entry.term, entry.date] = obligors_throughout(
+                term, changes, first_day(entry.date), last_day(entry.date))
+        if entry.subject not in bound:
+            stranded.append((position, entry, bound))
+    return stranded
+
+
+def why_stranded(entry: Evidence, bound: set[str]) -> str:
+    """What is wrong with an entry that `stranded_entries` found."""
+    return (f"its subject {entry.subject!r} is not an obligor of term {entry.term!r} throughout "
+            f"{entry.date} (bound all along: {', '.join(sorted(bound)) or 'none'})")
 
 
 def lookalike_names(ledger: Ledger) -> list[tuple[Party, str, str]]:

@@ -17,7 +17,7 @@ held.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from operator import le
 from pathlib import Path
@@ -177,11 +177,42 @@ def merge_versions(base: Version | None, ours: Version, theirs: Version, *,
     if fast and base is not None:
         merged = _merge_canonical(base, ours, theirs)
         if merged is not None:
-            return merged
+            return _with_stranded(merged, lambda: (
+                store.load_bytes(ours.raw, ours.name).ledger,
+                store.load_bytes(theirs.raw, theirs.name).ledger))
     loaded = [store.load_bytes(version.raw, version.name).ledger if version is not None
               else None for version in (base, ours, theirs)]
-    assert loaded[1] is not None and loaded[2] is not None
-    return merge(loaded[0], loaded[1], loaded[2])
+    mine, other = loaded[1], loaded[2]
+    assert mine is not None and other is not None
+    return _with_stranded(merge(loaded[0], mine, other), lambda: (mine, other))
+
+
+def _with_stranded(merged: Merged, sides: Callable[[], tuple[Ledger, Ledger]]) -> Merged:
+    """The merge, with each entry that it strands a conflict: an entry one side recorded about
+    a party that the other side's change of the term no longer binds on the entry's dates.
+    Each side was valid, and so is the merged file, but the entry would count for nobody on
+    those days without anyone having decided so. It stays in the file (nothing recorded is
+    lost). `sides` gives both sides' ledgers, read only when there is such an entry: one that
+    either side already held stranded is not the merge's doing."""
+    from dataclasses import replace
+
+    from ledger.history import stranded_entries, why_stranded
+
+    stranded = stranded_entries(merged.ledger)
+    if not stranded:
+        return merged
+    ours, theirs = sides()
+    already = {entry.id for side in (ours, theirs) for _, entry, _ in stranded_entries(side)}
+    versions = [{entry.id: entry for entry in side.evidence} for side in (ours, theirs)]
+    what = next(name for field, name, _ in RECORD_KINDS if field == "evidence")
+    conflicts = [
+        Conflict(_named(what, entry.id),
+                 f"{why_stranded(entry, bound)} after the merge: one side changed the term's "
+                 "obligors while the other recorded the entry; retract or correct the entry, or "
+                 "correct the term's obligors",
+                 versions[0].get(entry.id), versions[1].get(entry.id))
+        for _, entry, bound in stranded if entry.id not in already]
+    return replace(merged, conflicts=[*merged.conflicts, *conflicts]) if conflicts else merged
 
 
 # --- the fast path: files as this program writes them --------------------------------------

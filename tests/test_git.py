@@ -199,6 +199,51 @@ def test_a_genuine_conflict_names_both_versions_and_leaves_a_valid_ledger(
     assert "Recorded while resolving." in [entry["summary"] for entry in summaries]
 
 
+def test_an_entry_whose_subject_the_other_side_unbound_is_a_conflict_and_stays(
+        run: Run, repo: Path) -> None:
+    """Alice records a dispute about north while Bob corrects the term's obligor to south: each
+    side is valid, but merged the entry would count for nobody without anyone deciding so."""
+    file, _ = grow_base(run, repo)
+    ok(run("git-setup", file=file))
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "base")
+    git(repo, "checkout", "-q", "-b", "alice", "main")
+    stranded = ok(run("evidence", "add", "--term", "withdraw", "--claimant", "monitor",
+                      "--stance", "disputes", "--date", "2024-07", "--summary",
+                      "Still in the capital.", file=file)).stdout.strip()
+    git(repo, "commit", "-q", "-am", "alice")
+    git(repo, "checkout", "-q", "-b", "bob", "main")
+    # Bob's own entries are about north too: his correction must strand none of them
+    refused = run("term", "correct", "withdraw", "--obligor", "south", "--reason", "mis-entered",
+                  file=file)
+    assert refused.exit_code == 1 and "would no longer be obligors" in refused.stderr
+    for entry in entry_ids(run, file):
+        ok(run("evidence", "retract", entry, "--reason", "about the wrong party", file=file))
+    ok(run("term", "correct", "withdraw", "--obligor", "south", "--reason", "mis-entered",
+           file=file))
+    git(repo, "commit", "-q", "-am", "bob")
+
+    stopped = merged_bytes(repo, "bob", "alice")
+    assert stopped.returncode == 1
+    assert (f"ledger: conflict: evidence entry {stranded}: its subject 'north' is not an obligor "
+            "of term 'withdraw' throughout 2024-07 (bound all along: south) after the merge"
+            ) in stopped.stderr
+    assert git(repo, "diff", "--name-only", "--diff-filter=U").stdout == "ledger.json\n"
+    assert stranded in entry_ids(run, file), "nothing recorded is lost"
+    found = run("check", file=file)
+    assert found.exit_code == 1
+    assert f"entry {stranded}: its subject 'north' is not an obligor of term 'withdraw'" in (
+        found.stderr)
+
+    # another change of the term is not blamed for the entry the merge stranded
+    ok(run("term", "correct", "withdraw", "--title", "Withdraw all forces", "--reason", "typo",
+           file=file))
+    ok(run("evidence", "retract", stranded, "--reason", "north is not bound", file=file))
+    assert "ok" in ok(run("check", file=file)).stdout
+    git(repo, "commit", "-q", "-am", "resolved")
+    assert git(repo, "diff", "--name-only", "--diff-filter=U").stdout == ""
+
+
 def test_merge_on_files_writes_ours_and_refuses_a_broken_side(run: Run, tmp_path: Path) -> None:
     base = tmp_path / "base.json"
     ok(run("init", "--title", "Files", file=base))
