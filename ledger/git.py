@@ -101,6 +101,20 @@ def conflicted_versions(file: Path) -> tuple[bytes | None, bytes, bytes]:
             _git(place.top, "cat-file", "blob", stages["3"]).stdout)
 
 
+def merge_unfinished(file: Path) -> bool:
+    """Whether git holds a merge of `file` not yet concluded (stages in its index): so after
+    `ledger merge` stopped on a conflict, and after a merge that git could not hand to the
+    driver at all (the file then holds our version alone). False outside a work tree, or
+    without git: there is no merge to finish."""
+    try:
+        place = locate(file)
+        listing = _git(place.top, "ls-files", "--unmerged", "-z", "--", place.path,
+                       check=False)
+    except LedgerError:
+        return False
+    return listing.returncode == 0 and bool(listing.stdout)
+
+
 def stage(file: Path) -> None:
     place = locate(file)
     _git(place.top, "add", "--", place.path)

@@ -5,8 +5,10 @@ itself starts the installed `ledger` script as its merge driver."""
 from __future__ import annotations
 
 import json
+import shlex
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -234,14 +236,43 @@ def test_an_entry_whose_subject_the_other_side_unbound_is_a_conflict_and_stays(
     assert found.exit_code == 1
     assert f"entry {stranded}: its subject 'north' is not an obligor of term 'withdraw'" in (
         found.stderr)
+    assert "git holds a merge of this file not yet concluded" in found.stderr
 
     # another change of the term is not blamed for the entry the merge stranded
     ok(run("term", "correct", "withdraw", "--title", "Withdraw all forces", "--reason", "typo",
            file=file))
     ok(run("evidence", "retract", stranded, "--reason", "north is not bound", file=file))
-    assert "ok" in ok(run("check", file=file)).stdout
+    fixed = ok(run("check", file=file))
+    assert "ok" in fixed.stdout and "`git add` the file" in fixed.stderr
+    assert run("check", "--strict", file=file).exit_code == 1
     git(repo, "commit", "-q", "-am", "resolved")
     assert git(repo, "diff", "--name-only", "--diff-filter=U").stdout == ""
+    assert ok(run("check", "--strict", file=file)).stderr == ""
+
+
+def test_a_merge_git_could_not_hand_to_the_driver_is_named_by_check(
+        run: Run, repo: Path) -> None:
+    """A driver git cannot start (a clone whose configured command is gone): git leaves our
+    version alone in the file, valid; `check` says the merge is not concluded, and `resolve`
+    merges theirs in."""
+    file, _ = grow_base(run, repo)
+    ok(run("git-setup", file=file))
+    git(repo, "config", "merge.ledger.driver", "no-such-ledger-program merge %O %A %B %P")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "base")
+    for branch in ("alice", "bob"):
+        git(repo, "checkout", "-q", "-b", branch, "main")
+        add_entry(run, file, f"{branch}: seen at the border.")
+        git(repo, "commit", "-q", "-am", branch)
+    assert merged_bytes(repo, "alice", "bob").returncode != 0
+    assert "<<<<<<<" not in file.read_text(), "git left our version as the driver found it"
+    told = ok(run("check", file=file))
+    assert f"ledger resolve {file}` merges in theirs" in told.stderr
+    ok(run("resolve", file=file))
+    summaries = [entry["summary"] for entry in json.loads(
+        ok(run("evidence", "list", "--format", "json", file=file)).stdout)]
+    assert {"alice: seen at the border.", "bob: seen at the border."} <= set(summaries)
+    assert "not yet concluded" not in ok(run("check", file=file)).stderr
 
 
 def test_merge_on_files_writes_ours_and_refuses_a_broken_side(run: Run, tmp_path: Path) -> None:
@@ -325,7 +356,9 @@ def test_git_setup_keeps_other_attributes_and_is_safe_twice(run: Run, repo: Path
         "already holds", "already ignores", "already"]
     assert (repo / ".gitattributes").read_bytes() == written
     assert (repo / ".gitignore").read_text() == "/data/peace process.json.lock\n"
-    assert git(repo, "config", "merge.ledger.driver").stdout.endswith(" merge %O %A %B %P\n")
+    # git finds the driver whatever PATH it runs with: this Python, by its full path
+    assert git(repo, "config", "merge.ledger.driver").stdout == (
+        f"{shlex.quote(sys.executable)} -m ledger merge %O %A %B %P\n")
 
     (repo / "ledger.json").write_text("")
     (repo / ".gitignore").write_text("*.lock")

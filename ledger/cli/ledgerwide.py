@@ -23,6 +23,7 @@ from ledger.cli.app import (
     read,
     read_as,
     run,
+    say,
     target,
     write,
 )
@@ -204,8 +205,12 @@ def check(
     from ledger import checks
     from ledger.render.text import one_line
 
+    unfinished = False
+
     def run_checks() -> checks.CheckOutcome:
-        loaded = read(ctx)
+        nonlocal unfinished
+        loaded = read(ctx)  # a file with conflict markers is refused here, saying what to run
+        unfinished = _merge_unfinished(loaded.path)
         kept = _kept_copy(loaded.path, against) if against is not None else None
         outcome = checks.check_ledger(loaded, sources=sources, kept=kept, max_bytes=max_bytes())
         failure = outcome.failure()
@@ -216,10 +221,24 @@ def check(
     outcome = run(run_checks)
     print_placed("warning", outcome.warnings, more=outcome.more_warnings)
     print_placed("note", outcome.notes)
-    if strict and outcome.warnings:
-        count = len(outcome.warnings) + outcome.more_warnings
+    if strict and (outcome.warnings or unfinished):
+        count = len(outcome.warnings) + outcome.more_warnings + unfinished
         fail(f"{count} warning{'s' if count > 1 else ''}, and --strict makes warnings fail")
     run(lambda: write(one_line(outcome.summary()) + "\n"))
+
+
+def _merge_unfinished(path: Path) -> bool:
+    """Say so, as a warning, when git holds a merge of the ledger not yet concluded: the file
+    may then lack the other side's records (a merge git could not hand to the driver)."""
+    from ledger import git
+
+    if not git.merge_unfinished(path):
+        return False
+    say(f"warning: {path}: git holds a merge of this file not yet concluded. If `ledger merge` "
+        "printed its conflicts and you have fixed each, `git add` the file; if it printed "
+        "nothing (git could not start the merge driver: run `ledger git-setup` again), the "
+        f"file holds only our side: `ledger resolve {path}` merges in theirs")
+    return True
 
 
 def _kept_copy(ledger: Path, against: str) -> LoadedLedger:

@@ -157,16 +157,12 @@ def resolve(
 
 
 def _driver_command() -> str:
-    """How git should start this program: `ledger` when that name on PATH is this installation,
-    else this interpreter by its full path (`/venv/bin/python -m ledger`)."""
+    """How git should start this program: this installation's Python by its full path
+    (`/venv/bin/python -m ledger`), so that git finds it whatever PATH git runs with (an
+    editor's, a shell without the virtual environment active)."""
     import shlex
-    import shutil
     import sys
 
-    found = shutil.which("ledger")
-    here = Path(sys.executable).parent
-    if found is not None and Path(found).parent.resolve() == here.resolve():
-        return "ledger"
     return f"{shlex.quote(sys.executable)} -m ledger"
 
 
