@@ -19,12 +19,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from operator import le
+from operator import attrgetter, le
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ledger.layout import BETWEEN_RECORDS, Text, assemble, split
-from ledger.model import RECORD_KINDS, Kept, Ledger, Record, reference_findings
+from ledger.layout import BETWEEN_RECORDS, ID_LINE, Text, assemble, split
+from ledger.model import (
+    RECORD_KINDS,
+    Change,
+    Kept,
+    Ledger,
+    Record,
+    RecordKind,
+    reference_findings,
+)
 
 
 @dataclass(frozen=True)
@@ -52,6 +60,9 @@ class Merged:
     """Records and changes of their side that ours lacked."""
     content: bytes | None = None
     """The file's bytes, when the merge made them (else `store.serialize(ledger)`)."""
+    ours_only: frozenset[tuple[str, str]] = frozenset()
+    """(list, id) of each record that our side holds and theirs does not."""
+    theirs_only: frozenset[tuple[str, str]] = frozenset()
 
 
 def merge(base: Ledger | None, ours: Ledger, theirs: Ledger) -> Merged:
@@ -73,7 +84,10 @@ def merge(base: Ledger | None, ours: Ledger, theirs: Ledger) -> Merged:
     added = sum(len({record.id for record in getattr(merged, field)}
                     - {record.id for record in getattr(ours, field)})
                 for field, _, _ in RECORD_KINDS)
-    return Merged(merged, conflicts, added)
+    held = [{(field, record.id) for field, _, _ in RECORD_KINDS for record in getattr(side, field)}
+            for side in (ours, theirs)]
+    return Merged(merged, conflicts, added, ours_only=frozenset(held[0] - held[1]),
+                  theirs_only=frozenset(held[1] - held[0]))
 
 
 def _merge_records(base: Iterable[Record], ours: Iterable[Record], theirs: Iterable[Record],
@@ -157,6 +171,68 @@ def _without_dangling(merged: Ledger, ours: Ledger, theirs: Ledger,
             for field, positions in dropped.items()})
 
 
+def disagreements(merged: Merged) -> list[str]:
+    """What the two sides recorded differently about one thing, where the ledger's rules decide
+    without a conflict: two amendments of a record effective the same day, or two corrections
+    of it, that set a field differently (the one recorded later is in force); an entry
+    corrected on both sides (both corrections count); an entry retracted on one side and
+    corrected on the other (the correction counts). Each side's record is valid and is kept;
+    which is right is for the analysts to say, so the merge says what it holds."""
+    ledger = merged.ledger
+    sides = {"our": merged.ours_only, "their": merged.theirs_only}
+
+    def side_of(field: str, id: str) -> str | None:
+        return next((side for side, held in sides.items() if (field, id) in held), None)
+
+    said: list[str] = []
+    changes: dict[tuple[RecordKind, str, str | None], list[Change]] = {}
+    for change in ledger.changes:
+        if side_of("changes", change.id) is not None:
+            changes.setdefault((change.of, change.record, change.effective), []).append(change)
+    for (of, record, effective), changed in changes.items():
+        ordered = sorted(changed, key=attrgetter("recorded_at"))
+        for position, earlier in enumerate(ordered):
+            for later in ordered[position + 1:]:
+                first, second = side_of("changes", earlier.id), side_of("changes", later.id)
+                if first == second:
+                    continue
+                differ = [field for field, value in _settings(earlier).items()
+                          if field in _settings(later) and _settings(later)[field] != value]
+                if differ:
+                    how = (f"amended it effective {effective}" if effective is not None
+                           else "corrected it")
+                    said.append(
+                        f"{of.value} {record!r}: both sides {how}, setting "
+                        f"{', '.join(differ)} differently ({first} change {earlier.id}, "
+                        f"{second} change {later.id}): the one recorded later, {second} side's, "
+                        "is in force; record another change if it is wrong")
+    corrections: dict[str, dict[str | None, str]] = {}
+    for entry in ledger.evidence:
+        if entry.corrects is not None and side_of("evidence", entry.id) is not None:
+            corrections.setdefault(entry.corrects, {})[side_of("evidence", entry.id)] = entry.id
+    for corrected, by_side in corrections.items():
+        if len(by_side) == 2:
+            said.append(f"evidence entry {corrected}: corrected on both sides (by "
+                        f"{by_side['our']} on ours, {by_side['their']} on theirs): both "
+                        "corrections count; retract the one that is wrong")
+    for retraction in ledger.retractions:
+        side = side_of("retractions", retraction.id)
+        by_side = corrections.get(retraction.evidence, {})
+        if side is not None and len(by_side) == 1 and side not in by_side:
+            correction = next(iter(by_side.values()))
+            said.append(f"evidence entry {retraction.evidence}: retracted on {side} side "
+                        f"({retraction.reason!r}) and corrected on the other (by {correction}): "
+                        f"the correction counts; retract {correction} too if the entry should "
+                        "not count at all")
+    return said
+
+
+def _settings(change: Change) -> dict[str, object]:
+    """The fields a change sets, with their values (None for a field it clears)."""
+    return {**{field: getattr(change.values, field) for field in change.values.model_fields_set},
+            **dict.fromkeys(change.cleared)}
+
+
 @dataclass(frozen=True)
 class Version:
     """One side's file as read: its bytes, and the name that problems in it are placed under."""
@@ -233,11 +309,11 @@ def _after(side: Text, base: Text) -> Text | None:
 
 
 def _union(base: Text, ours: Text, theirs: Text
-           ) -> tuple[Text | None, list[bytes], int] | None:
+           ) -> tuple[Text | None, list[bytes], list[bytes], list[bytes]] | None:
     """One list's merge, as text: the records all three share, in the base's order (None when
-    they are compared one by one), and each other record once (ours, then theirs' own); and how
-    many came from theirs. None when a record of the base was deleted or changed on some side,
-    or a side holds a record twice."""
+    they are compared one by one), and each other record once (ours, then theirs' own); and
+    the records that one side holds and the other does not, ours then theirs. None when a
+    record of the base was deleted or changed on some side, or a side holds a record twice."""
     ours_new, theirs_new = _after(ours, base), _after(theirs, base)
     shared: Text | None
     if ours_new is not None and theirs_new is not None:
@@ -250,7 +326,13 @@ def _union(base: Text, ours: Text, theirs: Text
             or not ours_records.issuperset(before) or not theirs_records.issuperset(before)):
         return None
     theirs_only = [body for body in other if body not in ours_records]
-    return shared, mine + theirs_only, len(theirs_only)
+    ours_only = [body for body in mine if body not in theirs_records]
+    return shared, mine + theirs_only, ours_only, theirs_only
+
+
+def _id_of(body: bytes) -> str:
+    """The id of a record's text in the layout `dump` writes: its first line."""
+    return body[len(ID_LINE):body.index(b'"', len(ID_LINE))].decode("utf-8")
 
 
 def _merge_canonical(base: Version, ours: Version, theirs: Version) -> Merged | None:
@@ -280,15 +362,19 @@ def _merge_canonical(base: Version, ours: Version, theirs: Version) -> Merged | 
         return None
     unions: dict[str, tuple[Text | None, list[bytes]]] = {}
     added = 0
+    ours_only: set[tuple[str, str]] = set()
+    theirs_only: set[tuple[str, str]] = set()
     document: list[bytes | memoryview] = [b'{"schema_version": ', mine["schema_version"],
                                           b', "title": ', title]
     for field, _, _ in RECORD_KINDS:
         union = _union(old[field], mine[field], other[field])
         if union is None:
             return None
-        shared, rest, from_theirs = union
+        shared, rest, from_ours, from_theirs = union
         unions[field] = shared, rest
-        added += from_theirs
+        added += len(from_theirs)
+        ours_only.update((field, _id_of(body)) for body in from_ours)
+        theirs_only.update((field, _id_of(body)) for body in from_theirs)
         document += [b', "', field.encode(), b'": [']
         if shared is not None:
             document += [b"{", shared.view(), b"}", b", " if rest else b""]
@@ -307,7 +393,8 @@ def _merge_canonical(base: Version, ours: Version, theirs: Version) -> Merged | 
             return None
         lists[field] = ordered
     return Merged(ledger, [], added, safejson.escape_controls(
-        assemble(mine["schema_version"], title, lists)))
+        assemble(mine["schema_version"], title, lists)), frozenset(ours_only),
+        frozenset(theirs_only))
 
 
 def _in_canonical_order(records: tuple[Any, ...], shared: Text | None, rest: list[bytes]

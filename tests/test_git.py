@@ -107,6 +107,8 @@ def test_with_the_driver_two_branches_merge_cleanly_in_either_order(run: Run, re
 
     first = merged_bytes(repo, "alice", "bob")
     assert first.returncode == 0, first.stderr + first.stdout
+    assert "ledger: warning: term 'withdraw': both sides amended it effective 2024-05-01, " \
+        "setting due differently (our change " in first.stderr, "merged, and said"
     alice_with_bob = file.read_bytes()
     assert b"<<<<<<<" not in alice_with_bob
     for branch in ("alice", "bob", "main"):
@@ -248,6 +250,59 @@ def test_an_entry_whose_subject_the_other_side_unbound_is_a_conflict_and_stays(
     git(repo, "commit", "-q", "-am", "resolved")
     assert git(repo, "diff", "--name-only", "--diff-filter=U").stdout == ""
     assert ok(run("check", "--strict", file=file)).stderr == ""
+
+
+def test_what_the_two_sides_recorded_differently_is_said_and_both_are_kept(
+        run: Run, repo: Path) -> None:
+    """No conflict, for each side's record is valid, but never silent: the merge says which of
+    two differing corrections is in force, and what counts of an entry that the two sides
+    corrected differently, or retracted and corrected."""
+    file, first = grow_base(run, repo)
+    second = entry_ids(run, file)[1]
+    ok(run("git-setup", file=file))
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "base")
+    made: dict[str, list[str]] = {}
+    for branch, title in (("alice", "Withdraw all troops"), ("bob", "Withdraw the army")):
+        git(repo, "checkout", "-q", "-b", branch, "main")
+        ok(run("term", "correct", "withdraw", "--title", title, "--reason", f"{branch}: typo",
+               file=file))
+        made[branch] = [ok(run("evidence", "correct", first, "--date", f"2024-03-0{day}",
+                               "--reason", f"{branch}: misdated", file=file)).stdout.strip()
+                        for day in ("2" if branch == "alice" else "3",)]
+        if branch == "alice":
+            ok(run("evidence", "retract", second, "--reason", "alice: not a statement",
+                   file=file))
+        else:
+            made[branch].append(ok(run("evidence", "correct", second, "--summary",
+                                       "Convoys on the coast road.", "--reason",
+                                       "bob: misread", file=file)).stdout.strip())
+        git(repo, "commit", "-q", "-am", branch)
+    done = merged_bytes(repo, "alice", "bob")
+    assert done.returncode == 0, done.stderr
+    warnings = [line for line in done.stderr.splitlines() if line.startswith("ledger: warning:")]
+    assert len(warnings) == 3, warnings
+    assert warnings[0].startswith("ledger: warning: term 'withdraw': both sides corrected it, "
+                                  "setting title differently (our change ")
+    assert warnings[0].endswith("the one recorded later, their side's, is in force; record "
+                                "another change if it is wrong")
+    assert warnings[1] == (f"ledger: warning: evidence entry {first}: corrected on both sides "
+                           f"(by {made['alice'][0]} on ours, {made['bob'][0]} on theirs): both "
+                           "corrections count; retract the one that is wrong")
+    assert warnings[2] == (f"ledger: warning: evidence entry {second}: retracted on our side "
+                           f"('alice: not a statement') and corrected on the other (by "
+                           f"{made['bob'][1]}): the correction counts; retract {made['bob'][1]} "
+                           "too if the entry should not count at all")
+    terms = json.loads(ok(run("term", "list", "--format", "json", file=file)).stdout)
+    assert [term["title"] for term in terms if term["id"] == "withdraw"] == ["Withdraw the army"]
+    counted = {entry["id"] for entry in json.loads(ok(run(
+        "evidence", "list", "--format", "json", file=file)).stdout)}
+    assert {*made["alice"], *made["bob"]} <= counted and not {first, second} & counted
+
+    again = merged_bytes(repo, "bob", "alice")
+    assert again.returncode == 0 and "ledger: warning:" in again.stderr
+    assert not [line for line in again.stderr.splitlines() if "their side's" in line and
+                "title" in line], "merged the other way, the later one is ours"
 
 
 def test_a_merge_git_could_not_hand_to_the_driver_is_named_by_check(

@@ -96,19 +96,25 @@ def merge(
             # git's own temporary file, which no other writer can know: its lock goes with it.
             store.lock_path(ours).unlink(missing_ok=True)
     if merged.conflicts:
+        _warn_of(merged)
         added_as = shlex.quote(name) if name else "the file"
         _report_conflicts(merged, name or str(ours), "fix each with the CLI (`ledger party "
                           f"correct`, ...), then `git add {added_as}`")
     added = merged.added_from_theirs
     say(f"merged by record: {added} record{'' if added == 1 else 's'} and changes from their side")
-    _warn_of_cycle(merged)
+    _warn_of(merged)
 
 
-def _warn_of_cycle(merged: Merged) -> None:
-    """Two branches may each add half of a cycle of conditions: the merge keeps both (neither is
-    wrong alone) and says so, for `ledger check` fails until one side is corrected."""
+def _warn_of(merged: Merged) -> None:
+    """What the two sides recorded differently about one thing (`merge.disagreements`), and
+    a cycle of conditions that two branches each added half of: the merge keeps both sides
+    (neither is wrong alone) and says so; `ledger check` fails on a cycle until one side is
+    corrected."""
     from ledger.history import condition_cycle
+    from ledger.merge import disagreements
 
+    for disagreement in disagreements(merged):
+        say(f"warning: {disagreement}")
     cycle = condition_cycle(merged.ledger)
     if cycle is not None:
         say(f"warning: the merged conditions form a cycle: {' waits on '.join(cycle)}; undo it "
@@ -149,11 +155,12 @@ def resolve(
 
     merged = run(lambda: _save_merged(file, read))
     if merged.conflicts:
+        _warn_of(merged)
         _report_conflicts(merged, str(file), "fix each with the CLI (`ledger party correct`, "
                           f"...), then `git add {shlex.quote(str(file))}`")
     run(lambda: git.stage(file))
     say(f"resolved {file}: merged by record and staged; `git commit` concludes the merge")
-    _warn_of_cycle(merged)
+    _warn_of(merged)
 
 
 def _driver_command() -> str:
