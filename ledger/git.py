@@ -115,6 +115,40 @@ def merge_unfinished(file: Path) -> bool:
     return listing.returncode == 0 and bool(listing.stdout)
 
 
+MERGING = "merge"
+PICKING = "pick"
+REBASING = "rebase"
+
+
+def operation(file: Path, *, as_driver: bool) -> str:
+    """What hands us a merge of `file`: a merge (MERGING), a rebase (REBASING: each commit it
+    replays is picked onto the new base) or another command that applies one commit's changes
+    (PICKING: cherry-pick, revert, stash, am).
+
+    git tells a merge driver (`as_driver`) nothing of this but its environment and state files:
+    `git merge` and `git pull` name themselves in GIT_REFLOG_ACTION, and a rebase keeps its
+    state folder; a program git did not start is no pick. `ledger resolve`, run after git
+    stopped, finds MERGE_HEAD when a merge stopped.
+    """
+    if as_driver and ("GIT_EXEC_PATH" not in os.environ or os.environ.get(
+            "GIT_REFLOG_ACTION", "").startswith(("merge", "pull"))):
+        return MERGING
+    try:
+        place = locate(file)
+    except LedgerError:
+        return MERGING
+    names = ("rebase-merge", "rebase-apply", "MERGE_HEAD")
+    paths = _git(place.top, "rev-parse", *(word for name in names
+                                           for word in ("--git-path", name)), check=False)
+    if paths.returncode != 0:
+        return MERGING
+    found = [(place.top / line).exists()
+             for line in paths.stdout.decode("utf-8", "surrogateescape").splitlines()]
+    if any(found[:2]):
+        return REBASING
+    return MERGING if not as_driver and found[2:] == [True] else PICKING
+
+
 def stage(file: Path) -> None:
     place = locate(file)
     _git(place.top, "add", "--", place.path)

@@ -63,17 +63,28 @@ class Merged:
     ours_only: frozenset[tuple[str, str]] = frozenset()
     """(list, id) of each record that our side holds and theirs does not."""
     theirs_only: frozenset[tuple[str, str]] = frozenset()
+    left_behind: int = 0
+    """Records of a picked commit's parent that ours never held, not brought in (`merge`)."""
 
 
-def merge(base: Ledger | None, ours: Ledger, theirs: Ledger) -> Merged:
+def merge(base: Ledger | None, ours: Ledger, theirs: Ledger, *, picking: bool = False
+          ) -> Merged:
     """Merge `theirs` into `ours`, both grown from `base` (None: no common version, as git's
-    empty base for a file added on both branches)."""
+    empty base for a file added on both branches).
+
+    `picking`: `theirs` is a commit picked onto ours (`git cherry-pick`), and `base` its
+    parent: a record of the base that ours lacks and theirs holds unchanged was not deleted on
+    our side but never came to our branch, and the pick takes only what the commit changed.
+    """
     conflicts: list[Conflict] = []
     update: dict[str, Any] = {}
+    left_behind = 0
     for field, what, _ in RECORD_KINDS:
-        update[field] = tuple(_merge_records(
+        kept, behind = _merge_records(
             getattr(base, field) if base is not None else (), getattr(ours, field),
-            getattr(theirs, field), what, conflicts))
+            getattr(theirs, field), what, conflicts, picking=picking)
+        update[field] = tuple(kept)
+        left_behind += behind
     title = three_way(base.title if base is not None else None, ours.title, theirs.title)
     if title is None:
         conflicts.append(Conflict("the ledger's title", "changed on both sides", ours.title,
@@ -87,18 +98,24 @@ def merge(base: Ledger | None, ours: Ledger, theirs: Ledger) -> Merged:
     held = [{(field, record.id) for field, _, _ in RECORD_KINDS for record in getattr(side, field)}
             for side in (ours, theirs)]
     return Merged(merged, conflicts, added, ours_only=frozenset(held[0] - held[1]),
-                  theirs_only=frozenset(held[1] - held[0]))
+                  theirs_only=frozenset(held[1] - held[0]), left_behind=left_behind)
 
 
 def _merge_records(base: Iterable[Record], ours: Iterable[Record], theirs: Iterable[Record],
-                   what: str, conflicts: list[Conflict]) -> list[Record]:
+                   what: str, conflicts: list[Conflict], *, picking: bool = False
+                   ) -> tuple[list[Record], int]:
+    """One list merged, and how many records of the base a pick left behind (see `merge`)."""
     def by_id(records: Iterable[Record]) -> dict[str, Record]:
         return {record.id: record for record in records}  # type: ignore[attr-defined]
 
     old, mine, other = by_id(base), by_id(ours), by_id(theirs)
     kept: list[Record] = []
+    left_behind = 0
     for id in {**mine, **other}:
         before, ours_now, theirs_now = old.get(id), mine.get(id), other.get(id)
+        if picking and ours_now is None and before is not None and theirs_now == before:
+            left_behind += 1
+            continue
         present = ours_now if ours_now is not None else theirs_now
         assert present is not None
         kept.append(present)
@@ -118,7 +135,7 @@ def _merge_records(base: Iterable[Record], ours: Iterable[Record], theirs: Itera
             reason = (f"changed in place on {side} side (records are never rewritten: record "
                       "a correction instead)")
         conflicts.append(Conflict(_named(what, id), reason, ours_now, theirs_now))
-    return kept
+    return kept, left_behind
 
 
 def _named(what: str, id: str) -> str:
@@ -242,10 +259,10 @@ class Version:
 
 
 def merge_versions(base: Version | None, ours: Version, theirs: Version, *,
-                   fast: bool = True) -> Merged:
+                   fast: bool = True, picking: bool = False) -> Merged:
     """Load the three versions and merge them; a version that is not a valid ledger stops the
     merge with its problems placed in it. An empty base (git's, for a file that both sides
-    added) is no common version."""
+    added) is no common version. `picking`: as `merge` says."""
     from ledger import store
 
     if base is not None and not base.raw.strip():
@@ -260,7 +277,8 @@ def merge_versions(base: Version | None, ours: Version, theirs: Version, *,
               else None for version in (base, ours, theirs)]
     mine, other = loaded[1], loaded[2]
     assert mine is not None and other is not None
-    return _with_stranded(merge(loaded[0], mine, other), lambda: (mine, other))
+    return _with_stranded(merge(loaded[0], mine, other, picking=picking),
+                          lambda: (mine, other))
 
 
 def _with_stranded(merged: Merged, sides: Callable[[], tuple[Ledger, Ledger]]) -> Merged:

@@ -305,6 +305,56 @@ def test_what_the_two_sides_recorded_differently_is_said_and_both_are_kept(
                 "title" in line], "merged the other way, the later one is ours"
 
 
+def test_a_cherry_pick_brings_only_what_the_commit_changed(run: Run, repo: Path) -> None:
+    """A commit picked from a branch holds, in its parent, records this branch never had: they
+    are not ours to have deleted, and the pick leaves them behind; a rebase replays the branch
+    whole. A merge still names a record deleted on one side."""
+    file, _ = grow_base(run, repo)
+    ok(run("git-setup", file=file))
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "base")
+    git(repo, "checkout", "-q", "-b", "feature", "main")
+    ok(run("party", "add", "west", "--name", "Westmarch", file=file))
+    ok(run("term", "add", "release", "--title", "Release", "--category", "prisoners",
+           "--obligor", "west", file=file))
+    git(repo, "commit", "-q", "-am", "a new term")
+    picked = add_entry(run, file, "Troops seen at the border.", "2024-04-01")
+    git(repo, "commit", "-q", "-am", "an entry about the old term")
+    git(repo, "checkout", "-q", "main")
+    mine = add_entry(run, file, "Convoys in the hills.", "2024-04-02")
+    git(repo, "commit", "-q", "-am", "main's own entry")
+
+    done = git(repo, "cherry-pick", "feature", check=False)
+    assert done.returncode == 0, done.stderr
+    assert "2 records that its parent held are not on this branch and not brought in" in (
+        done.stderr)
+    assert {picked, mine} <= set(entry_ids(run, file))
+    parties = json.loads(ok(run("party", "list", "--format", "json", file=file)).stdout)
+    assert "west" not in {party["id"] for party in parties}
+    assert "ok" in ok(run("check", file=file)).stdout
+
+    # the same three versions merged (not picked) name those records as deleted on our side
+    versions = []
+    for name, revision in (("base", "feature~1"), ("ours", "main"), ("theirs", "feature")):
+        versions.append(repo.parent / f"{name}.json")
+        versions[-1].write_bytes(git_bytes(repo, f"{revision}:ledger.json"))
+    merged = run("merge", *map(str, versions))
+    assert merged.exit_code == 1 and "party 'west': deleted on our side" in merged.stderr
+
+    git(repo, "checkout", "-q", "feature")
+    rebased = git(repo, "rebase", "main", check=False)
+    assert rebased.returncode == 0, rebased.stderr
+    assert "west" in {party["id"] for party in json.loads(
+        ok(run("party", "list", "--format", "json", file=file)).stdout)}
+    assert {picked, mine} <= set(entry_ids(run, file))
+
+
+
+def git_bytes(folder: Path, name: str) -> bytes:
+    return subprocess.run(["git", "show", name], cwd=folder, capture_output=True,
+                          check=True).stdout
+
+
 def test_a_merge_git_could_not_hand_to_the_driver_is_named_by_check(
         run: Run, repo: Path) -> None:
     """A driver git cannot start (a clone whose configured command is gone): git leaves our

@@ -31,20 +31,29 @@ def _describe(version: object) -> str:
     return orjson.dumps(version).decode("utf-8")
 
 
-def _save_merged(path: Path, read: Callable[[], tuple[Version | None, Version, Version]]
-                 ) -> Merged:
+def _save_merged(path: Path, read: Callable[[], tuple[Version | None, Version, Version]],
+                 doing: str) -> Merged:
     """Under the ledger's lock: read the three versions, merge them, write the result to `path`
-    (everything that merged, valid, even when some records are in conflict)."""
-    from ledger import merge, store
+    (everything that merged, valid, even when some records are in conflict). `doing`: what git
+    is doing that hands it the merge (`git.operation`)."""
+    from ledger import git, merge, store
 
     with store.locked(path):
         base, ours, theirs = read()
-        merged = merge.merge_versions(base, ours, theirs)
+        merged = merge.merge_versions(base, ours, theirs, picking=doing != git.MERGING)
         store.write_atomically(path, merged.content or store.serialize(merged.ledger))
     return merged
 
 
-def _report_conflicts(merged: Merged, path: str, then: str) -> None:
+def _say_left_behind(merged: Merged) -> None:
+    if merged.left_behind:
+        count = merged.left_behind
+        say(f"a commit picked onto this branch brings only what it changed: {count} record"
+            f"{' that its parent held is' if count == 1 else 's that its parent held are'} not "
+            "on this branch and not brought in")
+
+
+def _report_conflicts(merged: Merged, path: str, then: str, doing: str) -> None:
     """Each conflict on stderr with both versions, then the way out; exit 1. The file holds our
     version of a record in conflict, or theirs where our side deleted it (so that nothing that
     refers to it is lost)."""
@@ -57,6 +66,13 @@ def _report_conflicts(merged: Merged, path: str, then: str) -> None:
         with contextlib.suppress(OSError, ValueError):
             typer.echo(one_line(f"  ours:   {_describe(conflict.ours)}"), err=True)
             typer.echo(one_line(f"  theirs: {_describe(conflict.theirs)}"), err=True)
+    from ledger import git
+
+    if doing == git.REBASING:
+        say("(in a rebase, 'ours' is the branch it replays your commits onto, and 'theirs' your "
+            "commit being replayed)")
+    elif doing == git.PICKING:
+        say("('ours' is this branch, and 'theirs' the commit picked onto it)")
     count = len(merged.conflicts)
     fail(f"merge stopped on {count} conflict{'s' if count > 1 else ''}: {path} holds everything "
          "that merged, and our version of each record in conflict (theirs where we deleted it): "
@@ -79,7 +95,7 @@ def merge(
 
     Example: ledger merge base.json ours.json theirs.json
     """
-    from ledger import store
+    from ledger import git, store
     from ledger.files import read_regular
     from ledger.merge import Version
 
@@ -89,17 +105,19 @@ def merge(
                     Path(f"{name} ({side})") if name else path)
             for path, side in ((base, "base"), (ours, "ours"), (theirs, "theirs")))
 
+    doing = git.operation(Path(name) if name else ours, as_driver=True)
     try:
-        merged = run(lambda: _save_merged(ours, read))
+        merged = run(lambda: _save_merged(ours, read, doing))
     finally:
         if ours.name.startswith(GIT_TEMPORARY_PREFIX):
             # git's own temporary file, which no other writer can know: its lock goes with it.
             store.lock_path(ours).unlink(missing_ok=True)
+    _say_left_behind(merged)
     if merged.conflicts:
         _warn_of(merged)
         added_as = shlex.quote(name) if name else "the file"
         _report_conflicts(merged, name or str(ours), "fix each with the CLI (`ledger party "
-                          f"correct`, ...), then `git add {added_as}`")
+                          f"correct`, ...), then `git add {added_as}`", doing)
     added = merged.added_from_theirs
     say(f"merged by record: {added} record{'' if added == 1 else 's'} and changes from their side")
     _warn_of(merged)
@@ -153,11 +171,13 @@ def resolve(
         return (None if base is None else Version(base, Path(f":1:{place.path}")), mine,
                 Version(theirs, Path(f":3:{place.path} (theirs)")))
 
-    merged = run(lambda: _save_merged(file, read))
+    doing = git.operation(file, as_driver=False)
+    merged = run(lambda: _save_merged(file, read, doing))
+    _say_left_behind(merged)
     if merged.conflicts:
         _warn_of(merged)
         _report_conflicts(merged, str(file), "fix each with the CLI (`ledger party correct`, "
-                          f"...), then `git add {shlex.quote(str(file))}`")
+                          f"...), then `git add {shlex.quote(str(file))}`", doing)
     run(lambda: git.stage(file))
     say(f"resolved {file}: merged by record and staged; `git commit` concludes the merge")
     _warn_of(merged)
