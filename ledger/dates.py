@@ -28,24 +28,24 @@ def named_day(text: str, today: date) -> str:
 
 
 @cache
-def check_partial(text: str, *, words: bool = False) -> str:
+def check_partial(text: str, *, words: bool = False, kind: str = "date") -> str:
     """Return `text` if it is `YYYY`, `YYYY-MM` or `YYYY-MM-DD` naming a real period, else raise.
 
     `words`: the text came from the command line, where `today` and `yesterday` are accepted too
-    (`named_day`), so the message names them."""
+    (`named_day`), so the message names them. `kind`: what the message says was wanted."""
     match = _PARTIAL.fullmatch(text)
     if match is None:
-        raise ValueError(f"not a date: {text!r} (use {PARTIAL_FORMS}"
+        raise ValueError(f"not a {kind}: {text!r} (use {PARTIAL_FORMS}"
                          + (f", {DAY_WORDS})" if words else ")"))
     year, month, day = match.groups()
     if year == "0000":
-        raise ValueError(f"not a date: {text!r} (year 0000 does not exist)")
+        raise ValueError(f"not a {kind}: {text!r} (year 0000 does not exist)")
     if month is not None and not 1 <= int(month) <= 12:
-        raise ValueError(f"not a date: {text!r} (month {month} does not exist)")
+        raise ValueError(f"not a {kind}: {text!r} (month {month} does not exist)")
     if day is not None:
         last = calendar.monthrange(int(year), int(month))[1]
         if not 1 <= int(day) <= last:
-            raise ValueError(f"not a date: {text!r} ({year}-{month} has {last} days)")
+            raise ValueError(f"not a {kind}: {text!r} ({year}-{month} has {last} days)")
     return text
 
 
@@ -55,7 +55,7 @@ def check_full(text: str, *, words: bool = False) -> str:
     if _PARTIAL.fullmatch(text) is None or len(text) != 10:
         raise ValueError(f"not a full date: {text!r} (use {FULL_FORMS}"
                          + (f", {DAY_WORDS})" if words else ")"))
-    return check_partial(text)
+    return check_partial(text, kind="full date")
 
 
 @cache

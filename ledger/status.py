@@ -434,14 +434,18 @@ def find_term(ledger: Ledger, term_id: str) -> Term:
     return term
 
 
-def timeline_of(ledger: Ledger, term_id: str) -> list[Evidence]:
-    """Every entry about a term, retracted ones too, by date then recording time."""
-    return timelines_of(ledger, {term_id}).get(term_id, [])
+def timeline_of(ledger: Ledger, term_id: str, as_of: date | None = None) -> list[Evidence]:
+    """Every entry about a term, retracted ones too, by date then recording time; with
+    `as_of`, only those made by that day (`made_by`), as every other list of entries."""
+    return timelines_of(ledger, {term_id}, as_of).get(term_id, [])
 
 
-def timelines_of(ledger: Ledger, term_ids: set[str]) -> dict[str, list[Evidence]]:
+def timelines_of(ledger: Ledger, term_ids: set[str], as_of: date | None = None
+                 ) -> dict[str, list[Evidence]]:
     """The timeline of each of `term_ids` (as `timeline_of`), in one pass over the evidence."""
-    evidence = ledger.evidence
+    evidence: Sequence[Evidence] = ledger.evidence
+    if as_of is not None:
+        evidence = list(filter(made_by(as_of), evidence))
     keyed: dict[str, list[Keyed]] = defaultdict(list)
     for term, key, entry in zip(map(_TERM, evidence), _order_keys(evidence), evidence,
                                 strict=True):

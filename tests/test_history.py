@@ -92,7 +92,7 @@ def test_a_change_that_strands_an_entry_is_refused_naming_it(run: Run, small: Pa
     (("term", "amend", "nope", "--effective", "2020-01-01", "--due", "2020-01-02", "--reason",
       "r"), "ID: no term 'nope'"),
     (("term", "amend", "withdraw", "--effective", "2020-02-30", "--due", "2020-01-02",
-      "--reason", "r"), "--effective: not a date"),
+      "--reason", "r"), "--effective: not a full date: '2020-02-30' (2020-02 has 29 days)"),
     (("term", "correct", "withdraw", "--reason", "r"), "at least one field"),
     (("term", "correct", "withdraw", "--due", "2021-01-01", "--no-due", "--reason", "r"),
      "not both"),
@@ -309,6 +309,11 @@ def test_clock_options_need_a_full_date_and_say_so(run: Run, small: Path) -> Non
     for value in ("2022-12", "2022-11-20T10:00:00Z", "soon"):
         result = run("report", "--known-at", value)
         assert result.exit_code == 1 and "--known-at: not a full date" in result.stderr, value
+    for option, value, why in (("--as-of", "2024-02-30", "2024-02 has 29 days"),
+                               ("--known-at", "2024-13-01", "month 13 does not exist")):
+        result = run("report", option, value)
+        assert result.exit_code == 1
+        assert result.stderr == f"ledger: error: {option}: not a full date: '{value}' ({why})\n"
     nothing = run("term", "correct", "withdraw", "--reason", "r")
     assert nothing.exit_code == 1 and "nothing to change" in nothing.stderr
 
@@ -353,3 +358,59 @@ def test_today_and_yesterday_wherever_a_day_is_given(run: Run, small: Path) -> N
         result = run(*arguments, env=now)
         assert result.exit_code == 1 and result.stderr == f"ledger: error: {message}\n", (
             arguments, result.stderr)
+
+
+def test_a_timeline_as_of_a_day_lists_only_the_entries_made_by_then(run: Run, small: Path
+                                                                    ) -> None:
+    """`term show` and the report page's timelines list an entry once it is made (its dated
+    period ended, or it was recorded), as `evidence list` and every status do; the page's
+    pointer to a whole timeline keeps the page's clocks."""
+    import datetime
+
+    july = add_evidence(run, "withdraw", "monitor", "disputes", "2024-07")
+    for day, made in (("2024-07-15", False), ("2024-07-31", True)):
+        timeline = as_json(run("term", "show", "withdraw", "--as-of", day, "--format", "json"))
+        listed = as_json(run("evidence", "list", "--as-of", day, "--format", "json"))
+        assert (july in [entry["id"] for entry in timeline["evidence"]],
+                july in [entry["id"] for entry in listed]) == (made, made), day
+        assert (july in ok(run("report", "--as-of", day, "--format", "html")).stdout) == made
+    for month in range(1, 12):
+        add_evidence(run, "withdraw", "north", "claims", f"2023-{month:02d}")
+    today = datetime.datetime.now(datetime.UTC).date().isoformat()
+    page = ok(run("report", "--as-of", "2024-06-30", "--known-at", today, "--format", "html"))
+    assert ("1 earlier ones are in <code>ledger term show withdraw --as-of 2024-06-30 "
+            f"--known-at {today} --format html</code>") in page.stdout
+
+
+def test_changes_known_at_alone_reprints_the_window_that_ended_that_day(run: Run, small: Path
+                                                                       ) -> None:
+    """With --known-at and no --until, the window ends on the known-at day, as a report judges
+    on it: what `changes` printed that day, not a window that grows with the calendar."""
+    import datetime
+
+    ok(run("term", "add", "review", "--title", "Review", "--category", "c", "--obligor",
+           "north", "--due", "2050-01-01"))
+    today = datetime.datetime.now(datetime.UTC).date().isoformat()
+    alone = as_json(run("changes", "--since", "2021-01-01", "--known-at", today, "--format",
+                        "json", env=LATER))
+    assert alone["until"] == today
+    assert alone == as_json(run("changes", "--since", "2021-01-01", "--until", today,
+                                "--known-at", today, "--format", "json", env=LATER))
+    later = as_json(run("changes", "--since", "2021-01-01", "--until", "2099-03-01",
+                        "--known-at", today, "--format", "json", env=LATER))
+    terms = [{change["term"] for party in report["parties"] for change in party["changes"]}
+             for report in (alone, later)]
+    assert "review" not in terms[0] and "review" in terms[1], "overdue only after 2050"
+
+
+def test_a_clock_after_today_is_said_to_be_one(run: Run, small: Path) -> None:
+    now = {"COMPLIANCE_LEDGER_NOW": "2099-03-01T09:00:00Z"}
+    result = ok(run("report", "--as-of", "2099-03-02", "--known-at", "2099-03-05", env=now))
+    assert result.stderr == (
+        "ledger: warning: --as-of 2099-03-02 is after today (2099-03-01): deadlines are judged "
+        "on that day as if nothing more were recorded\n"
+        "ledger: warning: --known-at 2099-03-05 is after today (2099-03-01): only what is "
+        "recorded so far counts, and a later run may print more\n")
+    ahead = ok(run("changes", "--since", "2099-01-01", "--until", "2100-01-01", env=now))
+    assert "--until 2100-01-01 is after today" in ahead.stderr
+    assert ok(run("report", "--as-of", "today", "--known-at", "today", env=now)).stderr == ""

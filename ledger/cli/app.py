@@ -414,8 +414,8 @@ def read_as(ctx: typer.Context, as_of: str | None, known_at: str | None) -> Cloc
     from ledger import clock, history
 
     whole = read(ctx).ledger
-    as_of_day = full_date("as_of", as_of)
-    known_day = full_date("known_at", known_at)
+    as_of_day = clock_day("as_of", as_of)
+    known_day = clock_day("known_at", known_at)
     day = as_of_day or known_day or clock.today()
     view = history.snapshot(whole, as_of=as_of_day, known_at=known_day, today=day)
     return Clocked(view, whole, as_of_day, known_day, day)
@@ -530,6 +530,23 @@ def full_date(option: str, value: str | None) -> date | None:
     from ledger.dates import parse_full
 
     return _parsed(option, value, lambda text: parse_full(text, words=True))
+
+
+def clock_day(option: str, value: str | None) -> date | None:
+    """`full_date` of a clock (`--as-of`, `--known-at`, the end of a window), with a warning
+    for a day after today: a report as of it is a forecast (deadlines judged on it as if
+    nothing more were recorded), and one as known at it cannot be printed again the same."""
+    from ledger import clock
+
+    day = full_date(option, value)
+    today = clock.today()
+    if day is not None and day > today:
+        said = ("only what is recorded so far counts, and a later run may print more"
+                if option == "known_at" else
+                "deadlines are judged on that day as if nothing more were recorded")
+        say(f"warning: {_option_name(option)} {day.isoformat()} is after today "
+            f"({today.isoformat()}): {said}")
+    return day
 
 
 def full_day(option: str, value: str | None) -> str | None:

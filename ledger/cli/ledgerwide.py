@@ -11,6 +11,7 @@ from ledger.cli.app import (
     EXAMPLE,
     Clocked,
     app,
+    clock_day,
     confirm_saved,
     emit,
     fail,
@@ -111,7 +112,7 @@ def changes(
     since: Annotated[str, typer.Option(help="The start of the window, YYYY-MM-DD: the report as "
                                             "of this day is compared with the one as of --until.")],
     until: Annotated[str | None, typer.Option(help="The end of the window, YYYY-MM-DD (default: "
-                                                   "today).")] = None,
+                                                   "the --known-at day, else today).")] = None,
     party: ObligationsFilter = None,
     category: CategoryFilter = None,
     agreement: AgreementFilter = None,
@@ -129,8 +130,9 @@ def changes(
     def build() -> View:
         whole = read(ctx).ledger
         start = full_date("since", since)
-        end = full_date("until", until) or clock.today()
-        known = full_date("known_at", known_at)
+        known = clock_day("known_at", known_at)
+        # as a report judges on the day it was known at: what was printed that day
+        end = clock_day("until", until) or known or clock.today()
         assert start is not None
         at_end = history.snapshot(whole, as_of=end, known_at=known, today=end)
         built = status.changes_between(

@@ -193,7 +193,7 @@ def term_show(
         obligations = status.obligations_of_term(ledger, term, as_of=clocked.as_of,
                                                  today=clocked.today)
         first = next(known for known in clocked.whole.terms if known.id == id)
-        return headed(term_view(term, obligations, status.timeline_of(ledger, id),
+        return headed(term_view(term, obligations, status.timeline_of(ledger, id, clocked.as_of),
                                 retractions_by_entry(ledger), ledger, clocked.today,
                                 history.history_of(ledger, RecordKind.TERM, first)), clocked)
 

@@ -161,16 +161,21 @@ REPORT_TIMELINE_LIMIT = 10
 """Entries of each term's timeline on a report page: the latest; `term show` shows them all."""
 
 
-def _page_timelines(ledger: Ledger, terms: list[Term], names: _Names) -> list[dict[str, Any]]:
-    """Each term's latest entries, with how many earlier ones `term show` would add: a report
-    page of a ledger of 100,000 entries stays one a browser can open."""
-    timelines = timelines_of(ledger, {term.id for term in terms})
+def _page_timelines(ledger: Ledger, terms: list[Term], names: _Names, as_of: date | None,
+                    known_at: date | None) -> list[dict[str, Any]]:
+    """Each term's latest entries (made by `as_of`), with how many earlier ones `term show`
+    would add, and that command under the page's clocks: a report page of a ledger of 100,000
+    entries stays one a browser can open."""
+    timelines = timelines_of(ledger, {term.id for term in terms}, as_of)
+    clocks = "".join(f" --{option} {day.isoformat()}" for option, day
+                     in (("as-of", as_of), ("known-at", known_at)) if day is not None)
     shown = {term.id: timelines.get(term.id, [])[-REPORT_TIMELINE_LIMIT:] for term in terms}
     retracted = retractions_by_entry(ledger)
     corrected = _corrections(ledger, (entry.id for entries in shown.values()
                                       for entry in entries if entry.id in retracted))
     return [{"anchor": f"t-{term.id}", "term": term.id, "title": term.title,
              "earlier": len(timelines.get(term.id, [])) - len(shown[term.id]),
+             "whole": f"ledger term show {term.id}{clocks} --format html",
              "entries": [page_entry(entry, names, _mark(corrected, entry.id, named=True))
                          for entry in shown[term.id]]}
             for term in terms]
@@ -249,7 +254,8 @@ def report_view(report: Report, ledger: Ledger) -> View:
                     obligations=[_page_obligation(item, names)
                                  for party_report in report.parties
                                  for item in party_report.obligations],
-                    timelines=_page_timelines(ledger, terms, names))
+                    timelines=_page_timelines(ledger, terms, names, report.as_of,
+                                              report.known_at))
 
     claimants = {claimant for party_report in report.parties
                  for item in party_report.obligations
