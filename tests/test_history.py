@@ -370,6 +370,8 @@ def test_a_timeline_as_of_a_day_lists_only_the_entries_made_by_then(run: Run, sm
     july = add_evidence(run, "withdraw", "monitor", "disputes", "2024-07")
     for day, made in (("2024-07-15", False), ("2024-07-31", True)):
         timeline = as_json(run("term", "show", "withdraw", "--as-of", day, "--format", "json"))
+        assert (timeline["as_of"], timeline["known_at"], timeline["judged_on"]) == (
+            day, None, day)
         listed = as_json(run("evidence", "list", "--as-of", day, "--format", "json"))
         assert (july in [entry["id"] for entry in timeline["evidence"]],
                 july in [entry["id"] for entry in listed]) == (made, made), day

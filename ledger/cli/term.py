@@ -195,7 +195,8 @@ def term_show(
         first = next(known for known in clocked.whole.terms if known.id == id)
         return headed(term_view(term, obligations, status.timeline_of(ledger, id, clocked.as_of),
                                 retractions_by_entry(ledger), ledger, clocked.today,
-                                history.history_of(ledger, RecordKind.TERM, first)), clocked)
+                                history.history_of(ledger, RecordKind.TERM, first),
+                                as_of=clocked.as_of, known_at=clocked.known_at), clocked)
 
     emit(run(build), output)
 

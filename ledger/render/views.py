@@ -460,9 +460,11 @@ def evidence_view(entry: Evidence, retractions: list[Retraction], ledger: Ledger
 
 def term_view(term: Term, obligations: list[Obligation], timeline: list[Evidence],
               retractions: dict[str, Retraction], ledger: Ledger, judged_on: date,
-              versions: list[Version] | None = None) -> View:
+              versions: list[Version] | None = None, *, as_of: date | None = None,
+              known_at: date | None = None) -> View:
     """`term show`: the term, each obligor's status, the timeline of its evidence (without the
-    term column: every entry is about this term) and, when asked, its history."""
+    term column: every entry is about this term) and, when asked, its history. Its JSON names
+    the clocks it was made under and the day deadlines were judged on, as the report's does."""
     names = _Names(ledger)
     agreement = next((known for known in ledger.agreements if known.id == term.agreement), None)
     pairs: list[tuple[CellValue, ...]] = [
@@ -488,6 +490,9 @@ def term_view(term: Term, obligations: list[Obligation], timeline: list[Evidence
     timeline_rows = [row[:term_column] + row[term_column + 1:] for row in (
         _evidence_row(entry, _mark(corrected, entry.id), names) for entry in timeline)]
     data = {
+        "as_of": as_of.isoformat() if as_of else None,
+        "known_at": known_at.isoformat() if known_at else None,
+        "judged_on": judged_on.isoformat(),
         "term": _dump(term),
         "obligations": [{"subject": item.subject, **_obligation_data(item)}
                         for item in obligations],
