@@ -252,6 +252,7 @@ def test_an_entry_whose_subject_the_other_side_unbound_is_a_conflict_and_stays(
     assert ok(run("check", "--strict", file=file)).stderr == ""
 
 
+@pytest.mark.slow
 def test_what_the_two_sides_recorded_differently_is_said_and_both_are_kept(
         run: Run, repo: Path) -> None:
     """No conflict, for each side's record is valid, but never silent: the merge says which of
@@ -305,6 +306,7 @@ def test_what_the_two_sides_recorded_differently_is_said_and_both_are_kept(
                 "title" in line], "merged the other way, the later one is ours"
 
 
+@pytest.mark.slow
 def test_a_cherry_pick_brings_only_what_the_commit_changed(run: Run, repo: Path) -> None:
     """A commit picked from a branch holds, in its parent, records this branch never had: they
     are not ours to have deleted, and the pick leaves them behind; a rebase replays the branch
