@@ -376,9 +376,17 @@ def test_a_timeline_as_of_a_day_lists_only_the_entries_made_by_then(run: Run, sm
         assert (july in [entry["id"] for entry in timeline["evidence"]],
                 july in [entry["id"] for entry in listed]) == (made, made), day
         assert (july in ok(run("report", "--as-of", day, "--format", "html")).stdout) == made
+    today = datetime.datetime.now(datetime.UTC).date().isoformat()
+    shown = ok(run("evidence", "show", july, "--as-of", "2024-07-15", env={"COLUMNS": "200"}))
+    assert (f"Not yet made on 2024-07-15: dated 2024-07 and recorded on {today}, it counts "
+            "from 2024-07-31 on.") in shown.stdout
+    assert "Not yet made" not in ok(run("evidence", "show", july, "--as-of", "2024-07-31")).stdout
+    unknown = run("evidence", "show", july, "--known-at", "2020-01-01")
+    assert unknown.exit_code == 1
+    assert (f"ID: no evidence entry with id '{july}' as known at 2020-01-01: {july} was "
+            "recorded at ") in unknown.stderr
     for month in range(1, 12):
         add_evidence(run, "withdraw", "north", "claims", f"2023-{month:02d}")
-    today = datetime.datetime.now(datetime.UTC).date().isoformat()
     page = ok(run("report", "--as-of", "2024-06-30", "--known-at", today, "--format", "html"))
     assert ("1 earlier ones are in <code>ledger term show withdraw --as-of 2024-06-30 "
             f"--known-at {today} --format html</code>") in page.stdout

@@ -232,18 +232,37 @@ def evidence_show(ctx: typer.Context, id: EvidenceId, as_of: AsOfOption = None,
 
     Example: ledger evidence show 3fa2
     """
+    import dataclasses
+
     from ledger import changes
+    from ledger.dates import last_day
+    from ledger.errors import InvalidValue
     from ledger.render.views import evidence_view
+    from ledger.status import made_by
 
     def build() -> View:
         clocked = read_as(ctx, as_of, known_at)
         ledger = clocked.ledger
-        entry = changes.resolve_evidence(ledger, id)
+        try:
+            entry = changes.resolve_evidence(ledger, id)
+        except InvalidValue:
+            if clocked.known_at is None:
+                raise
+            later = changes.resolve_evidence(clocked.whole, id)  # or its own error
+            raise InvalidValue("id", f"no evidence entry with id {id!r} as known at "
+                               f"{clocked.known_at.isoformat()}: {later.id} was recorded at "
+                               f"{later.recorded_at}") from None
         corrected_by = next((other.id for other in ledger.evidence if other.corrects == entry.id),
                             None)
         retractions = [retraction for retraction in ledger.retractions
                        if retraction.evidence == entry.id]
-        return headed(evidence_view(entry, retractions, ledger, corrected_by), clocked)
+        view = evidence_view(entry, retractions, ledger, corrected_by)
+        if clocked.as_of is not None and not made_by(clocked.as_of)(entry):
+            counts_from = min(last_day(entry.date).isoformat(), entry.recorded_at[:10])
+            view = dataclasses.replace(view, notes=[*view.notes, (
+                f"Not yet made on {clocked.as_of.isoformat()}: dated {entry.date} and recorded "
+                f"on {entry.recorded_at[:10]}, it counts from {counts_from} on.")])
+        return headed(view, clocked)
 
     emit(run(build), output)
 
