@@ -123,30 +123,34 @@ REBASING = "rebase"
 def operation(file: Path, *, as_driver: bool) -> str:
     """What hands us a merge of `file`: a merge (MERGING), a rebase (REBASING: each commit it
     replays is picked onto the new base) or another command that applies one commit's changes
-    (PICKING: cherry-pick, revert, stash, am).
+    (PICKING: cherry-pick, revert, stash, am, checkout -m).
 
     git tells a merge driver (`as_driver`) nothing of this but its environment and state files:
-    `git merge` and `git pull` name themselves in GIT_REFLOG_ACTION, and a rebase keeps its
-    state folder; a program git did not start is no pick. `ledger resolve`, run after git
-    stopped, finds MERGE_HEAD when a merge stopped.
+    a rebase keeps its state folder (`git am` keeps one too, with `applying` in it: a pick);
+    `git merge` and `git pull` name themselves in GIT_REFLOG_ACTION; a program git did not
+    start is no pick. `ledger resolve`, run after git stopped, finds MERGE_HEAD when a merge
+    stopped.
     """
-    if as_driver and ("GIT_EXEC_PATH" not in os.environ or os.environ.get(
-            "GIT_REFLOG_ACTION", "").startswith(("merge", "pull"))):
+    if as_driver and "GIT_EXEC_PATH" not in os.environ:
         return MERGING
     try:
         place = locate(file)
     except LedgerError:
         return MERGING
-    names = ("rebase-merge", "rebase-apply", "MERGE_HEAD")
+    names = ("rebase-merge", "rebase-apply", "rebase-apply/applying", "MERGE_HEAD")
     paths = _git(place.top, "rev-parse", *(word for name in names
                                            for word in ("--git-path", name)), check=False)
     if paths.returncode != 0:
         return MERGING
-    found = [(place.top / line).exists()
-             for line in paths.stdout.decode("utf-8", "surrogateescape").splitlines()]
-    if any(found[:2]):
-        return REBASING
-    return MERGING if not as_driver and found[2:] == [True] else PICKING
+    rebase_merge, rebase_apply, applying, merge_head = (
+        (place.top / line).exists()
+        for line in paths.stdout.decode("utf-8", "surrogateescape").splitlines())
+    if rebase_merge or rebase_apply and not applying:
+        return REBASING  # before the environment: `git pull --rebase` says "pull"
+    if as_driver:
+        merging = os.environ.get("GIT_REFLOG_ACTION", "").startswith(("merge", "pull"))
+        return MERGING if merging and not applying else PICKING
+    return MERGING if merge_head else PICKING
 
 
 def stage(file: Path) -> None:

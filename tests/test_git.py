@@ -357,6 +357,30 @@ def git_bytes(folder: Path, name: str) -> bytes:
                           check=True).stdout
 
 
+def test_a_program_named_ledger_in_the_work_tree_never_runs_as_the_driver(
+        run: Run, repo: Path) -> None:
+    """git runs the driver from the top of the work tree: a `ledger.py` or `ledger/` committed
+    there must not be what `python -m ledger` finds."""
+    file, _ = grow_base(run, repo)
+    ok(run("git-setup", file=file))
+    (repo / "ledger.py").write_text("print('not the ledger program')\n")
+    (repo / "ledger").mkdir()
+    (repo / "ledger" / "__main__.py").write_text("print('not the ledger program')\n")
+    (repo / "ledger" / "__init__.py").write_text("")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "base, with look-alikes of the program")
+    made = {}
+    for branch in ("alice", "bob"):
+        git(repo, "checkout", "-q", "-b", branch, "main")
+        made[branch] = add_entry(run, file, f"{branch}: seen at the border.")
+        git(repo, "commit", "-q", "-am", branch)
+    done = merged_bytes(repo, "alice", "bob")
+    assert done.returncode == 0, done.stderr
+    assert "not the ledger program" not in done.stdout + done.stderr
+    assert "merged by record" in done.stderr
+    assert set(made.values()) <= set(entry_ids(run, file))
+
+
 def test_a_merge_git_could_not_hand_to_the_driver_is_named_by_check(
         run: Run, repo: Path) -> None:
     """A driver git cannot start (a clone whose configured command is gone): git leaves our
@@ -465,7 +489,7 @@ def test_git_setup_keeps_other_attributes_and_is_safe_twice(run: Run, repo: Path
     assert (repo / ".gitignore").read_text() == "/data/peace process.json.lock\n"
     # git finds the driver whatever PATH it runs with: this Python, by its full path
     assert git(repo, "config", "merge.ledger.driver").stdout == (
-        f"{shlex.quote(sys.executable)} -m ledger merge %O %A %B %P\n")
+        f"{shlex.quote(sys.executable)} -P -m ledger merge %O %A %B %P\n")
 
     (repo / "ledger.json").write_text("")
     (repo / ".gitignore").write_text("*.lock")

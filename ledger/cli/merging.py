@@ -105,7 +105,8 @@ def merge(
                     Path(f"{name} ({side})") if name else path)
             for path, side in ((base, "base"), (ours, "ours"), (theirs, "theirs")))
 
-    doing = git.operation(Path(name) if name else ours, as_driver=True)
+    # run by hand (no PATH argument, as git's %P gives): a merge of the files given
+    doing = git.operation(Path(name), as_driver=True) if name else git.MERGING
     try:
         merged = run(lambda: _save_merged(ours, read, doing))
     finally:
@@ -184,13 +185,14 @@ def resolve(
 
 
 def _driver_command() -> str:
-    """How git should start this program: this installation's Python by its full path
-    (`/venv/bin/python -m ledger`), so that git finds it whatever PATH git runs with (an
-    editor's, a shell without the virtual environment active)."""
+    """How git should start this program: this installation's Python by its full path, so that
+    git finds it whatever PATH git runs with (an editor's, a shell without the virtual
+    environment active), with `-P`: git runs a driver from the top of the work tree, and
+    without it a `ledger.py` or `ledger/` committed there would run instead of this program."""
     import shlex
     import sys
 
-    return f"{shlex.quote(sys.executable)} -m ledger"
+    return f"{shlex.quote(sys.executable)} -P -m ledger"
 
 
 @app.command("git-setup")
