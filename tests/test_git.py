@@ -338,10 +338,17 @@ def test_a_cherry_pick_brings_only_what_the_commit_changed(run: Run, repo: Path)
     # the same three versions merged (not picked) name those records as deleted on our side
     versions = []
     for name, revision in (("base", "feature~1"), ("ours", "main"), ("theirs", "feature")):
-        versions.append(repo.parent / f"{name}.json")
+        versions.append(repo / f"{name}.json")  # in the work tree, as an alias sees them
         versions[-1].write_bytes(git_bytes(repo, f"{revision}:ledger.json"))
     merged = run("merge", *map(str, versions))
     assert merged.exit_code == 1 and "party 'west': deleted on our side" in merged.stderr
+    # so too when run by hand through a git alias or hook (git's environment, no PATH argument)
+    versions[1].write_bytes(git_bytes(repo, "main:ledger.json"))  # the merge wrote OURS
+    aliased = run("merge", *map(str, versions), env={"GIT_EXEC_PATH": "/usr/lib/git-core",
+                                                      "GIT_REFLOG_ACTION": "cherry-pick"})
+    assert aliased.exit_code == 1 and "party 'west': deleted on our side" in aliased.stderr
+    for version in versions:
+        version.unlink()
 
     git(repo, "checkout", "-q", "feature")
     rebased = git(repo, "rebase", "main", check=False)
@@ -379,6 +386,35 @@ def test_a_program_named_ledger_in_the_work_tree_never_runs_as_the_driver(
     assert "not the ledger program" not in done.stdout + done.stderr
     assert "merged by record" in done.stderr
     assert set(made.values()) <= set(entry_ids(run, file))
+
+
+def test_what_git_is_doing_is_read_from_its_state_before_its_environment(
+        run: Run, repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`git pull --rebase` names itself "pull" in GIT_REFLOG_ACTION: the rebase's state folder
+    says what it is; `git merge` is a merge; anything else git runs the driver for is a pick."""
+    from ledger import git as ledger_git
+
+    file, _ = grow_base(run, repo)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "base")
+    for branch in ("alice", "bob"):
+        git(repo, "checkout", "-q", "-b", branch, "main")
+        add_entry(run, file, f"{branch}: seen at the border.")
+        git(repo, "commit", "-q", "-am", branch)
+    monkeypatch.setenv("GIT_EXEC_PATH", "/usr/lib/git-core")
+    for action, doing in (("merge bob", ledger_git.MERGING), ("pull", ledger_git.MERGING),
+                          ("cherry-pick", ledger_git.PICKING), ("", ledger_git.PICKING)):
+        monkeypatch.setenv("GIT_REFLOG_ACTION", action)
+        assert ledger_git.operation(file, as_driver=True) == doing, action
+    assert git(repo, "rebase", "alice", check=False).returncode != 0, "stopped: no driver"
+    monkeypatch.setenv("GIT_REFLOG_ACTION", "pull --rebase")
+    assert ledger_git.operation(file, as_driver=True) == ledger_git.REBASING
+    assert ledger_git.operation(file, as_driver=False) == ledger_git.REBASING
+    git(repo, "rebase", "--abort")
+    assert git(repo, "merge", "alice", check=False).returncode != 0
+    assert ledger_git.operation(file, as_driver=False) == ledger_git.MERGING, "MERGE_HEAD"
+    monkeypatch.delenv("GIT_EXEC_PATH")
+    assert ledger_git.operation(file, as_driver=True) == ledger_git.MERGING, "not run by git"
 
 
 def test_a_merge_git_could_not_hand_to_the_driver_is_named_by_check(
