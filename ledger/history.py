@@ -231,11 +231,15 @@ def stranded_entries(ledger: Ledger, term_ids: Collection[str] | None = None
     """
     from ledger.dates import first_day, last_day
 
-    grouped = changes_by_record(ledger.changes)
-    moved = {term.id: (term, grouped[RecordKind.TERM, term.id]) for term in ledger.terms
-             if (term_ids is None or term.id in term_ids)
-             and any(change.values.obligors for change in grouped.get((RecordKind.TERM, term.id),
-                                                                      ()))}
+    # Only the changes that set obligors move them: the days the others take effect change
+    # nothing here, and a term amended a thousand times is looked at by its few such changes.
+    moving: dict[str, list[Change]] = {}
+    for (kind, record), changes in changes_by_record(ledger.changes).items():
+        if kind is RecordKind.TERM and (term_ids is None or record in term_ids):
+            setting = [change for change in changes if change.values.obligors]
+            if setting:
+                moving[record] = setting
+    moved = {term.id: (term, moving[term.id]) for term in ledger.terms if term.id in moving}
     if not moved:
         return []
     retracted = {retraction.evidence for retraction in ledger.retractions}
