@@ -42,7 +42,7 @@ def known(recorded_at: str | None, known_at: date | None) -> bool:
     return known_at is None or recorded_at is None or recorded_at[:10] <= known_at.isoformat()
 
 
-def _in_order(changes: Iterable[Change]) -> list[Change]:
+def in_order(changes: Iterable[Change]) -> list[Change]:
     """Corrections first (in the order recorded), then amendments by effective day, then by
     recording time."""
     return sorted(changes, key=lambda change: (
@@ -53,7 +53,7 @@ def apply(record: _Kept, changes: Iterable[Change], day: date | None) -> _Kept:
     """`record` with its corrections and the amendments in force on `day` (every one if None)."""
     update: dict[str, object] = {}
     limit = day.isoformat() if day is not None else None
-    for change in _in_order(changes):
+    for change in in_order(changes):
         if change.kind is ChangeKind.AMENDMENT and limit is not None and (
                 change.effective or "") > limit:
             continue

@@ -19,10 +19,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from operator import attrgetter, le
+from operator import le
 from pathlib import Path
 from typing import Any, TypeVar
 
+from ledger.history import in_order
 from ledger.layout import BETWEEN_RECORDS, ID_LINE, Text, assemble, split
 from ledger.model import (
     RECORD_KINDS,
@@ -207,22 +208,27 @@ def disagreements(merged: Merged) -> list[str]:
         if side_of("changes", change.id) is not None:
             changes.setdefault((change.of, change.record, change.effective), []).append(change)
     for (of, record, effective), changed in changes.items():
-        ordered = sorted(changed, key=attrgetter("recorded_at"))
-        for position, earlier in enumerate(ordered):
-            for later in ordered[position + 1:]:
-                first, second = side_of("changes", earlier.id), side_of("changes", later.id)
-                if first == second:
-                    continue
-                differ = [field for field, value in _settings(earlier).items()
-                          if field in _settings(later) and _settings(later)[field] != value]
-                if differ:
-                    how = (f"amended it effective {effective}" if effective is not None
-                           else "corrected it")
-                    said.append(
-                        f"{of.value} {record!r}: both sides {how}, setting "
-                        f"{', '.join(differ)} differently ({first} change {earlier.id}, "
-                        f"{second} change {later.id}): the one recorded later, {second} side's, "
-                        "is in force; record another change if it is wrong")
+        # in the order the rules apply them (`history.in_order`): the last to set a field wins
+        settings: dict[str, list[tuple[Change, object]]] = {}
+        for change in in_order(changed):
+            for field, value in _settings(change).items():
+                settings.setdefault(field, []).append((change, value))
+        contested: dict[Change, list[str]] = {}
+        for field, setting in settings.items():
+            if (len({side_of("changes", change.id) for change, _ in setting}) == 2
+                    and any(value != setting[0][1] for _, value in setting)):
+                contested.setdefault(setting[-1][0], []).append(field)
+        for winner, fields in contested.items():
+            how = (f"amended it effective {effective}" if effective is not None
+                   else "corrected it")
+            named = {side: [change.id for change in changed if side_of("changes", change.id)
+                            == side and any(field in _settings(change) for field in fields)]
+                     for side in ("our", "their")}
+            said.append(
+                f"{of.value} {record!r}: both sides {how}, setting {', '.join(fields)} "
+                f"differently (ours: {', '.join(named['our'])}; theirs: "
+                f"{', '.join(named['their'])}): {side_of('changes', winner.id)} side's change "
+                f"{winner.id}, applied last, is in force; record another change if it is wrong")
     corrections: dict[str, dict[str | None, str]] = {}
     for entry in ledger.evidence:
         if entry.corrects is not None and side_of("evidence", entry.id) is not None:

@@ -108,7 +108,7 @@ def test_with_the_driver_two_branches_merge_cleanly_in_either_order(run: Run, re
     first = merged_bytes(repo, "alice", "bob")
     assert first.returncode == 0, first.stderr + first.stdout
     assert "ledger: warning: term 'withdraw': both sides amended it effective 2024-05-01, " \
-        "setting due differently (our change " in first.stderr, "merged, and said"
+        "setting due differently (ours: " in first.stderr, "merged, and said"
     alice_with_bob = file.read_bytes()
     assert b"<<<<<<<" not in alice_with_bob
     for branch in ("alice", "bob", "main"):
@@ -284,9 +284,10 @@ def test_what_the_two_sides_recorded_differently_is_said_and_both_are_kept(
     warnings = [line for line in done.stderr.splitlines() if line.startswith("ledger: warning:")]
     assert len(warnings) == 3, warnings
     assert warnings[0].startswith("ledger: warning: term 'withdraw': both sides corrected it, "
-                                  "setting title differently (our change ")
-    assert warnings[0].endswith("the one recorded later, their side's, is in force; record "
-                                "another change if it is wrong")
+                                  "setting title differently (ours: ")
+    assert "; theirs: " in warnings[0] and warnings[0].endswith(
+        "their side's change " + warnings[0].split("; theirs: ")[1].split(")")[0]
+        + ", applied last, is in force; record another change if it is wrong")
     assert warnings[1] == (f"ledger: warning: evidence entry {first}: corrected on both sides "
                            f"(by {made['alice'][0]} on ours, {made['bob'][0]} on theirs): both "
                            "corrections count; retract the one that is wrong")
@@ -302,8 +303,8 @@ def test_what_the_two_sides_recorded_differently_is_said_and_both_are_kept(
 
     again = merged_bytes(repo, "bob", "alice")
     assert again.returncode == 0 and "ledger: warning:" in again.stderr
-    assert not [line for line in again.stderr.splitlines() if "their side's" in line and
-                "title" in line], "merged the other way, the later one is ours"
+    assert [line for line in again.stderr.splitlines() if "our side's change" in line and
+            "title" in line], "merged the other way, the one in force is ours"
 
 
 @pytest.mark.slow

@@ -240,3 +240,40 @@ def test_records_out_of_canonical_order_come_out_in_it(reordered: str) -> None:
     assert merged.conflicts == []
     assert (merged.content or store.serialize(merged.ledger)) == store.serialize(
         merge.merge(base, ours, base).ledger)
+
+
+def _amended(ledger: Ledger, due: str, moment: datetime) -> Ledger:
+    term = ledger.terms[0].id
+    amended, _ = changes.change_record(ledger, RecordKind.TERM, term, kind=ChangeKind.AMENDMENT,
+                                       reason=f"moved to {due}", recorded_at=moment,
+                                       effective="2031-01-01", values={"due": due})
+    return amended
+
+
+def _due_in_force(ledger: Ledger) -> str | None:
+    from ledger import history
+
+    term = ledger.terms[0]
+    grouped = history.changes_by_record(ledger.changes).get((RecordKind.TERM, term.id), [])
+    return history.apply(term, grouped, datetime(2031, 6, 1).date()).due
+
+
+@pytest.mark.parametrize("case", ["same moment", "three changes"])
+def test_a_disagreement_names_the_change_the_rules_apply_last(case: str) -> None:
+    """Two amendments recorded at the same moment are applied by id; of three, the last applied
+    is named once, whichever side recorded the others."""
+    base = _grown()
+    if case == "same moment":
+        ours = _amended(base, "2031-03-01", START)
+        theirs = _amended(base, "2031-09-01", START)
+    else:
+        theirs = _amended(_amended(base, "2031-02-01", START + timedelta(days=1)), "2031-04-01",
+                          START + timedelta(days=3))
+        ours = _amended(base, "2031-03-01", START + timedelta(days=2))
+    merged = _files(base, ours, theirs)
+    said = merge.disagreements(merged)
+    assert len(said) == 1, said
+    in_force = _due_in_force(merged.ledger)
+    winner = next(change for change in merged.ledger.changes if change.values.due == in_force)
+    side = "our" if winner in ours.changes else "their"
+    assert f"{side} side's change {winner.id}, applied last, is in force" in said[0]
