@@ -33,6 +33,7 @@ from ledger.model import (
     Record,
     RecordKind,
     reference_findings,
+    references_of,
 )
 
 
@@ -66,6 +67,8 @@ class Merged:
     theirs_only: frozenset[tuple[str, str]] = frozenset()
     left_behind: int = 0
     """Records of a picked commit's parent that ours never held, not brought in (`merge`)."""
+    brought_along: int = 0
+    """Records of its parent that what a picked commit changed needs, brought in with it."""
 
 
 def merge(base: Ledger | None, ours: Ledger, theirs: Ledger, *, picking: bool = False
@@ -79,13 +82,14 @@ def merge(base: Ledger | None, ours: Ledger, theirs: Ledger, *, picking: bool = 
     """
     conflicts: list[Conflict] = []
     update: dict[str, Any] = {}
-    left_behind = 0
+    left: dict[str, dict[str, Record]] = {}
     for field, what, _ in RECORD_KINDS:
-        kept, behind = _merge_records(
+        kept, left[field] = _merge_records(
             getattr(base, field) if base is not None else (), getattr(ours, field),
             getattr(theirs, field), what, conflicts, picking=picking)
         update[field] = tuple(kept)
-        left_behind += behind
+    brought = _bring_what_is_needed(update, left)
+    left_behind = sum(map(len, left.values()))
     title = three_way(base.title if base is not None else None, ours.title, theirs.title)
     if title is None:
         conflicts.append(Conflict("the ledger's title", "changed on both sides", ours.title,
@@ -99,23 +103,56 @@ def merge(base: Ledger | None, ours: Ledger, theirs: Ledger, *, picking: bool = 
     held = [{(field, record.id) for field, _, _ in RECORD_KINDS for record in getattr(side, field)}
             for side in (ours, theirs)]
     return Merged(merged, conflicts, added, ours_only=frozenset(held[0] - held[1]),
-                  theirs_only=frozenset(held[1] - held[0]), left_behind=left_behind)
+                  theirs_only=frozenset(held[1] - held[0]), left_behind=left_behind,
+                  brought_along=brought)
+
+
+def _bring_what_is_needed(lists: dict[str, Any], left: dict[str, dict[str, Record]]) -> int:
+    """Put back into `lists` each record a pick left behind (`left`, taken from it) that a
+    kept record needs (`references_of`; a change that made an entry's subject an obligor), and
+    what those need in turn: a picked commit brings what it changed and what that needs. How
+    many came back."""
+    from ledger.model import Change, Evidence, RecordKind
+
+    brought = 0
+    if not any(left.values()):
+        return brought
+    wanted = [reference for records in lists.values() for record in records
+              for reference in references_of(record)]
+    while wanted:
+        while wanted:
+            field, id = wanted.pop()
+            record = left[field].pop(id, None)
+            if record is not None:
+                lists[field] = (*lists[field], record)
+                brought += 1
+                wanted += references_of(record)
+        bound = {(term.id, party) for term in lists["terms"] for party in term.obligors}
+        bound.update((change.record, party) for change in lists["changes"]
+                     if change.of is RecordKind.TERM for party in change.values.obligors or ())
+        unbound = {(entry.term, entry.subject) for entry in lists["evidence"]
+                   if isinstance(entry, Evidence)} - bound
+        wanted += [("changes", change.id) for change in left["changes"].values()
+                   if isinstance(change, Change) and change.of is RecordKind.TERM
+                   and any((change.record, party) in unbound
+                           for party in change.values.obligors or ())]
+    return brought
 
 
 def _merge_records(base: Iterable[Record], ours: Iterable[Record], theirs: Iterable[Record],
                    what: str, conflicts: list[Conflict], *, picking: bool = False
-                   ) -> tuple[list[Record], int]:
-    """One list merged, and how many records of the base a pick left behind (see `merge`)."""
+                   ) -> tuple[list[Record], dict[str, Record]]:
+    """One list merged, and the records of the base that a pick left behind (see `merge`)."""
     def by_id(records: Iterable[Record]) -> dict[str, Record]:
         return {record.id: record for record in records}  # type: ignore[attr-defined]
 
     old, mine, other = by_id(base), by_id(ours), by_id(theirs)
     kept: list[Record] = []
-    left_behind = 0
+    left_behind: dict[str, Record] = {}
     for id in {**mine, **other}:
         before, ours_now, theirs_now = old.get(id), mine.get(id), other.get(id)
         if picking and ours_now is None and before is not None and theirs_now == before:
-            left_behind += 1
+            left_behind[id] = before
             continue
         present = ours_now if ours_now is not None else theirs_now
         assert present is not None

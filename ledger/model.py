@@ -376,6 +376,35 @@ def _changes_resolve(ledger: Ledger, changes: Sequence[Change]) -> bool:
     )
 
 
+_LIST_OF_KIND = {RecordKind.AGREEMENT: "agreements", RecordKind.PARTY: "parties",
+                 RecordKind.TERM: "terms"}
+
+
+def references_of(record: Record) -> list[tuple[str, str]]:
+    """The records that `record` names, each as (its list in the file, its id): what a ledger
+    must hold for `record` to be in it (`reference_walk` checks each; a test holds the two
+    together). An entry's subject must also be an obligor of its term in some version
+    (`obligations_ever`), which no one id says."""
+    if isinstance(record, Agreement):
+        return [("parties", party) for party in record.signatories]
+    if isinstance(record, Term):
+        return [("agreements", record.agreement),
+                *(("parties", party) for party in record.obligors),
+                *(("terms", term) for term in record.conditions or ())]
+    if isinstance(record, Evidence):
+        return [("terms", record.term), ("parties", record.subject), ("parties", record.claimant),
+                *((("evidence", record.corrects),) if record.corrects else ())]
+    if isinstance(record, Retraction):
+        return [("evidence", record.evidence)]
+    if isinstance(record, Change):
+        values = record.values
+        return [(_LIST_OF_KIND[record.of], record.record),
+                *(("parties", party) for party in (*(values.signatories or ()),
+                                                   *(values.obligors or ()))),
+                *(("terms", term) for term in values.conditions or ())]
+    return []
+
+
 def obligations_ever(ledger: Ledger) -> set[tuple[str, str]]:
     """Every (term, obligor) pair that some version of a term holds: as added, or as a change
     sets it. An entry's subject must be one of them; which version applies on the entry's date

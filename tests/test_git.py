@@ -336,6 +336,22 @@ def test_a_cherry_pick_brings_only_what_the_commit_changed(run: Run, repo: Path)
     assert "west" not in {party["id"] for party in parties}
     assert "ok" in ok(run("check", file=file)).stdout
 
+    # a picked entry about the new term brings the term and its obligor with it
+    git(repo, "checkout", "-q", "feature")
+    needing = ok(run("evidence", "add", "--term", "release", "--claimant", "monitor",
+                     "--stance", "disputes", "--date", "2024-05", "--summary", "None freed.",
+                     file=file)).stdout.strip()
+    git(repo, "commit", "-q", "-am", "an entry about the new term")
+    git(repo, "checkout", "-q", "main")
+    brought = git(repo, "cherry-pick", "feature", check=False)
+    assert brought.returncode == 0, brought.stderr
+    assert "2 records that it needs are brought in with it" in brought.stderr
+    assert needing in entry_ids(run, file)
+    assert "west" in {party["id"] for party in json.loads(
+        ok(run("party", "list", "--format", "json", file=file)).stdout)}
+    assert "ok" in ok(run("check", file=file)).stdout
+    git(repo, "reset", "-q", "--hard", "HEAD~1")
+
     # the same three versions merged (not picked) name those records as deleted on our side
     versions = []
     for name, revision in (("base", "feature~1"), ("ours", "main"), ("theirs", "feature")):

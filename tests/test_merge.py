@@ -277,3 +277,19 @@ def test_a_disagreement_names_the_change_the_rules_apply_last(case: str) -> None
     winner = next(change for change in merged.ledger.changes if change.values.due == in_force)
     side = "our" if winner in ours.changes else "their"
     assert f"{side} side's change {winner.id}, applied last, is in force" in said[0]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ledger=ledgers())
+def test_what_a_record_names_is_what_the_reference_check_needs(ledger: Ledger) -> None:
+    """`references_of` (what a pick brings along) is held to `reference_findings`: without any
+    record that another names, the ledger fails the reference check."""
+    from ledger.model import reference_findings, references_of
+
+    assert reference_findings(ledger) == []
+    named = {reference for field, _, _ in RECORD_KINDS for record in getattr(ledger, field)
+             for reference in references_of(record)}
+    for field, id in named:
+        without = ledger.model_copy(update={field: tuple(
+            record for record in getattr(ledger, field) if record.id != id)})
+        assert reference_findings(without), (field, id)

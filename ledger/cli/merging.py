@@ -46,11 +46,17 @@ def _save_merged(path: Path, read: Callable[[], tuple[Version | None, Version, V
 
 
 def _say_left_behind(merged: Merged) -> None:
-    if merged.left_behind:
-        count = merged.left_behind
-        say(f"a commit picked onto this branch brings only what it changed: {count} record"
-            f"{' that its parent held is' if count == 1 else 's that its parent held are'} not "
-            "on this branch and not brought in")
+    if merged.left_behind or merged.brought_along:
+        count, along = merged.left_behind, merged.brought_along
+        said = []
+        if count:
+            held = " that its parent held is" if count == 1 else "s that its parent held are"
+            said.append(f"{count} record{held} not on this branch and not brought in")
+        if along:
+            needed = " that it needs is" if along == 1 else "s that it needs are"
+            said.append(f"{along} record{needed} brought in with it")
+        say("a commit picked onto this branch brings what it changed and what that needs: "
+            + "; ".join(said))
 
 
 def _report_conflicts(merged: Merged, path: str, then: str, doing: str) -> None:
