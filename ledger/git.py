@@ -128,8 +128,8 @@ def operation(file: Path, *, as_driver: bool) -> str:
     git tells a merge driver (`as_driver`) nothing of this but its environment and state files:
     a rebase keeps its state folder (`git am` keeps one too, with `applying` in it: a pick);
     `git merge` and `git pull` name themselves in GIT_REFLOG_ACTION; a program git did not
-    start is no pick. `ledger resolve`, run after git stopped, finds MERGE_HEAD when a merge
-    stopped.
+    start is no pick. `ledger resolve`, run after git stopped, finds MERGE_HEAD (or, for
+    `git merge --squash`, SQUASH_MSG) when a merge stopped.
     """
     if as_driver and "GIT_EXEC_PATH" not in os.environ:
         return MERGING
@@ -137,12 +137,13 @@ def operation(file: Path, *, as_driver: bool) -> str:
         place = locate(file)
     except LedgerError:
         return MERGING
-    names = ("rebase-merge", "rebase-apply", "rebase-apply/applying", "MERGE_HEAD")
+    names = ("rebase-merge", "rebase-apply", "rebase-apply/applying", "MERGE_HEAD",
+             "SQUASH_MSG")
     paths = _git(place.top, "rev-parse", *(word for name in names
                                            for word in ("--git-path", name)), check=False)
     if paths.returncode != 0:
         return MERGING
-    rebase_merge, rebase_apply, applying, merge_head = (
+    rebase_merge, rebase_apply, applying, merge_head, squashing = (
         (place.top / line).exists()
         for line in paths.stdout.decode("utf-8", "surrogateescape").splitlines())
     if rebase_merge or rebase_apply and not applying:
@@ -150,7 +151,7 @@ def operation(file: Path, *, as_driver: bool) -> str:
     if as_driver:
         merging = os.environ.get("GIT_REFLOG_ACTION", "").startswith(("merge", "pull"))
         return MERGING if merging and not applying else PICKING
-    return MERGING if merge_head else PICKING
+    return MERGING if merge_head or squashing else PICKING
 
 
 def stage(file: Path) -> None:

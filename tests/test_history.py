@@ -417,10 +417,16 @@ def test_a_clock_after_today_is_said_to_be_one(run: Run, small: Path) -> None:
     now = {"COMPLIANCE_LEDGER_NOW": "2099-03-01T09:00:00Z"}
     result = ok(run("report", "--as-of", "2099-03-02", "--known-at", "2099-03-05", env=now))
     assert result.stderr == (
-        "ledger: warning: --as-of 2099-03-02 is after today (2099-03-01): deadlines are judged "
-        "on that day as if nothing more were recorded\n"
+        "ledger: warning: --as-of 2099-03-02 is after today (2099-03-01): a forecast: the "
+        "ledger as it would stand then if nothing more were recorded\n"
         "ledger: warning: --known-at 2099-03-05 is after today (2099-03-01): only what is "
         "recorded so far counts, and a later run may print more\n")
     ahead = ok(run("changes", "--since", "2099-01-01", "--until", "2100-01-01", env=now))
     assert "--until 2100-01-01 is after today" in ahead.stderr
+    for since, extra, end in (("2099-02-15", ("--known-at", "2099-02-01"),
+                               "--known-at 2099-02-01"), ("2099-03-15", (), "today (2099-03-01)")):
+        late = run("changes", "--since", since, *extra, env=now)
+        assert late.exit_code == 1, late.stdout
+        assert late.stderr == (f"ledger: error: --since: {since} is after {end}, where the "
+                               "window ends when --until is not given\n")
     assert ok(run("report", "--as-of", "today", "--known-at", "today", env=now)).stderr == ""

@@ -543,7 +543,7 @@ def clock_day(option: str, value: str | None) -> date | None:
     if day is not None and day > today:
         said = ("only what is recorded so far counts, and a later run may print more"
                 if option == "known_at" else
-                "deadlines are judged on that day as if nothing more were recorded")
+                "a forecast: the ledger as it would stand then if nothing more were recorded")
         say(f"warning: {_option_name(option)} {day.isoformat()} is after today "
             f"({today.isoformat()}): {said}")
     return day

@@ -125,6 +125,7 @@ def changes(
     Example: ledger changes --since 2024-03-31 --until 2024-06-30
     """
     from ledger import clock, history, status
+    from ledger.errors import InvalidValue
     from ledger.render.views import changes_view
 
     def build() -> View:
@@ -134,6 +135,10 @@ def changes(
         # as a report judges on the day it was known at: what was printed that day
         end = clock_day("until", until) or known or clock.today()
         assert start is not None
+        if until is None and start > end:
+            ends = f"--known-at {end.isoformat()}" if known else f"today ({end.isoformat()})"
+            raise InvalidValue("since", f"{start.isoformat()} is after {ends}, where the window "
+                               "ends when --until is not given")
         at_end = history.snapshot(whole, as_of=end, known_at=known, today=end)
         built = status.changes_between(
             history.snapshot(whole, as_of=start, known_at=known, today=start), at_end,

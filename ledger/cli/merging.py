@@ -78,7 +78,8 @@ def _report_conflicts(merged: Merged, path: str, then: str, doing: str) -> None:
         say("(in a rebase, 'ours' is the branch it replays your commits onto, and 'theirs' your "
             "commit being replayed)")
     elif doing == git.PICKING:
-        say("('ours' is this branch, and 'theirs' the commit picked onto it)")
+        say("('ours' is this branch, and 'theirs' what git applies to it: a commit picked or "
+            "reverted, or stashed changes)")
     count = len(merged.conflicts)
     fail(f"merge stopped on {count} conflict{'s' if count > 1 else ''}: {path} holds everything "
          "that merged, and our version of each record in conflict (theirs where we deleted it): "
@@ -186,7 +187,8 @@ def resolve(
         _report_conflicts(merged, str(file), "fix each with the CLI (`ledger party correct`, "
                           f"...), then `git add {shlex.quote(str(file))}`", doing)
     run(lambda: git.stage(file))
-    say(f"resolved {file}: merged by record and staged; `git commit` concludes the merge")
+    say(f"resolved {file}: merged by record and staged; conclude as git says (`git commit`, "
+        "or `--continue`)")
     _warn_of(merged)
 
 
