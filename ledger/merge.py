@@ -69,6 +69,8 @@ class Merged:
     """Records of a picked commit's parent that ours never held, not brought in (`merge`)."""
     brought_along: int = 0
     """Records of its parent that what a picked commit changed needs, brought in with it."""
+    left_behind_names: tuple[str, ...] = ()
+    """`party 'west'`, ...: the records left behind, named."""
 
 
 def merge(base: Ledger | None, ours: Ledger, theirs: Ledger, *, picking: bool = False
@@ -90,6 +92,7 @@ def merge(base: Ledger | None, ours: Ledger, theirs: Ledger, *, picking: bool = 
         update[field] = tuple(kept)
     brought = _bring_what_is_needed(update, left)
     left_behind = sum(map(len, left.values()))
+    left_names = tuple(_named(what, id) for field, what, _ in RECORD_KINDS for id in left[field])
     title = three_way(base.title if base is not None else None, ours.title, theirs.title)
     if title is None:
         conflicts.append(Conflict("the ledger's title", "changed on both sides", ours.title,
@@ -104,7 +107,7 @@ def merge(base: Ledger | None, ours: Ledger, theirs: Ledger, *, picking: bool = 
             for side in (ours, theirs)]
     return Merged(merged, conflicts, added, ours_only=frozenset(held[0] - held[1]),
                   theirs_only=frozenset(held[1] - held[0]), left_behind=left_behind,
-                  brought_along=brought)
+                  brought_along=brought, left_behind_names=left_names)
 
 
 def _bring_what_is_needed(lists: dict[str, Any], left: dict[str, dict[str, Record]]) -> int:
@@ -345,8 +348,8 @@ def _with_stranded(merged: Merged, sides: Callable[[], tuple[Ledger, Ledger]]) -
     conflicts = [
         Conflict(_named(what, entry.id),
                  f"{why_stranded(entry, bound)} after the merge: one side changed the term's "
-                 "obligors while the other recorded the entry; retract or correct the entry, or "
-                 "correct the term's obligors",
+                 "obligors while the other recorded the entry, which is kept in the file; "
+                 "retract or correct the entry, or correct the term's obligors",
                  versions[0].get(entry.id), versions[1].get(entry.id))
         for _, entry, bound in stranded if entry.id not in already]
     return replace(merged, conflicts=[*merged.conflicts, *conflicts]) if conflicts else merged

@@ -329,8 +329,8 @@ def test_a_cherry_pick_brings_only_what_the_commit_changed(run: Run, repo: Path)
 
     done = git(repo, "cherry-pick", "feature", check=False)
     assert done.returncode == 0, done.stderr
-    assert "2 records that its parent held are not on this branch and not brought in" in (
-        done.stderr)
+    assert ("2 records that its parent held are not on this branch and not brought in (party "
+            "'west', term 'release')") in done.stderr
     assert {picked, mine} <= set(entry_ids(run, file))
     parties = json.loads(ok(run("party", "list", "--format", "json", file=file)).stdout)
     assert "west" not in {party["id"] for party in parties}
@@ -370,6 +370,7 @@ def test_a_cherry_pick_brings_only_what_the_commit_changed(run: Run, repo: Path)
     git(repo, "checkout", "-q", "feature")
     rebased = git(repo, "rebase", "main", check=False)
     assert rebased.returncode == 0, rebased.stderr
+    assert "and changes from your commit being replayed" in rebased.stderr
     assert "west" in {party["id"] for party in json.loads(
         ok(run("party", "list", "--format", "json", file=file)).stdout)}
     assert {picked, mine} <= set(entry_ids(run, file))

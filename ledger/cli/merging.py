@@ -51,7 +51,9 @@ def _say_left_behind(merged: Merged) -> None:
         said = []
         if count:
             held = " that its parent held is" if count == 1 else "s that its parent held are"
-            said.append(f"{count} record{held} not on this branch and not brought in")
+            named = ", ".join(merged.left_behind_names[:5]) + (
+                f" and {count - 5} more" if count > 5 else "")
+            said.append(f"{count} record{held} not on this branch and not brought in ({named})")
         if along:
             needed = " that it needs is" if along == 1 else "s that it needs are"
             said.append(f"{along} record{needed} brought in with it")
@@ -127,7 +129,8 @@ def merge(
         _report_conflicts(merged, name or str(ours), "fix each with the CLI (`ledger party "
                           f"correct`, ...), then `git add {added_as}`", doing)
     added = merged.added_from_theirs
-    say(f"merged by record: {added} record{'' if added == 1 else 's'} and changes from their side")
+    source = "your commit being replayed" if doing == git.REBASING else "their side"
+    say(f"merged by record: {added} record{'' if added == 1 else 's'} and changes from {source}")
     _warn_of(merged)
 
 
