@@ -115,6 +115,21 @@ def merge_unfinished(file: Path) -> bool:
     return listing.returncode == 0 and bool(listing.stdout)
 
 
+def driver_missing(file: Path) -> bool:
+    """Whether the work tree's attributes merge `file` with our driver while this clone has no
+    command for it: git then merges the ledger line by line. False outside a work tree."""
+    try:
+        place = locate(file)
+    except LedgerError:
+        return False
+    attribute = _git(place.top, "check-attr", "merge", "--", place.path, check=False)
+    if not attribute.stdout.decode("utf-8", "replace").rstrip("\n").endswith(
+            f": merge: {DRIVER_NAME}"):
+        return False
+    configured = _git(place.top, "config", "--get", f"merge.{DRIVER_NAME}.driver", check=False)
+    return not configured.stdout.strip()
+
+
 MERGING = "merge"
 PICKING = "pick"
 REBASING = "rebase"

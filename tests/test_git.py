@@ -435,6 +435,21 @@ def test_what_git_is_doing_is_read_from_its_state_before_its_environment(
     assert ledger_git.operation(file, as_driver=True) == ledger_git.MERGING, "not run by git"
 
 
+def test_check_warns_of_a_clone_without_the_merge_driver(run: Run, repo: Path) -> None:
+    """The attributes travel with the repository, the driver's command does not: a clone that
+    never ran `git-setup` would merge the ledger line by line, and check says so."""
+    file, _ = grow_base(run, repo)
+    ok(run("git-setup", file=file))
+    assert ok(run("check", "--strict", file=file)).stderr == ""
+    git(repo, "config", "--unset", "merge.ledger.driver")
+    warned = run("check", "--strict", file=file)
+    assert warned.exit_code == 1
+    assert ("but this clone has no such merge driver: git would merge it line by line; run "
+            "`ledger git-setup`") in warned.stderr
+    ok(run("git-setup", file=file))
+    assert ok(run("check", "--strict", file=file)).stderr == ""
+
+
 def test_a_merge_git_could_not_hand_to_the_driver_is_named_by_check(
         run: Run, repo: Path) -> None:
     """A driver git cannot start (a clone whose configured command is gone): git leaves our

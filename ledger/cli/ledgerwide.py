@@ -212,12 +212,12 @@ def check(
     from ledger import checks
     from ledger.render.text import one_line
 
-    unfinished = False
+    git_warnings = 0
 
     def run_checks() -> checks.CheckOutcome:
-        nonlocal unfinished
+        nonlocal git_warnings
         loaded = read(ctx)  # a file with conflict markers is refused here, saying what to run
-        unfinished = _merge_unfinished(loaded.path)
+        git_warnings = _git_warnings(loaded.path)
         kept = _kept_copy(loaded.path, against) if against is not None else None
         outcome = checks.check_ledger(loaded, sources=sources, kept=kept, max_bytes=max_bytes())
         failure = outcome.failure()
@@ -228,24 +228,32 @@ def check(
     outcome = run(run_checks)
     print_placed("warning", outcome.warnings, more=outcome.more_warnings)
     print_placed("note", outcome.notes)
-    if strict and (outcome.warnings or unfinished):
-        count = len(outcome.warnings) + outcome.more_warnings + unfinished
+    if strict and (outcome.warnings or git_warnings):
+        count = len(outcome.warnings) + outcome.more_warnings + git_warnings
         fail(f"{count} warning{'s' if count > 1 else ''}, and --strict makes warnings fail")
     run(lambda: write(one_line(outcome.summary()) + "\n"))
 
 
-def _merge_unfinished(path: Path) -> bool:
-    """Say so, as a warning, when git holds a merge of the ledger not yet concluded: the file
-    may then lack the other side's records (a merge git could not hand to the driver)."""
+def _git_warnings(path: Path) -> int:
+    """Warn of what git will do, or holds, that the file cannot show, and say how many: a
+    clone whose attributes name our merge driver but which has none (git would merge the
+    ledger line by line), and a merge of the ledger not yet concluded (the file may then lack
+    the other side's records, when git could not hand the merge to the driver)."""
     from ledger import git
 
-    if not git.merge_unfinished(path):
-        return False
-    say(f"warning: {path}: git holds a merge of this file not yet concluded. If `ledger merge` "
-        "printed its conflicts and you have fixed each, `git add` the file; if it printed "
-        "nothing (git could not start the merge driver: run `ledger git-setup` again), the "
-        f"file holds only our side: `ledger resolve {path}` merges in theirs")
-    return True
+    warned = 0
+    if git.driver_missing(path):
+        say(f"warning: {path}: .gitattributes merges this file with `ledger merge`, but this "
+            "clone has no such merge driver: git would merge it line by line; run `ledger "
+            "git-setup`")
+        warned += 1
+    if git.merge_unfinished(path):
+        say(f"warning: {path}: git holds a merge of this file not yet concluded. If `ledger "
+            "merge` printed its conflicts and you have fixed each, `git add` the file; if it "
+            "printed nothing (git could not start the merge driver: run `ledger git-setup` "
+            f"again), the file holds only our side: `ledger resolve {path}` merges in theirs")
+        warned += 1
+    return warned
 
 
 def _kept_copy(ledger: Path, against: str) -> LoadedLedger:
