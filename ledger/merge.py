@@ -264,11 +264,14 @@ def disagreements(merged: Merged) -> list[str]:
             named = {side: [change.id for change in changed if side_of("changes", change.id)
                             == side and any(field in _settings(change) for field in fields)]
                      for side in ("our", "their")}
+            again = (f"ledger {of.value} amend {record} --effective {effective}"
+                     if effective is not None else f"ledger {of.value} correct {record}")
             said.append(
                 f"{of.value} {record!r}: both sides {how}, setting {', '.join(fields)} "
                 f"differently (ours: {', '.join(named['our'])}; theirs: "
                 f"{', '.join(named['their'])}): {side_of('changes', winner.id)} side's change "
-                f"{winner.id}, applied last, is in force; record another change if it is wrong")
+                f"{winner.id}, applied last, is in force; if it is wrong, record another "
+                f"(`{again} --{fields[0].replace('_', '-')} ... --reason ...`)")
     corrections: dict[str, dict[str | None, str]] = {}
     for entry in ledger.evidence:
         if entry.corrects is not None and side_of("evidence", entry.id) is not None:

@@ -287,7 +287,8 @@ def test_what_the_two_sides_recorded_differently_is_said_and_both_are_kept(
                                   "setting title differently (ours: ")
     assert "; theirs: " in warnings[0] and warnings[0].endswith(
         "their side's change " + warnings[0].split("; theirs: ")[1].split(")")[0]
-        + ", applied last, is in force; record another change if it is wrong")
+        + ", applied last, is in force; if it is wrong, record another (`ledger term correct "
+        "withdraw --title ... --reason ...`)")
     assert warnings[1] == (f"ledger: warning: evidence entry {first}: corrected on both sides "
                            f"(by {made['alice'][0]} on ours, {made['bob'][0]} on theirs): both "
                            "corrections count; retract the one that is wrong")
