@@ -93,6 +93,19 @@ def two_analysts(run: Run, repo: Path, *, driver: bool) -> tuple[Path, str]:
     return file, shared
 
 
+def two_entries_on_two_branches(run: Run, repo: Path, file: Path) -> dict[str, str]:
+    """Commit the work tree as main, then an entry on each of two branches from it, alice's
+    and bob's; returns each branch's entry."""
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "base")
+    made = {}
+    for branch in ("alice", "bob"):
+        git(repo, "checkout", "-q", "-b", branch, "main")
+        made[branch] = add_entry(run, file, f"{branch}: seen at the border.")
+        git(repo, "commit", "-q", "-am", branch)
+    return made
+
+
 def merged_bytes(repo: Path, ours: str, theirs: str) -> subprocess.CompletedProcess[str]:
     git(repo, "checkout", "-q", "-b", f"{ours}-with-{theirs}", ours)
     return git(repo, "merge", "--no-edit", theirs, check=False)
@@ -393,13 +406,7 @@ def test_a_program_named_ledger_in_the_work_tree_never_runs_as_the_driver(
     (repo / "ledger").mkdir()
     (repo / "ledger" / "__main__.py").write_text("print('not the ledger program')\n")
     (repo / "ledger" / "__init__.py").write_text("")
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "base, with look-alikes of the program")
-    made = {}
-    for branch in ("alice", "bob"):
-        git(repo, "checkout", "-q", "-b", branch, "main")
-        made[branch] = add_entry(run, file, f"{branch}: seen at the border.")
-        git(repo, "commit", "-q", "-am", branch)
+    made = two_entries_on_two_branches(run, repo, file)
     done = merged_bytes(repo, "alice", "bob")
     assert done.returncode == 0, done.stderr
     assert "not the ledger program" not in done.stdout + done.stderr
@@ -414,12 +421,7 @@ def test_what_git_is_doing_is_read_from_its_state_before_its_environment(
     from ledger import git as ledger_git
 
     file, _ = grow_base(run, repo)
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "base")
-    for branch in ("alice", "bob"):
-        git(repo, "checkout", "-q", "-b", branch, "main")
-        add_entry(run, file, f"{branch}: seen at the border.")
-        git(repo, "commit", "-q", "-am", branch)
+    two_entries_on_two_branches(run, repo, file)
     monkeypatch.setenv("GIT_EXEC_PATH", "/usr/lib/git-core")
     for action, doing in (("merge bob", ledger_git.MERGING), ("pull", ledger_git.MERGING),
                           ("cherry-pick", ledger_git.PICKING), ("", ledger_git.PICKING)):
@@ -459,12 +461,7 @@ def test_a_merge_git_could_not_hand_to_the_driver_is_named_by_check(
     file, _ = grow_base(run, repo)
     ok(run("git-setup", file=file))
     git(repo, "config", "merge.ledger.driver", "no-such-ledger-program merge %O %A %B %P")
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "base")
-    for branch in ("alice", "bob"):
-        git(repo, "checkout", "-q", "-b", branch, "main")
-        add_entry(run, file, f"{branch}: seen at the border.")
-        git(repo, "commit", "-q", "-am", branch)
+    two_entries_on_two_branches(run, repo, file)
     assert merged_bytes(repo, "alice", "bob").returncode != 0
     assert "<<<<<<<" not in file.read_text(), "git left our version as the driver found it"
     told = ok(run("check", file=file))
