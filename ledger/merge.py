@@ -47,6 +47,8 @@ class Conflict:
     ours: Any
     """Our version (a record or the title), None where our side has none."""
     theirs: Any
+    left_out: bool = False
+    """The record is not in the merged file (its reference no longer resolves there)."""
 
     def __str__(self) -> str:
         return f"{self.what}: {self.reason}"
@@ -222,7 +224,7 @@ def _without_dangling(merged: Ledger, ours: Ledger, theirs: Ledger,
             other = {item.id: item for item in getattr(theirs, field)}.get(record.id)
             conflicts.append(Conflict(_named(what, record.id),
                                       f"left out: {finding.message} after the merge",
-                                      mine, other))
+                                      mine, other, left_out=True))
         merged = merged.model_copy(update={
             field: tuple(record for position, record in enumerate(getattr(merged, field))
                          if position not in positions)

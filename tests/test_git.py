@@ -473,6 +473,38 @@ def test_a_merge_git_could_not_hand_to_the_driver_is_named_by_check(
     assert "not yet concluded" not in ok(run("check", file=file)).stderr
 
 
+def test_an_entry_left_out_by_a_conflict_comes_with_the_command_that_records_it_again(
+        run: Run, repo: Path) -> None:
+    """Both sides created term `demine` with other obligors: the merge keeps ours, and their
+    entry about their version's obligor cannot be in the file. Its conflict gives the command
+    that records it again once the term is settled."""
+    file, _ = grow_base(run, repo)
+    ok(run("git-setup", file=file))
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "base")
+    for branch, obligor in (("alice", "north"), ("bob", "south")):
+        git(repo, "checkout", "-q", "-b", branch, "main")
+        ok(run("term", "add", "demine", "--title", "Clear the mines", "--category", "security",
+               "--obligor", obligor, file=file))
+        if branch == "bob":
+            ok(run("evidence", "add", "--term", "demine", "--claimant", "monitor", "--stance",
+                   "disputes", "--date", "2024-05", "--summary", "Mines still on the 'east' road.",
+                   "--quote", "not one field cleared", file=file))
+        git(repo, "commit", "-q", "-am", branch)
+    stopped = merged_bytes(repo, "alice", "bob")
+    assert stopped.returncode == 1
+    again = next(line for line in stopped.stderr.splitlines() if line.startswith("  again:  "))
+    words = shlex.split(again.removeprefix("  again:  "))
+    assert words[:3] == ["ledger", "evidence", "add"]
+    ok(run("term", "correct", "demine", "--obligor", "north", "--obligor", "south", "--reason",
+           "both are bound", file=file))
+    ok(run(*words[1:], file=file))
+    entries = json.loads(ok(run("evidence", "list", "--term", "demine", "--format", "json",
+                                file=file)).stdout)
+    assert [(entry["subject"], entry["summary"], entry["quote"]) for entry in entries] == [
+        ("south", "Mines still on the 'east' road.", "not one field cleared")]
+
+
 def test_merge_on_files_writes_ours_and_refuses_a_broken_side(run: Run, tmp_path: Path) -> None:
     base = tmp_path / "base.json"
     ok(run("init", "--title", "Files", file=base))

@@ -13,7 +13,7 @@ import typer
 from ledger.cli.app import app, fail, max_bytes, run, say, target
 
 if TYPE_CHECKING:
-    from ledger.merge import Merged, Version
+    from ledger.merge import Conflict, Merged, Version
 
 GIT_TEMPORARY_PREFIX = ".merge_file_"
 """How git names the files it hands a merge driver (in the work tree's top folder)."""
@@ -61,6 +61,22 @@ def _say_left_behind(merged: Merged) -> None:
             + "; ".join(said))
 
 
+def _added_again(conflict: Conflict) -> str | None:
+    """For an entry a merge left out, the command that records it again (a new id and
+    recording time) once what it refers to is settled: its fields as the options that set
+    them, which are the columns that `evidence list --format csv` writes."""
+    from ledger.model import Evidence
+    from ledger.render.views import EVIDENCE_COLUMNS, evidence_flat
+
+    entry = conflict.theirs if conflict.theirs is not None else conflict.ours
+    if not conflict.left_out or not isinstance(entry, Evidence):
+        return None
+    options = [f"--{column.replace('_', '-')} {shlex.quote(str(value))}"
+               for column, value in zip(EVIDENCE_COLUMNS, evidence_flat(entry), strict=True)
+               if value and column not in ("id", "recorded_at", "retracted")]
+    return "ledger evidence add " + " ".join(options)
+
+
 def _report_conflicts(merged: Merged, path: str, then: str, doing: str) -> None:
     """Each conflict on stderr with both versions, then the way out; exit 1. The file holds our
     version of a record in conflict, or theirs where our side deleted it (so that nothing that
@@ -74,6 +90,9 @@ def _report_conflicts(merged: Merged, path: str, then: str, doing: str) -> None:
         with contextlib.suppress(OSError, ValueError):
             typer.echo(one_line(f"  ours:   {_describe(conflict.ours)}"), err=True)
             typer.echo(one_line(f"  theirs: {_describe(conflict.theirs)}"), err=True)
+            again = _added_again(conflict)
+            if again is not None:
+                typer.echo(one_line(f"  again:  {again}"), err=True)
     from ledger import git
 
     if doing == git.REBASING:

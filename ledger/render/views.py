@@ -345,7 +345,9 @@ EVIDENCE_COLUMNS = ("id", "date", "term", "subject", "claimant", "stance", "summ
 """Also the columns `ledger evidence import` reads: an exported list, edited, imports back."""
 
 
-def _evidence_flat(entry: Evidence, retraction: Retraction | None) -> tuple[CellValue, ...]:
+def evidence_flat(entry: Evidence, retraction: Retraction | None = None
+                  ) -> tuple[CellValue, ...]:
+    """An entry's values in the order of `EVIDENCE_COLUMNS` (the CSV row of `evidence list`)."""
     source = entry.source
     return (entry.id, entry.date, entry.term, entry.subject, entry.claimant, entry.stance.value,
             entry.summary, entry.speaker or "", entry.quote or "",
@@ -415,7 +417,7 @@ def evidence_list_view(entries: list[Evidence], retractions: dict[str, Retractio
         lambda: [_entry_data(entry, retractions.get(entry.id)) for entry in entries],
         sections,
         lambda: Section(EVIDENCE_COLUMNS,
-                        [_evidence_flat(entry, retractions.get(entry.id)) for entry in entries]),
+                        [evidence_flat(entry, retractions.get(entry.id)) for entry in entries]),
         [] if entries else ["No evidence entries match."], what="Evidence",
         legend=(RETRACTION_LEGEND,) if shown_retracted else ())
 
