@@ -32,6 +32,7 @@ from ledger.model import (
     Ledger,
     Record,
     RecordKind,
+    obligations_in,
     reference_findings,
     references_of,
 )
@@ -117,8 +118,6 @@ def _bring_what_is_needed(lists: dict[str, Any], left: dict[str, dict[str, Recor
     kept record needs (`references_of`; a change that made an entry's subject an obligor), and
     what those need in turn: a picked commit brings what it changed and what that needs. How
     many came back."""
-    from ledger.model import Change, Evidence, RecordKind
-
     brought = 0
     if not any(left.values()):
         return brought
@@ -132,11 +131,8 @@ def _bring_what_is_needed(lists: dict[str, Any], left: dict[str, dict[str, Recor
                 lists[field] = (*lists[field], record)
                 brought += 1
                 wanted += references_of(record)
-        bound = {(term.id, party) for term in lists["terms"] for party in term.obligors}
-        bound.update((change.record, party) for change in lists["changes"]
-                     if change.of is RecordKind.TERM for party in change.values.obligors or ())
-        unbound = {(entry.term, entry.subject) for entry in lists["evidence"]
-                   if isinstance(entry, Evidence)} - bound
+        unbound = ({(entry.term, entry.subject) for entry in lists["evidence"]}
+                   - obligations_in(lists["terms"], lists["changes"]))
         wanted += [("changes", change.id) for change in left["changes"].values()
                    if isinstance(change, Change) and change.of is RecordKind.TERM
                    and any((change.record, party) in unbound

@@ -409,8 +409,13 @@ def obligations_ever(ledger: Ledger) -> set[tuple[str, str]]:
     """Every (term, obligor) pair that some version of a term holds: as added, or as a change
     sets it. An entry's subject must be one of them; which version applies on the entry's date
     is checked when the entry or the change is recorded."""
-    pairs = {(term.id, obligor) for term in ledger.terms for obligor in term.obligors}
-    for change in ledger.changes:
+    return obligations_in(ledger.terms, ledger.changes)
+
+
+def obligations_in(terms: Iterable[Term], changes: Iterable[Change]) -> set[tuple[str, str]]:
+    """`obligations_ever` of these terms and changes (a merge weighs lists not yet a ledger)."""
+    pairs = {(term.id, obligor) for term in terms for obligor in term.obligors}
+    for change in changes:
         if change.of is RecordKind.TERM and change.values.obligors:
             pairs.update((change.record, obligor) for obligor in change.values.obligors)
     return pairs

@@ -293,3 +293,22 @@ def test_what_a_record_names_is_what_the_reference_check_needs(ledger: Ledger) -
         without = ledger.model_copy(update={field: tuple(
             record for record in getattr(ledger, field) if record.id != id)})
         assert reference_findings(without), (field, id)
+
+
+def test_a_picked_entry_brings_the_change_that_made_its_subject_an_obligor() -> None:
+    """A commit that records an entry about a party whom an earlier commit of its branch made
+    an obligor: the pick brings that change with it, and leaves the rest of the branch."""
+    main = _grown()
+    amended, change = changes.change_record(
+        main, RecordKind.TERM, "withdraw", kind=ChangeKind.CORRECTION, reason="both are bound",
+        recorded_at=START + timedelta(days=1), values={"obligors": ("north", "south")})
+    unrelated = changes.add_party(amended, "observer", name="Observers",
+                                  recorded_at=START + timedelta(days=2))
+    picked, entry = changes.add_evidence(
+        unrelated, term="withdraw", subject="south", claimant="monitor", stance=Stance.DISPUTES,
+        date="2030-01", summary="South still there", recorded_at=START + timedelta(days=3))
+    merged = merge.merge(unrelated, main, picked, picking=True)
+    assert merged.conflicts == []
+    assert entry.id in {item.id for item in merged.ledger.evidence}
+    assert change.id in {item.id for item in merged.ledger.changes}
+    assert (merged.brought_along, merged.left_behind_names) == (1, ("party 'observer'",))
