@@ -555,9 +555,10 @@ def _subjects_stay_obligors(before: Ledger, changed: Ledger, term_id: str) -> No
     """Refuse a change of a term that would leave an entry's subject no obligor of it on the
     entry's dates. An entry stranded so already (merged in from another copy) does not stop
     another change: the change did not make it so, and `ledger check` names it."""
-    already = {entry.id for _, entry, _ in history.stranded_entries(before, {term_id})}
-    stranded = [entry for _, entry, _ in history.stranded_entries(changed, {term_id})
-                if entry.id not in already]
+    stranded = [entry for _, entry, _ in history.stranded_entries(changed, {term_id})]
+    if stranded:  # the ledger before is looked at only then: the usual change strands nothing
+        already = {entry.id for _, entry, _ in history.stranded_entries(before, {term_id})}
+        stranded = [entry for entry in stranded if entry.id not in already]
     if stranded:
         shown = ", ".join(f"{entry.id} ({entry.subject}, {entry.date})" for entry in stranded[:10])
         more = f" and {len(stranded) - 10} more" if len(stranded) > 10 else ""
