@@ -101,33 +101,32 @@ def conflicted_versions(file: Path) -> tuple[bytes | None, bytes, bytes]:
             _git(place.top, "cat-file", "blob", stages["3"]).stdout)
 
 
-def merge_unfinished(file: Path) -> bool:
-    """Whether git holds a merge of `file` not yet concluded (stages in its index): so after
-    `ledger merge` stopped on a conflict, and after a merge that git could not hand to the
-    driver at all (the file then holds our version alone). False outside a work tree, or
-    without git: there is no merge to finish."""
-    try:
-        place = locate(file)
-        listing = _git(place.top, "ls-files", "--unmerged", "-z", "--", place.path,
-                       check=False)
-    except LedgerError:
-        return False
-    return listing.returncode == 0 and bool(listing.stdout)
+@dataclass(frozen=True)
+class MergeState:
+    """What git will do with, or holds of, a ledger that the file itself cannot show."""
+
+    driver_missing: bool
+    """The work tree's attributes merge the file with our driver, but this clone has no
+    command for it: git would merge the ledger line by line."""
+    unfinished: bool
+    """git holds a merge of the file not yet concluded (stages in its index): after `ledger
+    merge` stopped on a conflict, or a merge git could not hand to the driver at all (the file
+    then holds our version alone)."""
 
 
-def driver_missing(file: Path) -> bool:
-    """Whether the work tree's attributes merge `file` with our driver while this clone has no
-    command for it: git then merges the ledger line by line. False outside a work tree."""
+def merge_state(file: Path) -> MergeState:
+    """`MergeState` of `file`; nothing to say outside a work tree, or without git."""
     try:
         place = locate(file)
     except LedgerError:
-        return False
+        return MergeState(False, False)
     attribute = _git(place.top, "check-attr", "merge", "--", place.path, check=False)
-    if not attribute.stdout.decode("utf-8", "replace").rstrip("\n").endswith(
-            f": merge: {DRIVER_NAME}"):
-        return False
-    configured = _git(place.top, "config", "--get", f"merge.{DRIVER_NAME}.driver", check=False)
-    return not configured.stdout.strip()
+    ours = attribute.stdout.decode("utf-8", "replace").rstrip("\n").endswith(
+        f": merge: {DRIVER_NAME}")
+    missing = ours and not _git(place.top, "config", "--get", f"merge.{DRIVER_NAME}.driver",
+                                check=False).stdout.strip()
+    listing = _git(place.top, "ls-files", "--unmerged", "-z", "--", place.path, check=False)
+    return MergeState(missing, listing.returncode == 0 and bool(listing.stdout))
 
 
 MERGING = "merge"

@@ -242,12 +242,13 @@ def _git_warnings(path: Path) -> int:
     from ledger import git
 
     warned = 0
-    if git.driver_missing(path):
+    state = git.merge_state(path)
+    if state.driver_missing:
         say(f"warning: {path}: .gitattributes merges this file with `ledger merge`, but this "
             "clone has no such merge driver: git would merge it line by line; run `ledger "
             "git-setup`")
         warned += 1
-    if git.merge_unfinished(path):
+    if state.unfinished:
         say(f"warning: {path}: git holds a merge of this file not yet concluded. If `ledger "
             "merge` printed its conflicts and you have fixed each, `git add` the file; if it "
             "printed nothing (git could not start the merge driver: run `ledger git-setup` "
