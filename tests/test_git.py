@@ -93,6 +93,15 @@ def two_analysts(run: Run, repo: Path, *, driver: bool) -> tuple[Path, str]:
     return file, shared
 
 
+def committed_base(run: Run, repo: Path) -> Path:
+    """The common ledger (`grow_base`), with the merge driver set up, committed on main."""
+    file, _ = grow_base(run, repo)
+    ok(run("git-setup", file=file))
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "base")
+    return file
+
+
 def two_entries_on_two_branches(run: Run, repo: Path, file: Path) -> dict[str, str]:
     """Commit the work tree as main, then an entry on each of two branches from it, alice's
     and bob's; returns each branch's entry."""
@@ -183,10 +192,7 @@ def test_resolve_when_git_holds_no_conflict_says_so(run: Run, repo: Path) -> Non
 
 def test_a_genuine_conflict_names_both_versions_and_leaves_a_valid_ledger(
         run: Run, repo: Path) -> None:
-    file, _ = grow_base(run, repo)
-    ok(run("git-setup", file=file))
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "base")
+    file = committed_base(run, repo)
     for branch, name in (("alice", "Relief Watch"), ("bob", "Relief Monitors")):
         git(repo, "checkout", "-q", "-b", branch, "main")
         ok(run("party", "add", "relief", "--name", name, file=file))
@@ -220,10 +226,7 @@ def test_an_entry_whose_subject_the_other_side_unbound_is_a_conflict_and_stays(
         run: Run, repo: Path) -> None:
     """Alice records a dispute about north while Bob corrects the term's obligor to south: each
     side is valid, but merged the entry would count for nobody without anyone deciding so."""
-    file, _ = grow_base(run, repo)
-    ok(run("git-setup", file=file))
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "base")
+    file = committed_base(run, repo)
     git(repo, "checkout", "-q", "-b", "alice", "main")
     stranded = ok(run("evidence", "add", "--term", "withdraw", "--claimant", "monitor",
                       "--stance", "disputes", "--date", "2024-07", "--summary",
@@ -326,10 +329,7 @@ def test_a_cherry_pick_brings_only_what_the_commit_changed(run: Run, repo: Path)
     """A commit picked from a branch holds, in its parent, records this branch never had: they
     are not ours to have deleted, and the pick leaves them behind; a rebase replays the branch
     whole. A merge still names a record deleted on one side."""
-    file, _ = grow_base(run, repo)
-    ok(run("git-setup", file=file))
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "base")
+    file = committed_base(run, repo)
     git(repo, "checkout", "-q", "-b", "feature", "main")
     ok(run("party", "add", "west", "--name", "Westmarch", file=file))
     ok(run("term", "add", "release", "--title", "Release", "--category", "prisoners",
@@ -478,10 +478,7 @@ def test_an_entry_left_out_by_a_conflict_comes_with_the_command_that_records_it_
     """Both sides created term `demine` with other obligors: the merge keeps ours, and their
     entry about their version's obligor cannot be in the file. Its conflict gives the command
     that records it again once the term is settled."""
-    file, _ = grow_base(run, repo)
-    ok(run("git-setup", file=file))
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "base")
+    file = committed_base(run, repo)
     for branch, obligor in (("alice", "north"), ("bob", "south")):
         git(repo, "checkout", "-q", "-b", branch, "main")
         ok(run("term", "add", "demine", "--title", "Clear the mines", "--category", "security",
