@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 import test_untrusted as corpus
 from conftest import Run, add_evidence, as_json, ok
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ledger.render.html import is_web_url
 from ledger.render.text import neutralise
@@ -87,7 +89,7 @@ def test_report_page_is_self_contained_and_shows_hostile_text_literally(
 
 
 def test_entry_rows_escape_as_the_rest_of_the_page(run: Run, page_ledger: str) -> None:
-    """The rows of entries are escaped by `finalize`, the rest by autoescaping: the same five
+    """The rows of entries are escaped by `entry_rows`, the rest by autoescaping: the same five
     characters as the same entities, so a page is the same bytes either way."""
     said = "He said \"yes\" & 'no' <b>"
     ok(run("evidence", "add", "--term", "release", "--claimant", "monitor", "--stance", "claims",
@@ -116,8 +118,8 @@ def test_a_page_printed_in_parts_is_the_whole_page(
     piped = ledger_process("-f", str(ledger_path), "report", "--format", "html",
                            cwd=ledger_path.parent, capture_output=True)
     assert piped.returncode == 0 and piped.stdout.decode("utf-8") == whole
-    for pieces in (1, 7):
-        monkeypatch.setattr(html, "PIECES_PER_PART", pieces)
+    for chars in (1, 7, 4000):
+        monkeypatch.setattr(html, "CHARS_PER_PART", chars)
         assert ok(run("report", "--format", "html")).stdout == whole
 
 
@@ -266,3 +268,17 @@ def test_ids_days_and_statuses_are_never_split_on_a_page(run: Run, page_ledger: 
                 assert any(lines > 1 for _, lines in free), f"{words}: free text wraps"
         finally:
             browser.close()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(
+    ["a", " ", "\x00", "\\", "x", "0", "&", "<", '"', "'", "\u202e", "\x1b", "\n", "\u00e9",
+     "\U0001f600", "\U000e0041", "\u0627"])), max_size=8))
+def test_values_escaped_together_are_each_escaped_alone(texts: list[str]) -> None:
+    """`entry_rows` escapes a batch of values in one call and splits them apart: the same as
+    neutralising and escaping each alone, NULs and backslashes in the values included."""
+    from markupsafe import escape
+
+    from ledger.render import html
+
+    assert html._escaped(texts) == [str(escape(neutralise(text))) for text in texts]
