@@ -102,18 +102,20 @@ def _read_open(descriptor: int, path: Path, what: str, max_bytes: int) -> bytes:
             raise LedgerError(f"{path}: is {kind_of(status.st_mode)}, not a {what} file")
         if status.st_size > max_bytes:
             raise LedgerError(_too_large(path, what, status.st_size, max_bytes))
-        chunks: list[bytes] = []
-        total = 0
-        while chunk := os.read(descriptor, _READ_CHUNK):
+        # The whole file in one read, as large as it says it is (and a byte over, to see it
+        # grow): a large ledger is then never held twice, as chunks and joined.
+        chunks = [os.read(descriptor, status.st_size + 1)]
+        total = len(chunks[0])
+        while total <= max_bytes and (chunk := os.read(descriptor, _READ_CHUNK)):
             total += len(chunk)
-            if total > max_bytes:
-                raise LedgerError(_too_large(path, what, total, max_bytes))
             chunks.append(chunk)
+        if total > max_bytes:
+            raise LedgerError(_too_large(path, what, total, max_bytes))
     except OSError as error:
         raise LedgerError(f"{path}: cannot read {what}: {_reason(error)}") from None
     finally:
         os.close(descriptor)
-    return b"".join(chunks)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def _too_large(path: Path, what: str, size: int, max_bytes: int) -> str:
