@@ -89,3 +89,15 @@ def test_the_runner_prints_a_markdown_table_at_n_200(tmp_path: Path) -> None:
                    "import of 20 rows ÷ json.load of the result",
                    "its dry run ÷ json.load of the result"):
         assert any(line.startswith(f"| {target} |") for line in lines), target
+
+
+def test_a_ratio_is_the_median_of_the_rounds_ratios() -> None:
+    """Each round's ratio compares two runs of the same minute: one slow minute for the command
+    and a fast one for its reference does not decide it, as it would a ratio of medians."""
+    sys.path.insert(0, str(BENCH))
+    from run import Measure, over
+
+    command = Measure(4.0, 1, (2.0, 4.0, 6.0))
+    reference = Measure(1.0, 1, (1.0, 1.0, 3.0))
+    assert over(command, reference) == 2.0, "the rounds' ratios are 2, 4, 2"
+    assert over(command, Measure(1.0, 1)) == 4.0, "not measured in the same rounds: the medians"
