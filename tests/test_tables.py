@@ -136,6 +136,31 @@ def test_every_table_fits_every_width(run: Run, rich_ledger: dict[str, str], wid
             r"^Id +Name +Role +Aliases$", text, re.MULTILINE), text
 
 
+@pytest.mark.parametrize("width", (80, 200))
+@pytest.mark.parametrize("words", [("report",), ("evidence", "list"), ("log",), ("term", "list"),
+                                   ("party", "list")])
+def test_columns_line_up_under_their_headings(run: Run, rich_ledger: dict[str, str], width: int,
+                                              words: tuple[str, ...]) -> None:
+    """Every line of a table has the gap before each column where its heading has it: a cell
+    padded short or long would shift the cells after it (wide characters count two cells)."""
+    for colour in ({}, {"FORCE_COLOR": "1"}):
+        lines = _lines(ok(run(*words, env={"COLUMNS": str(width), **colour})).stdout)
+        rules = [number for number, line in enumerate(lines) if line.startswith("───")]
+        assert rules, "a table has a rule under its headings"
+        for rule in rules:
+            starts = [match.start() for match in re.finditer(r"(?<=  )\S", lines[rule - 1])]
+            assert starts, lines[rule - 1]
+            body = lines[rule + 1:]
+            body = body[:body.index("")] if "" in body else body
+            for line in body:
+                if re.match(r" {4}\S", line) and 4 not in starts:
+                    continue  # a cell moved under its row, on a line of its own
+                begins = {width_of(line[:match.start()])
+                          for match in re.finditer(r"(?:^|(?<=  ))\S", line)}
+                assert begins <= {0, *starts}, (
+                    f"{words} at {width}: a cell begins off its column in {line!r}")
+
+
 def test_evidence_show_fits_60_columns(run: Run, rich_ledger: dict[str, str]) -> None:
     text = ok(run("evidence", "show", rich_ledger["retracted"], env={"COLUMNS": "60"})).stdout
     _check_layout(text, 60, {rich_ledger["retracted"], "2021-08-31"})
@@ -216,6 +241,19 @@ def test_wrap_keeps_every_word_within_the_width(text: str, width: int, hang: int
         if hang <= width - 2 and all(width_of(word) <= width - hang
                                      for word in " ".join(wrapped).split()):
             assert all(line.startswith(" " * hang) for line in wrapped[1:]), wrapped
+
+
+@given(st.text(alphabet=st.sampled_from("abcé \u00a0\t"), max_size=120), st.integers(1, 30),
+       st.integers(0, 28))
+def test_text_of_a_cell_a_character_wraps_as_its_words_would(text: str, width: int,
+                                                              hang: int) -> None:
+    """Text whose every character takes one cell is wrapped by searching for spaces: the same
+    lines as adding up its words one by one, long words cut alike."""
+    words = text.split()
+    later = max(1, width - hang)
+    by_search = table._wrap_spaced(" ".join(words), width, later)
+    by_words = table._wrap_words(words, [len(word) for word in words], width, later)
+    assert by_search == by_words
 
 
 def test_a_table_keeps_none_of_its_words_once_printed(run: Run, rich_ledger: dict[str, str]

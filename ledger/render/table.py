@@ -43,6 +43,10 @@ class Styles:
         self._no_color = no_color
         self._codes: dict[str, tuple[str, str]] = {}
 
+    def colours(self, style: str | None) -> bool:
+        """Whether `style` adds escape codes to a text (else the text is printed as it is)."""
+        return bool(style and self._system)
+
     def __call__(self, text: str, style: str | None) -> str:
         if not style or not self._system or not text:
             return text
@@ -128,11 +132,30 @@ def wrap(text: str, width: int, hang: int = 0) -> list[str]:
         if len(paragraph) <= width and width_of(paragraph) <= width:
             lines.append(paragraph.rstrip())
             continue
-        words = paragraph.split()
-        # A cell per character, but where a word is not ASCII.
-        sizes = list(map(len if paragraph.isascii() else _word_width, words))
-        wrapped = _wrap_words(words, sizes, width, width - hang)
+        if paragraph.isascii() or max(paragraph) < "\u0300":  # a cell per character
+            wrapped = _wrap_spaced(" ".join(paragraph.split()), width, width - hang)
+        else:
+            words = paragraph.split()
+            wrapped = _wrap_words(words, list(map(_word_width, words)), width, width - hang)
         lines += [wrapped[0], *(" " * hang + line for line in wrapped[1:])]
+    return lines
+
+
+def _wrap_spaced(text: str, width: int, later: int) -> list[str]:
+    """`_wrap_words` of single-spaced text whose every character takes one cell: the same lines,
+    found by searching for the last space that fits (in C) rather than by adding up words."""
+    lines: list[str] = []
+    start = 0
+    while len(text) - start > width:
+        cut = text.rfind(" ", start, start + width + 1)
+        if cut == -1:  # a word longer than a line: cut
+            lines.append(text[start:start + width])
+            start += width
+        else:
+            lines.append(text[start:cut])
+            start = cut + 1
+        width = later
+    lines.append(text[start:])
     return lines
 
 
@@ -252,28 +275,40 @@ def _section_lines(section: Section, width: int, style: Styles) -> list[str]:
 
 def _row_lines(cells: Sequence[tuple[str, str | None]], widths: Sequence[int],
                kinds: Sequence[ColumnKind], style: Styles) -> list[str]:
-    """One row of cells side by side, each wrapped to its column, trailing spaces removed."""
-    columns: list[list[str]] = []
+    """One row of cells side by side, each wrapped to its column, trailing spaces removed.
+
+    Laid out a column at a time, each line padded once, and most rows, where only the last
+    column takes more than one line, as a head and that column's lines: a list of 100,000
+    entries lays out some 300,000 lines."""
+    columns: list[Sequence[str]] = []
     height = 1
     for (text, _), width, kind in zip(cells, widths, kinds, strict=True):
         if "\n" not in text and (kind == "fixed" or width_of(text) <= width):
-            columns.append([text])
+            columns.append((text,))
             continue
         lines = text.split("\n") if kind == "fixed" else wrap(text, width)
         columns.append(lines)
         height = max(height, len(lines))
     last = len(columns) - 1
-    out = []
-    for line_number in range(height):
-        parts = []
-        for index, lines in enumerate(columns):
-            line = lines[line_number] if line_number < len(lines) else ""
-            shown = style(line, cells[index][1])
-            if index != last:
-                shown += " " * (widths[index] - width_of(line))
-            parts.append(shown)
-        out.append(GAP.join(parts).rstrip())
-    return out
+    tail, tail_style = columns[last], cells[last][1]
+    if all(len(column) == 1 for column in columns[:last]):
+        head = "".join([_padded(columns[index][0], cells[index][1], widths[index], style) + GAP
+                        for index in range(last)])
+        blank = " " * (sum(widths[:last]) + len(GAP) * last)
+        return [(head + style(tail[0], tail_style)).rstrip(),
+                *[(blank + style(line, tail_style)).rstrip() for line in tail[1:]]]
+    shown = [[_padded(line, cells[index][1], widths[index], style) for line in lines]
+             + [" " * widths[index]] * (height - len(lines))
+             for index, lines in enumerate(columns[:last])]
+    shown.append([style(line, tail_style) for line in tail] + [""] * (height - len(tail)))
+    return [GAP.join(parts).rstrip() for parts in zip(*shown, strict=True)]
+
+
+def _padded(line: str, cell_style: str | None, width: int, style: Styles) -> str:
+    """A line of a cell, styled, and padded with spaces to its column's width in cells."""
+    if style.colours(cell_style):
+        return style(line, cell_style) + " " * (width - width_of(line))
+    return line.ljust(width) if line.isascii() else line + " " * (width - width_of(line))
 
 
 def _field_lines(section: Section, width: int, style: Styles) -> list[str]:
