@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -456,6 +456,31 @@ def timelines_of(ledger: Ledger, term_ids: set[str], as_of: date | None = None
         pairs.sort(key=_KEY)  # stable: entries of one key stay in file order
         timelines[term] = list(map(_ENTRY, pairs))
     return timelines
+
+
+def latest_of_timelines(ledger: Ledger, term_ids: set[str], count: int,
+                        as_of: date | None = None) -> dict[str, tuple[int, list[Evidence]]]:
+    """For each of `term_ids`, how many entries its timeline (`timeline_of`) holds and the last
+    `count` of them, in its order: every entry's order key sorted once (stably, as
+    `timelines_of` sorts), then a walk back from the latest that stops once each term has its
+    `count`. What a report page shows of each timeline, without making each one whole."""
+    evidence: Sequence[Evidence] = ledger.evidence
+    if as_of is not None:
+        evidence = list(filter(made_by(as_of), evidence))
+    terms = list(map(_TERM, evidence))
+    totals = Counter(terms)
+    keys = list(_order_keys(evidence))
+    latest: dict[str, list[Evidence]] = {term: [] for term in term_ids if totals[term]}
+    missing = sum(min(count, totals[term]) for term in latest)
+    in_order = sorted(range(len(evidence)), key=keys.__getitem__)
+    for index in reversed(in_order):  # not reverse=True: entries of one key stay in file order
+        if missing <= 0:
+            break
+        held = latest.get(terms[index])
+        if held is not None and len(held) < count:
+            held.append(evidence[index])
+            missing -= 1
+    return {term: (totals[term], latest.get(term, [])[::-1]) for term in term_ids}
 
 
 @dataclass(frozen=True)

@@ -254,3 +254,30 @@ class StatusMachine(RuleBasedStateMachine):
 TestStatusMachine = pytest.mark.slow(StatusMachine.TestCase)
 TestStatusMachine.settings = settings(max_examples=30, stateful_step_count=14, deadline=None,
                                       suppress_health_check=[HealthCheck.too_slow])
+
+
+@settings(max_examples=60, deadline=None)
+@given(entries=st.integers(0, 60), seed=st.integers(0, 50), count=st.integers(1, 12),
+       tied=st.booleans(),
+       as_of=st.sampled_from([None, date(2023, 12, 31), date(2024, 3, 31), date(2024, 12, 31)]))
+def test_the_latest_of_each_timeline_are_the_end_of_that_timeline(
+        entries: int, seed: int, count: int, tied: bool, as_of: date | None) -> None:
+    """What a report page shows of each timeline (one sort, a walk back) is the end of the
+    timeline `term show` shows whole, and its length: entries of one date and recording time
+    (`tied`) keep their file order in both."""
+    from builders import generated_ledger
+
+    from ledger import status
+
+    ledger = generated_ledger(entries, seed)
+    if tied:
+        ledger = ledger.model_copy(update={"evidence": tuple(
+            entry.model_copy(update={"recorded_at": "2024-01-01T00:00:00.000000Z"})
+            for entry in ledger.evidence)})
+    terms = {term.id for term in ledger.terms} | {"no-such-term"}
+    whole = status.timelines_of(ledger, terms, as_of)
+    latest = status.latest_of_timelines(ledger, terms, count, as_of)
+    assert {term: (total, [entry.id for entry in shown])
+            for term, (total, shown) in latest.items()} == {
+        term: (len(whole.get(term, [])), [entry.id for entry in whole.get(term, [])[-count:]])
+        for term in terms}

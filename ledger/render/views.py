@@ -25,9 +25,9 @@ from ledger.status import (
     Obligation,
     Report,
     Status,
+    latest_of_timelines,
     legend,
     retracted_ids,
-    timelines_of,
 )
 
 STATUS_STYLES = {
@@ -166,15 +166,16 @@ def _page_timelines(ledger: Ledger, terms: list[Term], names: _Names, as_of: dat
     """Each term's latest entries (made by `as_of`), with how many earlier ones `term show`
     would add, and that command under the page's clocks: a report page of a ledger of 100,000
     entries stays one a browser can open."""
-    timelines = timelines_of(ledger, {term.id for term in terms}, as_of)
+    latest = latest_of_timelines(ledger, {term.id for term in terms}, REPORT_TIMELINE_LIMIT,
+                                 as_of)
     clocks = "".join(f" --{option} {day.isoformat()}" for option, day
                      in (("as-of", as_of), ("known-at", known_at)) if day is not None)
-    shown = {term.id: timelines.get(term.id, [])[-REPORT_TIMELINE_LIMIT:] for term in terms}
+    shown = {term.id: latest[term.id][1] for term in terms}
     retracted = retractions_by_entry(ledger)
     corrected = _corrections(ledger, (entry.id for entries in shown.values()
                                       for entry in entries if entry.id in retracted))
     return [{"anchor": f"t-{term.id}", "term": term.id, "title": term.title,
-             "earlier": len(timelines.get(term.id, [])) - len(shown[term.id]),
+             "earlier": latest[term.id][0] - len(shown[term.id]),
              "whole": f"ledger term show {term.id}{clocks} --format html",
              "entries": [page_entry(entry, names, _mark(corrected, entry.id, named=True))
                          for entry in shown[term.id]]}
