@@ -4,10 +4,9 @@ Every value the template prints passes `finalize` (invisible, bidi and control c
 as visible escapes, by the one neutralising step) and is then HTML-escaped by Jinja2's
 autoescaping; the rows of entries (most of a large page) are laid out by `entry_rows`, which
 neutralises each value the same way and escapes it with markupsafe, the escaping autoescaping
-uses. The template marks nothing safe. Only `http` and
-`https` addresses become links. The page's Content-Security-Policy forbids every script and
-every fetch, so a page that a hostile quote somehow got markup into still could not load or run
-anything.
+uses. The template marks nothing safe. Only `http` and `https` addresses become links. The
+page's Content-Security-Policy forbids every script and every fetch, so a page that a hostile
+quote somehow got markup into still could not load or run anything.
 """
 
 from __future__ import annotations

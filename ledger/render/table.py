@@ -73,9 +73,15 @@ class Styles:
 PLAIN = Styles(None)
 
 
+ONE_CELL_BELOW = "\u0300"
+"""The first combining mark: every character below it takes one cell in a terminal (the
+controls, which do not, are neutralised first), so a text whose largest character is below it
+is as wide as it is long."""
+
+
 def width_of(text: str) -> int:
     """Terminal cells `text` takes (wide East Asian characters take two, combining marks none)."""
-    if text.isascii() or max(text) < "\u0300":  # below the combining marks: one cell each
+    if text.isascii() or max(text) < ONE_CELL_BELOW:
         return len(text)
     return cell_len(text)
 
@@ -132,7 +138,7 @@ def wrap(text: str, width: int, hang: int = 0) -> list[str]:
         if len(paragraph) <= width and width_of(paragraph) <= width:
             lines.append(paragraph.rstrip())
             continue
-        if paragraph.isascii() or max(paragraph) < "\u0300":  # a cell per character
+        if paragraph.isascii() or max(paragraph) < ONE_CELL_BELOW:
             wrapped = _wrap_spaced(" ".join(paragraph.split()), width, width - hang)
         else:
             words = paragraph.split()
