@@ -11,11 +11,12 @@ import pytest
 from conftest import Run, as_json, ok
 from hypothesis import given
 from hypothesis import strategies as st
+from rich.cells import cell_len as width_of  # Rich's measure, not the one under test
 from typer.testing import CliRunner, Result
 
 from ledger.cli import app
 from ledger.render import table
-from ledger.render.table import LIST_LIMIT, width_of, wrap
+from ledger.render.table import LIST_LIMIT, wrap
 
 WIDTHS = (60, 80, 120, 200)
 NOW = {"COMPLIANCE_LEDGER_NOW": "2027-01-15T12:00:00Z"}
