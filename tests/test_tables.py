@@ -27,8 +27,9 @@ LONG_TERM = "jd-3-a-very-long-term-identifier-for-tests"
 
 @pytest.fixture(scope="module")
 def rich_ledger_made(tmp_path_factory: pytest.TempPathFactory) -> tuple[bytes, dict[str, str]]:
-    """The bundled example, plus a party with a wide (CJK) name, an entry it disputes, a
-    retracted entry and a term with a long id: what the tables must lay out. Made once."""
+    """The bundled example, plus a party with a wide (CJK) name and one with a combining mark,
+    an entry the first disputes, a retracted entry and a term with a long id: what the tables
+    must lay out. Made once."""
     path = tmp_path_factory.mktemp("rich") / "ledger.json"
     runner = CliRunner()
 
@@ -39,6 +40,8 @@ def rich_ledger_made(tmp_path_factory: pytest.TempPathFactory) -> tuple[bytes, d
     run("init", "--example", "doha-2020")
     run("party", "add", "observer-mission", "--name", "和平 Observer Mission of the Region",
         "--role", "observer")
+    # a combining mark (U+0301, the first above U+0300) takes no cell
+    run("party", "add", "comite", "--name", "Comite\u0301 de suivi", "--role", "monitor")
     run("term", "add", LONG_TERM, "--title", "A term with a long id", "--category", "ceasefire",
         "--obligor", "taliban", "--due", "2020-12-31", "--agreement", "us-taliban-2020")
     entry = ("evidence", "add", "--summary", "Said so")
@@ -255,6 +258,18 @@ def test_text_of_a_cell_a_character_wraps_as_its_words_would(text: str, width: i
     by_search = table._wrap_spaced(" ".join(words), width, later)
     by_words = table._wrap_words(words, [len(word) for word in words], width, later)
     assert by_search == by_words
+
+
+@given(st.lists(st.text(alphabet=st.sampled_from("abé和\u0301"), min_size=1, max_size=6),
+                max_size=30), st.integers(1, 30), st.integers(0, 4))
+def test_words_wrap_alike_by_bisection_and_one_by_one(words: list[str], width: int, hang: int
+                                                       ) -> None:
+    """Lines found by bisecting the running total of the words' cells are the lines of adding
+    them up one by one, with wide characters and combining marks, long words cut alike."""
+    later = max(1, width - hang)
+    sizes = [width_of(word) for word in words]
+    assert (table._wrap_words(words, sizes, width, later)
+            == table._wrap_word_by_word(words, sizes, width, later))
 
 
 def test_a_table_keeps_none_of_its_words_once_printed(run: Run, rich_ledger: dict[str, str]

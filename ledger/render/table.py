@@ -14,8 +14,12 @@ last columns, follow it there, labelled, when the width is too small even for th
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from itertools import accumulate, repeat
+from operator import add
 
 from rich.cells import cell_len, get_character_cell_size
 
@@ -75,15 +79,21 @@ PLAIN = Styles(None)
 
 ONE_CELL_BELOW = "\u0300"
 """The first combining mark: every character below it takes one cell in a terminal (the
-controls, which do not, are neutralised first), so a text whose largest character is below it
-is as wide as it is long."""
+controls, which do not, are neutralised first), so a text with no character from it on is as
+wide as it is long."""
+_FROM_ONE_CELL_BELOW = re.compile(f"[{ONE_CELL_BELOW}-\U0010ffff]")
+"""A character that may not take one cell. Searched for rather than comparing the text's
+largest character: `max` makes a string of every character, a search several times slower."""
+
+
+def one_cell_each(text: str) -> bool:
+    """Whether every character of `text` takes one cell (so its width is its length)."""
+    return text.isascii() or not _FROM_ONE_CELL_BELOW.search(text)
 
 
 def width_of(text: str) -> int:
     """Terminal cells `text` takes (wide East Asian characters take two, combining marks none)."""
-    if text.isascii() or max(text) < ONE_CELL_BELOW:
-        return len(text)
-    return cell_len(text)
+    return len(text) if one_cell_each(text) else cell_len(text)
 
 
 def _widest_line(text: str, cap: int) -> int:
@@ -138,7 +148,7 @@ def wrap(text: str, width: int, hang: int = 0) -> list[str]:
         if len(paragraph) <= width and width_of(paragraph) <= width:
             lines.append(paragraph.rstrip())
             continue
-        if paragraph.isascii() or max(paragraph) < ONE_CELL_BELOW:
+        if one_cell_each(paragraph):
             wrapped = _wrap_spaced(" ".join(paragraph.split()), width, width - hang)
         else:
             words = paragraph.split()
@@ -167,7 +177,28 @@ def _wrap_spaced(text: str, width: int, later: int) -> list[str]:
 
 def _wrap_words(words: list[str], sizes: list[int], width: int, later: int) -> list[str]:
     """Words of the given sizes (in cells) in lines of at most `width` cells, the first line,
-    and `later` cells, the others."""
+    and `later` cells, the others.
+
+    When every word fits on a line, each line's last word is found by bisecting the running
+    total of the words' cells (in C), a search a line rather than a sum a word; the same lines
+    as `_wrap_word_by_word`, which also cuts a word longer than a line."""
+    if not sizes or max(sizes) > min(width, later):
+        return _wrap_word_by_word(words, sizes, width, later)
+    # ends[k]: the cells of words 0..k, each followed by one space
+    ends = list(accumulate(map(add, sizes, repeat(1))))
+    lines: list[str] = []
+    start, before = 0, 0  # the line's first word, and the cells of the words before it
+    while start < len(words):
+        # the words start..stop-1 take ends[stop-1] - before - 1 cells, spaces between them
+        stop = bisect_right(ends, before + width + 1, start)
+        lines.append(" ".join(words[start:stop]))
+        start, before, width = stop, ends[stop - 1], later
+    return lines
+
+
+def _wrap_word_by_word(words: list[str], sizes: list[int], width: int, later: int
+                       ) -> list[str]:
+    """`_wrap_words`, adding up the words one by one and cutting a word longer than a line."""
     lines: list[str] = []
     line: list[str] = []
     used = -1
