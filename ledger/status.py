@@ -169,6 +169,7 @@ Keyed = tuple[str, Evidence]
 
 _STANCE = attrgetter("stance")
 _SLOT = attrgetter("term", "subject", "claimant")
+_JOINED = "\0".join
 _TERM = attrgetter("term")
 _KEY, _ENTRY = itemgetter(0), itemgetter(1)
 _TAKES_A_POSITION = frozenset({Stance.CLAIMS, Stance.DISPUTES}).__contains__
@@ -185,16 +186,19 @@ def positions_by_obligation(entries: Iterable[Evidence]) -> dict[tuple[str, str]
     over the entries. An entry that only notes context is left out: it never counts."""
     entries = list(entries)
     entries = list(compress(entries, map(_TAKES_A_POSITION, map(_STANCE, entries))))
-    latest: dict[tuple[str, str, str], Keyed] = {}
+    latest: dict[str, Keyed] = {}
     held_for = latest.get
-    # slot is the entry's (term, subject, claimant), made in C
-    for slot, key, entry in zip(map(_SLOT, entries), _order_keys(entries), entries, strict=True):
+    # slot is the entry's term, subject and claimant, made in C as one string (ids hold no NUL):
+    # a large dict finds a string about twice as fast as a tuple of three
+    slots = map(_JOINED, map(_SLOT, entries))
+    for slot, key, entry in zip(slots, _order_keys(entries), entries, strict=True):
         held = held_for(slot)
         if held is None or key > held[0]:
             latest[slot] = (key, entry)
     grouped: dict[tuple[str, str], dict[str, Keyed]] = defaultdict(dict)
-    for (term, subject, claimant), keyed in latest.items():
-        grouped[term, subject][claimant] = keyed
+    for keyed in latest.values():
+        entry = keyed[1]
+        grouped[entry.term, entry.subject][entry.claimant] = keyed
     return grouped
 
 
@@ -243,7 +247,8 @@ def obligation(term: Term, subject: str, keyed: dict[str, Keyed], *, reference_d
     """The status of `subject` on `term` from each claimant's latest counted entry about it."""
     positions = {claimant: entry for claimant, (_, entry) in keyed.items()}
     status = status_of(positions)
-    latest = max(keyed.values(), key=lambda pair: pair[0])[1].date if keyed else None
+    in_order = sorted(keyed.values(), key=_KEY)  # by the order keys already made
+    latest = max(keyed.values(), key=_KEY)[1].date if keyed else None  # the first of a tie
     overdue = (
         term.due is not None
         and date.fromisoformat(term.due) < reference_day
@@ -260,7 +265,7 @@ def obligation(term: Term, subject: str, keyed: dict[str, Keyed], *, reference_d
         disputed_by=tuple(sorted(c for c, e in positions.items() if e.stance is Stance.DISPUTES)),
         latest=latest,
         overdue=overdue,
-        positions=tuple(sorted(positions.values(), key=order_key)),
+        positions=tuple(map(_ENTRY, in_order)),
         waiting_on=waiting_on,
         late=late,
     )

@@ -281,3 +281,46 @@ def test_the_latest_of_each_timeline_are_the_end_of_that_timeline(
             for term, (total, shown) in latest.items()} == {
         term: (len(whole.get(term, [])), [entry.id for entry in whole.get(term, [])[-count:]])
         for term in terms}
+
+
+@settings(max_examples=60, deadline=None)
+@given(entries=st.integers(0, 80), seed=st.integers(0, 50), tied=st.booleans(),
+       partial=st.booleans())
+def test_each_claimants_position_is_their_first_latest_entry(entries: int, seed: int,
+                                                             tied: bool, partial: bool) -> None:
+    """The report's positions, found in one pass: for each term, subject and claimant, the
+    entry with the latest order key, the first in the file of a tie (`tied`: one recording
+    time; `partial`: years and the first days of years, which order alike)."""
+    from builders import generated_ledger
+
+    from ledger import status
+    from ledger.model import Stance
+
+    ledger = generated_ledger(entries, seed)
+    evidence = list(ledger.evidence)
+    if tied:
+        evidence = [entry.model_copy(update={"recorded_at": "2024-01-01T00:00:00.000000Z"})
+                    for entry in evidence]
+    if partial:
+        evidence = [entry.model_copy(update={"date": entry.date[:4] + ("" if number % 2
+                                                                      else "-01-01")})
+                    for number, entry in enumerate(evidence)]
+    expected: dict[tuple[str, str], dict[str, Evidence]] = {}
+    for entry in evidence:
+        if entry.stance not in (Stance.CLAIMS, Stance.DISPUTES):
+            continue
+        held = expected.setdefault((entry.term, entry.subject), {}).get(entry.claimant)
+        if held is None or status.order_key(entry) > status.order_key(held):
+            expected[entry.term, entry.subject][entry.claimant] = entry
+    found = status.positions_by_obligation(evidence)
+    assert {slot: {claimant: entry.id for claimant, (_, entry) in keyed.items()}
+            for slot, keyed in found.items()} == {
+        slot: {claimant: entry.id for claimant, entry in held.items()}
+        for slot, held in expected.items()}
+    terms = {term.id: term for term in ledger.terms}
+    for (term, subject), keyed in found.items():
+        made = status.obligation(terms[term], subject, keyed, reference_day=date(2030, 1, 1))
+        chosen = list(expected[term, subject].values())
+        assert [entry.id for entry in made.positions] == [
+            entry.id for entry in sorted(chosen, key=status.order_key)]
+        assert made.latest == max(chosen, key=status.order_key).date
