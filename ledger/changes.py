@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from functools import cache
+from operator import attrgetter
 from typing import Any, TypeVar
 
 from pydantic import TypeAdapter, ValidationError
@@ -230,6 +231,9 @@ def _refuse_condition_cycle(before: Ledger, after: Ledger, term_id: str) -> None
                            f"{' waits on '.join(cycle)}")
 
 
+_ID = attrgetter("id")
+
+
 class EvidenceMaker:
     """Makes evidence entries for one ledger: its terms, parties, amendments and entry ids
     looked up once, so that a batch of entries (an import) costs each entry, not the ledger."""
@@ -239,7 +243,7 @@ class EvidenceMaker:
         self.parties = party_ids(ledger)
         self._party_set = set(self.parties)
         self._changes = history.changes_by_record(ledger.changes)
-        self._taken = {entry.id for entry in ledger.evidence}
+        self._taken = set(map(_ID, ledger.evidence))
         self._obligors_moved: dict[str, bool] = {}
 
     def term(self, term: str) -> str:
