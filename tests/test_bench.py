@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -89,6 +90,10 @@ def test_the_runner_prints_a_markdown_table_at_n_200(tmp_path: Path) -> None:
                    "import of 20 rows ÷ json.load of the result",
                    "its dry run ÷ json.load of the result"):
         assert any(line.startswith(f"| {target} |") for line in lines), target
+    assert "| target (at 200 entries) | measured | rounds | limit | met |" in lines
+    page_target = next(line for line in lines if line.startswith("| report html ÷ json.load |"))
+    assert re.fullmatch(r"\| report html ÷ json\.load \| [\d.]+ \| [\d.]+–[\d.]+ \| 3 \| "
+                        r"(yes|NO) \|", page_target), page_target
 
 
 def test_a_ratio_is_the_median_of_the_rounds_ratios() -> None:
@@ -101,3 +106,13 @@ def test_a_ratio_is_the_median_of_the_rounds_ratios() -> None:
     reference = Measure(1.0, 1, (1.0, 1.0, 3.0))
     assert over(command, reference) == 2.0, "the rounds' ratios are 2, 4, 2"
     assert over(command, Measure(1.0, 1)) == 4.0, "not measured in the same rounds: the medians"
+
+
+def test_a_ratio_comes_with_its_least_and_greatest_round() -> None:
+    sys.path.insert(0, str(BENCH))
+    from run import Measure, spread
+
+    command = Measure(4.0, 1, (2.0, 4.0, 6.0))
+    reference = Measure(1.0, 1, (1.0, 1.0, 3.0))
+    assert spread(command, reference) == (2.0, 4.0), "the rounds' ratios are 2, 4, 2"
+    assert spread(command, Measure(1.0, 1)) is None, "not measured in the same rounds"
