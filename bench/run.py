@@ -413,8 +413,7 @@ def run(sizes: list[int], runs: int, startup_runs: int) -> str:
 
     largest = max(sizes)
     targets: list[tuple[str, float, float]] = []
-    rounds: dict[str, tuple[float, float] | None] = {}
-    """Each ratio target's least and greatest round (`spread`), by name."""
+    rounds: dict[str, tuple[float, float] | None] = {}  # each ratio target's `spread`, by name
 
     def ratio(name: str, measured: Measure, reference: Measure, limit: float
               ) -> tuple[str, float, float]:

@@ -256,7 +256,7 @@ def test_text_of_a_cell_a_character_wraps_as_its_words_would(text: str, width: i
     words = text.split()
     later = max(1, width - hang)
     by_search = table._wrap_spaced(" ".join(words), width, later)
-    by_words = table._wrap_words(words, [len(word) for word in words], width, later)
+    by_words = table._wrap_word_by_word(words, [len(word) for word in words], width, later)
     assert by_search == by_words
 
 
