@@ -1,0 +1,172 @@
+"""Work done aside in a forked child (`ledger.cli.forking`): its result comes back, a failure
+falls back to the work done in place, and the keys of a large file counted aside keep the
+fast load exactly as strict as before."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from builders import generated_ledger
+from conftest import Run, ok
+
+from ledger import store
+from ledger.aside import Pending, Work
+from ledger.cli import forking
+from ledger.errors import LedgerFileError
+
+
+@pytest.fixture
+def forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Each child forked during the test, by pid; keys are counted aside in files of any size.
+    The tests that use it fail, rather than pass untested, where no fork can be made."""
+    if not forking._can_fork():
+        pytest.fail("this machine cannot fork a child here (one core, or threads running)")
+    made: list[int] = []
+    fork = os.fork
+
+    def recorded() -> int:
+        pid = fork()
+        if pid:
+            made.append(pid)
+        return pid
+
+    monkeypatch.setattr(forking.os, "fork", recorded)
+    monkeypatch.setattr(store, "KEYS_COUNTED_ASIDE_FROM", 0)
+    return made
+
+
+def _reaped(pid: int) -> bool:
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
+
+
+def test_the_result_of_work_aside_comes_back_and_the_child_is_reaped(forks: list[int]) -> None:
+    text = "état des lieux\x00" * 100_000
+    pending = forking.run_aside(lambda: text.encode())
+    assert pending is not None and len(forks) == 1
+    assert pending.result() == text.encode()
+    assert _reaped(forks[0])
+
+
+def test_work_that_fails_aside_gives_no_result(forks: list[int]) -> None:
+    def failing() -> bytes:
+        raise ValueError("no")
+
+    pending = forking.run_aside(failing)
+    assert pending is not None and pending.result() is None
+    assert _reaped(forks[0])
+
+
+def test_cancelled_work_is_stopped_at_once(forks: list[int]) -> None:
+    def slow() -> bytes:
+        time.sleep(60)
+        return b"late"
+
+    pending = forking.run_aside(slow)
+    assert pending is not None
+    started = time.monotonic()
+    pending.cancel()
+    assert time.monotonic() - started < 10 and _reaped(forks[0])
+    assert pending.result() is None
+
+
+def test_no_fork_while_another_thread_runs_or_with_one_core(monkeypatch: pytest.MonkeyPatch
+                                                            ) -> None:
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert forking.run_aside(lambda: b"x") is None
+    finally:
+        stop.set()
+        other.join()
+    monkeypatch.setattr(forking.os, "sched_getaffinity", lambda pid: {0})
+    assert forking.run_aside(lambda: b"x") is None
+
+
+@pytest.fixture
+def carefully(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The files that went the careful way (the fast path did not accept them)."""
+    went: list[Path] = []
+    careful = store._load_carefully
+
+    def recorded(raw: bytes, path: Path, rejection: object) -> object:
+        went.append(path)
+        return careful(raw, path, rejection)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(store, "_load_carefully", recorded)
+    return went
+
+
+def test_a_valid_file_counted_aside_takes_the_fast_path(run: Run, tmp_path: Path,
+                                                       forks: list[int],
+                                                       carefully: list[Path]) -> None:
+    path = tmp_path / "ledger.json"
+    path.write_bytes(store.serialize(generated_ledger(300, seed=3)))
+    aside = ok(run("report", "--format", "json", file=path)).stdout
+    assert len(forks) == 1 and carefully == []
+    assert store.load(path, aside=forking.run_aside).ledger == store.load(path).ledger
+    assert json.loads(aside) == json.loads(ok(run("report", "--format", "json", file=path)).stdout)
+
+
+def _current() -> str:
+    """A ledger in the current version (the fast path reads no other), serialized as saved."""
+    return store.serialize(generated_ledger(40, seed=4)).decode()
+
+
+@pytest.mark.parametrize("spaced", [False, True])
+def test_a_duplicate_key_counted_aside_is_found(run: Run, tmp_path: Path, forks: list[int],
+                                                spaced: bool) -> None:
+    """A repeated key, in a file written as saved or with a space before one colon (which the
+    count must take into account)."""
+    text = _current().replace('"role": ', '"role": "other",\n      "role": ', 1)
+    if spaced:
+        text = text.replace('"title": ', '"title" : ', 1)
+    line = text[:text.index('"role": "other"')].count("\n") + 2
+    path = tmp_path / "ledger.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(LedgerFileError) as raised:
+        store.load(path, aside=forking.run_aside)
+    problem = raised.value.problems[0]
+    assert "duplicate key" in problem.message and problem.line == line
+    result = run("check", file=path)
+    assert result.exit_code == 1 and f"ledger.json:{line}:" in result.stderr
+    assert "duplicate key" in result.stderr and len(forks) == 2
+
+
+class _Lost:
+    """Work started aside whose result never comes back (the child was killed, say)."""
+
+    def result(self) -> bytes | None:
+        return None
+
+    def cancel(self) -> None:
+        pass
+
+
+def test_a_count_that_does_not_come_back_is_made_in_place(monkeypatch: pytest.MonkeyPatch,
+                                                          tmp_path: Path,
+                                                          carefully: list[Path]) -> None:
+    offered: list[Work] = []
+
+    def losing(work: Work) -> Pending:
+        offered.append(work)
+        return _Lost()
+
+    monkeypatch.setattr(store, "KEYS_COUNTED_ASIDE_FROM", 0)
+    path = tmp_path / "ledger.json"
+    path.write_bytes(store.serialize(generated_ledger(50, seed=2)))
+    assert store.load(path, aside=losing).ledger == store.load(path, fast=False).ledger
+    assert len(offered) == 1 and carefully == [path]  # the second load, fast=False
+    duplicated = tmp_path / "duplicated.json"
+    duplicated.write_bytes(path.read_bytes().replace(b'"role": ', b'"role": "other", "role": ', 1))
+    with pytest.raises(LedgerFileError, match="duplicate key"):
+        store.load(duplicated, aside=losing)
