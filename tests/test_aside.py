@@ -6,16 +6,18 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from builders import generated_ledger
 from conftest import Run, ok
 
-from ledger import store
-from ledger.aside import Pending, Work
+from ledger import importing, store
+from ledger.aside import Pending, Work, result_of
 from ledger.cli import forking
 from ledger.errors import LedgerFileError
 
@@ -36,6 +38,7 @@ def forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
         return pid
 
     monkeypatch.setattr(forking.os, "fork", recorded)
+    monkeypatch.setattr(forking, "_WAITING", [])
     monkeypatch.setattr(store, "KEYS_COUNTED_ASIDE_FROM", 0)
     return made
 
@@ -76,6 +79,49 @@ def test_cancelled_work_is_stopped_at_once(forks: list[int]) -> None:
     pending.cancel()
     assert time.monotonic() - started < 10 and _reaped(forks[0])
     assert pending.result() is None
+
+
+def test_work_alongside_is_done_by_the_next_child_after_its_own(forks: list[int]) -> None:
+    beside = forking.run_alongside(lambda: b"second")
+    assert forks == []
+    pending = forking.run_aside(lambda: b"first")
+    assert pending is not None and len(forks) == 1
+    assert beside.result() == b"second" and pending.result() == b"first"
+    assert forking._WAITING == [] and _reaped(forks[0])
+
+
+def test_work_alongside_that_fails_loses_only_its_own_result(forks: list[int]) -> None:
+    def failing() -> bytes:
+        raise ValueError("a cell that cannot be read")
+
+    beside = forking.run_alongside(failing)
+    pending = forking.run_aside(lambda: b"first")
+    assert pending is not None
+    assert pending.result() == b"first" and beside.result() is None
+    beside = forking.run_alongside(lambda: b"second")
+    pending = forking.run_aside(failing)
+    assert pending is not None
+    assert beside.result() is None and pending.result() is None  # it never ran
+    assert len(forks) == 2
+
+
+def test_work_alongside_no_child_took_or_withdrawn_is_not_done_aside(forks: list[int],
+                                                                      tmp_path: Path) -> None:
+    marker = tmp_path / "ran"
+
+    def marking() -> bytes:
+        marker.touch()
+        return b"done"
+
+    alone = forking.run_alongside(marking)
+    assert alone.result() is None and forking._WAITING == []
+    assert result_of(alone, marking) == b"done" and marker.exists()
+    marker.unlink()
+    withdrawn = forking.run_alongside(marking)
+    withdrawn.cancel()
+    pending = forking.run_aside(lambda: b"first")
+    assert pending is not None and pending.result() == b"first"
+    assert not marker.exists() and withdrawn.result() is None and len(forks) == 1
 
 
 def test_no_fork_while_another_thread_runs_or_with_one_core(monkeypatch: pytest.MonkeyPatch
@@ -170,3 +216,54 @@ def test_a_count_that_does_not_come_back_is_made_in_place(monkeypatch: pytest.Mo
     duplicated.write_bytes(path.read_bytes().replace(b'"role": ', b'"role": "other", "role": ', 1))
     with pytest.raises(LedgerFileError, match="duplicate key"):
         store.load(duplicated, aside=losing)
+
+
+def _csv(path: Path, rows: list[list[str]]) -> Path:
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    return path
+
+
+def _without_ids(text: str) -> str:
+    """An import's dry run names each entry by an id that follows from its recording time."""
+    return re.sub(r"\b[0-9a-f]{12}\b", "ID", text)
+
+
+def test_an_import_reads_its_file_in_the_child_that_counts(run: Run, tmp_path: Path,
+                                                           forks: list[int],
+                                                           monkeypatch: pytest.MonkeyPatch
+                                                           ) -> None:
+    """The file is read and parsed aside while the ledger loads, by the one child that counts
+    its keys; the dry run says what it says when the file is read in place, and a file that
+    cannot be read aside is read again here, which places its problem."""
+    path = tmp_path / "ledger.json"
+    path.write_bytes(store.serialize(generated_ledger(40, seed=4)))
+    rows = _csv(tmp_path / "rows.csv", [
+        ["date", "term", "claimant", "stance", "summary"],
+        *([f"2025-0{month}", "withdraw", "monitor", "claims", f"Said in month {month}"]
+          for month in range(1, 10))])
+    read_here: list[Path] = []
+    read_table = importing.read_table
+
+    def recorded(path: Path, **options: Any) -> importing.Table:
+        read_here.append(path)
+        return read_table(path, **options)
+
+    monkeypatch.setattr(importing, "read_table", recorded)
+    dry = run("evidence", "import", str(rows), "--dry-run", file=path)
+    assert dry.exit_code == 0 and len(forks) == 1 and read_here == []
+    bad = tmp_path / "bad.csv"
+    bad.write_text(rows.read_text(encoding="utf-8") + '2025-10,withdraw,"monitor"x\r\n',
+                   encoding="utf-8")
+    refused = run("evidence", "import", str(bad), "--dry-run", file=path)
+    assert refused.exit_code == 1 and len(forks) == 2 and read_here == [bad]
+    assert "bad.csv:11:3: not readable as CSV" in refused.stderr
+    monkeypatch.setattr(forking, "_can_fork", lambda: False)
+    in_place = run("evidence", "import", str(rows), "--dry-run", file=path)
+    assert in_place.exit_code == 0 and len(forks) == 2 and read_here == [bad, rows]
+    assert _without_ids(dry.stdout) == _without_ids(in_place.stdout)
+    assert dry.stderr == in_place.stderr
