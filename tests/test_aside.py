@@ -271,3 +271,15 @@ def test_an_import_reads_its_file_in_the_child_that_counts(run: Run, tmp_path: P
     assert in_place.exit_code == 0 and len(forks) == 2 and read_here == [bad, rows]
     assert _without_ids(dry.stdout) == _without_ids(in_place.stdout)
     assert dry.stderr == in_place.stderr
+
+
+def test_an_import_whose_counting_child_was_stopped_reads_its_file_here(
+        run: Run, tmp_path: Path, forks: list[int]) -> None:
+    """A ledger in an older version goes the careful way, and the child that counts its keys is
+    stopped with the spreadsheet it was to read: the import reads it in place."""
+    path = tmp_path / "ledger.json"
+    path.write_bytes((Path(__file__).resolve().parent / "valid-base.json").read_bytes())
+    rows = _csv(tmp_path / "rows.csv", [["id", "name"], ["east", "Eastland"]])
+    result = ok(run("party", "import", str(rows), file=path))
+    assert "added 1 party" in result.stderr and len(forks) == 1
+    assert "east" in ok(run("party", "list", "--format", "csv", file=path)).stdout

@@ -100,6 +100,8 @@ class _Child:
         self._files = files
 
     def result(self, number: int) -> bytes | None:
+        if self._files[number].closed:  # the child was stopped: its results are gone
+            return None
         with self._files[number]:
             if self._ended() <= number:
                 return None
