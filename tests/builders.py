@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import TypeVar
 
 from ledger.model import (
@@ -97,3 +98,13 @@ def generated_ledger(entries: int, seed: int = 7, retract_every: int = 10) -> Le
             retractions.append(retraction)
     return ledger.model_copy(update={"evidence": tuple(evidence),
                                      "retractions": tuple(retractions)})
+
+
+def write_csv(path: Path, rows: list[list[str]], delimiter: str = ",", bom: bool = False) -> Path:
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + buffer.getvalue().encode("utf-8"))
+    return path

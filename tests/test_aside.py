@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from builders import generated_ledger
+from builders import generated_ledger, write_csv
 from conftest import Run, ok
 
 from ledger import importing, store
@@ -92,6 +92,27 @@ def test_work_alongside_is_done_by_the_next_child_after_its_own(forks: list[int]
     assert pending is not None and len(forks) == 1
     assert beside.result() == b"second" and pending.result() == b"first"
     assert forking._WAITING == [] and _reaped(forks[0])
+
+
+def test_a_child_stops_early_only_when_none_of_its_results_is_wanted(forks: list[int]) -> None:
+    def slow() -> bytes:
+        time.sleep(60)
+        return b"late"
+
+    beside = forking.run_alongside(lambda: b"second")
+    pending = forking.run_aside(lambda: b"first")
+    assert pending is not None
+    pending.cancel()
+    assert beside.result() == b"second"
+    beside = forking.run_alongside(slow)
+    pending = forking.run_aside(lambda: b"first")
+    assert pending is not None
+    started = time.monotonic()
+    beside.cancel()
+    assert not _reaped(forks[1])  # the first result is still wanted
+    pending.cancel()
+    assert time.monotonic() - started < 10 and _reaped(forks[1])
+    assert beside.result() is None and pending.result() is None
 
 
 def test_work_alongside_that_fails_loses_only_its_own_result(forks: list[int]) -> None:
@@ -222,23 +243,28 @@ def test_a_count_that_does_not_come_back_is_made_in_place(monkeypatch: pytest.Mo
         store.load(duplicated, aside=losing)
 
 
-def _csv(path: Path, rows: list[list[str]]) -> Path:
-    import csv
-    import io
-
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
-    path.write_text(buffer.getvalue(), encoding="utf-8")
-    return path
-
-
 def _without_ids(text: str) -> str:
     """An import's dry run names each entry by an id that follows from its recording time."""
     return re.sub(r"\b[0-9a-f]{12}\b", "ID", text)
 
 
+@pytest.fixture
+def read_here(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """Each spreadsheet read in this process (one read in a child is not recorded here)."""
+    read: list[Path] = []
+    read_table = importing.read_table
+
+    def recorded(path: Path, **options: Any) -> importing.Table:
+        read.append(path)
+        return read_table(path, **options)
+
+    monkeypatch.setattr(importing, "read_table", recorded)
+    return read
+
+
 def test_an_import_reads_its_file_in_the_child_that_counts(run: Run, tmp_path: Path,
                                                            forks: list[int],
+                                                           read_here: list[Path],
                                                            monkeypatch: pytest.MonkeyPatch
                                                            ) -> None:
     """The file is read and parsed aside while the ledger loads, by the one child that counts
@@ -246,18 +272,10 @@ def test_an_import_reads_its_file_in_the_child_that_counts(run: Run, tmp_path: P
     cannot be read aside is read again here, which places its problem."""
     path = tmp_path / "ledger.json"
     path.write_bytes(store.serialize(generated_ledger(40, seed=4)))
-    rows = _csv(tmp_path / "rows.csv", [
+    rows = write_csv(tmp_path / "rows.csv", [
         ["date", "term", "claimant", "stance", "summary"],
         *([f"2025-0{month}", "withdraw", "monitor", "claims", f"Said in month {month}"]
           for month in range(1, 10))])
-    read_here: list[Path] = []
-    read_table = importing.read_table
-
-    def recorded(path: Path, **options: Any) -> importing.Table:
-        read_here.append(path)
-        return read_table(path, **options)
-
-    monkeypatch.setattr(importing, "read_table", recorded)
     dry = run("evidence", "import", str(rows), "--dry-run", file=path)
     assert dry.exit_code == 0 and len(forks) == 1 and read_here == []
     bad = tmp_path / "bad.csv"
@@ -273,13 +291,13 @@ def test_an_import_reads_its_file_in_the_child_that_counts(run: Run, tmp_path: P
     assert dry.stderr == in_place.stderr
 
 
-def test_an_import_whose_counting_child_was_stopped_reads_its_file_here(
-        run: Run, tmp_path: Path, forks: list[int]) -> None:
-    """A ledger in an older version goes the careful way, and the child that counts its keys is
-    stopped with the spreadsheet it was to read: the import reads it in place."""
+def test_an_import_into_an_older_version_still_reads_its_file_aside(
+        run: Run, tmp_path: Path, forks: list[int], read_here: list[Path]) -> None:
+    """A ledger in an older version goes the careful way, so its count is not wanted: the
+    child still reads the spreadsheet, which the import then adds."""
     path = tmp_path / "ledger.json"
     path.write_bytes((Path(__file__).resolve().parent / "valid-base.json").read_bytes())
-    rows = _csv(tmp_path / "rows.csv", [["id", "name"], ["east", "Eastland"]])
+    rows = write_csv(tmp_path / "rows.csv", [["id", "name"], ["east", "Eastland"]])
     result = ok(run("party", "import", str(rows), file=path))
-    assert "added 1 party" in result.stderr and len(forks) == 1
+    assert "added 1 party" in result.stderr and len(forks) == 1 and read_here == []
     assert "east" in ok(run("party", "list", "--format", "csv", file=path)).stdout

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from builders import write_csv
 from conftest import INSTALLED_LEDGER, Run, ok
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -38,16 +39,6 @@ def ledger_with_an_agreement(run: Run, file: Path) -> None:
     ok(run("init", "--title", "Import", file=file))
     ok(run("agreement", "add", "accord", "--title", "The Accord", "--signed", "2024-03-01",
            file=file))
-
-
-def write_csv(path: Path, rows: list[list[str]], delimiter: str = ",", bom: bool = False) -> Path:
-    import csv
-    import io
-
-    buffer = io.StringIO()
-    csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
-    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + buffer.getvalue().encode("utf-8"))
-    return path
 
 
 def write_xlsx(path: Path, rows: list[list[Any]], sheet: str = "Sheet") -> Path:

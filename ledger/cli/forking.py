@@ -54,7 +54,9 @@ def run_aside(work: Work) -> Pending | None:
 def run_alongside(work: Work) -> Pending:
     """Offer `work` to the next child `run_aside` forks, to be done after that child's work:
     it needs the second core less urgently than the work that forks. Its result is None (do
-    it in place) when no child took it."""
+    it in place) when no child took it. A child's results are read once it has ended, so offer
+    only work whose result is wanted soon after the first (an import's spreadsheet, wanted
+    once the ledger is loaded)."""
     companion = _Companion(work)
     _WAITING.append(companion)
     return companion
@@ -92,31 +94,32 @@ def _run_in_child(works: list[Work], files: list[IO[bytes]]
 
 class _Child:
     """A forked child doing works; the result of work N is in file N once it has ended with a
-    status above N (the number of works it finished)."""
+    status above N (the number of works it finished). It is stopped early only when no result
+    of it is wanted any more."""
 
     def __init__(self, pid: int, files: list[IO[bytes]]) -> None:
         self._pid: int | None = pid
         self._status = -1
         self._files = files
+        self._wanted = set(range(len(files)))
 
     def result(self, number: int) -> bytes | None:
-        if self._files[number].closed:  # the child was stopped: its results are gone
-            return None
-        with self._files[number]:
+        self._wanted.discard(number)
+        with self._files[number] as file:
             if self._ended() <= number:
                 return None
-            self._files[number].seek(0)
-            return self._files[number].read()
+            file.seek(0)
+            return file.read()
 
-    def cancel(self) -> None:
-        if self._pid is not None:
+    def cancel(self, number: int) -> None:
+        self._wanted.discard(number)
+        self._files[number].close()
+        if not self._wanted and self._pid is not None:
             import signal
 
             with contextlib.suppress(OSError):  # it may have ended already
                 os.kill(self._pid, signal.SIGKILL)
-        self._ended()
-        for file in self._files:
-            file.close()
+            self._ended()
 
     def _ended(self) -> int:
         """Wait for the child to end; its exit status (negative when killed by a signal, -1 when
@@ -132,8 +135,7 @@ class _Child:
 
 
 class _Result:
-    """The result of the work that forked a child: wanted first, so cancelling it stops the
-    child."""
+    """The result of one work of a child, wanted once."""
 
     def __init__(self, child: _Child, number: int) -> None:
         self._child: _Child | None = child
@@ -146,7 +148,7 @@ class _Result:
     def cancel(self) -> None:
         child, self._child = self._child, None
         if child is not None:
-            child.cancel()
+            child.cancel(self._number)
 
 
 class _Companion:
@@ -164,10 +166,10 @@ class _Companion:
         return self._result.result() if self._result is not None else None
 
     def cancel(self) -> None:
-        """Not wanted: withdrawn if it is still waiting; a child that took it runs on for the
-        work that forked it, and ends with it."""
+        """Not wanted: withdrawn if it is still waiting, else no longer wanted of its child."""
         self._withdraw()
-        self._result = None
+        if self._result is not None:
+            self._result.cancel()
 
     def _withdraw(self) -> None:
         with contextlib.suppress(ValueError):
