@@ -14,14 +14,12 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from functools import partial
 from itertools import compress
 from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
 from ledger import changes, history
-from ledger.aside import Runner, start_aside
 from ledger.errors import InvalidValue, LedgerError, Problem
 from ledger.files import DEFAULT_MAX_BYTES, read_regular
 from ledger.model import Evidence, Ledger, Party, RecordKind, Term
@@ -80,38 +78,6 @@ def read_table(path: Path, *, sheet: str | None = None,
         raise InvalidValue("sheet", "only an .xlsx file has sheets")
     raw = read_regular(path, what="spreadsheet", max_bytes=max_bytes)
     return _read_xlsx(raw, path, sheet, max_bytes) if suffix == ".xlsx" else _read_csv(raw, path)
-
-
-class TableReading:
-    """`read_table` offered aside (`ledger.aside`) before it is needed, so that the file can be
-    read and parsed on another core while the ledger loads (its cells come back as JSON).
-    `table()` gives what `read_table` would, and raises what it would: a reading that failed
-    aside, or that was not done there, is done here."""
-
-    def __init__(self, path: Path, *, sheet: str | None = None,
-                 max_bytes: int = DEFAULT_MAX_BYTES, aside: Runner | None = None) -> None:
-        self._read = partial(read_table, path, sheet=sheet, max_bytes=max_bytes)
-        self._reading = start_aside(aside, self._encoded)
-
-    def _encoded(self) -> bytes:
-        import orjson
-
-        table = self._read()
-        return orjson.dumps([table.name, table.header, table.rows])
-
-    def table(self) -> Table:
-        import orjson
-
-        reading, self._reading = self._reading, None
-        encoded = reading.result() if reading is not None else None
-        if encoded is None:
-            return self._read()
-        name, header, rows = orjson.loads(encoded)
-        return Table(name, header, [(number, cells) for number, cells in rows])
-
-    def cancel(self) -> None:
-        if self._reading is not None:
-            self._reading.cancel()
 
 
 def _read_csv(raw: bytes, path: Path) -> Table:

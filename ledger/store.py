@@ -15,7 +15,6 @@ from operator import attrgetter, itemgetter, le, lt
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ledger.aside import Runner, result_of, start_aside
 from ledger.errors import Finding, LedgerError, LedgerFileError, Problem
 from ledger.files import DEFAULT_MAX_BYTES, kind_of, over_the_ceiling, read_regular
 from ledger.model import (
@@ -208,8 +207,7 @@ def lock_path(path: Path) -> Path:
     return path.with_name(path.name + ".lock")
 
 
-def load(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, fast: bool = True,
-         aside: Runner | None = None) -> LoadedLedger:
+def load(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, fast: bool = True) -> LoadedLedger:
     """Read, parse and validate a ledger; raise LedgerFileError listing every problem found.
 
     The fast path parses and validates in one pass from bytes (Pydantic's `model_validate_json`)
@@ -218,17 +216,13 @@ def load(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, fast: bool = True,
     problem. `fast=False` takes the careful path alone: slower, the same result (tests hold the
     two paths to that). The interpreter is left as it was found: the `ledger` script runs
     without the cyclic garbage collector, but a program that calls this keeps its own.
-
-    With `aside` (`ledger.aside`), the fast path's count of keys in a large file is offered to
-    it, to be made on another core while Pydantic validates.
     """
-    return load_bytes(_read_bytes(path, max_bytes), path, fast=fast, aside=aside)
+    return load_bytes(_read_bytes(path, max_bytes), path, fast=fast)
 
 
-def load_bytes(raw: bytes, path: Path, *, fast: bool = True,
-               aside: Runner | None = None) -> LoadedLedger:
+def load_bytes(raw: bytes, path: Path, *, fast: bool = True) -> LoadedLedger:
     """`load` of bytes read elsewhere (from git, say); `path` names them in problems."""
-    ledger, rejection = _load_fast(raw, aside) if fast else (None, None)
+    ledger, rejection = _load_fast(raw) if fast else (None, None)
     migrated_from = None
     if ledger is None:
         ledger, migrated_from = _load_carefully(raw, path, rejection)
@@ -241,13 +235,9 @@ def load_bytes(raw: bytes, path: Path, *, fast: bool = True,
 
 
 _WHITESPACE_BEFORE_COLON = re.compile(rb'"[ \t\r\n]+:')
-KEYS_COUNTED_ASIDE_FROM = 8 << 20
-"""Bytes from which the keys of a file are counted aside (`ledger.aside`), when a runner is
-given: below it, counting takes less time than starting a process."""
 
 
-def _load_fast(raw: bytes, aside: Runner | None = None
-               ) -> tuple[Ledger | None, ValidationError | None]:
+def _load_fast(raw: bytes) -> tuple[Ledger | None, ValidationError | None]:
     """The ledger, if `raw` is a valid current-version ledger with no duplicate key; else None.
 
     When validation failed, its error comes back too: the careful path then only needs to parse
@@ -258,27 +248,18 @@ def _load_fast(raw: bytes, aside: Runner | None = None
     in the text ends with `":` (or `"`, white space, `:`), and a quote inside a string is escaped
     (`\\"`); with extra fields forbidden, every key of a valid file is a field name, so the count
     in the text equals the count of fields set in the models exactly when no key is repeated.
-    The count reads only the text, so it can be made aside while the models are made.
     """
     from pydantic import ValidationError
 
     body = raw[len(_BOM_BYTES):] if raw.startswith(_BOM_BYTES) else raw
 
-    def count() -> bytes:
-        return b"%d" % keys_in_text(body)
-
-    counting = start_aside(aside, count) if len(body) >= KEYS_COUNTED_ASIDE_FROM else None
     try:
         ledger = Ledger.model_validate_json(body)
-        if ledger.schema_version != SCHEMA_VERSION:
-            return None, None
-        keys = int(result_of(counting, count))
     except ValidationError as error:
         return None, error
-    finally:
-        if counting is not None:
-            counting.cancel()  # nothing to stop once its result is in
-    return (ledger if keys == _fields_set(ledger) else None), None
+    if ledger.schema_version != SCHEMA_VERSION:
+        return None, None
+    return (ledger if keys_in_text(body) == _fields_set(ledger) else None), None
 
 
 def keys_in_text(body: bytes) -> int:
@@ -779,11 +760,11 @@ class Draft:
 
 @contextmanager
 def transaction(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES,
-                timeout: float | None = None, aside: Runner | None = None) -> Iterator[Draft]:
+                timeout: float | None = None) -> Iterator[Draft]:
     """Lock the ledger, load it, let the caller change it, save it atomically if it changed.
 
     The lock spans all three, so that two writers never lose each other's change. An exception
-    inside the block leaves the file as it was. `aside` is passed to `load`.
+    inside the block leaves the file as it was.
 
         with store.transaction(Path("peace.json")) as draft:
             draft.ledger = changes.add_party(draft.ledger, "north", name="Northland")
@@ -792,7 +773,7 @@ def transaction(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES,
         raise LedgerError(f"{path}: no ledger here; run `ledger init` (or `ledger init "
                           f"--example {BUNDLED_LEDGERS[0]}`) first")
     with locked(path, timeout):
-        loaded = load(path, max_bytes=max_bytes, aside=aside)
+        loaded = load(path, max_bytes=max_bytes)
         draft = Draft(path, loaded, loaded.ledger)
         yield draft
         if draft.ledger is not loaded.ledger:

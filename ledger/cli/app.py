@@ -353,9 +353,8 @@ LOADED: list[LoadedLedger] = []
 
 def load(path: Path) -> LoadedLedger:
     from ledger import store
-    from ledger.cli.forking import run_aside
 
-    loaded = store.load(path, max_bytes=max_bytes(), aside=run_aside)
+    loaded = store.load(path, max_bytes=max_bytes())
     LOADED.append(loaded)
     _note_migration(loaded)
     return loaded
@@ -425,10 +424,9 @@ def read_as(ctx: typer.Context, as_of: str | None, known_at: str | None) -> Cloc
 def update(ctx: typer.Context, change: Callable[[Ledger], tuple[Ledger, T]]) -> T:
     """Apply `change` to the chosen ledger in one transaction (lock, load, change, save)."""
     from ledger import store
-    from ledger.cli.forking import run_aside
 
     draft: Draft
-    with store.transaction(target(ctx).path, max_bytes=max_bytes(), aside=run_aside) as draft:
+    with store.transaction(target(ctx).path, max_bytes=max_bytes()) as draft:
         LOADED.append(draft.loaded)
         _note_migration(draft.loaded)
         draft.ledger, result = change(draft.ledger)

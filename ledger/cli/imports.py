@@ -23,7 +23,7 @@ from ledger.render import ListFormat
 
 if TYPE_CHECKING:
     from ledger.errors import Problem
-    from ledger.importing import ImportKind, Plan, Table, TableReading
+    from ledger.importing import ImportKind, Plan, Table
     from ledger.model import Ledger
     from ledger.render.view import View
 
@@ -41,25 +41,12 @@ def run_import(ctx: typer.Context, kind: ImportKind, file: Path, dry_run: bool,
                sheet: str | None) -> None:
     """Check every row; with a problem in any, print each at FILE:ROW:COL and change nothing;
     else add every row in one transaction (one load, one save) and say what was added."""
-    from ledger import importing
-    from ledger.cli.forking import run_alongside
-
-    # offered before the ledger loads: the child that counts its keys reads the file too
-    reading = run(lambda: importing.TableReading(file, sheet=sheet, max_bytes=max_bytes(),
-                                                 aside=run_alongside))
-    try:
-        _import(ctx, kind, reading, dry_run)
-    finally:
-        reading.cancel()
-
-
-def _import(ctx: typer.Context, kind: ImportKind, reading: TableReading, dry_run: bool) -> None:
     from ledger import clock, importing
 
     hashed: list[Problem] = []
 
     def plan_for(ledger: Ledger) -> Plan:
-        table = reading.table()
+        table = importing.read_table(file, sheet=sheet, max_bytes=max_bytes())
         if kind is importing.ImportKind.EVIDENCE:
             table = _with_document_digests(ctx, table, hashed)
         return importing.plan_import(ledger, kind, table, recorded_at=clock.now())
