@@ -18,8 +18,8 @@ from typing import Any
 
 import orjson
 
-from ledger import store
-from ledger.model import SCHEMA_VERSION, digests_of
+from ledger.core.model import SCHEMA_VERSION, digests_of
+from ledger.storage import store
 
 WORDS = (
     'ceasefire', 'withdrawal', 'prisoners', 'release', 'monitoring', 'violation', 'compliance',

@@ -11,10 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ledger.cautions import ledger_cautions
-from ledger.errors import Finding, InvalidValue, LedgerError, LedgerFileError, Problem
-from ledger.files import DEFAULT_MAX_BYTES, document_name_problem, document_path, read_inside
-from ledger.model import (
+from ledger.core.cautions import ledger_cautions
+from ledger.core.errors import Finding, InvalidValue, LedgerError, LedgerFileError, Problem
+from ledger.core.model import (
     RECORD_KINDS,
     Agreement,
     Evidence,
@@ -24,9 +23,15 @@ from ledger.model import (
     Term,
     digests_of,
 )
+from ledger.storage.files import (
+    DEFAULT_MAX_BYTES,
+    document_name_problem,
+    document_path,
+    read_inside,
+)
 
 if TYPE_CHECKING:
-    from ledger.store import LoadedLedger
+    from ledger.storage.store import LoadedLedger
 
 
 @dataclass(frozen=True)
@@ -98,7 +103,7 @@ def party_names_tell_parties_apart(context: CheckContext) -> Iterator[Finding]:
     """Two parties whose names or aliases read alike, in any version (a hand edit): a report
     would not tell them apart. The command line refuses such a name; this catches one written
     into the file."""
-    from ledger.history import lookalike_names
+    from ledger.core.clocks import lookalike_names
 
     positions = {party.id: position for position, party in enumerate(context.ledger.parties)}
     for party, name, other in lookalike_names(context.ledger):
@@ -129,7 +134,7 @@ def conditions_form_no_cycle(context: CheckContext) -> Iterator[Finding]:
     """A term that waits, through its conditions, on itself could never be judged overdue. The
     command line refuses such a condition; this catches one written into the file or merged in
     from two branches that each added half of the cycle."""
-    from ledger.history import condition_cycle
+    from ledger.core.clocks import condition_cycle
 
     ledger = context.ledger
     cycle = condition_cycle(ledger)
@@ -152,7 +157,7 @@ def subjects_are_obligors(context: CheckContext) -> Iterator[Finding]:
     """An entry whose subject its term no longer binds on the entry's dates: the command line
     refuses the change of obligors that would make one, but two copies merged (one analyst adds
     the entry while another corrects the term) or a hand edit can."""
-    from ledger.history import stranded_entries, why_stranded
+    from ledger.core.clocks import stranded_entries, why_stranded
 
     for position, entry, bound in stranded_entries(context.ledger):
         yield Finding(("evidence", position, "subject"),

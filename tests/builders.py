@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
-from ledger.model import (
+from ledger.core.model import (
     Agreement,
     Evidence,
     Ledger,
@@ -19,7 +19,7 @@ from ledger.model import (
     Term,
     record_digest,
 )
-from ledger.model import sealed as seal
+from ledger.core.model import sealed as seal
 
 START = datetime(2024, 1, 1, tzinfo=UTC)
 _Kept = TypeVar("_Kept", Agreement, Party, Term)

@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
 
-from ledger.dates import check_full, check_partial, last_day, sort_day
-from ledger.model import FullDate, PartialDate, Timestamp, calendar_reason
+from ledger.core.dates import check_full, check_partial, last_day, sort_day
+from ledger.core.model import FullDate, PartialDate, Timestamp, calendar_reason
 
 SHAPED = st.from_regex(r"\d{4}(-\d{2}(-\d{2})?)?", fullmatch=True)
 PARTIAL = TypeAdapter(PartialDate)
@@ -102,7 +102,7 @@ def test_periods_order_and_filter_by_their_days() -> None:
 @given(st.datetimes(min_value=datetime(1000, 1, 2), timezones=st.timezones()))
 def test_format_timestamp_writes_what_the_format_writes(moment: datetime) -> None:
     """The fast way (isoformat) gives the stored format's text exactly."""
-    from ledger.dates import _TIMESTAMP_FORMAT, format_timestamp
+    from ledger.core.dates import _TIMESTAMP_FORMAT, format_timestamp
 
     assert format_timestamp(moment) == moment.astimezone(UTC).strftime(_TIMESTAMP_FORMAT)
 
@@ -115,8 +115,8 @@ def test_the_warning_comparisons_are_the_calendar_s(day: date, precision: int, o
                                                     ) -> None:
     """`check` compares a date's text with a timestamp or a day of signing, in C, for every
     entry: the texts must compare as the periods do."""
-    from ledger.cautions import dated_after, ended_before
-    from ledger.dates import first_day
+    from ledger.core.cautions import dated_after, ended_before
+    from ledger.core.dates import first_day
 
     text = day.isoformat()[:precision]
     stamp = f"{other.isoformat()}T12:34:56.000000Z"

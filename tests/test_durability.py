@@ -14,8 +14,8 @@ import pytest
 from builders import generated_ledger
 from conftest import INSTALLED_LEDGER, Run, as_json, ok
 
-from ledger import store
-from ledger.errors import LedgerError
+from ledger.core.errors import LedgerError
+from ledger.storage import store
 
 
 @pytest.mark.slow
@@ -169,7 +169,7 @@ def test_real_permissions(run: Run, small: Path) -> None:
 
 def test_an_older_schema_version_is_migrated_and_saved_on_the_next_write(
         run: Run, small: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from ledger import model
+    from ledger.core import model
 
     def rename_title(data: dict[str, object]) -> dict[str, object]:
         data["title"] = str(data["title"]) + " (migrated)"

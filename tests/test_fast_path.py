@@ -10,10 +10,11 @@ import pytest
 from builders import generated_ledger
 from conftest import Run, ok
 
-from ledger import status, store
-from ledger.errors import LedgerFileError
+from ledger.core import status
+from ledger.core.errors import LedgerFileError
 from ledger.render import json as json_format
 from ledger.render.views import report_view
+from ledger.storage import store
 
 VALID = (Path(__file__).resolve().parent / "valid-base.json").read_text(encoding="utf-8")
 

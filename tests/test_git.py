@@ -418,7 +418,7 @@ def test_what_git_is_doing_is_read_from_its_state_before_its_environment(
         run: Run, repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """`git pull --rebase` names itself "pull" in GIT_REFLOG_ACTION: the rebase's state folder
     says what it is; `git merge` is a merge; anything else git runs the driver for is a pick."""
-    from ledger import git as ledger_git
+    from ledger.storage import git as ledger_git
 
     file, _ = grow_base(run, repo)
     two_entries_on_two_branches(run, repo, file)

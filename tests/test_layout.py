@@ -14,8 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_properties import ledgers
 
-from ledger import layout, safejson, store
-from ledger.model import Ledger
+from ledger.core import safejson
+from ledger.core.model import Ledger
+from ledger.storage import layout, store
 
 
 @pytest.mark.slow

@@ -12,9 +12,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_properties import ledgers
 
-from ledger import changes, merge, store
-from ledger.errors import LedgerError
-from ledger.model import RECORD_KINDS, ChangeKind, Ledger, RecordKind, Stance
+from ledger.core import edits
+from ledger.core.errors import LedgerError
+from ledger.core.model import RECORD_KINDS, ChangeKind, Ledger, RecordKind, Stance
+from ledger.merge import threeway
+from ledger.storage import store
 
 START = datetime(2030, 1, 1, tzinfo=UTC)
 OPERATIONS = st.lists(st.tuples(
@@ -31,7 +33,7 @@ def grow(ledger: Ledger, side: str, operations: list[tuple[str, int, int, int]])
         term = terms[first % len(terms)]
         try:
             if kind in ("entry", "shared entry"):
-                ledger, _ = changes.add_evidence(
+                ledger, _ = edits.add_evidence(
                     ledger, term=term.id, subject=term.obligors[second % len(term.obligors)],
                     claimant=ledger.parties[second % len(ledger.parties)].id,
                     stance=Stance.CLAIMS if seed % 2 else Stance.DISPUTES,
@@ -40,17 +42,17 @@ def grow(ledger: Ledger, side: str, operations: list[tuple[str, int, int, int]])
                     recorded_at=START + timedelta(seconds=seed) if kind == "shared entry"
                     else moment)
             elif kind == "retract" and entries:
-                ledger, _ = changes.retract(ledger, entries[first % len(entries)].id,
+                ledger, _ = edits.retract(ledger, entries[first % len(entries)].id,
                                             reason=f"{side}: wrong", recorded_at=moment)
             elif kind == "correct" and entries:
-                ledger, _ = changes.correct_evidence(
+                ledger, _ = edits.correct_evidence(
                     ledger, entries[first % len(entries)].id, reason=f"{side}: misdated",
                     recorded_at=moment, date=f"20{20 + seed % 9}")
             elif kind == "party":
-                ledger = changes.add_party(ledger, f"{side}-{number}",
+                ledger = edits.add_party(ledger, f"{side}-{number}",
                                            name=f"Qx{side}{number}{seed}", recorded_at=moment)
             elif kind == "amend":
-                ledger, _ = changes.change_record(
+                ledger, _ = edits.change_record(
                     ledger, RecordKind.TERM, term.id, kind=ChangeKind.AMENDMENT,
                     reason=f"{side}: moved", recorded_at=moment, effective="2031-01-01",
                     values={"due": f"2031-0{1 + seed % 9}-01"})
@@ -72,8 +74,8 @@ def test_branches_merge_without_loss_and_the_same_in_either_order(
     base = store.load_bytes(store.serialize(base), Path("base.json")).ledger
     ours = grow(base, "ours", ours_operations)
     theirs = grow(base, "theirs", theirs_operations)
-    one_way = merge.merge(base, ours, theirs)
-    other_way = merge.merge(base, theirs, ours)
+    one_way = threeway.merge(base, ours, theirs)
+    other_way = threeway.merge(base, theirs, ours)
     assert one_way.conflicts == [] and other_way.conflicts == []
     result = store.serialize(one_way.ledger)
     assert result == store.serialize(other_way.ledger)
@@ -88,10 +90,10 @@ def test_branches_merge_without_loss_and_the_same_in_either_order(
         expected[field] |= set(records)
     assert {field: set(records) for field, records in merged.items()} == expected
 
-    as_files = merge.merge_versions(
-        merge.Version(store.serialize(base), Path("base.json")),
-        merge.Version(store.serialize(ours), Path("ours.json")),
-        merge.Version(store.serialize(theirs), Path("theirs.json")))
+    as_files = threeway.merge_versions(
+        threeway.Version(store.serialize(base), Path("base.json")),
+        threeway.Version(store.serialize(ours), Path("ours.json")),
+        threeway.Version(store.serialize(theirs), Path("theirs.json")))
     assert as_files.content is not None, "files this program wrote take the fast path"
     assert as_files.content == result
     assert store.serialize(as_files.ledger) == result
@@ -102,7 +104,7 @@ def test_a_record_deleted_on_one_side_is_a_conflict_and_stays() -> None:
                 [("entry", 0, 0, 1), ("entry", 0, 1, 2)])
     ours = base.model_copy(update={"evidence": base.evidence[:1]})
     theirs = grow(base, "theirs", [("entry", 0, 0, 3)])
-    merged = merge.merge(base, ours, theirs)
+    merged = threeway.merge(base, ours, theirs)
     assert [str(conflict) for conflict in merged.conflicts] == [
         f"evidence entry {base.evidence[1].id}: deleted on our side (records are never deleted: "
         "retract or correct)"]
@@ -114,7 +116,7 @@ def test_a_record_changed_in_place_is_a_conflict_and_ours_is_kept() -> None:
     party = base.parties[0]
     theirs = base.model_copy(update={"parties": (party.model_copy(update={"name": "Renamed"}),
                                                  *base.parties[1:])})
-    merged = merge.merge(base, base, theirs)
+    merged = threeway.merge(base, base, theirs)
     assert [str(conflict) for conflict in merged.conflicts] == [
         f"party {party.id!r}: changed in place on their side (records are never rewritten: "
         "record a correction instead)"]
@@ -129,14 +131,14 @@ def test_an_entry_left_dangling_by_a_conflict_is_left_out_and_named() -> None:
     first, second = base.parties[0].id, base.parties[1].id
 
     def with_term(obligor: str) -> Ledger:
-        return changes.add_term(base, "t", title="T", category="c", obligors=(obligor,),
+        return edits.add_term(base, "t", title="T", category="c", obligors=(obligor,),
                                 agreement=base.agreements[0].id, recorded_at=START)
 
     ours = with_term(first)
-    theirs, entry = changes.add_evidence(with_term(second), term="t", claimant=second,
+    theirs, entry = edits.add_evidence(with_term(second), term="t", claimant=second,
                                          stance=Stance.CLAIMS, date="2030", summary="S",
                                          recorded_at=START + timedelta(seconds=1))
-    merged = merge.merge(base, ours, theirs)
+    merged = threeway.merge(base, ours, theirs)
     assert [conflict.what for conflict in merged.conflicts] == ["term 't'",
                                                                 f"evidence entry {entry.id}"]
     assert merged.conflicts[1].reason.startswith(f"left out: party {second!r} is not an obligor")
@@ -150,8 +152,8 @@ def _small() -> Ledger:
     return base_ledger()
 
 
-def _files(base: Ledger, ours: Ledger, theirs: Ledger) -> merge.Merged:
-    return merge.merge_versions(*(merge.Version(store.serialize(ledger), Path(f"{name}.json"))
+def _files(base: Ledger, ours: Ledger, theirs: Ledger) -> threeway.Merged:
+    return threeway.merge_versions(*(threeway.Version(store.serialize(ledger), Path(f"{name}.json"))
                                   for name, ledger in (("base", base), ("ours", ours),
                                                        ("theirs", theirs))))
 
@@ -173,8 +175,8 @@ CONFLICTS = {
                                  lambda base: _renamed_first_party(base, "Elsewhere"),
                                  "changed in place on their side"),
     "one party added twice": (
-        lambda base: changes.add_party(base, "x", name="Ex", recorded_at=START),
-        lambda base: changes.add_party(base, "x", name="Why", recorded_at=START),
+        lambda base: edits.add_party(base, "x", name="Ex", recorded_at=START),
+        lambda base: edits.add_party(base, "x", name="Why", recorded_at=START),
         "added on both sides with different content"),
     "the title changed twice": (lambda base: base.model_copy(update={"title": "Ours"}),
                                 lambda base: base.model_copy(update={"title": "Theirs"}),
@@ -190,7 +192,7 @@ def test_files_in_conflict_never_take_the_fast_path(case: str) -> None:
     merged = _files(base, make_ours(base), make_theirs(base))
     assert merged.content is None
     assert [conflict.reason for conflict in merged.conflicts] == [
-        next(conflict.reason for conflict in merge.merge(base, make_ours(base),
+        next(conflict.reason for conflict in threeway.merge(base, make_ours(base),
                                                           make_theirs(base)).conflicts)]
     assert merged.conflicts[0].reason.startswith(reason)
 
@@ -202,9 +204,9 @@ def test_a_file_in_another_layout_merges_the_careful_way_to_the_same_result() ->
     ours = grow(base, "ours", [("entry", 0, 1, 5)])
     theirs = grow(base, "theirs", [("party", 0, 0, 6), ("retract", 1, 0, 7)])
     expected = _files(base, ours, theirs)
-    compact = merge.Version(orjson.dumps(orjson.loads(store.serialize(theirs))), Path("t.json"))
-    merged = merge.merge_versions(merge.Version(store.serialize(base), Path("b.json")),
-                                  merge.Version(store.serialize(ours), Path("o.json")), compact)
+    compact = threeway.Version(orjson.dumps(orjson.loads(store.serialize(theirs))), Path("t.json"))
+    merged = threeway.merge_versions(threeway.Version(store.serialize(base), Path("b.json")),
+                                  threeway.Version(store.serialize(ours), Path("o.json")), compact)
     assert merged.content is None and merged.conflicts == []
     assert expected.content == store.serialize(merged.ledger)
 
@@ -212,7 +214,7 @@ def test_a_file_in_another_layout_merges_the_careful_way_to_the_same_result() ->
 def _in_given_order(ledger: Ledger) -> bytes:
     """The ledger in the file's layout but with its lists in the order given: a file whose
     records someone reordered by hand."""
-    from ledger import safejson
+    from ledger.core import safejson
 
     return safejson.dumps(ledger.model_dump(mode="json", exclude_none=True))
 
@@ -221,7 +223,7 @@ def _in_given_order(ledger: Ledger) -> bytes:
 def test_records_out_of_canonical_order_come_out_in_it(reordered: str) -> None:
     base = _grown()
     ours = grow(base, "ours", [("entry", 0, 1, 9)])
-    early = changes.add_evidence(base, term=base.terms[0].id, claimant=base.parties[0].id,
+    early = edits.add_evidence(base, term=base.terms[0].id, claimant=base.parties[0].id,
                                  subject=base.terms[0].obligors[0], stance=Stance.CLAIMS,
                                  date="2024", summary="Recorded before the rest",
                                  recorded_at=START - timedelta(days=400))[1]
@@ -234,28 +236,28 @@ def test_records_out_of_canonical_order_come_out_in_it(reordered: str) -> None:
                                                     ours.evidence[-1])})
         base_text, ours_text = _in_given_order(base), _in_given_order(ours)
     assert ours_text != store.serialize(ours), "the file is out of canonical order"
-    merged = merge.merge_versions(merge.Version(base_text, Path("b.json")),
-                                  merge.Version(ours_text, Path("o.json")),
-                                  merge.Version(base_text, Path("t.json")))
+    merged = threeway.merge_versions(threeway.Version(base_text, Path("b.json")),
+                                  threeway.Version(ours_text, Path("o.json")),
+                                  threeway.Version(base_text, Path("t.json")))
     assert merged.conflicts == []
     assert (merged.content or store.serialize(merged.ledger)) == store.serialize(
-        merge.merge(base, ours, base).ledger)
+        threeway.merge(base, ours, base).ledger)
 
 
 def _amended(ledger: Ledger, due: str, moment: datetime) -> Ledger:
     term = ledger.terms[0].id
-    amended, _ = changes.change_record(ledger, RecordKind.TERM, term, kind=ChangeKind.AMENDMENT,
+    amended, _ = edits.change_record(ledger, RecordKind.TERM, term, kind=ChangeKind.AMENDMENT,
                                        reason=f"moved to {due}", recorded_at=moment,
                                        effective="2031-01-01", values={"due": due})
     return amended
 
 
 def _due_in_force(ledger: Ledger) -> str | None:
-    from ledger import history
+    from ledger.core import clocks
 
     term = ledger.terms[0]
-    grouped = history.changes_by_record(ledger.changes).get((RecordKind.TERM, term.id), [])
-    return history.apply(term, grouped, datetime(2031, 6, 1).date()).due
+    grouped = clocks.changes_by_record(ledger.changes).get((RecordKind.TERM, term.id), [])
+    return clocks.apply(term, grouped, datetime(2031, 6, 1).date()).due
 
 
 @pytest.mark.parametrize("case", ["same moment", "three changes"])
@@ -271,7 +273,7 @@ def test_a_disagreement_names_the_change_the_rules_apply_last(case: str) -> None
                           START + timedelta(days=3))
         ours = _amended(base, "2031-03-01", START + timedelta(days=2))
     merged = _files(base, ours, theirs)
-    said = merge.disagreements(merged)
+    said = threeway.disagreements(merged)
     assert len(said) == 1, said
     in_force = _due_in_force(merged.ledger)
     winner = next(change for change in merged.ledger.changes if change.values.due == in_force)
@@ -284,7 +286,7 @@ def test_a_disagreement_names_the_change_the_rules_apply_last(case: str) -> None
 def test_what_a_record_names_is_what_the_reference_check_needs(ledger: Ledger) -> None:
     """`references_of` (what a pick brings along) is held to `reference_findings`: without any
     record that another names, the ledger fails the reference check."""
-    from ledger.model import reference_findings, references_of
+    from ledger.core.model import reference_findings, references_of
 
     assert reference_findings(ledger) == []
     named = {reference for field, _, _ in RECORD_KINDS for record in getattr(ledger, field)
@@ -299,15 +301,15 @@ def test_a_picked_entry_brings_the_change_that_made_its_subject_an_obligor() -> 
     """A commit that records an entry about a party whom an earlier commit of its branch made
     an obligor: the pick brings that change with it, and leaves the rest of the branch."""
     main = _grown()
-    amended, change = changes.change_record(
+    amended, change = edits.change_record(
         main, RecordKind.TERM, "withdraw", kind=ChangeKind.CORRECTION, reason="both are bound",
         recorded_at=START + timedelta(days=1), values={"obligors": ("north", "south")})
-    unrelated = changes.add_party(amended, "observer", name="Observers",
+    unrelated = edits.add_party(amended, "observer", name="Observers",
                                   recorded_at=START + timedelta(days=2))
-    picked, entry = changes.add_evidence(
+    picked, entry = edits.add_evidence(
         unrelated, term="withdraw", subject="south", claimant="monitor", stance=Stance.DISPUTES,
         date="2030-01", summary="South still there", recorded_at=START + timedelta(days=3))
-    merged = merge.merge(unrelated, main, picked, picking=True)
+    merged = threeway.merge(unrelated, main, picked, picking=True)
     assert merged.conflicts == []
     assert entry.id in {item.id for item in merged.ledger.evidence}
     assert change.id in {item.id for item in merged.ledger.changes}

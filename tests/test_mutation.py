@@ -8,8 +8,8 @@ from pathlib import Path
 from builders import generated_ledger
 from conftest import Run, ok
 
-from ledger import store
-from ledger.model import Evidence, Ledger, Source, Stance
+from ledger.core.model import Evidence, Ledger, Source, Stance
+from ledger.storage import store
 
 ALTERATIONS = ["summary", "date", "stance", "claimant", "recorded_at", "quote", "speaker",
                "source", "subject"]

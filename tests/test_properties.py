@@ -16,10 +16,10 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 from typer.testing import CliRunner
 
-from ledger import store
 from ledger.cli import app
-from ledger.model import Agreement, Evidence, Ledger, Party, Retraction, Role, Source, Term
-from ledger.model import sealed as seal
+from ledger.core.model import Agreement, Evidence, Ledger, Party, Retraction, Role, Source, Term
+from ledger.core.model import sealed as seal
+from ledger.storage import store
 
 ANY_TEXT = st.text(st.characters(exclude_categories=["Cs"]), min_size=1, max_size=40)
 SLUGS = st.from_regex(r"[a-z0-9][a-z0-9._-]{0,11}", fullmatch=True)
@@ -267,7 +267,7 @@ def test_the_latest_of_each_timeline_are_the_end_of_that_timeline(
     (`tied`) keep their file order in both."""
     from builders import generated_ledger
 
-    from ledger import status
+    from ledger.core import status
 
     ledger = generated_ledger(entries, seed)
     if tied:
@@ -293,8 +293,8 @@ def test_each_claimants_position_is_their_first_latest_entry(entries: int, seed:
     time; `partial`: years and the first days of years, which order alike)."""
     from builders import generated_ledger
 
-    from ledger import status
-    from ledger.model import Stance
+    from ledger.core import status
+    from ledger.core.model import Stance
 
     ledger = generated_ledger(entries, seed)
     evidence = list(ledger.evidence)

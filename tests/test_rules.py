@@ -13,15 +13,9 @@ from conftest import Run, add_evidence, as_json, ok
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ledger import store
-from ledger.errors import LedgerError, LedgerFileError
-from ledger.model import (
-    Ledger,
-    Retraction,
-    Term,
-    _references_hold,
-    reference_walk,
-)
+from ledger.core.errors import LedgerError, LedgerFileError
+from ledger.core.model import Ledger, Retraction, Term, _references_hold, reference_walk
+from ledger.storage import store
 
 VALID = (Path(__file__).resolve().parent / "valid-base.json").read_text(encoding="utf-8")
 

@@ -14,8 +14,8 @@ import pytest
 from builders import generated_ledger
 from conftest import INSTALLED_LEDGER, Run, add_evidence, as_json, ok
 
-from ledger import store
-from ledger.model import Evidence, record_digest
+from ledger.core.model import Evidence, record_digest
+from ledger.storage import store
 
 CASES = Path(__file__).resolve().parent / "cases"
 VALID = (Path(__file__).resolve().parent / "valid-base.json").read_text(encoding="utf-8")
@@ -523,8 +523,8 @@ def test_a_write_to_a_device_is_refused_before_any_lock(tmp_path: Path) -> None:
 def test_a_link_swapped_in_after_resolving_is_not_followed(tmp_path: Path) -> None:
     """`check` resolves a document's path, then opens it; a folder swapped for a link to the
     outside in between must not lead the read out (the open never follows a link)."""
-    from ledger.errors import LedgerError
-    from ledger.files import document_path, read_inside
+    from ledger.core.errors import LedgerError
+    from ledger.storage.files import document_path, read_inside
 
     base = tmp_path / "sources"
     (base / "sub").mkdir(parents=True)
@@ -579,7 +579,7 @@ def test_every_format_control_is_shown_as_an_escape() -> None:
     import sys
     import unicodedata
 
-    from ledger.lookalike import name_key
+    from ledger.core.lookalike import name_key
     from ledger.render.text import neutralise
 
     controls = [chr(code) for code in range(sys.maxunicode + 1)
@@ -623,8 +623,8 @@ def test_look_alike_names_written_by_hand_are_reported(run: Run, small: Path) ->
 
 
 def test_a_file_swapped_for_a_link_after_resolving_is_not_followed(tmp_path: Path) -> None:
-    from ledger.errors import LedgerError
-    from ledger.files import document_path, read_inside
+    from ledger.core.errors import LedgerError
+    from ledger.storage.files import document_path, read_inside
 
     base = tmp_path / "sources"
     base.mkdir()

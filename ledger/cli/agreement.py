@@ -30,7 +30,7 @@ from ledger.cli.options import (
 from ledger.render import ListFormat
 
 if TYPE_CHECKING:
-    from ledger.model import Ledger
+    from ledger.core.model import Ledger
 
 agreement_app = typer.Typer(help="Add and list agreements.", no_args_is_help=True)
 
@@ -54,10 +54,11 @@ def agreement_add(
 
     Example: ledger agreement add doha --title "Doha agreement" --signed 2020-02-29 --signatory us
     """
-    from ledger import changes, clock
+    from ledger.cli import clock
+    from ledger.core import edits
 
     def change(ledger: Ledger) -> tuple[Ledger, list[tuple[str, str]]]:
-        changed = changes.add_agreement(ledger, id, title=title,
+        changed = edits.add_agreement(ledger, id, title=title,
                                         signed=full_day("signed", signed),
                                         signatories=tuple(signatory or ()), place=place,
                                         url=url, recorded_at=clock.now())

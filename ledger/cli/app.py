@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 import typer
 from typer.core import TyperGroup
 
-from ledger.errors import InvalidValue, LedgerError
+from ledger.core.errors import InvalidValue, LedgerError
 from ledger.render import ListFormat, OutputFormat
 
 if TYPE_CHECKING:
@@ -31,10 +31,10 @@ if TYPE_CHECKING:
 
     from rich.console import Console
 
-    from ledger.errors import Problem
-    from ledger.model import Ledger
+    from ledger.core.errors import Problem
+    from ledger.core.model import Ledger
     from ledger.render.view import View
-    from ledger.store import Draft, LoadedLedger
+    from ledger.storage.store import Draft, LoadedLedger
 
 EXAMPLE = "doha-2020"
 MAX_SIZE_VARIABLE = "COMPLIANCE_LEDGER_MAX_MB"
@@ -183,8 +183,8 @@ def with_suggestion(message: str) -> str:
     the nearest of the set, and a word of the other set when the value is a status word."""
     import difflib
 
-    from ledger.status import Status
-    from ledger.words import Stance
+    from ledger.core.status import Status
+    from ledger.core.words import Stance
 
     found = _NOT_ONE_OF.match(message)
     if found is None:
@@ -268,7 +268,7 @@ redirected to a file says what it is."""
 def target(ctx: typer.Context, *, search: bool = True) -> Target:
     """The ledger file chosen (`store.locate`); `search=False` for `init`, which creates one in
     this folder rather than finding one in a parent folder."""
-    from ledger import store
+    from ledger.storage import store
 
     option = ctx.find_root().params.get("file")
     path, named = store.locate(str(option) if option else None, search=search)
@@ -307,7 +307,7 @@ def run(action: Callable[[], T]) -> T:
     A LedgerFileError lists problems in a file; any other LedgerError is one line; an error in a
     value names the option it came from; running out of memory or an OS error is one line too.
     """
-    from ledger.errors import LedgerFileError
+    from ledger.core.errors import LedgerFileError
 
     try:
         return action()
@@ -334,7 +334,7 @@ def run(action: Callable[[], T]) -> T:
 
 def max_bytes() -> int:
     """The ceiling on files read, from $COMPLIANCE_LEDGER_MAX_MB (MiB), else 1 GiB."""
-    from ledger.files import DEFAULT_MAX_BYTES
+    from ledger.storage.files import DEFAULT_MAX_BYTES
 
     value = os.environ.get(MAX_SIZE_VARIABLE, "").strip()
     if not value:
@@ -352,7 +352,7 @@ LOADED: list[LoadedLedger] = []
 
 
 def load(path: Path) -> LoadedLedger:
-    from ledger import store
+    from ledger.storage import store
 
     loaded = store.load(path, max_bytes=max_bytes())
     LOADED.append(loaded)
@@ -369,7 +369,7 @@ def _note_migration(loaded: LoadedLedger) -> None:
 
 def read(ctx: typer.Context) -> LoadedLedger:
     """The ledger to read: the chosen file, else (when none was named) the bundled example."""
-    from ledger import store
+    from ledger.storage import store
 
     chosen = target(ctx)
     if not chosen.path.exists() and not chosen.path.is_symlink() and not chosen.named:
@@ -387,7 +387,7 @@ def _warn_of_cycle(ledger: Ledger) -> None:
     """A cycle of conditions written into the file by hand (the commands refuse one): reports
     stay well defined, for a condition is met or not whatever it waits on itself, but each term
     on the cycle can never be judged overdue, so every reading command says so."""
-    from ledger.history import condition_cycle
+    from ledger.core.clocks import condition_cycle
 
     cycle = condition_cycle(ledger)
     if cycle is not None:
@@ -400,7 +400,7 @@ class Clocked:
     """The ledger as it stood on the two clocks the user gave, and the days themselves."""
 
     ledger: Ledger
-    """As of `as_of`, as known at `known_at` (history.snapshot)."""
+    """As of `as_of`, as known at `known_at` (clocks.snapshot)."""
     whole: Ledger
     """Everything recorded, for histories."""
     as_of: date | None
@@ -411,19 +411,20 @@ class Clocked:
 
 def read_as(ctx: typer.Context, as_of: str | None, known_at: str | None) -> Clocked:
     """The chosen ledger as of `as_of` and as known at `known_at` (both optional)."""
-    from ledger import clock, history
+    from ledger.cli import clock
+    from ledger.core import clocks
 
     whole = read(ctx).ledger
     as_of_day = clock_day("as_of", as_of)
     known_day = clock_day("known_at", known_at)
     day = as_of_day or known_day or clock.today()
-    view = history.snapshot(whole, as_of=as_of_day, known_at=known_day, today=day)
+    view = clocks.snapshot(whole, as_of=as_of_day, known_at=known_day, today=day)
     return Clocked(view, whole, as_of_day, known_day, day)
 
 
 def update(ctx: typer.Context, change: Callable[[Ledger], tuple[Ledger, T]]) -> T:
     """Apply `change` to the chosen ledger in one transaction (lock, load, change, save)."""
-    from ledger import store
+    from ledger.storage import store
 
     draft: Draft
     with store.transaction(target(ctx).path, max_bytes=max_bytes()) as draft:
@@ -454,17 +455,17 @@ def warn(cautions: list[tuple[str, str]]) -> None:
 
 def record_cautions(ledger: Ledger, of: str, id: str) -> list[tuple[str, str]]:
     """The warnings for an agreement or a term in the version its changes now give it."""
-    from ledger import cautions, history
-    from ledger.model import RecordKind
+    from ledger.core import cautions, clocks
+    from ledger.core.model import RecordKind
 
     kind = RecordKind(of)
-    changes = history.changes_by_record(ledger.changes).get((kind, id), [])
+    changes = clocks.changes_by_record(ledger.changes).get((kind, id), [])
     if kind is RecordKind.TERM:
         term = next(known for known in ledger.terms if known.id == id)
-        return cautions.term_cautions(ledger, history.apply(term, changes, None))
+        return cautions.term_cautions(ledger, clocks.apply(term, changes, None))
     if kind is RecordKind.AGREEMENT:
         agreement = next(known for known in ledger.agreements if known.id == id)
-        return cautions.agreement_cautions(ledger, history.apply(agreement, changes, None))
+        return cautions.agreement_cautions(ledger, clocks.apply(agreement, changes, None))
     return []
 
 
@@ -473,7 +474,7 @@ def document_digest(ctx: typer.Context, name: str | None) -> tuple[str | None, s
     check` finds and reads it (`checks.Documents`: never outside the ledger's folder); or None
     and why it could not be read."""
     from ledger.checks import Documents
-    from ledger.files import document_name_problem
+    from ledger.storage.files import document_name_problem
 
     if name is None or document_name_problem(name) is not None:
         return None, None  # the entry's own rules refuse a name that leaves the folder
@@ -496,13 +497,14 @@ def change_record(ctx: typer.Context, of: str, kind: str, id: str, reason: str,
                   effective: str | None, values: dict[str, object],
                   cleared: tuple[str, ...] = ()) -> None:
     """`amend` and `correct` of every noun: record the change, print its id."""
-    from ledger import changes, clock
-    from ledger.model import ChangeKind, RecordKind
+    from ledger.cli import clock
+    from ledger.core import edits
+    from ledger.core.model import ChangeKind, RecordKind
 
     found: list[tuple[str, str]] = []
 
     def change(ledger: Ledger) -> tuple[Ledger, str]:
-        changed, made = changes.change_record(
+        changed, made = edits.change_record(
             ledger, RecordKind(of), id, kind=ChangeKind(kind), reason=reason,
             recorded_at=clock.now(), effective=effective, values=values, cleared=cleared)
         named = {field for field, value in values.items() if value is not None}
@@ -527,7 +529,7 @@ def change_record(ctx: typer.Context, of: str, kind: str, id: str, reason: str,
 
 def full_date(option: str, value: str | None) -> date | None:
     """A `YYYY-MM-DD` option (or `today`, `yesterday`) as a date; a bad value names the option."""
-    from ledger.dates import parse_full
+    from ledger.core.dates import parse_full
 
     return _parsed(option, value, lambda text: parse_full(text, words=True))
 
@@ -536,7 +538,7 @@ def clock_day(option: str, value: str | None) -> date | None:
     """`full_date` of a clock (`--as-of`, `--known-at`, the end of a window), with a warning
     for a day after today: a report as of it is a forecast (deadlines judged on it as if
     nothing more were recorded), and one as known at it cannot be printed again the same."""
-    from ledger import clock
+    from ledger.cli import clock
 
     day = full_date(option, value)
     today = clock.today()
@@ -558,15 +560,15 @@ def full_day(option: str, value: str | None) -> str | None:
 def partial_date(option: str, value: str | None) -> str | None:
     """A `YYYY`, `YYYY-MM` or `YYYY-MM-DD` option (or `today`, `yesterday`), checked; a bad
     value names the option."""
-    from ledger.dates import check_partial
+    from ledger.core.dates import check_partial
 
     return _parsed(option, value, lambda text: check_partial(text, words=True))
 
 
 def _parsed(option: str, value: str | None, parse: Callable[[str], T]) -> T | None:
     """`value` with `today` and `yesterday` named by the one clock, then parsed."""
-    from ledger import clock
-    from ledger.dates import named_day
+    from ledger.cli import clock
+    from ledger.core.dates import named_day
 
     if value is None:
         return None
@@ -643,7 +645,7 @@ def headed(view: View, about: Clocked | Ledger) -> View:
     two clocks when given, and the day it is made."""
     import dataclasses
 
-    from ledger import clock
+    from ledger.cli import clock
     from ledger.render.view import Header
 
     if isinstance(about, Clocked):
@@ -684,7 +686,7 @@ def _write_view(view: View, output: OutputFormat) -> None:
                                   no_color=terminal.no_color)
             text = table.render(view, width=terminal.width, style=styles)
         case OutputFormat.JSON:
-            from ledger import safejson
+            from ledger.core import safejson
             from ledger.render import json
 
             text = json.render(view)

@@ -31,11 +31,11 @@ from ledger.cli.options import (
     complete_party,
     complete_term,
 )
+from ledger.core.words import Stance
 from ledger.render import ListFormat
-from ledger.words import Stance
 
 if TYPE_CHECKING:
-    from ledger.model import Evidence, Ledger, Retraction
+    from ledger.core.model import Evidence, Ledger, Retraction
     from ledger.render.view import View
 
 evidence_app = typer.Typer(help="Add, list, show and retract evidence entries.",
@@ -62,11 +62,12 @@ def _interview(ctx: typer.Context, given: dict[str, Any]) -> dict[str, Any]:
     """The fields asked of a person at the terminal, each checked as it is answered."""
     from rich.console import Console
 
-    from ledger import changes, clock, history
+    from ledger.cli import clock
     from ledger.cli.interactive import interview
-    from ledger.dates import first_day, last_day
-    from ledger.errors import LedgerError
-    from ledger.model import RecordKind
+    from ledger.core import clocks, edits
+    from ledger.core.dates import first_day, last_day
+    from ledger.core.errors import LedgerError
+    from ledger.core.model import RecordKind
 
     path = target(ctx).path
     if not path.exists():
@@ -74,28 +75,28 @@ def _interview(ctx: typer.Context, given: dict[str, Any]) -> dict[str, Any]:
                           "(an entry is recorded in your own ledger, never in the example)")
     ledger = read(ctx).ledger
     terms = {known.id: known for known in ledger.terms}
-    grouped = history.changes_by_record(ledger.changes)
+    grouped = clocks.changes_by_record(ledger.changes)
 
     def obligors(term: str, date: str) -> list[str]:
         """The parties the term binds throughout the period the date names."""
-        bound = history.obligors_throughout(
+        bound = clocks.obligors_throughout(
             terms[term], grouped.get((RecordKind.TERM, term), []), first_day(date),
             last_day(date))
-        return [party for party in changes.party_ids(ledger) if party in bound]
+        return [party for party in edits.party_ids(ledger) if party in bound]
 
     def check(field: str, value: str, answers: dict[str, Any]) -> str:
         if field in ("date", "source_date"):
             return partial_date(field, value) or value
         if field == "term":
-            return changes.known_value("term", value, list(terms))
+            return edits.known_value("term", value, list(terms))
         if field == "subject":
-            return changes.known_value("subject", value,
+            return edits.known_value("subject", value,
                                        obligors(answers["term"], answers["date"]))
         if field == "claimant":
-            return changes.known_value("claimant", value, changes.party_ids(ledger))
+            return edits.known_value("claimant", value, edits.party_ids(ledger))
         if field == "stance":
-            return changes.stance_of(value).value
-        changes.check_value(field, value)
+            return edits.stance_of(value).value
+        edits.check_value(field, value)
         return value
 
     answers = {key: value for key, value in given.items() if value is not None}
@@ -146,8 +147,9 @@ def evidence_add(
     Example: ledger evidence add --term ct-1 --claimant un-team --stance disputes --date 2020-06
     --summary "UN report: al-Qaeda leadership still in Afghanistan"
     """
-    from ledger import cautions, changes, clock
-    from ledger.history import assertion
+    from ledger.cli import clock
+    from ledger.core import cautions, edits
+    from ledger.core.clocks import assertion
 
     fields: dict[str, Any] = {
         "term": term, "claimant": claimant, "stance": stance, "date": date_,
@@ -163,7 +165,7 @@ def evidence_add(
     def change(ledger: Ledger) -> tuple[Ledger, Evidence]:
         digest, missing = (document_digest(ctx, fields["document"]) if sha256 is None
                            else (sha256, None))
-        changed, entry = changes.add_evidence(
+        changed, entry = edits.add_evidence(
             ledger, **{**fields, "date": partial_date("date", fields["date"]),
                        "source_date": partial_date("source_date", fields["source_date"])},
             recorded_at=clock.now(), sha256=digest)
@@ -202,9 +204,9 @@ def evidence_list(
 
     Example: ledger evidence list --party taliban --stance disputes --since 2020-06
     """
-    from ledger import status
-    from ledger.dates import first_day, last_day
-    from ledger.model import retractions_by_entry
+    from ledger.core import status
+    from ledger.core.dates import first_day, last_day
+    from ledger.core.model import retractions_by_entry
     from ledger.render.views import evidence_list_view
 
     def build() -> View:
@@ -234,21 +236,21 @@ def evidence_show(ctx: typer.Context, id: EvidenceId, as_of: AsOfOption = None,
     """
     import dataclasses
 
-    from ledger import changes
-    from ledger.dates import last_day
-    from ledger.errors import InvalidValue
+    from ledger.core import edits
+    from ledger.core.dates import last_day
+    from ledger.core.errors import InvalidValue
+    from ledger.core.status import made_by
     from ledger.render.views import evidence_view
-    from ledger.status import made_by
 
     def build() -> View:
         clocked = read_as(ctx, as_of, known_at)
         ledger = clocked.ledger
         try:
-            entry = changes.resolve_evidence(ledger, id)
+            entry = edits.resolve_evidence(ledger, id)
         except InvalidValue:
             if clocked.known_at is None:
                 raise
-            later = changes.resolve_evidence(clocked.whole, id)  # or its own error
+            later = edits.resolve_evidence(clocked.whole, id)  # or its own error
             raise InvalidValue("id", f"no evidence entry with id {id!r} as known at "
                                f"{clocked.known_at.isoformat()}: {later.id} was recorded at "
                                f"{later.recorded_at}") from None
@@ -295,12 +297,13 @@ def evidence_correct(
 
     Example: ledger evidence correct 3fa2 --term ct-2 --reason "Filed against the wrong term"
     """
-    from ledger import cautions, changes, clock
+    from ledger.cli import clock
+    from ledger.core import cautions, edits
 
     found: list[tuple[str, str]] = []
 
     def change(ledger: Ledger) -> tuple[Ledger, Evidence]:
-        changed, entry = changes.correct_evidence(
+        changed, entry = edits.correct_evidence(
             ledger, id, reason=reason, recorded_at=clock.now(), term=term, subject=subject,
             claimant=claimant, stance=stance, date=partial_date("date", date_), summary=summary,
             speaker=speaker, quote=quote, source=source, publisher=publisher, url=url,
@@ -327,10 +330,11 @@ def evidence_retract(
 
     Example: ledger evidence retract 3fa2 --reason "Misattributed: the speaker was not a spokesman"
     """
-    from ledger import changes, clock
+    from ledger.cli import clock
+    from ledger.core import edits
 
     def change(ledger: Ledger) -> tuple[Ledger, Retraction]:
-        return changes.retract(ledger, id, reason=reason, recorded_at=clock.now())
+        return edits.retract(ledger, id, reason=reason, recorded_at=clock.now())
 
     retraction = run(lambda: update(ctx, change))
     confirm_saved(None, f"retracted {retraction.evidence}")
@@ -345,6 +349,6 @@ def evidence_import(ctx: typer.Context, file: ImportFile, dry_run: DryRunOption 
 
     Example: ledger evidence import evidence.csv --dry-run
     """
-    from ledger.importing import ImportKind
+    from ledger.importing.planning import ImportKind
 
     run_import(ctx, ImportKind.EVIDENCE, file, dry_run, sheet)

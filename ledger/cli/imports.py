@@ -22,9 +22,9 @@ from ledger.cli.app import (
 from ledger.render import ListFormat
 
 if TYPE_CHECKING:
-    from ledger.errors import Problem
-    from ledger.importing import ImportKind, Plan, Table
-    from ledger.model import Ledger
+    from ledger.core.errors import Problem
+    from ledger.core.model import Ledger
+    from ledger.importing.planning import ImportKind, Plan, Table
     from ledger.render.view import View
 
 ImportFile = Annotated[Path, typer.Argument(
@@ -41,15 +41,16 @@ def run_import(ctx: typer.Context, kind: ImportKind, file: Path, dry_run: bool,
                sheet: str | None) -> None:
     """Check every row; with a problem in any, print each at FILE:ROW:COL and change nothing;
     else add every row in one transaction (one load, one save) and say what was added."""
-    from ledger import clock, importing
+    from ledger.cli import clock
+    from ledger.importing import planning
 
     hashed: list[Problem] = []
 
     def plan_for(ledger: Ledger) -> Plan:
-        table = importing.read_table(file, sheet=sheet, max_bytes=max_bytes())
-        if kind is importing.ImportKind.EVIDENCE:
+        table = planning.read_table(file, sheet=sheet, max_bytes=max_bytes())
+        if kind is planning.ImportKind.EVIDENCE:
             table = _with_document_digests(ctx, table, hashed)
-        return importing.plan_import(ledger, kind, table, recorded_at=clock.now())
+        return planning.plan_import(ledger, kind, table, recorded_at=clock.now())
 
     if dry_run:
         before = run(lambda: load(target(ctx).path).ledger)
@@ -57,7 +58,7 @@ def run_import(ctx: typer.Context, kind: ImportKind, file: Path, dry_run: bool,
         emit(_planned_view(plan), ListFormat.TABLE)
         run(plan.check)
         say(f"would add {plan.summary()} (a dry run: nothing written)")
-        _warn_placed(hashed + importing.import_cautions(plan, before))
+        _warn_placed(hashed + planning.import_cautions(plan, before))
         return
 
     found: list[Problem] = []
@@ -65,7 +66,7 @@ def run_import(ctx: typer.Context, kind: ImportKind, file: Path, dry_run: bool,
     def change(ledger: Ledger) -> tuple[Ledger, Plan]:
         plan = plan_for(ledger)
         plan.check()
-        found.extend(importing.import_cautions(plan, ledger))
+        found.extend(planning.import_cautions(plan, ledger))
         return (plan.result if plan.added else ledger), plan
 
     done = run(lambda: update(ctx, change))
@@ -81,7 +82,7 @@ def _with_document_digests(ctx: typer.Context, table: Table, missing: list[Probl
     import dataclasses
 
     from ledger.cli.app import document_digest
-    from ledger.errors import Problem
+    from ledger.core.errors import Problem
 
     if "document" not in table.header or any(
             len(cells) > len(table.header) for _, cells in table.rows):
@@ -105,7 +106,7 @@ def _with_document_digests(ctx: typer.Context, table: Table, missing: list[Probl
 
 def _warn_placed(found: list[Problem]) -> None:
     """Each warning at its FILE:ROW:COL, on stderr (the first thousand, then how many more)."""
-    from ledger.store import MAX_PROBLEMS
+    from ledger.storage.store import MAX_PROBLEMS
 
     print_placed("warning", found[:MAX_PROBLEMS], more=max(len(found) - MAX_PROBLEMS, 0))
 
@@ -114,8 +115,8 @@ def _planned_view(plan: Plan) -> View:
     """The records a dry run would add, as their list shows them."""
     import dataclasses
 
-    from ledger.importing import ImportKind
-    from ledger.model import Evidence, Party, Term
+    from ledger.core.model import Evidence, Party, Term
+    from ledger.importing.planning import ImportKind
     from ledger.render.views import evidence_list_view, parties_view, terms_view
 
     ledger = plan.result

@@ -13,13 +13,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ledger.errors import InvalidValue, LedgerError
-from ledger.words import Stance
+from ledger.core.errors import InvalidValue, LedgerError
+from ledger.core.words import Stance
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from ledger.model import Ledger
+    from ledger.core.model import Ledger
 
 
 @dataclass(frozen=True)

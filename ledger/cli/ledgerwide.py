@@ -41,7 +41,7 @@ from ledger.render import ListFormat, OutputFormat
 
 if TYPE_CHECKING:
     from ledger.render.view import View
-    from ledger.store import LoadedLedger
+    from ledger.storage.store import LoadedLedger
 
 
 @app.command()
@@ -56,17 +56,18 @@ def init(
 
     Example: ledger -f peace.json init --title "Peace process monitor"
     """
-    from ledger import changes, store
+    from ledger.core import edits
+    from ledger.storage import store
 
     def create() -> tuple[Path, list[Path]]:
         path = target(ctx, search=False).path
         sources: dict[Path, bytes] = {}
         if example is None:
-            ledger = changes.new_ledger(title or "Compliance ledger")
+            ledger = edits.new_ledger(title or "Compliance ledger")
         else:
             ledger = store.load(store.bundled_path(example), max_bytes=max_bytes()).ledger
             if title is not None:
-                ledger = ledger.model_copy(update={"title": changes.new_ledger(title).title})
+                ledger = ledger.model_copy(update={"title": edits.new_ledger(title).title})
             sources = store.sources_beside(path, example, store.bundled_sources(example, ledger))
         store.create(path, ledger)
         store.write_new_files(sources)
@@ -93,7 +94,7 @@ def report(
 
     Example: ledger report --as-of 2024-03-31 --known-at 2024-04-02
     """
-    from ledger import status
+    from ledger.core import status
     from ledger.render.views import report_view
 
     def build() -> View:
@@ -124,8 +125,9 @@ def changes(
 
     Example: ledger changes --since 2024-03-31 --until 2024-06-30
     """
-    from ledger import clock, history, status
-    from ledger.errors import InvalidValue
+    from ledger.cli import clock
+    from ledger.core import clocks, status
+    from ledger.core.errors import InvalidValue
     from ledger.render.views import changes_view
 
     def build() -> View:
@@ -139,9 +141,9 @@ def changes(
             ends = f"--known-at {end.isoformat()}" if known else f"today ({end.isoformat()})"
             raise InvalidValue("since", f"{start.isoformat()} is after {ends}, where the window "
                                "ends when --until is not given")
-        at_end = history.snapshot(whole, as_of=end, known_at=known, today=end)
+        at_end = clocks.snapshot(whole, as_of=end, known_at=known, today=end)
         built = status.changes_between(
-            history.snapshot(whole, as_of=start, known_at=known, today=start), at_end,
+            clocks.snapshot(whole, as_of=start, known_at=known, today=start), at_end,
             since=start, until=end, known_at=known, party=party, category=category,
             agreement=agreement)
         return headed(changes_view(built, at_end), Clocked(at_end, whole, None, known, end))
@@ -166,9 +168,9 @@ def log(
 
     Example: ledger log --since 2024-03 --record withdraw
     """
-    from ledger import history
-    from ledger.dates import last_day, sort_day
-    from ledger.errors import InvalidValue
+    from ledger.core import clocks
+    from ledger.core.dates import last_day, sort_day
+    from ledger.core.errors import InvalidValue
     from ledger.render.views import log_view
 
     def build() -> View:
@@ -177,9 +179,9 @@ def log(
         end = partial_date("until", until)
         if start is not None and end is not None and sort_day(start) > sort_day(end):
             raise InvalidValue("until", f"{until} is before --since {since}: nothing can match")
-        wanted = history.resolve_record(ledger, record) if record is not None else None
+        wanted = clocks.resolve_record(ledger, record) if record is not None else None
         lines = [
-            line for line in history.log_of(ledger)
+            line for line in clocks.log_of(ledger)
             if (start is None or (line.recorded_at or "") >= sort_day(start))
             and (end is None or (line.recorded_at or "")[:10] <= last_day(end).isoformat())
             and (wanted is None or wanted in (line.record, line.id))
@@ -239,7 +241,7 @@ def _git_warnings(path: Path) -> int:
     clone whose attributes name our merge driver but which has none (git would merge the
     ledger line by line), and a merge of the ledger not yet concluded (the file may then lack
     the other side's records, when git could not hand the merge to the driver)."""
-    from ledger import git
+    from ledger.storage import git
 
     warned = 0
     state = git.merge_state(path)
@@ -259,8 +261,8 @@ def _git_warnings(path: Path) -> int:
 
 def _kept_copy(ledger: Path, against: str) -> LoadedLedger:
     """`--against`: the file of that name if there is one, else the ledger at that git revision."""
-    from ledger import git, store
-    from ledger.errors import InvalidValue
+    from ledger.core.errors import InvalidValue
+    from ledger.storage import git, store
 
     named = Path(against)
     if named.exists() or named.is_symlink():
@@ -280,7 +282,7 @@ def schema() -> None:
     """
     import json
 
-    from ledger.model import Ledger
+    from ledger.core.model import Ledger
 
     text = json.dumps(Ledger.model_json_schema(), indent=2, ensure_ascii=False)
     run(lambda: write(text + "\n"))

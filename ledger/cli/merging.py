@@ -13,7 +13,7 @@ import typer
 from ledger.cli.app import app, fail, max_bytes, run, say, target
 
 if TYPE_CHECKING:
-    from ledger.merge import Conflict, Merged, Version
+    from ledger.merge.threeway import Conflict, Merged, Version
 
 GIT_TEMPORARY_PREFIX = ".merge_file_"
 """How git names the files it hands a merge driver (in the work tree's top folder)."""
@@ -36,11 +36,12 @@ def _save_merged(path: Path, read: Callable[[], tuple[Version | None, Version, V
     """Under the ledger's lock: read the three versions, merge them, write the result to `path`
     (everything that merged, valid, even when some records are in conflict). `doing`: what git
     is doing that hands it the merge (`git.operation`)."""
-    from ledger import git, merge, store
+    from ledger.merge import threeway
+    from ledger.storage import git, store
 
     with store.locked(path):
         base, ours, theirs = read()
-        merged = merge.merge_versions(base, ours, theirs, picking=doing != git.MERGING)
+        merged = threeway.merge_versions(base, ours, theirs, picking=doing != git.MERGING)
         store.write_atomically(path, merged.content or store.serialize(merged.ledger))
     return merged
 
@@ -65,7 +66,7 @@ def _added_again(conflict: Conflict) -> str | None:
     """For an entry a merge left out, the command that records it again (a new id and
     recording time) once what it refers to is settled: its fields as the options that set
     them, which are the columns that `evidence list --format csv` writes."""
-    from ledger.model import Evidence
+    from ledger.core.model import Evidence
     from ledger.render.views import EVIDENCE_COLUMNS, evidence_flat
 
     entry = conflict.theirs if conflict.theirs is not None else conflict.ours
@@ -93,7 +94,7 @@ def _report_conflicts(merged: Merged, path: str, then: str, doing: str) -> None:
             again = _added_again(conflict)
             if again is not None:
                 typer.echo(one_line(f"  again:  {again}"), err=True)
-    from ledger import git
+    from ledger.storage import git
 
     if doing == git.REBASING:
         say("(in a rebase, 'ours' is the branch it replays your commits onto, and 'theirs' your "
@@ -123,9 +124,9 @@ def merge(
 
     Example: ledger merge base.json ours.json theirs.json
     """
-    from ledger import git, store
-    from ledger.files import read_regular
-    from ledger.merge import Version
+    from ledger.merge.threeway import Version
+    from ledger.storage import git, store
+    from ledger.storage.files import read_regular
 
     def read() -> tuple[Version | None, Version, Version]:
         return tuple(  # type: ignore[return-value]
@@ -154,12 +155,12 @@ def merge(
 
 
 def _warn_of(merged: Merged) -> None:
-    """What the two sides recorded differently about one thing (`merge.disagreements`), and
+    """What the two sides recorded differently about one thing (`threeway.disagreements`), and
     a cycle of conditions that two branches each added half of: the merge keeps both sides
     (neither is wrong alone) and says so; `ledger check` fails on a cycle until one side is
     corrected."""
-    from ledger.history import condition_cycle
-    from ledger.merge import disagreements
+    from ledger.core.clocks import condition_cycle
+    from ledger.merge.threeway import disagreements
 
     for disagreement in disagreements(merged):
         say(f"warning: {disagreement}")
@@ -182,9 +183,9 @@ def resolve(
 
     Example: ledger resolve ledger.json
     """
-    from ledger import git, store
-    from ledger.files import read_regular
-    from ledger.merge import Version
+    from ledger.merge.threeway import Version
+    from ledger.storage import git, store
+    from ledger.storage.files import read_regular
 
     file = path if path is not None else target(ctx).path
 
@@ -232,7 +233,7 @@ def git_setup(ctx: typer.Context) -> None:
 
     Example: ledger -f ledger.json git-setup
     """
-    from ledger import git
+    from ledger.storage import git
 
     file = target(ctx).path
     setup = run(lambda: git.set_up(file, _driver_command()))

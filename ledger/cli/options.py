@@ -9,15 +9,15 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ledger.cli.app import EXAMPLE, max_bytes, target
-from ledger.errors import LedgerError
+from ledger.core.errors import LedgerError
 from ledger.render import ListFormat, OutputFormat
 
 if TYPE_CHECKING:
-    from ledger.model import Ledger
+    from ledger.core.model import Ledger
 
 
 def _completion_ledger(ctx: typer.Context) -> Ledger | None:
-    from ledger import store
+    from ledger.storage import store
 
     chosen = target(ctx)
     try:

@@ -16,11 +16,11 @@ from ledger.cli.options import (
     ReasonOption,
     complete_party,
 )
+from ledger.core.words import Role
 from ledger.render import ListFormat
-from ledger.words import Role
 
 if TYPE_CHECKING:
-    from ledger.model import Ledger
+    from ledger.core.model import Ledger
 
 party_app = typer.Typer(help="Add and list parties.", no_args_is_help=True)
 
@@ -37,10 +37,11 @@ def party_add(
 
     Example: ledger party add taliban --name "The Taliban" --role signatory
     """
-    from ledger import changes, clock
+    from ledger.cli import clock
+    from ledger.core import edits
 
     def change(ledger: Ledger) -> tuple[Ledger, None]:
-        return changes.add_party(ledger, id, name=name, role=role,
+        return edits.add_party(ledger, id, name=name, role=role,
                                  aliases=tuple(alias or ()), recorded_at=clock.now()), None
 
     run(lambda: update(ctx, change))
@@ -99,6 +100,6 @@ def party_import(ctx: typer.Context, file: ImportFile, dry_run: DryRunOption = F
 
     Example: ledger party import parties.csv
     """
-    from ledger.importing import ImportKind
+    from ledger.importing.planning import ImportKind
 
     run_import(ctx, ImportKind.PARTY, file, dry_run, sheet)

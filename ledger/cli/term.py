@@ -36,7 +36,7 @@ from ledger.cli.options import (
 from ledger.render import ListFormat, OutputFormat
 
 if TYPE_CHECKING:
-    from ledger.model import Ledger
+    from ledger.core.model import Ledger
     from ledger.render.view import View
 
 term_app = typer.Typer(help="Add, list and show terms (the obligations of an agreement).",
@@ -69,10 +69,11 @@ def term_add(
     Example: ledger term add ct-1 --title "No safe haven" --category counter-terrorism
     --obligor taliban
     """
-    from ledger import changes, clock
+    from ledger.cli import clock
+    from ledger.core import edits
 
     def change(ledger: Ledger) -> tuple[Ledger, list[tuple[str, str]]]:
-        changed = changes.add_term(ledger, id, title=title, category=category,
+        changed = edits.add_term(ledger, id, title=title, category=category,
                                    obligors=tuple(obligor), agreement=agreement,
                                    due=full_day("due", due), text=text, article=article,
                                    conditions=tuple(condition or ()), recorded_at=clock.now())
@@ -157,7 +158,7 @@ def term_list(
 
     Example: ledger term list --party taliban --category counter-terrorism
     """
-    from ledger import status
+    from ledger.core import status
     from ledger.render.views import terms_view
 
     def build() -> View:
@@ -182,8 +183,8 @@ def term_show(
 
     Example: ledger term show ct-1 --as-of 2020-12-31
     """
-    from ledger import history, status
-    from ledger.model import RecordKind, retractions_by_entry
+    from ledger.core import clocks, status
+    from ledger.core.model import RecordKind, retractions_by_entry
     from ledger.render.views import term_view
 
     def build() -> View:
@@ -195,7 +196,7 @@ def term_show(
         first = next(known for known in clocked.whole.terms if known.id == id)
         return headed(term_view(term, obligations, status.timeline_of(ledger, id, clocked.as_of),
                                 retractions_by_entry(ledger), ledger, clocked.today,
-                                history.history_of(ledger, RecordKind.TERM, first),
+                                clocks.history_of(ledger, RecordKind.TERM, first),
                                 as_of=clocked.as_of, known_at=clocked.known_at), clocked)
 
     emit(run(build), output)
@@ -209,6 +210,6 @@ def term_import(ctx: typer.Context, file: ImportFile, dry_run: DryRunOption = Fa
 
     Example: ledger term import terms.xlsx --sheet Terms
     """
-    from ledger.importing import ImportKind
+    from ledger.importing.planning import ImportKind
 
     run_import(ctx, ImportKind.TERM, file, dry_run, sheet)

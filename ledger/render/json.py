@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ledger import safejson
+from ledger.core import safejson
 from ledger.render.view import View
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ledger.lookalike import INVISIBLE_CHARACTERS
+from ledger.core.lookalike import INVISIBLE_CHARACTERS
 
 # C0 controls except tab and newline, DEL, C1 controls, and every invisible or direction-changing
 # character. Shown as escapes so that a reader sees they were there, and two names that differ

@@ -7,8 +7,8 @@ from datetime import date
 from operator import attrgetter
 from typing import Any
 
-from ledger.history import LogLine, Version
-from ledger.model import (
+from ledger.core.clocks import LogLine, Version
+from ledger.core.model import (
     Agreement,
     Evidence,
     Ledger,
@@ -18,8 +18,7 @@ from ledger.model import (
     Term,
     retractions_by_entry,
 )
-from ledger.render.view import Cell, CellValue, Page, PageEntry, Section, View
-from ledger.status import (
+from ledger.core.status import (
     ChangesReport,
     Deadline,
     Obligation,
@@ -29,6 +28,7 @@ from ledger.status import (
     legend,
     retracted_ids,
 )
+from ledger.render.view import Cell, CellValue, Page, PageEntry, Section, View
 
 STATUS_STYLES = {
     Status.CLAIMED: "bold green",

@@ -14,8 +14,8 @@ from collections.abc import Iterable, Iterator
 from itertools import compress, count
 from operator import attrgetter, gt, lt
 
-from ledger import history
-from ledger.model import Agreement, Evidence, Ledger, RecordKind, Stance, Term
+from ledger.core import clocks
+from ledger.core.model import Agreement, Evidence, Ledger, RecordKind, Stance, Term
 
 Caution = tuple[str, str]
 """(field, message): the field names the option on the command line and the value in the file."""
@@ -131,8 +131,8 @@ ENTRY_CONTENT = attrgetter("term", "subject", "claimant", "stance", "date", "sum
 
 def signing_days(ledger: Ledger) -> dict[str, str | None]:
     """Each term's agreement's day of signing (as corrected), by term id."""
-    grouped = history.changes_by_record(ledger.changes)
-    signed = {agreement.id: history.apply(agreement, grouped.get(
+    grouped = clocks.changes_by_record(ledger.changes)
+    signed = {agreement.id: clocks.apply(agreement, grouped.get(
         (RecordKind.AGREEMENT, agreement.id), []), None).signed
         for agreement in ledger.agreements}
     return {term.id: signed.get(term.agreement) for term in ledger.terms}
@@ -240,7 +240,7 @@ def _entry_cautions(ledger: Ledger) -> list[tuple[tuple[str | int, ...], str]]:
 def ledger_cautions(ledger: Ledger) -> Iterator[tuple[tuple[str | int, ...], str]]:
     """Every likely mistake in the ledger as recorded, by where it stands in the file."""
     yield from _entry_cautions(ledger)
-    grouped = history.changes_by_record(ledger.changes)
+    grouped = clocks.changes_by_record(ledger.changes)
     change_positions = {change.id: position for position, change in enumerate(ledger.changes)}
 
     def where(kind: RecordKind, lists: str, position: int, record_id: str, field: str
@@ -253,12 +253,12 @@ def ledger_cautions(ledger: Ledger) -> Iterator[tuple[tuple[str | int, ...], str
             return ("changes", change_positions[last.id], "values", field)
         return (lists, position, field)
 
-    agreements = {agreement.id: history.apply(
+    agreements = {agreement.id: clocks.apply(
         agreement, grouped.get((RecordKind.AGREEMENT, agreement.id), []), None)
         for agreement in ledger.agreements}
     categories: set[str] = set()
     for position, recorded in enumerate(ledger.terms):
-        term = history.apply(recorded, grouped.get((RecordKind.TERM, recorded.id), []), None)
+        term = clocks.apply(recorded, grouped.get((RecordKind.TERM, recorded.id), []), None)
         agreement = agreements.get(term.agreement)
         for field, warned in term_cautions(ledger, term, categories,
                                            agreement.signed if agreement else None):

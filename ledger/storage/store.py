@@ -15,9 +15,8 @@ from operator import attrgetter, itemgetter, le, lt
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ledger.errors import Finding, LedgerError, LedgerFileError, Problem
-from ledger.files import DEFAULT_MAX_BYTES, kind_of, over_the_ceiling, read_regular
-from ledger.model import (
+from ledger.core.errors import Finding, LedgerError, LedgerFileError, Problem
+from ledger.core.model import (
     CALENDAR_PATTERNS,
     PATTERN_MEANINGS,
     RECORD_KINDS,
@@ -26,6 +25,7 @@ from ledger.model import (
     calendar_reason,
     reference_findings,
 )
+from ledger.storage.files import DEFAULT_MAX_BYTES, kind_of, over_the_ceiling, read_regular
 
 BUNDLED_LEDGERS = ("doha-2020",)
 DEFAULT_FILE = "ledger.json"
@@ -73,7 +73,7 @@ class LoadedLedger:
         return self._place_chosen(chosen, total=len(findings), limit=limit)
 
     def _place_chosen(self, chosen: list[Finding], *, total: int, limit: int) -> LedgerFileError:
-        from ledger import jsonpos
+        from ledger.storage import jsonpos
 
         if self._text is None:
             self._text = self.raw.decode("utf-8").removeprefix(_BOM)
@@ -123,7 +123,7 @@ def bundled_path(name: str) -> Path:
         raise LedgerError(
             f"no bundled ledger {name!r} (bundled: {', '.join(BUNDLED_LEDGERS)})"
         )
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parents[1]
     installed = package / "data" / f"{name}.json"
     return installed if installed.is_file() else package.parent / "data" / f"{name}.json"
 
@@ -155,7 +155,7 @@ def sources_beside(path: Path, example: str, sources: list[BundledSource]) -> di
     package's own folder. A file already there with other bytes is refused here, before anything
     is written (`write_new_files` then skips those already there with the same bytes).
     """
-    from ledger.files import document_name_problem
+    from ledger.storage.files import document_name_problem
 
     if not sources:
         return {}
@@ -366,7 +366,7 @@ def _read_bytes(path: Path, max_bytes: int) -> bytes:
 
 
 def _decode(raw: bytes, path: Path) -> str:
-    from ledger.files import decode_utf8
+    from ledger.storage.files import decode_utf8
 
     return decode_utf8(raw, path)
 
@@ -407,7 +407,7 @@ def _parse(text: str, path: Path) -> dict[str, Any]:
     """The careful path's parse; `json` and `jsonpos` are imported here, off the fast path."""
     import json
 
-    from ledger import jsonpos
+    from ledger.storage import jsonpos
 
     if not text or text.isspace():
         raise LedgerFileError([Problem(str(path), 1, 1, "empty file: a ledger is a JSON object")])
@@ -443,7 +443,7 @@ def _parse(text: str, path: Path) -> dict[str, Any]:
 
 
 def _anomaly(text: str, path: Path) -> LedgerFileError:
-    from ledger import jsonpos
+    from ledger.storage import jsonpos
 
     found = jsonpos.find_anomaly(text)
     offset, message = found if found is not None else (0, "not a valid ledger")
@@ -512,7 +512,7 @@ def _finding_from_pydantic(detail: Any, data: Any) -> Finding:
 
 def _sealed_where_unsealed(ledger: Ledger) -> Ledger:
     """Agreements, parties and terms of an older file with the digests version 2 gives them."""
-    from ledger.model import sealed
+    from ledger.core.model import sealed
 
     return ledger.model_copy(update={
         field: tuple(record if record.digest else sealed(record)
@@ -562,7 +562,7 @@ def serialize(ledger: Ledger) -> bytes:
     Characters that a terminal would act on are written as \\u escapes (`safejson`), so that
     `cat ledger.json` is safe; JSON readers get the same text back.
     """
-    from ledger import layout
+    from ledger.storage import layout
 
     return layout.dump(canonical(ledger))
 
@@ -685,7 +685,7 @@ def save(path: Path, ledger: Ledger, loaded: LoadedLedger | None = None, *,
     bytes for a file this program wrote. `loaded` must be what `load` returned for `path`, as
     `transaction` passes it: the splice keeps its bytes, and trusts its ledger to be theirs.
     """
-    from ledger import layout
+    from ledger.storage import layout
 
     ordered = canonical(ledger)
     content, new = None, None

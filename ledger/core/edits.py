@@ -14,8 +14,8 @@ from typing import Any, TypeVar
 
 from pydantic import TypeAdapter, ValidationError
 
-from ledger import history
-from ledger.dates import (
+from ledger.core import clocks
+from ledger.core.dates import (
     check_full,
     check_partial,
     first_day,
@@ -23,9 +23,8 @@ from ledger.dates import (
     last_day,
     parse_timestamp,
 )
-from ledger.errors import InvalidValue, LedgerError
-from ledger.files import document_name_problem
-from ledger.model import (
+from ledger.core.errors import InvalidValue, LedgerError
+from ledger.core.model import (
     SLUG_PATTERN,
     Agreement,
     Change,
@@ -44,6 +43,7 @@ from ledger.model import (
     record_digest,
     sealed,
 )
+from ledger.storage.files import document_name_problem
 
 _SLUG = re.compile(SLUG_PATTERN)
 _Record = TypeVar("_Record", Agreement, Party, Term, Source, Evidence, Change, Values)
@@ -144,7 +144,7 @@ def _distinct_names(ledger: Ledger, party_id: str) -> None:
     """Refuse a change that gives `party_id` a name or alias (in any version, on any day) that
     reads as another party's in any of its versions: a report would then say "claimed by X,
     disputed by X" of two different parties."""
-    for party, name, other in history.lookalike_names(ledger):
+    for party, name, other in clocks.lookalike_names(ledger):
         if party_id in (party.id, other):
             theirs = other if party.id == party_id else party.id
             raise InvalidValue("name", f"{name!r} reads the same as a name of party {theirs!r}; "
@@ -225,8 +225,8 @@ def conditions_of(ledger: Ledger, term_id: str, conditions: Iterable[str],
 def _refuse_condition_cycle(before: Ledger, after: Ledger, term_id: str) -> None:
     """Refuse a change that puts its term on a cycle of conditions. A term already on one (a
     cycle merged in from two branches) may still be changed: that is how the cycle is undone."""
-    cycle = history.condition_cycle(after, term_id)
-    if cycle is not None and history.condition_cycle(before, term_id) is None:
+    cycle = clocks.condition_cycle(after, term_id)
+    if cycle is not None and clocks.condition_cycle(before, term_id) is None:
         raise InvalidValue("condition", f"the conditions would form a cycle: "
                            f"{' waits on '.join(cycle)}")
 
@@ -242,7 +242,7 @@ class EvidenceMaker:
         self.terms = {known.id: known for known in ledger.terms}
         self.parties = party_ids(ledger)
         self._party_set = set(self.parties)
-        self._changes = history.changes_by_record(ledger.changes)
+        self._changes = clocks.changes_by_record(ledger.changes)
         self._taken = set(map(_ID, ledger.evidence))
         self._obligors_moved: dict[str, bool] = {}
 
@@ -256,7 +256,7 @@ class EvidenceMaker:
             self._obligors_moved[term] = any(change.values.obligors for change in changes)
         if not self._obligors_moved[term]:
             return self.terms[term].obligors  # no change ever moved them: the term's own
-        throughout = history.obligors_throughout(self.terms[term], changes,
+        throughout = clocks.obligors_throughout(self.terms[term], changes,
                                                  first_day(checked_date), last_day(checked_date))
         everyone = (*self.terms[term].obligors, *(party for change in changes
                                                   for party in change.values.obligors or ()))
@@ -559,9 +559,9 @@ def _subjects_stay_obligors(before: Ledger, changed: Ledger, term_id: str) -> No
     """Refuse a change of a term that would leave an entry's subject no obligor of it on the
     entry's dates. An entry stranded so already (merged in from another copy) does not stop
     another change: the change did not make it so, and `ledger check` names it."""
-    stranded = [entry for _, entry, _ in history.stranded_entries(changed, {term_id})]
+    stranded = [entry for _, entry, _ in clocks.stranded_entries(changed, {term_id})]
     if stranded:  # the ledger before is looked at only then: the usual change strands nothing
-        already = {entry.id for _, entry, _ in history.stranded_entries(before, {term_id})}
+        already = {entry.id for _, entry, _ in clocks.stranded_entries(before, {term_id})}
         stranded = [entry for entry in stranded if entry.id not in already]
     if stranded:
         shown = ", ".join(f"{entry.id} ({entry.subject}, {entry.date})" for entry in stranded[:10])

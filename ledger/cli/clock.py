@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from datetime import UTC, date, datetime
 
-from ledger.errors import LedgerError
+from ledger.core.errors import LedgerError
 
 CLOCK_VARIABLE = "COMPLIANCE_LEDGER_NOW"
 

@@ -23,9 +23,8 @@ from operator import le
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ledger.history import in_order
-from ledger.layout import BETWEEN_RECORDS, ID_LINE, Text, assemble, split
-from ledger.model import (
+from ledger.core.clocks import in_order
+from ledger.core.model import (
     RECORD_KINDS,
     Change,
     Kept,
@@ -36,6 +35,7 @@ from ledger.model import (
     reference_findings,
     references_of,
 )
+from ledger.storage.layout import BETWEEN_RECORDS, ID_LINE, Text, assemble, split
 
 
 @dataclass(frozen=True)
@@ -310,7 +310,7 @@ def merge_versions(base: Version | None, ours: Version, theirs: Version, *,
     """Load the three versions and merge them; a version that is not a valid ledger stops the
     merge with its problems placed in it. An empty base (git's, for a file that both sides
     added) is no common version. `picking`: as `merge` says."""
-    from ledger import store
+    from ledger.storage import store
 
     if base is not None and not base.raw.strip():
         base = None
@@ -337,7 +337,7 @@ def _with_stranded(merged: Merged, sides: Callable[[], tuple[Ledger, Ledger]]) -
     either side already held stranded is not the merge's doing."""
     from dataclasses import replace
 
-    from ledger.history import stranded_entries, why_stranded
+    from ledger.core.clocks import stranded_entries, why_stranded
 
     stranded = stranded_entries(merged.ledger)
     if not stranded:
@@ -411,8 +411,9 @@ def _merge_canonical(base: Version, ours: Version, theirs: Version) -> Merged | 
     test holds the two to that). Anything else (another layout, a conflict, a problem in a
     file) is None: the careful path decides, and names and places each problem in its own file.
     """
-    from ledger import safejson, store
-    from ledger.errors import LedgerError
+    from ledger.core import safejson
+    from ledger.core.errors import LedgerError
+    from ledger.storage import store
 
     sides = [split(version.raw) for version in (base, ours, theirs)]
     if any(side is None for side in sides):
@@ -467,7 +468,7 @@ def _in_canonical_order(records: tuple[Any, ...], shared: Text | None, rest: lis
     """The text of one merged list in canonical order (`store.recorded_order`), in pieces,
     from the validated records, which are `shared`'s (in order) followed by `rest`'s. None
     when the shared block is not in order before the rest."""
-    from ledger.store import recorded_order
+    from ledger.storage.store import recorded_order
 
     count = len(records) - len(rest)  # `rest` was cut at record bounds, and each parsed as one
     if count < 0 or bool(count) != (shared is not None):

@@ -14,7 +14,7 @@ import stat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ledger.errors import LedgerError
+from ledger.core.errors import LedgerError
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -168,7 +168,7 @@ def decode_utf8(raw: bytes, path: Path, advice: str = "",
     """`raw` as text (a byte order mark dropped); invalid UTF-8 is a problem placed at its line
     and column (or where `place` puts the end of the text before it: a spreadsheet's row and
     cell), `advice` after the byte it names."""
-    from ledger.errors import LedgerFileError, Problem
+    from ledger.core.errors import LedgerFileError, Problem
 
     try:
         text = raw.decode("utf-8")

@@ -7,10 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ledger.model import RECORD_KINDS, SCHEMA_VERSION
+from ledger.core.model import RECORD_KINDS, SCHEMA_VERSION
 
 if TYPE_CHECKING:
-    from ledger.model import Ledger
+    from ledger.core.model import Ledger
 
 FIELDS = ("schema_version", "title", *(field for field, _, _ in RECORD_KINDS))
 """The file's members, in the order they are written."""
@@ -31,7 +31,7 @@ def dump(ledger: Ledger) -> bytes:
     file written by an earlier version is written again byte for byte), without first making
     every record a dictionary.
     """
-    from ledger import safejson
+    from ledger.core import safejson
 
     return safejson.escape_controls(_written(ledger))
 
@@ -170,7 +170,7 @@ def appended(raw: bytes, after: Ledger, grown: dict[str, tuple[Any, ...]]
     whole result, as `dump` escapes them, even in a file edited by hand. The caller puts `after`
     in canonical order first and passes only a ledger whose order it did not have to change.
     """
-    from ledger import safejson
+    from ledger.core import safejson
 
     if not any(grown.values()):
         return None

@@ -19,13 +19,13 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
-from ledger import changes, history
-from ledger.errors import InvalidValue, LedgerError, Problem
-from ledger.files import DEFAULT_MAX_BYTES, read_regular
-from ledger.model import Evidence, Ledger, Party, RecordKind, Term
+from ledger.core import clocks, edits
+from ledger.core.errors import InvalidValue, LedgerError, Problem
+from ledger.core.model import Evidence, Ledger, Party, RecordKind, Term
 from ledger.render.views import EVIDENCE_COLUMNS, PARTY_COLUMNS, TERM_COLUMNS
+from ledger.storage.files import DEFAULT_MAX_BYTES, read_regular
 
-LIST_SEPARATOR = changes.LIST_SEPARATOR
+LIST_SEPARATOR = edits.LIST_SEPARATOR
 
 
 class ImportKind(StrEnum):
@@ -84,8 +84,8 @@ def _read_csv(raw: bytes, path: Path) -> Table:
     import csv
     import io
 
-    from ledger.errors import LedgerFileError
-    from ledger.files import decode_utf8
+    from ledger.core.errors import LedgerFileError
+    from ledger.storage.files import decode_utf8
 
     def delimiter_of(text: str) -> str:
         """`,` or `;`, whichever separates more column names in the first line."""
@@ -156,8 +156,8 @@ def _read_xlsx(raw: bytes, path: Path, sheet: str | None, max_bytes: int) -> Tab
 
     from openpyxl import load_workbook
 
-    from ledger.errors import LedgerFileError
-    from ledger.files import over_the_ceiling
+    from ledger.core.errors import LedgerFileError
+    from ledger.storage.files import over_the_ceiling
 
     name = f"{path}" if sheet is None else f"{path}[{sheet}]"
     try:
@@ -267,8 +267,8 @@ class Plan:
 
     def check(self) -> None:
         """Raise every problem, the first MAX_PROBLEMS listed, as loading a ledger lists them."""
-        from ledger.errors import LedgerFileError
-        from ledger.store import MAX_PROBLEMS
+        from ledger.core.errors import LedgerFileError
+        from ledger.storage.store import MAX_PROBLEMS
 
         if self.problems:
             raise LedgerFileError(self.problems[:MAX_PROBLEMS],
@@ -414,7 +414,7 @@ def _cell_problems(kind: ImportKind, row: Row, importer: Any) -> Iterable[tuple[
         items = _items(value) if column in ("aliases", "obligors", "conditions") else [value]
         for item in items:
             try:
-                changes.check_value(column, item)
+                edits.check_value(column, item)
                 importer.check_reference(column, item, row)
             except InvalidValue as error:
                 yield column, error.message
@@ -458,12 +458,12 @@ class _KeptImporter:
         """A cell that names an agreement or a party the ledger does not hold, or a condition
         that is no term (nor one the file adds) or the row's own term."""
         if column == "agreement":
-            changes.known_value("agreement", value, [agreement.id
+            edits.known_value("agreement", value, [agreement.id
                                                      for agreement in self.ledger.agreements])
         elif column == "obligors":
-            changes.known_value("obligor", value, changes.party_ids(self.ledger))
+            edits.known_value("obligor", value, edits.party_ids(self.ledger))
         elif column == "conditions":
-            changes.conditions_of(self.ledger, row.get("id", ""), [value],
+            edits.conditions_of(self.ledger, row.get("id", ""), [value],
                                   getattr(self, "coming", frozenset()))
 
     def _in_file(self, id: str, key: tuple[object, ...], number: int) -> _Made | None:
@@ -496,14 +496,14 @@ class _PartyImporter(_KeptImporter):
 
     def make(self, row: Row, recorded_at: datetime, number: int) -> _Made | None:
         aliases = tuple(_items(row.get("aliases", "")))
-        role = changes.role_of(row.get("role", "other"))
+        role = edits.role_of(row.get("role", "other"))
         key = (row["id"], row["name"], role, aliases)
         if _already(self.existing, row["id"], key, "party"):
             return None
         repeated = self._in_file(row["id"], key, number)
         if repeated is not None:
             return repeated
-        return self._made(key, changes.add_party(self.ledger, row["id"], name=row["name"],
+        return self._made(key, edits.add_party(self.ledger, row["id"], name=row["name"],
                                                  role=role, aliases=aliases,
                                                  recorded_at=recorded_at))
 
@@ -533,7 +533,7 @@ class _TermImporter(_KeptImporter):
         repeated = self._in_file(row["id"], key, number)
         if repeated is not None:
             return repeated
-        return self._made(key, changes.add_term(
+        return self._made(key, edits.add_term(
             self.ledger, row["id"], title=row["title"], category=row["category"],
             obligors=obligors, agreement=row.get("agreement"), due=row.get("due"),
             text=row.get("text"), article=row.get("article"), conditions=conditions,
@@ -570,7 +570,7 @@ class _EvidenceImporter:
 
     def __init__(self, ledger: Ledger) -> None:
         self.ledger = ledger
-        self.maker = changes.EvidenceMaker(ledger)
+        self.maker = edits.EvidenceMaker(ledger)
         self._existing: set[tuple[object, ...]] = set()
         self.new: list[Evidence] = []
 
@@ -631,10 +631,10 @@ def _existing(ledger: Ledger, kind: RecordKind, records: Iterable[Any],
               key: Callable[[Any], tuple[object, ...]]) -> dict[str, set[tuple[object, ...]]]:
     """Each record's keys, as it was added and in every version since (an export shows the
     version in force, so a re-imported export matches it)."""
-    grouped = history.changes_by_record(ledger.changes)
+    grouped = clocks.changes_by_record(ledger.changes)
     found: dict[str, set[tuple[object, ...]]] = {}
     for record in records:
-        versions = history.versions_in_force(record, grouped.get((kind, record.id), []))
+        versions = clocks.versions_in_force(record, grouped.get((kind, record.id), []))
         keys = [key(record), *map(key, versions)]
         found[record.id] = {*keys, *map(_as_exported, keys)}
     return found
@@ -644,7 +644,7 @@ def _as_exported(value: Any) -> Any:
     """A record's value as a CSV export of it holds it: its text neutralised (control and
     invisible characters written as visible escapes, as every output writes them), so that a
     row of an unedited export is the record it came from."""
-    from ledger.model import Source
+    from ledger.core.model import Source
     from ledger.render.text import neutralise
 
     if isinstance(value, str):
@@ -684,7 +684,7 @@ def _already(existing: dict[str, set[tuple[object, ...]]], id: str, key: tuple[o
 def import_cautions(plan: Plan, before: Ledger) -> list[Problem]:
     """The likely mistakes (`cautions`) in the records an import adds, placed at FILE:ROW:COL
     of the spreadsheet: the same rules as `evidence add` and `term add` warn by."""
-    from ledger import cautions
+    from ledger.core import cautions
 
     columns = plan.table.header
 

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints, model_validator
 
-from ledger.errors import Finding
-from ledger.words import Role, Stance
+from ledger.core.errors import Finding
+from ledger.core.words import Role, Stance
 
 SCHEMA_VERSION = 2
 
@@ -311,7 +311,7 @@ def calendar_reason(value: object) -> str | None:
     """
     import re
 
-    from ledger.dates import check_partial
+    from ledger.core.dates import check_partial
 
     shape = rf"{_YEAR}-{_MONTH}-(0[1-9]|[12][0-9]|3[01])(T{_TIME}Z)?"
     if not isinstance(value, str) or re.fullmatch(shape, value) is None:

@@ -8,8 +8,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from ledger.errors import LedgerError
-from ledger.files import describe_size
+from ledger.core.errors import LedgerError
+from ledger.storage.files import describe_size
 
 DRIVER_NAME = "ledger"
 """The merge driver's name: `merge=ledger` in .gitattributes, `merge.ledger.driver` in config."""
@@ -204,7 +204,7 @@ class Setup:
 
 def _append_line(file: Path, line: str) -> None:
     """`line` added at the end of a small text file, its other lines kept, atomically."""
-    from ledger.store import write_atomically
+    from ledger.storage.store import write_atomically
 
     try:
         existing = file.read_bytes() if file.exists() else b""
@@ -229,7 +229,7 @@ def set_up(file: Path, command: str) -> Setup:
     and `merge.ledger.driver` in the repository's own config; and keep the ledger's lock file
     out of commits (.gitignore). Files keep their other lines. Writes only what is missing, so
     running it twice changes nothing."""
-    from ledger.store import lock_path
+    from ledger.storage.store import lock_path
 
     place = locate(file)
     attributes = place.top / ".gitattributes"

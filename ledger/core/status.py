@@ -10,9 +10,9 @@ from enum import StrEnum
 from itertools import compress
 from operator import add, attrgetter, itemgetter
 
-from ledger.dates import last_day, sort_day
-from ledger.errors import InvalidValue
-from ledger.model import Evidence, Ledger, Party, Stance, Term
+from ledger.core.dates import last_day, sort_day
+from ledger.core.errors import InvalidValue
+from ledger.core.model import Evidence, Ledger, Party, Stance, Term
 
 
 class Status(StrEnum):

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple, TypeVar
 
-from ledger.model import (
+from ledger.core.model import (
     Agreement,
     Change,
     ChangeKind,
@@ -229,7 +229,7 @@ def stranded_entries(ledger: Ledger, term_ids: Collection[str] | None = None
     on a day its subject is not bound. Only terms whose obligors a change moved are looked at:
     loading a ledger already found every other entry's subject among its term's obligors.
     """
-    from ledger.dates import first_day, last_day
+    from ledger.core.dates import first_day, last_day
 
     # Only the changes that set obligors move them: the days the others take effect change
     # nothing here, and a term amended a thousand times is looked at by its few such changes.
@@ -267,7 +267,7 @@ def why_stranded(entry: Evidence, bound: set[str]) -> str:
 def lookalike_names(ledger: Ledger) -> list[tuple[Party, str, str]]:
     """Each party with a name or alias, in any version on any day, that reads like a name of
     another party in any of its versions: (party, its name, the other party's id)."""
-    from ledger.lookalike import name_key
+    from ledger.core.lookalike import name_key
 
     grouped = changes_by_record(ledger.changes)
     seen: dict[str, str] = {}
@@ -290,7 +290,7 @@ def lookalike_names(ledger: Ledger) -> list[tuple[Party, str, str]]:
 def resolve_record(ledger: Ledger, wanted: str) -> str:
     """The id that `log --record` means: an agreement, party or term id (exactly), or an entry,
     retraction or change id (or a unique prefix of one, as git resolves a short commit id)."""
-    from ledger.errors import InvalidValue
+    from ledger.core.errors import InvalidValue
 
     slugs = [record.id for records in (ledger.agreements, ledger.parties, ledger.terms)
              for record in records]
