@@ -19,7 +19,7 @@ from typing import Any
 import orjson
 
 from ledger.core.model import SCHEMA_VERSION, digests_of
-from ledger.storage import store
+from ledger.storage import loading, writing
 
 WORDS = (
     'ceasefire', 'withdrawal', 'prisoners', 'release', 'monitoring', 'violation', 'compliance',
@@ -148,7 +148,7 @@ def write(entries: int, path: Path, seed: int = 2020, changes: int = 0) -> None:
     """The generated ledger, written as `ledger` writes a file (the layout and order a user's
     file has: every command that changes a ledger writes it so)."""
     content = orjson.dumps(generate(entries, seed, changes))
-    path.write_bytes(store.serialize(store.load_bytes(content, path).ledger))
+    path.write_bytes(writing.serialize(loading.load_bytes(content, path).ledger))
 
 
 def write_branches(entries: int, folder: Path, shared: float = 0.9, changes: int = 0
@@ -172,7 +172,7 @@ def write_branches(entries: int, folder: Path, shared: float = 0.9, changes: int
         path = folder / f"{name}.json"
         content = orjson.dumps({**whole, "evidence": records, "retractions": [
             item for item in whole["retractions"] if item["evidence"] in kept]})
-        path.write_bytes(store.serialize(store.load_bytes(content, path).ledger))
+        path.write_bytes(writing.serialize(loading.load_bytes(content, path).ledger))
         return path
 
     return (version("base", evidence[:cut]), version("ours", evidence),

@@ -13,10 +13,10 @@ __version__ = "0.1.0"
 
 _HOMES = {
     # the file: create, load, change in a transaction
-    "create": "ledger.storage.store",
-    "load": "ledger.storage.store",
-    "transaction": "ledger.storage.store",
-    "LoadedLedger": "ledger.storage.store",
+    "create": "ledger.storage.writing",
+    "load": "ledger.storage.loading",
+    "transaction": "ledger.storage.writing",
+    "LoadedLedger": "ledger.storage.loading",
     # changes: each takes a ledger and returns a new one
     "new_ledger": "ledger.core.edits",
     "add_party": "ledger.core.edits",
@@ -94,7 +94,8 @@ if TYPE_CHECKING:
     from ledger.core.model import Agreement, Evidence, Ledger, Party, Term
     from ledger.core.status import EvidenceSelection, Status, build_report, select_evidence
     from ledger.core.words import Role, Stance
-    from ledger.storage.store import LoadedLedger, create, load, transaction
+    from ledger.storage.loading import LoadedLedger, load
+    from ledger.storage.writing import create, transaction
 
 
 def __getattr__(name: str) -> Any:

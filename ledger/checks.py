@@ -31,7 +31,7 @@ from ledger.storage.files import (
 )
 
 if TYPE_CHECKING:
-    from ledger.storage.store import LoadedLedger
+    from ledger.storage.loading import LoadedLedger
 
 
 @dataclass(frozen=True)

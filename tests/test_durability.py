@@ -15,7 +15,7 @@ from builders import generated_ledger
 from conftest import INSTALLED_LEDGER, Run, as_json, ok
 
 from ledger.core.errors import LedgerError
-from ledger.storage import store
+from ledger.storage import loading, writing
 
 
 @pytest.mark.slow
@@ -49,14 +49,14 @@ def test_a_writer_killed_mid_save_leaves_the_old_or_the_new_file(run: Run, tmp_p
     bigger = generated_ledger(3000)
     smaller = bigger.model_copy(update={"evidence": bigger.evidence[:2990],
                                         "retractions": bigger.retractions[:298]})
-    versions = {store.serialize(smaller), store.serialize(bigger)}
-    path.write_bytes(store.serialize(smaller))
+    versions = {writing.serialize(smaller), writing.serialize(bigger)}
+    path.write_bytes(writing.serialize(smaller))
     chooser = random.Random(2026)
     started = time.perf_counter()
-    with store.locked(path):
-        store.save(path, bigger)
+    with writing.locked(path):
+        writing.save(path, bigger)
     save_seconds = time.perf_counter() - started
-    path.write_bytes(store.serialize(smaller))
+    path.write_bytes(writing.serialize(smaller))
     seen = set()
     kills = 0
     while kills < 200:
@@ -65,8 +65,8 @@ def test_a_writer_killed_mid_save_leaves_the_old_or_the_new_file(run: Run, tmp_p
             try:
                 turn = 0
                 while True:
-                    with store.locked(path):
-                        store.save(path, (bigger, smaller)[turn % 2])
+                    with writing.locked(path):
+                        writing.save(path, (bigger, smaller)[turn % 2])
                     turn += 1
             finally:
                 os._exit(0)
@@ -79,7 +79,7 @@ def test_a_writer_killed_mid_save_leaves_the_old_or_the_new_file(run: Run, tmp_p
         content = path.read_bytes()
         assert content in versions
         seen.add(content)
-        store.load(path)
+        loading.load(path)
     assert seen == versions, "the killed writers did write, both versions in turn"
     assert ": ok: " in ok(run("check", file=path)).stdout, "leftover temporary files are ignored"
     ok(run("party", "add", "east", "--name", "Eastland", file=path))
@@ -90,7 +90,7 @@ def test_a_failed_save_leaves_no_temporary_file(tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "ledger.json"
     ledger = generated_ledger(5)
-    path.write_bytes(store.serialize(ledger))
+    path.write_bytes(writing.serialize(ledger))
     path.chmod(0o640)
     before = path.read_bytes()
 
@@ -100,11 +100,11 @@ def test_a_failed_save_leaves_no_temporary_file(tmp_path: Path,
     monkeypatch.setattr(os, "replace", broken_replace)
     with pytest.raises(LedgerError, match=r"cannot save \(No space left on device\); the "
                        "ledger is unchanged"):
-        store.save(path, generated_ledger(6))
+        writing.save(path, generated_ledger(6))
     assert path.read_bytes() == before
     assert _leftovers(tmp_path) == []
     monkeypatch.undo()
-    store.save(path, generated_ledger(6))
+    writing.save(path, generated_ledger(6))
     assert oct(path.stat().st_mode & 0o777) == oct(0o640), "the file's mode is kept"
 
 
@@ -112,9 +112,9 @@ def test_a_held_lock_times_out_with_a_clear_error(run: Run, small: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     from filelock import FileLock
 
-    monkeypatch.setattr(store, "LOCK_TIMEOUT_SECONDS", 0.2)
+    monkeypatch.setattr(writing, "LOCK_TIMEOUT_SECONDS", 0.2)
     before = small.read_bytes()
-    with FileLock(str(store.lock_path(small))):
+    with FileLock(str(writing.lock_path(small))):
         result = run("party", "add", "east", "--name", "Eastland")
     assert result.exit_code == 1
     assert "another command is writing this ledger" in result.stderr
@@ -146,7 +146,7 @@ def test_a_read_only_folder_gets_a_clear_error(run: Run, small: Path,
         return original(path, flags, *args, **kwargs)  # type: ignore[arg-type]
 
     before = small.read_bytes()
-    store.lock_path(small).touch()
+    writing.lock_path(small).touch()
     monkeypatch.setattr(os, "open", read_only)
     result = run("party", "add", "east", "--name", "Eastland")
     assert result.exit_code == 1
@@ -177,8 +177,8 @@ def test_an_older_schema_version_is_migrated_and_saved_on_the_next_write(
 
     current = model.SCHEMA_VERSION
     monkeypatch.setattr(model, "SCHEMA_VERSION", current + 1)
-    monkeypatch.setattr(store, "SCHEMA_VERSION", current + 1)
-    monkeypatch.setitem(store.MIGRATIONS, current, rename_title)
+    monkeypatch.setattr(loading, "SCHEMA_VERSION", current + 1)
+    monkeypatch.setitem(loading.MIGRATIONS, current, rename_title)
     before = small.read_bytes()
     result = ok(run("report", "--format", "json"))
     assert f"schema version {current}" in result.stderr and "migrated" in result.stderr

@@ -14,7 +14,7 @@ from ledger.core import status
 from ledger.core.errors import LedgerFileError
 from ledger.render import json as json_format
 from ledger.render.views import report_view
-from ledger.storage import store
+from ledger.storage import loading, writing
 
 VALID = (Path(__file__).resolve().parent / "valid-base.json").read_text(encoding="utf-8")
 
@@ -22,10 +22,10 @@ VALID = (Path(__file__).resolve().parent / "valid-base.json").read_text(encoding
 def test_fast_and_careful_loads_agree_on_a_generated_ledger(run: Run, tmp_path: Path) -> None:
     ledger = generated_ledger(500, seed=5)
     path = tmp_path / "ledger.json"
-    path.write_bytes(store.serialize(ledger))
+    path.write_bytes(writing.serialize(ledger))
     raw = path.read_bytes()
-    fast, rejection = store._load_fast(raw)
-    careful, migrated = store._load_carefully(raw, path, rejection)
+    fast, rejection = loading._load_fast(raw)
+    careful, migrated = loading._load_carefully(raw, path, rejection)
     assert fast is not None and migrated is None
     assert fast == careful == ledger
     for options in ([], ["--as-of", "2024-03-31"], ["--party", "south"]):
@@ -46,7 +46,7 @@ def test_fast_and_careful_loads_agree_on_a_generated_ledger(run: Run, tmp_path: 
 def test_unusual_but_valid_formatting_loads(tmp_path: Path, name: str, text: str) -> None:
     path = tmp_path / "ledger.json"
     path.write_text(text, encoding="utf-8")
-    assert store.load(path).ledger == store.load(path, fast=False).ledger
+    assert loading.load(path).ledger == loading.load(path, fast=False).ledger
 
 
 @pytest.mark.parametrize(("name", "text", "line"), [
@@ -65,6 +65,6 @@ def test_duplicates_are_found_whatever_the_formatting(tmp_path: Path, name: str,
     path = tmp_path / "ledger.json"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(LedgerFileError) as raised:
-        store.load(path)
+        loading.load(path)
     problem = raised.value.problems[0]
     assert "duplicate key" in problem.message and problem.line == line

@@ -16,7 +16,7 @@ from test_properties import ledgers
 
 from ledger.core import safejson
 from ledger.core.model import Ledger
-from ledger.storage import layout, store
+from ledger.storage import layout, loading, writing
 
 
 @pytest.mark.slow
@@ -25,8 +25,8 @@ from ledger.storage import layout, store
 def test_the_file_is_what_earlier_versions_wrote(ledger: Ledger) -> None:
     """Pydantic writes the file now; orjson wrote it before: the same bytes, so that the first
     save of an existing ledger does not rewrite it (and a git diff shows only what changed)."""
-    ordered = store.canonical(ledger)
-    assert store.serialize(ledger) == safejson.dumps(
+    ordered = writing.canonical(ledger)
+    assert writing.serialize(ledger) == safejson.dumps(
         ordered.model_dump(mode="json", exclude_none=True))
 
 
@@ -35,14 +35,14 @@ def test_the_file_is_what_earlier_versions_wrote(ledger: Ledger) -> None:
 @given(ledger=ledgers(), data=st.data())
 def test_a_save_that_appends_writes_what_a_whole_save_writes(ledger: Ledger,
                                                              data: st.DataObject) -> None:
-    whole = store.canonical(ledger)
+    whole = writing.canonical(ledger)
     kept = data.draw(st.integers(0, len(whole.evidence)))
     before = whole.model_copy(update={"evidence": whole.evidence[:kept], "retractions": ()})
     folder = Path(tempfile.mkdtemp())
     try:
         path = folder / "ledger.json"
-        path.write_bytes(store.serialize(before))
-        loaded = store.load(path)
+        path.write_bytes(writing.serialize(before))
+        loaded = loading.load(path)
         after = loaded.ledger.model_copy(update={
             "evidence": (*loaded.ledger.evidence, *whole.evidence[kept:]),
             "retractions": whole.retractions})
@@ -50,12 +50,12 @@ def test_a_save_that_appends_writes_what_a_whole_save_writes(ledger: Ledger,
         assert grown is not None
         spliced = layout.appended(loaded.raw, after, grown)
         if whole.evidence[kept:] or whole.retractions:
-            assert spliced is not None and b"".join(spliced) == store.serialize(after)
+            assert spliced is not None and b"".join(spliced) == writing.serialize(after)
         else:
             assert spliced is None  # nothing appended: no save at all
-        with store.locked(path):
-            store.save(path, after, loaded)
-        assert path.read_bytes() == store.serialize(after)
+        with writing.locked(path):
+            writing.save(path, after, loaded)
+        assert path.read_bytes() == writing.serialize(after)
     finally:
         shutil.rmtree(folder)
 
@@ -64,7 +64,7 @@ def test_an_added_entry_is_spliced_into_the_file(run: Run, small: Path) -> None:
     before = small.read_bytes()
     add_evidence(run, "withdraw", "north", "claims", "2020-06-01")
     after = small.read_bytes()
-    assert after == store.serialize(store.load(small).ledger)
+    assert after == writing.serialize(loading.load(small).ledger)
     members, grown = layout.split(before), layout.split(after)
     assert members is not None and grown is not None
     assert after.startswith(before[:members["evidence"].end])  # the old records, untouched
@@ -79,7 +79,7 @@ def test_a_file_in_another_layout_is_written_whole(run: Run, small: Path) -> Non
                      encoding="utf-8")
     add_evidence(run, "withdraw", "north", "claims", "2020-06-01")
     written = small.read_bytes()
-    assert written == store.serialize(store.load(small).ledger)
+    assert written == writing.serialize(loading.load(small).ledger)
     assert "\u202e".encode() not in written and b"\\u202e" in written
 
 
@@ -95,13 +95,13 @@ def test_a_control_written_raw_by_hand_is_escaped_by_a_spliced_save(run: Run,
     add_evidence(run, "withdraw", "north", "claims", "2020-06-01")
     written = small.read_bytes()
     assert "\u202e".encode() not in written and b'"North\\u202eland"' in written
-    assert written == store.serialize(store.load(small).ledger)
+    assert written == writing.serialize(loading.load(small).ledger)
 
 
 @pytest.mark.parametrize("change", ["a record", "the title"])
 def test_a_save_that_changes_more_than_it_appends_is_written_whole(small: Path,
                                                                    change: str) -> None:
-    loaded = store.load(small)
+    loaded = loading.load(small)
     first, *others = loaded.ledger.parties
     newcomer = first.model_copy(update={"id": "newcomer", "recorded_at": "2999-01-01T00:00:00"
                                                                          ".000000Z"})
@@ -112,10 +112,10 @@ def test_a_save_that_changes_more_than_it_appends_is_written_whole(small: Path,
         update["title"] = "Another title"
     after = loaded.ledger.model_copy(update=update)
     assert layout.appended_records(loaded.ledger, after) is None
-    with store.locked(small):
-        store.save(small, after, loaded)
-    assert small.read_bytes() == store.serialize(after)
-    assert store.load(small).ledger == after
+    with writing.locked(small):
+        writing.save(small, after, loaded)
+    assert small.read_bytes() == writing.serialize(after)
+    assert loading.load(small).ledger == after
 
 
 FIRST_LINES = [b'{"schema_version": 2,', b'{ "schema_version": 2,', b'{\n\t"schema_version": 2,',
@@ -132,10 +132,10 @@ def test_a_first_member_written_by_hand_is_not_spliced(run: Run, small: Path, fi
     assert raw.startswith(prefix)
     small.write_bytes(first + raw[len(prefix):])
     ok(run("check"))
-    before = store.load(small).ledger
+    before = loading.load(small).ledger
     ok(run("party", "add", "east", "--name", "Eastland"))
-    after = store.load(small)
-    assert after.raw == store.serialize(after.ledger)
+    after = loading.load(small)
+    assert after.raw == writing.serialize(after.ledger)
     assert after.ledger.parties[:len(before.parties)] == before.parties
 
 
@@ -154,13 +154,13 @@ def test_a_file_in_any_json_layout_keeps_its_records_through_a_save(
     try:
         path = folder / "ledger.json"
         path.write_text(text, encoding="utf-8")
-        loaded = store.load(path)
+        loaded = loading.load(path)
         newcomer = loaded.ledger.parties[0].model_copy(update={
             "id": "newcomer", "recorded_at": "2999-01-01T00:00:00.000000Z"})
         after = loaded.ledger.model_copy(update={
             "parties": (*loaded.ledger.parties, newcomer)})
-        with store.locked(path):
-            store.save(path, after, loaded)
-        assert store.load(path).ledger == after
+        with writing.locked(path):
+            writing.save(path, after, loaded)
+        assert loading.load(path).ledger == after
     finally:
         shutil.rmtree(folder)

@@ -16,7 +16,7 @@ from ledger.core import edits
 from ledger.core.errors import LedgerError
 from ledger.core.model import RECORD_KINDS, ChangeKind, Ledger, RecordKind, Stance
 from ledger.merge import threeway
-from ledger.storage import store
+from ledger.storage import loading, writing
 
 START = datetime(2030, 1, 1, tzinfo=UTC)
 OPERATIONS = st.lists(st.tuples(
@@ -71,16 +71,16 @@ def ids(ledger: Ledger) -> dict[str, dict[str, Any]]:
 def test_branches_merge_without_loss_and_the_same_in_either_order(
         base: Ledger, ours_operations: list[tuple[str, int, int, int]],
         theirs_operations: list[tuple[str, int, int, int]]) -> None:
-    base = store.load_bytes(store.serialize(base), Path("base.json")).ledger
+    base = loading.load_bytes(writing.serialize(base), Path("base.json")).ledger
     ours = grow(base, "ours", ours_operations)
     theirs = grow(base, "theirs", theirs_operations)
     one_way = threeway.merge(base, ours, theirs)
     other_way = threeway.merge(base, theirs, ours)
     assert one_way.conflicts == [] and other_way.conflicts == []
-    result = store.serialize(one_way.ledger)
-    assert result == store.serialize(other_way.ledger)
+    result = writing.serialize(one_way.ledger)
+    assert result == writing.serialize(other_way.ledger)
 
-    merged = ids(store.load_bytes(result, Path("merged.json")).ledger)
+    merged = ids(loading.load_bytes(result, Path("merged.json")).ledger)
     for side in (ours, theirs):
         for field, records in ids(side).items():
             for id, record in records.items():
@@ -91,16 +91,16 @@ def test_branches_merge_without_loss_and_the_same_in_either_order(
     assert {field: set(records) for field, records in merged.items()} == expected
 
     as_files = threeway.merge_versions(
-        threeway.Version(store.serialize(base), Path("base.json")),
-        threeway.Version(store.serialize(ours), Path("ours.json")),
-        threeway.Version(store.serialize(theirs), Path("theirs.json")))
+        threeway.Version(writing.serialize(base), Path("base.json")),
+        threeway.Version(writing.serialize(ours), Path("ours.json")),
+        threeway.Version(writing.serialize(theirs), Path("theirs.json")))
     assert as_files.content is not None, "files this program wrote take the fast path"
     assert as_files.content == result
-    assert store.serialize(as_files.ledger) == result
+    assert writing.serialize(as_files.ledger) == result
 
 
 def test_a_record_deleted_on_one_side_is_a_conflict_and_stays() -> None:
-    base = grow(store.load_bytes(store.serialize(_small()), Path("b")).ledger, "base",
+    base = grow(loading.load_bytes(writing.serialize(_small()), Path("b")).ledger, "base",
                 [("entry", 0, 0, 1), ("entry", 0, 1, 2)])
     ours = base.model_copy(update={"evidence": base.evidence[:1]})
     theirs = grow(base, "theirs", [("entry", 0, 0, 3)])
@@ -112,7 +112,7 @@ def test_a_record_deleted_on_one_side_is_a_conflict_and_stays() -> None:
 
 
 def test_a_record_changed_in_place_is_a_conflict_and_ours_is_kept() -> None:
-    base = store.load_bytes(store.serialize(_small()), Path("b")).ledger
+    base = loading.load_bytes(writing.serialize(_small()), Path("b")).ledger
     party = base.parties[0]
     theirs = base.model_copy(update={"parties": (party.model_copy(update={"name": "Renamed"}),
                                                  *base.parties[1:])})
@@ -127,7 +127,7 @@ def test_a_record_changed_in_place_is_a_conflict_and_ours_is_kept() -> None:
 def test_an_entry_left_dangling_by_a_conflict_is_left_out_and_named() -> None:
     """Both sides create term `t` with different obligors; their entry about their version's
     obligor cannot stay beside our version of the term."""
-    base = store.load_bytes(store.serialize(_small()), Path("b")).ledger
+    base = loading.load_bytes(writing.serialize(_small()), Path("b")).ledger
     first, second = base.parties[0].id, base.parties[1].id
 
     def with_term(obligor: str) -> Ledger:
@@ -143,7 +143,7 @@ def test_an_entry_left_dangling_by_a_conflict_is_left_out_and_named() -> None:
                                                                 f"evidence entry {entry.id}"]
     assert merged.conflicts[1].reason.startswith(f"left out: party {second!r} is not an obligor")
     assert merged.ledger.evidence == ()
-    store.load_bytes(store.serialize(merged.ledger), Path("valid.json"))
+    loading.load_bytes(writing.serialize(merged.ledger), Path("valid.json"))
 
 
 def _small() -> Ledger:
@@ -153,13 +153,14 @@ def _small() -> Ledger:
 
 
 def _files(base: Ledger, ours: Ledger, theirs: Ledger) -> threeway.Merged:
-    return threeway.merge_versions(*(threeway.Version(store.serialize(ledger), Path(f"{name}.json"))
-                                  for name, ledger in (("base", base), ("ours", ours),
+    return threeway.merge_versions(*(
+        threeway.Version(writing.serialize(ledger), Path(f"{name}.json"))
+        for name, ledger in (("base", base), ("ours", ours),
                                                        ("theirs", theirs))))
 
 
 def _grown() -> Ledger:
-    return grow(store.load_bytes(store.serialize(_small()), Path("b")).ledger, "base",
+    return grow(loading.load_bytes(writing.serialize(_small()), Path("b")).ledger, "base",
                 [("entry", 0, 0, 1), ("entry", 1, 1, 2), ("retract", 0, 0, 3)])
 
 
@@ -204,11 +205,13 @@ def test_a_file_in_another_layout_merges_the_careful_way_to_the_same_result() ->
     ours = grow(base, "ours", [("entry", 0, 1, 5)])
     theirs = grow(base, "theirs", [("party", 0, 0, 6), ("retract", 1, 0, 7)])
     expected = _files(base, ours, theirs)
-    compact = threeway.Version(orjson.dumps(orjson.loads(store.serialize(theirs))), Path("t.json"))
-    merged = threeway.merge_versions(threeway.Version(store.serialize(base), Path("b.json")),
-                                  threeway.Version(store.serialize(ours), Path("o.json")), compact)
+    compact = threeway.Version(orjson.dumps(orjson.loads(writing.serialize(theirs))),
+                               Path("t.json"))
+    merged = threeway.merge_versions(threeway.Version(writing.serialize(base), Path("b.json")),
+                                     threeway.Version(writing.serialize(ours), Path("o.json")),
+                                     compact)
     assert merged.content is None and merged.conflicts == []
-    assert expected.content == store.serialize(merged.ledger)
+    assert expected.content == writing.serialize(merged.ledger)
 
 
 def _in_given_order(ledger: Ledger) -> bytes:
@@ -229,18 +232,18 @@ def test_records_out_of_canonical_order_come_out_in_it(reordered: str) -> None:
                                  recorded_at=START - timedelta(days=400))[1]
     if reordered == "ours":
         ours = ours.model_copy(update={"evidence": (*ours.evidence, early)})
-        base_text, ours_text = store.serialize(base), _in_given_order(ours)
+        base_text, ours_text = writing.serialize(base), _in_given_order(ours)
     else:
         base = base.model_copy(update={"evidence": (*base.evidence, early)})
         ours = ours.model_copy(update={"evidence": (*ours.evidence[:-1], early,
                                                     ours.evidence[-1])})
         base_text, ours_text = _in_given_order(base), _in_given_order(ours)
-    assert ours_text != store.serialize(ours), "the file is out of canonical order"
+    assert ours_text != writing.serialize(ours), "the file is out of canonical order"
     merged = threeway.merge_versions(threeway.Version(base_text, Path("b.json")),
                                   threeway.Version(ours_text, Path("o.json")),
                                   threeway.Version(base_text, Path("t.json")))
     assert merged.conflicts == []
-    assert (merged.content or store.serialize(merged.ledger)) == store.serialize(
+    assert (merged.content or writing.serialize(merged.ledger)) == writing.serialize(
         threeway.merge(base, ours, base).ledger)
 
 

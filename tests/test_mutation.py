@@ -9,7 +9,7 @@ from builders import generated_ledger
 from conftest import Run, ok
 
 from ledger.core.model import Evidence, Ledger, Source, Stance
-from ledger.storage import store
+from ledger.storage import loading, writing
 
 ALTERATIONS = ["summary", "date", "stance", "claimant", "recorded_at", "quote", "speaker",
                "source", "subject"]
@@ -48,13 +48,13 @@ def test_every_alteration_and_deletion_is_detected(run: Run, tmp_path: Path,
                                                   capsys: object) -> None:
     original = generated_ledger(60, seed=11, retract_every=4)
     kept = tmp_path / "kept.json"
-    kept.write_bytes(store.serialize(original))
+    kept.write_bytes(writing.serialize(original))
     current = tmp_path / "ledger.json"
     detected: Counter[str] = Counter()
     total: Counter[str] = Counter()
 
     def check(ledger: Ledger, *options: str) -> str:
-        current.write_bytes(store.serialize(ledger))
+        current.write_bytes(writing.serialize(ledger))
         result = run("check", *options, file=current)
         return result.stderr if result.exit_code == 1 else ""
 
@@ -100,20 +100,20 @@ def test_a_merge_of_two_grown_copies_passes_against_both(run: Run, tmp_path: Pat
     """Two people add entries to copies of one ledger; the merged file only grew from each."""
     original = generated_ledger(10, seed=3)
     kept = tmp_path / "kept.json"
-    kept.write_bytes(store.serialize(original))
+    kept.write_bytes(writing.serialize(original))
     copies = []
     for name in ("alice", "bob"):
         path = tmp_path / f"{name}.json"
-        path.write_bytes(store.serialize(original))
+        path.write_bytes(writing.serialize(original))
         entry = ok(run("evidence", "add", "--term", "withdraw", "--claimant", "monitor",
                        "--stance", "claims", "--date", "2024", "--summary", f"by {name}",
                        file=path)).stdout.strip()
         copies.append((path, entry))
-    alice = store.load(copies[0][0]).ledger
-    bob = store.load(copies[1][0]).ledger
+    alice = loading.load(copies[0][0]).ledger
+    bob = loading.load(copies[1][0]).ledger
     merged = alice.model_copy(update={"evidence": alice.evidence + bob.evidence[-1:]})
     path = tmp_path / "merged.json"
-    path.write_bytes(store.serialize(merged))
+    path.write_bytes(writing.serialize(merged))
     assert copies[0][1] != copies[1][1]
     for against in (kept, copies[0][0], copies[1][0]):
         ok(run("check", "--against", str(against), file=path))

@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 from ledger.cli import app
 from ledger.core.model import Agreement, Evidence, Ledger, Party, Retraction, Role, Source, Term
 from ledger.core.model import sealed as seal
-from ledger.storage import store
+from ledger.storage import loading, writing
 
 ANY_TEXT = st.text(st.characters(exclude_categories=["Cs"]), min_size=1, max_size=40)
 SLUGS = st.from_regex(r"[a-z0-9][a-z0-9._-]{0,11}", fullmatch=True)
@@ -75,11 +75,11 @@ def test_save_load_save_is_byte_identical(ledger: Ledger) -> None:
     folder = Path(tempfile.mkdtemp())
     try:
         path = folder / "ledger.json"
-        first = store.serialize(ledger)
+        first = writing.serialize(ledger)
         path.write_bytes(first)
-        loaded = store.load(path)
-        assert loaded.ledger == store.canonical(ledger)
-        assert store.serialize(loaded.ledger) == first
+        loaded = loading.load(path)
+        assert loaded.ledger == writing.canonical(ledger)
+        assert writing.serialize(loaded.ledger) == first
         assert first.endswith(b"\n") and b'\n  "title": ' in first
         assert json.loads(first) == loaded.ledger.model_dump(mode="json", exclude_none=True)
     finally:
@@ -144,7 +144,7 @@ class StatusMachine(RuleBasedStateMachine):
         """The base ledger as a version-1 file would give it: agreements, parties and terms
         known at any day, so that only what the machine records depends on the clocks."""
         base = base_ledger()
-        self.path.write_bytes(store.serialize(base.model_copy(update={
+        self.path.write_bytes(writing.serialize(base.model_copy(update={
             field: tuple(seal(record.model_copy(update={"recorded_at": None}))
                          for record in getattr(base, field))
             for field in ("agreements", "parties", "terms")})))

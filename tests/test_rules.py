@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from ledger.core.errors import LedgerError, LedgerFileError
 from ledger.core.model import Ledger, Retraction, Term, _references_hold, reference_walk
-from ledger.storage import store
+from ledger.storage import loading, writing
 
 VALID = (Path(__file__).resolve().parent / "valid-base.json").read_text(encoding="utf-8")
 
@@ -49,7 +49,7 @@ DEFECTS: dict[str, tuple[str, str]] = {
 
 def _outcome(path: Path, *, fast: bool) -> list[str] | Ledger:
     try:
-        return store.load(path, fast=fast).ledger
+        return loading.load(path, fast=fast).ledger
     except LedgerFileError as error:
         return error.lines()
 
@@ -176,15 +176,15 @@ def test_checking_only_appended_records_agrees_with_checking_all(
 
 def test_a_save_refuses_an_appended_record_with_a_dangling_reference(tmp_path: Path) -> None:
     path = tmp_path / "ledger.json"
-    store.create(path, generated_ledger(30, seed=3))
-    loaded = store.load(path)
+    writing.create(path, generated_ledger(30, seed=3))
+    loaded = loading.load(path)
     entry = loaded.ledger.evidence[-1]
     stray = entry.model_copy(update={"id": "f" * 12, "claimant": "nobody",
                                      "recorded_at": "2999-01-01T00:00:00.000000Z"})
     after = loaded.ledger.model_copy(update={"evidence": (*loaded.ledger.evidence, stray)})
     before = path.read_bytes()
-    with store.locked(path), pytest.raises(LedgerError, match="inconsistent ledger"):
-        store.save(path, after, loaded)
+    with writing.locked(path), pytest.raises(LedgerError, match="inconsistent ledger"):
+        writing.save(path, after, loaded)
     assert path.read_bytes() == before
 
 
@@ -193,8 +193,8 @@ def test_a_save_written_whole_checks_every_record_again(tmp_path: Path) -> None:
     new records' references; a save that reorders writes every record, and checks every one,
     whatever the ledger it was given as loaded."""
     path = tmp_path / "ledger.json"
-    store.create(path, generated_ledger(30, seed=3))
-    good = store.load(path)
+    writing.create(path, generated_ledger(30, seed=3))
+    good = loading.load(path)
     terms = list(good.ledger.terms)
     terms[0] = terms[0].model_copy(update={"obligors": ("ghost",)})
     bad = good.ledger.model_copy(update={"terms": tuple(terms)})
@@ -203,8 +203,8 @@ def test_a_save_written_whole_checks_every_record_again(tmp_path: Path) -> None:
                                          "recorded_at": "2000-01-01T00:00:00.000000Z"})
     after = bad.model_copy(update={"evidence": (*bad.evidence, early)})
     before = path.read_bytes()
-    with store.locked(path), pytest.raises(LedgerError, match="unknown party 'ghost'"):
-        store.save(path, after, store.LoadedLedger(bad, path, good.raw))
+    with writing.locked(path), pytest.raises(LedgerError, match="unknown party 'ghost'"):
+        writing.save(path, after, loading.LoadedLedger(bad, path, good.raw))
     assert path.read_bytes() == before
 
 
@@ -222,29 +222,29 @@ def test_a_valid_ledger_takes_the_fast_path(tmp_path: Path,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     """Fails loudly if the key count stops matching (a record type the count misses, say)."""
     path = tmp_path / "ledger.json"
-    path.write_bytes(store.serialize(generated_ledger(300, seed=11)))
+    path.write_bytes(writing.serialize(generated_ledger(300, seed=11)))
 
     def no_careful_path(*args: object) -> None:
         raise AssertionError("a valid ledger went the careful way")
 
-    monkeypatch.setattr(store, "_load_carefully", no_careful_path)
-    loaded = store.load(path)
+    monkeypatch.setattr(loading, "_load_carefully", no_careful_path)
+    loaded = loading.load(path)
     assert any(entry.source is not None for entry in loaded.ledger.evidence)
     assert loaded.ledger.retractions
 
 
 def test_loading_leaves_the_garbage_collector_as_it_was(tmp_path: Path) -> None:
     path = tmp_path / "ledger.json"
-    path.write_bytes(store.serialize(generated_ledger(200)))
+    path.write_bytes(writing.serialize(generated_ledger(200)))
     frozen = gc.get_freeze_count()
     for enabled in (True, False):
         (gc.enable if enabled else gc.disable)()
         try:
-            store.load(path)
+            loading.load(path)
             with pytest.raises(LedgerFileError):
                 broken = tmp_path / "broken.json"
                 broken.write_text(VALID.replace('"title": "Base"', '"title": 7'))
-                store.load(broken)
+                loading.load(broken)
             assert gc.isenabled() is enabled
             assert gc.get_freeze_count() == frozen
         finally:
@@ -290,7 +290,7 @@ def test_an_entry_retracted_twice_is_retracted_once_with_both_reasons(run: Run,
                                     recorded_at=f"2025-01-0{day}T00:00:00.000000Z"))
                   for day, reason in ((1, "misdated"), (2, "wrong speaker")))
     path = tmp_path / "ledger.json"
-    path.write_bytes(store.serialize(ledger.model_copy(update={"retractions": twice})))
+    path.write_bytes(writing.serialize(ledger.model_copy(update={"retractions": twice})))
     assert "(1 retracted), 2 retractions" in ok(run("check", file=path)).stdout
     shown = json.loads(ok(run("evidence", "show", entry, "--format", "json", file=path)).stdout)
     assert [item["reason"] for item in shown["retractions"]] == ["misdated", "wrong speaker"]
@@ -307,7 +307,7 @@ def test_an_edited_entry_after_the_first_batch_is_placed_on_its_own_line(
         run: Run, tmp_path: Path) -> None:
     path = tmp_path / "ledger.json"
     ledger = generated_ledger(1500, retract_every=1000)
-    path.write_bytes(store.serialize(ledger))
+    path.write_bytes(writing.serialize(ledger))
     target = ledger.evidence[1234]
     text = path.read_text()
     anchor = f'"id": "{target.id}"'

@@ -15,7 +15,7 @@ from builders import generated_ledger
 from conftest import INSTALLED_LEDGER, Run, add_evidence, as_json, ok
 
 from ledger.core.model import Evidence, record_digest
-from ledger.storage import store
+from ledger.storage import writing
 
 CASES = Path(__file__).resolve().parent / "cases"
 VALID = (Path(__file__).resolve().parent / "valid-base.json").read_text(encoding="utf-8")
@@ -118,7 +118,7 @@ def test_a_document_inside_the_folder_is_still_checked(run: Run, small: Path) ->
 
 def test_a_problem_in_every_entry_is_placed_and_capped(run: Run, tmp_path: Path) -> None:
     path = tmp_path / "ledger.json"
-    path.write_bytes(store.serialize(generated_ledger(1500, retract_every=1000)))
+    path.write_bytes(writing.serialize(generated_ledger(1500, retract_every=1000)))
     text = path.read_text().replace('"stance": "claims"', '"stance": "maybe"') \
         .replace('"stance": "disputes"', '"stance": "maybe"') \
         .replace('"stance": "notes"', '"stance": "maybe"')
@@ -139,7 +139,7 @@ def test_a_problem_in_every_entry_is_placed_and_capped(run: Run, tmp_path: Path)
 def test_reference_problems_after_the_first_batch_are_placed_right(run: Run,
                                                                    tmp_path: Path) -> None:
     path = tmp_path / "ledger.json"
-    path.write_bytes(store.serialize(generated_ledger(1200)))
+    path.write_bytes(writing.serialize(generated_ledger(1200)))
     text = path.read_text()
     rows = text.splitlines()
     claimant_rows = [number for number, row in enumerate(rows, 1)
@@ -232,7 +232,7 @@ def test_a_full_disk_is_one_line_and_changes_nothing(tmp_path: Path) -> None:
         pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode().strip()}")
     try:
         path = mount / "ledger.json"
-        path.write_bytes(store.serialize(generated_ledger(60)))
+        path.write_bytes(writing.serialize(generated_ledger(60)))
         filler = mount / "filler"
         filler.write_bytes(b"x" * (200 * 1024 - path.stat().st_size - 8 * 1024))
         before = path.read_bytes()
@@ -266,7 +266,7 @@ def test_cleanup_spares_other_ledgers_and_live_writers(run: Run, tmp_path: Path)
     assert other.exists(), "another ledger's save in progress is left alone"
     assert mine_live.exists(), "a temporary file a live writer holds is left alone"
     assert not mine_dead.exists(), "a killed writer's leftover is removed"
-    assert store.temporary_name(peace).startswith(".peace.json.")
+    assert writing.temporary_name(peace).startswith(".peace.json.")
 
 
 @pytest.mark.slow
@@ -554,7 +554,7 @@ def test_a_link_to_nowhere_is_not_resolved_as_text(run: Run, small: Path) -> Non
 
 def test_a_reader_that_stops_early_is_an_error_not_success(small: Path, tmp_path: Path) -> None:
     path = tmp_path / "big.json"
-    path.write_bytes(store.serialize(generated_ledger(2000, retract_every=0)))
+    path.write_bytes(writing.serialize(generated_ledger(2000, retract_every=0)))
     process = subprocess.Popen([str(INSTALLED_LEDGER), "-f", str(path), "evidence", "list",
                                 "--format", "csv"], stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE)

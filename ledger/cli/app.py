@@ -34,7 +34,8 @@ if TYPE_CHECKING:
     from ledger.core.errors import Problem
     from ledger.core.model import Ledger
     from ledger.render.view import View
-    from ledger.storage.store import Draft, LoadedLedger
+    from ledger.storage.loading import LoadedLedger
+    from ledger.storage.writing import Draft
 
 EXAMPLE = "doha-2020"
 MAX_SIZE_VARIABLE = "COMPLIANCE_LEDGER_MAX_MB"
@@ -266,12 +267,12 @@ redirected to a file says what it is."""
 
 
 def target(ctx: typer.Context, *, search: bool = True) -> Target:
-    """The ledger file chosen (`store.locate`); `search=False` for `init`, which creates one in
+    """The ledger file chosen (`locate.locate`); `search=False` for `init`, which creates one in
     this folder rather than finding one in a parent folder."""
-    from ledger.storage import store
+    from ledger.storage import locate
 
     option = ctx.find_root().params.get("file")
-    path, named = store.locate(str(option) if option else None, search=search)
+    path, named = locate.locate(str(option) if option else None, search=search)
     return Target(path, named)
 
 
@@ -352,9 +353,9 @@ LOADED: list[LoadedLedger] = []
 
 
 def load(path: Path) -> LoadedLedger:
-    from ledger.storage import store
+    from ledger.storage import loading
 
-    loaded = store.load(path, max_bytes=max_bytes())
+    loaded = loading.load(path, max_bytes=max_bytes())
     LOADED.append(loaded)
     _note_migration(loaded)
     return loaded
@@ -369,13 +370,13 @@ def _note_migration(loaded: LoadedLedger) -> None:
 
 def read(ctx: typer.Context) -> LoadedLedger:
     """The ledger to read: the chosen file, else (when none was named) the bundled example."""
-    from ledger.storage import store
+    from ledger.storage import bundled
 
     chosen = target(ctx)
     if not chosen.path.exists() and not chosen.path.is_symlink() and not chosen.named:
         say(f"no {chosen.path} here or in a parent folder: reading the bundled example "
             f"{EXAMPLE!r} (run `ledger init` to start your own)")
-        example = load(store.bundled_path(EXAMPLE))
+        example = load(bundled.bundled_path(EXAMPLE))
         return dataclasses.replace(example, ledger=example.ledger.model_copy(update={
             "title": f"{example.ledger.title} ({EXAMPLE_NOTE.format(name=EXAMPLE)})"}))
     loaded = load(chosen.path)
@@ -424,10 +425,10 @@ def read_as(ctx: typer.Context, as_of: str | None, known_at: str | None) -> Cloc
 
 def update(ctx: typer.Context, change: Callable[[Ledger], tuple[Ledger, T]]) -> T:
     """Apply `change` to the chosen ledger in one transaction (lock, load, change, save)."""
-    from ledger.storage import store
+    from ledger.storage import writing
 
     draft: Draft
-    with store.transaction(target(ctx).path, max_bytes=max_bytes()) as draft:
+    with writing.transaction(target(ctx).path, max_bytes=max_bytes()) as draft:
         LOADED.append(draft.loaded)
         _note_migration(draft.loaded)
         draft.ledger, result = change(draft.ledger)

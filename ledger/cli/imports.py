@@ -106,7 +106,7 @@ def _with_document_digests(ctx: typer.Context, table: Table, missing: list[Probl
 
 def _warn_placed(found: list[Problem]) -> None:
     """Each warning at its FILE:ROW:COL, on stderr (the first thousand, then how many more)."""
-    from ledger.storage.store import MAX_PROBLEMS
+    from ledger.storage.loading import MAX_PROBLEMS
 
     print_placed("warning", found[:MAX_PROBLEMS], more=max(len(found) - MAX_PROBLEMS, 0))
 

@@ -41,7 +41,7 @@ from ledger.render import ListFormat, OutputFormat
 
 if TYPE_CHECKING:
     from ledger.render.view import View
-    from ledger.storage.store import LoadedLedger
+    from ledger.storage.loading import LoadedLedger
 
 
 @app.command()
@@ -57,7 +57,7 @@ def init(
     Example: ledger -f peace.json init --title "Peace process monitor"
     """
     from ledger.core import edits
-    from ledger.storage import store
+    from ledger.storage import bundled, loading, writing
 
     def create() -> tuple[Path, list[Path]]:
         path = target(ctx, search=False).path
@@ -65,12 +65,13 @@ def init(
         if example is None:
             ledger = edits.new_ledger(title or "Compliance ledger")
         else:
-            ledger = store.load(store.bundled_path(example), max_bytes=max_bytes()).ledger
+            ledger = loading.load(bundled.bundled_path(example), max_bytes=max_bytes()).ledger
             if title is not None:
                 ledger = ledger.model_copy(update={"title": edits.new_ledger(title).title})
-            sources = store.sources_beside(path, example, store.bundled_sources(example, ledger))
-        store.create(path, ledger)
-        store.write_new_files(sources)
+            sources = bundled.sources_beside(path, example,
+                                             bundled.bundled_sources(example, ledger))
+        writing.create(path, ledger)
+        bundled.write_new_files(sources)
         return path, list(sources)
 
     path, sources = run(create)
@@ -262,7 +263,7 @@ def _git_warnings(path: Path) -> int:
 def _kept_copy(ledger: Path, against: str) -> LoadedLedger:
     """`--against`: the file of that name if there is one, else the ledger at that git revision."""
     from ledger.core.errors import InvalidValue
-    from ledger.storage import git, store
+    from ledger.storage import git, loading
 
     named = Path(against)
     if named.exists() or named.is_symlink():
@@ -271,7 +272,7 @@ def _kept_copy(ledger: Path, against: str) -> LoadedLedger:
         raw, name = git.file_at(ledger, against, max_bytes=max_bytes())
     except git.NotARevision as error:
         raise InvalidValue("against", f"no file {against!r}, and {error}") from None
-    return store.load_bytes(raw, Path(name))
+    return loading.load_bytes(raw, Path(name))
 
 
 @app.command()

@@ -37,12 +37,12 @@ def _save_merged(path: Path, read: Callable[[], tuple[Version | None, Version, V
     (everything that merged, valid, even when some records are in conflict). `doing`: what git
     is doing that hands it the merge (`git.operation`)."""
     from ledger.merge import threeway
-    from ledger.storage import git, store
+    from ledger.storage import git, writing
 
-    with store.locked(path):
+    with writing.locked(path):
         base, ours, theirs = read()
         merged = threeway.merge_versions(base, ours, theirs, picking=doing != git.MERGING)
-        store.write_atomically(path, merged.content or store.serialize(merged.ledger))
+        writing.write_atomically(path, merged.content or writing.serialize(merged.ledger))
     return merged
 
 
@@ -125,7 +125,7 @@ def merge(
     Example: ledger merge base.json ours.json theirs.json
     """
     from ledger.merge.threeway import Version
-    from ledger.storage import git, store
+    from ledger.storage import git, writing
     from ledger.storage.files import read_regular
 
     def read() -> tuple[Version | None, Version, Version]:
@@ -141,7 +141,7 @@ def merge(
     finally:
         if ours.name.startswith(GIT_TEMPORARY_PREFIX):
             # git's own temporary file, which no other writer can know: its lock goes with it.
-            store.lock_path(ours).unlink(missing_ok=True)
+            writing.lock_path(ours).unlink(missing_ok=True)
     _say_left_behind(merged)
     if merged.conflicts:
         _warn_of(merged)
@@ -184,7 +184,7 @@ def resolve(
     Example: ledger resolve ledger.json
     """
     from ledger.merge.threeway import Version
-    from ledger.storage import git, store
+    from ledger.storage import git, loading
     from ledger.storage.files import read_regular
 
     file = path if path is not None else target(ctx).path
@@ -197,7 +197,7 @@ def resolve(
             # A file without conflict markers was merged already (by the driver, or by an
             # earlier `resolve`) and may hold what the user recorded since: it is ours.
             current = read_regular(file, what="ledger", max_bytes=max_bytes())
-            if not store.conflict_markers_in(current):
+            if not loading.conflict_markers_in(current):
                 mine = Version(current, file)
         return (None if base is None else Version(base, Path(f":1:{place.path}")), mine,
                 Version(theirs, Path(f":3:{place.path} (theirs)")))

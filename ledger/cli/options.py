@@ -17,14 +17,14 @@ if TYPE_CHECKING:
 
 
 def _completion_ledger(ctx: typer.Context) -> Ledger | None:
-    from ledger.storage import store
+    from ledger.storage import bundled, loading
 
     chosen = target(ctx)
     try:
         if chosen.path.exists():
-            return store.load(chosen.path, max_bytes=max_bytes()).ledger
+            return loading.load(chosen.path, max_bytes=max_bytes()).ledger
         if not chosen.named:
-            return store.load(store.bundled_path(EXAMPLE)).ledger
+            return loading.load(bundled.bundled_path(EXAMPLE)).ledger
     except (LedgerError, OSError, MemoryError):
         return None
     return None

@@ -268,7 +268,7 @@ class Plan:
     def check(self) -> None:
         """Raise every problem, the first MAX_PROBLEMS listed, as loading a ledger lists them."""
         from ledger.core.errors import LedgerFileError
-        from ledger.storage.store import MAX_PROBLEMS
+        from ledger.storage.loading import MAX_PROBLEMS
 
         if self.problems:
             raise LedgerFileError(self.problems[:MAX_PROBLEMS],

@@ -5,7 +5,7 @@ Every record has an id (a slug chosen by the user, or the digest of an entry, re
 change), so two copies of one ledger merge record by record, never line by line: evidence,
 retractions, amendments and corrections added on two branches never conflict, even two
 retractions of the same entry (both are kept; the entry is retracted). The result is put in the
-canonical order on saving (`store.serialize`), so merging A into B and B into A gives the same
+canonical order on saving (`writing.serialize`), so merging A into B and B into A gives the same
 bytes.
 
 A genuine conflict is the same id holding different content on the two sides (the same slug
@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 from ledger.core.clocks import in_order
 from ledger.core.model import (
     RECORD_KINDS,
+    SCHEMA_VERSION,
     Change,
     Kept,
     Ledger,
@@ -64,7 +65,7 @@ class Merged:
     added_from_theirs: int = 0
     """Records and changes of their side that ours lacked."""
     content: bytes | None = None
-    """The file's bytes, when the merge made them (else `store.serialize(ledger)`)."""
+    """The file's bytes, when the merge made them (else `writing.serialize(ledger)`)."""
     ours_only: frozenset[tuple[str, str]] = frozenset()
     """(list, id) of each record that our side holds and theirs does not."""
     theirs_only: frozenset[tuple[str, str]] = frozenset()
@@ -310,7 +311,7 @@ def merge_versions(base: Version | None, ours: Version, theirs: Version, *,
     """Load the three versions and merge them; a version that is not a valid ledger stops the
     merge with its problems placed in it. An empty base (git's, for a file that both sides
     added) is no common version. `picking`: as `merge` says."""
-    from ledger.storage import store
+    from ledger.storage import loading
 
     if base is not None and not base.raw.strip():
         base = None
@@ -318,9 +319,9 @@ def merge_versions(base: Version | None, ours: Version, theirs: Version, *,
         merged = _merge_canonical(base, ours, theirs)
         if merged is not None:
             return _with_stranded(merged, lambda: (
-                store.load_bytes(ours.raw, ours.name).ledger,
-                store.load_bytes(theirs.raw, theirs.name).ledger))
-    loaded = [store.load_bytes(version.raw, version.name).ledger if version is not None
+                loading.load_bytes(ours.raw, ours.name).ledger,
+                loading.load_bytes(theirs.raw, theirs.name).ledger))
+    loaded = [loading.load_bytes(version.raw, version.name).ledger if version is not None
               else None for version in (base, ours, theirs)]
     mine, other = loaded[1], loaded[2]
     assert mine is not None and other is not None
@@ -413,7 +414,7 @@ def _merge_canonical(base: Version, ours: Version, theirs: Version) -> Merged | 
     """
     from ledger.core import safejson
     from ledger.core.errors import LedgerError
-    from ledger.storage import store
+    from ledger.storage import loading
 
     sides = [split(version.raw) for version in (base, ours, theirs)]
     if any(side is None for side in sides):
@@ -421,7 +422,7 @@ def _merge_canonical(base: Version, ours: Version, theirs: Version) -> Merged | 
     old, mine, other = sides
     assert old is not None and mine is not None and other is not None
     if not (old["schema_version"] == mine["schema_version"] == other["schema_version"]
-            == str(store.SCHEMA_VERSION).encode()):
+            == str(SCHEMA_VERSION).encode()):
         return None
     title = three_way(old["title"], mine["title"], other["title"])
     if title is None:
@@ -449,7 +450,7 @@ def _merge_canonical(base: Version, ours: Version, theirs: Version) -> Merged | 
         document.append(b"]")
     document.append(b"}")
     try:
-        ledger = store.load_bytes(b"".join(document), ours.name).ledger
+        ledger = loading.load_bytes(b"".join(document), ours.name).ledger
     except LedgerError:
         return None
     lists: dict[str, list[bytes | memoryview]] = {}
@@ -465,10 +466,10 @@ def _merge_canonical(base: Version, ours: Version, theirs: Version) -> Merged | 
 
 def _in_canonical_order(records: tuple[Any, ...], shared: Text | None, rest: list[bytes]
                         ) -> list[bytes | memoryview] | None:
-    """The text of one merged list in canonical order (`store.recorded_order`), in pieces,
+    """The text of one merged list in canonical order (`writing.recorded_order`), in pieces,
     from the validated records, which are `shared`'s (in order) followed by `rest`'s. None
     when the shared block is not in order before the rest."""
-    from ledger.storage.store import recorded_order
+    from ledger.storage.writing import recorded_order
 
     count = len(records) - len(rest)  # `rest` was cut at record bounds, and each parsed as one
     if count < 0 or bool(count) != (shared is not None):

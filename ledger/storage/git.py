@@ -204,7 +204,7 @@ class Setup:
 
 def _append_line(file: Path, line: str) -> None:
     """`line` added at the end of a small text file, its other lines kept, atomically."""
-    from ledger.storage.store import write_atomically
+    from ledger.storage.writing import write_atomically
 
     try:
         existing = file.read_bytes() if file.exists() else b""
@@ -229,7 +229,7 @@ def set_up(file: Path, command: str) -> Setup:
     and `merge.ledger.driver` in the repository's own config; and keep the ledger's lock file
     out of commits (.gitignore). Files keep their other lines. Writes only what is missing, so
     running it twice changes nothing."""
-    from ledger.storage.store import lock_path
+    from ledger.storage.writing import lock_path
 
     place = locate(file)
     attributes = place.top / ".gitattributes"

@@ -1,0 +1,307 @@
+"""Writing a ledger: its canonical order, the lock, atomic saves and the transaction (lock, load,
+change, save)."""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from operator import attrgetter, le, lt
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ledger.core.errors import LedgerError
+from ledger.core.model import (
+    RECORD_KINDS,
+    Ledger,
+    reference_findings,
+)
+from ledger.storage.bundled import BUNDLED_LEDGERS
+from ledger.storage.files import DEFAULT_MAX_BYTES, kind_of, over_the_ceiling
+
+if TYPE_CHECKING:
+    pass
+from ledger.storage.loading import _BOM_BYTES, LoadedLedger, load
+
+LOCK_TIMEOUT_SECONDS = 10.0
+
+
+def lock_path(path: Path) -> Path:
+    return path.with_name(path.name + ".lock")
+
+
+def recorded_order(record: Any) -> tuple[str, str]:
+    """Where a record stands in its list: by recorded time, then id (a record of a version-1
+    file, with no recording time, first)."""
+    return record.recorded_at or "", record.id
+
+
+_RECORDED = attrgetter("recorded_at")
+
+
+_ALWAYS_RECORDED = frozenset(field for field, _, kind in RECORD_KINDS
+                             if kind.model_fields["recorded_at"].is_required())
+"""The lists whose every record has a recording time (entries, retractions, changes)."""
+
+
+def canonical(ledger: Ledger) -> Ledger:
+    """Every list in recording order (by recorded time, then id): two copies that hold the same
+    records are the same bytes, whichever order they were added or merged in.
+
+    Records of a version-1 file have no recording time and come first, by id. A list already
+    in order (the common case: a record is appended with the latest time) is not sorted again.
+    """
+    update = {}
+    for field, _, _ in RECORD_KINDS:
+        records = getattr(ledger, field)
+        if field in _ALWAYS_RECORDED:
+            # Recording times that strictly increase are in order whatever the ids: compared
+            # as strings, in C (the evidence is most of a large ledger).
+            times = list(map(_RECORDED, records))
+            if all(map(lt, times, times[1:])):
+                continue
+        keys = list(map(recorded_order, records))
+        if not all(map(le, keys, keys[1:])):
+            update[field] = tuple(sorted(records, key=recorded_order))
+    return ledger.model_copy(update=update) if update else ledger
+
+
+def serialize(ledger: Ledger) -> bytes:
+    """The file's bytes: canonical order, field order, 2-space indent, UTF-8, a trailing newline;
+    same records in, same bytes out.
+
+    Characters that a terminal would act on are written as \\u escapes (`safejson`), so that
+    `cat ledger.json` is safe; JSON readers get the same text back.
+    """
+    from ledger.storage import layout
+
+    return layout.dump(canonical(ledger))
+
+
+_TEMPORARY_SUFFIX = re.compile(r"\.[0-9a-f]{16}\.tmp")
+
+
+def temporary_name(path: Path) -> str:
+    """`.NAME.<16 hex digits>.tmp`: stripping the fixed-length tail gives back exactly NAME, so no
+    other ledger's temporary file (`.NAME.v2.….tmp` for `NAME.v2`) can be taken for this one's."""
+    import secrets
+
+    return f".{path.name}.{secrets.token_hex(8)}.tmp"
+
+
+def _temporary_files(path: Path) -> Iterator[Path]:
+    prefix = f".{path.name}"
+    try:
+        names = os.listdir(path.parent)
+    except OSError:
+        return
+    for name in names:
+        if name.startswith(prefix) and _TEMPORARY_SUFFIX.fullmatch(name, len(prefix)):
+            yield path.parent / name
+
+
+def _remove_if_abandoned(leftover: Path) -> None:
+    """Remove a temporary file unless a live writer holds it (writers lock their own file).
+
+    Writers of one ledger also hold its lock file, so under that lock every leftover is a dead
+    writer's; the lock on the file itself guards against any writer that did not take it.
+    """
+    import fcntl
+
+    try:
+        descriptor = os.open(leftover, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            return  # not a file a writer made: not ours to remove
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        leftover.unlink(missing_ok=True)
+    except OSError:
+        return
+    finally:
+        os.close(descriptor)
+
+
+def write_atomically(path: Path, content: bytes | Sequence[bytes | memoryview]) -> None:
+    """Replace `path` with `content` (or its pieces, one after the other) so that a crash leaves
+    the old file or the new, never a mix.
+
+    The new file keeps the old one's mode, and its owner and group where this user may set them
+    (root writing another user's ledger). Any failure (a full disk, a read-only folder) leaves
+    the old file as it was, removes the temporary file, and is one LedgerError.
+    """
+    import fcntl
+
+    if path.is_symlink():
+        raise LedgerError(f"{path}: is a symbolic link; point --file at the file it names")
+    try:
+        status: os.stat_result | None = path.stat()
+    except FileNotFoundError:
+        status = None
+    except OSError as error:
+        raise LedgerError(f"{path}: cannot save: {error.strerror}") from None
+    if status is None:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    else:
+        mode = stat.S_IMODE(status.st_mode)
+    temporary = path.parent / temporary_name(path)
+    try:
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
+    except OSError as error:
+        raise LedgerError(f"{path}: cannot write in its folder: {error.strerror}") from None
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        with os.fdopen(descriptor, "wb") as handle:
+            if isinstance(content, bytes):
+                handle.write(content)
+            else:
+                handle.writelines(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+            if status is not None and (status.st_uid, status.st_gid) != (os.geteuid(),
+                                                                         os.getegid()):
+                with suppress(PermissionError):
+                    os.fchown(handle.fileno(), status.st_uid, status.st_gid)
+            os.fchmod(handle.fileno(), mode)
+            os.replace(temporary, path)
+    except BaseException as error:
+        temporary.unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise LedgerError(f"{path}: cannot save ({error.strerror or error}); the ledger is "
+                              "unchanged") from None
+        raise
+    folder = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(folder)
+    except OSError:
+        pass
+    finally:
+        os.close(folder)
+
+
+def save(path: Path, ledger: Ledger, loaded: LoadedLedger | None = None, *,
+         max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+    """Check the ledger's references once more and write it atomically; the caller holds the lock.
+
+    A ledger over `max_bytes` is refused, not written: every command reads a ledger only up to
+    that ceiling, so such a file could not be read again (a small spreadsheet whose shared
+    strings repeat a long text could otherwise make one).
+
+    Dates need no second look: the models' patterns hold the calendar. When `ledger` only
+    appends records to the `loaded` one, in order, the new records' text is spliced into the
+    bytes it was read from (`layout.appended`) rather than every record written again: the same
+    bytes for a file this program wrote. `loaded` must be what `load` returned for `path`, as
+    `transaction` passes it: the splice keeps its bytes, and trusts its ledger to be theirs.
+    """
+    from ledger.storage import layout
+
+    ordered = canonical(ledger)
+    content, new = None, None
+    if (loaded is not None and ordered is ledger and loaded.migrated_from is None
+            and not loaded.raw.startswith(_BOM_BYTES)):
+        grown = layout.appended_records(loaded.ledger, ledger)
+        if grown is not None:
+            content = layout.appended(loaded.raw, ledger, grown)
+            # Spliced, the older records are the bytes `load` read and checked: only the new
+            # records' references need following. Written whole, every record's are.
+            new = ledger.model_copy(update=grown) if content is not None else None
+    findings = reference_findings(ledger, new=new)
+    if findings:
+        raise LedgerError(f"{path}: refusing to save an inconsistent ledger: {findings[0].message}")
+    data = content if content is not None else [layout.dump(ordered)]
+    size = sum(map(len, data))
+    if size > max_bytes:
+        raise LedgerError(f"{path}: refusing to save a ledger that no command could read "
+                          f"again: {over_the_ceiling(size, max_bytes)}")
+    write_atomically(path, data)
+
+
+@contextmanager
+def locked(path: Path, timeout: float | None = None) -> Iterator[None]:
+    """Hold the ledger's lock file for a whole load-change-save; clean a killed writer's leftovers.
+
+    The lock is a separate file: the atomic rename swaps the ledger's inode, so a lock taken on the
+    ledger itself would guard a file that is no longer there.
+    """
+    from filelock import FileLock, Timeout
+
+    if path.is_symlink():
+        raise LedgerError(f"{path}: is a symbolic link; point --file at the file it names")
+    try:
+        mode = path.stat().st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        mode = stat.S_IFREG
+    except OSError as error:
+        raise LedgerError(f"{path}: cannot use: {error.strerror}") from None
+    if not stat.S_ISREG(mode):
+        raise LedgerError(f"{path}: is {kind_of(mode)}, not a ledger file")
+    folder = path.parent
+    if not folder.is_dir():
+        raise LedgerError(f"{path}: the folder {folder} does not exist (create it first)")
+    timeout = LOCK_TIMEOUT_SECONDS if timeout is None else timeout
+    lock = FileLock(str(lock_path(path)), timeout=timeout)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise LedgerError(
+            f"{path}: another command is writing this ledger (waited {timeout:g} s for "
+            f"{lock_path(path)}); try again"
+        ) from None
+    except OSError as error:
+        raise LedgerError(f"{path}: cannot lock: {error.strerror or error}") from None
+    try:
+        for leftover in list(_temporary_files(path)):
+            _remove_if_abandoned(leftover)
+        yield
+    finally:
+        lock.release()
+
+
+@dataclass
+class Draft:
+    """A ledger open for change: replace `ledger` with a changed one; it is saved on leaving."""
+
+    path: Path
+    loaded: LoadedLedger
+    ledger: Ledger
+
+
+@contextmanager
+def transaction(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES,
+                timeout: float | None = None) -> Iterator[Draft]:
+    """Lock the ledger, load it, let the caller change it, save it atomically if it changed.
+
+    The lock spans all three, so that two writers never lose each other's change. An exception
+    inside the block leaves the file as it was.
+
+        with store.transaction(Path("peace.json")) as draft:
+            draft.ledger = changes.add_party(draft.ledger, "north", name="Northland")
+    """
+    if not path.exists() and not path.is_symlink():
+        raise LedgerError(f"{path}: no ledger here; run `ledger init` (or `ledger init "
+                          f"--example {BUNDLED_LEDGERS[0]}`) first")
+    with locked(path, timeout):
+        loaded = load(path, max_bytes=max_bytes)
+        draft = Draft(path, loaded, loaded.ledger)
+        yield draft
+        if draft.ledger is not loaded.ledger:
+            save(path, draft.ledger, loaded, max_bytes=max_bytes)
+
+
+def create(path: Path, ledger: Ledger) -> None:
+    """Write a new ledger file; never replaces one that exists, even one made meanwhile."""
+    def refuse() -> LedgerError:
+        return LedgerError(f"{path}: already exists; `ledger init` never overwrites")
+
+    if path.exists() or path.is_symlink():
+        raise refuse()
+    with locked(path):
+        if path.exists() or path.is_symlink():
+            raise refuse()
+        save(path, ledger)

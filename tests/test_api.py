@@ -1,0 +1,23 @@
+"""The public Python API: every name `ledger.__all__` declares is there, lazily imported."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import ledger
+
+
+def test_every_public_name_resolves() -> None:
+    missing = [name for name in ledger.__all__ if getattr(ledger, name, None) is None]
+    assert missing == []
+    assert sorted(dir(ledger)) == sorted(ledger.__all__)
+
+
+def test_importing_the_package_imports_no_rules_until_asked() -> None:
+    """Start-up stays fast: `import ledger` loads neither Pydantic nor the rules."""
+    code = ("import sys, ledger; print(sorted(m for m in sys.modules "
+            "if m.startswith(('pydantic', 'ledger.'))))")
+    printed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             check=True).stdout
+    assert printed.strip() == "[]"
