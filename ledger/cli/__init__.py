@@ -1,9 +1,12 @@
 """The `ledger` command line: a Typer app, one module per noun. The only package that imports Typer.
 
-`app.py` holds the root command, errors and output; `options.py` the options that commands share;
-`agreement`, `party`, `term` and `evidence` their subcommands; `ledgerwide` init, report, check and
-schema; `merging` merge, resolve and git-setup; `interactive` the questions of `evidence add
---interactive`.
+`app` holds the root command and `main` (process set-up); `argv` the command line before Typer
+parses it; `errors` how problems become messages and exit codes; `context` the ledger a command
+works on (read on the two clocks, or changed in a transaction) and the date options; `output`
+writing and paging; `options` the options that commands share; `agreement`, `party`, `term` and
+`evidence` their subcommands; `ledgerwide` init, report, check and schema; `merging` merge,
+resolve and git-setup; `imports` the three `import` commands; `interactive` the questions of
+`evidence add --interactive`; `clock` the one clock.
 """
 
 from __future__ import annotations

@@ -6,19 +6,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ledger.cli.app import (
-    confirm_saved,
-    document_digest,
-    emit,
-    headed,
-    partial_date,
-    read,
-    read_as,
-    run,
-    target,
-    update,
-    warn,
-)
+from ledger.cli.context import document_digest, headed, partial_date, read, read_as, target, update
+from ledger.cli.errors import run
 from ledger.cli.imports import DryRunOption, ImportFile, SheetOption, run_import
 from ledger.cli.options import (
     ANY_OF,
@@ -31,6 +20,7 @@ from ledger.cli.options import (
     complete_party,
     complete_term,
 )
+from ledger.cli.output import confirm_saved, emit, warn
 from ledger.core.words import Stance
 from ledger.render import ListFormat
 

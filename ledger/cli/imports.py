@@ -7,18 +7,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ledger.cli.app import (
-    confirm_saved,
-    emit,
-    headed,
-    load,
-    max_bytes,
-    print_placed,
-    run,
-    say,
-    target,
-    update,
-)
+from ledger.cli.context import headed, load, max_bytes, target, update
+from ledger.cli.errors import run, say
+from ledger.cli.output import confirm_saved, emit, print_placed
 from ledger.render import ListFormat
 
 if TYPE_CHECKING:
@@ -81,7 +72,7 @@ def _with_document_digests(ctx: typer.Context, table: Table, missing: list[Probl
     its cell (the row still imports, as `evidence add` records it)."""
     import dataclasses
 
-    from ledger.cli.app import document_digest
+    from ledger.cli.context import document_digest
     from ledger.core.errors import Problem
 
     if "document" not in table.header or any(

@@ -7,27 +7,21 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ledger.cli.app import (
+from ledger.cli.app import app
+from ledger.cli.context import (
     EXAMPLE,
     Clocked,
-    app,
     clock_day,
-    confirm_saved,
-    emit,
-    fail,
     full_date,
     headed,
     load,
     max_bytes,
     partial_date,
-    print_placed,
     read,
     read_as,
-    run,
-    say,
     target,
-    write,
 )
+from ledger.cli.errors import fail, run, say
 from ledger.cli.options import (
     AgreementFilter,
     AsOfOption,
@@ -37,6 +31,7 @@ from ledger.cli.options import (
     ObligationsFilter,
     ReportFormatOption,
 )
+from ledger.cli.output import confirm_saved, emit, print_placed, write
 from ledger.render import ListFormat, OutputFormat
 
 if TYPE_CHECKING:

@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ledger.cli.app import app, fail, max_bytes, run, say, target
+from ledger.cli.app import app
+from ledger.cli.context import max_bytes, target
+from ledger.cli.errors import fail, run, say
 
 if TYPE_CHECKING:
     from ledger.merge.threeway import Conflict, Merged, Version

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ledger.cli.app import EXAMPLE, max_bytes, target
+from ledger.cli.context import EXAMPLE, max_bytes, target
 from ledger.core.errors import LedgerError
 from ledger.render import ListFormat, OutputFormat
 

@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ledger.cli.app import change_record, confirm_saved, emit, headed, read_as, run, update
+from ledger.cli.context import change_record, headed, read_as, update
+from ledger.cli.errors import run
 from ledger.cli.imports import DryRunOption, ImportFile, SheetOption, run_import
 from ledger.cli.options import (
     AsOfOption,
@@ -16,6 +17,7 @@ from ledger.cli.options import (
     ReasonOption,
     complete_party,
 )
+from ledger.cli.output import confirm_saved, emit
 from ledger.core.words import Role
 from ledger.render import ListFormat
 

@@ -6,18 +6,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ledger.cli.app import (
-    change_record,
-    confirm_saved,
-    emit,
-    full_day,
-    headed,
-    read_as,
-    record_cautions,
-    run,
-    update,
-    warn,
-)
+from ledger.cli.context import change_record, full_day, headed, read_as, record_cautions, update
+from ledger.cli.errors import run
 from ledger.cli.imports import DryRunOption, ImportFile, SheetOption, run_import
 from ledger.cli.options import (
     ANY_OF,
@@ -33,6 +23,7 @@ from ledger.cli.options import (
     complete_party,
     complete_term,
 )
+from ledger.cli.output import confirm_saved, emit, warn
 from ledger.render import ListFormat, OutputFormat
 
 if TYPE_CHECKING:

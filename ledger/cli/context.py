@@ -1,0 +1,301 @@
+"""What a command works on: the ledger chosen, read on the two clocks or changed in a
+transaction; the date options."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+import typer
+
+from ledger.cli.errors import MAX_SIZE_VARIABLE, _option_name, run, say
+from ledger.cli.output import confirm_saved, warn
+from ledger.core.errors import InvalidValue, LedgerError
+
+if TYPE_CHECKING:
+
+    from ledger.core.model import Ledger
+    from ledger.storage.loading import LoadedLedger
+    from ledger.storage.writing import Draft
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+
+
+    from ledger.core.model import Ledger
+    from ledger.render.view import View
+
+T = TypeVar("T")
+
+
+EXAMPLE = "doha-2020"
+
+
+
+
+@dataclass(frozen=True)
+class Target:
+    """The ledger file a command works on, and whether the user named it."""
+
+    path: Path
+    named: bool
+
+
+EXAMPLE_NOTE = "the bundled example {name!r}: no ledger.json was found"
+"""Added to the example's title when a command reads it for want of a ledger, so that a report
+redirected to a file says what it is."""
+
+
+def target(ctx: typer.Context, *, search: bool = True) -> Target:
+    """The ledger file chosen (`locate.locate`); `search=False` for `init`, which creates one in
+    this folder rather than finding one in a parent folder."""
+    from ledger.storage import locate
+
+    option = ctx.find_root().params.get("file")
+    path, named = locate.locate(str(option) if option else None, search=search)
+    return Target(path, named)
+
+
+def max_bytes() -> int:
+    """The ceiling on files read, from $COMPLIANCE_LEDGER_MAX_MB (MiB), else 1 GiB."""
+    from ledger.storage.files import DEFAULT_MAX_BYTES
+
+    value = os.environ.get(MAX_SIZE_VARIABLE, "").strip()
+    if not value:
+        return DEFAULT_MAX_BYTES
+    if not value.isascii() or not value.isdigit() or int(value) == 0:
+        raise LedgerError(f"${MAX_SIZE_VARIABLE}: {value!r} is not a positive whole number of MiB")
+    return int(value) << 20
+
+
+LOADED: list[LoadedLedger] = []
+"""Ledgers this command loaded, kept alive until `main` ends the process without freeing them."""
+
+
+def load(path: Path) -> LoadedLedger:
+    from ledger.storage import loading
+
+    loaded = loading.load(path, max_bytes=max_bytes())
+    LOADED.append(loaded)
+    _note_migration(loaded)
+    return loaded
+
+
+def _note_migration(loaded: LoadedLedger) -> None:
+    if loaded.migrated_from is not None:
+        say(f"{loaded.path}: schema version {loaded.migrated_from} migrated in memory to "
+            f"{loaded.ledger.schema_version}; the file is saved in the new version on the next "
+            "write")
+
+
+def read(ctx: typer.Context) -> LoadedLedger:
+    """The ledger to read: the chosen file, else (when none was named) the bundled example."""
+    from ledger.storage import bundled
+
+    chosen = target(ctx)
+    if not chosen.path.exists() and not chosen.path.is_symlink() and not chosen.named:
+        say(f"no {chosen.path} here or in a parent folder: reading the bundled example "
+            f"{EXAMPLE!r} (run `ledger init` to start your own)")
+        example = load(bundled.bundled_path(EXAMPLE))
+        return dataclasses.replace(example, ledger=example.ledger.model_copy(update={
+            "title": f"{example.ledger.title} ({EXAMPLE_NOTE.format(name=EXAMPLE)})"}))
+    loaded = load(chosen.path)
+    _warn_of_cycle(loaded.ledger)
+    return loaded
+
+
+def _warn_of_cycle(ledger: Ledger) -> None:
+    """A cycle of conditions written into the file by hand (the commands refuse one): reports
+    stay well defined, for a condition is met or not whatever it waits on itself, but each term
+    on the cycle can never be judged overdue, so every reading command says so."""
+    from ledger.core.clocks import condition_cycle
+
+    cycle = condition_cycle(ledger)
+    if cycle is not None:
+        say(f"warning: conditions form a cycle: {' waits on '.join(cycle)}; `ledger check` "
+            "places it, and `ledger term correct ID --no-condition` undoes it")
+
+
+@dataclass(frozen=True)
+class Clocked:
+    """The ledger as it stood on the two clocks the user gave, and the days themselves."""
+
+    ledger: Ledger
+    """As of `as_of`, as known at `known_at` (clocks.snapshot)."""
+    whole: Ledger
+    """Everything recorded, for histories."""
+    as_of: date | None
+    known_at: date | None
+    today: date
+    """The day overdue is judged on: `as_of`, else `known_at`, else today."""
+
+
+def read_as(ctx: typer.Context, as_of: str | None, known_at: str | None) -> Clocked:
+    """The chosen ledger as of `as_of` and as known at `known_at` (both optional)."""
+    from ledger.cli import clock
+    from ledger.core import clocks
+
+    whole = read(ctx).ledger
+    as_of_day = clock_day("as_of", as_of)
+    known_day = clock_day("known_at", known_at)
+    day = as_of_day or known_day or clock.today()
+    view = clocks.snapshot(whole, as_of=as_of_day, known_at=known_day, today=day)
+    return Clocked(view, whole, as_of_day, known_day, day)
+
+
+def update(ctx: typer.Context, change: Callable[[Ledger], tuple[Ledger, T]]) -> T:
+    """Apply `change` to the chosen ledger in one transaction (lock, load, change, save)."""
+    from ledger.storage import writing
+
+    draft: Draft
+    with writing.transaction(target(ctx).path, max_bytes=max_bytes()) as draft:
+        LOADED.append(draft.loaded)
+        _note_migration(draft.loaded)
+        draft.ledger, result = change(draft.ledger)
+    return result
+
+
+def record_cautions(ledger: Ledger, of: str, id: str) -> list[tuple[str, str]]:
+    """The warnings for an agreement or a term in the version its changes now give it."""
+    from ledger.core import cautions, clocks
+    from ledger.core.model import RecordKind
+
+    kind = RecordKind(of)
+    changes = clocks.changes_by_record(ledger.changes).get((kind, id), [])
+    if kind is RecordKind.TERM:
+        term = next(known for known in ledger.terms if known.id == id)
+        return cautions.term_cautions(ledger, clocks.apply(term, changes, None))
+    if kind is RecordKind.AGREEMENT:
+        agreement = next(known for known in ledger.agreements if known.id == id)
+        return cautions.agreement_cautions(ledger, clocks.apply(agreement, changes, None))
+    return []
+
+
+def document_digest(ctx: typer.Context, name: str | None) -> tuple[str | None, str | None]:
+    """The SHA-256 of a source document named without `--sha256`, found and read as `ledger
+    check` finds and reads it (`checks.Documents`: never outside the ledger's folder); or None
+    and why it could not be read."""
+    from ledger.checks import Documents
+    from ledger.storage.files import document_name_problem
+
+    if name is None or document_name_problem(name) is not None:
+        return None, None  # the entry's own rules refuse a name that leaves the folder
+    folder = target(ctx).path.parent
+    documents = Documents(folder, max_bytes=max_bytes())
+    found = documents.find(name)
+    if isinstance(found, str):
+        return None, f"{found}: not read"
+    if found is None:
+        return None, (f"{name} is not in the ledger's folder ({os.path.abspath(folder)}; a "
+                      "document's name is relative to it), so its SHA-256 is not recorded: give "
+                      "--sha256, or put the file there, so that `ledger check` can verify it")
+    try:
+        return documents.read(found)[0], None
+    except LedgerError as error:  # a folder, a pipe, a file over the ceiling: said at its cell
+        return None, f"{error}, so its SHA-256 is not recorded"
+
+
+def change_record(ctx: typer.Context, of: str, kind: str, id: str, reason: str,
+                  effective: str | None, values: dict[str, object],
+                  cleared: tuple[str, ...] = ()) -> None:
+    """`amend` and `correct` of every noun: record the change, print its id."""
+    from ledger.cli import clock
+    from ledger.core import edits
+    from ledger.core.model import ChangeKind, RecordKind
+
+    found: list[tuple[str, str]] = []
+
+    def change(ledger: Ledger) -> tuple[Ledger, str]:
+        changed, made = edits.change_record(
+            ledger, RecordKind(of), id, kind=ChangeKind(kind), reason=reason,
+            recorded_at=clock.now(), effective=effective, values=values, cleared=cleared)
+        named = {field for field, value in values.items() if value is not None}
+        found.extend(caution for caution in record_cautions(changed, of, id)
+                     if caution[0] in named)  # of the values this change gives, not older ones
+        return changed, made.id
+
+    def days() -> None:
+        nonlocal effective
+        effective = full_day("effective", effective)
+        for field in ("due", "signed"):
+            if isinstance(values.get(field), str):
+                values[field] = full_day(field, str(values[field]))
+
+    run(days)
+    made = run(lambda: update(ctx, change))
+    when = f"from {effective}" if effective else "on every day"
+    confirm_saved(made, f"{'amended' if kind == 'amendment' else 'corrected'} {of} {id} {when} "
+                  f"(change {made})")
+    warn(found)
+
+
+def full_date(option: str, value: str | None) -> date | None:
+    """A `YYYY-MM-DD` option (or `today`, `yesterday`) as a date; a bad value names the option."""
+    from ledger.core.dates import parse_full
+
+    return _parsed(option, value, lambda text: parse_full(text, words=True))
+
+
+def clock_day(option: str, value: str | None) -> date | None:
+    """`full_date` of a clock (`--as-of`, `--known-at`, the end of a window), with a warning
+    for a day after today: a report as of it is a forecast (deadlines judged on it as if
+    nothing more were recorded), and one as known at it cannot be printed again the same."""
+    from ledger.cli import clock
+
+    day = full_date(option, value)
+    today = clock.today()
+    if day is not None and day > today:
+        said = ("only what is recorded so far counts, and a later run may print more"
+                if option == "known_at" else
+                "a forecast: the ledger as it would stand then if nothing more were recorded")
+        say(f"warning: {_option_name(option)} {day.isoformat()} is after today "
+            f"({today.isoformat()}): {said}")
+    return day
+
+
+def full_day(option: str, value: str | None) -> str | None:
+    """A `YYYY-MM-DD` option (or `today`, `yesterday`) as the text a record holds."""
+    day = full_date(option, value)
+    return day.isoformat() if day is not None else None
+
+
+def partial_date(option: str, value: str | None) -> str | None:
+    """A `YYYY`, `YYYY-MM` or `YYYY-MM-DD` option (or `today`, `yesterday`), checked; a bad
+    value names the option."""
+    from ledger.core.dates import check_partial
+
+    return _parsed(option, value, lambda text: check_partial(text, words=True))
+
+
+def _parsed(option: str, value: str | None, parse: Callable[[str], T]) -> T | None:
+    """`value` with `today` and `yesterday` named by the one clock, then parsed."""
+    from ledger.cli import clock
+    from ledger.core.dates import named_day
+
+    if value is None:
+        return None
+    try:
+        return parse(named_day(value, clock.today()))
+    except ValueError as error:
+        raise InvalidValue(option, str(error)) from None
+
+
+def headed(view: View, about: Clocked | Ledger) -> View:
+    """`view` with the header of a printed report: the ledger's title, the kind of report, the
+    two clocks when given, and the day it is made."""
+    import dataclasses
+
+    from ledger.cli import clock
+    from ledger.render.view import Header
+
+    if isinstance(about, Clocked):
+        title, as_of, known_at = about.whole.title, about.as_of, about.known_at
+    else:
+        title, as_of, known_at = about.title, None, None
+    return dataclasses.replace(view, header=Header(title, view.what, clock.today(), as_of,
+                                                   known_at))
