@@ -339,6 +339,6 @@ def evidence_import(ctx: typer.Context, file: ImportFile, dry_run: DryRunOption 
 
     Example: ledger evidence import evidence.csv --dry-run
     """
-    from ledger.importing.planning import ImportKind
+    from ledger.columns import ImportKind
 
     run_import(ctx, ImportKind.EVIDENCE, file, dry_run, sheet)

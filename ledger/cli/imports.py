@@ -13,9 +13,10 @@ from ledger.cli.output import confirm_saved, emit, print_placed
 from ledger.render import ListFormat
 
 if TYPE_CHECKING:
+    from ledger.columns import ImportKind
     from ledger.core.errors import Problem
     from ledger.core.model import Ledger
-    from ledger.importing.planning import ImportKind, Plan, Table
+    from ledger.importing.planning import Plan, Table
     from ledger.render.view import View
 
 ImportFile = Annotated[Path, typer.Argument(
@@ -33,13 +34,14 @@ def run_import(ctx: typer.Context, kind: ImportKind, file: Path, dry_run: bool,
     """Check every row; with a problem in any, print each at FILE:ROW:COL and change nothing;
     else add every row in one transaction (one load, one save) and say what was added."""
     from ledger.cli import clock
+    from ledger.columns import ImportKind
     from ledger.importing import planning
 
     hashed: list[Problem] = []
 
     def plan_for(ledger: Ledger) -> Plan:
         table = planning.read_table(file, sheet=sheet, max_bytes=max_bytes())
-        if kind is planning.ImportKind.EVIDENCE:
+        if kind is ImportKind.EVIDENCE:
             table = _with_document_digests(ctx, table, hashed)
         return planning.plan_import(ledger, kind, table, recorded_at=clock.now())
 
@@ -106,8 +108,8 @@ def _planned_view(plan: Plan) -> View:
     """The records a dry run would add, as their list shows them."""
     import dataclasses
 
+    from ledger.columns import ImportKind
     from ledger.core.model import Evidence, Party, Term
-    from ledger.importing.planning import ImportKind
     from ledger.render.views import evidence_list_view, parties_view, terms_view
 
     ledger = plan.result

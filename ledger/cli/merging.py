@@ -68,14 +68,14 @@ def _added_again(conflict: Conflict) -> str | None:
     """For an entry a merge left out, the command that records it again (a new id and
     recording time) once what it refers to is settled: its fields as the options that set
     them, which are the columns that `evidence list --format csv` writes."""
+    from ledger.columns import EVIDENCE_COLUMNS, evidence_row
     from ledger.core.model import Evidence
-    from ledger.render.views import EVIDENCE_COLUMNS, evidence_flat
 
     entry = conflict.theirs if conflict.theirs is not None else conflict.ours
     if not conflict.left_out or not isinstance(entry, Evidence):
         return None
     options = [f"--{column.replace('_', '-')} {shlex.quote(str(value))}"
-               for column, value in zip(EVIDENCE_COLUMNS, evidence_flat(entry), strict=True)
+               for column, value in zip(EVIDENCE_COLUMNS, evidence_row(entry), strict=True)
                if value and column not in ("id", "recorded_at", "retracted")]
     return "ledger evidence add " + " ".join(options)
 

@@ -102,6 +102,6 @@ def party_import(ctx: typer.Context, file: ImportFile, dry_run: DryRunOption = F
 
     Example: ledger party import parties.csv
     """
-    from ledger.importing.planning import ImportKind
+    from ledger.columns import ImportKind
 
     run_import(ctx, ImportKind.PARTY, file, dry_run, sheet)

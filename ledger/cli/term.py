@@ -201,6 +201,6 @@ def term_import(ctx: typer.Context, file: ImportFile, dry_run: DryRunOption = Fa
 
     Example: ledger term import terms.xlsx --sheet Terms
     """
-    from ledger.importing.planning import ImportKind
+    from ledger.columns import ImportKind
 
     run_import(ctx, ImportKind.TERM, file, dry_run, sheet)

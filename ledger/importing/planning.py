@@ -13,42 +13,19 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from enum import StrEnum
 from itertools import compress
 from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
+from ledger.columns import COLUMNS, IGNORED, LISTS, REQUIRED, ImportKind, split
 from ledger.core import clocks, edits
 from ledger.core.errors import InvalidValue, LedgerError, Problem
 from ledger.core.model import Evidence, Ledger, Party, RecordKind, Term
-from ledger.render.views import EVIDENCE_COLUMNS, PARTY_COLUMNS, TERM_COLUMNS
 from ledger.storage.files import DEFAULT_MAX_BYTES, read_regular
 
-LIST_SEPARATOR = edits.LIST_SEPARATOR
-
-
-class ImportKind(StrEnum):
-    PARTY = "party"
-    TERM = "term"
-    EVIDENCE = "evidence"
-
-
-COLUMNS: dict[ImportKind, tuple[str, ...]] = {
-    ImportKind.PARTY: PARTY_COLUMNS, ImportKind.TERM: TERM_COLUMNS,
-    ImportKind.EVIDENCE: EVIDENCE_COLUMNS,
-}
-"""What each kind's file may hold: the columns of `ledger ... list --format csv`."""
 _A = {ImportKind.PARTY: "a party", ImportKind.TERM: "a term",
       ImportKind.EVIDENCE: "an evidence"}
-REQUIRED: dict[ImportKind, tuple[str, ...]] = {
-    ImportKind.PARTY: ("id", "name"),
-    ImportKind.TERM: ("id", "title", "category", "obligors"),
-    ImportKind.EVIDENCE: ("term", "claimant", "stance", "date", "summary"),
-}
-IGNORED = ("recorded_at",)
-"""Columns an export writes that an import does not take: a record imported is recorded now
-(and an entry's id is derived from that)."""
 _FIELD_COLUMNS = {"obligor": "obligors", "alias": "aliases", "condition": "conditions"}
 """The names the record rules give some fields, and the column each is read from."""
 _CHOICES = ("id", "role", "stance", "date", "due", "source_date", "sha256", "term", "subject",
@@ -411,17 +388,13 @@ def _cell_problems(kind: ImportKind, row: Row, importer: Any) -> Iterable[tuple[
     for column, value in row.items():
         if column == "id" and kind is ImportKind.EVIDENCE:
             continue  # an entry's id is derived from its content and recording time
-        items = _items(value) if column in ("aliases", "obligors", "conditions") else [value]
+        items = split(value) if column in LISTS else [value]
         for item in items:
             try:
                 edits.check_value(column, item)
                 importer.check_reference(column, item, row)
             except InvalidValue as error:
                 yield column, error.message
-
-
-def _items(value: str) -> list[str]:
-    return [item.strip() for item in value.split(LIST_SEPARATOR) if item.strip()]
 
 
 @dataclass(frozen=True)
@@ -495,7 +468,7 @@ class _PartyImporter(_KeptImporter):
         return (party.id, party.name, party.role, party.aliases)
 
     def make(self, row: Row, recorded_at: datetime, number: int) -> _Made | None:
-        aliases = tuple(_items(row.get("aliases", "")))
+        aliases = tuple(split(row.get("aliases", "")))
         role = edits.role_of(row.get("role", "other"))
         key = (row["id"], row["name"], role, aliases)
         if _already(self.existing, row["id"], key, "party"):
@@ -524,8 +497,8 @@ class _TermImporter(_KeptImporter):
     def make(self, row: Row, recorded_at: datetime, number: int) -> _Made | None:
         agreements = [agreement.id for agreement in self.ledger.agreements]
         agreement = row.get("agreement") or (agreements[0] if len(agreements) == 1 else None)
-        obligors = tuple(dict.fromkeys(_items(row["obligors"])))
-        conditions = tuple(dict.fromkeys(_items(row.get("conditions", ""))))
+        obligors = tuple(dict.fromkeys(split(row["obligors"])))
+        conditions = tuple(dict.fromkeys(split(row.get("conditions", ""))))
         key = (row["id"], agreement, row["title"], row["category"], obligors, row.get("due"),
                row.get("text"), row.get("article"), conditions)
         if _already(self.existing, row["id"], key, "term"):

@@ -7,6 +7,18 @@ from datetime import date
 from operator import attrgetter
 from typing import Any
 
+from ledger.columns import (
+    AGREEMENT_COLUMNS,
+    EVIDENCE_COLUMNS,
+    OBLIGATION_COLUMNS,
+    PARTY_COLUMNS,
+    TERM_COLUMNS,
+    agreement_row,
+    evidence_row,
+    obligation_row,
+    party_row,
+    term_row,
+)
 from ledger.core.clocks import LogLine, Version
 from ledger.core.model import (
     Agreement,
@@ -115,15 +127,6 @@ def _counts_caption(counts: dict[Status, int], obligations: Iterable[Obligation]
     return " · ".join(parts)
 
 
-OBLIGATION_COLUMNS = ("party", "term", "title", "category", "status", "claimed_by",
-                      "disputed_by", "latest", "due", "overdue", "waiting_on", "late")
-
-
-def _obligation_row(item: Obligation) -> tuple[CellValue, ...]:
-    return (item.subject, item.term.id, item.term.title, item.term.category, item.status.value,
-            ";".join(item.claimed_by), ";".join(item.disputed_by), item.latest or "",
-            item.term.due or "", "yes" if item.overdue else "no", ";".join(item.waiting_on),
-            "yes" if item.late else "no")
 
 
 def _party_legend(ledger: Ledger, shown: Iterable[str]) -> tuple[str, ...]:
@@ -233,7 +236,7 @@ def report_view(report: Report, ledger: Ledger) -> View:
         }
 
     def flat() -> Section:
-        return Section(OBLIGATION_COLUMNS, [_obligation_row(item)
+        return Section(OBLIGATION_COLUMNS, [obligation_row(item)
                                             for party_report in report.parties
                                             for item in party_report.obligations])
 
@@ -274,15 +277,9 @@ def _matrix_cell(item: Obligation | None) -> dict[str, Any] | None:
             "anchor": f"o-{item.subject}-{item.term.id}"}
 
 
-PARTY_COLUMNS = ("id", "name", "role", "aliases")
-"""A party list's CSV columns, which `ledger party import` reads back."""
-TERM_COLUMNS = ("id", "agreement", "article", "title", "category", "obligors", "due", "text",
-                "conditions")
-"""A term list's CSV columns, which `ledger term import` reads back."""
 
 
 def parties_view(parties: list[Party]) -> View:
-    columns = PARTY_COLUMNS
 
     def rows() -> list[tuple[CellValue, ...]]:
         return [(party.id, party.name, party.role.value, "; ".join(party.aliases))
@@ -290,7 +287,8 @@ def parties_view(parties: list[Party]) -> View:
 
     return View(lambda: [_dump(party) for party in parties],
                 lambda: [_section(("Id", "Name", "Role", "Aliases"), rows())],
-                lambda: Section(columns, rows()),
+                lambda: Section(PARTY_COLUMNS, [party_row(party)
+                                                        for party in parties]),
                 [] if parties else ["No parties yet."], what="Parties")
 
 
@@ -303,10 +301,8 @@ def agreements_view(agreements: list[Agreement], ledger: Ledger) -> View:
                 for agreement in agreements]
 
     def flat() -> Section:
-        return Section(("id", "title", "signed", "signatories", "place", "url"), [
-            (agreement.id, agreement.title, agreement.signed or "",
-             ";".join(agreement.signatories), agreement.place or "", agreement.url or "")
-            for agreement in agreements])
+        return Section(AGREEMENT_COLUMNS,
+                       [agreement_row(agreement) for agreement in agreements])
 
     return View(lambda: [_dump(agreement) for agreement in agreements],
                 lambda: [_section(("Id", "Title", "Signed", "Signatories", "Place", "Url"),
@@ -323,11 +319,7 @@ def terms_view(terms: list[Term], ledger: Ledger) -> View:
                 for term in terms]
 
     def flat() -> Section:
-        return Section(
-            TERM_COLUMNS,
-            [(term.id, term.agreement, term.article or "", term.title, term.category,
-              ";".join(term.obligors), term.due or "", term.text or "",
-              ";".join(term.conditions or ())) for term in terms])
+        return Section(TERM_COLUMNS, [term_row(term) for term in terms])
 
     return View(
         lambda: [_dump(term) for term in terms],
@@ -340,22 +332,6 @@ def _entry_data(entry: Evidence, retraction: Retraction | None) -> dict[str, Any
     return {**_dump(entry), "retracted": retraction is not None}
 
 
-EVIDENCE_COLUMNS = ("id", "date", "term", "subject", "claimant", "stance", "summary", "speaker",
-                    "quote", "source", "publisher", "url", "source_date", "document", "sha256",
-                    "recorded_at", "retracted")
-"""Also the columns `ledger evidence import` reads: an exported list, edited, imports back."""
-
-
-def evidence_flat(entry: Evidence, retraction: Retraction | None = None
-                  ) -> tuple[CellValue, ...]:
-    """An entry's values in the order of `EVIDENCE_COLUMNS` (the CSV row of `evidence list`)."""
-    source = entry.source
-    return (entry.id, entry.date, entry.term, entry.subject, entry.claimant, entry.stance.value,
-            entry.summary, entry.speaker or "", entry.quote or "",
-            (source.title or "") if source else "", (source.publisher or "") if source else "",
-            (source.url or "") if source else "", (source.date or "") if source else "",
-            (source.document or "") if source else "", (source.sha256 or "") if source else "",
-            entry.recorded_at, "yes" if retraction else "no")
 
 
 TIMELINE_COLUMNS = ("Id", "Date", "Term", "Stance", "Retracted", "Subject", "Claimant",
@@ -418,7 +394,8 @@ def evidence_list_view(entries: list[Evidence], retractions: dict[str, Retractio
         lambda: [_entry_data(entry, retractions.get(entry.id)) for entry in entries],
         sections,
         lambda: Section(EVIDENCE_COLUMNS,
-                        [evidence_flat(entry, retractions.get(entry.id)) for entry in entries]),
+                        [evidence_row(entry, retractions.get(entry.id))
+                         for entry in entries]),
         [] if entries else ["No evidence entries match."], what="Evidence",
         legend=(RETRACTION_LEGEND,) if shown_retracted else ())
 
@@ -526,7 +503,7 @@ def term_view(term: Term, obligations: list[Obligation], timeline: list[Evidence
 
     return View(lambda: data, lambda: sections,
                 lambda: Section(OBLIGATION_COLUMNS,
-                                [_obligation_row(item) for item in obligations]),
+                                [obligation_row(item) for item in obligations]),
                 what="Term", legend=(*legend(judged_on),
                                      *((RETRACTION_LEGEND,) if corrected else ())),
                 page=page)
