@@ -98,3 +98,7 @@ IGNORED = ("recorded_at",)
 (and an entry's id is derived from that)."""
 LISTS = ("aliases", "obligors", "conditions")
 """Columns whose cells hold a list (`split`)."""
+
+TRIMMED = ("id", "role", "stance", "date", "due", "source_date", "sha256", "term", "subject",
+            "claimant", "agreement", "retracted")
+"""Columns whose cells are read without surrounding white space (ids, choices, dates)."""

@@ -389,7 +389,7 @@ def test_a_workbook_is_read_within_bounds(run: Run, tmp_path: Path) -> None:
     line, and nothing is written."""
     import zipfile
 
-    from ledger.importing.planning import read_table
+    from ledger.importing.tables import read_table
     file = tmp_path / "ledger.json"
     ledger_with_an_agreement(run, file)
     before = file.read_bytes()
@@ -665,7 +665,7 @@ def test_an_imported_document_without_its_digest_is_hashed_from_the_file(run: Ru
 def test_any_csv_text_is_a_table_or_one_placed_problem(tmp_path_factory: pytest.TempPathFactory,
                                                       text: str) -> None:
     from ledger.core.errors import LedgerError, LedgerFileError
-    from ledger.importing.planning import read_table
+    from ledger.importing.tables import read_table
 
     path = tmp_path_factory.mktemp("csv") / "any.csv"
     path.write_text("id,name,role\n" + text, encoding="utf-8", newline="")

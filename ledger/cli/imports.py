@@ -16,7 +16,8 @@ if TYPE_CHECKING:
     from ledger.columns import ImportKind
     from ledger.core.errors import Problem
     from ledger.core.model import Ledger
-    from ledger.importing.planning import Plan, Table
+    from ledger.importing.planning import Plan
+    from ledger.importing.tables import Table
     from ledger.render.view import View
 
 ImportFile = Annotated[Path, typer.Argument(
@@ -35,12 +36,12 @@ def run_import(ctx: typer.Context, kind: ImportKind, file: Path, dry_run: bool,
     else add every row in one transaction (one load, one save) and say what was added."""
     from ledger.cli import clock
     from ledger.columns import ImportKind
-    from ledger.importing import planning
+    from ledger.importing import planning, tables
 
     hashed: list[Problem] = []
 
     def plan_for(ledger: Ledger) -> Plan:
-        table = planning.read_table(file, sheet=sheet, max_bytes=max_bytes())
+        table = tables.read_table(file, sheet=sheet, max_bytes=max_bytes())
         if kind is ImportKind.EVIDENCE:
             table = _with_document_digests(ctx, table, hashed)
         return planning.plan_import(ledger, kind, table, recorded_at=clock.now())

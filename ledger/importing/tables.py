@@ -1,0 +1,206 @@
+"""Reading a spreadsheet: the cells of a .csv or .xlsx file, each row numbered as the
+spreadsheet numbers it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from ledger.columns import COLUMNS
+from ledger.core.errors import InvalidValue, LedgerError, Problem
+from ledger.storage.files import DEFAULT_MAX_BYTES, read_regular
+
+Row = dict[str, str]
+"""A row's non-empty cells by column."""
+
+
+@dataclass(frozen=True)
+class Table:
+    """A file's cells: the header (row 1) and each later row that holds anything, numbered as
+    the spreadsheet numbers it."""
+
+    name: str
+    header: list[str]
+    rows: list[tuple[int, list[str]]]
+
+
+def read_table(path: Path, *, sheet: str | None = None,
+               max_bytes: int = DEFAULT_MAX_BYTES) -> Table:
+    """The cells of a `.csv` (UTF-8, with or without a byte order mark, comma or semicolon
+    separated) or `.xlsx` file (`sheet`, else the first); LedgerError for anything else."""
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise LedgerError(f"{path}: not a .csv or .xlsx file (save the spreadsheet as one of "
+                          "these)")
+    if sheet is not None and suffix != ".xlsx":
+        raise InvalidValue("sheet", "only an .xlsx file has sheets")
+    raw = read_regular(path, what="spreadsheet", max_bytes=max_bytes)
+    return _read_xlsx(raw, path, sheet, max_bytes) if suffix == ".xlsx" else _read_csv(raw, path)
+
+
+def _read_csv(raw: bytes, path: Path) -> Table:
+    import csv
+    import io
+
+    from ledger.core.errors import LedgerFileError
+    from ledger.storage.files import decode_utf8
+
+    def delimiter_of(text: str) -> str:
+        """`,` or `;`, whichever separates more column names in the first line."""
+        first_line = text.split("\n", 1)[0]
+        known = {column for columns in COLUMNS.values() for column in columns}
+        return max((",", ";"), key=lambda candidate: (
+            sum(cell.strip().strip('"') in known for cell in first_line.split(candidate)),
+            candidate == ","))
+
+    def cell_after(text: str) -> tuple[int, int]:
+        """The row and column of the cell that `text`, the start of the file, ends in."""
+        cells = list(csv.reader(io.StringIO(text + "x", newline=""),
+                                delimiter=delimiter_of(text)))
+        return len(cells), len(cells[-1])
+
+    csv.field_size_limit(max(len(raw), 131072))  # a field may be as long as the file
+    text = decode_utf8(raw, path, ": save the file as CSV UTF-8", place=cell_after)
+    delimiter = delimiter_of(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+
+    def fails(start: int, end: int) -> bool:
+        """Whether reading `text[start:end]` fails, other than by ending early."""
+        try:
+            list(csv.reader(io.StringIO(text[start:end], newline=""), delimiter=delimiter,
+                            strict=True))
+        except csv.Error as error:
+            return "unexpected end of data" not in str(error)
+        return False
+
+    def bad_cell(lines_read: int) -> tuple[int, int]:
+        """The row and column where reading fails, in the row after `lines_read` lines: the
+        shortest text from that row's start on that fails ends with the character at fault."""
+        skipped = io.StringIO(text, newline="")
+        for _ in range(lines_read):
+            skipped.readline()
+        start = low = skipped.tell()
+        high = len(text)
+        while low < high:
+            middle = (low + high) // 2
+            low, high = (low, middle) if fails(start, middle) else (middle + 1, high)
+        return cell_after(text[:low - 1])
+
+    rows: list[tuple[int, list[str]]] = []
+    lines_read = 0
+    try:
+        for number, cells in enumerate(reader, 1):
+            rows.append((number, cells))
+            lines_read = reader.line_num
+    except csv.Error as error:
+        row, column = bad_cell(lines_read)
+        raise LedgerFileError([Problem(str(path), row, column,
+                                       f"not readable as CSV: {error}")]) from None
+    return _table(str(path), rows)
+
+
+EXCEL_ROWS = 1_048_576
+
+
+EXCEL_COLUMNS = 16_384
+
+
+EXCEL_CELL = 32_767
+"""The most rows, columns and characters in a cell a spreadsheet holds (Excel's limits)."""
+
+
+def _read_xlsx(raw: bytes, path: Path, sheet: str | None, max_bytes: int) -> Table:
+    """The cells of a workbook's sheet, within bounds: a workbook is a zip file, and one of a
+    few kilobytes can unpack to gigabytes. The parts it unpacks to count against the same
+    ceiling as any file read (their sizes in the zip's directory bound what unpacking gives),
+    and a row, a column or a cell beyond what a spreadsheet holds is refused as it is met."""
+    import io
+    import warnings
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    from ledger.core.errors import LedgerFileError
+    from ledger.storage.files import over_the_ceiling
+
+    name = f"{path}" if sheet is None else f"{path}[{sheet}]"
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError) as error:
+        raise LedgerError(f"{path}: not a readable .xlsx file ({error})") from None
+    if unpacked > max_bytes:
+        raise LedgerError(f"{path}: spreadsheet unpacks to "
+                          f"{over_the_ceiling(unpacked, max_bytes)}")
+
+    def bounded(number: int, values: tuple[object, ...]) -> tuple[int, list[str]]:
+        if number > EXCEL_ROWS or len(values) > EXCEL_COLUMNS:
+            raise LedgerFileError([Problem(
+                name, number, min(len(values), EXCEL_COLUMNS + 1),
+                f"beyond the {EXCEL_ROWS:,} rows and {EXCEL_COLUMNS:,} columns a spreadsheet "
+                "holds")])
+        cells = [_cell_text(value) for value in values]
+        if max(map(len, cells), default=0) > EXCEL_CELL:
+            column = next(at for at, cell in enumerate(cells, 1) if len(cell) > EXCEL_CELL)
+            raise LedgerFileError([Problem(
+                name, number, column, f"a cell of {len(cells[column - 1]):,} characters, "
+                f"more than a spreadsheet cell holds ({EXCEL_CELL:,})")])
+        return number, cells
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl's notes on styles it does not read
+            workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=False)
+            try:
+                names = workbook.sheetnames
+                if sheet is not None and sheet not in names:
+                    raise InvalidValue("sheet", f"no sheet {sheet!r} in {path} (sheets: "
+                                       f"{', '.join(map(repr, names))})")
+                worksheet = workbook[sheet] if sheet is not None else workbook.worksheets[0]
+                # The size the sheet declares is not trusted (A1:XFD1048576 in a file of a
+                # kilobyte): rows are read as they are, not padded to it, and empty ones,
+                # which name nothing, are not kept.
+                worksheet.reset_dimensions()
+                rows = [bounded(number, values) for number, values
+                        in enumerate(worksheet.iter_rows(values_only=True), 1)
+                        if number == 1 or any(value is not None for value in values)]
+            finally:
+                workbook.close()
+    except LedgerError:
+        raise
+    except (zipfile.BadZipFile, MemoryError) as error:
+        raise LedgerError(f"{path}: not a readable .xlsx file ({error})") from None
+    except Exception as error:  # noqa: BLE001 - a malformed file fails in whichever of
+        # openpyxl's parsers (zip, XML, styles, cell types) meets it first, each with its own
+        # exception; every one of them means the same to the user.
+        raise LedgerError(f"{path}: not a readable .xlsx file "
+                          f"({type(error).__name__}: {error})") from None
+    return _table(name, rows)
+
+
+def _cell_text(value: object) -> str:
+    """A spreadsheet cell as the text the ledger reads: a date cell as its ISO day, a whole
+    number without a decimal point, a formula as the formula's own text."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()  # the ledger's dates are days: a time of day is dropped
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _table(name: str, rows: list[tuple[int, list[str]]]) -> Table:
+    from ledger.render.csv import uncell
+
+    if not rows:
+        return Table(name, [], [])
+    header = [cell.strip() for cell in rows[0][1]]
+    while header and not header[-1]:
+        header.pop()
+    body = [(number, [uncell(cell) for cell in cells]) for number, cells in rows[1:]
+            if any(cell.strip() for cell in cells)]
+    return Table(name, header, body)
