@@ -29,8 +29,8 @@ _HOMES = {
     # reading: the two clocks, reports, selections, checks
     "snapshot": "ledger.core.clocks",
     "build_report": "ledger.core.status",
-    "select_evidence": "ledger.core.status",
-    "EvidenceSelection": "ledger.core.status",
+    "select_evidence": "ledger.core.select",
+    "EvidenceSelection": "ledger.core.select",
     "Status": "ledger.core.status",
     "check_ledger": "ledger.checks",
     # records and words
@@ -92,7 +92,8 @@ if TYPE_CHECKING:
     )
     from ledger.core.errors import LedgerError, LedgerFileError
     from ledger.core.model import Agreement, Evidence, Ledger, Party, Term
-    from ledger.core.status import EvidenceSelection, Status, build_report, select_evidence
+    from ledger.core.select import EvidenceSelection, select_evidence
+    from ledger.core.status import Status, build_report
     from ledger.core.words import Role, Stance
     from ledger.storage.loading import LoadedLedger, load
     from ledger.storage.writing import create, transaction

@@ -267,7 +267,7 @@ def test_the_latest_of_each_timeline_are_the_end_of_that_timeline(
     (`tied`) keep their file order in both."""
     from builders import generated_ledger
 
-    from ledger.core import status
+    from ledger.core import select
 
     ledger = generated_ledger(entries, seed)
     if tied:
@@ -275,8 +275,8 @@ def test_the_latest_of_each_timeline_are_the_end_of_that_timeline(
             entry.model_copy(update={"recorded_at": "2024-01-01T00:00:00.000000Z"})
             for entry in ledger.evidence)})
     terms = {term.id for term in ledger.terms} | {"no-such-term"}
-    whole = status.timelines_of(ledger, terms, as_of)
-    latest = status.latest_of_timelines(ledger, terms, count, as_of)
+    whole = select.timelines_of(ledger, terms, as_of)
+    latest = select.latest_of_timelines(ledger, terms, count, as_of)
     assert {term: (total, [entry.id for entry in shown])
             for term, (total, shown) in latest.items()} == {
         term: (len(whole.get(term, [])), [entry.id for entry in whole.get(term, [])[-count:]])
@@ -293,7 +293,7 @@ def test_each_claimants_position_is_their_first_latest_entry(entries: int, seed:
     time; `partial`: years and the first days of years, which order alike)."""
     from builders import generated_ledger
 
-    from ledger.core import status
+    from ledger.core import counting, status
     from ledger.core.model import Stance
 
     ledger = generated_ledger(entries, seed)
@@ -310,7 +310,7 @@ def test_each_claimants_position_is_their_first_latest_entry(entries: int, seed:
         if entry.stance not in (Stance.CLAIMS, Stance.DISPUTES):
             continue
         held = expected.setdefault((entry.term, entry.subject), {}).get(entry.claimant)
-        if held is None or status.order_key(entry) > status.order_key(held):
+        if held is None or counting.order_key(entry) > counting.order_key(held):
             expected[entry.term, entry.subject][entry.claimant] = entry
     found = status.positions_by_obligation(evidence)
     assert {slot: {claimant: entry.id for claimant, (_, entry) in keyed.items()}
@@ -322,5 +322,5 @@ def test_each_claimants_position_is_their_first_latest_entry(entries: int, seed:
         made = status.obligation(terms[term], subject, keyed, reference_day=date(2030, 1, 1))
         chosen = list(expected[term, subject].values())
         assert [entry.id for entry in made.positions] == [
-            entry.id for entry in sorted(chosen, key=status.order_key)]
-        assert made.latest == max(chosen, key=status.order_key).date
+            entry.id for entry in sorted(chosen, key=counting.order_key)]
+        assert made.latest == max(chosen, key=counting.order_key).date

@@ -194,7 +194,7 @@ def evidence_list(
 
     Example: ledger evidence list --party taliban --stance disputes --since 2020-06
     """
-    from ledger.core import status
+    from ledger.core import select
     from ledger.core.dates import first_day, last_day
     from ledger.core.model import retractions_by_entry
     from ledger.render.views import evidence_list_view
@@ -204,12 +204,12 @@ def evidence_list(
         ledger = clocked.ledger
         start = partial_date("since", since)
         end = partial_date("until", until)
-        selection = status.EvidenceSelection(
+        selection = select.EvidenceSelection(
             term=term, party=party, claimant=claimant, stance=stance,
             since=first_day(start) if start else None, until=last_day(end) if end else None,
             include_retracted=include_retracted, as_of=clocked.as_of,
         )
-        return headed(evidence_list_view(status.select_evidence(ledger, selection),
+        return headed(evidence_list_view(select.select_evidence(ledger, selection),
                                          retractions_by_entry(ledger), ledger), clocked)
 
     emit(run(build), output)
@@ -227,9 +227,9 @@ def evidence_show(ctx: typer.Context, id: EvidenceId, as_of: AsOfOption = None,
     import dataclasses
 
     from ledger.core import edits
+    from ledger.core.counting import made_by
     from ledger.core.dates import last_day
     from ledger.core.errors import InvalidValue
-    from ledger.core.status import made_by
     from ledger.render.views import evidence_view
 
     def build() -> View:

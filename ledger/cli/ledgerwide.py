@@ -122,7 +122,7 @@ def changes(
     Example: ledger changes --since 2024-03-31 --until 2024-06-30
     """
     from ledger.cli import clock
-    from ledger.core import clocks, status
+    from ledger.core import clocks, compare
     from ledger.core.errors import InvalidValue
     from ledger.render.views import changes_view
 
@@ -138,7 +138,7 @@ def changes(
             raise InvalidValue("since", f"{start.isoformat()} is after {ends}, where the window "
                                "ends when --until is not given")
         at_end = clocks.snapshot(whole, as_of=end, known_at=known, today=end)
-        built = status.changes_between(
+        built = compare.changes_between(
             clocks.snapshot(whole, as_of=start, known_at=known, today=start), at_end,
             since=start, until=end, known_at=known, party=party, category=category,
             agreement=agreement)

@@ -149,13 +149,13 @@ def term_list(
 
     Example: ledger term list --party taliban --category counter-terrorism
     """
-    from ledger.core import status
+    from ledger.core import select
     from ledger.render.views import terms_view
 
     def build() -> View:
         clocked = read_as(ctx, as_of, known_at)
-        selection = status.TermSelection(category=category, party=party, agreement=agreement)
-        return headed(terms_view(status.select_terms(clocked.ledger, selection), clocked.ledger),
+        selection = select.TermSelection(category=category, party=party, agreement=agreement)
+        return headed(terms_view(select.select_terms(clocked.ledger, selection), clocked.ledger),
                       clocked)
 
     emit(run(build), output)
@@ -174,18 +174,18 @@ def term_show(
 
     Example: ledger term show ct-1 --as-of 2020-12-31
     """
-    from ledger.core import clocks, status
+    from ledger.core import clocks, select, status
     from ledger.core.model import RecordKind, retractions_by_entry
     from ledger.render.views import term_view
 
     def build() -> View:
         clocked = read_as(ctx, as_of, known_at)
         ledger = clocked.ledger
-        term = status.find_term(ledger, id)
+        term = select.find_term(ledger, id)
         obligations = status.obligations_of_term(ledger, term, as_of=clocked.as_of,
                                                  today=clocked.today)
         first = next(known for known in clocked.whole.terms if known.id == id)
-        return headed(term_view(term, obligations, status.timeline_of(ledger, id, clocked.as_of),
+        return headed(term_view(term, obligations, select.timeline_of(ledger, id, clocked.as_of),
                                 retractions_by_entry(ledger), ledger, clocked.today,
                                 clocks.history_of(ledger, RecordKind.TERM, first),
                                 as_of=clocked.as_of, known_at=clocked.known_at), clocked)

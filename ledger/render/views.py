@@ -20,6 +20,8 @@ from ledger.columns import (
     term_row,
 )
 from ledger.core.clocks import LogLine, Version
+from ledger.core.compare import ChangesReport
+from ledger.core.counting import retracted_ids
 from ledger.core.model import (
     Agreement,
     Evidence,
@@ -30,16 +32,8 @@ from ledger.core.model import (
     Term,
     retractions_by_entry,
 )
-from ledger.core.status import (
-    ChangesReport,
-    Deadline,
-    Obligation,
-    Report,
-    Status,
-    latest_of_timelines,
-    legend,
-    retracted_ids,
-)
+from ledger.core.select import latest_of_timelines
+from ledger.core.status import Deadline, Obligation, Report, Status, legend
 from ledger.render.view import Cell, CellValue, Page, PageEntry, Section, View
 
 STATUS_STYLES = {
