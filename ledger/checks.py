@@ -12,17 +12,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ledger.core.cautions import ledger_cautions
+from ledger.core.digests import digests_of
 from ledger.core.errors import Finding, InvalidValue, LedgerError, LedgerFileError, Problem
-from ledger.core.model import (
-    RECORD_KINDS,
-    Agreement,
-    Evidence,
-    Ledger,
-    Party,
-    RecordKind,
-    Term,
-    digests_of,
-)
+from ledger.core.model import RECORD_KINDS, Agreement, Evidence, Ledger, Party, RecordKind, Term
 from ledger.storage.files import (
     DEFAULT_MAX_BYTES,
     document_name_problem,

@@ -7,6 +7,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
+from ledger.core.digests import record_digest
+from ledger.core.digests import sealed as seal
 from ledger.core.model import (
     Agreement,
     Evidence,
@@ -17,9 +19,7 @@ from ledger.core.model import (
     Source,
     Stance,
     Term,
-    record_digest,
 )
-from ledger.core.model import sealed as seal
 
 START = datetime(2024, 1, 1, tzinfo=UTC)
 _Kept = TypeVar("_Kept", Agreement, Party, Term)

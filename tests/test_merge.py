@@ -289,7 +289,7 @@ def test_a_disagreement_names_the_change_the_rules_apply_last(case: str) -> None
 def test_what_a_record_names_is_what_the_reference_check_needs(ledger: Ledger) -> None:
     """`references_of` (what a pick brings along) is held to `reference_findings`: without any
     record that another names, the ledger fails the reference check."""
-    from ledger.core.model import reference_findings, references_of
+    from ledger.core.references import reference_findings, references_of
 
     assert reference_findings(ledger) == []
     named = {reference for field, _, _ in RECORD_KINDS for record in getattr(ledger, field)

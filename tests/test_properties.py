@@ -17,8 +17,8 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from typer.testing import CliRunner
 
 from ledger.cli import app
+from ledger.core.digests import sealed as seal
 from ledger.core.model import Agreement, Evidence, Ledger, Party, Retraction, Role, Source, Term
-from ledger.core.model import sealed as seal
 from ledger.storage import loading, writing
 
 ANY_TEXT = st.text(st.characters(exclude_categories=["Cs"]), min_size=1, max_size=40)

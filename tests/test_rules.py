@@ -14,7 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ledger.core.errors import LedgerError, LedgerFileError
-from ledger.core.model import Ledger, Retraction, Term, _references_hold, reference_walk
+from ledger.core.model import Ledger, Retraction, Term
+from ledger.core.references import _references_hold, reference_walk
 from ledger.storage import loading, writing
 
 VALID = (Path(__file__).resolve().parent / "valid-base.json").read_text(encoding="utf-8")

@@ -14,7 +14,8 @@ import pytest
 from builders import generated_ledger
 from conftest import INSTALLED_LEDGER, Run, add_evidence, as_json, ok
 
-from ledger.core.model import Evidence, record_digest
+from ledger.core.digests import record_digest
+from ledger.core.model import Evidence
 from ledger.storage import writing
 
 CASES = Path(__file__).resolve().parent / "cases"

@@ -23,6 +23,7 @@ from ledger.core.dates import (
     last_day,
     parse_timestamp,
 )
+from ledger.core.digests import digests_of, record_digest, sealed
 from ledger.core.errors import InvalidValue, LedgerError
 from ledger.core.model import (
     SLUG_PATTERN,
@@ -39,9 +40,6 @@ from ledger.core.model import (
     Stance,
     Term,
     Values,
-    digests_of,
-    record_digest,
-    sealed,
 )
 from ledger.storage.files import document_name_problem
 

@@ -32,10 +32,8 @@ from ledger.core.model import (
     Ledger,
     Record,
     RecordKind,
-    obligations_in,
-    reference_findings,
-    references_of,
 )
+from ledger.core.references import obligations_in, reference_findings, references_of
 from ledger.storage.layout import BETWEEN_RECORDS, ID_LINE, Text, assemble, split
 
 

@@ -18,8 +18,8 @@ from ledger.core.model import (
     SCHEMA_VERSION,
     Ledger,
     calendar_reason,
-    reference_findings,
 )
+from ledger.core.references import reference_findings
 from ledger.storage.files import DEFAULT_MAX_BYTES, read_regular
 
 MAX_PROBLEMS = 1000
@@ -413,7 +413,7 @@ def _finding_from_pydantic(detail: Any, data: Any) -> Finding:
 
 def _sealed_where_unsealed(ledger: Ledger) -> Ledger:
     """Agreements, parties and terms of an older file with the digests version 2 gives them."""
-    from ledger.core.model import sealed
+    from ledger.core.digests import sealed
 
     return ledger.model_copy(update={
         field: tuple(record if record.digest else sealed(record)

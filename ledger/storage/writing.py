@@ -14,11 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ledger.core.errors import LedgerError
-from ledger.core.model import (
-    RECORD_KINDS,
-    Ledger,
-    reference_findings,
-)
+from ledger.core.model import RECORD_KINDS, Ledger
+from ledger.core.references import reference_findings
 from ledger.storage.bundled import BUNDLED_LEDGERS
 from ledger.storage.files import DEFAULT_MAX_BYTES, kind_of, over_the_ceiling
 
