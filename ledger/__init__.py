@@ -22,10 +22,10 @@ _HOMES = {
     "add_party": "ledger.core.edits",
     "add_agreement": "ledger.core.edits",
     "add_term": "ledger.core.edits",
-    "add_evidence": "ledger.core.edits",
-    "correct_evidence": "ledger.core.edits",
+    "add_evidence": "ledger.core.entry_edits",
+    "correct_evidence": "ledger.core.entry_edits",
     "change_record": "ledger.core.edits",
-    "retract": "ledger.core.edits",
+    "retract": "ledger.core.entry_edits",
     # reading: the two clocks, reports, selections, checks
     "snapshot": "ledger.core.clocks",
     "build_report": "ledger.core.status",
@@ -80,16 +80,8 @@ __all__ = [
 if TYPE_CHECKING:
     from ledger.checks import check_ledger
     from ledger.core.clocks import snapshot
-    from ledger.core.edits import (
-        add_agreement,
-        add_evidence,
-        add_party,
-        add_term,
-        change_record,
-        correct_evidence,
-        new_ledger,
-        retract,
-    )
+    from ledger.core.edits import add_agreement, add_party, add_term, change_record, new_ledger
+    from ledger.core.entry_edits import add_evidence, correct_evidence, retract
     from ledger.core.errors import LedgerError, LedgerFileError
     from ledger.core.model import Agreement, Evidence, Ledger, Party, Term
     from ledger.core.select import EvidenceSelection, select_evidence

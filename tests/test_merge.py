@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_properties import ledgers
 
-from ledger.core import edits
+from ledger.core import edits, entry_edits
 from ledger.core.errors import LedgerError
 from ledger.core.model import RECORD_KINDS, ChangeKind, Ledger, RecordKind, Stance
 from ledger.merge import threeway
@@ -33,7 +33,7 @@ def grow(ledger: Ledger, side: str, operations: list[tuple[str, int, int, int]])
         term = terms[first % len(terms)]
         try:
             if kind in ("entry", "shared entry"):
-                ledger, _ = edits.add_evidence(
+                ledger, _ = entry_edits.add_evidence(
                     ledger, term=term.id, subject=term.obligors[second % len(term.obligors)],
                     claimant=ledger.parties[second % len(ledger.parties)].id,
                     stance=Stance.CLAIMS if seed % 2 else Stance.DISPUTES,
@@ -42,10 +42,10 @@ def grow(ledger: Ledger, side: str, operations: list[tuple[str, int, int, int]])
                     recorded_at=START + timedelta(seconds=seed) if kind == "shared entry"
                     else moment)
             elif kind == "retract" and entries:
-                ledger, _ = edits.retract(ledger, entries[first % len(entries)].id,
+                ledger, _ = entry_edits.retract(ledger, entries[first % len(entries)].id,
                                             reason=f"{side}: wrong", recorded_at=moment)
             elif kind == "correct" and entries:
-                ledger, _ = edits.correct_evidence(
+                ledger, _ = entry_edits.correct_evidence(
                     ledger, entries[first % len(entries)].id, reason=f"{side}: misdated",
                     recorded_at=moment, date=f"20{20 + seed % 9}")
             elif kind == "party":
@@ -135,7 +135,7 @@ def test_an_entry_left_dangling_by_a_conflict_is_left_out_and_named() -> None:
                                 agreement=base.agreements[0].id, recorded_at=START)
 
     ours = with_term(first)
-    theirs, entry = edits.add_evidence(with_term(second), term="t", claimant=second,
+    theirs, entry = entry_edits.add_evidence(with_term(second), term="t", claimant=second,
                                          stance=Stance.CLAIMS, date="2030", summary="S",
                                          recorded_at=START + timedelta(seconds=1))
     merged = threeway.merge(base, ours, theirs)
@@ -226,7 +226,7 @@ def _in_given_order(ledger: Ledger) -> bytes:
 def test_records_out_of_canonical_order_come_out_in_it(reordered: str) -> None:
     base = _grown()
     ours = grow(base, "ours", [("entry", 0, 1, 9)])
-    early = edits.add_evidence(base, term=base.terms[0].id, claimant=base.parties[0].id,
+    early = entry_edits.add_evidence(base, term=base.terms[0].id, claimant=base.parties[0].id,
                                  subject=base.terms[0].obligors[0], stance=Stance.CLAIMS,
                                  date="2024", summary="Recorded before the rest",
                                  recorded_at=START - timedelta(days=400))[1]
@@ -309,7 +309,7 @@ def test_a_picked_entry_brings_the_change_that_made_its_subject_an_obligor() -> 
         recorded_at=START + timedelta(days=1), values={"obligors": ("north", "south")})
     unrelated = edits.add_party(amended, "observer", name="Observers",
                                   recorded_at=START + timedelta(days=2))
-    picked, entry = edits.add_evidence(
+    picked, entry = entry_edits.add_evidence(
         unrelated, term="withdraw", subject="south", claimant="monitor", stance=Stance.DISPUTES,
         date="2030-01", summary="South still there", recorded_at=START + timedelta(days=3))
     merged = threeway.merge(unrelated, main, picked, picking=True)

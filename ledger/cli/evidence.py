@@ -138,7 +138,7 @@ def evidence_add(
     --summary "UN report: al-Qaeda leadership still in Afghanistan"
     """
     from ledger.cli import clock
-    from ledger.core import cautions, edits
+    from ledger.core import cautions, entry_edits
     from ledger.core.clocks import assertion
 
     fields: dict[str, Any] = {
@@ -155,7 +155,7 @@ def evidence_add(
     def change(ledger: Ledger) -> tuple[Ledger, Evidence]:
         digest, missing = (document_digest(ctx, fields["document"]) if sha256 is None
                            else (sha256, None))
-        changed, entry = edits.add_evidence(
+        changed, entry = entry_edits.add_evidence(
             ledger, **{**fields, "date": partial_date("date", fields["date"]),
                        "source_date": partial_date("source_date", fields["source_date"])},
             recorded_at=clock.now(), sha256=digest)
@@ -226,7 +226,7 @@ def evidence_show(ctx: typer.Context, id: EvidenceId, as_of: AsOfOption = None,
     """
     import dataclasses
 
-    from ledger.core import edits
+    from ledger.core import entry_edits
     from ledger.core.counting import made_by
     from ledger.core.dates import last_day
     from ledger.core.errors import InvalidValue
@@ -236,11 +236,11 @@ def evidence_show(ctx: typer.Context, id: EvidenceId, as_of: AsOfOption = None,
         clocked = read_as(ctx, as_of, known_at)
         ledger = clocked.ledger
         try:
-            entry = edits.resolve_evidence(ledger, id)
+            entry = entry_edits.resolve_evidence(ledger, id)
         except InvalidValue:
             if clocked.known_at is None:
                 raise
-            later = edits.resolve_evidence(clocked.whole, id)  # or its own error
+            later = entry_edits.resolve_evidence(clocked.whole, id)  # or its own error
             raise InvalidValue("id", f"no evidence entry with id {id!r} as known at "
                                f"{clocked.known_at.isoformat()}: {later.id} was recorded at "
                                f"{later.recorded_at}") from None
@@ -288,12 +288,12 @@ def evidence_correct(
     Example: ledger evidence correct 3fa2 --term ct-2 --reason "Filed against the wrong term"
     """
     from ledger.cli import clock
-    from ledger.core import cautions, edits
+    from ledger.core import cautions, entry_edits
 
     found: list[tuple[str, str]] = []
 
     def change(ledger: Ledger) -> tuple[Ledger, Evidence]:
-        changed, entry = edits.correct_evidence(
+        changed, entry = entry_edits.correct_evidence(
             ledger, id, reason=reason, recorded_at=clock.now(), term=term, subject=subject,
             claimant=claimant, stance=stance, date=partial_date("date", date_), summary=summary,
             speaker=speaker, quote=quote, source=source, publisher=publisher, url=url,
@@ -321,10 +321,10 @@ def evidence_retract(
     Example: ledger evidence retract 3fa2 --reason "Misattributed: the speaker was not a spokesman"
     """
     from ledger.cli import clock
-    from ledger.core import edits
+    from ledger.core import entry_edits
 
     def change(ledger: Ledger) -> tuple[Ledger, Retraction]:
-        return edits.retract(ledger, id, reason=reason, recorded_at=clock.now())
+        return entry_edits.retract(ledger, id, reason=reason, recorded_at=clock.now())
 
     retraction = run(lambda: update(ctx, change))
     confirm_saved(None, f"retracted {retraction.evidence}")

@@ -7,23 +7,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import datetime, timedelta
-from functools import cache
-from operator import attrgetter
-from typing import Any, TypeVar
+from datetime import datetime
+from typing import TypeVar
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ValidationError
 
 from ledger.core import clocks
 from ledger.core.dates import (
     check_full,
     check_partial,
-    first_day,
     format_timestamp,
-    last_day,
-    parse_timestamp,
 )
-from ledger.core.digests import digests_of, record_digest, sealed
+from ledger.core.digests import sealed
 from ledger.core.errors import InvalidValue, LedgerError
 from ledger.core.model import (
     SLUG_PATTERN,
@@ -34,7 +29,6 @@ from ledger.core.model import (
     Ledger,
     Party,
     RecordKind,
-    Retraction,
     Role,
     Source,
     Stance,
@@ -47,12 +41,6 @@ _SLUG = re.compile(SLUG_PATTERN)
 _Record = TypeVar("_Record", Agreement, Party, Term, Source, Evidence, Change, Values)
 
 
-@cache
-def _evidence_batch() -> TypeAdapter[list[Evidence]]:
-    """Validates a batch of entries in one call into Pydantic (made once, when first needed)."""
-    return TypeAdapter(list[Evidence])
-
-
 def _slug(field: str, value: str) -> str:
     if not _SLUG.fullmatch(value):
         raise InvalidValue(
@@ -62,7 +50,7 @@ def _slug(field: str, value: str) -> str:
     return value
 
 
-def _text(field: str, value: str | None) -> str | None:
+def optional_text(field: str, value: str | None) -> str | None:
     if value is None:
         return None
     if not value.strip():
@@ -70,8 +58,8 @@ def _text(field: str, value: str | None) -> str | None:
     return value
 
 
-def _required_text(field: str, value: str) -> str:
-    checked = _text(field, value)
+def required_text(field: str, value: str) -> str:
+    checked = optional_text(field, value)
     assert checked is not None
     return checked
 
@@ -84,11 +72,11 @@ def _alias(value: str) -> str:
     if LIST_SEPARATOR in value:
         raise InvalidValue("alias", f"{value!r} holds {LIST_SEPARATOR!r}, which separates names "
                            "in a spreadsheet's cell: give each name as its own --alias")
-    return _required_text("alias", value)
+    return required_text("alias", value)
 
 
-def _document(field: str, value: str | None) -> str | None:
-    checked = _text(field, value)
+def checked_document(field: str, value: str | None) -> str | None:
+    checked = optional_text(field, value)
     problem = document_name_problem(checked) if checked is not None else None
     if problem is not None:
         raise InvalidValue(field, f"{problem}: name a file inside the ledger's folder or the "
@@ -96,7 +84,7 @@ def _document(field: str, value: str | None) -> str | None:
     return checked
 
 
-def _date(field: str, value: str | None, *, full: bool) -> str | None:
+def valid_date(field: str, value: str | None, *, full: bool) -> str | None:
     if value is None:
         return None
     try:
@@ -105,7 +93,7 @@ def _date(field: str, value: str | None, *, full: bool) -> str | None:
         raise InvalidValue(field, str(error)) from None
 
 
-def _known(field: str, value: str, known: list[str], kind: str) -> str:
+def checked_known(field: str, value: str, known: list[str], kind: str) -> str:
     if value not in known:
         listing = ", ".join(known) if known else "none yet"
         raise InvalidValue(field, f"no {kind} {value!r} (known: {listing})")
@@ -130,7 +118,7 @@ def add_party(ledger: Ledger, id: str, *, name: str, role: Role = Role.OTHER,
     _slug("id", id)
     if id in party_ids(ledger):
         raise InvalidValue("id", f"a party {id!r} already exists")
-    party = _build("id", Party, id=id, name=_required_text("name", name), role=role_of(role),
+    party = _build("id", Party, id=id, name=required_text("name", name), role=role_of(role),
                    aliases=tuple(_alias(alias) for alias in aliases),
                    recorded_at=format_timestamp(recorded_at))
     changed = ledger.model_copy(update={"parties": (*ledger.parties, sealed(party))})
@@ -157,11 +145,12 @@ def add_agreement(ledger: Ledger, id: str, *, title: str, signed: str | None = N
         raise InvalidValue("id", f"an agreement {id!r} already exists")
     known = party_ids(ledger)
     for signatory in signatories:
-        _known("signatory", signatory, known, "party")
+        checked_known("signatory", signatory, known, "party")
     agreement = _build(
-        "id", Agreement, id=id, title=_required_text("title", title),
-        signed=_date("signed", signed, full=True), signatories=tuple(dict.fromkeys(signatories)),
-        place=_text("place", place), url=_text("url", url),
+        "id", Agreement, id=id, title=required_text("title", title),
+        signed=valid_date("signed", signed, full=True),
+        signatories=tuple(dict.fromkeys(signatories)),
+        place=optional_text("place", place), url=optional_text("url", url),
         recorded_at=format_timestamp(recorded_at),
     )
     return ledger.model_copy(update={"agreements": (*ledger.agreements, sealed(agreement))})
@@ -187,17 +176,17 @@ def add_term(ledger: Ledger, id: str, *, title: str, category: str, obligors: tu
                 f"({', '.join(agreement_ids)})",
             )
         agreement = agreement_ids[0]
-    _known("agreement", agreement, agreement_ids, "agreement")
+    checked_known("agreement", agreement, agreement_ids, "agreement")
     if not obligors:
         raise InvalidValue("obligor", "at least one obligor is required")
     known = party_ids(ledger)
     for obligor in obligors:
-        _known("obligor", obligor, known, "party")
+        checked_known("obligor", obligor, known, "party")
     term = _build(
-        "id", Term, id=id, agreement=agreement, title=_required_text("title", title),
-        category=_required_text("category", category), obligors=tuple(dict.fromkeys(obligors)),
-        article=_text("article", article), text=_text("text", text),
-        due=_date("due", due, full=True),
+        "id", Term, id=id, agreement=agreement, title=required_text("title", title),
+        category=required_text("category", category), obligors=tuple(dict.fromkeys(obligors)),
+        article=optional_text("article", article), text=optional_text("text", text),
+        due=valid_date("due", due, full=True),
         conditions=conditions_of(ledger, id, conditions, coming) or None,
         recorded_at=format_timestamp(recorded_at),
     )
@@ -216,7 +205,7 @@ def conditions_of(ledger: Ledger, term_id: str, conditions: Iterable[str],
     for condition in listed:
         if condition == term_id:
             raise InvalidValue("condition", f"term {term_id!r} cannot wait on itself")
-        _known("condition", condition, known, "term")
+        checked_known("condition", condition, known, "term")
     return listed
 
 
@@ -229,136 +218,12 @@ def _refuse_condition_cycle(before: Ledger, after: Ledger, term_id: str) -> None
                            f"{' waits on '.join(cycle)}")
 
 
-_ID = attrgetter("id")
-
-
-class EvidenceMaker:
-    """Makes evidence entries for one ledger: its terms, parties, amendments and entry ids
-    looked up once, so that a batch of entries (an import) costs each entry, not the ledger."""
-
-    def __init__(self, ledger: Ledger) -> None:
-        self.terms = {known.id: known for known in ledger.terms}
-        self.parties = party_ids(ledger)
-        self._party_set = set(self.parties)
-        self._changes = clocks.changes_by_record(ledger.changes)
-        self._taken = set(map(_ID, ledger.evidence))
-        self._obligors_moved: dict[str, bool] = {}
-
-    def term(self, term: str) -> str:
-        return term if term in self.terms else _known("term", term, list(self.terms), "term")
-
-    def _obligors(self, term: str, checked_date: str) -> tuple[str, ...]:
-        """The parties bound by the term throughout the entry's dated period."""
-        changes = self._changes.get((RecordKind.TERM, term), [])
-        if term not in self._obligors_moved:
-            self._obligors_moved[term] = any(change.values.obligors for change in changes)
-        if not self._obligors_moved[term]:
-            return self.terms[term].obligors  # no change ever moved them: the term's own
-        throughout = clocks.obligors_throughout(self.terms[term], changes,
-                                                 first_day(checked_date), last_day(checked_date))
-        everyone = (*self.terms[term].obligors, *(party for change in changes
-                                                  for party in change.values.obligors or ()))
-        return tuple(dict.fromkeys(party for party in everyone if party in throughout))
-
-    def party(self, field: str, party: str) -> str:
-        if party in self._party_set:
-            return party
-        return _known(field, party, self.parties, "party")
-
-    def make(self, **fields: Any) -> Evidence:
-        """A new entry, checked (`content` names the fields and their rules)."""
-        made = self.finish([self.content(**fields)])[0]
-        if isinstance(made, InvalidValue):
-            raise made
-        return made
-
-    def content(self, *, term: str, claimant: str, stance: Stance | str, date: str,
-                summary: str, recorded_at: datetime, subject: str | None = None,
-                speaker: str | None = None, quote: str | None = None,
-                source: str | None = None, publisher: str | None = None,
-                url: str | None = None, source_date: str | None = None,
-                document: str | None = None, sha256: str | None = None,
-                corrects: str | None = None) -> dict[str, Any]:
-        """A new entry's fields as its JSON holds them (None left out), checked; no id yet.
-
-        The subject must be an obligor of the term as it stood on the entry's date (amendments
-        in force then, corrections always).
-        """
-        self.term(term)
-        checked_date = _date("date", date, full=False) or ""
-        obligors = self._obligors(term, checked_date)
-        if subject is None:
-            if len(obligors) != 1:
-                raise InvalidValue(
-                    "subject", f"required: term {term!r} has {len(obligors)} obligors "
-                    f"({', '.join(obligors)})"
-                )
-            subject = obligors[0]
-        if subject not in obligors:
-            raise InvalidValue(
-                "subject", f"{subject!r} is not an obligor of term {term!r} throughout "
-                f"{checked_date} (obligors then: {', '.join(obligors) or 'none'})"
-            )
-        self.party("claimant", claimant)
-        source_fields = {
-            "title": _text("source", source), "publisher": _text("publisher", publisher),
-            "url": _text("url", url), "date": _date("source_date", source_date, full=False),
-            "document": _document("document", document), "sha256": sha256,
-        }
-        values = {
-            "term": term, "subject": subject, "claimant": claimant,
-            "stance": stance_of(stance).value, "date": checked_date,
-            "recorded_at": format_timestamp(recorded_at),
-            "summary": _required_text("summary", summary), "speaker": _text("speaker", speaker),
-            "quote": _text("quote", quote),
-            "source": {name: value for name, value in source_fields.items()
-                       if value is not None} or None,
-            "corrects": corrects,
-        }
-        return {name: value for name, value in values.items() if value is not None}
-
-    def finish(self, contents: list[dict[str, Any]]) -> list[Evidence | InvalidValue]:
-        """The entries of checked `contents`, validated by Pydantic in one call for the batch,
-        each with the id its content implies (`record_digest`'s rule: the same canonical JSON,
-        since validation changes no value); a recording time that would give an id already
-        made is moved on by a microsecond. An entry that fails validation is its error."""
-        ids = digests_of(contents)
-        for number, id in enumerate(ids):
-            while id in self._taken:
-                moment = parse_timestamp(contents[number]["recorded_at"])
-                contents[number] = {**contents[number], "recorded_at": format_timestamp(
-                    moment + timedelta(microseconds=1))}
-                id = digests_of([contents[number]])[0]
-            self._taken.add(id)
-            ids[number] = id
-        records = [{"id": id, **content} for id, content in zip(ids, contents, strict=True)]
-        try:
-            return list(_evidence_batch().validate_python(records))
-        except ValidationError:
-            return [_validated_entry(record) for record in records]
-
-
-_SOURCE_FIELD_NAMES = {"title": "source", "date": "source_date"}
-"""The option (and column) that sets each field of an entry's source, where it differs."""
-
-
-def _validated_entry(record: dict[str, Any]) -> Evidence | InvalidValue:
-    try:
-        return Evidence.model_validate(record)
-    except ValidationError as error:
-        detail = error.errors()[0]
-        location = [step for step in detail["loc"] if isinstance(step, str)]
-        field = (_SOURCE_FIELD_NAMES.get(location[1], location[1]) if location[:1] == ["source"]
-                 and len(location) > 1 else location[0] if location else "id")
-        return InvalidValue(field, str(detail["msg"]).removeprefix("Value error, "))
-
-
 def known_value(field: str, value: str, known: list[str]) -> str:
     """`value` if it is one of the `known` ids of the kind that `field` names, else an error
     that lists them."""
     kind = {"obligor": "party", "claimant": "party", "subject": "party",
             "signatory": "party", "condition": "term"}.get(field, field)
-    return _known(field, value, known, kind)
+    return checked_known(field, value, known, kind)
 
 
 def check_value(field: str, value: str) -> None:
@@ -368,11 +233,11 @@ def check_value(field: str, value: str) -> None:
         case "id":
             _slug(field, value)
         case "date" | "source_date":
-            _date(field, value, full=False)
+            valid_date(field, value, full=False)
         case "due" | "signed":
-            _date(field, value, full=True)
+            valid_date(field, value, full=True)
         case "document":
-            _document(field, value)
+            checked_document(field, value)
         case "conditions":
             _slug(field, value)
         case "stance":
@@ -382,7 +247,7 @@ def check_value(field: str, value: str) -> None:
         case "sha256":
             _build(field, Source, sha256=value)
         case _:
-            _text(field, value)
+            optional_text(field, value)
 
 
 _Word = TypeVar("_Word", Role, Stance)
@@ -404,86 +269,8 @@ def stance_of(value: Stance | str) -> Stance:
     return _word("stance", Stance, value)
 
 
-def add_evidence(ledger: Ledger, *, recorded_at: datetime, **fields: Any) -> tuple[Ledger,
-                                                                                  Evidence]:
-    """Append one evidence entry (`EvidenceMaker.make` names the fields and their rules)."""
-    entry = EvidenceMaker(ledger).make(recorded_at=recorded_at, **fields)
-    return ledger.model_copy(update={"evidence": (*ledger.evidence, entry)}), entry
-
-
-def resolve_evidence(ledger: Ledger, prefix: str) -> Evidence:
-    """The entry whose id starts with `prefix`, as git resolves a short commit id."""
-    wanted = prefix.lower()
-    matches = [entry for entry in ledger.evidence if entry.id.startswith(wanted)]
-    if not wanted or not matches:
-        raise InvalidValue("id", f"no evidence entry with id {prefix!r}")
-    if len(matches) > 1:
-        shown = ", ".join(entry.id for entry in matches[:10])
-        more = f" and {len(matches) - 10} more" if len(matches) > 10 else ""
-        raise InvalidValue(
-            "id", f"{prefix!r} is ambiguous: {len(matches)} entries start with it ({shown}{more})"
-        )
-    return matches[0]
-
-
-def retraction_of(ledger: Ledger, evidence_id: str) -> Retraction | None:
-    """The entry's first retraction (`retractions_by_entry`'s rule), found without indexing
-    every retraction."""
-    return next((known for known in ledger.retractions if known.evidence == evidence_id), None)
-
-
-def retract(ledger: Ledger, prefix: str, *, reason: str,
-            recorded_at: datetime) -> tuple[Ledger, Retraction]:
-    entry = resolve_evidence(ledger, prefix)
-    earlier = retraction_of(ledger, entry.id)
-    if earlier is not None:
-        raise LedgerError(
-            f"evidence {entry.id} was already retracted at {earlier.recorded_at}: {earlier.reason}"
-        )
-    draft = Retraction(id="0" * 12, evidence=entry.id, reason=_required_text("reason", reason),
-                       recorded_at=format_timestamp(recorded_at))
-    retraction = draft.model_copy(update={"id": record_digest(draft)})
-    return ledger.model_copy(update={"retractions": (*ledger.retractions, retraction)}), retraction
-
-
 def new_ledger(title: str) -> Ledger:
-    return Ledger(title=_required_text("title", title))
-
-
-
-def correct_evidence(ledger: Ledger, prefix: str, *, reason: str, recorded_at: datetime,
-                     **fields: str | Stance | None) -> tuple[Ledger, Evidence]:
-    """Retract an entry with `reason` and record a corrected copy that names it (`corrects`).
-
-    Every field is carried over except those given (None means "not given"). Evidence is never
-    amended: a party that changes its position is a new entry; this is for an entry that was
-    recorded wrong (the wrong term, a misread date).
-    """
-    entry = resolve_evidence(ledger, prefix)
-    given = {name: value for name, value in fields.items() if value is not None}
-    if not given:
-        raise InvalidValue("reason", "a correction must give at least one corrected field")
-    source = entry.source
-    carried: dict[str, object] = {
-        "term": entry.term, "subject": entry.subject, "claimant": entry.claimant,
-        "stance": entry.stance, "date": entry.date, "summary": entry.summary,
-        "speaker": entry.speaker, "quote": entry.quote,
-        "source": source.title if source else None,
-        "publisher": source.publisher if source else None,
-        "url": source.url if source else None,
-        "source_date": source.date if source else None,
-        "document": source.document if source else None,
-        "sha256": source.sha256 if source else None,
-    }
-    unknown = [name for name in given if name not in carried]
-    if unknown:
-        raise InvalidValue(unknown[0], "not a field of an evidence entry")
-    if "term" in given and "subject" not in given:
-        carried["subject"] = None  # the new term's one obligor, or an error that lists them
-    carried.update(given)
-    retracted, _ = retract(ledger, entry.id, reason=reason, recorded_at=recorded_at)
-    return add_evidence(retracted, recorded_at=recorded_at, corrects=entry.id,
-                        **carried)
+    return Ledger(title=required_text("title", title))
 
 
 def change_record(ledger: Ledger, of: RecordKind, id: str, *, kind: ChangeKind, reason: str,
@@ -522,7 +309,7 @@ def change_record(ledger: Ledger, of: RecordKind, id: str, *, kind: ChangeKind, 
             if not listed and name == "obligors":
                 raise InvalidValue(option, "at least one obligor is required")
             for party in listed:
-                _known(option, party, party_ids(ledger), "party")
+                checked_known(option, party, party_ids(ledger), "party")
             given[name] = listed
     if "conditions" in given:
         listed = conditions_of(ledger, id, map(str, given["conditions"]))  # type: ignore[call-overload]
@@ -531,16 +318,16 @@ def change_record(ledger: Ledger, of: RecordKind, id: str, *, kind: ChangeKind, 
         given["conditions"] = listed
     for name in ("title", "place", "url", "name", "category", "text", "article"):
         if name in given:
-            given[name] = _required_text(name, str(given[name]))
+            given[name] = required_text(name, str(given[name]))
     if "aliases" in given:
         given["aliases"] = tuple(_alias(str(alias))
                                  for alias in given["aliases"])  # type: ignore[attr-defined]
     for name in ("signed", "due"):
         if name in given:
-            given[name] = _date(name, str(given[name]), full=True)
+            given[name] = valid_date(name, str(given[name]), full=True)
     draft = _build("reason", Change, id="0" * 12, kind=kind, of=of, record=id,
-                   effective=_date("effective", effective, full=True),
-                   reason=_required_text("reason", reason),
+                   effective=valid_date("effective", effective, full=True),
+                   reason=required_text("reason", reason),
                    recorded_at=format_timestamp(recorded_at),
                    values=_build("reason", Values, **given), cleared=cleared)
     change = sealed(draft)

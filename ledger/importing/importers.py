@@ -11,7 +11,7 @@ from operator import attrgetter
 from typing import Any
 
 from ledger.columns import split
-from ledger.core import clocks, edits
+from ledger.core import clocks, edits, entry_edits
 from ledger.core.errors import InvalidValue
 from ledger.core.model import Evidence, Ledger, Party, RecordKind, Term
 from ledger.importing.tables import Row
@@ -167,7 +167,7 @@ class EvidenceImporter:
 
     def __init__(self, ledger: Ledger) -> None:
         self.ledger = ledger
-        self.maker = edits.EvidenceMaker(ledger)
+        self.maker = entry_edits.EvidenceMaker(ledger)
         self._existing: set[tuple[object, ...]] = set()
         self.new: list[Evidence] = []
 
