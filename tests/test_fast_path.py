@@ -13,7 +13,7 @@ from conftest import Run, ok
 from ledger.core import status
 from ledger.core.errors import LedgerFileError
 from ledger.render import json as json_format
-from ledger.render.views import report_view
+from ledger.render.report_views import report_view
 from ledger.storage import loading, writing
 
 VALID = (Path(__file__).resolve().parent / "valid-base.json").read_text(encoding="utf-8")

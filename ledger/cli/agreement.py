@@ -109,7 +109,7 @@ def agreement_list(ctx: typer.Context, as_of: AsOfOption = None, known_at: Known
 
     Example: ledger agreement list --format json
     """
-    from ledger.render.views import agreements_view
+    from ledger.render.record_views import agreements_view
 
     clocked = run(lambda: read_as(ctx, as_of, known_at))
     emit(headed(agreements_view(list(clocked.ledger.agreements), clocked.ledger), clocked),

@@ -197,7 +197,7 @@ def evidence_list(
     from ledger.core import select
     from ledger.core.dates import first_day, last_day
     from ledger.core.model import retractions_by_entry
-    from ledger.render.views import evidence_list_view
+    from ledger.render.record_views import evidence_list_view
 
     def build() -> View:
         clocked = read_as(ctx, as_of, known_at)
@@ -230,7 +230,7 @@ def evidence_show(ctx: typer.Context, id: EvidenceId, as_of: AsOfOption = None,
     from ledger.core.counting import made_by
     from ledger.core.dates import last_day
     from ledger.core.errors import InvalidValue
-    from ledger.render.views import evidence_view
+    from ledger.render.record_views import evidence_view
 
     def build() -> View:
         clocked = read_as(ctx, as_of, known_at)

@@ -111,7 +111,7 @@ def _planned_view(plan: Plan) -> View:
 
     from ledger.columns import ImportKind
     from ledger.core.model import Evidence, Party, Term
-    from ledger.render.views import evidence_list_view, parties_view, terms_view
+    from ledger.render.record_views import evidence_list_view, parties_view, terms_view
 
     ledger = plan.result
     match plan.kind:

@@ -91,7 +91,7 @@ def report(
     Example: ledger report --as-of 2024-03-31 --known-at 2024-04-02
     """
     from ledger.core import status
-    from ledger.render.views import report_view
+    from ledger.render.report_views import report_view
 
     def build() -> View:
         clocked = read_as(ctx, as_of, known_at)
@@ -124,7 +124,7 @@ def changes(
     from ledger.cli import clock
     from ledger.core import clocks, compare
     from ledger.core.errors import InvalidValue
-    from ledger.render.views import changes_view
+    from ledger.render.change_views import changes_view
 
     def build() -> View:
         whole = read(ctx).ledger
@@ -167,7 +167,7 @@ def log(
     from ledger.core import clocks
     from ledger.core.dates import last_day, sort_day
     from ledger.core.errors import InvalidValue
-    from ledger.render.views import log_view
+    from ledger.render.change_views import log_view
 
     def build() -> View:
         ledger = read(ctx).ledger

@@ -88,7 +88,7 @@ def party_list(ctx: typer.Context, as_of: AsOfOption = None, known_at: KnownAtOp
 
     Example: ledger party list
     """
-    from ledger.render.views import parties_view
+    from ledger.render.record_views import parties_view
 
     clocked = run(lambda: read_as(ctx, as_of, known_at))
     emit(headed(parties_view(list(clocked.ledger.parties)), clocked), output)

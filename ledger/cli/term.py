@@ -150,7 +150,7 @@ def term_list(
     Example: ledger term list --party taliban --category counter-terrorism
     """
     from ledger.core import select
-    from ledger.render.views import terms_view
+    from ledger.render.record_views import terms_view
 
     def build() -> View:
         clocked = read_as(ctx, as_of, known_at)
@@ -176,7 +176,7 @@ def term_show(
     """
     from ledger.core import clocks, select, status
     from ledger.core.model import RecordKind, retractions_by_entry
-    from ledger.render.views import term_view
+    from ledger.render.record_views import term_view
 
     def build() -> View:
         clocked = read_as(ctx, as_of, known_at)
