@@ -15,7 +15,8 @@ from ledger.cli.context import max_bytes, target
 from ledger.cli.errors import fail, run, say
 
 if TYPE_CHECKING:
-    from ledger.merge.threeway import Conflict, Merged, Version
+    from ledger.merge.threeway import Conflict, Merged
+    from ledger.merge.versions import Version
 
 GIT_TEMPORARY_PREFIX = ".merge_file_"
 """How git names the files it hands a merge driver (in the work tree's top folder)."""
@@ -38,12 +39,12 @@ def _save_merged(path: Path, read: Callable[[], tuple[Version | None, Version, V
     """Under the ledger's lock: read the three versions, merge them, write the result to `path`
     (everything that merged, valid, even when some records are in conflict). `doing`: what git
     is doing that hands it the merge (`git.operation`)."""
-    from ledger.merge import threeway
+    from ledger.merge import versions
     from ledger.storage import git, writing
 
     with writing.locked(path):
         base, ours, theirs = read()
-        merged = threeway.merge_versions(base, ours, theirs, picking=doing != git.MERGING)
+        merged = versions.merge_versions(base, ours, theirs, picking=doing != git.MERGING)
         writing.write_atomically(path, merged.content or writing.serialize(merged.ledger))
     return merged
 
@@ -126,7 +127,7 @@ def merge(
 
     Example: ledger merge base.json ours.json theirs.json
     """
-    from ledger.merge.threeway import Version
+    from ledger.merge.versions import Version
     from ledger.storage import git, writing
     from ledger.storage.files import read_regular
 
@@ -185,7 +186,7 @@ def resolve(
 
     Example: ledger resolve ledger.json
     """
-    from ledger.merge.threeway import Version
+    from ledger.merge.versions import Version
     from ledger.storage import git, loading
     from ledger.storage.files import read_regular
 
