@@ -247,31 +247,6 @@ def test_wrap_keeps_every_word_within_the_width(text: str, width: int, hang: int
             assert all(line.startswith(" " * hang) for line in wrapped[1:]), wrapped
 
 
-@given(st.text(alphabet=st.sampled_from("abcé \u00a0\t"), max_size=120), st.integers(1, 30),
-       st.integers(0, 28))
-def test_text_of_a_cell_a_character_wraps_as_its_words_would(text: str, width: int,
-                                                              hang: int) -> None:
-    """Text whose every character takes one cell is wrapped by searching for spaces: the same
-    lines as adding up its words one by one, long words cut alike."""
-    words = text.split()
-    later = max(1, width - hang)
-    by_search = table._wrap_spaced(" ".join(words), width, later)
-    by_words = table._wrap_word_by_word(words, [len(word) for word in words], width, later)
-    assert by_search == by_words
-
-
-@given(st.lists(st.text(alphabet=st.sampled_from("abé和\u0301"), min_size=1, max_size=6),
-                max_size=30), st.integers(1, 30), st.integers(0, 4))
-def test_words_wrap_alike_by_bisection_and_one_by_one(words: list[str], width: int, hang: int
-                                                       ) -> None:
-    """Lines found by bisecting the running total of the words' cells are the lines of adding
-    them up one by one, with wide characters and combining marks, long words cut alike."""
-    later = max(1, width - hang)
-    sizes = [width_of(word) for word in words]
-    assert (table._wrap_words(words, sizes, width, later)
-            == table._wrap_word_by_word(words, sizes, width, later))
-
-
 def test_a_table_keeps_none_of_its_words_once_printed(run: Run, rich_ledger: dict[str, str]
                                                       ) -> None:
     """Words' widths are cached while a table is laid out, and forgotten after: a program that

@@ -15,11 +15,8 @@ last columns, follow it there, labelled, when the width is too small even for th
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
-from itertools import accumulate, repeat
-from operator import add
 
 from rich.cells import cell_len, get_character_cell_size
 
@@ -148,61 +145,19 @@ def wrap(text: str, width: int, hang: int = 0) -> list[str]:
         if len(paragraph) <= width and width_of(paragraph) <= width:
             lines.append(paragraph.rstrip())
             continue
-        if one_cell_each(paragraph):
-            wrapped = _wrap_spaced(" ".join(paragraph.split()), width, width - hang)
-        else:
-            words = paragraph.split()
-            wrapped = _wrap_words(words, list(map(_word_width, words)), width, width - hang)
+        wrapped = _wrap_words(paragraph.split(), width, width - hang)
         lines += [wrapped[0], *(" " * hang + line for line in wrapped[1:])]
     return lines
 
 
-def _wrap_spaced(text: str, width: int, later: int) -> list[str]:
-    """`_wrap_words` of single-spaced text whose every character takes one cell: the same lines,
-    found by searching for the last space that fits (in C) rather than by adding up words."""
-    lines: list[str] = []
-    start = 0
-    while len(text) - start > width:
-        cut = text.rfind(" ", start, start + width + 1)
-        if cut == -1:  # a word longer than a line: cut
-            lines.append(text[start:start + width])
-            start += width
-        else:
-            lines.append(text[start:cut])
-            start = cut + 1
-        width = later
-    lines.append(text[start:])
-    return lines
-
-
-def _wrap_words(words: list[str], sizes: list[int], width: int, later: int) -> list[str]:
-    """Words of the given sizes (in cells) in lines of at most `width` cells, the first line,
-    and `later` cells, the others.
-
-    When every word fits on a line, each line's last word is found by bisecting the running
-    total of the words' cells (in C), a search a line rather than a sum a word; the same lines
-    as `_wrap_word_by_word`, which also cuts a word longer than a line."""
-    if not sizes or max(sizes) > min(width, later):
-        return _wrap_word_by_word(words, sizes, width, later)
-    # ends[k]: the cells of words 0..k, each followed by one space
-    ends = list(accumulate(map(add, sizes, repeat(1))))
-    lines: list[str] = []
-    start, before = 0, 0  # the line's first word, and the cells of the words before it
-    while start < len(words):
-        # the words start..stop-1 take ends[stop-1] - before - 1 cells, spaces between them
-        stop = bisect_right(ends, before + width + 1, start)
-        lines.append(" ".join(words[start:stop]))
-        start, before, width = stop, ends[stop - 1], later
-    return lines
-
-
-def _wrap_word_by_word(words: list[str], sizes: list[int], width: int, later: int
-                       ) -> list[str]:
-    """`_wrap_words`, adding up the words one by one and cutting a word longer than a line."""
+def _wrap_words(words: list[str], width: int, later: int) -> list[str]:
+    """Words in lines of at most `width` cells, the first line, and `later` cells, the others;
+    a word longer than a line is cut."""
     lines: list[str] = []
     line: list[str] = []
     used = -1
-    for word, size in zip(words, sizes, strict=True):
+    for word in words:
+        size = _word_width(word)
         if used + 1 + size <= width:
             line.append(word)
             used += 1 + size
