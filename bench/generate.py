@@ -18,7 +18,8 @@ from typing import Any
 
 import orjson
 
-from ledger.core.model import SCHEMA_VERSION, digests_of
+from ledger.core.digests import digests_of
+from ledger.core.model import SCHEMA_VERSION
 from ledger.storage import loading, writing
 
 WORDS = (

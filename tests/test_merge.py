@@ -15,7 +15,7 @@ from test_properties import ledgers
 from ledger.core import edits, entry_edits
 from ledger.core.errors import LedgerError
 from ledger.core.model import RECORD_KINDS, ChangeKind, Ledger, RecordKind, Stance
-from ledger.merge import threeway
+from ledger.merge import threeway, versions
 from ledger.storage import loading, writing
 
 START = datetime(2030, 1, 1, tzinfo=UTC)
@@ -90,10 +90,10 @@ def test_branches_merge_without_loss_and_the_same_in_either_order(
         expected[field] |= set(records)
     assert {field: set(records) for field, records in merged.items()} == expected
 
-    as_files = threeway.merge_versions(
-        threeway.Version(writing.serialize(base), Path("base.json")),
-        threeway.Version(writing.serialize(ours), Path("ours.json")),
-        threeway.Version(writing.serialize(theirs), Path("theirs.json")))
+    as_files = versions.merge_versions(
+        versions.Version(writing.serialize(base), Path("base.json")),
+        versions.Version(writing.serialize(ours), Path("ours.json")),
+        versions.Version(writing.serialize(theirs), Path("theirs.json")))
     assert as_files.content is not None, "files this program wrote take the fast path"
     assert as_files.content == result
     assert writing.serialize(as_files.ledger) == result
@@ -153,8 +153,8 @@ def _small() -> Ledger:
 
 
 def _files(base: Ledger, ours: Ledger, theirs: Ledger) -> threeway.Merged:
-    return threeway.merge_versions(*(
-        threeway.Version(writing.serialize(ledger), Path(f"{name}.json"))
+    return versions.merge_versions(*(
+        versions.Version(writing.serialize(ledger), Path(f"{name}.json"))
         for name, ledger in (("base", base), ("ours", ours),
                                                        ("theirs", theirs))))
 
@@ -205,10 +205,10 @@ def test_a_file_in_another_layout_merges_the_careful_way_to_the_same_result() ->
     ours = grow(base, "ours", [("entry", 0, 1, 5)])
     theirs = grow(base, "theirs", [("party", 0, 0, 6), ("retract", 1, 0, 7)])
     expected = _files(base, ours, theirs)
-    compact = threeway.Version(orjson.dumps(orjson.loads(writing.serialize(theirs))),
+    compact = versions.Version(orjson.dumps(orjson.loads(writing.serialize(theirs))),
                                Path("t.json"))
-    merged = threeway.merge_versions(threeway.Version(writing.serialize(base), Path("b.json")),
-                                     threeway.Version(writing.serialize(ours), Path("o.json")),
+    merged = versions.merge_versions(versions.Version(writing.serialize(base), Path("b.json")),
+                                     versions.Version(writing.serialize(ours), Path("o.json")),
                                      compact)
     assert merged.content is None and merged.conflicts == []
     assert expected.content == writing.serialize(merged.ledger)
@@ -239,9 +239,9 @@ def test_records_out_of_canonical_order_come_out_in_it(reordered: str) -> None:
                                                     ours.evidence[-1])})
         base_text, ours_text = _in_given_order(base), _in_given_order(ours)
     assert ours_text != writing.serialize(ours), "the file is out of canonical order"
-    merged = threeway.merge_versions(threeway.Version(base_text, Path("b.json")),
-                                  threeway.Version(ours_text, Path("o.json")),
-                                  threeway.Version(base_text, Path("t.json")))
+    merged = versions.merge_versions(versions.Version(base_text, Path("b.json")),
+                                  versions.Version(ours_text, Path("o.json")),
+                                  versions.Version(base_text, Path("t.json")))
     assert merged.conflicts == []
     assert (merged.content or writing.serialize(merged.ledger)) == writing.serialize(
         threeway.merge(base, ours, base).ledger)
