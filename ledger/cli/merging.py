@@ -187,7 +187,7 @@ def resolve(
     Example: ledger resolve ledger.json
     """
     from ledger.merge.versions import Version
-    from ledger.storage import git, loading
+    from ledger.storage import git, parsing
     from ledger.storage.files import read_regular
 
     file = path if path is not None else target(ctx).path
@@ -200,7 +200,7 @@ def resolve(
             # A file without conflict markers was merged already (by the driver, or by an
             # earlier `resolve`) and may hold what the user recorded since: it is ours.
             current = read_regular(file, what="ledger", max_bytes=max_bytes())
-            if not loading.conflict_markers_in(current):
+            if not parsing.conflict_markers_in(current):
                 mine = Version(current, file)
         return (None if base is None else Version(base, Path(f":1:{place.path}")), mine,
                 Version(theirs, Path(f":3:{place.path} (theirs)")))

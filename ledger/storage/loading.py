@@ -21,6 +21,7 @@ from ledger.core.model import (
 )
 from ledger.core.references import reference_findings
 from ledger.storage.files import DEFAULT_MAX_BYTES, read_regular
+from ledger.storage.parsing import parse_carefully
 
 MAX_PROBLEMS = 1000
 """Problems placed and reported at most: the first ones in file order, then a count of the rest."""
@@ -43,7 +44,6 @@ if TYPE_CHECKING:
 
 _BOM = "\ufeff"
 _BOM_BYTES = _BOM.encode("utf-8")
-_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 @dataclass
 class LoadedLedger:
     """A ledger with the bytes it came from, so that problems found later can still be placed."""
@@ -216,7 +216,7 @@ def _load_carefully(raw: bytes, path: Path, rejection: ValidationError | None
     find the same problems, and validating a large ledger twice would double the wait.
     """
     text = _decode(raw, path)
-    data = _parse(text, path)
+    data = parse_carefully(text, path)
     data, migrated_from = _upgrade(data, text, path)
     if migrated_from is None and rejection is not None and not _unparsed(rejection):
         raise _rejected(rejection, data, raw, path, text)
@@ -270,92 +270,6 @@ def _decode(raw: bytes, path: Path) -> str:
     from ledger.storage.files import decode_utf8
 
     return decode_utf8(raw, path)
-
-
-class _Suspect(Exception):
-    """The fast parse met something that needs the slow walk to place and name."""
-
-
-def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result = dict(pairs)
-    if len(result) != len(pairs):
-        raise _Suspect
-    return result
-
-
-def _reject_constant(name: str) -> Any:
-    raise _Suspect
-
-
-def _finite_float(literal: str) -> float:
-    value = float(literal)
-    if value in (float("inf"), float("-inf")):
-        raise _Suspect
-    return value
-
-
-_CONFLICT_MARKER = re.compile(r"^(<{7}|\|{7}|={7}|>{7})( |$)", re.MULTILINE)
-"""A line git writes into a file it could not merge. JSON strings hold no raw line break, so
-such a line is never inside a value; it is looked for only once the parse has failed."""
-
-
-def conflict_markers_in(raw: bytes) -> bool:
-    """Whether the file holds a line of git's conflict markers."""
-    return _CONFLICT_MARKER.search(raw.decode("utf-8", "replace")) is not None
-
-
-def _parse(text: str, path: Path) -> dict[str, Any]:
-    """The careful path's parse; `json` and `jsonpos` are imported here, off the fast path."""
-    import json
-
-    from ledger.storage import jsonpos
-
-    if not text or text.isspace():
-        raise LedgerFileError([Problem(str(path), 1, 1, "empty file: a ledger is a JSON object")])
-    try:
-        data = json.loads(text, object_pairs_hook=_unique_pairs, parse_constant=_reject_constant,
-                          parse_float=_finite_float)
-    except json.JSONDecodeError as error:
-        marker = _CONFLICT_MARKER.search(text)
-        if marker is not None:
-            line, column = jsonpos.line_and_column(text, marker.start())
-            raise LedgerFileError([Problem(
-                str(path), line, column,
-                f"merge conflict markers at line {line}: run `ledger resolve`")]) from None
-        message = error.msg.removesuffix(" at")  # the position is the problem's own
-        end = text.rstrip()
-        if message == "Extra data":
-            message = "unexpected content after the ledger's closing brace"
-        elif (error.pos >= len(end) or message.startswith("Unterminated string")
-              or (error.pos > 0 and "\n" not in end[error.pos:] and not end.endswith(("}", "]")))):
-            # The parse stopped at the end, or in the last line of a file that does not close.
-            message += " (the file ends too early: truncated?)"
-        raise LedgerFileError([Problem(str(path), error.lineno, error.colno, message)]) from None
-    except (_Suspect, RecursionError, ValueError):
-        raise _anomaly(text, path) from None
-    if _SURROGATE_ESCAPE.search(text) and jsonpos.find_anomaly(text) is not None:
-        raise _anomaly(text, path)
-    if not isinstance(data, dict):
-        line, column = jsonpos.line_and_column(text, len(text) - len(text.lstrip()))
-        raise LedgerFileError([Problem(
-            str(path), line, column, "the top level must be a JSON object, not " + _kind(data)
-        )])
-    return data
-
-
-def _anomaly(text: str, path: Path) -> LedgerFileError:
-    from ledger.storage import jsonpos
-
-    found = jsonpos.find_anomaly(text)
-    offset, message = found if found is not None else (0, "not a valid ledger")
-    line, column = jsonpos.line_and_column(text, offset)
-    return LedgerFileError([Problem(str(path), line, column, message)])
-
-
-def _kind(value: object) -> str:
-    return {list: "an array", str: "a string", bool: "a boolean", type(None): "null"}.get(
-        type(value), "a number"
-    )
 
 
 def _upgrade(data: dict[str, Any], text: str, path: Path) -> tuple[dict[str, Any], int | None]:
