@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ledger.core.cautions import ledger_cautions
+from ledger.core.counting import retracted_ids
 from ledger.core.digests import digests_of
 from ledger.core.errors import Finding, InvalidValue, LedgerError, LedgerFileError, Problem
 from ledger.core.model import RECORD_KINDS, Agreement, Evidence, Ledger, Party, RecordKind, Term
@@ -254,7 +255,7 @@ def quotes_in_sources(context: CheckContext) -> Iterator[Finding]:
     a missing document is a problem. A quote with no document is counted as unverifiable.
     """
     documents = Documents(context.ledger_folder, context.sources_folder, context.max_bytes)
-    retracted = {retraction.evidence for retraction in context.ledger.retractions}
+    retracted = retracted_ids(context.ledger)
     for position, entry in enumerate(context.ledger.evidence):
         if entry.source is None or entry.source.document is None:  # most entries: nothing to read
             if entry.quote is not None and entry.id not in retracted:
@@ -358,7 +359,7 @@ class CheckOutcome:
     def summary(self) -> str:
         """The one line printed when nothing was found."""
         ledger, tally = self.ledger, self.tally
-        retracted = len({retraction.evidence for retraction in ledger.retractions})
+        retracted = len(retracted_ids(ledger))
         line = (f"{self.path}: ok: {len(ledger.agreements)} agreements, "
                 f"{len(ledger.parties)} parties, {len(ledger.terms)} terms, "
                 f"{len(ledger.evidence)} evidence entries ({retracted} retracted), "

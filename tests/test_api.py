@@ -21,3 +21,13 @@ def test_importing_the_package_imports_no_rules_until_asked() -> None:
     printed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                              check=True).stdout
     assert printed.strip() == "[]"
+
+
+def test_the_command_line_imports_no_rules_before_a_command_runs() -> None:
+    """`ledger --help` stays fast, and Pydantic is imported only after `main` has switched its
+    plugins off: importing the command line loads no rule, model or Pydantic."""
+    code = ("import sys, ledger.cli; print(sorted(m for m in sys.modules "
+            "if m.startswith(('pydantic', 'ledger.core.model', 'ledger.storage'))))")
+    printed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             check=True).stdout
+    assert printed.strip() == "[]"

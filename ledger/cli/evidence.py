@@ -195,8 +195,8 @@ def evidence_list(
     Example: ledger evidence list --party taliban --stance disputes --since 2020-06
     """
     from ledger.core import select
+    from ledger.core.counting import retractions_by_entry
     from ledger.core.dates import first_day, last_day
-    from ledger.core.model import retractions_by_entry
     from ledger.render.record_views import evidence_list_view
 
     def build() -> View:

@@ -60,7 +60,9 @@ complete_evidence = _completer(lambda ledger: [entry.id for entry in ledger.evid
 
 
 def _unretracted(ledger: Ledger) -> list[str]:
-    retracted = {retraction.evidence for retraction in ledger.retractions}
+    from ledger.core.counting import retracted_ids
+
+    retracted = retracted_ids(ledger)
     return [entry.id for entry in ledger.evidence if entry.id not in retracted]
 
 

@@ -175,7 +175,8 @@ def term_show(
     Example: ledger term show ct-1 --as-of 2020-12-31
     """
     from ledger.core import clocks, select, status
-    from ledger.core.model import RecordKind, retractions_by_entry
+    from ledger.core.counting import retractions_by_entry
+    from ledger.core.model import RecordKind
     from ledger.render.record_views import term_view
 
     def build() -> View:

@@ -15,6 +15,7 @@ from itertools import compress, count
 from operator import attrgetter, gt, lt
 
 from ledger.core import clocks
+from ledger.core.counting import retracted_ids
 from ledger.core.model import Agreement, Evidence, Ledger, RecordKind, Stance, Term
 
 Caution = tuple[str, str]
@@ -154,7 +155,7 @@ def entry_rules(entry: Evidence, signed: str | None, twin: str | None = None
 
 def entry_cautions(ledger: Ledger, entry: Evidence) -> list[Caution]:
     """What to warn of when `entry` (already in `ledger`) is recorded."""
-    retracted = {retraction.evidence for retraction in ledger.retractions}
+    retracted = retracted_ids(ledger)
     same, summary = ENTRY_CONTENT(entry), entry.summary
     twin = next((other.id for other in ledger.evidence if other.summary == summary
                  and other.id != entry.id and other.id not in retracted
@@ -196,7 +197,7 @@ def _entry_cautions(ledger: Ledger) -> list[tuple[tuple[str | int, ...], str]]:
     evidence = ledger.evidence
     signed = signing_days(ledger)
     days = {term: day or "" for term, day in signed.items()}
-    retracted = {retraction.evidence for retraction in ledger.retractions}
+    retracted = retracted_ids(ledger)
     dates = list(map(_DATE, evidence))
     # `dated_after`, as the comparison it is, made in C for every entry; `ended_before` for the
     # few dated before the signing day as plain text (a superset: `2020` < 2020-02-29).

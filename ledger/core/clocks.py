@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple, TypeVar
 
+from ledger.core.counting import retracted_ids, retractions_by_entry
 from ledger.core.model import (
     Agreement,
     Change,
@@ -152,7 +153,7 @@ class LogLine(NamedTuple):
 
 def log_of(ledger: Ledger) -> list[LogLine]:
     """Every record and change in the order recorded (records of a version-1 file first)."""
-    retractions = {retraction.evidence: retraction for retraction in ledger.retractions}
+    retractions = retractions_by_entry(ledger)
     lines: list[LogLine] = []
     for what, records in (("agreement", ledger.agreements), ("party", ledger.parties),
                           ("term", ledger.terms)):
@@ -242,7 +243,7 @@ def stranded_entries(ledger: Ledger, term_ids: Collection[str] | None = None
     moved = {term.id: (term, moving[term.id]) for term in ledger.terms if term.id in moving}
     if not moved:
         return []
-    retracted = {retraction.evidence for retraction in ledger.retractions}
+    retracted = retracted_ids(ledger)
     bound_in: dict[tuple[str, str], set[str]] = {}  # by term and date: entries share both
     stranded = []
     for position, entry in enumerate(ledger.evidence):

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from operator import add, attrgetter
 
 from ledger.core.dates import last_day, sort_day
-from ledger.core.model import Evidence, Ledger
+from ledger.core.model import Evidence, Ledger, Retraction
 
 
 def order_key(entry: Evidence) -> str:
@@ -74,3 +74,12 @@ Keyed = tuple[str, Evidence]
 def order_keys(entries: Sequence[Evidence]) -> Iterator[str]:
     """`order_key` of each entry, made in C: a large ledger orders every entry."""
     return map(add, map(sort_day, map(_DATE, entries)), map(_RECORDED, entries))
+
+
+def retractions_by_entry(ledger: Ledger) -> dict[str, Retraction]:
+    """Each retracted entry's first retraction (two analysts may retract one entry on their own
+    branches: the merge keeps both, and the entry is retracted from the first)."""
+    retractions: dict[str, Retraction] = {}
+    for retraction in ledger.retractions:
+        retractions.setdefault(retraction.evidence, retraction)
+    return retractions

@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from ledger.core import clocks
+from ledger.core.counting import retractions_by_entry
 from ledger.core.dates import (
     first_day,
     format_timestamp,
@@ -192,9 +193,8 @@ def resolve_evidence(ledger: Ledger, prefix: str) -> Evidence:
 
 
 def retraction_of(ledger: Ledger, evidence_id: str) -> Retraction | None:
-    """The entry's first retraction (`retractions_by_entry`'s rule), found without indexing
-    every retraction."""
-    return next((known for known in ledger.retractions if known.evidence == evidence_id), None)
+    """The entry's retraction, if it has one (`retractions_by_entry`)."""
+    return retractions_by_entry(ledger).get(evidence_id)
 
 
 def retract(ledger: Ledger, prefix: str, *, reason: str,

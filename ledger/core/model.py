@@ -251,15 +251,6 @@ RECORD_KINDS: tuple[tuple[str, str, type[Record]], ...] = (
 """Every list of records a user adds: the list's name in the file, a record's name, its type."""
 
 
-def retractions_by_entry(ledger: Ledger) -> dict[str, Retraction]:
-    """Each retracted entry's first retraction (two analysts may retract one entry on their own
-    branches: the merge keeps both, and the entry is retracted from the first)."""
-    retractions: dict[str, Retraction] = {}
-    for retraction in ledger.retractions:
-        retractions.setdefault(retraction.evidence, retraction)
-    return retractions
-
-
 def calendar_reason(value: object) -> str | None:
     """Why a date or timestamp that a pattern rejected names no real day, if that is the reason.
 

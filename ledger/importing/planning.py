@@ -17,6 +17,7 @@ from typing import Any
 
 from ledger.columns import COLUMNS, IGNORED, LISTS, REQUIRED, TRIMMED, ImportKind, split
 from ledger.core import edits
+from ledger.core.counting import retracted_ids
 from ledger.core.errors import InvalidValue, LedgerError, Problem
 from ledger.core.model import Evidence, Ledger, Party, Term
 from ledger.importing.importers import (
@@ -233,7 +234,7 @@ def import_cautions(plan: Plan, before: Ledger) -> list[Problem]:
     found: list[Problem] = []
     if plan.kind is ImportKind.EVIDENCE:
         signed = cautions.signing_days(plan.result)
-        retracted = {retraction.evidence for retraction in before.retractions}
+        retracted = retracted_ids(before)
         said = {cautions.ENTRY_CONTENT(entry): entry.id
                 for entry in saying(before.evidence, set(map(SUMMARY, plan.added)))
                 if entry.id not in retracted}

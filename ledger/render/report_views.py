@@ -9,12 +9,8 @@ from ledger.columns import (
     OBLIGATION_COLUMNS,
     obligation_row,
 )
-from ledger.core.model import (
-    Ledger,
-    Party,
-    Term,
-    retractions_by_entry,
-)
+from ledger.core.counting import retractions_by_entry
+from ledger.core.model import Ledger, Party, Term
 from ledger.core.select import latest_of_timelines
 from ledger.core.status import Obligation, Report, Status, legend
 from ledger.render.view import Page, Section, View
