@@ -44,9 +44,9 @@ def _sentence(chooser: random.Random, low: int, high: int) -> str:
     return text[0].upper() + text[1:] + "."
 
 
-def _digest(record: dict[str, Any]) -> str:
-    """The id the ledger derives for a record (ledger.model.digests_of, the one rule)."""
-    return digests_of([{key: value for key, value in record.items() if key != "id"}])[0]
+def _digest(record: dict[str, Any], held: str = "id") -> str:
+    """The id (or digest) the ledger derives for a record's JSON (`ledger.core.digests`)."""
+    return digests_of([{key: value for key, value in record.items() if key != held}])[0]
 
 
 def _kept(records: list[dict[str, Any]], first: datetime) -> None:
@@ -55,8 +55,7 @@ def _kept(records: list[dict[str, Any]], first: datetime) -> None:
     for number, record in enumerate(records):
         record["recorded_at"] = (first + timedelta(microseconds=number)).strftime(
             "%Y-%m-%dT%H:%M:%S.%fZ")
-        record["digest"] = digests_of([{key: value for key, value in record.items()
-                                        if key != "digest"}])[0]
+        record["digest"] = _digest(record, held="digest")
 
 
 def _changes(terms: list[dict[str, Any]], count: int, chooser: random.Random

@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 from ledger.core.cautions import ledger_cautions
 from ledger.core.counting import retracted_ids
-from ledger.core.digests import digests_of
+from ledger.core.digests import digests_of_records, held_field
 from ledger.core.errors import Finding, InvalidValue, LedgerError, LedgerFileError, Problem
-from ledger.core.model import RECORD_KINDS, Agreement, Evidence, Ledger, Party, RecordKind, Term
+from ledger.core.model import RECORD_KINDS, Evidence, Ledger, RecordKind
 from ledger.storage.files import (
     DEFAULT_MAX_BYTES,
     document_name_problem,
@@ -50,45 +50,24 @@ def check(function: Check) -> Check:
     return function
 
 
-def _digest_field(kind: type) -> str:
-    """Where a record keeps its digest: entries, retractions and changes are named by it."""
-    return "digest" if issubclass(kind, Agreement | Party | Term) else "id"
-
-
-_DIGEST_BATCH = 1000
-"""Records dumped and hashed at a time: the dumps of a whole large ledger would take as much
-fresh memory again as the ledger, and fresh memory costs more time than reused memory."""
-
-
 @check
 def content_digests(context: CheckContext) -> Iterator[Finding]:
     """A record or change whose digest no longer matches its content was edited by hand."""
-    from pydantic import TypeAdapter
-
     for name, what, kind in RECORD_KINDS:
         records: Sequence[Any] = getattr(context.ledger, name)
-        held = _digest_field(kind)
-        adapter: TypeAdapter[Any] = TypeAdapter(tuple[kind, ...])  # type: ignore[valid-type]
-        for start in range(0, len(records), _DIGEST_BATCH):
-            batch = records[start:start + _DIGEST_BATCH]
-            # Python mode is enough for orjson (tuples and enums serialize as in JSON mode), and
-            # deleting each digest costs less than Pydantic's per-record exclusion.
-            contents = adapter.dump_python(batch, exclude_none=True)
-            for content in contents:
-                content.pop(held, None)
-            for position, (record, expected) in enumerate(
-                zip(batch, digests_of(contents), strict=True), start
-            ):
-                recorded = getattr(record, held)
-                if recorded is None:
-                    yield Finding((name, position, "id"),
-                                  f"{what} {record.id} has no digest (added by hand?)")
-                elif recorded != expected:
-                    yield Finding(
-                        (name, position, held),
-                        f"{what} {record.id} was changed after it was recorded "
-                        f"(its content now hashes to {expected})",
-                    )
+        held = held_field(kind)
+        for position, (record, expected) in enumerate(
+                zip(records, digests_of_records(records, kind), strict=True)):
+            recorded = getattr(record, held)
+            if recorded is None:
+                yield Finding((name, position, "id"),
+                              f"{what} {record.id} has no digest (added by hand?)")
+            elif recorded != expected:
+                yield Finding(
+                    (name, position, held),
+                    f"{what} {record.id} was changed after it was recorded "
+                    f"(its content now hashes to {expected})",
+                )
 
 
 @check
