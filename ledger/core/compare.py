@@ -11,7 +11,7 @@ from ledger.core.counting import counted_evidence, order_key
 from ledger.core.errors import InvalidValue
 from ledger.core.model import Evidence, Ledger, Party, Term
 from ledger.core.select import Choice, chosen, require_known
-from ledger.core.status import Obligation, PartyReport, Status, build_report
+from ledger.core.status import Obligation, PartyReport, build_report, counts_of
 
 
 @dataclass(frozen=True)
@@ -46,9 +46,7 @@ class ChangesReport:
 
 
 def _counts(report: PartyReport | None) -> dict[str, int]:
-    counts = {status.value: report.counts[status] if report else 0 for status in Status}
-    counts["overdue"] = sum(item.overdue for item in report.obligations) if report else 0
-    return counts
+    return (report.counts if report else counts_of(())).as_data()
 
 
 def _entries_by_obligation(counted: list[Evidence]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from itertools import compress
@@ -94,10 +94,40 @@ class Obligation:
 
 
 @dataclass(frozen=True)
+class Counts:
+    """What a report counts, by one rule for every format: each status, then the deadlines."""
+
+    statuses: dict[Status, int]
+    deadlines: dict[Deadline, int]
+
+    @property
+    def overdue(self) -> int:
+        """Obligations whose due day passed unclaimed, waiting on nothing (`Obligation.overdue`):
+        those disputed or contested, and those with no evidence either way."""
+        return self.deadlines[Deadline.OVERDUE] + self.deadlines[Deadline.PAST_DUE]
+
+    def as_data(self) -> dict[str, int]:
+        """The counts as JSON and CSV give them."""
+        return {**{status.value: self.statuses[status] for status in Status},
+                "overdue": self.overdue}
+
+
+def counts_of(obligations: Iterable[Obligation]) -> Counts:
+    statuses, deadlines = dict.fromkeys(Status, 0), dict.fromkeys(Deadline, 0)
+    for item in obligations:
+        statuses[item.status] += 1
+        deadlines[item.deadline] += 1
+    return Counts(statuses, deadlines)
+
+
+@dataclass(frozen=True)
 class PartyReport:
     party: Party
     obligations: tuple[Obligation, ...]
-    counts: dict[Status, int] = field(default_factory=dict)
+
+    @property
+    def counts(self) -> Counts:
+        return counts_of(self.obligations)
 
 
 @dataclass(frozen=True)
@@ -258,10 +288,7 @@ def build_report(ledger: Ledger, *, today: date, as_of: date | None = None,
     for known in ledger.parties:
         if known.id not in obligations:
             continue
-        counts = dict.fromkeys(Status, 0)
-        for item in obligations[known.id]:
-            counts[item.status] += 1
-        reports.append(PartyReport(known, tuple(obligations[known.id]), counts))
+        reports.append(PartyReport(known, tuple(obligations[known.id])))
     return Report(title=ledger.title, as_of=as_of, known_at=known_at, parties=tuple(reports),
                   judged_on=reference_day)
 

@@ -12,7 +12,7 @@ from ledger.columns import (
 from ledger.core.counting import retractions_by_entry
 from ledger.core.model import Ledger, Party, Term
 from ledger.core.select import latest_of_timelines
-from ledger.core.status import Obligation, Report, Status, legend
+from ledger.core.status import Obligation, Report, legend
 from ledger.render.view import Page, Section, View
 from ledger.render.views import (
     Names,
@@ -67,7 +67,7 @@ def report_view(report: Report, ledger: Ledger) -> View:
               deadline_cell(item), item.latest or "", ", ".join(item.claimed_by),
               ", ".join(item.disputed_by)) for item in party_report.obligations],
             title=party_title(party_report.party),
-            caption=counts_caption(party_report.counts, party_report.obligations),
+            caption=counts_caption(party_report.counts),
             shows_whole="`ledger term show {id}`")
             for party_report in report.parties]
 
@@ -80,7 +80,7 @@ def report_view(report: Report, ledger: Ledger) -> View:
               item.term.due or "", item.deadline_text)
              for item in party_report.obligations],
             title=party_title(party_report.party),
-            caption=counts_caption(party_report.counts, party_report.obligations))
+            caption=counts_caption(party_report.counts))
             for party_report in report.parties]
 
     def data() -> dict[str, Any]:
@@ -94,10 +94,7 @@ def report_view(report: Report, ledger: Ledger) -> View:
                     "name": party_report.party.name,
                     "obligations": [obligation_data(item)
                                     for item in party_report.obligations],
-                    "counts": {**{status.value: party_report.counts[status]
-                                  for status in Status},
-                               "overdue": sum(item.overdue
-                                              for item in party_report.obligations)},
+                    "counts": party_report.counts.as_data(),
                 }
                 for party_report in report.parties
             ],

@@ -12,7 +12,7 @@ from ledger.core.model import (
     Ledger,
     Stance,
 )
-from ledger.core.status import Deadline, Obligation, Status
+from ledger.core.status import Counts, Deadline, Obligation, Status
 from ledger.render.view import Cell, CellValue, PageEntry, Section
 
 STATUS_STYLES = {
@@ -86,15 +86,14 @@ def obligation_data(item: Obligation) -> dict[str, Any]:
     }
 
 
-def counts_caption(counts: dict[Status, int], obligations: Iterable[Obligation]) -> str:
+def counts_caption(counts: Counts) -> str:
     """The statuses counted, then the deadlines: overdue split into disputed-or-contested and
     no evidence either way, so that a count never reads as more failures than anyone claims."""
-    parts = [f"{counts[status]} {status.value}" for status in Status]
-    deadlines = [item.deadline for item in obligations]
-    disputed, unknown = deadlines.count(Deadline.OVERDUE), deadlines.count(Deadline.PAST_DUE)
-    parts.append(f"{disputed + unknown} overdue"
+    parts = [f"{counts.statuses[status]} {status.value}" for status in Status]
+    unknown = counts.deadlines[Deadline.PAST_DUE]
+    parts.append(f"{counts.overdue} overdue"
                  + (f" ({unknown} with no evidence either way)" if unknown else ""))
-    waiting = deadlines.count(Deadline.WAITING)
+    waiting = counts.deadlines[Deadline.WAITING]
     if waiting:
         parts.append(f"{waiting} waiting on a condition")
     return " · ".join(parts)
