@@ -112,3 +112,14 @@ def test_the_changes_shown_are_what_changes_prints(tmp_path: Path,
         "COLUMNS": "80", "NO_COLOR": "1", "COMPLIANCE_LEDGER_NOW": "2026-11-29T12:00:00Z"})
     assert result.exit_code == 0, result.stderr
     assert shown.group(1) in result.stdout
+
+
+def test_the_status_rules_page_quotes_the_one_legend() -> None:
+    """What the statuses and overdue mean is written once (`status.legend`); the docs quote it."""
+    from ledger.core.status import legend
+
+    page = (ROOT / "docs" / "status-and-clocks.md").read_text(encoding="utf-8")
+    quoted = " ".join(line.removeprefix(">").strip() for line in page.splitlines()
+                      if line.startswith(">"))
+    for line in legend(None):
+        assert " ".join(line.split()) in " ".join(quoted.split()), line

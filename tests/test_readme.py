@@ -154,7 +154,7 @@ def test_each_example_status_names_the_entries_behind_it(tmp_path: Path,
     import json
 
     text = README.read_text(encoding="utf-8")
-    listed = text[text.index("Each status of the example"):text.index("**What overdue means.**")]
+    listed = text[text.index("Each status of the example"):text.index("**What overdue means**")]
     cited = re.findall(r"`([0-9a-f]{8})`", listed)
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("COMPLIANCE_LEDGER", raising=False)
