@@ -338,3 +338,20 @@ def test_check_against_names_an_entry_changed_in_place(run: Run, small: Path,
 
 def test_the_base_ledger_is_sound() -> None:
     assert _references_hold(base_ledger()) and reference_walk(base_ledger()) == []
+
+
+def test_check_places_a_caution_on_the_amendment_whose_value_is_in_force(
+        run: Run, small: Path) -> None:
+    """Of two amendments of a due day, the one in force is the later effective one (not the one
+    recorded last): `check` places "due before signing" on that amendment's value."""
+    ok(run("term", "amend", "withdraw", "--effective", "2025-01-01", "--due", "2019-12-01",
+           "--reason", "moved before signing by mistake",
+           env={"COMPLIANCE_LEDGER_NOW": "2099-01-01T00:00:00Z"}))
+    ok(run("term", "amend", "withdraw", "--effective", "2024-06-01", "--due", "2024-12-31",
+           "--reason", "an earlier extension, recorded later",
+           env={"COMPLIANCE_LEDGER_NOW": "2099-01-02T00:00:00Z"}))
+    lines = small.read_text(encoding="utf-8").splitlines()
+    in_force = next(number for number, line in enumerate(lines, 1) if '"2019-12-01"' in line)
+    warned = [line for line in ok(run("check")).stderr.splitlines()
+              if "before its agreement" in line]
+    assert len(warned) == 1 and warned[0].startswith(f"{small}:{in_force}:"), warned

@@ -246,12 +246,10 @@ def ledger_cautions(ledger: Ledger) -> Iterator[tuple[tuple[str | int, ...], str
 
     def where(kind: RecordKind, lists: str, position: int, record_id: str, field: str
               ) -> tuple[str | int, ...]:
-        """The value in force: the last change that set the field, else the record's own."""
-        setting = [change for change in grouped.get((kind, record_id), [])
-                   if field in change.values.model_fields_set]
-        if setting:
-            last = max(setting, key=attrgetter("recorded_at"))
-            return ("changes", change_positions[last.id], "values", field)
+        """Where the value in force stands: in the change that set it, else in the record."""
+        change = clocks.setting(grouped.get((kind, record_id), []), field)
+        if change is not None and field in change.values.model_fields_set:
+            return ("changes", change_positions[change.id], "values", field)
         return (lists, position, field)
 
     agreements = {agreement.id: clocks.apply(

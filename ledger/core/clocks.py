@@ -50,14 +50,25 @@ def in_order(changes: Iterable[Change]) -> list[Change]:
         change.kind is ChangeKind.AMENDMENT, change.effective or "", change.recorded_at, change.id))
 
 
+def applied(changes: Iterable[Change], day: date | None) -> list[Change]:
+    """The changes in force on `day` (every one if None), in the order they apply: a later one
+    overrides an earlier one's fields."""
+    limit = day.isoformat() if day is not None else None
+    return [change for change in in_order(changes)
+            if not (change.kind is ChangeKind.AMENDMENT and limit is not None
+                    and (change.effective or "") > limit)]
+
+
+def setting(changes: Iterable[Change], field: str, day: date | None = None) -> Change | None:
+    """The change whose value of `field` is in force on `day` (every change if None), if any."""
+    return next((change for change in reversed(applied(changes, day))
+                 if field in change.values.model_fields_set or field in change.cleared), None)
+
+
 def apply(record: _Kept, changes: Iterable[Change], day: date | None) -> _Kept:
     """`record` with its corrections and the amendments in force on `day` (every one if None)."""
     update: dict[str, object] = {}
-    limit = day.isoformat() if day is not None else None
-    for change in in_order(changes):
-        if change.kind is ChangeKind.AMENDMENT and limit is not None and (
-                change.effective or "") > limit:
-            continue
+    for change in applied(changes, day):
         update.update({field: getattr(change.values, field)
                        for field in change.values.model_fields_set})
         update.update(dict.fromkeys(change.cleared))
