@@ -125,11 +125,6 @@ def doubtful_url(url: str | None) -> str | None:
     return f"{url!r} is not a web address (https://...)"
 
 
-ENTRY_CONTENT = attrgetter("term", "subject", "claimant", "stance", "date", "summary", "speaker",
-                           "quote", "source")
-"""What makes two entries the same statement (an entry's id and recording time aside)."""
-
-
 def signing_days(ledger: Ledger) -> dict[str, str | None]:
     """Each term's agreement's day of signing (as corrected), by term id."""
     grouped = clocks.changes_by_record(ledger.changes)
@@ -156,10 +151,10 @@ def entry_rules(entry: Evidence, signed: str | None, twin: str | None = None
 def entry_cautions(ledger: Ledger, entry: Evidence) -> list[Caution]:
     """What to warn of when `entry` (already in `ledger`) is recorded."""
     retracted = retracted_ids(ledger)
-    same, summary = ENTRY_CONTENT(entry), entry.summary
+    same, summary = entry.statement(), entry.summary
     twin = next((other.id for other in ledger.evidence if other.summary == summary
                  and other.id != entry.id and other.id not in retracted
-                 and ENTRY_CONTENT(other) == same), None)
+                 and other.statement() == same), None)
     return entry_rules(entry, signing_days(ledger).get(entry.term), twin)
 
 
@@ -221,8 +216,8 @@ def _entry_cautions(ledger: Ledger) -> list[tuple[tuple[str | int, ...], str]]:
         if entry.id in retracted:
             continue
         earlier = said.setdefault(entry.summary, [])
-        same = ENTRY_CONTENT(entry)
-        twin = next((other.id for other in earlier if ENTRY_CONTENT(other) == same), None)
+        same = entry.statement()
+        twin = next((other.id for other in earlier if other.statement() == same), None)
         if twin is not None:
             twins[position] = twin
         earlier.append(entry)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from operator import attrgetter
 from typing import TYPE_CHECKING, Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints, model_validator
@@ -152,6 +153,17 @@ class Evidence(Record):
     source: Source | None = None
     corrects: EvidenceId | None = None
     """The entry this one replaces (`evidence correct`), which carries a retraction."""
+
+    def statement(self) -> tuple[object, ...]:
+        """What makes two entries the same statement: every field but the id, the recording time
+        and `corrects` (an export does not carry it: the id it names is of this ledger only, so a
+        correction exported and imported again is the entry already there). A source compares
+        by value."""
+        return _STATEMENT(self)
+
+
+_STATEMENT = attrgetter("term", "subject", "claimant", "stance", "date", "summary", "speaker",
+                        "quote", "source")
 
 
 class Retraction(Record):

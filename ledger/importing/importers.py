@@ -133,16 +133,6 @@ class TermImporter(KeptImporter):
             recorded_at=recorded_at, coming=self.coming))
 
 
-_ENTRY_FIELDS = ("term", "subject", "claimant", "stance", "date", "summary", "speaker", "quote",
-                 "source")
-"""What makes two entries the same assertion. `corrects` is left out: an export does not carry
-it (the id it names is of this ledger only), so a correction exported and imported again is
-the entry already there."""
-
-
-_ENTRY_CONTENT = attrgetter(*_ENTRY_FIELDS)
-
-
 SUMMARY = attrgetter("summary")
 
 
@@ -153,11 +143,6 @@ def saying(evidence: Sequence[Evidence], summaries: set[str | None]) -> Iterator
     """The entries whose summary is one of `summaries`, picked in C: two entries that say the
     same thing have the same summary, and a large ledger holds few with a given one."""
     return compress(evidence, map(summaries.__contains__, map(SUMMARY, evidence)))
-
-
-def _entry_key(entry: Evidence) -> tuple[object, ...]:
-    """Everything an entry holds but its id and recording time (a source compares by value)."""
-    return _ENTRY_CONTENT(entry)
 
 
 class EvidenceImporter:
@@ -182,7 +167,7 @@ class EvidenceImporter:
 
             candidates += compress(self.ledger.evidence, map(
                 said.__contains__, map(neutralise, map(SUMMARY, self.ledger.evidence))))
-        keys = list(map(_entry_key, candidates))
+        keys = list(map(Evidence.statement, candidates))
         self._existing = {*keys, *map(_as_exported, keys)}
 
     def _already(self, entry: Evidence, key: tuple[object, ...]) -> bool:
@@ -208,7 +193,7 @@ class EvidenceImporter:
             if isinstance(entry, InvalidValue):
                 yield entry
                 continue
-            key = _entry_key(entry)
+            key = entry.statement()
             yield None if self._already(entry, key) else Made(entry, key)
 
     def keep(self, made: Made) -> None:
