@@ -227,8 +227,7 @@ def evidence_show(ctx: typer.Context, id: EvidenceId, as_of: AsOfOption = None,
     import dataclasses
 
     from ledger.core import entry_edits
-    from ledger.core.counting import made_by
-    from ledger.core.dates import last_day
+    from ledger.core.counting import counts_from, made_by
     from ledger.core.errors import InvalidValue
     from ledger.render.record_views import evidence_view
 
@@ -250,10 +249,9 @@ def evidence_show(ctx: typer.Context, id: EvidenceId, as_of: AsOfOption = None,
                        if retraction.evidence == entry.id]
         view = evidence_view(entry, retractions, ledger, corrected_by)
         if clocked.as_of is not None and not made_by(clocked.as_of)(entry):
-            counts_from = min(last_day(entry.date).isoformat(), entry.recorded_at[:10])
             view = dataclasses.replace(view, notes=[*view.notes, (
                 f"Not yet made on {clocked.as_of.isoformat()}: dated {entry.date} and recorded "
-                f"on {entry.recorded_at[:10]}, it counts from {counts_from} on.")])
+                f"on {entry.recorded_at[:10]}, it counts from {counts_from(entry)} on.")])
         return headed(view, clocked)
 
     emit(run(build), output)

@@ -9,41 +9,19 @@ was recorded, which a command takes from the one clock.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterable, Iterator
-from itertools import compress, count
-from operator import attrgetter, gt, lt
 
 from ledger.core import clocks
 from ledger.core.counting import retracted_ids
+from ledger.core.dates import begins_after, ends_before
 from ledger.core.model import Agreement, Evidence, Ledger, RecordKind, Stance, Term
 
 Caution = tuple[str, str]
 """(field, message): the field names the option on the command line and the value in the file."""
 
 
-def dated_after(date: str, recorded_at: str) -> bool:
-    """Whether a statement's date begins after the day it was recorded: a statement cannot be
-    recorded before it is made, so a date in the future is a typo, and it would stay its
-    claimant's latest position until retracted. (A date at any precision sorts before every
-    timestamp inside its period, and after every earlier one, so the texts compare as the
-    periods do.)"""
-    return date > recorded_at
-
-
-_PAST_EVERY_DAY = "\uffff"
-
-
-def ended_before(date: str, signed: str) -> bool:
-    """Whether the whole period a date names ended before `signed` ("" when there is no day of
-    signing: nothing is before it): `2020-01` did before 2020-02-29, `2020` did not. (A period's
-    text followed by the highest character sorts after every day inside it and before every
-    later day.)"""
-    return date + _PAST_EVERY_DAY < signed
-
-
 def dated_after_recording(entry: Evidence) -> str | None:
-    if dated_after(entry.date, entry.recorded_at):
+    if begins_after(entry.date, entry.recorded_at[:10]):
         return (f"{entry.date} is after the day it is recorded ({entry.recorded_at[:10]}): a "
                 "statement is dated when it was made")
     return None
@@ -52,7 +30,7 @@ def dated_after_recording(entry: Evidence) -> str | None:
 def dated_before_signing(entry: Evidence, signed: str | None) -> str | None:
     """An entry whose whole period ended before its agreement was signed says nothing about
     compliance with it; context from before the signing is recorded with the stance `notes`."""
-    if entry.stance is not Stance.NOTES and ended_before(entry.date, signed or ""):
+    if entry.stance is not Stance.NOTES and signed and ends_before(entry.date, signed):
         return (f"{entry.date} ended before its agreement was signed ({signed}); conduct before "
                 "the agreement is context: record it with --stance notes")
     return None
@@ -102,8 +80,6 @@ def near_category(category: str, others: Iterable[str]) -> str | None:
 
 _SCHEMES = ("http://", "https://", "ftp://")
 _SPACE = re.compile(r"\s")
-_WEB_START = re.compile(r"https?://[^\s/?#]")
-"""How nearly every address starts: those that all do, with no white space, need no more."""
 
 
 def web_address(url: str) -> bool:
@@ -181,55 +157,23 @@ def agreement_cautions(ledger: Ledger, agreement: Agreement) -> list[Caution]:
     return [(field, message) for field, message in found if message is not None]
 
 
-_DATE, _RECORDED, _TERM = attrgetter("date"), attrgetter("recorded_at"), attrgetter("term")
-_SOURCE, _SUMMARY = attrgetter("source"), attrgetter("summary")
 
 
 def _entry_cautions(ledger: Ledger) -> list[tuple[tuple[str | int, ...], str]]:
-    """Every entry's likely mistakes, in file order: the rules above, applied a column at a time
-    (a ledger of 100,000 entries is checked in a fraction of the time its loading takes), then
-    worded for the few entries they find."""
-    evidence = ledger.evidence
+    """Every entry's likely mistakes, in file order, by `entry_rules`. A retracted entry is left
+    alone: its retraction already says it was wrong, and the file keeps it for ever."""
     signed = signing_days(ledger)
-    days = {term: day or "" for term, day in signed.items()}
     retracted = retracted_ids(ledger)
-    dates = list(map(_DATE, evidence))
-    # `dated_after`, as the comparison it is, made in C for every entry; `ended_before` for the
-    # few dated before the signing day as plain text (a superset: `2020` < 2020-02-29).
-    future = list(compress(count(), map(gt, dates, map(_RECORDED, evidence))))
-    signing = list(map(days.__getitem__, map(_TERM, evidence)))
-    early = [position for position in compress(count(), map(lt, dates, signing))
-             if ended_before(dates[position], signing[position])]
-    sources = list(map(_SOURCE, evidence))
-    urls = [source.url for source in filter(None, sources) if source.url is not None]
-    surely_fine = all(map(_WEB_START.match, urls)) and not _SPACE.search("".join(urls))
-    addresses = [] if surely_fine else [
-        position for position, source in enumerate(sources)
-        if source is not None and source.url is not None and not web_address(source.url)]
-    summaries = list(map(_SUMMARY, evidence))
-    repeated = (set() if len(set(summaries)) == len(summaries) else
-                {summary for summary, times in Counter(summaries).items() if times > 1})
-    twins: dict[int, str] = {}
-    said: dict[str, list[Evidence]] = {}
-    for position in compress(count(), map(repeated.__contains__, summaries)):
-        entry = evidence[position]
+    first_said: dict[tuple[object, ...], str] = {}
+    found: list[tuple[tuple[str | int, ...], str]] = []
+    for position, entry in enumerate(ledger.evidence):
         if entry.id in retracted:
             continue
-        earlier = said.setdefault(entry.summary, [])
-        same = entry.statement()
-        twin = next((other.id for other in earlier if other.statement() == same), None)
-        if twin is not None:
-            twins[position] = twin
-        earlier.append(entry)
-    found: list[tuple[tuple[str | int, ...], str]] = []
-    for position in sorted({*future, *early, *addresses, *twins}):
-        entry = evidence[position]
-        if entry.id in retracted:
-            continue  # the retraction already says it was wrong, and the file keeps it for ever
+        first = first_said.setdefault(entry.statement(), entry.id)
         found += [(("evidence", position, "source", "url") if field == "url"
                    else ("evidence", position, field), message)
                   for field, message in entry_rules(entry, signed.get(entry.term),
-                                                    twins.get(position))]
+                                                    None if first == entry.id else first)]
     return found
 
 

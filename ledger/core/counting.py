@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from datetime import date, timedelta
+from datetime import date
 from operator import add, attrgetter
 
-from ledger.core.dates import last_day, sort_day
+from ledger.core.dates import end_day, sort_day
 from ledger.core.model import Evidence, Ledger, Retraction
 
 
@@ -24,32 +24,17 @@ def retracted_ids(ledger: Ledger) -> set[str]:
     return {retraction.evidence for retraction in ledger.retractions}
 
 
+def counts_from(entry: Evidence) -> str:
+    """The first day an entry counts on (`YYYY-MM-DD`): the day it is certain to have been made,
+    the last day of its dated period (`2020-06` on 2020-06-30, `2020` on 2020-12-31), or the day
+    it was recorded if that is earlier (a statement cannot be recorded before it is made)."""
+    return min(end_day(entry.date), entry.recorded_at[:10])
+
+
 def made_by(day: date) -> Callable[[Evidence], bool]:
-    """Whether an entry is certain to have been made by the end of `day`: its dated period has
-    ended (`2020-06` by 2020-06-30, `2020` by 2020-12-31), or it was recorded by then (a
-    statement cannot be recorded before it is made).
-
-    A period has ended by `day` when it is at most the last period of its precision that has
-    ended: the day itself; its month if `day` is the month's last day, else the month before;
-    its year if `day` is 31 December, else the year before. So the test is string comparisons,
-    with no date parsed per entry.
-    """
+    """Whether an entry is certain to have been made by the end of `day` (`counts_from`)."""
     text = day.isoformat()
-    month_ended = last_day(text[:7]) == day
-    if month_ended:
-        months = text[:7]
-    elif (day.year, day.month) == (1, 1):
-        months = "0000-00"  # no month before January of year 1
-    else:
-        months = (date(day.year, day.month, 1) - timedelta(days=1)).isoformat()[:7]
-    years = text[:4] if (day.month, day.day) == (12, 31) else f"{day.year - 1:04d}"
-    ended = {4: years, 7: months, 10: text}
-
-    def test(entry: Evidence) -> bool:
-        written = entry.date
-        return written <= ended[len(written)] or entry.recorded_at[:10] <= text
-
-    return test
+    return lambda entry: counts_from(entry) <= text
 
 
 def counted_evidence(ledger: Ledger, as_of: date | None = None) -> list[Evidence]:

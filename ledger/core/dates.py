@@ -7,7 +7,26 @@ import re
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
 
-_PARTIAL = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
+# A valid date, written once: the patterns hold the whole Gregorian calendar (month lengths, 29
+# February in leap years only), so that the model's validator rejects every day that does not
+# exist in the same pass that parses the file; `check_partial` uses them too. `_SHAPE` and
+# `_NEAR_A_DAY` only serve to say why a text does not match (`calendar_reason`).
+_YEAR = r"([1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])"
+_LEAP_YEAR = r"([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)"
+_MONTH = r"(0[1-9]|1[0-2])"
+_MONTH_AND_DAY = (r"((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])"
+                  r"|(0[469]|11)-(0[1-9]|[12][0-9]|30)"
+                  r"|02-(0[1-9]|1[0-9]|2[0-8]))")
+_DAY = rf"({_YEAR}-{_MONTH_AND_DAY}|{_LEAP_YEAR}-02-29)"
+FULL_DATE_PATTERN = rf"^{_DAY}$"
+PARTIAL_DATE_PATTERN = rf"^({_YEAR}(-{_MONTH})?|{_DAY})$"
+_TIME = r"([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]\.[0-9]{6}"
+TIMESTAMP_PATTERN = rf"^{_DAY}T{_TIME}Z$"
+CALENDAR_PATTERNS = (FULL_DATE_PATTERN, PARTIAL_DATE_PATTERN, TIMESTAMP_PATTERN)
+_VALID_PERIOD = re.compile(PARTIAL_DATE_PATTERN)
+_SHAPE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
+_NEAR_A_DAY = re.compile(rf"{_YEAR}-{_MONTH}-(0[1-9]|[12][0-9]|3[01])(T{_TIME}Z)?")
+"""A day or timestamp that only the calendar rejects (a 30 February)."""
 _TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 
@@ -33,7 +52,9 @@ def check_partial(text: str, *, words: bool = False, kind: str = "date") -> str:
 
     `words`: the text came from the command line, where `today` and `yesterday` are accepted too
     (`named_day`), so the message names them. `kind`: what the message says was wanted."""
-    match = _PARTIAL.fullmatch(text)
+    if _VALID_PERIOD.match(text):
+        return text
+    match = _SHAPE.fullmatch(text)
     if match is None:
         raise ValueError(f"not a {kind}: {text!r} (use {PARTIAL_FORMS}"
                          + (f", {DAY_WORDS})" if words else ")"))
@@ -46,13 +67,13 @@ def check_partial(text: str, *, words: bool = False, kind: str = "date") -> str:
         last = calendar.monthrange(int(year), int(month))[1]
         if not 1 <= int(day) <= last:
             raise ValueError(f"not a {kind}: {text!r} ({year}-{month} has {last} days)")
-    return text
+    raise ValueError(f"not a {kind}: {text!r} (use {PARTIAL_FORMS})")
 
 
 def check_full(text: str, *, words: bool = False) -> str:
     """Return `text` if it is a real `YYYY-MM-DD` date, else raise ValueError (`words` as in
     `check_partial`)."""
-    if _PARTIAL.fullmatch(text) is None or len(text) != 10:
+    if len(text) != 10 or _SHAPE.fullmatch(text) is None:
         raise ValueError(f"not a full date: {text!r} (use {FULL_FORMS}"
                          + (f", {DAY_WORDS})" if words else ")"))
     return check_partial(text, kind="full date")
@@ -66,6 +87,23 @@ def sort_day(text: str) -> str:
     costs no Python frame, so reports order every entry without running this per entry.
     """
     return text + "-01-01"[len(text) - 4 :]
+
+
+@cache
+def end_day(text: str) -> str:
+    """The last day of a partial date as `YYYY-MM-DD`: `2020-02` ends 2020-02-29."""
+    return last_day(text).isoformat()
+
+
+def begins_after(text: str, day: str) -> bool:
+    """Whether the period a partial date names begins after `day` (`YYYY-MM-DD`)."""
+    return sort_day(text) > day
+
+
+def ends_before(text: str, day: str) -> bool:
+    """Whether the whole period a partial date names ended before `day` (`YYYY-MM-DD`): `2020-01`
+    did before 2020-02-29, `2020` did not."""
+    return end_day(text) < day
 
 
 def first_day(text: str) -> date:
@@ -106,3 +144,16 @@ def format_timestamp(moment: datetime) -> str:
 def parse_timestamp(text: str) -> datetime:
     """A timestamp as the file stores it (`format_timestamp`), as an aware UTC datetime."""
     return datetime.strptime(text, _TIMESTAMP_FORMAT).replace(tzinfo=UTC)
+
+
+def calendar_reason(value: object) -> str | None:
+    """Why a date or timestamp that a pattern rejected names no real day, if that is the reason
+    (the month's length, say); None when the value has some other fault, which the pattern's
+    meaning then describes."""
+    if not isinstance(value, str) or _NEAR_A_DAY.fullmatch(value) is None:
+        return None
+    try:
+        check_partial(value[:10])
+    except ValueError as error:
+        return str(error)
+    return None

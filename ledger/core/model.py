@@ -8,27 +8,13 @@ from typing import TYPE_CHECKING, Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints, model_validator
 
+from ledger.core.dates import FULL_DATE_PATTERN, PARTIAL_DATE_PATTERN, TIMESTAMP_PATTERN
 from ledger.core.words import Role, Stance
 
 SCHEMA_VERSION = 2
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,63}$"
 EVIDENCE_ID_PATTERN = r"^[0-9a-f]{12}$"
-# The date patterns hold the whole Gregorian calendar (month lengths, 29 February in leap years
-# only), so that the validator's own regex engine rejects every day that does not exist, in the
-# same pass that parses the file; `calendar_reason` explains such a rejection afterwards.
-_YEAR = r"([1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])"
-_LEAP_YEAR = r"([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)"
-_MONTH = r"(0[1-9]|1[0-2])"
-_MONTH_AND_DAY = (r"((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])"
-                  r"|(0[469]|11)-(0[1-9]|[12][0-9]|30)"
-                  r"|02-(0[1-9]|1[0-9]|2[0-8]))")
-_DAY = rf"({_YEAR}-{_MONTH_AND_DAY}|{_LEAP_YEAR}-02-29)"
-FULL_DATE_PATTERN = rf"^{_DAY}$"
-PARTIAL_DATE_PATTERN = rf"^({_YEAR}(-{_MONTH})?|{_DAY})$"
-_TIME = r"([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]\.[0-9]{6}"
-TIMESTAMP_PATTERN = rf"^{_DAY}T{_TIME}Z$"
-CALENDAR_PATTERNS = (FULL_DATE_PATTERN, PARTIAL_DATE_PATTERN, TIMESTAMP_PATTERN)
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
 PATTERN_MEANINGS = {
     SLUG_PATTERN: "an id: 1-64 lowercase letters, digits, '.', '_' or '-'",
@@ -261,26 +247,5 @@ RECORD_KINDS: tuple[tuple[str, str, type[Record]], ...] = (
     ("evidence", "evidence entry", Evidence), ("retractions", "retraction", Retraction),
     ("changes", "change", Change))
 """Every list of records a user adds: the list's name in the file, a record's name, its type."""
-
-
-def calendar_reason(value: object) -> str | None:
-    """Why a date or timestamp that a pattern rejected names no real day, if that is the reason.
-
-    The patterns reject a 30 February without saying why; the calendar check that the command
-    line uses for dates names the month's length. None when the value has some other fault
-    (which the pattern's meaning then describes).
-    """
-    import re
-
-    from ledger.core.dates import check_partial
-
-    shape = rf"{_YEAR}-{_MONTH}-(0[1-9]|[12][0-9]|3[01])(T{_TIME}Z)?"
-    if not isinstance(value, str) or re.fullmatch(shape, value) is None:
-        return None
-    try:
-        check_partial(value[:10])
-    except ValueError as error:
-        return str(error)
-    return None
 
 

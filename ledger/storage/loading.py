@@ -11,14 +11,9 @@ from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from ledger.core.dates import CALENDAR_PATTERNS, calendar_reason
 from ledger.core.errors import Finding, LedgerError, LedgerFileError, Problem
-from ledger.core.model import (
-    CALENDAR_PATTERNS,
-    PATTERN_MEANINGS,
-    SCHEMA_VERSION,
-    Ledger,
-    calendar_reason,
-)
+from ledger.core.model import PATTERN_MEANINGS, SCHEMA_VERSION, Ledger
 from ledger.core.references import reference_findings
 from ledger.storage.files import DEFAULT_MAX_BYTES, read_regular
 from ledger.storage.parsing import parse_carefully
