@@ -33,7 +33,7 @@ def test_a_new_dispute_moves_claimed_to_contested(run: Run, small: Path) -> None
                    "late": False},
         "after": {"status": "contested", "overdue": False, "due": "2021-04-29", "waiting_on": [],
                   "late": False},
-        "new_evidence": [dispute], "dropped_evidence": [], "amendments": []}]
+        "new_evidence": [dispute], "amendments": []}]
     assert north["counts"]["before"]["claimed"] == 1 and north["counts"]["after"]["contested"] == 1
     assert claim not in str(north["changes"])
     south = party_changes(report, "south")

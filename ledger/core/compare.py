@@ -17,14 +17,14 @@ from ledger.core.status import Obligation, PartyReport, build_report, counts_of
 @dataclass(frozen=True)
 class ObligationChange:
     """One obligation compared on two days: its standing at each (None where it did not exist),
-    the entries that count at the end but not the start, and those that stopped counting."""
+    and the entries that count at the end but not the start (none stops counting: an entry made
+    by one day is made by every later day, and a retraction says it never counted)."""
 
     term: Term
     subject: str
     before: Obligation | None
     after: Obligation | None
     new_evidence: tuple[str, ...]
-    dropped_evidence: tuple[str, ...]
     amendments: tuple[str, ...]
 
 
@@ -117,20 +117,18 @@ def changes_between(before_ledger: Ledger, after_ledger: Ledger, *, since: date,
             slot = (term_id, known.id)
             gained = _in_order(counted_after[slot].keys() - counted_before[slot].keys(),
                                counted_after[slot])
-            lost = _in_order(counted_before[slot].keys() - counted_after[slot].keys(),
-                             counted_before[slot])
 
             def standing(item: Obligation | None) -> tuple[object, ...]:
-                return ((item.status, item.overdue, item.term.due, item.waiting_on, item.late)
+                return ((item.status, item.overdue, item.term.due, item.waiting_on)
                         if item else (None,))
 
-            if standing(old) == standing(new) and not gained and not lost:
+            if standing(old) == standing(new) and not gained:
                 continue
             shown = new or old
             assert shown is not None
             changed.append(ObligationChange(
                 term=shown.term, subject=known.id, before=old, after=new, new_evidence=gained,
-                dropped_evidence=lost, amendments=tuple(sorted(
+                amendments=tuple(sorted(
                     change.id for change in window if change.record == term_id))))
         results.append(PartyChanges(parties[known.id], tuple(changed),
                                     _counts(before.get(known.id)), _counts(after.get(known.id))))

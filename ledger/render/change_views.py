@@ -93,10 +93,9 @@ def changes_view(report: ChangesReport, ledger: Ledger) -> View:
 
     def sections() -> list[Section]:
         return [table_section(
-            ("Term", "Title", "Was", "Now", "New entries", "No longer counted", "Amendments"),
+            ("Term", "Title", "Was", "Now", "New entries", "Amendments"),
             [(change.term.id, change.term.title, _was(change.before), _was(change.after),
-              entries(change.new_evidence), entries(change.dropped_evidence),
-              amendments(change.amendments))
+              entries(change.new_evidence), amendments(change.amendments))
              for change in party.changes],
             title=f"{party.party.name} ({party.party.id})",
             caption=(_count_changes(party.before_counts, party.after_counts)
@@ -107,7 +106,7 @@ def changes_view(report: ChangesReport, ledger: Ledger) -> View:
         columns = ("party", "term", "title", "status_before", "status_after", "overdue_before",
                    "overdue_after", "due_before", "due_after", "waiting_on_before",
                    "waiting_on_after", "late_before", "late_after", "new_evidence",
-                   "dropped_evidence", "amendments")
+                   "amendments")
 
         def row(party: Any, change: Any) -> tuple[CellValue, ...]:
             before, after = _standing(change.before), _standing(change.after)
@@ -117,7 +116,7 @@ def changes_view(report: ChangesReport, ledger: Ledger) -> View:
                     after["due"] or "", ";".join(before["waiting_on"]),
                     ";".join(after["waiting_on"]), "yes" if before["late"] else "no",
                     "yes" if after["late"] else "no", " ".join(change.new_evidence),
-                    " ".join(change.dropped_evidence), " ".join(change.amendments))
+                    " ".join(change.amendments))
 
         return Section(columns, [row(party, change) for party in report.parties
                                  for change in party.changes])
@@ -134,7 +133,6 @@ def changes_view(report: ChangesReport, ledger: Ledger) -> View:
                               "before": _standing(change.before),
                               "after": _standing(change.after),
                               "new_evidence": list(change.new_evidence),
-                              "dropped_evidence": list(change.dropped_evidence),
                               "amendments": list(change.amendments)}
                              for change in party.changes],
                  "counts": {"before": party.before_counts, "after": party.after_counts}}
