@@ -9,6 +9,7 @@ was recorded, which a command takes from the one clock.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 
 from ledger.core import clocks
@@ -78,20 +79,13 @@ def near_category(category: str, others: Iterable[str]) -> str | None:
     return None
 
 
-_SCHEMES = ("http://", "https://", "ftp://")
-_SPACE = re.compile(r"\s")
+_WEB_ADDRESS = re.compile(r"(?i:https?|ftp)://[^\s/?#]\S*|(?i:mailto|urn|doi):\S+")
 
 
 def web_address(url: str) -> bool:
     """Whether a reader can follow `url`: a web address with a host and no white space, or a
-    mail, URN or DOI name. (String tests, since `check` tests every entry's.)"""
-    if _SPACE.search(url):
-        return False
-    lower = url[:8].lower()
-    if lower.startswith(_SCHEMES):
-        host = url[url.index("://") + 3:]
-        return host[:1] not in ("", "/", "?", "#")
-    return lower.startswith(("mailto:", "urn:", "doi:")) and len(url.split(":", 1)[1]) > 0
+    mail, URN or DOI name."""
+    return _WEB_ADDRESS.fullmatch(url) is not None
 
 
 def doubtful_url(url: str | None) -> str | None:
@@ -161,19 +155,23 @@ def agreement_cautions(ledger: Ledger, agreement: Agreement) -> list[Caution]:
 
 def _entry_cautions(ledger: Ledger) -> list[tuple[tuple[str | int, ...], str]]:
     """Every entry's likely mistakes, in file order, by `entry_rules`. A retracted entry is left
-    alone: its retraction already says it was wrong, and the file keeps it for ever."""
+    alone: its retraction already says it was wrong, and the file keeps it for ever. Only entries
+    whose summary is said more than once can repeat a statement."""
     signed = signing_days(ledger)
     retracted = retracted_ids(ledger)
+    said = Counter(entry.summary for entry in ledger.evidence)
     first_said: dict[tuple[object, ...], str] = {}
     found: list[tuple[tuple[str | int, ...], str]] = []
     for position, entry in enumerate(ledger.evidence):
         if entry.id in retracted:
             continue
-        first = first_said.setdefault(entry.statement(), entry.id)
+        twin = None
+        if said[entry.summary] > 1:
+            first = first_said.setdefault(entry.statement(), entry.id)
+            twin = None if first == entry.id else first
         found += [(("evidence", position, "source", "url") if field == "url"
                    else ("evidence", position, field), message)
-                  for field, message in entry_rules(entry, signed.get(entry.term),
-                                                    None if first == entry.id else first)]
+                  for field, message in entry_rules(entry, signed.get(entry.term), twin)]
     return found
 
 
