@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable
 from datetime import date
-from operator import add, attrgetter
 
 from ledger.core.dates import end_day, sort_day
 from ledger.core.model import Evidence, Ledger, Retraction
@@ -46,19 +45,8 @@ def counted_evidence(ledger: Ledger, as_of: date | None = None) -> list[Evidence
     return [entry for entry in ledger.evidence if entry.id not in retracted and made(entry)]
 
 
-_DATE = attrgetter("date")
-
-
-_RECORDED = attrgetter("recorded_at")
-
-
 Keyed = tuple[str, Evidence]
 """An entry with its order key, computed once."""
-
-
-def order_keys(entries: Sequence[Evidence]) -> Iterator[str]:
-    """`order_key` of each entry, made in C: a large ledger orders every entry."""
-    return map(add, map(sort_day, map(_DATE, entries)), map(_RECORDED, entries))
 
 
 def retractions_by_entry(ledger: Ledger) -> dict[str, Retraction]:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from operator import attrgetter, itemgetter
 
-from ledger.core.counting import Keyed, made_by, order_key, order_keys, retracted_ids
+from ledger.core.counting import made_by, order_key, retracted_ids
 from ledger.core.dates import sort_day
 from ledger.core.errors import InvalidValue
 from ledger.core.model import Evidence, Ledger, Stance, Term
@@ -133,41 +132,19 @@ def timeline_of(ledger: Ledger, term_id: str, as_of: date | None = None) -> list
 def timelines_of(ledger: Ledger, term_ids: set[str], as_of: date | None = None
                  ) -> dict[str, list[Evidence]]:
     """The timeline of each of `term_ids` (as `timeline_of`), in one pass over the evidence."""
-    evidence: Sequence[Evidence] = ledger.evidence
-    if as_of is not None:
-        evidence = list(filter(made_by(as_of), evidence))
-    keyed: dict[str, list[Keyed]] = defaultdict(list)
-    for term, key, entry in zip(map(attrgetter("term"), evidence), order_keys(evidence), evidence,
-                                strict=True):
-        if term in term_ids:
-            keyed[term].append((key, entry))
-    timelines: dict[str, list[Evidence]] = {}
-    for term, pairs in keyed.items():
-        pairs.sort(key=itemgetter(0))  # stable: entries of one key stay in file order
-        timelines[term] = list(map(itemgetter(1), pairs))
-    return timelines
+    made = made_by(as_of) if as_of is not None else None
+    chosen = [entry for entry in ledger.evidence
+              if entry.term in term_ids and (made is None or made(entry))]
+    timelines: dict[str, list[Evidence]] = defaultdict(list)
+    for entry in sorted(chosen, key=order_key):  # stable: entries of one key stay in file order
+        timelines[entry.term].append(entry)
+    return dict(timelines)
 
 
 def latest_of_timelines(ledger: Ledger, term_ids: set[str], count: int,
                         as_of: date | None = None) -> dict[str, tuple[int, list[Evidence]]]:
     """For each of `term_ids`, how many entries its timeline (`timeline_of`) holds and the last
-    `count` of them, in its order: every entry's order key sorted once (stably, as
-    `timelines_of` sorts), then a walk back from the latest that stops once each term has its
-    `count`. What a report page shows of each timeline, without making each one whole."""
-    evidence: Sequence[Evidence] = ledger.evidence
-    if as_of is not None:
-        evidence = list(filter(made_by(as_of), evidence))
-    terms = list(map(attrgetter("term"), evidence))
-    totals = Counter(terms)
-    keys = list(order_keys(evidence))
-    latest: dict[str, list[Evidence]] = {term: [] for term in term_ids if totals[term]}
-    missing = sum(min(count, totals[term]) for term in latest)
-    in_order = sorted(range(len(evidence)), key=keys.__getitem__)
-    for index in reversed(in_order):  # not reverse=True: entries of one key stay in file order
-        if missing <= 0:
-            break
-        held = latest.get(terms[index])
-        if held is not None and len(held) < count:
-            held.append(evidence[index])
-            missing -= 1
-    return {term: (totals[term], latest.get(term, [])[::-1]) for term in term_ids}
+    `count` of them, in its order: what a report page shows of each timeline."""
+    timelines = timelines_of(ledger, term_ids, as_of)
+    return {term: (len(timelines.get(term, [])), timelines.get(term, [])[-count:] if count else [])
+            for term in term_ids}

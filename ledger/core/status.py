@@ -7,13 +7,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from itertools import compress
-from operator import attrgetter, itemgetter
+from operator import itemgetter
 
-from ledger.core.counting import Keyed, counted_evidence, order_keys
+from ledger.core.counting import Keyed, counted_evidence, order_key
 from ledger.core.dates import sort_day
 from ledger.core.model import Evidence, Ledger, Party, Stance, Term
 from ledger.core.select import Choice, chosen, require_known
+
+Grouped = dict[tuple[str, str], dict[str, Keyed]]
+"""Each (term, subject)'s current positions: each claimant's latest entry, with its order key."""
 
 
 class Status(StrEnum):
@@ -140,33 +142,24 @@ class Report:
     """The day overdue was judged on: `as_of`, else the day the report was made."""
 
 
-_STANCE = attrgetter("stance")
-_SLOT = attrgetter("term", "subject", "claimant")
-_JOINED = "\0".join
-_TERM = attrgetter("term")
 _KEY, _ENTRY = itemgetter(0), itemgetter(1)
-_TAKES_A_POSITION = frozenset({Stance.CLAIMS, Stance.DISPUTES}).__contains__
 
 
-def positions_by_obligation(entries: Iterable[Evidence]) -> dict[tuple[str, str],
-                                                                 dict[str, Keyed]]:
-    """For each (term, subject), each claimant's latest entry that claims or disputes: one pass
-    over the entries. An entry that only notes context is left out: it never counts."""
-    entries = list(entries)
-    entries = list(compress(entries, map(_TAKES_A_POSITION, map(_STANCE, entries))))
-    latest: dict[str, Keyed] = {}
-    held_for = latest.get
-    # slot is the entry's term, subject and claimant, made in C as one string (ids hold no NUL):
-    # a large dict finds a string about twice as fast as a tuple of three
-    slots = map(_JOINED, map(_SLOT, entries))
-    for slot, key, entry in zip(slots, order_keys(entries), entries, strict=True):
-        held = held_for(slot)
+def positions_by_obligation(entries: Iterable[Evidence]) -> Grouped:
+    """For each (term, subject), each claimant's latest entry that claims or disputes, with its
+    order key: one pass over the entries. An entry that only notes context is left out: it
+    never counts."""
+    latest: dict[tuple[str, str, str], Keyed] = {}
+    for entry in entries:
+        if entry.stance is Stance.NOTES:
+            continue
+        slot, key = (entry.term, entry.subject, entry.claimant), order_key(entry)
+        held = latest.get(slot)
         if held is None or key > held[0]:
             latest[slot] = (key, entry)
-    grouped: dict[tuple[str, str], dict[str, Keyed]] = defaultdict(dict)
-    for keyed in latest.values():
-        entry = keyed[1]
-        grouped[entry.term, entry.subject][entry.claimant] = keyed
+    grouped: Grouped = defaultdict(dict)
+    for (term, subject, claimant), keyed in latest.items():
+        grouped[term, subject][claimant] = keyed
     return grouped
 
 
@@ -179,9 +172,6 @@ def status_of(positions: dict[str, Evidence]) -> Status:
     if stances == {Stance.DISPUTES}:
         return Status.DISPUTED
     return Status.CONTESTED
-
-
-Grouped = dict[tuple[str, str], dict[str, Keyed]]
 
 
 def unmet_conditions(ledger: Ledger, grouped: Grouped) -> Callable[[Term], tuple[str, ...]]:
