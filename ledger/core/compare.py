@@ -70,7 +70,7 @@ def changes_between(before_ledger: Ledger, after_ledger: Ledger, *, since: date,
     """What changed between the report as of `since` and the report as of `until`.
 
     `before_ledger` and `after_ledger` are the ledger as it stood on each day, under the same
-    `known_at` (`history.snapshot`). An obligation is listed when its status, overdue flag or due
+    `known_at` (`clocks.snapshot`). An obligation is listed when its status, overdue flag or due
     date differs, or when it gained or lost a counted entry; every party bearing obligations on
     either day is listed, so that its counts at both ends are always there.
     """

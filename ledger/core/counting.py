@@ -19,7 +19,7 @@ def order_key(entry: Evidence) -> str:
 
 def retracted_ids(ledger: Ledger) -> set[str]:
     """Ids of retracted entries. A retraction says the entry was wrong, so it never counted, on
-    any day; `history.snapshot` leaves out those not yet recorded on a `known_at` day."""
+    any day; `clocks.snapshot` leaves out those not yet recorded on a `known_at` day."""
     return {retraction.evidence for retraction in ledger.retractions}
 
 

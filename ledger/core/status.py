@@ -250,7 +250,7 @@ def build_report(ledger: Ledger, *, today: date, as_of: date | None = None,
                  agreement: Choice = None) -> Report:
     """Every party that bears obligations (ledger order), each obligation with its status.
 
-    `ledger` is the ledger as it stood (`history.snapshot`); `known_at` is only reported. An
+    `ledger` is the ledger as it stood (`clocks.snapshot`); `known_at` is only reported. An
     obligation is overdue if its due day passed before `as_of` (else `today`) unclaimed. Each
     counted entry is touched once to group it, so the cost grows with the ledger, not with terms
     times entries. Unknown filter values are refused.

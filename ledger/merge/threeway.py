@@ -242,7 +242,7 @@ def disagreements(merged: Merged) -> list[str]:
         if side_of("changes", change.id) is not None:
             changes.setdefault((change.of, change.record, change.effective), []).append(change)
     for (of, record, effective), changed in changes.items():
-        # in the order the rules apply them (`history.in_order`): the last to set a field wins
+        # in the order the rules apply them (`clocks.in_order`): the last to set a field wins
         settings: dict[str, list[tuple[Change, object]]] = {}
         for change in in_order(changed):
             for field, value in _settings(change).items():

@@ -1,6 +1,6 @@
 """Tables for people at a terminal: laid out here, styled with Rich's styles.
 
-Rich decides colour, NO_COLOR and the width (`cli.app`) and turns a style into escape codes; the
+Rich decides colour, NO_COLOR and the width (`cli.output`) and turns a style into escape codes; the
 layout is made here, line by line, because Rich's own Table measures each cell several times and
 cost over a millisecond a row (49 s for a list of 10,000 entries). Each cell is measured once
 and wrapped once, so the cost is linear in the text, and a very long text is cut with a marker

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,12 +21,31 @@ class NotARevision(LedgerError):
     """The name given is not a revision of the repository (or there is no repository)."""
 
 
-def _git(folder: Path, *arguments: str, check: bool = True) -> subprocess.CompletedProcess[bytes]:
-    """Run git in `folder`, its output captured; no pager, no prompt, the user's locale aside."""
-    environment = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_PAGER": "cat", "LC_ALL": "C"}
+SAFE_SETTINGS = ("core.fsmonitor=false", "core.hooksPath=/dev/null", "core.pager=cat",
+                 "core.editor=:")
+"""What every git call sets over the repository's own config: the settings that name a program
+for git to run when it reads the index, writes it, or would page or prompt. A repository handed
+over (a shared folder, an archive) keeps its config, and reading its ledger must run nothing of
+it. git never lets an alias replace one of its own commands, and the ledger asks git only for
+commands that run no diff, filter or merge driver."""
+
+
+def _git(folder: Path, *arguments: str, revisions: Sequence[str] = (),
+         paths: Sequence[str] = (), check: bool = True) -> subprocess.CompletedProcess[bytes]:
+    """Run git in `folder`, its output captured, with the repository's executable settings off
+    (`SAFE_SETTINGS`, and no system-wide config); no pager, no prompt, the user's locale aside,
+    no optional lock taken by a command that only reads. Names the user gave come last, where
+    git reads no option: `revisions` after `--end-of-options`, `paths` after `--`."""
+    environment = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_PAGER": "cat", "LC_ALL": "C",
+                   "GIT_CONFIG_NOSYSTEM": "1", "GIT_OPTIONAL_LOCKS": "0"}
+    settings = [word for setting in SAFE_SETTINGS for word in ("-c", setting)]
+    command = ["git", *settings, "-C", str(folder), *arguments]
+    if revisions:
+        command += ["--end-of-options", *revisions]
+    if paths:
+        command += ["--", *paths]
     try:
-        done = subprocess.run(["git", "-C", str(folder), *arguments], capture_output=True,
-                              env=environment, check=False)
+        done = subprocess.run(command, capture_output=True, env=environment, check=False)
     except FileNotFoundError:
         raise LedgerError("git is not installed (or not on PATH)") from None
     if check and done.returncode != 0:
@@ -56,49 +76,147 @@ def locate(file: Path) -> InRepository:
     return InRepository(top, relative.as_posix())
 
 
+def _commit_of(place: InRepository, revision: str) -> str | None:
+    """The commit `revision` names in the repository, or None (not one, or not a name git
+    could read as a revision at all)."""
+    if not revision or revision.startswith("-") or ":" in revision:
+        return None
+    done = _git(place.top, "rev-parse", "--verify", "--quiet",
+                revisions=[f"{revision}^{{commit}}"], check=False)
+    return done.stdout.decode("ascii", "replace").strip() if done.returncode == 0 else None
+
+
 def file_at(file: Path, revision: str, *, max_bytes: int) -> tuple[bytes, str]:
     """The bytes of `file` as committed at `revision`, and their name (`REV:PATH`, as git
     writes it). NotARevision when there is no work tree or no such revision."""
-    if not revision or revision.startswith("-") or ":" in revision:
-        raise NotARevision(f"{revision!r} is not a revision")
     try:
         place = locate(file)
     except LedgerError as error:
         raise NotARevision(str(error)) from None
-    commit = _git(place.top, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}",
-                  check=False)
-    if commit.returncode != 0:
-        raise NotARevision(f"{revision!r} is neither a file nor a revision of the repository "
-                           f"at {place.top}")
+    if _commit_of(place, revision) is None:
+        raise NotARevision(f"{revision!r} is not a revision of the repository at {place.top}")
+    return _blob_at(place, revision, max_bytes=max_bytes)
+
+
+def _blob_at(place: InRepository, revision: str, *, max_bytes: int) -> tuple[bytes, str]:
     name = f"{revision}:{place.path}"
-    size = _git(place.top, "cat-file", "-s", name, check=False)
+    size = _git(place.top, "cat-file", "-s", revisions=[name], check=False)
     if size.returncode != 0:
         raise LedgerError(f"{place.path} does not exist at {revision}")
     if int(size.stdout) > max_bytes:
         raise LedgerError(f"{name}: {describe_size(int(size.stdout))} is more than a ledger may "
                           f"be ({describe_size(max_bytes)})")
-    return _git(place.top, "cat-file", "blob", name).stdout, name
+    return _git(place.top, "cat-file", "blob", revisions=[name]).stdout, name
+
+
+def revision_kind(file: Path, name: str) -> str | None:
+    """What `name` is in the repository of `file`: "tag", "branch" or "revision" (any other
+    name of a commit); None when it names no commit, or there is no repository."""
+    try:
+        place = locate(file)
+    except LedgerError:
+        return None
+    if _commit_of(place, name) is None:
+        return None
+    for kind, prefix in (("tag", "refs/tags/"), ("branch", "refs/heads/")):
+        if _commit_of(place, prefix + name) is not None:
+            return kind
+    return "revision"
+
+
+def base_at(file: Path, ours: str, theirs: str, *, max_bytes: int) -> tuple[bytes, str] | None:
+    """The bytes of `file` at the best common ancestor of two revisions, and their name; None
+    when they have none, or the file did not exist there (both sides added it)."""
+    place = locate(file)
+    done = _git(place.top, "merge-base", revisions=[ours, theirs], check=False)
+    common = done.stdout.decode("ascii", "replace").split()
+    if done.returncode != 0 or not common:
+        return None
+    try:
+        return _blob_at(place, common[0][:12], max_bytes=max_bytes)
+    except LedgerError:
+        return None
+
+
+class NoConflict(LedgerError):
+    """git holds no conflict of the file: no stages 1, 2, 3 in its index."""
 
 
 def conflicted_versions(file: Path) -> tuple[bytes | None, bytes, bytes]:
     """The base, our and their versions of a file that git stopped on (index stages 1, 2, 3);
-    no base when both sides added the file."""
+    no base when both sides added the file. NoConflict when git holds none."""
     place = locate(file)
-    listing = _git(place.top, "ls-files", "--unmerged", "-z", "--", place.path).stdout
-    stages: dict[str, str] = {}
-    for line in filter(None, listing.split(b"\0")):
-        info, _, _ = line.partition(b"\t")
-        _, blob, stage = info.decode("ascii").split()
-        stages[stage] = blob
+    listing = _git(place.top, "ls-files", "--unmerged", "-z", paths=[place.path]).stdout
+    stages = {stage: blob for _, blob, stage in _index_entries(listing)}
     if not stages:
-        raise LedgerError(f"{file}: git has no merge conflict in this file (nothing to resolve)")
+        raise NoConflict(f"{file}: git has no merge conflict in this file (nothing to resolve)")
     if "2" not in stages or "3" not in stages:
         side = "our" if "2" not in stages else "their"
         raise LedgerError(f"{file}: deleted on {side} side of the merge: keep the file with "
                           f"`git add {place.path}` or delete it with `git rm {place.path}`")
-    base = _git(place.top, "cat-file", "blob", stages["1"]).stdout if "1" in stages else None
-    return (base, _git(place.top, "cat-file", "blob", stages["2"]).stdout,
-            _git(place.top, "cat-file", "blob", stages["3"]).stdout)
+    base = _git(place.top, "cat-file", "blob", revisions=[stages["1"]]).stdout if (
+        "1" in stages) else None
+    return (base, _git(place.top, "cat-file", "blob", revisions=[stages["2"]]).stdout,
+            _git(place.top, "cat-file", "blob", revisions=[stages["3"]]).stdout)
+
+
+def _index_entries(listing: bytes) -> list[tuple[str, str, str]]:
+    """(mode, blob, stage) of each line of `ls-files --stage -z` (or `--unmerged`,
+    `--resolve-undo`)."""
+    entries = []
+    for line in filter(None, listing.split(b"\0")):
+        info, _, _ = line.partition(b"\t")
+        mode, blob, stage = info.decode("ascii").split()
+        entries.append((mode, blob, stage))
+    return entries
+
+
+def conflict_remembered(file: Path) -> bool:
+    """Whether git's index still remembers a conflict of `file` that was staged as it stood
+    (resolve-undo): `git checkout -m FILE` then brings the three versions back."""
+    try:
+        place = locate(file)
+    except LedgerError:
+        return False
+    done = _git(place.top, "ls-files", "--resolve-undo", "-z", paths=[place.path], check=False)
+    return done.returncode == 0 and bool(done.stdout)
+
+
+@dataclass(frozen=True)
+class MarkersCommitted:
+    """The commit that brought conflict markers into the ledger, and its parents (two for the
+    merge commit that git stopped on and that was committed as it stood)."""
+
+    commit: str
+    parents: tuple[str, ...]
+
+
+def markers_committed(file: Path, *, max_bytes: int, depth: int = 50) -> MarkersCommitted | None:
+    """When the ledger as last committed holds conflict markers: the commit that brought them
+    (the oldest of the latest commits that changed the file whose version holds them, looking
+    `depth` commits back). None when the last commit's version holds none."""
+    from ledger.storage.parsing import conflict_markers_in
+
+    try:
+        place = locate(file)
+    except LedgerError:
+        return None
+    listing = _git(place.top, "rev-list", f"--max-count={depth}", "HEAD", paths=[place.path],
+                   check=False)
+    found = None
+    for commit in listing.stdout.decode("ascii", "replace").split():
+        try:
+            raw, _ = _blob_at(place, commit, max_bytes=max_bytes)
+        except LedgerError:
+            break
+        if not conflict_markers_in(raw):
+            break
+        found = commit
+    if found is None:
+        return None
+    named = _git(place.top, "rev-list", "--parents", "--abbrev-commit", "--max-count=1",
+                 revisions=[found]).stdout.decode("ascii", "replace").split()
+    return MarkersCommitted(named[0], tuple(named[1:]))
 
 
 @dataclass(frozen=True)
@@ -120,12 +238,12 @@ def merge_state(file: Path) -> MergeState:
         place = locate(file)
     except LedgerError:
         return MergeState(False, False)
-    attribute = _git(place.top, "check-attr", "merge", "--", place.path, check=False)
+    attribute = _git(place.top, "check-attr", "merge", paths=[place.path], check=False)
     ours = attribute.stdout.decode("utf-8", "replace").rstrip("\n").endswith(
         f": merge: {DRIVER_NAME}")
     missing = ours and not _git(place.top, "config", "--get", f"merge.{DRIVER_NAME}.driver",
                                 check=False).stdout.strip()
-    listing = _git(place.top, "ls-files", "--unmerged", "-z", "--", place.path, check=False)
+    listing = _git(place.top, "ls-files", "--unmerged", "-z", paths=[place.path], check=False)
     return MergeState(missing, listing.returncode == 0 and bool(listing.stdout))
 
 
@@ -169,8 +287,15 @@ def operation(file: Path, *, as_driver: bool) -> str:
 
 
 def stage(file: Path) -> None:
+    """Stage the file as it is in the work tree, concluding git's conflict of it: its bytes as
+    they are (no clean filter run: the stages were read as stored), in the mode our side had."""
     place = locate(file)
-    _git(place.top, "add", "--", place.path)
+    listing = _git(place.top, "ls-files", "--stage", "-z", paths=[place.path]).stdout
+    modes = {stage: mode for mode, _, stage in _index_entries(listing)}
+    mode = modes.get("2", modes.get("0", "100644"))
+    blob = _git(place.top, "hash-object", "-w", "--no-filters", paths=[place.path])
+    _git(place.top, "update-index", "--add", "--cacheinfo",
+         f"{mode},{blob.stdout.decode('ascii').strip()},{place.path}")
 
 
 def _literal(path: str) -> str:

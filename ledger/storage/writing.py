@@ -277,8 +277,8 @@ def transaction(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES,
     The lock spans all three, so that two writers never lose each other's change. An exception
     inside the block leaves the file as it was.
 
-        with store.transaction(Path("peace.json")) as draft:
-            draft.ledger = changes.add_party(draft.ledger, "north", name="Northland")
+        with ledger.transaction(Path("peace.json")) as draft:
+            draft.ledger = ledger.add_party(draft.ledger, "north", name="Northland", recorded_at=now)
     """
     if not path.exists() and not path.is_symlink():
         raise LedgerError(f"{path}: no ledger here; run `ledger init` (or `ledger init "
