@@ -278,7 +278,7 @@ def transaction(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES,
     inside the block leaves the file as it was.
 
         with ledger.transaction(Path("peace.json")) as draft:
-            draft.ledger = ledger.add_party(draft.ledger, "north", name="Northland", recorded_at=now)
+            draft.ledger = ledger.add_party(draft.ledger, "north", name="North", recorded_at=now)
     """
     if not path.exists() and not path.is_symlink():
         raise LedgerError(f"{path}: no ledger here; run `ledger init` (or `ledger init "
