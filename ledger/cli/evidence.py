@@ -139,7 +139,7 @@ def evidence_add(
     """
     from ledger.cli import clock
     from ledger.core import cautions, entry_edits
-    from ledger.core.clocks import assertion
+    from ledger.core.log import assertion
 
     fields: dict[str, Any] = {
         "term": term, "claimant": claimant, "stance": stance, "date": date_,

@@ -165,6 +165,7 @@ def log(
     Example: ledger log --since 2024-03 --record withdraw
     """
     from ledger.core import clocks
+    from ledger.core.log import log_of
     from ledger.core.dates import last_day, sort_day
     from ledger.core.errors import InvalidValue
     from ledger.render.change_views import log_view
@@ -177,7 +178,7 @@ def log(
             raise InvalidValue("until", f"{until} is before --since {since}: nothing can match")
         wanted = clocks.resolve_record(ledger, record) if record is not None else None
         lines = [
-            line for line in clocks.log_of(ledger)
+            line for line in log_of(ledger)
             if (start is None or (line.recorded_at or "") >= sort_day(start))
             and (end is None or (line.recorded_at or "")[:10] <= last_day(end).isoformat())
             and (wanted is None or wanted in (line.record, line.id))

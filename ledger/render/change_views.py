@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ledger.core.clocks import LogLine
 from ledger.core.compare import ChangesReport
+from ledger.core.log import LogLine
 from ledger.core.model import (
     Ledger,
 )
