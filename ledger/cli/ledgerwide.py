@@ -165,9 +165,9 @@ def log(
     Example: ledger log --since 2024-03 --record withdraw
     """
     from ledger.core import clocks
-    from ledger.core.log import log_of
     from ledger.core.dates import last_day, sort_day
     from ledger.core.errors import InvalidValue
+    from ledger.core.log import log_of
     from ledger.render.change_views import log_view
 
     def build() -> View:
