@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import calendar
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
+from conftest import Run, ok
 from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
@@ -119,3 +121,38 @@ def test_the_warning_comparisons_are_the_calendar_s(day: date, precision: int, o
     text = day.isoformat()[:precision]
     assert begins_after(text, other.isoformat()) == (first_day(text) > other)
     assert ends_before(text, other.isoformat()) == (last_day(text) < other)
+
+
+def test_yesterday_on_the_first_day_is_an_error_not_an_overflow() -> None:
+    from ledger.core.dates import named_day
+
+    assert named_day("yesterday", date(2024, 3, 1)) == "2024-02-29"
+    with pytest.raises(ValueError, match="yesterday is before year 1"):
+        named_day("yesterday", date.min)
+    assert named_day("today", date.min) == "0001-01-01"
+
+
+@pytest.mark.parametrize("command", [("report", "--as-of", "yesterday"),
+                                     ("report", "--known-at", "yesterday"),
+                                     ("changes", "--since", "yesterday"),
+                                     ("evidence", "list", "--as-of", "yesterday")])
+def test_a_day_option_on_the_first_day_is_one_line(run: Run, small: Path,
+                                                   command: tuple[str, ...]) -> None:
+    result = run(*command, env={"COMPLIANCE_LEDGER_NOW": "0001-01-01T00:00:00Z"})
+    assert result.exit_code == 1
+    option = command[-2]
+    assert result.stderr == f"ledger: error: {option}: yesterday is before year 1\n"
+
+
+def test_no_change_is_recorded_in_the_calendar_s_last_day(run: Run, small: Path) -> None:
+    """An import stamps its rows a microsecond apart after the clock: the last day of year 9999
+    is kept for them, and a clock in it records nothing (reports still run on it)."""
+    before = small.read_bytes()
+    late = {"COMPLIANCE_LEDGER_NOW": "9999-12-31T00:00:00Z"}
+    refused = run("party", "add", "east", "--name", "Eastland", env=late)
+    assert refused.exit_code == 1 and len(refused.stderr.splitlines()) == 1
+    assert "no change can be recorded after 9999-12-30T23:59:59.999999Z" in refused.stderr
+    assert small.read_bytes() == before
+    ok(run("report", "--as-of", "today", env=late))
+    ok(run("party", "add", "east", "--name", "Eastland",
+           env={"COMPLIANCE_LEDGER_NOW": "9999-12-30T23:59:59.999999Z"}))

@@ -38,10 +38,13 @@ DAY_WORDS = "today or yesterday"
 
 def named_day(text: str, today: date) -> str:
     """`today` and `yesterday` as the day they name, on the clock's `today` (which comes in: this
-    module reads no clock); any other text as it is."""
+    module reads no clock); any other text as it is. ValueError for a day before the calendar's
+    first (`yesterday` on 0001-01-01)."""
     if text == "today":
         return today.isoformat()
     if text == "yesterday":
+        if today == date.min:
+            raise ValueError("yesterday is before year 1")
         return (today - timedelta(days=1)).isoformat()
     return text
 
