@@ -1,4 +1,4 @@
-"""Build the View of each command from ledger records and status results."""
+"""What the views of every command share: cells, styles, names for ids, captions, page entries."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Find the ledger file, load it (bytes -> model, problems placed at PATH:LINE:COL), lock, save."""
+"""Loading a ledger: bytes -> model, every problem placed at PATH:LINE:COL; migrations."""
 
 from __future__ import annotations
 
