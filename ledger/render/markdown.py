@@ -10,13 +10,15 @@ from ledger.render.view import CellValue, Section, View
 _INLINE = re.compile(
     r"([\\`*{}\[\]|~$])"                    # code, emphasis, links and images, cells, math
     r"|((?<![^\W_])_|_(?![^\W_]))"              # `_` that can open or close emphasis
-    r"|(<(?=[A-Za-z/!?])|&(?=[A-Za-z#]))"      # HTML, autolinks and entities
+    r"|(<(?=\S)|&(?=[A-Za-z#]))"               # HTML, autolinks and entities
     r"|((?:^|(?<=\s))#|^>)")                   # a heading's closing `#`s; a quote at the start
 """What would act where it stands in a line: code, emphasis, links and images (an image's `!`
 needs a `[`, which is escaped), table cells, strikethrough and math anywhere; `_` where it can
-open or close emphasis (not inside a word: `snake_case`); `<` and `&` only where they start a
-tag, an autolink or an entity (`3 < 4`, `C & D` stay); `#` where a heading's closing sequence
-could start, and `>` at the start. A `(`, a `-` or a `.` in mid-line forms nothing."""
+open or close emphasis (not inside a word: `snake_case`); `<` before anything but white space,
+where it may start a tag or an autolink (`<1@1>` is an e-mail address, whose first character
+may be almost any), and `&` where it starts an entity (`3 < 4`, `C & D` stay); `#` where a
+heading's closing sequence could start, and `>` at the start. A `(`, a `-` or a `.` in mid-line
+forms nothing."""
 _LINE_START = re.compile(r"^( {0,3})([-+=]|[0-9]{1,9}[.)])")
 """What acts only at the start of a paragraph: a list item (`-`, `+`, `1.`, `1)`) or a heading's
 underline (`=`, `-`); `*`, `>` and `#` are escaped everywhere already."""
