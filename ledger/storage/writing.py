@@ -219,6 +219,15 @@ def save(path: Path, ledger: Ledger, loaded: LoadedLedger | None = None, *,
     write_atomically(path, data)
 
 
+def _check_lockable(lock: Path) -> None:
+    """Raise the OS's reason when the lock file can be neither opened nor created (a folder
+    that is gone, a file system that makes no files, as /proc): waiting would not help. The
+    file opened or made here is the one the lock takes, as filelock would make it."""
+    descriptor = os.open(lock, os.O_RDONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK
+                         | os.O_CLOEXEC, 0o644)
+    os.close(descriptor)
+
+
 @contextmanager
 def locked(path: Path, timeout: float | None = None) -> Iterator[None]:
     """Hold the ledger's lock file for a whole load-change-save; clean a killed writer's leftovers.
@@ -244,14 +253,20 @@ def locked(path: Path, timeout: float | None = None) -> Iterator[None]:
     timeout = LOCK_TIMEOUT_SECONDS if timeout is None else timeout
     lock = FileLock(str(lock_path(path)), timeout=timeout)
     try:
-        lock.acquire()
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            # Held by another writer, or a lock file that cannot be made at all (filelock
+            # waits on either): only the first is worth the wait.
+            _check_lockable(lock_path(path))
+            lock.acquire()
     except Timeout:
         raise LedgerError(
             f"{path}: another command is writing this ledger (waited {timeout:g} s for "
             f"{lock_path(path)}); try again"
         ) from None
     except OSError as error:
-        raise LedgerError(f"{path}: cannot lock: {error.strerror or error}") from None
+        raise LedgerError(f"cannot lock: {lock_path(path)}: {error.strerror or error}") from None
     try:
         for leftover in list(_temporary_files(path)):
             _remove_if_abandoned(leftover)
