@@ -355,3 +355,18 @@ def test_check_places_a_caution_on_the_amendment_whose_value_is_in_force(
     warned = [line for line in ok(run("check")).stderr.splitlines()
               if "before its agreement" in line]
     assert len(warned) == 1 and warned[0].startswith(f"{small}:{in_force}:"), warned
+
+
+def test_the_same_words_on_another_day_are_another_statement(run: Run, small: Path) -> None:
+    """Two entries are the same statement only when every field but the id and the recording
+    time is the same (`Evidence.statement`): the same words dated another month are news, in
+    `evidence add`, in `check` and in an import."""
+    said = ("evidence", "add", "-t", "withdraw", "-c", "monitor", "-s", "disputes",
+            "-m", "Troops remain at the crossing")
+    ok(run(*said, "-d", "2021-05"))
+    later = ok(run(*said, "-d", "2021-06")).stderr
+    assert "same statement" not in later
+    again = ok(run(*said, "-d", "2021-06")).stderr
+    assert "the same statement as entry" in again
+    warned = [line for line in ok(run("check")).stderr.splitlines() if "same statement" in line]
+    assert len(warned) == 1, warned
