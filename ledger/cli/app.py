@@ -145,9 +145,12 @@ def main() -> None:
     are built without first reading the metadata of every installed distribution to find them.
 
     Click runs outside its standalone mode, so that its usage errors are printed here through
-    the one neutralising step.
+    the one neutralising step. Ctrl-C is said (`interrupted`, exit 130) however it arrives:
+    Typer turns it into an exit with status 130, and Click's prompts into an Abort, so the
+    signal itself is noted here.
     """
     import gc
+    import signal
 
     # Click's base class, whether Typer vendors Click or depends on it.
     click_exception: type[Exception] = next(kind for kind in typer.BadParameter.__mro__
@@ -159,6 +162,14 @@ def main() -> None:
     if bad is not None:
         sys.stderr.write(f"{program_name()}: error: argument {bad!r} is not valid UTF-8\n")
         sys.exit(1)
+    interrupted: list[int] = []
+
+    def interrupt(signal_number: int, frame: object) -> None:
+        interrupted.append(signal_number)
+        raise KeyboardInterrupt
+
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not ignored (nohup)
+        signal.signal(signal.SIGINT, interrupt)
     code: int
     try:
         returned = app(standalone_mode=False)
@@ -167,11 +178,11 @@ def main() -> None:
         _usage_error(error)
         code = getattr(error, "exit_code", 2)
     except typer.Abort:
-        say("aborted")
+        if not interrupted:
+            say("aborted")
         code = 1
     except KeyboardInterrupt:
-        say("interrupted")
-        code = 130
+        interrupted.append(signal.SIGINT)
     except OSError as error:  # Click's own output (help, completion scripts) failed
         say(f"error: {_failed(error)}")
         code = 1
@@ -180,6 +191,9 @@ def main() -> None:
             0 if exit_request.code is None else 1)
         if isinstance(exit_request.code, str):
             say(exit_request.code)
+    if interrupted:
+        say("interrupted")
+        code = 130
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError):
             if stream is not None:

@@ -110,6 +110,9 @@ def ask(console: Console, question: Question, given: dict[str, Any], check: Chec
         with completing(choices):
             try:
                 answer = input().strip()
+            except KeyboardInterrupt:
+                console.print()  # the message that it was interrupted goes on a line of its own
+                raise
             except EOFError:
                 console.print()
                 if not question.required:

@@ -230,7 +230,8 @@ def _check_lockable(lock: Path) -> None:
 
 @contextmanager
 def locked(path: Path, timeout: float | None = None) -> Iterator[None]:
-    """Hold the ledger's lock file for a whole load-change-save; clean a killed writer's leftovers.
+    """Hold the ledger's lock file for a whole load-change-save; clean a killed writer's leftovers,
+and an interrupted one's own.
 
     The lock is a separate file: the atomic rename swaps the ledger's inode, so a lock taken on the
     ledger itself would guard a file that is no longer there.
@@ -271,6 +272,12 @@ def locked(path: Path, timeout: float | None = None) -> Iterator[None]:
         for leftover in list(_temporary_files(path)):
             _remove_if_abandoned(leftover)
         yield
+    except BaseException:
+        # A save stopped (Ctrl-C) between making its temporary file and guarding it leaves the
+        # file behind: under the lock, it is nobody's.
+        for leftover in list(_temporary_files(path)):
+            _remove_if_abandoned(leftover)
+        raise
     finally:
         lock.release()
 
