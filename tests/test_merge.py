@@ -111,6 +111,30 @@ def test_a_record_deleted_on_one_side_is_a_conflict_and_stays() -> None:
     assert len(merged.ledger.evidence) == 3
 
 
+def test_a_record_deleted_on_both_sides_is_kept_and_named() -> None:
+    """The sides agree, so it is no conflict; but records are never deleted: the base's version
+    stays, the merge says so, and it is not counted as brought from their side. In a pick,
+    where our side may never have held it, it is not brought in."""
+    base = grow(loading.load_bytes(writing.serialize(_small()), Path("b")).ledger, "base",
+                [("entry", 0, 0, 1), ("entry", 0, 1, 2)])
+    doomed = base.evidence[1]
+    ours = base.model_copy(update={"evidence": base.evidence[:1]})
+    theirs = grow(ours, "theirs", [("party", 0, 0, 3)])
+    merged = threeway.merge(base, ours, theirs)
+    assert merged.conflicts == []
+    assert doomed in merged.ledger.evidence and len(merged.ledger.evidence) == 2
+    assert merged.added_from_theirs == 1, "their party, not the entry kept from the base"
+    assert threeway.disagreements(merged) == [
+        f"evidence entry {doomed.id}: deleted on both sides, and kept as the base held it "
+        "(records are never deleted: retract or correct it instead)"]
+    as_files = versions.merge_versions(*(
+        versions.Version(writing.serialize(side), Path(f"{name}.json"))
+        for side, name in ((base, "base"), (ours, "ours"), (theirs, "theirs"))))
+    assert writing.serialize(as_files.ledger) == writing.serialize(merged.ledger)
+    picked = threeway.merge(base, ours, theirs, picking=True)
+    assert doomed not in picked.ledger.evidence and threeway.disagreements(picked) == []
+
+
 def test_a_record_changed_in_place_is_a_conflict_and_ours_is_kept() -> None:
     base = loading.load_bytes(writing.serialize(_small()), Path("b")).ledger
     party = base.parties[0]

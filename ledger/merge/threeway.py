@@ -12,7 +12,8 @@ A genuine conflict is the same id holding different content on the two sides (th
 created twice, or a record rewritten in place), or a record deleted on one side only: records are
 never rewritten or deleted, so the merge cannot choose. It keeps our version of that record (so
 that what refers to it still resolves), everything else merged, and says what the other side
-held.
+held. A record of the base deleted on both sides is no conflict (the sides agree) but is not
+theirs to delete either: the merge keeps the base's version and names it (`disagreements`).
 """
 
 from __future__ import annotations
@@ -69,6 +70,9 @@ class Merged:
     """Records of its parent that what a picked commit changed needs, brought in with it."""
     left_behind_names: tuple[str, ...] = ()
     """`party 'west'`, ...: the records left behind, named."""
+    deleted_on_both: tuple[str, ...] = ()
+    """`evidence entry 3fa2…`, ...: records of the base that both sides deleted, kept as the
+    base held them (records are never deleted)."""
 
 
 def merge(base: Ledger | None, ours: Ledger, theirs: Ledger, *, picking: bool = False
@@ -83,10 +87,11 @@ def merge(base: Ledger | None, ours: Ledger, theirs: Ledger, *, picking: bool = 
     conflicts: list[Conflict] = []
     update: dict[str, Any] = {}
     left: dict[str, dict[str, Record]] = {}
+    restored: list[str] = []
     for field, what, _ in RECORD_KINDS:
         kept, left[field] = _merge_records(
             getattr(base, field) if base is not None else (), getattr(ours, field),
-            getattr(theirs, field), what, conflicts, picking=picking)
+            getattr(theirs, field), what, conflicts, picking=picking, restored=restored)
         update[field] = tuple(kept)
     brought = _bring_what_is_needed(update, left)
     left_behind = sum(map(len, left.values()))
@@ -101,12 +106,13 @@ def merge(base: Ledger | None, ours: Ledger, theirs: Ledger, *, picking: bool = 
     merged, conflicts = _without_dangling(merged, ours, theirs, conflicts)
     added = sum(len({record.id for record in getattr(merged, field)}
                     - {record.id for record in getattr(ours, field)})
-                for field, _, _ in RECORD_KINDS)
+                for field, _, _ in RECORD_KINDS) - len(restored)
     held = [{(field, record.id) for field, _, _ in RECORD_KINDS for record in getattr(side, field)}
             for side in (ours, theirs)]
     return Merged(merged, conflicts, added, ours_only=frozenset(held[0] - held[1]),
                   theirs_only=frozenset(held[1] - held[0]), left_behind=left_behind,
-                  brought_along=brought, left_behind_names=left_names)
+                  brought_along=brought, left_behind_names=left_names,
+                  deleted_on_both=tuple(restored))
 
 
 def _bring_what_is_needed(lists: dict[str, Any], left: dict[str, dict[str, Record]]) -> int:
@@ -137,15 +143,24 @@ def _bring_what_is_needed(lists: dict[str, Any], left: dict[str, dict[str, Recor
 
 
 def _merge_records(base: Iterable[Record], ours: Iterable[Record], theirs: Iterable[Record],
-                   what: str, conflicts: list[Conflict], *, picking: bool = False
+                   what: str, conflicts: list[Conflict], *, picking: bool = False,
+                   restored: list[str] | None = None
                    ) -> tuple[list[Record], dict[str, Record]]:
-    """One list merged, and the records of the base that a pick left behind (see `merge`)."""
+    """One list merged, and the records of the base that a pick left behind (see `merge`).
+    A record of the base that both sides deleted is kept, and named in `restored`; not in a
+    pick, where our side may never have held it."""
     def by_id(records: Iterable[Record]) -> dict[str, Record]:
         return {record.id: record for record in records}  # type: ignore[attr-defined]
 
     old, mine, other = by_id(base), by_id(ours), by_id(theirs)
     kept: list[Record] = []
     left_behind: dict[str, Record] = {}
+    if not picking:
+        for id, deleted in old.items():
+            if id not in mine and id not in other:
+                kept.append(deleted)
+                if restored is not None:
+                    restored.append(named_record(what, id))
     for id in {**mine, **other}:
         before, ours_now, theirs_now = old.get(id), mine.get(id), other.get(id)
         if picking and ours_now is None and before is not None and theirs_now == before:
@@ -229,7 +244,8 @@ def disagreements(merged: Merged) -> list[str]:
     of it, that set a field differently (the one recorded later is in force); an entry
     corrected on both sides (both corrections count); an entry retracted on one side and
     corrected on the other (the correction counts). Each side's record is valid and is kept;
-    which is right is for the analysts to say, so the merge says what it holds."""
+    which is right is for the analysts to say, so the merge says what it holds. And a record
+    of the base that both sides deleted: kept, for records are never deleted."""
     ledger = merged.ledger
     sides = {"our": merged.ours_only, "their": merged.theirs_only}
 
@@ -284,6 +300,8 @@ def disagreements(merged: Merged) -> list[str]:
                         f"({retraction.reason!r}) and corrected on the other (by {correction}): "
                         f"the correction counts; retract {correction} too if the entry should "
                         "not count at all")
+    said += [f"{record}: deleted on both sides, and kept as the base held it (records are never "
+             "deleted: retract or correct it instead)" for record in merged.deleted_on_both]
     return said
 
 
