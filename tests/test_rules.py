@@ -370,3 +370,16 @@ def test_the_same_words_on_another_day_are_another_statement(run: Run, small: Pa
     assert "the same statement as entry" in again
     warned = [line for line in ok(run("check")).stderr.splitlines() if "same statement" in line]
     assert len(warned) == 1, warned
+
+
+@pytest.mark.parametrize(("url", "followable"), [
+    ("https://example.org/report 28", False), ("https:///path", False), ("example.org", False),
+    ("mailto:", False), ("HTTPS://Example.org/a?b#c", True), ("doi:10.1000/182", True),
+    ("urn:isbn:0451450523", True), ("ftp://files.example.org/x", True)])
+def test_an_address_a_reader_cannot_follow_is_warned_of(run: Run, small: Path, url: str,
+                                                        followable: bool) -> None:
+    """One rule for a followable address (`cautions.web_address`): a scheme and a host, no white
+    space, or a mail, URN or DOI name."""
+    added = ok(run("evidence", "add", "-t", "withdraw", "-c", "monitor", "-s", "disputes",
+                   "-d", "2021-05", "-m", "Seen", "--url", url)).stderr
+    assert ("is not a web address" not in added) is followable, added
