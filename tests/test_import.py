@@ -678,3 +678,43 @@ def test_any_csv_text_is_a_table_or_one_placed_problem(tmp_path_factory: pytest.
         raise AssertionError(f"unplaced: {error}") from None
     else:
         assert table.header == ["id", "name", "role"]
+
+
+def _placed_by_reading_every_prefix(text: str) -> tuple[int, int]:
+    """Where strict CSV reading of `text` stops, by definition: the shortest start of it that
+    fails (other than by ending early) ends with the character at fault, and the cell before
+    that character is the one at fault; a text that fails only at its end, in its last cell.
+    A parse per prefix: for small texts only."""
+    import csv
+    import io
+
+    def fails(prefix: str) -> bool:
+        try:
+            list(csv.reader(io.StringIO(prefix, newline=""), strict=True))
+        except csv.Error as error:
+            return "unexpected end of data" not in str(error)
+        return False
+
+    end = next((end for end in range(1, len(text) + 1) if fails(text[:end])), len(text))
+    cells = list(csv.reader(io.StringIO(text[:end - 1] + "x", newline="")))
+    return len(cells), len(cells[-1])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(['a', ',', '"', '""', '"a"', '"a""', '\n', '\r', '\r\n']),
+                max_size=16).map("".join))
+def test_a_csv_error_is_placed_where_reading_every_prefix_places_it(
+        tmp_path_factory: pytest.TempPathFactory, text: str) -> None:
+    """One pass places a CSV error (issue #31: slices of a large file were read again and
+    again) where the definition does."""
+    from ledger.core.errors import LedgerFileError
+    from ledger.importing.tables import read_table
+
+    whole = "id,name,role\n" + text
+    path = tmp_path_factory.mktemp("csv") / "any.csv"
+    path.write_text(whole, encoding="utf-8", newline="")
+    try:
+        read_table(path)
+    except LedgerFileError as error:
+        [problem] = error.problems
+        assert (problem.line, problem.column) == _placed_by_reading_every_prefix(whole), problem

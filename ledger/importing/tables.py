@@ -3,6 +3,7 @@ spreadsheet numbers it."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -42,6 +43,7 @@ def read_table(path: Path, *, sheet: str | None = None,
 def _read_csv(raw: bytes, path: Path) -> Table:
     import csv
     import io
+    import itertools
 
     from ledger.core.errors import LedgerFileError
     from ledger.storage.files import decode_utf8
@@ -63,30 +65,10 @@ def _read_csv(raw: bytes, path: Path) -> Table:
     csv.field_size_limit(max(len(raw), 131072))  # a field may be as long as the file
     text = decode_utf8(raw, path, ": save the file as CSV UTF-8", place=cell_after)
     delimiter = delimiter_of(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-
-    def fails(start: int, end: int) -> bool:
-        """Whether reading `text[start:end]` fails, other than by ending early."""
-        try:
-            list(csv.reader(io.StringIO(text[start:end], newline=""), delimiter=delimiter,
-                            strict=True))
-        except csv.Error as error:
-            return "unexpected end of data" not in str(error)
-        return False
-
-    def bad_cell(lines_read: int) -> tuple[int, int]:
-        """The row and column where reading fails, in the row after `lines_read` lines: the
-        shortest text from that row's start on that fails ends with the character at fault."""
-        skipped = io.StringIO(text, newline="")
-        for _ in range(lines_read):
-            skipped.readline()
-        start = low = skipped.tell()
-        high = len(text)
-        while low < high:
-            middle = (low + high) // 2
-            low, high = (low, middle) if fails(start, middle) else (middle + 1, high)
-        return cell_after(text[:low - 1])
-
+    # Lines decoded as they are read (the text is checked already): a StringIO would hold the
+    # whole file again, four bytes a character.
+    lines = io.TextIOWrapper(io.BytesIO(raw), encoding="utf-8-sig", newline="")
+    reader = csv.reader(lines, delimiter=delimiter, strict=True)
     rows: list[tuple[int, list[str]]] = []
     lines_read = 0
     try:
@@ -94,10 +76,45 @@ def _read_csv(raw: bytes, path: Path) -> Table:
             rows.append((number, cells))
             lines_read = reader.line_num
     except csv.Error as error:
-        row, column = bad_cell(lines_read)
-        raise LedgerFileError([Problem(str(path), row, column,
+        # Placed without parsing again what was read: the failing row starts after the lines
+        # that the rows before it took, and only that row is looked at.
+        ends = _LINE_END.finditer(text)
+        before = next(itertools.islice(ends, lines_read - 1, None), None) if lines_read else None
+        column = _cell_at_fault(text, before.end() if before is not None else 0, delimiter)
+        raise LedgerFileError([Problem(str(path), len(rows) + 1, column,
                                        f"not readable as CSV: {error}")]) from None
     return _table(str(path), rows)
+
+
+_LINE_END = re.compile(r"\r\n?|\n")
+"""Where a line ends, as the csv module reads lines (`newline=""`)."""
+
+
+_QUOTED_REST = re.compile(r'[^"]*+(?:""[^"]*+)*+"')
+"""The rest of a quoted cell, through its closing quote."""
+
+
+def _cell_at_fault(text: str, at: int, delimiter: str) -> int:
+    """The column of the cell at which strict CSV reading of the row that starts at `at` stops:
+    the first cell that a delimiter does not follow, a quoted cell that never closes or whose
+    closing quote comes before something else. Cells are told apart as the csv module does, in
+    one pass over the row: a cell that starts with a quote runs to its closing quote (`""`
+    inside it is a quote), any other to the next delimiter or line break."""
+    cell_end = re.compile(rf"[{re.escape(delimiter)}\r\n]")
+    column = 1
+    while True:
+        if text.startswith('"', at):
+            closed = _QUOTED_REST.match(text, at + 1)
+            if closed is None:
+                return column
+            at = closed.end()
+        else:
+            end = cell_end.search(text, at)
+            at = end.start() if end is not None else len(text)
+        if text[at:at + 1] != delimiter:
+            return column
+        at += 1
+        column += 1
 
 
 EXCEL_ROWS = 1_048_576
