@@ -465,7 +465,7 @@ def test_a_merge_git_could_not_hand_to_the_driver_is_named_by_check(
     assert merged_bytes(repo, "alice", "bob").returncode != 0
     assert "<<<<<<<" not in file.read_text(), "git left our version as the driver found it"
     told = ok(run("check", file=file))
-    assert f"ledger resolve {file}` merges in theirs" in told.stderr
+    assert f"`ledger resolve {file}` merges both sides, and the file, by record" in told.stderr
     ok(run("resolve", file=file))
     summaries = [entry["summary"] for entry in json.loads(
         ok(run("evidence", "list", "--format", "json", file=file)).stdout)]
@@ -553,9 +553,15 @@ def test_check_against_a_revision_a_file_of_that_name_and_a_bad_name(
     assert f"evidence entry {shared} was changed in {file}" in edited.stderr
     file.write_text(text)
 
-    (repo / "v1").write_bytes(b"{}")  # a file named like the tag is the file
-    as_file = run("check", "--against", "v1", file=file)
+    (repo / "v1").write_bytes(b"{}")  # a file named like the tag: which is meant is asked
+    ambiguous = run("check", "--against", "v1", file=file)
+    assert ambiguous.exit_code == 1 and ambiguous.stderr == (
+        "ledger: error: --against: 'v1' is both a file and a git tag: say `--against ./v1` for "
+        "the file, or `--against v1:` or `--against refs/tags/v1` for the tag\n")
+    as_file = run("check", "--against", "./v1", file=file)
     assert as_file.exit_code == 1 and as_file.stderr.startswith("v1:1:1: missing field")
+    for revision in ("v1:", "refs/tags/v1"):
+        assert "only grew since" in ok(run("check", "--against", revision, file=file)).stdout
     for bad in ("no-such-tag", "-x"):
         result = run("check", "--against", bad, file=file)
         assert result.exit_code == 1

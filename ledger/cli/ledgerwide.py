@@ -32,6 +32,7 @@ from ledger.cli.options import (
     ReportFormatOption,
 )
 from ledger.cli.output import confirm_saved, emit, print_placed, write
+from ledger.core.errors import LedgerFileError
 from ledger.render import ListFormat, OutputFormat
 
 if TYPE_CHECKING:
@@ -194,8 +195,9 @@ def check(
     against: Annotated[str | None, typer.Option(
         metavar="REV|FILE",
         help="A kept copy: a file, or a git revision (tag, branch, HEAD~3) whose version of the "
-        "ledger is read through git; a name that is both is taken as the file. Fails if any "
-        "record or change of it is missing or changed.")] = None,
+        "ledger is read through git; a name that is both is refused (say ./NAME for the file, "
+        "NAME: for the revision). Fails if any record or change of it is missing or changed.")
+    ] = None,
     sources: Annotated[Path | None, typer.Option(
         help="A folder of source documents: every named document must be found there (by file "
         "name) with its recorded SHA-256, and every quote must occur in it verbatim.")] = None,
@@ -215,7 +217,10 @@ def check(
 
     def run_checks() -> checks.CheckOutcome:
         nonlocal git_warnings
-        loaded = read(ctx)  # a file with conflict markers is refused here, saying what to run
+        try:
+            loaded = read(ctx)  # a file with conflict markers is refused here, saying what to run
+        except LedgerFileError as error:
+            raise _with_way_out(error, target(ctx).path) from None
         git_warnings = _git_warnings(loaded.path)
         kept = _kept_copy(loaded.path, against) if against is not None else None
         outcome = checks.check_ledger(loaded, sources=sources, kept=kept, max_bytes=max_bytes())
@@ -251,23 +256,66 @@ def _git_warnings(path: Path) -> int:
         say(f"warning: {path}: git holds a merge of this file not yet concluded. If `ledger "
             "merge` printed its conflicts and you have fixed each, `git add` the file; if it "
             "printed nothing (git could not start the merge driver: run `ledger git-setup` "
-            f"again), the file holds only our side: `ledger resolve {path}` merges in theirs")
+            "again), or you took one side (`git checkout --theirs`), the file may lack the "
+            f"other's records: `ledger resolve {path}` merges both sides, and the file, by record")
         warned += 1
     return warned
 
 
+def _with_way_out(error: LedgerFileError, path: Path) -> LedgerFileError:
+    """A file that is no ledger, where git holds or remembers a conflict of it: the way to the
+    versions git merged. The load's refusal of conflict markers says "run `ledger resolve`",
+    which merges the versions git holds: where git holds none (the markers were committed, or
+    the file staged as it stood), it says what will merge them instead; of any other problem
+    (both sides pasted together), a line says what merges them."""
+    from dataclasses import replace
+
+    from ledger.cli.merging import markers_way_out
+    from ledger.storage import git
+
+    plain = "run `ledger resolve`"
+    markers = any(problem.message.endswith(plain) for problem in error.problems)
+    if git.merge_state(path).unfinished:
+        if not markers:
+            say(f"{path}: git holds a merge of this file not yet concluded: `ledger resolve` "
+                "merges the versions git holds, by record, whatever the file holds now")
+        return error
+    if not markers:
+        if git.conflict_remembered(path):
+            say(f"{path}: git holds no conflict of this file any more: {markers_way_out(path)}")
+        return error
+    way_out = markers_way_out(path)
+    return LedgerFileError([replace(problem, message=problem.message.removesuffix(plain)
+                                    + "git holds no conflict of the file to merge: " + way_out)
+                            if problem.message.endswith(plain) else problem
+                            for problem in error.problems], error.more)
+
+
 def _kept_copy(ledger: Path, against: str) -> LoadedLedger:
-    """`--against`: the file of that name if there is one, else the ledger at that git revision."""
+    """`--against`: a file, or the ledger at a git revision; a name that is both is refused, as
+    git refuses an ambiguous name, saying how to choose (`./NAME`, `NAME:`)."""
+    import os
+
     from ledger.core.errors import InvalidValue
     from ledger.storage import git, loading
 
+    revision = against.removesuffix(":")
     named = Path(against)
-    if named.exists() or named.is_symlink():
-        return load(named)
+    if revision == against and (named.exists() or named.is_symlink()):
+        kind = git.revision_kind(ledger, against)
+        if kind is None:
+            return load(named)
+        as_file = against if against.startswith(("./", "/")) else os.path.join(".", against)
+        as_revision = f"`--against {against}:`" + (
+            f" or `--against refs/tags/{against}`" if kind == "tag" else "")
+        raise InvalidValue("against", f"{against!r} is both a file and a git {kind}: say "
+                           f"`--against {as_file}` for the file, or {as_revision} for the "
+                           f"{kind}")
     try:
-        raw, name = git.file_at(ledger, against, max_bytes=max_bytes())
+        raw, name = git.file_at(ledger, revision, max_bytes=max_bytes())
     except git.NotARevision as error:
-        raise InvalidValue("against", f"no file {against!r}, and {error}") from None
+        missing = "" if revision != against else f"no file {against!r}, and "
+        raise InvalidValue("against", f"{missing}{error}") from None
     return loading.load_bytes(raw, Path(name))
 
 

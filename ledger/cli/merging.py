@@ -13,6 +13,7 @@ import typer
 from ledger.cli.app import app
 from ledger.cli.context import max_bytes, target
 from ledger.cli.errors import fail, run, say
+from ledger.core.errors import InvalidValue, LedgerError
 
 if TYPE_CHECKING:
     from ledger.merge.threeway import Conflict, Merged
@@ -35,18 +36,71 @@ def _describe(version: object) -> str:
 
 
 def _save_merged(path: Path, read: Callable[[], tuple[Version | None, Version, Version]],
-                 doing: str) -> Merged:
-    """Under the ledger's lock: read the three versions, merge them, write the result to `path`
+                 doing: str, *, lock: Path | None = None) -> Merged:
+    """Under the ledger's lock (that of `lock`, the ledger in the work tree, when `path` is
+    git's copy of it): read the three versions, merge them, write the result to `path`
     (everything that merged, valid, even when some records are in conflict). `doing`: what git
     is doing that hands it the merge (`git.operation`)."""
     from ledger.merge import versions
     from ledger.storage import git, writing
 
-    with writing.locked(path):
+    with writing.locked(lock or path):
         base, ours, theirs = read()
         merged = versions.merge_versions(base, ours, theirs, picking=doing != git.MERGING)
         writing.write_atomically(path, merged.content or writing.serialize(merged.ledger))
     return merged
+
+
+def _resolve_into(file: Path, read: Callable[[], tuple[Version | None, Version, Version]],
+                  doing: str) -> Merged:
+    """Under the ledger's lock: merge the three versions that `read` gives (git's stages, or
+    the ledger at two revisions and their common ancestor), then whatever of a ledger the file
+    holds now, and write the result to it. Nothing of either side, nor of the file, is lost: the
+    file may be the driver's merge or an earlier `resolve`'s with what was recorded since, one
+    side alone (`git checkout --theirs`), or no ledger at all (conflict markers, both sides
+    pasted together), which the merge of the versions then replaces."""
+    from dataclasses import replace
+
+    from ledger.merge import versions
+    from ledger.merge.versions import Version
+    from ledger.storage import git, writing
+
+    picking = doing != git.MERGING
+    with writing.locked(file):
+        base, ours, theirs = read()
+        merged = versions.merge_versions(base, ours, theirs, picking=picking)
+        current = _ledger_in(file)
+        if current is not None:
+            content = merged.content or writing.serialize(merged.ledger)
+            again = versions.merge_versions(base, Version(content, file), current,
+                                            picking=picking)
+            seen = {conflict.what for conflict in merged.conflicts}
+            merged = replace(merged, ledger=again.ledger, content=again.content, conflicts=[
+                *merged.conflicts, *(conflict for conflict in again.conflicts
+                                     if conflict.what not in seen)])
+        writing.write_atomically(file, merged.content or writing.serialize(merged.ledger))
+    return merged
+
+
+def _ledger_in(file: Path) -> Version | None:
+    """The file as a version to merge, if it holds a valid ledger; None if it holds conflict
+    markers, or anything else that is not a ledger (said, for it is then replaced)."""
+    from ledger.core.errors import LedgerFileError
+    from ledger.merge.versions import Version
+    from ledger.storage import loading, parsing
+    from ledger.storage.files import read_regular
+
+    if not file.exists():
+        return None
+    raw = read_regular(file, what="ledger", max_bytes=max_bytes())
+    if parsing.conflict_markers_in(raw):
+        return None
+    try:
+        loading.load_bytes(raw, file)
+    except LedgerFileError as error:
+        say(f"{error.lines()[0]}: not a ledger, so the versions git merged replace it")
+        return None
+    return Version(raw, file)
 
 
 def _say_left_behind(merged: Merged) -> None:
@@ -139,10 +193,14 @@ def merge(
 
     # run by hand (no PATH argument, as git's %P gives): a merge of the files given
     doing = git.operation(Path(name), as_driver=True) if name else git.MERGING
+    # git runs the driver from the top of the work tree, where %P names the ledger: its lock is
+    # the one every writer takes. A driver registered without %P (an older `git-setup`), or a
+    # ledger whose folder is not in the work tree, can only lock the file it writes.
+    work_tree_file = Path(name) if name and Path(name).parent.is_dir() else None
     try:
-        merged = run(lambda: _save_merged(ours, read, doing))
+        merged = run(lambda: _save_merged(ours, read, doing, lock=work_tree_file))
     finally:
-        if ours.name.startswith(GIT_TEMPORARY_PREFIX):
+        if work_tree_file is None and ours.name.startswith(GIT_TEMPORARY_PREFIX):
             # git's own temporary file, which no other writer can know: its lock goes with it.
             writing.lock_path(ours).unlink(missing_ok=True)
     _say_left_behind(merged)
@@ -179,34 +237,39 @@ def resolve(
     path: Annotated[Path | None, typer.Argument(
         help="The conflicted ledger (default: the ledger, as --file chooses it).",
         dir_okay=False, show_default=False)] = None,
+    revisions: Annotated[tuple[str, str] | None, typer.Option(
+        "--from", metavar="OURS THEIRS", show_default=False,
+        help="Merge the ledger as committed at these two revisions (with their common "
+        "ancestor as the base) instead of git's index: for conflict markers committed as they "
+        "stood, or a merge git no longer holds.")] = None,
 ) -> None:
     """After git stopped on a conflicted ledger: merge the three versions git holds, by record,
+    whatever the file holds now (markers, one side, both pasted), and what it holds of a ledger;
     write the file and stage it. For merges the driver did not run (a hosting service's web
     merge, or no `ledger git-setup`).
 
     Example: ledger resolve ledger.json
     """
     from ledger.merge.versions import Version
-    from ledger.storage import git, parsing
-    from ledger.storage.files import read_regular
+    from ledger.storage import git
 
     file = path if path is not None else target(ctx).path
+    if revisions is not None:
+        _resolve_from(file, *revisions)
+        return
 
     def read() -> tuple[Version | None, Version, Version]:
         place = git.locate(file)
-        base, ours, theirs = git.conflicted_versions(file)
-        mine = Version(ours, Path(f":2:{place.path} (ours)"))
-        if file.exists():
-            # A file without conflict markers was merged already (by the driver, or by an
-            # earlier `resolve`) and may hold what the user recorded since: it is ours.
-            current = read_regular(file, what="ledger", max_bytes=max_bytes())
-            if not parsing.conflict_markers_in(current):
-                mine = Version(current, file)
-        return (None if base is None else Version(base, Path(f":1:{place.path}")), mine,
+        try:
+            base, ours, theirs = git.conflicted_versions(file)
+        except git.NoConflict as error:
+            raise _no_conflict(file, error) from None
+        return (None if base is None else Version(base, Path(f":1:{place.path}")),
+                Version(ours, Path(f":2:{place.path} (ours)")),
                 Version(theirs, Path(f":3:{place.path} (theirs)")))
 
     doing = git.operation(file, as_driver=False)
-    merged = run(lambda: _save_merged(file, read, doing))
+    merged = run(lambda: _resolve_into(file, read, doing))
     _say_left_behind(merged)
     if merged.conflicts:
         _warn_of(merged)
@@ -216,6 +279,78 @@ def resolve(
     say(f"resolved {file}: merged by record and staged; conclude as git says (`git commit`, "
         "or `--continue`)")
     _warn_of(merged)
+
+
+def _resolve_from(file: Path, ours: str, theirs: str) -> None:
+    """`resolve --from OURS THEIRS`: the ledger at two revisions, merged by record with their
+    common ancestor's, and with the file where it holds a ledger; written, not staged."""
+    from ledger.merge.versions import Version
+    from ledger.storage import git
+
+    def read() -> tuple[Version | None, Version, Version]:
+        mine, other = (at(revision) for revision in (ours, theirs))
+        base = git.base_at(file, ours, theirs, max_bytes=max_bytes())
+        return None if base is None else Version(base[0], Path(base[1])), mine, other
+
+    def at(revision: str) -> Version:
+        try:
+            raw, name = git.file_at(file, revision, max_bytes=max_bytes())
+        except git.NotARevision as error:
+            raise InvalidValue("from", str(error)) from None
+        return Version(raw, Path(name))
+
+    merged = run(lambda: _resolve_into(file, read, git.MERGING))
+    added_as = shlex.quote(str(file))
+    if merged.conflicts:
+        _warn_of(merged)
+        _report_conflicts(merged, str(file), "fix each with the CLI (`ledger party correct`, "
+                          f"...), then `git add {added_as}` and commit", git.MERGING)
+    say(f"resolved {file}: the ledger at {ours} and at {theirs} merged by record; `git add "
+        f"{added_as}` and commit it")
+    _warn_of(merged)
+
+
+def _no_conflict(file: Path, error: LedgerError) -> LedgerError:
+    """Why `resolve` cannot merge git's stages, and what will: nothing to resolve when the file
+    is a ledger; else the way to the two versions it should hold (`markers_way_out`)."""
+    from ledger.core.errors import LedgerFileError
+    from ledger.storage import loading, parsing
+    from ledger.storage.files import read_regular
+
+    if not file.exists():
+        return error
+    raw = read_regular(file, what="ledger", max_bytes=max_bytes())
+    if parsing.conflict_markers_in(raw):
+        held = "holds conflict markers"
+    else:
+        try:
+            loading.load_bytes(raw, file)
+        except LedgerFileError:
+            held = "is not a valid ledger"
+        else:
+            return error
+    return LedgerError(f"{file} {held}, and git holds no conflict of it to merge (nothing was "
+                       f"changed): {markers_way_out(file)}")
+
+
+def markers_way_out(file: Path) -> str:
+    """What merges a ledger that git no longer holds a conflict of, when the file holds
+    conflict markers or is no ledger: the two parents of the merge commit that committed the
+    markers (`resolve --from`); else git's memory of a conflict staged as it stood (`git
+    checkout -m`); else the two versions the user must name."""
+    from ledger.storage import git
+
+    quoted = shlex.quote(str(file))
+    commit = git.merge_with_markers(file, max_bytes=max_bytes())
+    if commit is not None:
+        ours, theirs = f"{commit}^1", f"{commit}^2"
+        return (f"the markers came with merge commit {commit}: run `ledger resolve "
+                f"--from {ours} {theirs} {quoted}`, which merges its two parents by record")
+    if git.conflict_remembered(file):
+        return (f"run `git checkout -m -- {quoted}`, which brings back the three versions git "
+                "merged, and then resolve them with `ledger resolve`")
+    return (f"run `ledger resolve --from OURS THEIRS {quoted}` with the two revisions that were "
+            "merged, or `ledger merge BASE OURS THEIRS` on the three versions as files")
 
 
 def _driver_command() -> str:
@@ -236,14 +371,21 @@ def git_setup(ctx: typer.Context) -> None:
 
     Example: ledger -f ledger.json git-setup
     """
-    from ledger.storage import git
+    from ledger.storage import git, writing
 
     file = target(ctx).path
     setup = run(lambda: git.set_up(file, _driver_command()))
     say(f"{setup.attributes}: {'added' if setup.wrote_attributes else 'already holds'} "
         f"`{setup.attributes_line}` (commit it, so that the whole team merges by record)")
-    say(f"{setup.ignore}: {'added' if setup.wrote_ignore else 'already ignores'} "
+    held = "already holds" if setup.ignore in setup.overridden else "already ignores"
+    say(f"{setup.ignore}: {'added' if setup.wrote_ignore else held} "
         f"`{setup.ignore_line}` (the lock file that writers take beside the ledger)")
     say(f"git config merge.{git.DRIVER_NAME}.driver: "
         f"{'set to' if setup.wrote_driver else 'already'} `{setup.driver}` (this clone only: "
         "each analyst runs `ledger git-setup` once)")
+    for overridden in setup.overridden:
+        about, asked = ((file, "check-attr -a") if overridden == setup.attributes
+                        else (writing.lock_path(file), "check-ignore -v --no-index"))
+        say(f"warning: {overridden}: git does not apply its line to {about}: another "
+            f"{overridden.name} file, or a later line, overrides it (see `git {asked} -- "
+            f"{shlex.quote(str(about))}`)")

@@ -3,8 +3,10 @@ revision, the three versions of a conflicted file, staging, and the merge driver
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,11 +25,10 @@ class NotARevision(LedgerError):
 
 SAFE_SETTINGS = ("core.fsmonitor=false", "core.hooksPath=/dev/null", "core.pager=cat",
                  "core.editor=:")
-"""What every git call sets over the repository's own config: the settings that name a program
-for git to run when it reads the index, writes it, or would page or prompt. A repository handed
-over (a shared folder, an archive) keeps its config, and reading its ledger must run nothing of
-it. git never lets an alias replace one of its own commands, and the ledger asks git only for
-commands that run no diff, filter or merge driver."""
+"""Set over the repository's own config on every git call: the settings that name a program
+for git to run as it reads or writes the index, pages or prompts. A repository handed over keeps
+its config, which must run nothing; git lets no alias replace its own commands, and the ledger
+asks git for none that runs a diff, filter or merge driver."""
 
 
 def _git(folder: Path, *arguments: str, revisions: Sequence[str] = (),
@@ -35,9 +36,12 @@ def _git(folder: Path, *arguments: str, revisions: Sequence[str] = (),
     """Run git in `folder`, its output captured, with the repository's executable settings off
     (`SAFE_SETTINGS`, and no system-wide config); no pager, no prompt, the user's locale aside,
     no optional lock taken by a command that only reads. Names the user gave come last, where
-    git reads no option: `revisions` after `--end-of-options`, `paths` after `--`."""
+    git reads no option: `revisions` after `--end-of-options`, `paths` after `--` (git's own
+    end of options for paths), each path taken literally, never as a pattern."""
     environment = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_PAGER": "cat", "LC_ALL": "C",
-                   "GIT_CONFIG_NOSYSTEM": "1", "GIT_OPTIONAL_LOCKS": "0"}
+                   "GIT_CONFIG_NOSYSTEM": "1", "GIT_OPTIONAL_LOCKS": "0",
+                   # check-ignore matches its paths against patterns and takes no pathspec magic
+                   "GIT_LITERAL_PATHSPECS": "0" if arguments[:1] == ("check-ignore",) else "1"}
     settings = [word for setting in SAFE_SETTINGS for word in ("-c", setting)]
     command = ["git", *settings, "-C", str(folder), *arguments]
     if revisions:
@@ -76,14 +80,12 @@ def locate(file: Path) -> InRepository:
     return InRepository(top, relative.as_posix())
 
 
-def _commit_of(place: InRepository, revision: str) -> str | None:
-    """The commit `revision` names in the repository, or None (not one, or not a name git
-    could read as a revision at all)."""
-    if not revision or revision.startswith("-") or ":" in revision:
-        return None
-    done = _git(place.top, "rev-parse", "--verify", "--quiet",
-                revisions=[f"{revision}^{{commit}}"], check=False)
-    return done.stdout.decode("ascii", "replace").strip() if done.returncode == 0 else None
+def _is_commit(place: InRepository, revision: str) -> bool:
+    """Whether `revision` names a commit of the repository (a name git could read as an
+    option, or as a path at a revision, never does)."""
+    return bool(revision) and not revision.startswith("-") and ":" not in revision and _git(
+        place.top, "rev-parse", "--verify", "--quiet", revisions=[f"{revision}^{{commit}}"],
+        check=False).returncode == 0
 
 
 def file_at(file: Path, revision: str, *, max_bytes: int) -> tuple[bytes, str]:
@@ -93,16 +95,21 @@ def file_at(file: Path, revision: str, *, max_bytes: int) -> tuple[bytes, str]:
         place = locate(file)
     except LedgerError as error:
         raise NotARevision(str(error)) from None
-    if _commit_of(place, revision) is None:
+    if not _is_commit(place, revision):
         raise NotARevision(f"{revision!r} is not a revision of the repository at {place.top}")
-    return _blob_at(place, revision, max_bytes=max_bytes)
+    found = _blob_at(place, revision, max_bytes=max_bytes)
+    if found is None:
+        raise LedgerError(f"{place.path} does not exist at {revision}")
+    return found
 
 
-def _blob_at(place: InRepository, revision: str, *, max_bytes: int) -> tuple[bytes, str]:
+def _blob_at(place: InRepository, revision: str, *, max_bytes: int
+             ) -> tuple[bytes, str] | None:
+    """The file at a commit, and its name; None when it did not exist there."""
     name = f"{revision}:{place.path}"
     size = _git(place.top, "cat-file", "-s", revisions=[name], check=False)
     if size.returncode != 0:
-        raise LedgerError(f"{place.path} does not exist at {revision}")
+        return None
     if int(size.stdout) > max_bytes:
         raise LedgerError(f"{name}: {describe_size(int(size.stdout))} is more than a ledger may "
                           f"be ({describe_size(max_bytes)})")
@@ -116,12 +123,10 @@ def revision_kind(file: Path, name: str) -> str | None:
         place = locate(file)
     except LedgerError:
         return None
-    if _commit_of(place, name) is None:
+    if not _is_commit(place, name):
         return None
-    for kind, prefix in (("tag", "refs/tags/"), ("branch", "refs/heads/")):
-        if _commit_of(place, prefix + name) is not None:
-            return kind
-    return "revision"
+    return next((kind for kind, prefix in (("tag", "refs/tags/"), ("branch", "refs/heads/"))
+                 if _is_commit(place, prefix + name)), "revision")
 
 
 def base_at(file: Path, ours: str, theirs: str, *, max_bytes: int) -> tuple[bytes, str] | None:
@@ -130,12 +135,8 @@ def base_at(file: Path, ours: str, theirs: str, *, max_bytes: int) -> tuple[byte
     place = locate(file)
     done = _git(place.top, "merge-base", revisions=[ours, theirs], check=False)
     common = done.stdout.decode("ascii", "replace").split()
-    if done.returncode != 0 or not common:
-        return None
-    try:
-        return _blob_at(place, common[0][:12], max_bytes=max_bytes)
-    except LedgerError:
-        return None
+    return _blob_at(place, common[0], max_bytes=max_bytes) if done.returncode == 0 and (
+        common) else None
 
 
 class NoConflict(LedgerError):
@@ -163,12 +164,9 @@ def conflicted_versions(file: Path) -> tuple[bytes | None, bytes, bytes]:
 def _index_entries(listing: bytes) -> list[tuple[str, str, str]]:
     """(mode, blob, stage) of each line of `ls-files --stage -z` (or `--unmerged`,
     `--resolve-undo`)."""
-    entries = []
-    for line in filter(None, listing.split(b"\0")):
-        info, _, _ = line.partition(b"\t")
-        mode, blob, stage = info.decode("ascii").split()
-        entries.append((mode, blob, stage))
-    return entries
+    infos = (line.partition(b"\t")[0].decode("ascii").split()
+             for line in filter(None, listing.split(b"\0")))
+    return [(mode, blob, stage) for mode, blob, stage in infos]
 
 
 def conflict_remembered(file: Path) -> bool:
@@ -182,19 +180,11 @@ def conflict_remembered(file: Path) -> bool:
     return done.returncode == 0 and bool(done.stdout)
 
 
-@dataclass(frozen=True)
-class MarkersCommitted:
-    """The commit that brought conflict markers into the ledger, and its parents (two for the
-    merge commit that git stopped on and that was committed as it stood)."""
-
-    commit: str
-    parents: tuple[str, ...]
-
-
-def markers_committed(file: Path, *, max_bytes: int, depth: int = 50) -> MarkersCommitted | None:
-    """When the ledger as last committed holds conflict markers: the commit that brought them
-    (the oldest of the latest commits that changed the file whose version holds them, looking
-    `depth` commits back). None when the last commit's version holds none."""
+def merge_with_markers(file: Path, *, max_bytes: int, depth: int = 50) -> str | None:
+    """The merge commit (abbreviated) that brought conflict markers into the ledger as last
+    committed: the oldest of the latest commits that changed the file, up to `depth` of them,
+    whose version holds markers, if it is a merge of two. None when the last commit's version
+    holds none, or a commit of one parent brought them (a pick, a squash)."""
     from ledger.storage.parsing import conflict_markers_in
 
     try:
@@ -205,18 +195,17 @@ def markers_committed(file: Path, *, max_bytes: int, depth: int = 50) -> Markers
                    check=False)
     found = None
     for commit in listing.stdout.decode("ascii", "replace").split():
-        try:
-            raw, _ = _blob_at(place, commit, max_bytes=max_bytes)
-        except LedgerError:
-            break
-        if not conflict_markers_in(raw):
+        version = None
+        with contextlib.suppress(LedgerError):  # a version too large to read holds none
+            version = _blob_at(place, commit, max_bytes=max_bytes)
+        if version is None or not conflict_markers_in(version[0]):
             break
         found = commit
     if found is None:
         return None
     named = _git(place.top, "rev-list", "--parents", "--abbrev-commit", "--max-count=1",
                  revisions=[found]).stdout.decode("ascii", "replace").split()
-    return MarkersCommitted(named[0], tuple(named[1:]))
+    return named[0] if len(named) == 3 else None
 
 
 @dataclass(frozen=True)
@@ -232,17 +221,21 @@ class MergeState:
     then holds our version alone)."""
 
 
+def _merged_by_driver(place: InRepository) -> bool:
+    """Whether the work tree's attributes give the file our merge driver."""
+    attribute = _git(place.top, "check-attr", "merge", paths=[place.path], check=False)
+    return attribute.stdout.decode("utf-8", "replace").rstrip("\n").endswith(
+        f": merge: {DRIVER_NAME}")
+
+
 def merge_state(file: Path) -> MergeState:
     """`MergeState` of `file`; nothing to say outside a work tree, or without git."""
     try:
         place = locate(file)
     except LedgerError:
         return MergeState(False, False)
-    attribute = _git(place.top, "check-attr", "merge", paths=[place.path], check=False)
-    ours = attribute.stdout.decode("utf-8", "replace").rstrip("\n").endswith(
-        f": merge: {DRIVER_NAME}")
-    missing = ours and not _git(place.top, "config", "--get", f"merge.{DRIVER_NAME}.driver",
-                                check=False).stdout.strip()
+    missing = _merged_by_driver(place) and not _git(
+        place.top, "config", "--get", f"merge.{DRIVER_NAME}.driver", check=False).stdout.strip()
     listing = _git(place.top, "ls-files", "--unmerged", "-z", paths=[place.path], check=False)
     return MergeState(missing, listing.returncode == 0 and bool(listing.stdout))
 
@@ -325,19 +318,27 @@ class Setup:
     ignore: Path
     ignore_line: str
     wrote_ignore: bool
+    overridden: tuple[Path, ...]
+    """The files whose line is there but not what git applies: another file overrides it."""
 
 
-def _append_line(file: Path, line: str) -> None:
-    """`line` added at the end of a small text file, its other lines kept, atomically."""
+def _append_line(file: Path, line: str) -> bool:
+    """`line` added at the end of a small text file, its other lines kept, atomically; not
+    when the file holds it already (git may read another file that overrides it: adding it
+    again would change nothing). Whether it was added."""
     from ledger.storage.writing import write_atomically
 
     try:
         existing = file.read_bytes() if file.exists() else b""
     except OSError as error:
         raise LedgerError(f"{file}: cannot read: {error.strerror}") from None
+    written = line.encode("utf-8")
+    if written in existing.splitlines():
+        return False
     if existing and not existing.endswith(b"\n"):
         existing += b"\n"
-    write_atomically(file, existing + line.encode("utf-8") + b"\n")
+    write_atomically(file, existing + written + b"\n")
+    return True
 
 
 def attributes_pattern(path: str) -> str:
@@ -349,28 +350,35 @@ def attributes_pattern(path: str) -> str:
     return pattern
 
 
+def _unwritable(path: str) -> str | None:
+    """The first control character in `path` (a newline, a carriage return, an escape, ...):
+    neither .gitattributes nor .gitignore can name such a path, for git reads both line by
+    line and unquotes neither's control characters; None when there is none."""
+    return next((character for character in path
+                 if unicodedata.category(character) == "Cc"), None)
+
+
 def set_up(file: Path, command: str) -> Setup:
     """Register the merge driver for `file`: `merge=ledger` in the work tree's .gitattributes
     and `merge.ledger.driver` in the repository's own config; and keep the ledger's lock file
     out of commits (.gitignore). Files keep their other lines. Writes only what is missing, so
-    running it twice changes nothing."""
+    running it twice changes nothing; writes nothing for a path that holds a control
+    character."""
     from ledger.storage.writing import lock_path
 
     place = locate(file)
+    control = _unwritable(place.path)
+    if control is not None:
+        raise LedgerError(f"{place.path}: this path holds a control character "
+                          f"({control!r}), which .gitattributes and .gitignore cannot name: "
+                          "rename the ledger (nothing was written)")
     attributes = place.top / ".gitattributes"
     line = f"{attributes_pattern(place.path)} merge={DRIVER_NAME}"
-    current = _git(place.top, "check-attr", "merge", "--", place.path).stdout.decode(
-        "utf-8", "replace")
-    wrote_attributes = not current.rstrip("\n").endswith(f": merge: {DRIVER_NAME}")
-    if wrote_attributes:
-        _append_line(attributes, line)
+    wrote_attributes = not _merged_by_driver(place) and _append_line(attributes, line)
     ignore = place.top / ".gitignore"
     lock = str(Path(place.path).with_name(lock_path(file).name).as_posix())
     ignore_line = ignore_pattern(lock)
-    wrote_ignore = _git(place.top, "check-ignore", "-q", "--no-index", "--", lock,
-                        check=False).returncode != 0
-    if wrote_ignore:
-        _append_line(ignore, ignore_line)
+    wrote_ignore = not _ignored(place.top, lock) and _append_line(ignore, ignore_line)
     driver = f"{command} merge %O %A %B %P"
     configured = _git(place.top, "config", "--local", "--get", f"merge.{DRIVER_NAME}.driver",
                       check=False).stdout.decode("utf-8", "replace").rstrip("\n")
@@ -378,5 +386,14 @@ def set_up(file: Path, command: str) -> Setup:
     if wrote_driver:
         _git(place.top, "config", "--local", f"merge.{DRIVER_NAME}.name", DRIVER_LABEL)
         _git(place.top, "config", "--local", f"merge.{DRIVER_NAME}.driver", driver)
+    overridden = tuple(name for name, applied in ((attributes, _merged_by_driver(place)),
+                                                  (ignore, _ignored(place.top, lock)))
+                       if not applied)
     return Setup(attributes, line, wrote_attributes, driver, wrote_driver, ignore, ignore_line,
-                 wrote_ignore)
+                 wrote_ignore, overridden)
+
+
+def _ignored(top: Path, path: str) -> bool:
+    """Whether git ignores `path` (a pattern matches it, and not one that starts with `!`)."""
+    return _git(top, "check-ignore", "-q", "--no-index", paths=[path],
+                check=False).returncode == 0
