@@ -414,6 +414,78 @@ def test_a_workbook_is_read_within_bounds(run: Run, tmp_path: Path) -> None:
     assert file.read_bytes() == before
 
 
+def write_shared_strings_xlsx(path: Path, rows: list[list[str]]) -> Path:
+    """A workbook as Excel writes one, by hand (openpyxl writes each text in its cell): every
+    cell refers to a text in xl/sharedStrings.xml, stored there once however many cells
+    repeat it."""
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    relations = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    package = "http://schemas.openxmlformats.org/package/2006/relationships"
+    kind = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+    shared: dict[str, int] = {}
+    sheet = "".join(
+        f'<row r="{number}">' + "".join(
+            f'<c r="{chr(ord("A") + at)}{number}" t="s"><v>{shared.setdefault(text, len(shared))}'
+            "</v></c>" for at, text in enumerate(cells)) + "</row>"
+        for number, cells in enumerate(rows, 1))
+    parts = {
+        "[Content_Types].xml": (
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+            'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+            f'<Override PartName="/xl/workbook.xml" ContentType="{kind}.sheet.main+xml"/>'
+            '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="'
+            f'{kind}.worksheet+xml"/><Override PartName="/xl/sharedStrings.xml" '
+            f'ContentType="{kind}.sharedStrings+xml"/></Types>'),
+        "_rels/.rels": (f'<Relationships xmlns="{package}"><Relationship Id="rId1" Type="'
+                        f'{relations}/officeDocument" Target="xl/workbook.xml"/>'
+                        "</Relationships>"),
+        "xl/workbook.xml": (f'<workbook xmlns="{main}" xmlns:r="{relations}"><sheets><sheet '
+                            'name="Sheet" sheetId="1" r:id="rId1"/></sheets></workbook>'),
+        "xl/_rels/workbook.xml.rels": (
+            f'<Relationships xmlns="{package}"><Relationship Id="rId1" Type="{relations}/'
+            'worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="'
+            f'{relations}/sharedStrings" Target="sharedStrings.xml"/></Relationships>'),
+        "xl/worksheets/sheet1.xml": (f'<worksheet xmlns="{main}"><sheetData>{sheet}'
+                                     "</sheetData></worksheet>"),
+        "xl/sharedStrings.xml": (f'<sst xmlns="{main}">' + "".join(
+            f"<si><t>{escape(text)}</t></si>" for text in shared) + "</sst>"),
+    }
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in parts.items():
+            archive.writestr(name, text)
+    return path
+
+
+def test_a_sheet_whose_text_passes_the_ceiling_is_refused_at_that_cell(run: Run,
+                                                                      tmp_path: Path) -> None:
+    """A workbook stores a text once however many cells repeat it (issue #31: 100,000 cells of
+    one 32,767-character text, 3 GiB, in a file of half a megabyte): the sheet's text counts
+    against the ceiling of any file read, cell by cell as it is read, and the cell that passes
+    it is named."""
+    file = tmp_path / "ledger.json"
+    ledger_with_an_agreement(run, file)
+    before = file.read_bytes()
+    repeated = write_shared_strings_xlsx(tmp_path / "repeated.xlsx", [PARTIES[0], *(
+        [f"p{number}", "N" * 30_000, "other", ""] for number in range(40))])
+    assert repeated.stat().st_size < 1 << 16, "the text is stored once"
+    result = run("party", "import", str(repeated), file=file,
+                 env={"COMPLIANCE_LEDGER_MAX_MB": "1"})
+    assert result.exit_code == 1 and result.stderr == (
+        f"{repeated}:36:2: the sheet's cells hold more text than a file may: over 1.0 MiB by "
+        "this cell (a text stored once and repeated in many cells counts each time; set "
+        "COMPLIANCE_LEDGER_MAX_MB to read more)\n")
+    assert file.read_bytes() == before
+    from ledger.importing.tables import read_table
+
+    table = read_table(repeated, max_bytes=2 << 20)
+    assert len(table.rows) == 40 and len({id(cells[1]) for _, cells in table.rows}) == 1, (
+        "under the ceiling, read with the one string")
+
+
 def test_an_import_never_saves_a_ledger_too_large_to_read_again(run: Run,
                                                                  tmp_path: Path) -> None:
     """A file under the ceiling can make a ledger over it (a line break is one character in a

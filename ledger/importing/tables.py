@@ -131,15 +131,19 @@ def _read_xlsx(raw: bytes, path: Path, sheet: str | None, max_bytes: int) -> Tab
     """The cells of a workbook's sheet, within bounds: a workbook is a zip file, and one of a
     few kilobytes can unpack to gigabytes. The parts it unpacks to count against the same
     ceiling as any file read (their sizes in the zip's directory bound what unpacking gives),
-    and a row, a column or a cell beyond what a spreadsheet holds is refused as it is met."""
+    and a row, a column or a cell beyond what a spreadsheet holds is refused as it is met. So
+    is the cell at which the sheet's text passes that ceiling: a text is stored once however
+    many cells repeat it (openpyxl gives each the one string), so a small file can name
+    gigabytes of text, which a ledger would then hold written out in full."""
     import io
+    import itertools
     import warnings
     import zipfile
 
     from openpyxl import load_workbook
 
     from ledger.core.errors import LedgerFileError
-    from ledger.storage.files import over_the_ceiling
+    from ledger.storage.files import describe_size, over_the_ceiling
 
     name = f"{path}" if sheet is None else f"{path}[{sheet}]"
     try:
@@ -151,18 +155,30 @@ def _read_xlsx(raw: bytes, path: Path, sheet: str | None, max_bytes: int) -> Tab
         raise LedgerError(f"{path}: spreadsheet unpacks to "
                           f"{over_the_ceiling(unpacked, max_bytes)}")
 
+    text_read = 0
+
     def bounded(number: int, values: tuple[object, ...]) -> tuple[int, list[str]]:
+        nonlocal text_read
         if number > EXCEL_ROWS or len(values) > EXCEL_COLUMNS:
             raise LedgerFileError([Problem(
                 name, number, min(len(values), EXCEL_COLUMNS + 1),
                 f"beyond the {EXCEL_ROWS:,} rows and {EXCEL_COLUMNS:,} columns a spreadsheet "
                 "holds")])
         cells = [_cell_text(value) for value in values]
-        if max(map(len, cells), default=0) > EXCEL_CELL:
-            column = next(at for at, cell in enumerate(cells, 1) if len(cell) > EXCEL_CELL)
+        lengths = list(map(len, cells))
+        if max(lengths, default=0) > EXCEL_CELL:
+            column = next(at for at, length in enumerate(lengths, 1) if length > EXCEL_CELL)
             raise LedgerFileError([Problem(
-                name, number, column, f"a cell of {len(cells[column - 1]):,} characters, "
+                name, number, column, f"a cell of {lengths[column - 1]:,} characters, "
                 f"more than a spreadsheet cell holds ({EXCEL_CELL:,})")])
+        before, text_read = text_read, text_read + sum(lengths)
+        if text_read > max_bytes:
+            column = next(at for at, total in enumerate(itertools.accumulate(lengths), 1)
+                          if before + total > max_bytes)
+            raise LedgerFileError([Problem(
+                name, number, column, f"the sheet's cells hold more text than a file may: "
+                f"over {describe_size(max_bytes)} by this cell (a text stored once and repeated "
+                "in many cells counts each time; set COMPLIANCE_LEDGER_MAX_MB to read more)")])
         return number, cells
 
     try:
