@@ -41,7 +41,8 @@ EVIDENCE_COLUMNS = ("id", "date", "term", "subject", "claimant", "stance", "summ
                     "quote", "source", "publisher", "url", "source_date", "document", "sha256",
                     "recorded_at", "retracted")
 OBLIGATION_COLUMNS = ("party", "term", "title", "category", "status", "claimed_by",
-                      "disputed_by", "latest", "due", "overdue", "waiting_on", "late")
+                      "disputed_by", "claim_basis", "dispute_basis", "latest", "due", "overdue",
+                      "waiting_on", "late")
 
 
 def party_row(party: Party) -> tuple[str, ...]:
@@ -72,7 +73,9 @@ def evidence_row(entry: Evidence, retraction: Retraction | None = None) -> tuple
 
 def obligation_row(item: Obligation) -> tuple[str, ...]:
     return (item.subject, item.term.id, item.term.title, item.term.category, item.status.value,
-            joined(item.claimed_by), joined(item.disputed_by), item.latest or "",
+            joined(item.claimed_by), joined(item.disputed_by),
+            item.claim_basis.value if item.claim_basis else "",
+            item.dispute_basis.value if item.dispute_basis else "", item.latest or "",
             item.term.due or "", yes_no(item.overdue), joined(item.waiting_on),
             yes_no(item.late))
 

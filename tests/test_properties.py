@@ -319,7 +319,8 @@ def test_each_claimants_position_is_their_first_latest_entry(entries: int, seed:
         for slot, held in expected.items()}
     terms = {term.id: term for term in ledger.terms}
     for (term, subject), keyed in found.items():
-        made = status.obligation(terms[term], subject, keyed, reference_day=date(2030, 1, 1))
+        made = status.obligation(terms[term], subject, keyed, reference_day=date(2030, 1, 1),
+                                 parties=frozenset())
         chosen = list(expected[term, subject].values())
         assert [entry.id for entry in made.positions] == [
             entry.id for entry in sorted(chosen, key=counting.order_key)]

@@ -31,12 +31,14 @@ def test_report_json_has_exactly_the_documented_shape(run: Run, small: Path) -> 
             {"id": "north", "name": "Northland",
              "obligations": [
                  {"term": "withdraw", "title": "Withdraw troops", "category": "withdrawal",
-                  "status": "no-evidence", "claimed_by": [], "disputed_by": [], "latest": None,
+                  "status": "no-evidence", "claimed_by": [], "disputed_by": [], "claim_basis": None,
+                  "dispute_basis": None, "latest": None,
                   "due": "2021-04-29", "overdue": True, "waiting_on": [], "late": False,
                   "evidence": []},
                  {"term": "release", "title": "Release prisoners",
                   "category": "prisoner-release", "status": "no-evidence", "claimed_by": [],
-                  "disputed_by": [], "latest": None, "due": "2020-03-10", "overdue": True,
+                  "disputed_by": [], "claim_basis": None, "dispute_basis": None,
+                  "latest": None, "due": "2020-03-10", "overdue": True,
                   "waiting_on": [], "late": False, "evidence": []}],
              "counts": {"claimed": 0, "disputed": 0, "contested": 0, "no-evidence": 2,
                         "overdue": 2}},
@@ -44,12 +46,13 @@ def test_report_json_has_exactly_the_documented_shape(run: Run, small: Path) -> 
              "obligations": [
                  {"term": "release", "title": "Release prisoners",
                   "category": "prisoner-release", "status": "contested",
-                  "claimed_by": ["south"], "disputed_by": ["monitor"], "latest": "2020-05",
+                  "claimed_by": ["south"], "disputed_by": ["monitor"], "claim_basis": "own",
+                  "dispute_basis": "independent", "latest": "2020-05",
                   "due": "2020-03-10", "overdue": True, "waiting_on": [], "late": False,
                   "evidence": sorted([disputed, claimed])},
                  {"term": "ceasefire", "title": "Hold the ceasefire", "category": "ceasefire",
                   "status": "no-evidence", "claimed_by": [], "disputed_by": [],
-                  "latest": None, "due": None, "overdue": False, "waiting_on": [], "late": False,
+                  "claim_basis": None, "dispute_basis": None, "latest": None, "due": None, "overdue": False, "waiting_on": [], "late": False,
                   "evidence": []}],
              "counts": {"claimed": 0, "disputed": 0, "contested": 1, "no-evidence": 1,
                         "overdue": 1}},
@@ -169,10 +172,10 @@ def test_report_filters_and_table(run: Run, small: Path) -> None:
     assert "OVERDUE" in table
     assert "0 claimed · 1 disputed · 0 contested · 1 no-evidence · 1 overdue\n" in table
     csv_lines = ok(run("report", "--format", "csv")).stdout.splitlines()
-    assert csv_lines[0] == ("party,term,title,category,status,claimed_by,disputed_by,latest,due,"
-                            "overdue,waiting_on,late")
-    assert "south,release,Release prisoners,prisoner-release,disputed,,monitor,2020-04," \
-        "2020-03-10,yes,,no" in csv_lines
+    assert csv_lines[0] == ("party,term,title,category,status,claimed_by,disputed_by,"
+                            "claim_basis,dispute_basis,latest,due,overdue,waiting_on,late")
+    assert "south,release,Release prisoners,prisoner-release,disputed,,monitor,,independent," \
+        "2020-04,2020-03-10,yes,,no" in csv_lines
     markdown = ok(run("report", "--format", "markdown")).stdout
     assert "## Southland (south)" in markdown
     assert "| release | Release prisoners | prisoner-release | disputed |  | The Monitors |" \

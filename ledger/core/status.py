@@ -34,6 +34,35 @@ STATUS_MEANINGS: dict[Status, str] = {
 """What each status word means, for the legend of every report that shows statuses."""
 
 
+class Basis(StrEnum):
+    """Whose word one side of a status rests on, from the least independent to the most."""
+
+    OWN = "own"
+    """The claimant is the obligor itself."""
+    PARTY = "party"
+    """A party to the process: a signatory of any agreement, or an obligor of any term."""
+    INDEPENDENT = "independent"
+    """Anyone else: a monitor, a mediator, an observer, the press."""
+
+
+_BASIS_ORDER = tuple(Basis)
+
+
+def parties_to_the_process(ledger: Ledger) -> frozenset[str]:
+    """The parties whose word is a party's, not an independent one: every signatory of an
+    agreement and every obligor of a term in the ledger (as it stands)."""
+    return frozenset(party for agreement in ledger.agreements for party in agreement.signatories
+                     ) | frozenset(party for term in ledger.terms for party in term.obligors)
+
+
+def basis_of(claimants: Iterable[str], subject: str, parties: frozenset[str]) -> Basis | None:
+    """The most independent kind among `claimants` on one side of `subject`'s status; None when
+    no one takes that side."""
+    kinds = [Basis.OWN if claimant == subject else
+             Basis.PARTY if claimant in parties else Basis.INDEPENDENT for claimant in claimants]
+    return max(kinds, key=_BASIS_ORDER.index) if kinds else None
+
+
 class Deadline(StrEnum):
     """Where an obligation stands against its due day, as a report words it."""
 
@@ -54,7 +83,8 @@ def legend(judged_on: date | str | None) -> tuple[str, ...]:
                " a finding that the party failed.")
     others = (f"'{Deadline.WAITING.value} T': T, a term it depends on, is not yet claimed, so it "
               f"is not overdue; '{Deadline.LATE.value}': claimed only by entries dated after the "
-              "due day; an entry that notes context never counts.")
+              "due day; an entry that notes context never counts; 'own word': claimed (or "
+              "disputed) on the obligor's own word alone.")
     return f"Status words: {words}.", overdue, others
 
 
@@ -75,6 +105,16 @@ class Obligation:
     """Its conditions (terms) that are not claimed for every obligor on the day judged on."""
     late: bool = False
     """Claimed, and every claiming position is dated (from its first day) after the due day."""
+    claim_basis: Basis | None = None
+    """Whose word the claims rest on (`basis_of`), None when no one claims."""
+    dispute_basis: Basis | None = None
+    """Whose word the disputes rest on, None when no one disputes."""
+
+    @property
+    def on_own_word(self) -> bool:
+        """Claimed, or disputed, on the obligor's own word alone."""
+        return ((self.status is Status.CLAIMED and self.claim_basis is Basis.OWN)
+                or (self.status is Status.DISPUTED and self.dispute_basis is Basis.OWN))
 
     @property
     def deadline(self) -> Deadline:
@@ -101,6 +141,8 @@ class Counts:
 
     statuses: dict[Status, int]
     deadlines: dict[Deadline, int]
+    own_word: dict[Status, int]
+    """Of each status, how many rest on the obligor's own word alone."""
 
     @property
     def overdue(self) -> int:
@@ -116,10 +158,12 @@ class Counts:
 
 def counts_of(obligations: Iterable[Obligation]) -> Counts:
     statuses, deadlines = dict.fromkeys(Status, 0), dict.fromkeys(Deadline, 0)
+    own_word = dict.fromkeys(Status, 0)
     for item in obligations:
         statuses[item.status] += 1
         deadlines[item.deadline] += 1
-    return Counts(statuses, deadlines)
+        own_word[item.status] += item.on_own_word
+    return Counts(statuses, deadlines, own_word)
 
 
 @dataclass(frozen=True)
@@ -201,7 +245,7 @@ def unmet_conditions(ledger: Ledger, grouped: Grouped) -> Callable[[Term], tuple
 
 
 def obligation(term: Term, subject: str, keyed: dict[str, Keyed], *, reference_day: date,
-               waiting_on: tuple[str, ...] = ()) -> Obligation:
+               parties: frozenset[str], waiting_on: tuple[str, ...] = ()) -> Obligation:
     """The status of `subject` on `term` from each claimant's latest counted entry about it."""
     positions = {claimant: entry for claimant, (_, entry) in keyed.items()}
     status = status_of(positions)
@@ -213,19 +257,23 @@ def obligation(term: Term, subject: str, keyed: dict[str, Keyed], *, reference_d
         and status is not Status.CLAIMED
         and not waiting_on
     )
+    claimed_by = tuple(sorted(c for c, e in positions.items() if e.stance is Stance.CLAIMS))
+    disputed_by = tuple(sorted(c for c, e in positions.items() if e.stance is Stance.DISPUTES))
     late = (status is Status.CLAIMED and term.due is not None
             and min(sort_day(entry.date) for entry in positions.values()) > term.due)
     return Obligation(
         term=term,
         subject=subject,
         status=status,
-        claimed_by=tuple(sorted(c for c, e in positions.items() if e.stance is Stance.CLAIMS)),
-        disputed_by=tuple(sorted(c for c, e in positions.items() if e.stance is Stance.DISPUTES)),
+        claimed_by=claimed_by,
+        disputed_by=disputed_by,
         latest=latest,
         overdue=overdue,
         positions=tuple(map(_ENTRY, in_order)),
         waiting_on=waiting_on,
         late=late,
+        claim_basis=basis_of(claimed_by, subject, parties),
+        dispute_basis=basis_of(disputed_by, subject, parties),
     )
 
 
@@ -237,9 +285,10 @@ def obligations_of_term(ledger: Ledger, term: Term, *, as_of: date | None, today
     )
     reference_day = as_of or today
     waiting_on = unmet_conditions(ledger, grouped)(term)
+    parties = parties_to_the_process(ledger)
     return [
         obligation(term, subject, grouped.get((term.id, subject), {}),
-                   reference_day=reference_day, waiting_on=waiting_on)
+                   reference_day=reference_day, parties=parties, waiting_on=waiting_on)
         for subject in term.obligors
     ]
 
@@ -262,6 +311,7 @@ def build_report(ledger: Ledger, *, today: date, as_of: date | None = None,
     grouped = positions_by_obligation(counted)
     unmet = unmet_conditions(ledger, grouped)
     reference_day = as_of or today
+    bound = parties_to_the_process(ledger)
     obligations: dict[str, list[Obligation]] = defaultdict(list)
     for term in ledger.terms:
         if (categories and term.category not in categories) or (
@@ -273,7 +323,7 @@ def build_report(ledger: Ledger, *, today: date, as_of: date | None = None,
                 continue
             obligations[subject].append(obligation(
                 term, subject, grouped.get((term.id, subject), {}), reference_day=reference_day,
-                waiting_on=waiting_on))
+                parties=bound, waiting_on=waiting_on))
     reports = []
     for known in ledger.parties:
         if known.id not in obligations:

@@ -11,7 +11,7 @@ from ledger.core.model import (
 )
 from ledger.core.status import Deadline, Obligation, legend
 from ledger.render.view import CellValue, Page, Section, View
-from ledger.render.views import Names, dumped, table_section
+from ledger.render.views import Names, dumped, status_text, table_section
 
 
 def log_view(lines: list[LogLine]) -> View:
@@ -63,7 +63,7 @@ def _was(item: Obligation | None) -> str:
     if item is None:
         return "(not bound)"
     deadline = "past due" if item.deadline is Deadline.PAST_DUE else item.deadline_text
-    return item.status.value + (f", {deadline}" if deadline else "") + (
+    return status_text(item) + (f", {deadline}" if deadline else "") + (
         f", due {item.term.due}" if item.term.due else "")
 
 

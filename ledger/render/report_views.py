@@ -15,6 +15,7 @@ from ledger.core.select import latest_of_timelines
 from ledger.core.status import Obligation, Report, legend
 from ledger.render.view import Page, Section, View
 from ledger.render.views import (
+    OWN_WORD,
     Names,
     correction_mark,
     corrections_of,
@@ -25,6 +26,7 @@ from ledger.render.views import (
     page_obligation,
     party_legend,
     status_cell,
+    status_text,
     table_section,
 )
 
@@ -63,7 +65,7 @@ def report_view(report: Report, ledger: Ledger) -> View:
     def sections() -> list[Section]:
         return [table_section(
             ("Term", "Title", "Status", "Due", "Deadline", "Latest", "Claimed by", "Disputed by"),
-            [(item.term.id, item.term.title, status_cell(item.status), item.term.due or "",
+            [(item.term.id, item.term.title, status_cell(item), item.term.due or "",
               deadline_cell(item), item.latest or "", ", ".join(item.claimed_by),
               ", ".join(item.disputed_by)) for item in party_report.obligations],
             title=party_title(party_report.party),
@@ -75,7 +77,7 @@ def report_view(report: Report, ledger: Ledger) -> View:
         return [Section(
             ("Term", "Title", "Category", "Status", "Claimed by", "Disputed by", "Latest", "Due",
              "Deadline"),
-            [(item.term.id, item.term.title, item.term.category, item.status.value,
+            [(item.term.id, item.term.title, item.term.category, status_text(item),
               names(item.claimed_by), names(item.disputed_by), item.latest or "",
               item.term.due or "", item.deadline_text)
              for item in party_report.obligations],
@@ -137,6 +139,7 @@ def report_view(report: Report, ledger: Ledger) -> View:
 def _matrix_cell(item: Obligation | None) -> dict[str, Any] | None:
     if item is None:
         return None
-    return {"status": item.status.value, "overdue": item.overdue,
-            "deadline": item.deadline_text, "deadline_kind": item.deadline.name.lower(),
+    return {"status": item.status.value, "own_word": OWN_WORD if item.on_own_word else "",
+            "overdue": item.overdue, "deadline": item.deadline_text,
+            "deadline_kind": item.deadline.name.lower(),
             "anchor": f"o-{item.subject}-{item.term.id}"}

@@ -56,8 +56,16 @@ def table_section(columns: tuple[str, ...], rows: list[tuple[CellValue, ...]], *
                    words=NAME_COLUMNS & set(columns), **named)
 
 
-def status_cell(status: Status) -> Cell:
-    return Cell(status.value, STATUS_STYLES[status])
+OWN_WORD = "own word"
+"""Beside a status that rests on the obligor's own word alone (`Obligation.on_own_word`)."""
+
+
+def status_text(item: Obligation) -> str:
+    return f"{item.status.value} ({OWN_WORD})" if item.on_own_word else item.status.value
+
+
+def status_cell(item: Obligation) -> Cell:
+    return Cell(status_text(item), STATUS_STYLES[item.status])
 
 
 DEADLINE_STYLES = {Deadline.OVERDUE: OVERDUE_STYLE, Deadline.PAST_DUE: "magenta",
@@ -77,6 +85,8 @@ def obligation_data(item: Obligation) -> dict[str, Any]:
         "status": item.status.value,
         "claimed_by": list(item.claimed_by),
         "disputed_by": list(item.disputed_by),
+        "claim_basis": item.claim_basis.value if item.claim_basis else None,
+        "dispute_basis": item.dispute_basis.value if item.dispute_basis else None,
         "latest": item.latest,
         "due": item.term.due,
         "overdue": item.overdue,
@@ -86,10 +96,18 @@ def obligation_data(item: Obligation) -> dict[str, Any]:
     }
 
 
+def _own_word_count(own: int, of: int) -> str:
+    if not own:
+        return ""
+    return ", all on their own word" if own == of else f", {own} of them on their own word"
+
+
 def counts_caption(counts: Counts) -> str:
     """The statuses counted, then the deadlines: overdue split into disputed-or-contested and
     no evidence either way, so that a count never reads as more failures than anyone claims."""
-    parts = [f"{counts.statuses[status]} {status.value}" for status in Status]
+    parts = [f"{counts.statuses[status]} {status.value}"
+             + _own_word_count(counts.own_word[status], counts.statuses[status])
+             for status in Status]
     unknown = counts.deadlines[Deadline.PAST_DUE]
     parts.append(f"{counts.overdue} overdue"
                  + (f" ({unknown} with no evidence either way)" if unknown else ""))
@@ -123,8 +141,9 @@ def page_entry(entry: Evidence, names: Names, mark: str = "") -> PageEntry:
 def page_obligation(item: Obligation, names: Names) -> dict[str, Any]:
     return {"anchor": f"o-{item.subject}-{item.term.id}", "party": names.one(item.subject),
             "party_id": item.subject, "term": item.term.id, "title": item.term.title,
-            "status": item.status.value, "overdue": item.overdue, "due": item.term.due,
-            "deadline": item.deadline_text, "deadline_kind": item.deadline.name.lower(),
+            "status": item.status.value, "own_word": OWN_WORD if item.on_own_word else "",
+            "overdue": item.overdue, "due": item.term.due, "deadline": item.deadline_text,
+            "deadline_kind": item.deadline.name.lower(),
             "latest": item.latest, "claimed_by": names(item.claimed_by),
             "disputed_by": names(item.disputed_by),
             "entries": [page_entry(entry, names) for entry in item.positions]}

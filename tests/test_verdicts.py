@@ -1,0 +1,76 @@
+"""Whose word a status rests on: the obligor's own, another party's, or an independent one."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from conftest import INSTALLED_LEDGER, Run, add_evidence, as_json, ok
+
+
+def obligation(run: Run, party: str, term: str, *args: str) -> dict[str, object]:
+    report = as_json(run("report", "--format", "json", *args))
+    found = [item for entry in report["parties"] if entry["id"] == party
+             for item in entry["obligations"] if item["term"] == term]
+    assert len(found) == 1
+    return found[0]
+
+
+def test_each_side_rests_on_the_most_independent_word(run: Run, small: Path) -> None:
+    """`claim_basis` and `dispute_basis`: own (the obligor itself), party (a signatory or an
+    obligor of any term), independent (anyone else); null when no one takes that side."""
+    basis = ("claim_basis", "dispute_basis")
+    assert [obligation(run, "north", "withdraw")[key] for key in basis] == [None, None]
+    add_evidence(run, "withdraw", "north", "claims", "2021-05")
+    assert [obligation(run, "north", "withdraw")[key] for key in basis] == ["own", None]
+    add_evidence(run, "withdraw", "south", "claims", "2021-06")
+    assert [obligation(run, "north", "withdraw")[key] for key in basis] == ["party", None]
+    add_evidence(run, "withdraw", "monitor", "disputes", "2021-07")
+    assert [obligation(run, "north", "withdraw")[key] for key in basis] == ["party",
+                                                                          "independent"]
+    add_evidence(run, "ceasefire", "south", "disputes", "2021-07")
+    assert [obligation(run, "south", "ceasefire")[key] for key in basis] == [None, "own"]
+    add_evidence(run, "ceasefire", "north", "disputes", "2021-08")
+    assert [obligation(run, "south", "ceasefire")[key] for key in basis] == [None, "party"]
+
+
+def test_a_monitor_bound_by_a_term_speaks_as_a_party(run: Run, small: Path) -> None:
+    """A party to the process is any signatory and any obligor: once a term binds the monitors,
+    their word is a party's, not an independent one."""
+    add_evidence(run, "withdraw", "monitor", "disputes", "2021-07")
+    assert obligation(run, "north", "withdraw")["dispute_basis"] == "independent"
+    ok(run("term", "add", "patrol", "--agreement", "accord", "--title", "Patrol the line",
+           "--category", "monitoring", "--obligor", "monitor"))
+    assert obligation(run, "north", "withdraw")["dispute_basis"] == "party"
+
+
+def test_own_word_is_said_beside_the_status_and_in_the_count(run: Run, small: Path) -> None:
+    add_evidence(run, "withdraw", "north", "claims", "2021-05")
+    add_evidence(run, "release", "north", "claims", "2021-05", "--subject", "north")
+    add_evidence(run, "release", "monitor", "claims", "2021-06", "--subject", "south")
+    table = ok(run("report", "--party", "north")).stdout
+    assert "claimed (own word)" in table
+    assert "2 claimed, all on their own word · 0 disputed" in table
+    south = ok(run("report", "--party", "south")).stdout
+    assert "own word" not in south.split("Status words")[0], "a monitor's claim is not own word"
+    add_evidence(run, "release", "monitor", "claims", "2021-06", "--subject", "north")
+    table = ok(run("report", "--party", "north")).stdout
+    assert "2 claimed, 1 of them on their own word" in table
+    markdown = ok(run("report", "--party", "north", "--format", "markdown")).stdout
+    assert "| claimed (own word) |" in markdown
+    csv = ok(run("report", "--party", "north", "--format", "csv")).stdout.splitlines()
+    assert csv[0].split(",")[7:9] == ["claim_basis", "dispute_basis"]
+    assert any(line.startswith("north,withdraw,") and ",north,,own,," in line for line in csv)
+    page = ok(run("report", "--format", "html")).stdout
+    assert '<span class="flag own-word">own word</span>' in page, "words, not colour alone"
+
+
+def test_the_installed_script_reports_the_basis(small: Path) -> None:
+    environment = {"COMPLIANCE_LEDGER_NOW": "2024-03-01T12:00:00Z", "PATH": "/usr/bin:/bin"}
+    subprocess.run([str(INSTALLED_LEDGER), "-f", str(small), "evidence", "add", "-t", "withdraw",
+                    "-c", "monitor", "-s", "disputes", "-d", "2021-05", "-m", "Troops remain"],
+                   check=True, capture_output=True, env=environment)
+    printed = subprocess.run([str(INSTALLED_LEDGER), "-f", str(small), "report", "--format",
+                              "json"], check=True, capture_output=True, text=True,
+                             env=environment).stdout
+    assert '"dispute_basis": "independent"' in printed and '"claim_basis": null' in printed
