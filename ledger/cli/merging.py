@@ -98,7 +98,7 @@ def _ledger_in(file: Path) -> Version | None:
     try:
         loading.load_bytes(raw, file)
     except LedgerFileError as error:
-        say(f"{error.lines()[0]}: not a ledger, so the versions git merged replace it")
+        say(f"{error.lines()[0]}: not a ledger, so the merge of the versions replaces it")
         return None
     return Version(raw, file)
 
@@ -195,8 +195,10 @@ def merge(
     doing = git.operation(Path(name), as_driver=True) if name else git.MERGING
     # git runs the driver from the top of the work tree, where %P names the ledger: its lock is
     # the one every writer takes. A driver registered without %P (an older `git-setup`), or a
-    # ledger whose folder is not in the work tree, can only lock the file it writes.
-    work_tree_file = Path(name) if name and Path(name).parent.is_dir() else None
+    # ledger whose folder is not in the work tree (or a link, which no writer writes through),
+    # can only lock the file it writes.
+    work_tree_file = Path(name) if name and Path(name).parent.is_dir() and not (
+        Path(name).is_symlink()) else None
     try:
         merged = run(lambda: _save_merged(ours, read, doing, lock=work_tree_file))
     finally:
