@@ -201,7 +201,7 @@ def term_view(term: Term, obligations: list[Obligation], timeline: list[Evidence
         ) if value
     ]
     status_rows: list[tuple[CellValue, ...]] = [
-        (names.one(item.subject), status_cell(item.status), item.term.due or "",
+        (names.one(item.subject), status_cell(item), item.term.due or "",
          deadline_cell(item),
          item.latest or "", names(item.claimed_by), names(item.disputed_by))
         for item in obligations
