@@ -108,3 +108,13 @@ def add_evidence(run: Run, term: str, claimant: str, stance: str, date: str,
     result = ok(run("evidence", "add", "--term", term, "--claimant", claimant, "--stance", stance,
                     "--date", date, "--summary", f"{claimant} {stance} on {term}", *extra))
     return result.stdout.strip()
+
+
+def git_environment(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Git that reads no one's own settings and commits as one analyst."""
+    (home / "gitconfig").write_text("")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(home / "gitconfig"))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    for name in ("AUTHOR", "COMMITTER"):
+        monkeypatch.setenv(f"GIT_{name}_NAME", "Analyst")
+        monkeypatch.setenv(f"GIT_{name}_EMAIL", "analyst@example.org")

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import Run, ok
+from conftest import Run, git_environment, ok
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
@@ -22,12 +22,7 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """An empty git work tree, with no user or system git configuration in play."""
     folder = tmp_path / "team"
     folder.mkdir()
-    (tmp_path / "gitconfig").write_text("")
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "gitconfig"))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    for name in ("AUTHOR", "COMMITTER"):
-        monkeypatch.setenv(f"GIT_{name}_NAME", "Analyst")
-        monkeypatch.setenv(f"GIT_{name}_EMAIL", "analyst@example.org")
+    git_environment(tmp_path, monkeypatch)
     git(folder, "init", "-q", "-b", "main")
     return folder
 

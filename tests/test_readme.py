@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from conftest import git_environment
 from typer.testing import CliRunner
 
 import ledger
@@ -186,16 +187,6 @@ def pages_to_run() -> list[str]:
     assert "commands.md" in pages and "importing.md" in pages
     assert set(RUN_BY_THEIR_OWN_TEST) <= set(pages)
     return [page for page in pages if page not in RUN_BY_THEIR_OWN_TEST]
-
-
-def git_environment(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Git that reads no one's own settings and commits as one analyst."""
-    (home / "gitconfig").write_text("")
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(home / "gitconfig"))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    for name in ("AUTHOR", "COMMITTER"):
-        monkeypatch.setenv(f"GIT_{name}_NAME", "Analyst")
-        monkeypatch.setenv(f"GIT_{name}_EMAIL", "analyst@example.org")
 
 
 @pytest.mark.parametrize("page", pages_to_run())
