@@ -127,6 +127,7 @@ def test_resolve_after_accepting_both_sides_merges_from_gits_stages(
 
 
 @needs_git
+@pytest.mark.slow
 def test_resolve_without_stages_refuses_and_names_the_way_back(
         run: Run, repo: Path, small_ledger_bytes: bytes, clock: None) -> None:
     """Both sides pasted and `git add`ed: git's stages are gone. resolve changes nothing and
@@ -151,6 +152,7 @@ PLAIN_RESOLVE = re.compile(r"`ledger resolve(?: (?!-)[^` ]+)?`")
 
 
 @needs_git
+@pytest.mark.slow
 def test_check_and_resolve_agree_on_committed_conflict_markers(
         run: Run, repo: Path, small_ledger_bytes: bytes, clock: None) -> None:
     """Markers committed (git add, commit): where check says "run `ledger resolve`", resolve
@@ -170,6 +172,7 @@ def test_check_and_resolve_agree_on_committed_conflict_markers(
 
 
 @needs_git
+@pytest.mark.slow
 def test_the_way_check_names_for_committed_markers_merges_both_sides(
         run: Run, repo: Path, small_ledger_bytes: bytes, clock: None) -> None:
     """Markers committed in a merge commit: check and resolve name `ledger resolve --from`
@@ -194,6 +197,7 @@ def test_the_way_check_names_for_committed_markers_merges_both_sides(
 
 @needs_git
 @pytest.mark.parametrize("staged", [False, True], ids=["unstaged", "staged"])
+@pytest.mark.slow
 def test_check_on_both_sides_pasted_together_names_a_way_that_works(
         run: Run, repo: Path, small_ledger_bytes: bytes, clock: None, staged: bool) -> None:
     """"Accept Both Changes" leaves no ledger: check says more than a JSON syntax error, and
@@ -280,6 +284,7 @@ def test_resolve_runs_no_program_a_repository_config_names(
 
 
 @needs_git
+@pytest.mark.slow
 def test_check_against_a_name_that_is_both_a_file_and_a_tag_is_refused(
         run: Run, repo: Path, small_ledger_bytes: bytes, clock: None) -> None:
     file = repo / "ledger.json"
@@ -321,6 +326,7 @@ def test_git_setup_refuses_a_path_with_a_control_character(repo: Path, character
 
 
 @needs_git
+@pytest.mark.slow
 def test_git_setup_twice_appends_nothing_where_another_file_overrides_its_lines(
         repo: Path, small_ledger_bytes: bytes) -> None:
     """A .gitattributes and a .gitignore deeper in the tree override the lines git-setup
@@ -462,6 +468,7 @@ def test_a_shared_string_repeated_in_many_cells_is_never_expanded(small: Path) -
         assert small.read_bytes() == before
 
 
+@pytest.mark.slow
 def test_an_unterminated_quote_is_placed_in_one_pass(small: Path) -> None:
     """A quote opened in row 2 and never closed swallows the rest of a 32 MB file: the error is
     placed at the cell where it opened, at the cost of about one parse (a second or so of CPU),
@@ -553,6 +560,7 @@ def _waiting_driver(root: int) -> bool:
 
 
 @needs_git
+@pytest.mark.slow
 def test_the_merge_driver_takes_the_lock_of_the_ledger_it_merges(
         run: Run, repo: Path, small_ledger_bytes: bytes, clock: None) -> None:
     """git hands the driver a temporary copy (%A) of ledger.json: the driver must still take
@@ -583,6 +591,7 @@ def test_the_merge_driver_takes_the_lock_of_the_ledger_it_merges(
 
 
 @needs_git
+@pytest.mark.slow
 def test_a_driver_registered_without_the_path_still_merges(
         run: Run, repo: Path, small_ledger_bytes: bytes, clock: None) -> None:
     """An older registration (`%O %A %B`, no `%P`): the driver cannot know the work tree's
@@ -607,6 +616,7 @@ def _temporary_files(folder: Path) -> list[str]:
     return [name for name in os.listdir(folder) if name.endswith(".tmp")]
 
 
+@pytest.mark.slow
 def test_ctrl_c_mid_save_says_interrupted_and_leaves_the_file(tmp_path: Path) -> None:
     """SIGINT while a large ledger is being saved (its temporary file is there): one line,
     exit 130, the old file, no temporary file left."""
