@@ -161,14 +161,16 @@ def test_check_and_resolve_agree_on_committed_conflict_markers(
     git(repo, "add", "ledger.json")
     git(repo, "commit", "-q", "--no-edit")
     before = file.read_bytes()
-    checked = ledger("check", cwd=repo)
-    assert checked.returncode == 1 and "conflict markers" in checked.stderr
     resolved = ledger("resolve", cwd=repo)
-    if resolved.returncode != 0:
-        assert file.read_bytes() == before
-        advice = PLAIN_RESOLVE.search(checked.stderr)
-        assert advice is None, (f"check advises {advice[0]} ({checked.stderr.strip()!r}), "
-                                f"which then says: {resolved.stderr.strip()!r}")
+    for command in (("check",), ("report",), ("party", "add", "east", "--name", "Eastland")):
+        checked = ledger(*command, cwd=repo)
+        assert checked.returncode == 1 and "conflict markers" in checked.stderr
+        if resolved.returncode != 0:
+            assert file.read_bytes() == before
+            advice = PLAIN_RESOLVE.search(checked.stderr)
+            assert advice is None, (f"{command[0]} advises {advice[0]} "
+                                    f"({checked.stderr.strip()!r}), which then says: "
+                                    f"{resolved.stderr.strip()!r}")
 
 
 @needs_git

@@ -78,9 +78,14 @@ LOADED: list[LoadedLedger] = []
 
 
 def load(path: Path) -> LoadedLedger:
+    from ledger.cli.merging import with_way_out
+    from ledger.core.errors import LedgerFileError
     from ledger.storage import loading
 
-    loaded = loading.load(path, max_bytes=max_bytes())
+    try:
+        loaded = loading.load(path, max_bytes=max_bytes())
+    except LedgerFileError as error:  # conflict markers: the way to merge the sides
+        raise with_way_out(error, path) from None
     LOADED.append(loaded)
     _note_migration(loaded)
     return loaded
@@ -150,13 +155,19 @@ def read_as(ctx: typer.Context, as_of: str | None, known_at: str | None) -> Cloc
 
 def update(ctx: typer.Context, change: Callable[[Ledger], tuple[Ledger, T]]) -> T:
     """Apply `change` to the chosen ledger in one transaction (lock, load, change, save)."""
+    from ledger.cli.merging import with_way_out
+    from ledger.core.errors import LedgerFileError
     from ledger.storage import writing
 
     draft: Draft
-    with writing.transaction(target(ctx).path, max_bytes=max_bytes()) as draft:
-        LOADED.append(draft.loaded)
-        _note_migration(draft.loaded)
-        draft.ledger, result = change(draft.ledger)
+    path = target(ctx).path
+    try:
+        with writing.transaction(path, max_bytes=max_bytes()) as draft:
+            LOADED.append(draft.loaded)
+            _note_migration(draft.loaded)
+            draft.ledger, result = change(draft.ledger)
+    except LedgerFileError as error:  # conflict markers: the way to merge the sides
+        raise with_way_out(error, path) from None
     return result
 
 

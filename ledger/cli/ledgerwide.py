@@ -32,7 +32,6 @@ from ledger.cli.options import (
     ReportFormatOption,
 )
 from ledger.cli.output import confirm_saved, emit, print_placed, write
-from ledger.core.errors import LedgerFileError
 from ledger.render import ListFormat, OutputFormat
 
 if TYPE_CHECKING:
@@ -217,10 +216,7 @@ def check(
 
     def run_checks() -> checks.CheckOutcome:
         nonlocal git_warnings
-        try:
-            loaded = read(ctx)  # a file with conflict markers is refused here, saying what to run
-        except LedgerFileError as error:
-            raise _with_way_out(error, target(ctx).path) from None
+        loaded = read(ctx)  # a file with conflict markers is refused here, saying what to run
         git_warnings = _git_warnings(loaded.path)
         kept = _kept_copy(loaded.path, against) if against is not None else None
         outcome = checks.check_ledger(loaded, sources=sources, kept=kept, max_bytes=max_bytes())
@@ -260,35 +256,6 @@ def _git_warnings(path: Path) -> int:
             f"other's records: `ledger resolve {path}` merges both sides, and the file, by record")
         warned += 1
     return warned
-
-
-def _with_way_out(error: LedgerFileError, path: Path) -> LedgerFileError:
-    """A file that is no ledger, where git holds or remembers a conflict of it: the way to the
-    versions git merged. The load's refusal of conflict markers says "run `ledger resolve`",
-    which merges the versions git holds: where git holds none (the markers were committed, or
-    the file staged as it stood), it says what will merge them instead; of any other problem
-    (both sides pasted together), a line says what merges them."""
-    from dataclasses import replace
-
-    from ledger.cli.merging import markers_way_out
-    from ledger.storage import git
-
-    plain = "run `ledger resolve`"
-    markers = any(problem.message.endswith(plain) for problem in error.problems)
-    if git.merge_state(path).unfinished:
-        if not markers:
-            say(f"{path}: git holds a merge of this file not yet concluded: `ledger resolve` "
-                "merges the versions git holds, by record, whatever the file holds now")
-        return error
-    if not markers:
-        if git.conflict_remembered(path):
-            say(f"{path}: git holds no conflict of this file any more: {markers_way_out(path)}")
-        return error
-    way_out = markers_way_out(path)
-    return LedgerFileError([replace(problem, message=problem.message.removesuffix(plain)
-                                    + "git holds no conflict of the file to merge: " + way_out)
-                            if problem.message.endswith(plain) else problem
-                            for problem in error.problems], error.more)
 
 
 def _kept_copy(ledger: Path, against: str) -> LoadedLedger:

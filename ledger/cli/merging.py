@@ -13,7 +13,7 @@ import typer
 from ledger.cli.app import app
 from ledger.cli.context import max_bytes, target
 from ledger.cli.errors import fail, run, say
-from ledger.core.errors import InvalidValue, LedgerError
+from ledger.core.errors import InvalidValue, LedgerError, LedgerFileError
 
 if TYPE_CHECKING:
     from ledger.merge.threeway import Conflict, Merged
@@ -391,3 +391,31 @@ def git_setup(ctx: typer.Context) -> None:
         say(f"warning: {overridden}: git does not apply its line to {about}: another "
             f"{overridden.name} file, or a later line, overrides it (see `git {asked} -- "
             f"{shlex.quote(str(about))}`)")
+
+
+def with_way_out(error: LedgerFileError, path: Path) -> LedgerFileError:
+    """A file that is no ledger, where git holds or remembers a conflict of it: the way to the
+    versions git merged. The load's refusal of conflict markers says "run `ledger resolve`",
+    which merges the versions git holds: where git holds none (the markers were committed, or
+    the file staged as it stood), it says what will merge them instead; of any other problem
+    (both sides pasted together), a line says what merges them."""
+    from dataclasses import replace
+
+    from ledger.storage import git
+
+    plain = "run `ledger resolve`"
+    markers = any(problem.message.endswith(plain) for problem in error.problems)
+    if git.merge_state(path).unfinished:
+        if not markers:
+            say(f"{path}: git holds a merge of this file not yet concluded: `ledger resolve` "
+                "merges the versions git holds, by record, whatever the file holds now")
+        return error
+    if not markers:
+        if git.conflict_remembered(path):
+            say(f"{path}: git holds no conflict of this file any more: {markers_way_out(path)}")
+        return error
+    way_out = markers_way_out(path)
+    return LedgerFileError([replace(problem, message=problem.message.removesuffix(plain)
+                                    + "git holds no conflict of the file to merge: " + way_out)
+                            if problem.message.endswith(plain) else problem
+                            for problem in error.problems], error.more)
