@@ -42,7 +42,7 @@ EVIDENCE_COLUMNS = ("id", "date", "term", "subject", "claimant", "stance", "summ
                     "recorded_at", "retracted")
 OBLIGATION_COLUMNS = ("party", "term", "title", "category", "status", "claimed_by",
                       "disputed_by", "claim_basis", "dispute_basis", "latest", "due", "overdue",
-                      "waiting_on", "late")
+                      "deadline", "waiting_on", "late")
 
 
 def party_row(party: Party) -> tuple[str, ...]:
@@ -76,7 +76,8 @@ def obligation_row(item: Obligation) -> tuple[str, ...]:
             joined(item.claimed_by), joined(item.disputed_by),
             item.claim_basis.value if item.claim_basis else "",
             item.dispute_basis.value if item.dispute_basis else "", item.latest or "",
-            item.term.due or "", yes_no(item.overdue), joined(item.waiting_on),
+            item.term.due or "", yes_no(item.overdue), item.deadline_word or "",
+            joined(item.waiting_on),
             yes_no(item.late))
 
 

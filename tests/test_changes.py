@@ -29,10 +29,10 @@ def test_a_new_dispute_moves_claimed_to_contested(run: Run, small: Path) -> None
     north = party_changes(report, "north")
     assert north["changes"] == [{
         "term": "withdraw", "title": "Withdraw troops",
-        "before": {"status": "claimed", "overdue": False, "due": "2021-04-29", "waiting_on": [],
-                   "late": False},
-        "after": {"status": "contested", "overdue": False, "due": "2021-04-29", "waiting_on": [],
-                  "late": False},
+        "before": {"status": "claimed", "overdue": False, "deadline": "met", "due": "2021-04-29",
+                   "waiting_on": [], "late": False},
+        "after": {"status": "contested", "overdue": False, "deadline": "due",
+                  "due": "2021-04-29", "waiting_on": [], "late": False},
         "new_evidence": [dispute], "amendments": []}]
     assert north["counts"]["before"]["claimed"] == 1 and north["counts"]["after"]["contested"] == 1
     assert claim not in str(north["changes"])
@@ -52,21 +52,22 @@ def test_a_new_entry_that_leaves_the_status_is_still_listed(run: Run, small: Pat
 def test_becoming_overdue_and_a_moved_due_date_inside_the_window(run: Run, small: Path) -> None:
     report = changes(run, "--since", "2021-04-01", "--until", "2021-05-31")
     [change] = party_changes(report, "north")["changes"]
-    assert (change["term"], change["before"]["overdue"], change["after"]["overdue"]) == (
-        "withdraw", False, True)
+    assert (change["term"], change["before"]["deadline"], change["after"]["deadline"]) == (
+        "withdraw", "due", "past due, no evidence")
     assert change["new_evidence"] == []
     amendment = ok(run("term", "amend", "withdraw", "--effective", "2021-04-15", "--due",
                        "2021-12-31", "--reason", "Extended")).stdout.strip()
     report = changes(run, "--since", "2021-04-01", "--until", "2021-05-31")
     [change] = party_changes(report, "north")["changes"]
     assert (change["before"]["due"], change["after"]["due"]) == ("2021-04-29", "2021-12-31")
-    assert change["after"]["overdue"] is False and change["amendments"] == [amendment]
+    assert change["after"]["deadline"] == "due" and change["amendments"] == [amendment]
     table = ok(run("changes", "--since", "2021-04-01", "--until", "2021-05-31")).stdout
     assert f"{amendment} from 2021-04-15: Extended" in table, "the table names the amendment"
     csv = ok(run("changes", "--since", "2021-04-01", "--until", "2021-05-31", "--format",
                  "csv")).stdout.splitlines()
     assert csv[0].startswith("party,term,title,status_before,status_after,overdue_before,"
-                             "overdue_after,due_before,due_after,waiting_on_before,"
+                             "overdue_after,deadline_before,deadline_after,due_before,"
+                             "due_after,waiting_on_before,"
                              "waiting_on_after,late_before,late_after,")
 
 

@@ -39,7 +39,8 @@ def test_an_unmet_condition_keeps_an_obligation_from_being_overdue(run: Run, sma
     assert standing(run, "north", "review")["waiting_on"] == ["release"], "contested is not met"
     add_evidence(run, "release", "monitor", "claims", "2020-05", "--subject", "south")
     review = standing(run, "north", "review")
-    assert (review["waiting_on"], review["overdue"]) == ([], True), "met: the due day counts"
+    assert (review["waiting_on"], review["deadline"]) == ([], "past due, no evidence"), \
+        "met: the due day counts"
 
 
 def test_a_condition_met_after_the_due_day(run: Run, small: Path) -> None:
@@ -50,13 +51,14 @@ def test_a_condition_met_after_the_due_day(run: Run, small: Path) -> None:
     assert (before["waiting_on"], before["overdue"]) == (["release"], False), \
         "past its due day, but still waiting: not overdue"
     after = standing(run, "north", "review", "--as-of", "2020-10-01")
-    assert (after["waiting_on"], after["overdue"]) == ([], True)
+    assert (after["waiting_on"], after["deadline"]) == ([], "past due, no evidence")
     changes = as_json(run("changes", "--since", "2020-08-01", "--until", "2020-10-01",
                           "--format", "json"))
     north = next(party for party in changes["parties"] if party["id"] == "north")
     moved = next(change for change in north["changes"] if change["term"] == "review")
     assert (moved["before"]["waiting_on"], moved["after"]["waiting_on"]) == (["release"], [])
-    assert (moved["before"]["overdue"], moved["after"]["overdue"]) == (False, True)
+    assert (moved["before"]["deadline"], moved["after"]["deadline"]) == (
+        "waits on", "past due, no evidence")
     csv = ok(run("changes", "--since", "2020-08-01", "--until", "2020-10-01", "--format",
                  "csv")).stdout
     assert ",2020-06-30,2020-06-30,release,,no,no," in csv, "the CSV says what it waited on"
@@ -123,7 +125,7 @@ def test_a_condition_amended_in_and_cleared(run: Run, small: Path) -> None:
     ok(run("term", "amend", "withdraw", "--effective", "2023-01-01", "--no-condition",
            "--reason", "Unlinked"))
     later = standing(run, "north", "withdraw", "--as-of", "2023-06-01")
-    assert (later["waiting_on"], later["overdue"]) == ([], True)
+    assert (later["waiting_on"], later["deadline"]) == ([], "past due, no evidence")
     shown = as_json(run("term", "show", "withdraw", "--as-of", "2022-01-01", "--format", "json"))
     assert shown["term"]["conditions"] == ["ceasefire"]
     assert shown["obligations"][0]["waiting_on"] == ["ceasefire"]
@@ -193,8 +195,8 @@ def test_overdue_is_worded_apart_from_no_evidence_in_every_format(run: Run, smal
     assert '<span class="flag overdue">OVERDUE</span>' in html
     assert '<span class="flag waiting">waits on release</span>' in html
     csv = ok(run("report", *options, "--format", "csv")).stdout.splitlines()
-    assert "north,review,Review sanctions,sanctions,no-evidence,,,,,,2020-06-30,no,release,no" \
-        in csv
+    assert "north,review,Review sanctions,sanctions,no-evidence,,,,,,2020-06-30,no,waits on," \
+        "release,no" in csv
     data = standing(run, "south", "release", *options)
     assert (data["status"], data["overdue"], data["waiting_on"]) == ("disputed", True, [])
 

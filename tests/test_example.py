@@ -93,7 +93,8 @@ def test_obligations_that_wait_on_a_condition_are_not_overdue(run: Run, example:
 def test_overdue_tells_a_dispute_from_no_evidence(run: Run, example: Path) -> None:
     status = _report(run)
     assert status["us", "doha-1-a1"]["status"] == "no-evidence"
-    assert status["us", "doha-1-a1"]["overdue"]
+    assert status["us", "doha-1-a1"]["deadline"] == "past due, no evidence"
+    assert not status["us", "doha-1-a1"]["overdue"]
     exchange = status["afghan-gov", "doha-1-c-exchange"]
     assert (exchange["status"], exchange["overdue"], exchange["disputed_by"]) == (
         "disputed", True, ["taliban", "us"])
@@ -219,8 +220,9 @@ def test_the_report_table_fits_80_columns_without_cropping(run: Run, example: Pa
     items = [item for party in report["parties"] for item in party["obligations"]]
     legend = table.index("OVERDUE: the due day passed")
     shown = " ".join(table[:legend].split())
-    assert shown.count("OVERDUE") == sum(item["overdue"] and item["status"] != "no-evidence"
-                                         for item in items) == 1
-    assert shown.count("past due, no evidence") == sum(
-        item["overdue"] and item["status"] == "no-evidence" for item in items) == 7
+    assert shown.count("OVERDUE") == sum(item["overdue"] for item in items) == sum(
+        item["deadline"] == "overdue" for item in items) == 1
+    captions = sum(bool(party["counts"]["past_due_no_evidence"]) for party in report["parties"])
+    assert shown.count("past due, no evidence") - captions == sum(
+        item["deadline"] == "past due, no evidence" for item in items) == 7
     assert shown.count("waits on") == sum(bool(item["waiting_on"]) for item in items) == 8

@@ -32,7 +32,8 @@ def test_an_amendment_applies_from_its_effective_day(run: Run, small: Path) -> N
     after = obligation(run, "north", "withdraw", "--as-of", "2021-05-01")
     assert (before["due"], after["due"]) == ("2021-04-29", "2021-12-31")
     assert not before["overdue"] and not after["overdue"]
-    assert obligation(run, "north", "withdraw", "--as-of", "2022-01-01")["overdue"]
+    assert obligation(run, "north", "withdraw", "--as-of", "2022-01-01")["deadline"] == (
+        "past due, no evidence")
     ok(run("party", "amend", "north", "--effective", "2021-01-01", "--name", "North Republic",
            "--reason", "Renamed by its constitution"))
     assert party_name(run, "north", "--as-of", "2020-12-31") == "Northland"

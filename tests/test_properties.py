@@ -227,7 +227,8 @@ class StatusMachine(RuleBasedStateMachine):
             status = ("no-evidence" if not positions else "contested" if claims and disputes
                       else "claimed" if claims else "disputed")
             due = self.due_in_force(day, known_at) if term == "withdraw" else None
-            overdue = due is not None and due < day.isoformat() and status != "claimed"
+            past_due = due is not None and due < day.isoformat() and status != "claimed"
+            overdue = past_due and status != "no-evidence"
             result[term, subject] = (status, claims, disputes, due, overdue)
         return result
 

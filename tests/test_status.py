@@ -33,30 +33,32 @@ def test_report_json_has_exactly_the_documented_shape(run: Run, small: Path) -> 
                  {"term": "withdraw", "title": "Withdraw troops", "category": "withdrawal",
                   "status": "no-evidence", "claimed_by": [], "disputed_by": [], "claim_basis": None,
                   "dispute_basis": None, "latest": None,
-                  "due": "2021-04-29", "overdue": True, "waiting_on": [], "late": False,
+                  "due": "2021-04-29", "overdue": False, "deadline": "past due, no evidence",
+                  "waiting_on": [], "late": False,
                   "evidence": []},
                  {"term": "release", "title": "Release prisoners",
                   "category": "prisoner-release", "status": "no-evidence", "claimed_by": [],
                   "disputed_by": [], "claim_basis": None, "dispute_basis": None,
-                  "latest": None, "due": "2020-03-10", "overdue": True,
-                  "waiting_on": [], "late": False, "evidence": []}],
+                  "latest": None, "due": "2020-03-10", "overdue": False,
+                  "deadline": "past due, no evidence", "waiting_on": [], "late": False,
+                  "evidence": []}],
              "counts": {"claimed": 0, "disputed": 0, "contested": 0, "no-evidence": 2,
-                        "overdue": 2}},
+                        "overdue": 0, "past_due_no_evidence": 2}},
             {"id": "south", "name": "Southland",
              "obligations": [
                  {"term": "release", "title": "Release prisoners",
                   "category": "prisoner-release", "status": "contested",
                   "claimed_by": ["south"], "disputed_by": ["monitor"], "claim_basis": "own",
                   "dispute_basis": "independent", "latest": "2020-05",
-                  "due": "2020-03-10", "overdue": True, "waiting_on": [], "late": False,
-                  "evidence": sorted([disputed, claimed])},
+                  "due": "2020-03-10", "overdue": True, "deadline": "overdue",
+                  "waiting_on": [], "late": False, "evidence": sorted([disputed, claimed])},
                  {"term": "ceasefire", "title": "Hold the ceasefire", "category": "ceasefire",
                   "status": "no-evidence", "claimed_by": [], "disputed_by": [],
                   "claim_basis": None, "dispute_basis": None, "latest": None, "due": None,
-                  "overdue": False, "waiting_on": [], "late": False,
+                  "overdue": False, "deadline": None, "waiting_on": [], "late": False,
                   "evidence": []}],
              "counts": {"claimed": 0, "disputed": 0, "contested": 1, "no-evidence": 1,
-                        "overdue": 1}},
+                        "overdue": 1, "past_due_no_evidence": 0}},
         ],
     }
     assert as_json(run("report", "--format", "json"))["as_of"] is None
@@ -143,20 +145,24 @@ def test_an_entry_recorded_before_its_period_ends_counts_from_its_recording(
 
 
 def test_overdue_only_when_due_has_passed_and_not_claimed(run: Run, small: Path) -> None:
-    def overdue(*options: str) -> bool:
-        return bool(obligations(run, *options)["north", "release"]["overdue"])
+    """One deadline word everywhere (JSON `deadline`); `overdue` is true for `overdue` alone."""
+    def deadline(*options: str) -> str | None:
+        item = obligations(run, *options)["north", "release"]
+        assert item["overdue"] is (item["deadline"] == "overdue")
+        return item["deadline"]
 
-    assert overdue()
-    assert not overdue("--as-of", "2020-03-10"), "due today is not yet overdue"
-    assert overdue("--as-of", "2020-03-11")
+    assert deadline() == "past due, no evidence"
+    assert deadline("--as-of", "2020-03-10") == "due", "due today is not yet overdue"
+    assert deadline("--as-of", "2020-03-11") == "past due, no evidence"
     add_evidence(run, "release", "monitor", "disputes", "2020-03", "--subject", "north")
-    assert overdue("--as-of", "2020-03-11")
+    assert deadline("--as-of", "2020-03-31") == "overdue"
     add_evidence(run, "release", "north", "claims", "2020-03", "--subject", "north")
-    assert overdue("--as-of", "2020-03-11"), "contested is not claimed"
+    assert deadline("--as-of", "2020-03-31") == "overdue", "contested is not claimed"
     add_evidence(run, "release", "monitor", "claims", "2020-04", "--subject", "north")
-    assert overdue("--as-of", "2020-04-29"), "an April entry counts once April has ended"
-    assert not overdue("--as-of", "2020-04-30")
-    assert obligations(run)["north", "withdraw"]["overdue"]
+    assert deadline("--as-of", "2020-04-29") == "overdue", "an April entry counts once April ended"
+    assert deadline("--as-of", "2020-04-30") == "met"
+    assert obligations(run)["north", "withdraw"]["deadline"] == "past due, no evidence"
+    assert obligations(run)["south", "ceasefire"]["deadline"] is None, "no due day"
 
 
 def test_report_filters_and_table(run: Run, small: Path) -> None:
@@ -172,11 +178,14 @@ def test_report_filters_and_table(run: Run, small: Path) -> None:
     assert "The Monitors" in table, "claimants are named in the table"
     assert "OVERDUE" in table
     assert "0 claimed · 1 disputed · 0 contested · 1 no-evidence · 1 overdue\n" in table
+    assert "0 claimed · 0 disputed · 0 contested · 2 no-evidence · 0 overdue · 2 past due, no " \
+        "evidence\n" in table
     csv_lines = ok(run("report", "--format", "csv")).stdout.splitlines()
     assert csv_lines[0] == ("party,term,title,category,status,claimed_by,disputed_by,"
-                            "claim_basis,dispute_basis,latest,due,overdue,waiting_on,late")
+                            "claim_basis,dispute_basis,latest,due,overdue,deadline,waiting_on,"
+                            "late")
     assert "south,release,Release prisoners,prisoner-release,disputed,,monitor,,independent," \
-        "2020-04,2020-03-10,yes,,no" in csv_lines
+        "2020-04,2020-03-10,yes,overdue,,no" in csv_lines
     markdown = ok(run("report", "--format", "markdown")).stdout
     assert "## Southland (south)" in markdown
     assert "| release | Release prisoners | prisoner-release | disputed |  | The Monitors |" \

@@ -119,7 +119,7 @@ def changes_between(before_ledger: Ledger, after_ledger: Ledger, *, since: date,
                                counted_after[slot])
 
             def standing(item: Obligation | None) -> tuple[object, ...]:
-                return ((item.status, item.overdue, item.term.due, item.waiting_on)
+                return ((item.status, item.past_due, item.term.due, item.waiting_on)
                         if item else (None,))
 
             if standing(old) == standing(new) and not gained:

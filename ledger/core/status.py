@@ -98,8 +98,9 @@ class Obligation:
     claimed_by: tuple[str, ...]
     disputed_by: tuple[str, ...]
     latest: str | None
-    overdue: bool
-    """The due day passed before the day judged on, it is not claimed, and it waits on nothing."""
+    past_due: bool
+    """The due day passed before the day judged on, it is not claimed, and it waits on nothing:
+    OVERDUE when disputed or contested, past due with no evidence otherwise (`deadline`)."""
     positions: tuple[Evidence, ...] = ()
     waiting_on: tuple[str, ...] = ()
     """Its conditions (terms) that are not claimed for every obligor on the day judged on."""
@@ -123,9 +124,25 @@ class Obligation:
             return Deadline.LATE if self.late else Deadline.NONE
         if self.waiting_on:
             return Deadline.WAITING
-        if self.overdue:
+        if self.past_due:
             return Deadline.PAST_DUE if self.status is Status.NO_EVIDENCE else Deadline.OVERDUE
         return Deadline.NONE
+
+    @property
+    def overdue(self) -> bool:
+        """Past due, and the latest entries dispute compliance (disputed or contested)."""
+        return self.deadline is Deadline.OVERDUE
+
+    @property
+    def deadline_word(self) -> str | None:
+        """The deadline in the words JSON and CSV give it: None when there is no due day to judge
+        by; `due` (not yet due), `met`, `late`, `overdue`, `past due, no evidence`, `waits on`."""
+        deadline = self.deadline
+        if deadline is not Deadline.NONE:
+            return deadline.value.lower()
+        if self.term.due is None:
+            return None
+        return "met" if self.status is Status.CLAIMED else "due"
 
     @property
     def deadline_text(self) -> str:
@@ -146,14 +163,18 @@ class Counts:
 
     @property
     def overdue(self) -> int:
-        """Obligations whose due day passed unclaimed, waiting on nothing (`Obligation.overdue`):
-        those disputed or contested, and those with no evidence either way."""
-        return self.deadlines[Deadline.OVERDUE] + self.deadlines[Deadline.PAST_DUE]
+        """Obligations past due and disputed or contested (`Obligation.overdue`)."""
+        return self.deadlines[Deadline.OVERDUE]
+
+    @property
+    def past_due_no_evidence(self) -> int:
+        """Obligations past due with no entry either way: not a finding that a party failed."""
+        return self.deadlines[Deadline.PAST_DUE]
 
     def as_data(self) -> dict[str, int]:
         """The counts as JSON and CSV give them."""
         return {**{status.value: self.statuses[status] for status in Status},
-                "overdue": self.overdue}
+                "overdue": self.overdue, "past_due_no_evidence": self.past_due_no_evidence}
 
 
 def counts_of(obligations: Iterable[Obligation]) -> Counts:
@@ -251,7 +272,7 @@ def obligation(term: Term, subject: str, keyed: dict[str, Keyed], *, reference_d
     status = status_of(positions)
     in_order = sorted(keyed.values(), key=_KEY)  # by the order keys already made
     latest = max(keyed.values(), key=_KEY)[1].date if keyed else None  # the first of a tie
-    overdue = (
+    past_due = (
         term.due is not None
         and date.fromisoformat(term.due) < reference_day
         and status is not Status.CLAIMED
@@ -268,7 +289,7 @@ def obligation(term: Term, subject: str, keyed: dict[str, Keyed], *, reference_d
         claimed_by=claimed_by,
         disputed_by=disputed_by,
         latest=latest,
-        overdue=overdue,
+        past_due=past_due,
         positions=tuple(map(_ENTRY, in_order)),
         waiting_on=waiting_on,
         late=late,

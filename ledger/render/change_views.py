@@ -54,8 +54,10 @@ def log_view(lines: list[LogLine]) -> View:
 
 def _standing(item: Obligation | None) -> dict[str, Any]:
     if item is None:
-        return {"status": None, "overdue": False, "due": None, "waiting_on": [], "late": False}
-    return {"status": item.status.value, "overdue": item.overdue, "due": item.term.due,
+        return {"status": None, "overdue": False, "deadline": None, "due": None,
+                "waiting_on": [], "late": False}
+    return {"status": item.status.value, "overdue": item.overdue, "deadline": item.deadline_word,
+            "due": item.term.due,
             "waiting_on": list(item.waiting_on), "late": item.late}
 
 
@@ -104,7 +106,8 @@ def changes_view(report: ChangesReport, ledger: Ledger) -> View:
 
     def flat() -> Section:
         columns = ("party", "term", "title", "status_before", "status_after", "overdue_before",
-                   "overdue_after", "due_before", "due_after", "waiting_on_before",
+                   "overdue_after", "deadline_before", "deadline_after", "due_before",
+                   "due_after", "waiting_on_before",
                    "waiting_on_after", "late_before", "late_after", "new_evidence",
                    "amendments")
 
@@ -112,7 +115,8 @@ def changes_view(report: ChangesReport, ledger: Ledger) -> View:
             before, after = _standing(change.before), _standing(change.after)
             return (party.party.id, change.term.id, change.term.title, before["status"] or "",
                     after["status"] or "", "yes" if before["overdue"] else "no",
-                    "yes" if after["overdue"] else "no", before["due"] or "",
+                    "yes" if after["overdue"] else "no", before["deadline"] or "",
+                    after["deadline"] or "", before["due"] or "",
                     after["due"] or "", ";".join(before["waiting_on"]),
                     ";".join(after["waiting_on"]), "yes" if before["late"] else "no",
                     "yes" if after["late"] else "no", " ".join(change.new_evidence),

@@ -90,6 +90,7 @@ def obligation_data(item: Obligation) -> dict[str, Any]:
         "latest": item.latest,
         "due": item.term.due,
         "overdue": item.overdue,
+        "deadline": item.deadline_word,
         "waiting_on": list(item.waiting_on),
         "late": item.late,
         "evidence": sorted(entry.id for entry in item.positions),
@@ -108,9 +109,9 @@ def counts_caption(counts: Counts) -> str:
     parts = [f"{counts.statuses[status]} {status.value}"
              + _own_word_count(counts.own_word[status], counts.statuses[status])
              for status in Status]
-    unknown = counts.deadlines[Deadline.PAST_DUE]
-    parts.append(f"{counts.overdue} overdue"
-                 + (f" ({unknown} with no evidence either way)" if unknown else ""))
+    parts.append(f"{counts.overdue} overdue")
+    if counts.past_due_no_evidence:
+        parts.append(f"{counts.past_due_no_evidence} {Deadline.PAST_DUE.value}")
     waiting = counts.deadlines[Deadline.WAITING]
     if waiting:
         parts.append(f"{waiting} waiting on a condition")
