@@ -74,3 +74,34 @@ def test_the_installed_script_reports_the_basis(small: Path) -> None:
                               "json"], check=True, capture_output=True, text=True,
                              env=environment).stdout
     assert '"dispute_basis": "independent"' in printed and '"claim_basis": null' in printed
+
+
+def test_an_entry_not_yet_counted_is_said_not_hidden(run: Run, small: Path) -> None:
+    """An entry whose dated period contains the day judged on does not count yet (it may have
+    been made later in its period), and the report says so: JSON `not_yet_counted`, and a note
+    `+1 dated 2021-05, count from 2021-05-31`; at the period's end it counts."""
+    recorded = {"COMPLIANCE_LEDGER_NOW": "2022-01-05T12:00:00Z"}
+    month = ok(run("evidence", "add", "-t", "withdraw", "-c", "monitor", "-s", "disputes",
+                   "-d", "2021-05", "-m", "Troops remain", env=recorded)).stdout.strip()
+    year = ok(run("evidence", "add", "-t", "ceasefire", "-c", "monitor", "-s", "disputes",
+                  "-d", "2021", "-m", "Shelling all year", env=recorded)).stdout.strip()
+    assert obligation(run, "north", "withdraw", "--as-of", "2021-05-20")["not_yet_counted"] == [
+        month]
+    assert obligation(run, "north", "withdraw", "--as-of", "2021-05-31")["not_yet_counted"] == []
+    assert obligation(run, "north", "withdraw", "--as-of", "2021-05-31")["status"] == "disputed"
+    assert obligation(run, "north", "withdraw", "--as-of", "2021-04-30")["not_yet_counted"] == [
+        ], "an entry dated after the day is not pending: it is later"
+    assert obligation(run, "south", "ceasefire", "--as-of", "2021-12-30")["not_yet_counted"] == [
+        year]
+    assert obligation(run, "south", "ceasefire", "--as-of", "2021-12-31")["status"] == "disputed"
+    table = ok(run("report", "--as-of", "2021-05-20")).stdout
+    assert "Not yet counted as of 2021-05-20" in table
+    assert "withdraw (Northland): +1 dated 2021-05, count from 2021-05-31" in " ".join(
+        table.split())
+    assert "ceasefire (Southland): +1 dated 2021, count from 2021-12-31" in " ".join(
+        table.split())
+    early = {"COMPLIANCE_LEDGER_NOW": "2021-05-10T12:00:00Z"}
+    ok(run("evidence", "add", "-t", "withdraw", "-c", "south", "-s", "claims", "-d", "2021-05",
+           "-m", "Troops gone", env=early))
+    page = ok(run("report", "--as-of", "2021-05-09", "--format", "html")).stdout
+    assert "+1 dated 2021-05, count from 2021-05-10" in page, "the day it was recorded, if earlier"

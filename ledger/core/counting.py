@@ -36,6 +36,20 @@ def made_by(day: date) -> Callable[[Evidence], bool]:
     return lambda entry: counts_from(entry) <= text
 
 
+def not_yet_counted(ledger: Ledger, day: date) -> list[Evidence]:
+    """The entries that do not count on `day` though their dated period has begun by then
+    (`2022-02` as of 2022-02-23): each may have been made later in its period, so it counts
+    from `counts_from`, and a report says so rather than leave it out silently. Retracted
+    entries and notes are not among them: they never count."""
+    from ledger.core.words import Stance
+
+    text = day.isoformat()
+    retracted = retracted_ids(ledger)
+    return [entry for entry in ledger.evidence
+            if entry.stance is not Stance.NOTES and entry.id not in retracted
+            and sort_day(entry.date) <= text < counts_from(entry)]
+
+
 def counted_evidence(ledger: Ledger, as_of: date | None = None) -> list[Evidence]:
     """The entries that count: not retracted, and (with `as_of`) made by that day."""
     retracted = retracted_ids(ledger)

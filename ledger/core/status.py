@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 from operator import itemgetter
 
-from ledger.core.counting import Keyed, counted_evidence, order_key
+from ledger.core.counting import Keyed, counted_evidence, counts_from, not_yet_counted, order_key
 from ledger.core.dates import sort_day
 from ledger.core.model import Evidence, Ledger, Party, Stance, Term
 from ledger.core.select import Choice, chosen, require_known
@@ -110,6 +110,9 @@ class Obligation:
     """Whose word the claims rest on (`basis_of`), None when no one claims."""
     dispute_basis: Basis | None = None
     """Whose word the disputes rest on, None when no one disputes."""
+    not_yet_counted: tuple[Evidence, ...] = ()
+    """Entries about it whose dated period has begun but which do not count yet on the day
+    judged on (`counting.not_yet_counted`)."""
 
     @property
     def on_own_word(self) -> bool:
@@ -175,6 +178,19 @@ class Counts:
         """The counts as JSON and CSV give them."""
         return {**{status.value: self.statuses[status] for status in Status},
                 "overdue": self.overdue, "past_due_no_evidence": self.past_due_no_evidence}
+
+
+def pending_text(item: Obligation) -> str | None:
+    """What a report says of the entries not yet counted: `+2 dated 2022-02, count from
+    2022-02-28` (each date and day once, in order)."""
+    if not item.not_yet_counted:
+        return None
+    groups: dict[tuple[str, str], int] = {}
+    for entry in item.not_yet_counted:
+        key = (entry.date, counts_from(entry))
+        groups[key] = groups.get(key, 0) + 1
+    return "; ".join(f"+{count} dated {dated}, count from {start}"
+                     for (dated, start), count in groups.items())
 
 
 def counts_of(obligations: Iterable[Obligation]) -> Counts:
@@ -333,6 +349,9 @@ def build_report(ledger: Ledger, *, today: date, as_of: date | None = None,
     unmet = unmet_conditions(ledger, grouped)
     reference_day = as_of or today
     bound = parties_to_the_process(ledger)
+    pending: dict[tuple[str, str], list[Evidence]] = defaultdict(list)
+    for entry in not_yet_counted(ledger, as_of) if as_of is not None else ():
+        pending[entry.term, entry.subject].append(entry)
     obligations: dict[str, list[Obligation]] = defaultdict(list)
     for term in ledger.terms:
         if (categories and term.category not in categories) or (
@@ -342,9 +361,10 @@ def build_report(ledger: Ledger, *, today: date, as_of: date | None = None,
         for subject in term.obligors:
             if parties and subject not in parties:
                 continue
-            obligations[subject].append(obligation(
+            obligations[subject].append(replace(obligation(
                 term, subject, grouped.get((term.id, subject), {}), reference_day=reference_day,
-                parties=bound, waiting_on=waiting_on))
+                parties=bound, waiting_on=waiting_on), not_yet_counted=tuple(sorted(
+                    pending.get((term.id, subject), ()), key=order_key))))
     reports = []
     for known in ledger.parties:
         if known.id not in obligations:

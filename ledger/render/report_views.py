@@ -12,7 +12,7 @@ from ledger.columns import (
 from ledger.core.counting import retractions_by_entry
 from ledger.core.model import Ledger, Party, Term
 from ledger.core.select import latest_of_timelines
-from ledger.core.status import Obligation, Report, legend
+from ledger.core.status import Obligation, Report, legend, pending_text
 from ledger.render.view import Page, Section, View
 from ledger.render.views import (
     OWN_WORD,
@@ -132,6 +132,12 @@ def report_view(report: Report, ledger: Ledger) -> View:
                  for item in party_report.obligations
                  for claimant in (*item.claimed_by, *item.disputed_by)}
     notes = [] if report.parties else ["No obligations match: nothing to report."]
+    pending = [f"{item.term.id} ({names.one(item.subject)}): {pending_text(item)}"
+               for party_report in report.parties for item in party_report.obligations
+               if item.not_yet_counted]
+    if pending and report.as_of is not None:
+        notes.append(f"Not yet counted as of {report.as_of.isoformat()} (dated in a period that "
+                     "has not ended, they may have been made later): " + "; ".join(pending) + ".")
     return View(data, sections, flat, notes, documents=documents, what="Compliance report",
                 legend=(*party_legend(ledger, claimants), *legend(report.judged_on)), page=page)
 

@@ -94,6 +94,7 @@ def obligation_data(item: Obligation) -> dict[str, Any]:
         "waiting_on": list(item.waiting_on),
         "late": item.late,
         "evidence": sorted(entry.id for entry in item.positions),
+        "not_yet_counted": [entry.id for entry in item.not_yet_counted],
     }
 
 
