@@ -5,8 +5,9 @@ parses it; `errors` how problems become messages and exit codes; `context` the l
 works on (read on the two clocks, or changed in a transaction) and the date options; `output`
 writing and paging; `options` the options that commands share; `agreement`, `party`, `term` and
 `evidence` their subcommands; `ledgerwide` init, report, check and schema; `merging` merge,
-resolve and git-setup; `imports` the three `import` commands; `interactive` the questions of
-`evidence add --interactive`; `clock` the one clock.
+resolve and git-setup; `conflicts` what to say of a file git could not merge; `imports` the three
+`import` commands; `interactive` the questions of `evidence add --interactive`; `clock` the one
+clock.
 """
 
 from __future__ import annotations

@@ -78,7 +78,7 @@ LOADED: list[LoadedLedger] = []
 
 
 def load(path: Path) -> LoadedLedger:
-    from ledger.cli.merging import with_way_out
+    from ledger.cli.conflicts import with_way_out
     from ledger.core.errors import LedgerFileError
     from ledger.storage import loading
 
@@ -155,7 +155,7 @@ def read_as(ctx: typer.Context, as_of: str | None, known_at: str | None) -> Cloc
 
 def update(ctx: typer.Context, change: Callable[[Ledger], tuple[Ledger, T]]) -> T:
     """Apply `change` to the chosen ledger in one transaction (lock, load, change, save)."""
-    from ledger.cli.merging import with_way_out
+    from ledger.cli.conflicts import with_way_out
     from ledger.core.errors import LedgerFileError
     from ledger.storage import writing
 
