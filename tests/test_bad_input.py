@@ -146,9 +146,10 @@ def test_bad_option_values_name_the_option_and_change_nothing(run: Run, small: P
         ("term", "add", "t", "--title", "T", "--category", "c", "--obligor", "north",
          "--agreement", "nope"): "--agreement: no agreement 'nope'",
         ("evidence", "retract", "ffffffff", "--reason", "r"): "ID: no evidence entry with id",
-        ("report", "--as-of", "2020-06"): "--as-of: not a full date: '2020-06'",
+        ("report", "--as-of", "2020-H3"): "--as-of: not a period: '2020-H3' (a year has 4 "
+                                          "quarters and 2 halves",
         ("report", "--party", "nobody"): "--party: no party 'nobody'",
-        ("evidence", "list", "--since", "2020-1"): "--since: not a date: '2020-1'",
+        ("evidence", "list", "--since", "2020-1"): "--since: not a period: '2020-1'",
     }
     for arguments, message in attempts.items():
         result = run(*arguments)

@@ -76,13 +76,14 @@ def test_retractions_and_the_window_edges(run: Run, small: Path) -> None:
     edge = add_evidence(run, "ceasefire", "monitor", "disputes", "2020-05")
     ok(run("evidence", "retract", late, "--reason", "Wrong", env={
         "COMPLIANCE_LEDGER_NOW": "2099-01-01T00:00:00Z"}))
-    report = changes(run, "--since", "2020-05-31", "--until", "2020-06-30")
+    report = changes(run, "--since", "2020-06-01", "--until", "2020-06-30")
     assert party_changes(report, "north")["changes"] == [], "a retraction never counted"
     assert party_changes(report, "south")["changes"] == [], "a May entry counted by 31 May"
-    before_may_ends = changes(run, "--since", "2020-05-30", "--until", "2020-06-30")
-    [change] = party_changes(before_may_ends, "south")["changes"]
-    assert change["new_evidence"] == [edge]
-    known = changes(run, "--since", "2020-05-31", "--until", "2020-06-30", "--known-at",
+    assert changes(run, "--period", "2020-06") == report, "--period P: --since P --until P"
+    may_included = changes(run, "--since", "2020-05-31", "--until", "2020-06-30")
+    [change] = party_changes(may_included, "south")["changes"]
+    assert change["new_evidence"] == [edge], "a window includes its first day"
+    known = changes(run, "--since", "2020-06", "--until", "2020-06-30", "--known-at",
                     "2098-12-31")
     assert [change["new_evidence"] for change in party_changes(known, "north")["changes"]] == [
         [late]], "as known before the retraction was recorded"
@@ -105,7 +106,11 @@ def test_every_format_and_the_errors(run: Run, small: Path) -> None:
     reversed_window = run("changes", "--since", "2021-01-01", "--until", "2020-01-01")
     assert reversed_window.exit_code == 1
     assert "--since: 2021-01-01 is after --until 2020-01-01" in reversed_window.stderr
-    assert run("changes", "--since", "2020-06").exit_code == 1
+    bad = run("changes", "--since", "2020-Q5")
+    assert bad.exit_code == 1 and "--since: not a period: '2020-Q5'" in bad.stderr
+    assert run("changes").exit_code == 1, "a window needs a start"
+    both = run("changes", "--period", "2020", "--until", "2020-06-30")
+    assert both.exit_code == 1 and "--period" in both.stderr
     assert run("changes", "--since", "2020-01-01", "--party", "nobody").exit_code == 1
 
 

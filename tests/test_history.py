@@ -93,7 +93,7 @@ def test_a_change_that_strands_an_entry_is_refused_naming_it(run: Run, small: Pa
     (("term", "amend", "nope", "--effective", "2020-01-01", "--due", "2020-01-02", "--reason",
       "r"), "ID: no term 'nope'"),
     (("term", "amend", "withdraw", "--effective", "2020-02-30", "--due", "2020-01-02",
-      "--reason", "r"), "--effective: not a full date: '2020-02-30' (2020-02 has 29 days)"),
+      "--reason", "r"), "--effective: not a date: '2020-02-30' (2020-02 has 29 days)"),
     (("term", "correct", "withdraw", "--reason", "r"), "at least one field"),
     (("term", "correct", "withdraw", "--due", "2021-01-01", "--no-due", "--reason", "r"),
      "not both"),
@@ -306,15 +306,20 @@ def test_log_record_takes_every_kind_of_id(run: Run, small: Path) -> None:
     assert "--until: 2020 is before --since" in reversed_range.stderr
 
 
-def test_clock_options_need_a_full_date_and_say_so(run: Run, small: Path) -> None:
-    for value in ("2022-12", "2022-11-20T10:00:00Z", "soon"):
+def test_clock_options_take_a_period_and_say_what_is_wrong(run: Run, small: Path) -> None:
+    """`--known-at 2022-12` is the end of December 2022; a time of day or a word is refused,
+    naming the forms, and an impossible day says why."""
+    assert ok(run("report", "--known-at", "2022-12", "--format", "json")).stdout == ok(run(
+        "report", "--known-at", "2022-12-31", "--format", "json")).stdout
+    for value in ("2022-11-20T10:00:00Z", "soon"):
         result = run("report", "--known-at", value)
-        assert result.exit_code == 1 and "--known-at: not a full date" in result.stderr, value
+        assert result.exit_code == 1 and "--known-at: not a period" in result.stderr, value
+        assert "YYYY-Qn" in result.stderr
     for option, value, why in (("--as-of", "2024-02-30", "2024-02 has 29 days"),
                                ("--known-at", "2024-13-01", "month 13 does not exist")):
         result = run("report", option, value)
         assert result.exit_code == 1
-        assert result.stderr == f"ledger: error: {option}: not a full date: '{value}' ({why})\n"
+        assert result.stderr == f"ledger: error: {option}: not a date: '{value}' ({why})\n"
     nothing = run("term", "correct", "withdraw", "--reason", "r")
     assert nothing.exit_code == 1 and "nothing to change" in nothing.stderr
 
@@ -347,12 +352,13 @@ def test_today_and_yesterday_wherever_a_day_is_given(run: Run, small: Path) -> N
                          "--format", "json", env=now))
     assert [item["id"] for item in listed] == [entry]
     full = "not a full date: {!r} (use YYYY-MM-DD, today or yesterday)"
-    partial = "not a date: {!r} (use YYYY, YYYY-MM or YYYY-MM-DD, today or yesterday)"
+    period = ("not a period: {!r} (use YYYY, YYYY-Qn, YYYY-Hn, YYYY-MM or YYYY-MM-DD, today or "
+              "yesterday)")
     for arguments, message in {
-        ("report", "--as-of", "2023-01"): "--as-of: " + full.format("2023-01"),
-        ("report", "--as-of", "tomorrow"): "--as-of: " + full.format("tomorrow"),
-        ("changes", "--since", "Yesterday"): "--since: " + full.format("Yesterday"),
-        ("evidence", "list", "--since", "last week"): "--since: " + partial.format("last week"),
+        ("report", "--as-of", "2023-Q5"): "--as-of: " + period.format("2023-Q5"),
+        ("report", "--as-of", "tomorrow"): "--as-of: " + period.format("tomorrow"),
+        ("changes", "--since", "Yesterday"): "--since: " + period.format("Yesterday"),
+        ("evidence", "list", "--since", "last week"): "--since: " + period.format("last week"),
         ("term", "correct", "withdraw", "--due", "2024", "--reason", "r"):
             "--due: " + full.format("2024"),
     }.items():

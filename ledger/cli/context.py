@@ -232,7 +232,8 @@ def change_record(ctx: typer.Context, of: str, kind: str, id: str, reason: str,
 
     def days() -> None:
         nonlocal effective
-        effective = full_day("effective", effective)
+        effective_day = period_end("effective", effective)
+        effective = effective_day.isoformat() if effective_day is not None else None
         for field in ("due", "signed"):
             if isinstance(values.get(field), str):
                 values[field] = full_day(field, str(values[field]))
@@ -252,13 +253,42 @@ def full_date(option: str, value: str | None) -> date | None:
     return _parsed(option, value, lambda text: parse_full(text, words=True))
 
 
+def period_end(option: str, value: str | None) -> date | None:
+    """The last day of the period an option names (`2019`, `2019-Q3`, `2019-H2`, `2019-07`, a
+    day, `today`, `yesterday`): what `--as-of`, `--known-at`, `--until` and `--effective`
+    mean by a period (certainly over by then)."""
+    from ledger.core.dates import period_bounds
+
+    bounds = _parsed(option, value, lambda text: period_bounds(text, words=True))
+    return bounds[1] if bounds is not None else None
+
+
+def period_start(option: str, value: str | None) -> date | None:
+    """The first day of the period an option names: what `--since` means by a period."""
+    from ledger.core.dates import period_bounds
+
+    bounds = _parsed(option, value, lambda text: period_bounds(text, words=True))
+    return bounds[0] if bounds is not None else None
+
+
+def window(since: str | None, until: str | None, period: str | None
+           ) -> tuple[tuple[str, str | None], tuple[str, str | None]]:
+    """The options that start and end a window: `--period P` is short for `--since P --until P`
+    (and goes with neither)."""
+    if period is None:
+        return ("since", since), ("until", until)
+    if since is not None or until is not None:
+        raise InvalidValue("period", "give --period, or --since and --until, not both")
+    return ("period", period), ("period", period)
+
+
 def clock_day(option: str, value: str | None) -> date | None:
-    """`full_date` of a clock (`--as-of`, `--known-at`, the end of a window), with a warning
+    """`period_end` of a clock (`--as-of`, `--known-at`, the end of a window), with a warning
     for a day after today: a report as of it is a forecast (deadlines judged on it as if
     nothing more were recorded), and one as known at it cannot be printed again the same."""
     from ledger.cli import clock
 
-    day = full_date(option, value)
+    day = period_end(option, value)
     today = clock.today()
     if day is not None and day > today:
         said = ("only what is recorded so far counts, and a later run may print more"

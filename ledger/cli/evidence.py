@@ -6,7 +6,18 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ledger.cli.context import document_digest, headed, partial_date, read, read_as, target, update
+from ledger.cli.context import (
+    document_digest,
+    headed,
+    partial_date,
+    period_end,
+    period_start,
+    read,
+    read_as,
+    target,
+    update,
+    window,
+)
 from ledger.cli.errors import run
 from ledger.cli.imports import DryRunOption, ImportFile, SheetOption, run_import
 from ledger.cli.options import (
@@ -16,6 +27,7 @@ from ledger.cli.options import (
     FormatOption,
     KnownAtOption,
     PartyFilter,
+    PeriodOption,
     StandingEvidenceId,
     complete_party,
     complete_term,
@@ -180,10 +192,11 @@ def evidence_list(
     stance: Annotated[list[Stance] | None, typer.Option(
         help="Only entries of this stance: claims, disputes or notes." + ANY_OF)] = None,
     since: Annotated[str | None, typer.Option(
-        help="Only entries dated in or after this period (YYYY, YYYY-MM or YYYY-MM-DD).")] = None,
+        help="Only entries dated on or after the first day of this period (YYYY, YYYY-Qn, "
+        "YYYY-Hn, YYYY-MM or YYYY-MM-DD).")] = None,
     until: Annotated[str | None, typer.Option(
-        help="Only entries dated in or before this period (YYYY, YYYY-MM or YYYY-MM-DD).")
-    ] = None,
+        help="Only entries dated on or before the last day of this period.")] = None,
+    period: PeriodOption = None,
     include_retracted: Annotated[bool, typer.Option(
         "--include-retracted", help="Show retracted entries too, marked as such.")] = False,
     as_of: AsOfOption = None,
@@ -196,17 +209,15 @@ def evidence_list(
     """
     from ledger.core import select
     from ledger.core.counting import retractions_by_entry
-    from ledger.core.dates import first_day, last_day
     from ledger.render.record_views import evidence_list_view
 
     def build() -> View:
         clocked = read_as(ctx, as_of, known_at)
         ledger = clocked.ledger
-        start = partial_date("since", since)
-        end = partial_date("until", until)
+        first, last = window(since, until, period)
         selection = select.EvidenceSelection(
             term=term, party=party, claimant=claimant, stance=stance,
-            since=first_day(start) if start else None, until=last_day(end) if end else None,
+            since=period_start(*first), until=period_end(*last),
             include_retracted=include_retracted, as_of=clocked.as_of,
         )
         return headed(evidence_list_view(select.select_evidence(ledger, selection),

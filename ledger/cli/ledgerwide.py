@@ -12,14 +12,15 @@ from ledger.cli.context import (
     EXAMPLE,
     Clocked,
     clock_day,
-    full_date,
     headed,
     load,
     max_bytes,
-    partial_date,
+    period_end,
+    period_start,
     read,
     read_as,
     target,
+    window,
 )
 from ledger.cli.errors import fail, run, say
 from ledger.cli.options import (
@@ -29,6 +30,7 @@ from ledger.cli.options import (
     FormatOption,
     KnownAtOption,
     ObligationsFilter,
+    PeriodOption,
     ReportFormatOption,
 )
 from ledger.cli.output import confirm_saved, emit, print_placed, write
@@ -106,10 +108,14 @@ def report(
 @app.command()
 def changes(
     ctx: typer.Context,
-    since: Annotated[str, typer.Option(help="The start of the window, YYYY-MM-DD: the report as "
-                                            "of this day is compared with the one as of --until.")],
-    until: Annotated[str | None, typer.Option(help="The end of the window, YYYY-MM-DD (default: "
-                                                   "the --known-at day, else today).")] = None,
+    since: Annotated[str | None, typer.Option(
+        help="The start of the window, a day or the first day of a period (YYYY, YYYY-Qn, "
+        "YYYY-Hn, YYYY-MM): the report as of the day before is compared with the one as of "
+        "--until.")] = None,
+    until: Annotated[str | None, typer.Option(
+        help="The end of the window, a day or the last day of a period (default: the "
+        "--known-at day, else today).")] = None,
+    period: PeriodOption = None,
     party: ObligationsFilter = None,
     category: CategoryFilter = None,
     agreement: AgreementFilter = None,
@@ -128,18 +134,21 @@ def changes(
 
     def build() -> View:
         whole = read(ctx).ledger
-        start = full_date("since", since)
+        first, last = window(since, until, period)
+        start = period_start(*first)
+        if start is None:
+            raise InvalidValue("since", "give --since (or --period): where the window starts")
         known = clock_day("known_at", known_at)
         # as a report judges on the day it was known at: what was printed that day
-        end = clock_day("until", until) or known or clock.today()
-        assert start is not None
-        if until is None and start > end:
+        end = clock_day(*last) or known or clock.today()
+        if last[1] is None and start > end:
             ends = f"--known-at {end.isoformat()}" if known else f"today ({end.isoformat()})"
             raise InvalidValue("since", f"{start.isoformat()} is after {ends}, where the window "
                                "ends when --until is not given")
         at_end = clocks.snapshot(whole, as_of=end, known_at=known, today=end)
+        before = compare.day_before(start)
         built = compare.changes_between(
-            clocks.snapshot(whole, as_of=start, known_at=known, today=start), at_end,
+            clocks.snapshot(whole, as_of=before, known_at=known, today=before), at_end,
             since=start, until=end, known_at=known, party=party, category=category,
             agreement=agreement)
         return headed(changes_view(built, at_end), Clocked(at_end, whole, None, known, end))
@@ -151,10 +160,12 @@ def changes(
 def log(
     ctx: typer.Context,
     since: Annotated[str | None, typer.Option(
-        help="Only what was recorded in or after this period (YYYY, YYYY-MM or YYYY-MM-DD).")
+        help="Only what was recorded in or after this period (YYYY, YYYY-Qn, YYYY-Hn, YYYY-MM "
+        "or YYYY-MM-DD).")
     ] = None,
     until: Annotated[str | None, typer.Option(
         help="Only what was recorded in or before this period.")] = None,
+    period: PeriodOption = None,
     record: Annotated[str | None, typer.Option(
         help="Only this record: an evidence id (or a unique prefix) or an agreement, party or "
         "term id.")] = None,
@@ -165,22 +176,22 @@ def log(
     Example: ledger log --since 2024-03 --record withdraw
     """
     from ledger.core import clocks
-    from ledger.core.dates import last_day, sort_day
     from ledger.core.errors import InvalidValue
     from ledger.core.log import log_of
     from ledger.render.change_views import log_view
 
     def build() -> View:
         ledger = read(ctx).ledger
-        start = partial_date("since", since)
-        end = partial_date("until", until)
-        if start is not None and end is not None and sort_day(start) > sort_day(end):
-            raise InvalidValue("until", f"{until} is before --since {since}: nothing can match")
+        first, last = window(since, until, period)
+        start, end = period_start(*first), period_end(*last)
+        if start is not None and end is not None and start > end:
+            raise InvalidValue("until", f"{last[1]} is before --since {first[1]}: nothing can "
+                               "match")
         wanted = clocks.resolve_record(ledger, record) if record is not None else None
         lines = [
             line for line in log_of(ledger)
-            if (start is None or (line.recorded_at or "") >= sort_day(start))
-            and (end is None or (line.recorded_at or "")[:10] <= last_day(end).isoformat())
+            if (start is None or (line.recorded_at or "")[:10] >= start.isoformat())
+            and (end is None or (line.recorded_at or "")[:10] <= end.isoformat())
             and (wanted is None or wanted in (line.record, line.id))
         ]
         return headed(log_view(lines), ledger)

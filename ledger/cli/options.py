@@ -101,19 +101,20 @@ AgreementFilter = Annotated[
 ]
 AsOfOption = Annotated[
     str | None,
-    typer.Option("--as-of", help="The facts as they stood at the end of this day (YYYY-MM-DD, "
-                 "today or yesterday), as the ledger knows them now: amendments in force then, "
-                 "entries made by then."),
+    typer.Option("--as-of", help="The facts as they stood at the end of this day, or of this "
+                 "period (YYYY, YYYY-Qn, YYYY-Hn, YYYY-MM, YYYY-MM-DD, today or yesterday), as "
+                 "the ledger knows them now: amendments in force then, entries made by then."),
 ]
 KnownAtOption = Annotated[
     str | None,
-    typer.Option("--known-at", help="Only what had been recorded by the end of this day "
-                 "(YYYY-MM-DD, today or yesterday; UTC): reproduces what was printed that day."),
+    typer.Option("--known-at", help="Only what had been recorded by the end of this day, or of "
+                 "this period (YYYY, YYYY-Qn, YYYY-Hn, YYYY-MM, YYYY-MM-DD, today or yesterday; "
+                 "UTC): reproduces what was printed that day."),
 ]
 ReasonOption = Annotated[str, typer.Option(help="Why: the source of the change, or the error.")]
 EffectiveOption = Annotated[str, typer.Option(
-    help="The day the change takes effect, YYYY-MM-DD (or today, yesterday): reports as of "
-    "earlier days keep the old value.")]
+    help="The day the change takes effect, YYYY-MM-DD (or today, yesterday; a period, YYYY-Qn "
+    "say, means its last day): reports as of earlier days keep the old value.")]
 EvidenceId = Annotated[
     str,
     typer.Argument(help="The entry's id or a unique prefix of it.",
@@ -123,4 +124,9 @@ StandingEvidenceId = Annotated[
     str,
     typer.Argument(help="The entry's id or a unique prefix of it (completion offers the entries "
                    "not yet retracted).", autocompletion=complete_unretracted),
+]
+PeriodOption = Annotated[
+    str | None,
+    typer.Option("--period", help="Short for --since P --until P: the whole period (YYYY, "
+                 "YYYY-Qn, YYYY-Hn, YYYY-MM or YYYY-MM-DD)."),
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from ledger.core.counting import counted_evidence, order_key
 from ledger.core.errors import InvalidValue
@@ -63,15 +63,23 @@ def _in_order(ids: Iterable[str], entries: dict[str, Evidence]) -> tuple[str, ..
     return tuple(sorted(ids, key=lambda id: (order_key(entries[id]), id)))
 
 
+def day_before(day: date) -> date:
+    """The day before `day`: where a window that starts on `day` is compared from."""
+    if day == date.min:
+        raise InvalidValue("since", "a window starts after 0001-01-01")
+    return day - timedelta(days=1)
+
+
 def changes_between(before_ledger: Ledger, after_ledger: Ledger, *, since: date, until: date,
                     known_at: date | None = None, party: Choice = None,
                     category: Choice = None, agreement: Choice = None
                     ) -> ChangesReport:
-    """What changed between the report as of `since` and the report as of `until`.
+    """What changed in the window from `since` to `until`, both days included: the report as of
+    the day before `since` against the report as of `until`.
 
-    `before_ledger` and `after_ledger` are the ledger as it stood on each day, under the same
-    `known_at` (`clocks.snapshot`). An obligation is listed when its status, overdue flag or due
-    date differs, or when it gained or lost a counted entry; every party bearing obligations on
+    `before_ledger` and `after_ledger` are the ledger as it stood on each of those days, under
+    the same `known_at` (`clocks.snapshot`). An obligation is listed when its status, deadline or
+    due date differs, or when it gained a counted entry; every party bearing obligations on
     either day is listed, so that its counts at both ends are always there.
     """
     if since > until:
@@ -93,15 +101,16 @@ def changes_between(before_ledger: Ledger, after_ledger: Ledger, *, since: date,
                              counted=counted)
         return {entry.party.id: entry for entry in built.parties}
 
-    counted_at_start = counted_evidence(before_ledger, since)
+    start = day_before(since)
+    counted_at_start = counted_evidence(before_ledger, start)
     counted_at_end = counted_evidence(after_ledger, until)
-    before = report_of(before_ledger, since, counted_at_start)
+    before = report_of(before_ledger, start, counted_at_start)
     after = report_of(after_ledger, until, counted_at_end)
     counted_before = _entries_by_obligation(counted_at_start)
     counted_after = _entries_by_obligation(counted_at_end)
     window = [change for change in after_ledger.changes
               if change.of.value == "term" and change.effective is not None
-              and since.isoformat() < change.effective <= until.isoformat()]
+              and since.isoformat() <= change.effective <= until.isoformat()]
     parties = {known.id: known for known in (*before_ledger.parties, *after_ledger.parties)}
     results = []
     for known in after_ledger.parties:

@@ -31,6 +31,9 @@ _TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 
 PARTIAL_FORMS = "YYYY, YYYY-MM or YYYY-MM-DD"
+PERIOD_FORMS = "YYYY, YYYY-Qn, YYYY-Hn, YYYY-MM or YYYY-MM-DD"
+"""What an option that takes a period accepts (`period_bounds`)."""
+_QUARTER_OR_HALF = re.compile(r"([0-9]{4})-?([QqHh])([1-4])")
 FULL_FORMS = "YYYY-MM-DD"
 DAY_WORDS = "today or yesterday"
 """What the command line accepts besides the forms wherever a day can be given (`named_day`)."""
@@ -90,6 +93,27 @@ def sort_day(text: str) -> str:
     costs no Python frame, so reports order every entry without running this per entry.
     """
     return text + "-01-01"[len(text) - 4 :]
+
+
+def period_bounds(text: str, *, words: bool = False) -> tuple[date, date]:
+    """The first and last day of the period `text` names: a year, a quarter (`2019-Q3`, also
+    `2019Q3` or `2019q3`, as hledger writes them), a half (`2019-H2`), a month or a day.
+    ValueError naming the forms for anything else (`words` as in `check_partial`)."""
+    match = _QUARTER_OR_HALF.fullmatch(text)
+    if match is None:
+        if _SHAPE.fullmatch(text) is not None:  # a date's shape: say what is wrong with it
+            checked = check_partial(text, words=words)
+            return first_day(checked), last_day(checked)
+        raise ValueError(f"not a period: {text!r} (use {PERIOD_FORMS}"
+                         + (f", {DAY_WORDS})" if words else ")"))
+    year, kind, number = int(match[1]), match[2].upper(), int(match[3])
+    if year == 0 or (kind == "H" and number > 2):
+        raise ValueError(f"not a period: {text!r} (a year has 4 quarters and 2 halves, "
+                         "from year 1)")
+    months = 3 if kind == "Q" else 6
+    first_month = (number - 1) * months + 1
+    last = last_day(f"{year:04d}-{first_month + months - 1:02d}")
+    return date(year, first_month, 1), last
 
 
 @cache
