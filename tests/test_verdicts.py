@@ -105,3 +105,37 @@ def test_an_entry_not_yet_counted_is_said_not_hidden(run: Run, small: Path) -> N
            "-m", "Troops gone", env=early))
     page = ok(run("report", "--as-of", "2021-05-09", "--format", "html")).stdout
     assert "+1 dated 2021-05, count from 2021-05-10" in page, "the day it was recorded, if earlier"
+
+
+def test_an_agreement_that_ended_stands_as_it_stood_on_its_last_day(run: Run,
+                                                                     small: Path) -> None:
+    """`agreement end --on DAY`: as of that day and after, each obligation of the agreement is
+    shown as it stood then, never overdue nor waiting, with `ended` and the deadline word
+    `ended`; before it, nothing changes; a correction undoes it."""
+    add_evidence(run, "withdraw", "monitor", "disputes", "2021-06")
+    ok(run("agreement", "end", "accord", "--on", "2021-01-31", "--reason", "Abandoned"))
+
+    def standing(day: str) -> tuple[object, ...]:
+        item = obligation(run, "north", "withdraw", "--as-of", day)
+        return item["status"], item["deadline"], item["overdue"], item["ended"]
+
+    assert standing("2021-01-30") == ("no-evidence", "due", False, None)
+    assert obligation(run, "north", "release", "--as-of", "2021-01-30")["deadline"] == (
+        "past due, no evidence")
+    assert standing("2021-01-31") == ("no-evidence", "ended", False, "2021-01-31")
+    assert standing("2022-01-31") == ("no-evidence", "ended", False, "2021-01-31"), \
+        "past its due day and disputed since, but the agreement had ended"
+    assert obligation(run, "north", "release", "--as-of", "2022-01-31")["deadline"] == "ended"
+    table = ok(run("report", "--as-of", "2022-01-31", "--party", "north")).stdout
+    assert "ended 2021-01-31" in table and "OVERDUE" not in table.split("Status words")[0]
+    csv = ok(run("report", "--as-of", "2022-01-31", "--format", "csv")).stdout
+    assert ",ended," in csv
+    window = as_json(run("changes", "--since", "2021-01", "--until", "2021-02", "--format",
+                         "json"))
+    north = next(party for party in window["parties"] if party["id"] == "north")
+    assert {(change["term"], change["after"]["deadline"]) for change in north["changes"]} == {
+        ("withdraw", "ended"), ("release", "ended")}, "changes lists what ended in the window"
+    ok(run("agreement", "amend", "accord", "--effective", "2021-01-31", "--no-ended",
+           "--reason", "It did not end after all"))
+    assert standing("2022-01-31") == ("disputed", "overdue", True, None), \
+        "a later amendment of the same day undoes the end"

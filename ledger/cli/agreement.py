@@ -69,13 +69,18 @@ NewSignatories = Annotated[list[str] | None, typer.Option(
     autocompletion=complete_party)]
 NewPlace = Annotated[str | None, typer.Option("--place", help="A new place.")]
 NewUrl = Annotated[str | None, typer.Option("--url", help="A new address of its text.")]
+NewEnded = Annotated[str | None, typer.Option(
+    "--ended", help="The day it ended, YYYY-MM-DD: its obligations are judged as they stood "
+    "that day, and are never overdue after it.")]
+NoEnded = Annotated[bool, typer.Option("--no-ended", help="It has not ended after all.")]
 
 
 @agreement_app.command("amend")
 def agreement_amend(
     ctx: typer.Context, id: AgreementId, effective: EffectiveOption, reason: ReasonOption,
     title: NewTitle = None, signed: NewSigned = None, signatory: NewSignatories = None,
-    place: NewPlace = None, url: NewUrl = None,
+    place: NewPlace = None, url: NewUrl = None, ended: NewEnded = None,
+    no_ended: NoEnded = False,
 ) -> None:
     """Record that the agreement changed from a day on (a party joined, it was renamed).
 
@@ -84,14 +89,31 @@ def agreement_amend(
     """
     change_record(ctx, "agreement", "amendment", id, reason, effective,
                   {"title": title, "signed": signed, "signatories": signatory, "place": place,
-                   "url": url})
+                   "url": url, "ended": ended}, ("ended",) if no_ended else ())
+
+
+@agreement_app.command("end")
+def agreement_end(
+    ctx: typer.Context, id: AgreementId,
+    on: Annotated[str, typer.Option(
+        "--on", help="The day it ended, YYYY-MM-DD (or today, yesterday).")],
+    reason: ReasonOption,
+) -> None:
+    """Record that the agreement ended on a day: from then on its obligations are shown as they
+    stood that day, never overdue nor waiting (an amendment; `agreement amend ID --effective DAY
+    --no-ended` from the same day undoes it).
+
+    Example: ledger agreement end accord --on 2022-02-21 --reason "Recognition of the republics"
+    """
+    change_record(ctx, "agreement", "amendment", id, reason, on, {"ended": on})
 
 
 @agreement_app.command("correct")
 def agreement_correct(
     ctx: typer.Context, id: AgreementId, reason: ReasonOption,
     title: NewTitle = None, signed: NewSigned = None, signatory: NewSignatories = None,
-    place: NewPlace = None, url: NewUrl = None,
+    place: NewPlace = None, url: NewUrl = None, ended: NewEnded = None,
+    no_ended: NoEnded = False,
 ) -> None:
     """Record that the agreement was entered wrong: the correction applies to every day.
 
@@ -99,7 +121,7 @@ def agreement_correct(
     """
     change_record(ctx, "agreement", "correction", id, reason, None,
                   {"title": title, "signed": signed, "signatories": signatory, "place": place,
-                   "url": url})
+                   "url": url, "ended": ended}, ("ended",) if no_ended else ())
 
 
 @agreement_app.command("list")

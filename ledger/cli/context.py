@@ -234,7 +234,7 @@ def change_record(ctx: typer.Context, of: str, kind: str, id: str, reason: str,
         nonlocal effective
         effective_day = period_end("effective", effective)
         effective = effective_day.isoformat() if effective_day is not None else None
-        for field in ("due", "signed"):
+        for field in ("due", "signed", "ended"):
             if isinstance(values.get(field), str):
                 values[field] = full_day(field, str(values[field]))
 

@@ -128,7 +128,7 @@ def changes_between(before_ledger: Ledger, after_ledger: Ledger, *, since: date,
                                counted_after[slot])
 
             def standing(item: Obligation | None) -> tuple[object, ...]:
-                return ((item.status, item.past_due, item.term.due, item.waiting_on)
+                return ((item.status, item.deadline, item.term.due, item.waiting_on)
                         if item else (None,))
 
             if standing(old) == standing(new) and not gained:

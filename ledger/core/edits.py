@@ -322,7 +322,7 @@ def change_record(ledger: Ledger, of: RecordKind, id: str, *, kind: ChangeKind, 
     if "aliases" in given:
         given["aliases"] = tuple(_alias(str(alias))
                                  for alias in given["aliases"])  # type: ignore[attr-defined]
-    for name in ("signed", "due"):
+    for name in ("signed", "due", "ended"):
         if name in given:
             given[name] = valid_date(name, str(given[name]), full=True)
     draft = _build("reason", Change, id="0" * 12, kind=kind, of=of, record=id,

@@ -83,6 +83,9 @@ class Agreement(Kept):
     signatories: tuple[Slug, ...] = ()
     place: Text | None = None
     url: Text | None = None
+    ended: FullDate | None = None
+    """The day the agreement ended (`ledger agreement end`): its obligations are judged as they
+    stood that day, and are never overdue after it."""
     recorded_at: Timestamp | None = None
     digest: EvidenceId | None = None
 
@@ -180,6 +183,7 @@ class Values(Record):
     signatories: tuple[Slug, ...] | None = None
     place: Text | None = None
     url: Text | None = None
+    ended: FullDate | None = None
     name: Text | None = None
     role: Role | None = None
     aliases: tuple[Text, ...] | None = None
@@ -192,11 +196,11 @@ class Values(Record):
 
 
 CHANGEABLE = {
-    RecordKind.AGREEMENT: ("title", "signed", "signatories", "place", "url"),
+    RecordKind.AGREEMENT: ("title", "signed", "signatories", "place", "url", "ended"),
     RecordKind.PARTY: ("name", "role", "aliases"),
     RecordKind.TERM: ("title", "category", "obligors", "due", "text", "article", "conditions"),
 }
-CLEARABLE = ("signed", "place", "url", "due", "text", "article", "conditions")
+CLEARABLE = ("signed", "place", "url", "ended", "due", "text", "article", "conditions")
 """Optional fields a change may clear (`--no-due`)."""
 
 

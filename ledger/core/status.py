@@ -9,6 +9,7 @@ from datetime import date
 from enum import StrEnum
 from operator import itemgetter
 
+from ledger.core.basis import Basis, basis_of, parties_to_the_process
 from ledger.core.counting import Keyed, counted_evidence, counts_from, not_yet_counted, order_key
 from ledger.core.dates import sort_day
 from ledger.core.model import Evidence, Ledger, Party, Stance, Term
@@ -34,35 +35,6 @@ STATUS_MEANINGS: dict[Status, str] = {
 """What each status word means, for the legend of every report that shows statuses."""
 
 
-class Basis(StrEnum):
-    """Whose word one side of a status rests on, from the least independent to the most."""
-
-    OWN = "own"
-    """The claimant is the obligor itself."""
-    PARTY = "party"
-    """A party to the process: a signatory of any agreement, or an obligor of any term."""
-    INDEPENDENT = "independent"
-    """Anyone else: a monitor, a mediator, an observer, the press."""
-
-
-_BASIS_ORDER = tuple(Basis)
-
-
-def parties_to_the_process(ledger: Ledger) -> frozenset[str]:
-    """The parties whose word is a party's, not an independent one: every signatory of an
-    agreement and every obligor of a term in the ledger (as it stands)."""
-    return frozenset(party for agreement in ledger.agreements for party in agreement.signatories
-                     ) | frozenset(party for term in ledger.terms for party in term.obligors)
-
-
-def basis_of(claimants: Iterable[str], subject: str, parties: frozenset[str]) -> Basis | None:
-    """The most independent kind among `claimants` on one side of `subject`'s status; None when
-    no one takes that side."""
-    kinds = [Basis.OWN if claimant == subject else
-             Basis.PARTY if claimant in parties else Basis.INDEPENDENT for claimant in claimants]
-    return max(kinds, key=_BASIS_ORDER.index) if kinds else None
-
-
 class Deadline(StrEnum):
     """Where an obligation stands against its due day, as a report words it."""
 
@@ -70,6 +42,7 @@ class Deadline(StrEnum):
     PAST_DUE = "past due, no evidence"
     WAITING = "waits on"
     LATE = "late"
+    ENDED = "ended"
     NONE = ""
 
 
@@ -110,6 +83,9 @@ class Obligation:
     """Whose word the claims rest on (`basis_of`), None when no one claims."""
     dispute_basis: Basis | None = None
     """Whose word the disputes rest on, None when no one disputes."""
+    ended: str | None = None
+    """The day its agreement ended, when that is on or before the day judged on: the obligation
+    is then as it stood that day, and never overdue nor waiting."""
     not_yet_counted: tuple[Evidence, ...] = ()
     """Entries about it whose dated period has begun but which do not count yet on the day
     judged on (`counting.not_yet_counted`)."""
@@ -122,7 +98,10 @@ class Obligation:
 
     @property
     def deadline(self) -> Deadline:
-        """One word: a claimed obligation is done (late or not), whatever it waited on."""
+        """One word: an ended agreement's obligation is over; a claimed one is done (late or
+        not), whatever it waited on."""
+        if self.ended is not None:
+            return Deadline.ENDED
         if self.status is Status.CLAIMED:
             return Deadline.LATE if self.late else Deadline.NONE
         if self.waiting_on:
@@ -152,6 +131,8 @@ class Obligation:
         """The deadline as a report words it: `waits on a, b` names the unmet conditions."""
         if self.deadline is Deadline.WAITING:
             return f"{Deadline.WAITING.value} {', '.join(self.waiting_on)}"
+        if self.deadline is Deadline.ENDED:
+            return f"{Deadline.ENDED.value} {self.ended}"
         return self.deadline.value
 
 
@@ -314,6 +295,35 @@ def obligation(term: Term, subject: str, keyed: dict[str, Keyed], *, reference_d
     )
 
 
+def ended_by(ledger: Ledger, day: date) -> dict[str, str]:
+    """Each agreement that has ended by `day` (as the ledger stands), with the day it ended."""
+    text = day.isoformat()
+    return {agreement.id: agreement.ended for agreement in ledger.agreements
+            if agreement.ended is not None and agreement.ended <= text}
+
+
+class _EndedObligations:
+    """Obligations of agreements that ended by the day judged on, each as it stood on its
+    agreement's last day: the entries made by then, judged on that day, and never overdue nor
+    waiting after it. Grouped once per day an agreement ended."""
+
+    def __init__(self, ledger: Ledger, ended: dict[str, str], parties: frozenset[str]) -> None:
+        self._ledger, self._ended, self._parties = ledger, ended, parties
+        self._grouped: dict[str, Grouped] = {}
+
+    def __contains__(self, term: Term) -> bool:
+        return term.agreement in self._ended
+
+    def of(self, term: Term, subject: str) -> Obligation:
+        day = self._ended[term.agreement]
+        if day not in self._grouped:
+            self._grouped[day] = positions_by_obligation(
+                counted_evidence(self._ledger, date.fromisoformat(day)))
+        made = obligation(term, subject, self._grouped[day].get((term.id, subject), {}),
+                          reference_day=date.fromisoformat(day), parties=self._parties)
+        return replace(made, past_due=False, ended=day)
+
+
 def obligations_of_term(ledger: Ledger, term: Term, *, as_of: date | None, today: date
                         ) -> list[Obligation]:
     wanted = {term.id, *(term.conditions or ())}
@@ -323,6 +333,9 @@ def obligations_of_term(ledger: Ledger, term: Term, *, as_of: date | None, today
     reference_day = as_of or today
     waiting_on = unmet_conditions(ledger, grouped)(term)
     parties = parties_to_the_process(ledger)
+    ended = _EndedObligations(ledger, ended_by(ledger, reference_day), parties)
+    if term in ended:
+        return [ended.of(term, subject) for subject in term.obligors]
     return [
         obligation(term, subject, grouped.get((term.id, subject), {}),
                    reference_day=reference_day, parties=parties, waiting_on=waiting_on)
@@ -349,6 +362,7 @@ def build_report(ledger: Ledger, *, today: date, as_of: date | None = None,
     unmet = unmet_conditions(ledger, grouped)
     reference_day = as_of or today
     bound = parties_to_the_process(ledger)
+    ended = _EndedObligations(ledger, ended_by(ledger, reference_day), bound)
     pending: dict[tuple[str, str], list[Evidence]] = defaultdict(list)
     for entry in not_yet_counted(ledger, as_of) if as_of is not None else ():
         pending[entry.term, entry.subject].append(entry)
@@ -360,6 +374,9 @@ def build_report(ledger: Ledger, *, today: date, as_of: date | None = None,
         waiting_on = unmet(term) if term.conditions else ()
         for subject in term.obligors:
             if parties and subject not in parties:
+                continue
+            if term in ended:
+                obligations[subject].append(ended.of(term, subject))
                 continue
             obligations[subject].append(replace(obligation(
                 term, subject, grouped.get((term.id, subject), {}), reference_day=reference_day,

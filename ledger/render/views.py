@@ -69,7 +69,8 @@ def status_cell(item: Obligation) -> Cell:
 
 
 DEADLINE_STYLES = {Deadline.OVERDUE: OVERDUE_STYLE, Deadline.PAST_DUE: "magenta",
-                   Deadline.WAITING: "cyan", Deadline.LATE: "yellow", Deadline.NONE: ""}
+                   Deadline.WAITING: "cyan", Deadline.LATE: "yellow", Deadline.ENDED: "dim",
+                   Deadline.NONE: ""}
 
 
 def deadline_cell(item: Obligation) -> Cell:
@@ -91,6 +92,7 @@ def obligation_data(item: Obligation) -> dict[str, Any]:
         "due": item.term.due,
         "overdue": item.overdue,
         "deadline": item.deadline_word,
+        "ended": item.ended,
         "waiting_on": list(item.waiting_on),
         "late": item.late,
         "evidence": sorted(entry.id for entry in item.positions),
