@@ -42,7 +42,7 @@ def test_the_example_and_its_sources_in_an_empty_folder(tmp_path: Path) -> None:
         "ledger.json"]
     checked = ledger("check", "--sources", ".", cwd=tmp_path)
     assert checked.returncode == 0, checked.stderr
-    assert "quotes: 16 verified against their source, 0 unverifiable" in checked.stdout
+    assert "quotes: 21 verified against their source, 0 unverifiable" in checked.stdout
 
 
 @pytest.mark.slow

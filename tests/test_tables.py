@@ -153,7 +153,11 @@ def test_columns_line_up_under_their_headings(run: Run, rich_ledger: dict[str, s
         rules = [number for number, line in enumerate(lines) if line.startswith("───")]
         assert rules, "a table has a rule under its headings"
         for rule in rules:
-            starts = [match.start() for match in re.finditer(r"(?<=  )\S", lines[rule - 1])]
+            top = rule - 1  # headings that wrap take several lines, down to the rule
+            while top > 0 and lines[top - 1]:
+                top -= 1
+            starts = [match.start() for line in lines[top:rule]
+                      for match in re.finditer(r"(?<=  )\S", line)]
             assert starts, lines[rule - 1]
             body = lines[rule + 1:]
             body = body[:body.index("")] if "" in body else body

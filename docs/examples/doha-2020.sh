@@ -72,8 +72,13 @@ l term add doha-2-4 $D --article "Part Two 4" --category counter-terrorism --obl
 l term add doha-2-5 $D --article "Part Two 5" --category counter-terrorism --obligor taliban \
   --title "Issue no documents to those who threaten" \
   --text "Not provide visas, passports, travel permits or other legal documents to those who pose a threat to the security of the United States and its allies."
+# The articles tie the whole withdrawal, not only Part One B, to the Taliban's Part Two
+# commitments ("in exchange for the Taliban ensuring that terrorist groups will not be able to use
+# Afghan territory"; "tied to stipulations"): the chapeau's 14 months and Part One B are one
+# deadline with one set of conditions.
+PART_TWO="--condition doha-2-1 --condition doha-2-2 --condition doha-2-3 --condition doha-2-4 --condition doha-2-5"
 l term add doha-1 $D --article "Part One (chapeau)" --category withdrawal --obligor us \
-  --title "Withdraw all forces within 14 months" --due 2021-04-29 \
+  --title "Withdraw all forces within 14 months" --due 2021-04-29 $PART_TWO \
   --text "The United States commits to withdraw all military forces of the United States, its allies and Coalition partners, including all non-diplomatic civilian personnel, private security contractors, trainers, advisors and supporting services personnel, within fourteen months of the announcement of the agreement (often cited as 1 May 2021)."
 l term add doha-1-a1 $D --article "Part One A.1" --category withdrawal \
   --obligor us --obligor nato-allies --title "Reduce US forces to 8,600 in 135 days" \
@@ -82,7 +87,6 @@ l term add doha-1-a1 $D --article "Part One A.1" --category withdrawal \
 l term add doha-1-a2 $D --article "Part One A.2" --category withdrawal \
   --obligor us --obligor nato-allies --title "Leave five military bases in 135 days" \
   --due 2020-07-13 --text "Within the first 135 days, withdraw all forces from five military bases."
-PART_TWO="--condition doha-2-1 --condition doha-2-2 --condition doha-2-3 --condition doha-2-4 --condition doha-2-5"
 l term add doha-1-b1 $D --article "Part One B.1" --category withdrawal \
   --obligor us --obligor nato-allies --title "Withdraw all remaining forces" --due 2021-04-29 \
   $PART_TWO \
@@ -94,10 +98,6 @@ l term add doha-1-b2 $D --article "Part One B.2" --category withdrawal \
 l term add doha-1-c-release $D --article "Part One C" --category prisoner-release --obligor us \
   --title "Work on the release of prisoners" --due 2020-03-10 \
   --text "Work at once with all relevant sides on a plan to release combat and political prisoners as a confidence-building measure: up to 5,000 Taliban prisoners and up to 1,000 prisoners of the other side by 10 March 2020, the remaining prisoners within the following three months (by 10 June 2020)."
-l term add doha-1-c-exchange $D --article "Part One C (the release it schedules)" \
-  --category prisoner-release --obligor afghan-gov \
-  --title "Release the Taliban prisoners it holds" --due 2020-03-10 \
-  --text "Part One C schedules the release of up to 5,000 Taliban prisoners by 10 March 2020, in exchange for up to 1,000 prisoners of the other side. The Afghan government did not sign the Doha agreement and took on no duty in it; it holds the prisoners, and the articles describe it as expected to release them and to negotiate the exchange with the Taliban."
 l term add doha-1-c-abide $D --article "Part One C" --category prisoner-release --obligor taliban \
   --title "Released prisoners pose no threat" \
   --text "Released Taliban prisoners will abide by the commitments of the agreement so that they pose no threat to the security of the United States and its allies."
@@ -119,10 +119,12 @@ l term add doha-3-3 $D --article "Part Three 3" --category reconstruction --obli
 l term add doha-violence $D --article "unpublished understanding (reported)" \
   --category violence-reduction --obligor taliban --title "Reduce violence (reported, unpublished)" \
   --text "Reported but never published (said to sit in unpublished annexes): limit attacks on government forces to rural outposts, do not attack US or allied forces, do not attack large cities."
+# Only US Forces-Afghanistan speaks of "the military terms" in the articles, and of its own
+# keeping to them; nothing in the articles binds the allies to them.
 l term add doha-military $D --article "unpublished understanding (reported)" \
-  --category violence-reduction --obligor us --obligor nato-allies \
+  --category violence-reduction --obligor us \
   --title "Keep to the military terms (reported, unpublished)" \
-  --text "Reported but never published: the military terms of the agreement on the side of US and allied forces. The articles do not give their content."
+  --text "Reported but never published: the military terms of the U.S.-Taliban agreement on the side of US forces, which US Forces-Afghanistan says it upholds. The articles do not give their content."
 
 # The joint declaration. The brief places its terms in Part One without numbering them (but the
 # first); the articles do not cite it.
@@ -140,7 +142,7 @@ l term add jd-1-counter-terrorism $J --article "Part One (paragraph not numbered
 l term add jd-1-withdrawal $J --article "Part One (paragraph not numbered here)" \
   --category withdrawal --obligor us --obligor nato-allies \
   --title "Reduce to 8,600 in 135 days; withdraw in 14 months" --due 2021-04-29 $PART_TWO \
-  --text "The same reduction to 8,600 within 135 days and withdrawal of all forces within 14 months, conditional on the Taliban's commitments."
+  --text "The same reduction to 8,600 within 135 days and withdrawal of all forces within 14 months, conditional on the Taliban's commitments (those of Part Two of the Doha agreement)."
 l term add jd-1-security-assistance $J --article "Part One (paragraph not numbered here)" \
   --category "security assistance" --obligor us \
   --title "Seek funds for the Afghan security forces" \
@@ -154,10 +156,24 @@ l evidence add --term doha-2-3 --claimant afghan-gov --stance disputes --date 20
 l evidence add --term doha-2-3 --claimant taliban --stance notes --date 2020-10 \
   --quote "investigating the situation" $(from_a) \
   --summary "On the killing of al-Rauf in a village under their control, the Taliban said they were investigating the situation: neither a claim nor an admission."
+UN_PRESENCE="The senior leadership of Al-Qaida (QDe.004) remains present in Afghanistan, as well as hundreds of armed operatives, Al-Qaida in the Indian Subcontinent, and groups of foreign terrorist fighters aligned with the Taliban."
 l evidence add --term doha-2-3 --claimant un-monitoring-team --stance disputes --date 2020-06 \
-  --quote "The senior leadership of Al-Qaida (QDe.004) remains present in Afghanistan, as well as hundreds of armed operatives, Al-Qaida in the Indian Subcontinent, and groups of foreign terrorist fighters aligned with the Taliban." \
-  $(from_a) \
+  --quote "$UN_PRESENCE" $(from_a) \
   --summary "The UN Monitoring Team's June report: al-Qaeda's senior leadership remains in Afghanistan, with hundreds of armed operatives and groups of foreign terrorist fighters aligned with the Taliban."
+# Part One of the article ties the al-Rauf case to the Taliban's condition that "terrorist groups
+# will not be able to use Afghan territory", which is Part Two 1 (al-Qaeda by name); the UN's
+# finding that al-Qaeda's leadership and armed operatives remain bears on it as much as on Part
+# Two 3. Both are filed on each term, with the Taliban's answer on al-Rauf.
+l evidence add --term doha-2-1 --claimant afghan-gov --stance disputes --date 2020-10 \
+  --speaker "Afghan officials" \
+  --quote "Afghan officials believe that the Taliban were providing security for him." $(from_a) \
+  --summary "Afghan officials believe the Taliban were providing security for Husam Abd al-Rauf, a senior al-Qaeda member killed by Afghan Special Forces in Kunsaf, a village under Taliban control; the article calls this, if true, a contravention of the Taliban's agreement with the US."
+l evidence add --term doha-2-1 --claimant taliban --stance notes --date 2020-10 \
+  --quote "investigating the situation" $(from_a) \
+  --summary "On the killing of al-Rauf in a village under their control, the Taliban said they were investigating the situation: neither a claim nor an admission."
+l evidence add --term doha-2-1 --claimant un-monitoring-team --stance disputes --date 2020-06 \
+  --quote "$UN_PRESENCE" $(from_a) \
+  --summary "The UN Monitoring Team's June report: al-Qaeda's senior leadership remains present in Afghanistan, with hundreds of armed operatives, al-Qaeda in the Indian Subcontinent and groups of foreign terrorist fighters aligned with the Taliban."
 l evidence add --term doha-2-2 --claimant un-monitoring-team --stance disputes --date 2020-06 \
   --quote "Relations between the Taliban, especially the Haqqani Network (TAe.012), and Al-Qaida remain close, based on friendship, a history of shared struggle, ideological sympathy and intermarriage." \
   $(from_a) \
@@ -171,6 +187,10 @@ l evidence add --term doha-2-2 --claimant un-monitoring-team --stance notes --da
   --quote "The Taliban were talking regularly and at a high level with al-Qaeda and reassuring them that they would honor their historic ties." \
   $(from_a) \
   --summary "The Monitoring Team's coordinator told the BBC that the Taliban promised al-Qaeda, as they neared the agreement with Washington, that the two groups would remain allies: conduct before the agreement was signed."
+l evidence add --term doha-2-2 --claimant un-monitoring-team --stance notes --date 2020-06 \
+  --quote "the Taliban and al-Qaeda continued to hold meetings throughout 2019 and early 2020 to discuss training and operational planning" \
+  $(from_a) \
+  --summary "The UN Monitoring Team's June report, as the article gives it: the Taliban and al-Qaeda held meetings throughout 2019 and early 2020 to discuss training and operational planning: conduct before and around the signing, not a finding of conduct under the agreement."
 l evidence add --term doha-2-3 --claimant un-monitoring-team --stance disputes --date 2020-10 \
   --speaker "$FITTON" \
   --quote "Al-Qaeda is heavily embedded with the Taliban and they do a good deal of military action and training with the Taliban, and that has not changed" \
@@ -197,20 +217,25 @@ TALIBAN_STATEMENT="We are asking the Americans to seriously comply with the cont
 l evidence add --term doha-military --subject us --claimant taliban --stance disputes --date 2020 \
   --quote "$TALIBAN_STATEMENT" $(from_b) \
   --summary "A Taliban statement published on social media asked the Americans to seriously comply with the contents of the agreement."
-l evidence add --term doha-military --subject nato-allies --claimant taliban --stance disputes \
+l evidence add --term doha-military --subject us --claimant taliban --stance notes \
   --date 2020 --quote "$TALIBAN_STATEMENT" $(from_b) \
-  --summary "The same Taliban statement asked the Americans to alert their allies to fully abide by the agreement."
+  --summary "The same Taliban statement asked the Americans to alert their allies to fully abide by the agreement: a request, not a finding that the allies do not; the articles show no term binding the allies to the military terms."
 l evidence add --term doha-military --subject us --claimant us --stance claims --date 2020 \
   --speaker "Col. Sonny Leggett, a spokesman for US Forces-Afghanistan (USFOR-A)" \
   --quote "USFOR-A (U.S. Forces Afghanistan) has upheld, and continues to uphold, the military terms of the U.S.-Taliban agreement; any assertion otherwise is baseless." \
   $(from_b) \
   --summary "US Forces-Afghanistan rejected the Taliban's accusations: it has upheld and continues to uphold the military terms of the agreement, and will defend its Afghan partners if attacked in compliance with the agreement."
-l evidence add --term doha-1-c-exchange --claimant taliban --stance disputes --date 2020 \
+# The prisoner complaints are about Kabul, which did not sign the Doha agreement and took on only
+# a discussion of releases (jd-1-prisoners); no one says the US failed to work on the release plan.
+# They are context on the release Part One C schedules.
+l evidence add --term doha-1-c-release --claimant taliban --stance notes --date 2020 \
   --quote "indefensible arguments" $(from_b) \
-  --summary "The Taliban called out the Afghan government for failing to release the 5,000 Taliban prisoners, and say the Ghani administration is using indefensible arguments in the endless delays."
-l evidence add --term doha-1-c-exchange --claimant us --stance disputes --date 2020 \
-  --speaker "American officials in Washington" $(from_b) \
-  --summary "American officials in Washington are frustrated with the Ghani government's lack of response on the release of the prisoners."
+  --summary "The Taliban called out the Afghan government for failing to release the 5,000 Taliban prisoners, and say the Ghani administration is using indefensible arguments in the endless delays in releasing them in exchange for 1,000 government personnel. The article adds that the Afghan government was not a party to the deal; the complaint is not about the US's work on the release."
+l evidence add --term doha-1-c-release --claimant us --stance notes --date 2020 \
+  --speaker "American officials in Washington" \
+  --quote "American officials in Washington are frustrated with the Ghani government’s lack of response." \
+  $(from_b) \
+  --summary "American officials in Washington are frustrated with the Ghani government's lack of response on the release of the prisoners: about Kabul, not a claim that the US has done its part."
 l evidence add --term jd-1-negotiations --claimant us --stance disputes --date 2020-03 \
   --speaker "President Trump" $(from_b) \
   --summary "President Trump threatened to withhold \$1 billion in US aid in an attempt to get the Afghan government moving on the next step of the peace process."
