@@ -139,3 +139,38 @@ def test_an_agreement_that_ended_stands_as_it_stood_on_its_last_day(run: Run,
            "--reason", "It did not end after all"))
     assert standing("2022-01-31") == ("disputed", "overdue", True, None), \
         "a later amendment of the same day undoes the end"
+
+
+def test_a_position_goes_stale_after_the_window(run: Run, small: Path) -> None:
+    """A position whose dated period ended more than N months before the day judged on no
+    longer counts; when every position has, the status is `stale`. The window is the
+    agreement's (kept as an amendment), or `--stale-after` on the reading command (0: never)."""
+    dispute = add_evidence(run, "withdraw", "monitor", "disputes", "2021-05")
+    twelve = ("--stale-after", "12")
+    assert obligation(run, "north", "withdraw", "--as-of", "2022-05-31", *twelve)[
+        "status"] == "disputed", "exactly 12 months after May ended: still counts"
+    gone = obligation(run, "north", "withdraw", "--as-of", "2022-06-01", *twelve)
+    assert (gone["status"], gone["stale"], gone["disputed_by"]) == ("stale", [dispute], [])
+    assert gone["deadline"] == "past due, no evidence", "no current word either way"
+    table = ok(run("report", "--as-of", "2022-06-01", "--party", "north", *twelve)).stdout
+    assert "stale since 2021-05" in table and "1 stale" in table
+    counts = as_json(run("report", "--as-of", "2022-06-01", "--format", "json", *twelve))[
+        "parties"][0]["counts"]
+    assert counts["stale"] == 1
+    assert obligation(run, "north", "withdraw", "--as-of", "2022-06-01")["status"] == "disputed", \
+        "no window: a position never goes stale"
+
+    ok(run("agreement", "amend", "accord", "--effective", "2023-01-01", "--stale-after", "6",
+           "--reason", "The monitors' six-month rule"))
+    assert obligation(run, "north", "withdraw", "--as-of", "2022-12-31")["status"] == "disputed"
+    assert obligation(run, "north", "withdraw", "--as-of", "2023-01-01")["status"] == "stale"
+    assert obligation(run, "north", "withdraw", "--as-of", "2023-01-01", "--stale-after", "0")[
+        "status"] == "disputed", "--stale-after 0: never"
+    claim = add_evidence(run, "withdraw", "south", "claims", "2022-11")
+    mixed = obligation(run, "north", "withdraw", "--as-of", "2023-01-01")
+    assert (mixed["status"], mixed["claimed_by"], mixed["stale"]) == ("claimed", ["south"],
+                                                                        [dispute])
+    assert mixed["evidence"] == [claim]
+    shown = ok(run("term", "show", "withdraw", "--as-of", "2023-06-01", "--stale-after",
+                   "1")).stdout
+    assert "stale since 2022-11" in shown

@@ -23,6 +23,11 @@ from ledger.render import ListFormat
 if TYPE_CHECKING:
     from ledger.core.model import Ledger
 
+NewStaleAfter = Annotated[int | None, typer.Option(
+    "--stale-after", min=0, metavar="MONTHS", help="Months after a position's dated period ends "
+    "when it no longer counts, for its terms (0: never). A monitor's window: a word about a "
+    "ceasefire a year ago says little of it today.")]
+
 agreement_app = typer.Typer(help="Add and list agreements.", no_args_is_help=True)
 
 
@@ -40,6 +45,7 @@ def agreement_add(
     ] = None,
     place: Annotated[str | None, typer.Option(help="Where it was signed.")] = None,
     url: Annotated[str | None, typer.Option(help="Where its text is published.")] = None,
+    stale_after: NewStaleAfter = None,
 ) -> None:
     """Add an agreement.
 
@@ -52,7 +58,8 @@ def agreement_add(
         changed = edits.add_agreement(ledger, id, title=title,
                                         signed=full_day("signed", signed),
                                         signatories=tuple(signatory or ()), place=place,
-                                        url=url, recorded_at=clock.now())
+                                        url=url, stale_after=stale_after,
+                                        recorded_at=clock.now())
         return changed, record_cautions(changed, "agreement", id)
 
     found = run(lambda: update(ctx, change))
@@ -73,6 +80,8 @@ NewEnded = Annotated[str | None, typer.Option(
     "--ended", help="The day it ended, YYYY-MM-DD: its obligations are judged as they stood "
     "that day, and are never overdue after it.")]
 NoEnded = Annotated[bool, typer.Option("--no-ended", help="It has not ended after all.")]
+NoStaleAfter = Annotated[bool, typer.Option(
+    "--no-stale-after", help="Positions about its terms never go stale any more.")]
 
 
 @agreement_app.command("amend")
@@ -80,7 +89,8 @@ def agreement_amend(
     ctx: typer.Context, id: AgreementId, effective: EffectiveOption, reason: ReasonOption,
     title: NewTitle = None, signed: NewSigned = None, signatory: NewSignatories = None,
     place: NewPlace = None, url: NewUrl = None, ended: NewEnded = None,
-    no_ended: NoEnded = False,
+    no_ended: NoEnded = False, stale_after: NewStaleAfter = None,
+    no_stale_after: NoStaleAfter = False,
 ) -> None:
     """Record that the agreement changed from a day on (a party joined, it was renamed).
 
@@ -89,7 +99,9 @@ def agreement_amend(
     """
     change_record(ctx, "agreement", "amendment", id, reason, effective,
                   {"title": title, "signed": signed, "signatories": signatory, "place": place,
-                   "url": url, "ended": ended}, ("ended",) if no_ended else ())
+                   "url": url, "ended": ended, "stale_after": stale_after},
+                  (("ended",) if no_ended else ()) + (
+                      ("stale_after",) if no_stale_after else ()))
 
 
 @agreement_app.command("end")

@@ -32,6 +32,7 @@ from ledger.cli.options import (
     ObligationsFilter,
     PeriodOption,
     ReportFormatOption,
+    StaleAfterOption,
 )
 from ledger.cli.output import confirm_saved, emit, print_placed, write
 from ledger.render import ListFormat, OutputFormat
@@ -86,6 +87,7 @@ def report(
     known_at: KnownAtOption = None,
     category: CategoryFilter = None,
     agreement: AgreementFilter = None,
+    stale_after: StaleAfterOption = None,
     output: ReportFormatOption = OutputFormat.TABLE,
 ) -> None:
     """Per-party compliance report: each obligation's status, who claims, who disputes.
@@ -99,7 +101,7 @@ def report(
         clocked = read_as(ctx, as_of, known_at)
         built = status.build_report(clocked.ledger, today=clocked.today, as_of=clocked.as_of,
                                     known_at=clocked.known_at, party=party, category=category,
-                                    agreement=agreement)
+                                    agreement=agreement, stale_after=stale_after)
         return headed(report_view(built, clocked.ledger), clocked)
 
     emit(run(build), output)
@@ -120,6 +122,7 @@ def changes(
     category: CategoryFilter = None,
     agreement: AgreementFilter = None,
     known_at: KnownAtOption = None,
+    stale_after: StaleAfterOption = None,
     output: ReportFormatOption = OutputFormat.TABLE,
 ) -> None:
     """What changed between two days: each obligation whose status, overdue flag or due date
@@ -150,7 +153,7 @@ def changes(
         built = compare.changes_between(
             clocks.snapshot(whole, as_of=before, known_at=known, today=before), at_end,
             since=start, until=end, known_at=known, party=party, category=category,
-            agreement=agreement)
+            agreement=agreement, stale_after=stale_after)
         return headed(changes_view(built, at_end), Clocked(at_end, whole, None, known, end))
 
     emit(run(build), output)

@@ -130,3 +130,9 @@ PeriodOption = Annotated[
     typer.Option("--period", help="Short for --since P --until P: the whole period (YYYY, "
                  "YYYY-Qn, YYYY-Hn, YYYY-MM or YYYY-MM-DD)."),
 ]
+StaleAfterOption = Annotated[
+    int | None,
+    typer.Option("--stale-after", min=0, metavar="MONTHS", help="Months after a position's "
+                 "dated period ends when it no longer counts, for every agreement (0: never; "
+                 "default: each agreement's own, set by `agreement add|amend --stale-after`)."),
+]

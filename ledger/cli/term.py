@@ -19,6 +19,7 @@ from ledger.cli.options import (
     KnownAtOption,
     ReasonOption,
     ReportFormatOption,
+    StaleAfterOption,
     complete_agreement,
     complete_party,
     complete_term,
@@ -167,6 +168,7 @@ def term_show(
     id: TermId,
     as_of: AsOfOption = None,
     known_at: KnownAtOption = None,
+    stale_after: StaleAfterOption = None,
     output: ReportFormatOption = OutputFormat.TABLE,
 ) -> None:
     """Show a term: the version in force, the status for each obligor, the timeline of its
@@ -184,7 +186,7 @@ def term_show(
         ledger = clocked.ledger
         term = select.find_term(ledger, id)
         obligations = status.obligations_of_term(ledger, term, as_of=clocked.as_of,
-                                                 today=clocked.today)
+                                                 today=clocked.today, stale_after=stale_after)
         first = next(known for known in clocked.whole.terms if known.id == id)
         return headed(term_view(term, obligations, select.timeline_of(ledger, id, clocked.as_of),
                                 retractions_by_entry(ledger), ledger, clocked.today,

@@ -72,8 +72,8 @@ def day_before(day: date) -> date:
 
 def changes_between(before_ledger: Ledger, after_ledger: Ledger, *, since: date, until: date,
                     known_at: date | None = None, party: Choice = None,
-                    category: Choice = None, agreement: Choice = None
-                    ) -> ChangesReport:
+                    category: Choice = None, agreement: Choice = None,
+                    stale_after: int | None = None) -> ChangesReport:
     """What changed in the window from `since` to `until`, both days included: the report as of
     the day before `since` against the report as of `until`.
 
@@ -98,7 +98,7 @@ def changes_between(before_ledger: Ledger, after_ledger: Ledger, *, since: date,
             if (not agreements or term.agreement in agreements)
             and (not categories or term.category in categories))})
         built = build_report(kept, today=day, as_of=day, known_at=known_at, party=party,
-                             counted=counted)
+                             counted=counted, stale_after=stale_after)
         return {entry.party.id: entry for entry in built.parties}
 
     start = day_before(since)

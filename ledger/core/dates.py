@@ -116,6 +116,16 @@ def period_bounds(text: str, *, words: bool = False) -> tuple[date, date]:
     return date(year, first_month, 1), last
 
 
+def months_before(day: date, months: int) -> date:
+    """`day` moved back by whole months, to the month's last day where it is shorter (31 March
+    less one month is 29 or 28 February); the calendar's first day at the least."""
+    index = day.year * 12 + day.month - 1 - months
+    if index < 12:
+        return date.min
+    year, month = divmod(index, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
 @cache
 def end_day(text: str) -> str:
     """The last day of a partial date as `YYYY-MM-DD`: `2020-02` ends 2020-02-29."""

@@ -139,7 +139,8 @@ def _distinct_names(ledger: Ledger, party_id: str) -> None:
 
 def add_agreement(ledger: Ledger, id: str, *, title: str, signed: str | None = None,
                   signatories: tuple[str, ...] = (), place: str | None = None,
-                  url: str | None = None, recorded_at: datetime) -> Ledger:
+                  url: str | None = None, stale_after: int | None = None,
+                  recorded_at: datetime) -> Ledger:
     _slug("id", id)
     if any(agreement.id == id for agreement in ledger.agreements):
         raise InvalidValue("id", f"an agreement {id!r} already exists")
@@ -151,7 +152,7 @@ def add_agreement(ledger: Ledger, id: str, *, title: str, signed: str | None = N
         signed=valid_date("signed", signed, full=True),
         signatories=tuple(dict.fromkeys(signatories)),
         place=optional_text("place", place), url=optional_text("url", url),
-        recorded_at=format_timestamp(recorded_at),
+        stale_after=stale_after or None, recorded_at=format_timestamp(recorded_at),
     )
     return ledger.model_copy(update={"agreements": (*ledger.agreements, sealed(agreement))})
 

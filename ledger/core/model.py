@@ -6,7 +6,15 @@ from enum import StrEnum
 from operator import attrgetter
 from typing import TYPE_CHECKING, Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    NonNegativeInt,
+    StrictInt,
+    StringConstraints,
+    model_validator,
+)
 
 from ledger.core.dates import FULL_DATE_PATTERN, PARTIAL_DATE_PATTERN, TIMESTAMP_PATTERN
 from ledger.core.words import Role, Stance
@@ -86,6 +94,8 @@ class Agreement(Kept):
     ended: FullDate | None = None
     """The day the agreement ended (`ledger agreement end`): its obligations are judged as they
     stood that day, and are never overdue after it."""
+    stale_after: NonNegativeInt | None = None
+    """Months after a position's dated period ends when it no longer counts (0 or none: never)."""
     recorded_at: Timestamp | None = None
     digest: EvidenceId | None = None
 
@@ -184,6 +194,7 @@ class Values(Record):
     place: Text | None = None
     url: Text | None = None
     ended: FullDate | None = None
+    stale_after: NonNegativeInt | None = None
     name: Text | None = None
     role: Role | None = None
     aliases: tuple[Text, ...] | None = None
@@ -196,11 +207,13 @@ class Values(Record):
 
 
 CHANGEABLE = {
-    RecordKind.AGREEMENT: ("title", "signed", "signatories", "place", "url", "ended"),
+    RecordKind.AGREEMENT: ("title", "signed", "signatories", "place", "url", "ended",
+                           "stale_after"),
     RecordKind.PARTY: ("name", "role", "aliases"),
     RecordKind.TERM: ("title", "category", "obligors", "due", "text", "article", "conditions"),
 }
-CLEARABLE = ("signed", "place", "url", "ended", "due", "text", "article", "conditions")
+CLEARABLE = ("signed", "place", "url", "ended", "stale_after", "due", "text", "article",
+             "conditions")
 """Optional fields a change may clear (`--no-due`)."""
 
 

@@ -9,8 +9,9 @@ from datetime import date
 from enum import StrEnum
 from operator import itemgetter
 
+from ledger.core import staleness
 from ledger.core.basis import Basis, basis_of, parties_to_the_process
-from ledger.core.counting import Keyed, counted_evidence, counts_from, not_yet_counted, order_key
+from ledger.core.counting import Keyed, counted_evidence, not_yet_counted, order_key
 from ledger.core.dates import sort_day
 from ledger.core.model import Evidence, Ledger, Party, Stance, Term
 from ledger.core.select import Choice, chosen, require_known
@@ -24,6 +25,7 @@ class Status(StrEnum):
     DISPUTED = "disputed"
     CONTESTED = "contested"
     NO_EVIDENCE = "no-evidence"
+    STALE = "stale"
 
 
 STATUS_MEANINGS: dict[Status, str] = {
@@ -31,6 +33,8 @@ STATUS_MEANINGS: dict[Status, str] = {
     Status.DISPUTED: "every claimant's latest entry says it does not",
     Status.CONTESTED: "claimants disagree",
     Status.NO_EVIDENCE: "no entry claims or disputes it yet",
+    Status.STALE: "every claimant's latest entry is about a period that ended longer ago than "
+                  "the agreement's staleness window",
 }
 """What each status word means, for the legend of every report that shows statuses."""
 
@@ -46,9 +50,11 @@ class Deadline(StrEnum):
     NONE = ""
 
 
-def legend(judged_on: date | str | None) -> tuple[str, ...]:
-    """The legend of status words, and what overdue means on the day it is judged."""
-    words = "; ".join(f"{status.value} = {meaning}" for status, meaning in STATUS_MEANINGS.items())
+def legend(judged_on: date | str | None, *, stale: bool = False) -> tuple[str, ...]:
+    """The legend of status words (`stale` only where a report shows it), and what overdue means
+    on the day it is judged."""
+    words = "; ".join(f"{status.value} = {meaning}" for status, meaning in STATUS_MEANINGS.items()
+                      if stale or status is not Status.STALE)
     day = judged_on.isoformat() if isinstance(judged_on, date) else judged_on
     overdue = ("OVERDUE: the due day passed before " + (day if day else "the day of the report")
                + ", no condition is unmet, and the latest entries dispute compliance (disputed or"
@@ -87,6 +93,8 @@ class Obligation:
     """The day its agreement ended, when that is on or before the day judged on: the obligation
     is then as it stood that day, and never overdue nor waiting."""
     not_yet_counted: tuple[Evidence, ...] = ()
+    stale: tuple[Evidence, ...] = ()
+    """Positions that no longer count: their dated period ended longer ago than the window."""
     """Entries about it whose dated period has begun but which do not count yet on the day
     judged on (`counting.not_yet_counted`)."""
 
@@ -107,7 +115,8 @@ class Obligation:
         if self.waiting_on:
             return Deadline.WAITING
         if self.past_due:
-            return Deadline.PAST_DUE if self.status is Status.NO_EVIDENCE else Deadline.OVERDUE
+            return (Deadline.PAST_DUE if self.status in (Status.NO_EVIDENCE, Status.STALE)
+                    else Deadline.OVERDUE)
         return Deadline.NONE
 
     @property
@@ -159,19 +168,6 @@ class Counts:
         """The counts as JSON and CSV give them."""
         return {**{status.value: self.statuses[status] for status in Status},
                 "overdue": self.overdue, "past_due_no_evidence": self.past_due_no_evidence}
-
-
-def pending_text(item: Obligation) -> str | None:
-    """What a report says of the entries not yet counted: `+2 dated 2022-02, count from
-    2022-02-28` (each date and day once, in order)."""
-    if not item.not_yet_counted:
-        return None
-    groups: dict[tuple[str, str], int] = {}
-    for entry in item.not_yet_counted:
-        key = (entry.date, counts_from(entry))
-        groups[key] = groups.get(key, 0) + 1
-    return "; ".join(f"+{count} dated {dated}, count from {start}"
-                     for (dated, start), count in groups.items())
 
 
 def counts_of(obligations: Iterable[Obligation]) -> Counts:
@@ -263,12 +259,17 @@ def unmet_conditions(ledger: Ledger, grouped: Grouped) -> Callable[[Term], tuple
 
 
 def obligation(term: Term, subject: str, keyed: dict[str, Keyed], *, reference_day: date,
-               parties: frozenset[str], waiting_on: tuple[str, ...] = ()) -> Obligation:
-    """The status of `subject` on `term` from each claimant's latest counted entry about it."""
+               parties: frozenset[str], waiting_on: tuple[str, ...] = (),
+               stale_before: str | None = None) -> Obligation:
+    """The status of `subject` on `term` from each claimant's latest counted entry about it;
+    positions about periods that ended before `stale_before` no longer count (`staleness`)."""
+    everything = keyed
+    keyed, stale = staleness.split(keyed, stale_before)
     positions = {claimant: entry for claimant, (_, entry) in keyed.items()}
-    status = status_of(positions)
+    status = Status.STALE if stale and not keyed else status_of(positions)
     in_order = sorted(keyed.values(), key=_KEY)  # by the order keys already made
-    latest = max(keyed.values(), key=_KEY)[1].date if keyed else None  # the first of a tie
+    latest = (max(everything.values(), key=_KEY)[1].date  # the first of a tie
+              if everything else None)
     past_due = (
         term.due is not None
         and date.fromisoformat(term.due) < reference_day
@@ -292,6 +293,7 @@ def obligation(term: Term, subject: str, keyed: dict[str, Keyed], *, reference_d
         late=late,
         claim_basis=basis_of(claimed_by, subject, parties),
         dispute_basis=basis_of(disputed_by, subject, parties),
+        stale=stale,
     )
 
 
@@ -324,8 +326,8 @@ class _EndedObligations:
         return replace(made, past_due=False, ended=day)
 
 
-def obligations_of_term(ledger: Ledger, term: Term, *, as_of: date | None, today: date
-                        ) -> list[Obligation]:
+def obligations_of_term(ledger: Ledger, term: Term, *, as_of: date | None, today: date,
+                        stale_after: int | None = None) -> list[Obligation]:
     wanted = {term.id, *(term.conditions or ())}
     grouped = positions_by_obligation(
         entry for entry in counted_evidence(ledger, as_of) if entry.term in wanted
@@ -336,9 +338,12 @@ def obligations_of_term(ledger: Ledger, term: Term, *, as_of: date | None, today
     ended = _EndedObligations(ledger, ended_by(ledger, reference_day), parties)
     if term in ended:
         return [ended.of(term, subject) for subject in term.obligors]
+    stale_before = staleness.cutoff(staleness.windows(ledger, stale_after).get(term.agreement),
+                                    reference_day)
     return [
         obligation(term, subject, grouped.get((term.id, subject), {}),
-                   reference_day=reference_day, parties=parties, waiting_on=waiting_on)
+                   reference_day=reference_day, parties=parties, waiting_on=waiting_on,
+                   stale_before=stale_before)
         for subject in term.obligors
     ]
 
@@ -346,7 +351,7 @@ def obligations_of_term(ledger: Ledger, term: Term, *, as_of: date | None, today
 def build_report(ledger: Ledger, *, today: date, as_of: date | None = None,
                  known_at: date | None = None, party: Choice = None,
                  category: Choice = None, counted: list[Evidence] | None = None,
-                 agreement: Choice = None) -> Report:
+                 agreement: Choice = None, stale_after: int | None = None) -> Report:
     """Every party that bears obligations (ledger order), each obligation with its status.
 
     `ledger` is the ledger as it stood (`clocks.snapshot`); `known_at` is only reported. An
@@ -363,6 +368,7 @@ def build_report(ledger: Ledger, *, today: date, as_of: date | None = None,
     reference_day = as_of or today
     bound = parties_to_the_process(ledger)
     ended = _EndedObligations(ledger, ended_by(ledger, reference_day), bound)
+    windows = staleness.windows(ledger, stale_after)
     pending: dict[tuple[str, str], list[Evidence]] = defaultdict(list)
     for entry in not_yet_counted(ledger, as_of) if as_of is not None else ():
         pending[entry.term, entry.subject].append(entry)
@@ -380,7 +386,8 @@ def build_report(ledger: Ledger, *, today: date, as_of: date | None = None,
                 continue
             obligations[subject].append(replace(obligation(
                 term, subject, grouped.get((term.id, subject), {}), reference_day=reference_day,
-                parties=bound, waiting_on=waiting_on), not_yet_counted=tuple(sorted(
+                parties=bound, waiting_on=waiting_on, stale_before=staleness.cutoff(
+                    windows.get(term.agreement), reference_day)), not_yet_counted=tuple(sorted(
                     pending.get((term.id, subject), ()), key=order_key))))
     reports = []
     for known in ledger.parties:

@@ -12,7 +12,7 @@ from ledger.columns import (
 from ledger.core.counting import retractions_by_entry
 from ledger.core.model import Ledger, Party, Term
 from ledger.core.select import latest_of_timelines
-from ledger.core.status import Obligation, Report, legend, pending_text
+from ledger.core.status import Obligation, Report, Status, legend
 from ledger.render.view import Page, Section, View
 from ledger.render.views import (
     OWN_WORD,
@@ -25,6 +25,7 @@ from ledger.render.views import (
     page_entry,
     page_obligation,
     party_legend,
+    pending_text,
     status_cell,
     status_text,
     table_section,
@@ -139,7 +140,9 @@ def report_view(report: Report, ledger: Ledger) -> View:
         notes.append(f"Not yet counted as of {report.as_of.isoformat()} (dated in a period that "
                      "has not ended, they may have been made later): " + "; ".join(pending) + ".")
     return View(data, sections, flat, notes, documents=documents, what="Compliance report",
-                legend=(*party_legend(ledger, claimants), *legend(report.judged_on)), page=page)
+                legend=(*party_legend(ledger, claimants), *legend(report.judged_on, stale=any(
+                    item.status is Status.STALE for party_report in report.parties
+                    for item in party_report.obligations))), page=page)
 
 
 def _matrix_cell(item: Obligation | None) -> dict[str, Any] | None:

@@ -6,7 +6,10 @@ from collections.abc import Iterable
 from operator import attrgetter
 from typing import Any
 
-from ledger.core.counting import retracted_ids
+from ledger.core.counting import (
+    counts_from,
+    retracted_ids,
+)
 from ledger.core.model import (
     Evidence,
     Ledger,
@@ -20,6 +23,7 @@ STATUS_STYLES = {
     Status.DISPUTED: "bold red",
     Status.CONTESTED: "bold yellow",
     Status.NO_EVIDENCE: "dim",
+    Status.STALE: "dim",
 }
 STANCE_STYLES = {Stance.CLAIMS: "green", Stance.DISPUTES: "red", Stance.NOTES: "blue"}
 
@@ -61,6 +65,10 @@ OWN_WORD = "own word"
 
 
 def status_text(item: Obligation) -> str:
+    """The status as a report words it: `claimed (own word)`, `stale since 2015-02` (the date
+    of the latest word that no longer counts)."""
+    if item.status is Status.STALE:
+        return f"{item.status.value} since {item.latest}"
     return f"{item.status.value} ({OWN_WORD})" if item.on_own_word else item.status.value
 
 
@@ -97,6 +105,7 @@ def obligation_data(item: Obligation) -> dict[str, Any]:
         "late": item.late,
         "evidence": sorted(entry.id for entry in item.positions),
         "not_yet_counted": [entry.id for entry in item.not_yet_counted],
+        "stale": [entry.id for entry in item.stale],
     }
 
 
@@ -111,7 +120,7 @@ def counts_caption(counts: Counts) -> str:
     no evidence either way, so that a count never reads as more failures than anyone claims."""
     parts = [f"{counts.statuses[status]} {status.value}"
              + _own_word_count(counts.own_word[status], counts.statuses[status])
-             for status in Status]
+             for status in Status if status is not Status.STALE or counts.statuses[status]]
     parts.append(f"{counts.overdue} overdue")
     if counts.past_due_no_evidence:
         parts.append(f"{counts.past_due_no_evidence} {Deadline.PAST_DUE.value}")
@@ -176,3 +185,16 @@ def correction_mark(corrected: dict[str, str | None], entry_id: str, *, named: b
     if corrected_by is None:
         return "RETRACTED"
     return f"CORRECTED by {corrected_by}" if named else "CORRECTED"
+
+
+def pending_text(item: Obligation) -> str | None:
+    """What a report says of the entries not yet counted: `+2 dated 2022-02, count from
+    2022-02-28` (each date and day once, in order)."""
+    if not item.not_yet_counted:
+        return None
+    groups: dict[tuple[str, str], int] = {}
+    for entry in item.not_yet_counted:
+        key = (entry.date, counts_from(entry))
+        groups[key] = groups.get(key, 0) + 1
+    return "; ".join(f"+{count} dated {dated}, count from {start}"
+                     for (dated, start), count in groups.items())
