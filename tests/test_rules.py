@@ -359,7 +359,7 @@ def test_check_places_a_caution_on_the_amendment_whose_value_is_in_force(
 
 def test_the_same_words_on_another_day_are_another_statement(run: Run, small: Path) -> None:
     """Two entries are the same statement only when every field but the id and the recording
-    time is the same (`Evidence.statement`): the same words dated another month are news, in
+    time is the same (`Evidence.said`): the same words dated another month are news, in
     `evidence add`, in `check` and in an import."""
     said = ("evidence", "add", "-t", "withdraw", "-c", "monitor", "-s", "disputes",
             "-m", "Troops remain at the crossing")

@@ -174,3 +174,28 @@ def test_a_position_goes_stale_after_the_window(run: Run, small: Path) -> None:
     shown = ok(run("term", "show", "withdraw", "--as-of", "2023-06-01", "--stale-after",
                    "1")).stdout
     assert "stale since 2022-11" in shown
+
+
+def test_one_statement_about_several_parties(run: Run, small: Path, ledger_path: Path) -> None:
+    """`--subject A --subject B` (or `all`) records one entry per subject, prints one id per
+    line in the order given, and links them; each can be retracted alone."""
+    said = ("evidence", "add", "-t", "release", "-c", "monitor", "-s", "disputes", "-d",
+            "2020-04", "-m", "Neither side released anyone")
+    ids = ok(run(*said, "--subject", "south", "--subject", "north")).stdout.split()
+    assert len(ids) == 2
+    entries = {entry["id"]: entry for entry in as_json(run("evidence", "list", "--format",
+                                                           "json"))}
+    assert [entries[id]["subject"] for id in ids] == ["south", "north"]
+    assert "statement" not in entries[ids[0]] and entries[ids[1]]["statement"] == ids[0]
+    shown = as_json(run("evidence", "show", ids[0], "--format", "json"))
+    assert shown["same_statement"] == [ids[1]]
+    assert "same statement" in ok(run("evidence", "show", ids[1])).stdout
+    every = ok(run(*[word if word != "2020-04" else "2020-05" for word in said],
+                   "--subject", "all")).stdout.split()
+    assert len(every) == 2, "release binds north and south"
+    single = ok(run(*said[:-1], "One side only", "--subject", "north")).stdout.split()
+    assert "statement" not in as_json(run("evidence", "show", single[0], "--format", "json"))
+    assert [entries[id]["subject"] for id in ids] == ["south", "north"]
+    ok(run("evidence", "retract", ids[1], "--reason", "Wrong subject"))
+    counted = [entry["id"] for entry in as_json(run("evidence", "list", "--format", "json"))]
+    assert ids[0] in counted and ids[1] not in counted, "the other entry of it stays"

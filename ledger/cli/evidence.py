@@ -124,9 +124,10 @@ def evidence_add(
         "yesterday), as precisely as known." + _ASKED)] = None,
     summary: Annotated[str | None, typer.Option(
         "--summary", "-m", help="What was asserted, in a sentence." + _ASKED)] = None,
-    subject: Annotated[str | None, typer.Option(
+    subject: Annotated[list[str] | None, typer.Option(
         help="The party whose compliance is at issue (needed when the term has several "
-        "obligors).", autocompletion=complete_party)] = None,
+        "obligors). Repeat it for a statement about several: one entry each, linked; `all` for "
+        "every obligor of the term.", autocompletion=complete_party)] = None,
     speaker: Annotated[str | None, typer.Option(help="Who said it.")] = None,
     quote: Annotated[str | None, typer.Option("--quote", "-q",
                                               help="Their words, verbatim.")] = None,
@@ -153,31 +154,42 @@ def evidence_add(
     from ledger.core import cautions, entry_edits
     from ledger.core.log import assertion
 
+    subjects = list(dict.fromkeys(subject or ()))
     fields: dict[str, Any] = {
         "term": term, "claimant": claimant, "stance": stance, "date": date_,
-        "summary": summary, "subject": subject, "speaker": speaker, "quote": quote,
+        "summary": summary, "subject": subjects[0] if len(subjects) == 1 and subjects != ["all"]
+        else None, "speaker": speaker, "quote": quote,
         "source": source, "publisher": publisher, "url": url, "source_date": source_date,
         "document": document}
-    if interactive:
+    several = len(subjects) > 1 or subjects == ["all"]
+    if interactive and not several:
         fields = run(lambda: _interview(ctx, fields))
     else:
         _require(ctx, fields)
     found: list[tuple[str, str]] = []
 
-    def change(ledger: Ledger) -> tuple[Ledger, Evidence]:
+    def change(ledger: Ledger) -> tuple[Ledger, list[Evidence]]:
         digest, missing = (document_digest(ctx, fields["document"]) if sha256 is None
                            else (sha256, None))
-        changed, entry = entry_edits.add_evidence(
-            ledger, **{**fields, "date": partial_date("date", fields["date"]),
-                       "source_date": partial_date("source_date", fields["source_date"])},
-            recorded_at=clock.now(), sha256=digest)
-        found.extend(cautions.entry_cautions(changed, entry))
+        given = {**fields, "date": partial_date("date", fields["date"]),
+                 "source_date": partial_date("source_date", fields["source_date"])}
+        if several:
+            del given["subject"]
+            changed, entries = entry_edits.add_statement(
+                ledger, subjects=subjects, **given, recorded_at=clock.now(), sha256=digest)
+        else:
+            changed, entry = entry_edits.add_evidence(ledger, **given, recorded_at=clock.now(),
+                                                      sha256=digest)
+            entries = [entry]
+        for entry in entries:
+            found.extend(cautions.entry_cautions(changed, entry))
         if missing is not None:
             found.append(("document", missing))
-        return changed, entry
+        return changed, entries
 
-    entry = run(lambda: update(ctx, change))
-    confirm_saved(entry.id, f"recorded: {assertion(entry)}")
+    entries = run(lambda: update(ctx, change))
+    confirm_saved("\n".join(entry.id for entry in entries),
+                  "; ".join(f"recorded: {assertion(entry)}" for entry in entries))
     warn(found)
 
 

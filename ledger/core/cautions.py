@@ -121,10 +121,10 @@ def entry_rules(entry: Evidence, signed: str | None, twin: str | None = None
 def entry_cautions(ledger: Ledger, entry: Evidence) -> list[Caution]:
     """What to warn of when `entry` (already in `ledger`) is recorded."""
     retracted = retracted_ids(ledger)
-    same, summary = entry.statement(), entry.summary
+    same, summary = entry.said(), entry.summary
     twin = next((other.id for other in ledger.evidence if other.summary == summary
                  and other.id != entry.id and other.id not in retracted
-                 and other.statement() == same), None)
+                 and other.said() == same), None)
     return entry_rules(entry, signing_days(ledger).get(entry.term), twin)
 
 
@@ -167,7 +167,7 @@ def _entry_cautions(ledger: Ledger) -> list[tuple[tuple[str | int, ...], str]]:
             continue
         twin = None
         if said[entry.summary] > 1:
-            first = first_said.setdefault(entry.statement(), entry.id)
+            first = first_said.setdefault(entry.said(), entry.id)
             twin = None if first == entry.id else first
         found += [(("evidence", position, "source", "url") if field == "url"
                    else ("evidence", position, field), message)

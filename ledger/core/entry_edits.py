@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from functools import cache
 from operator import attrgetter
@@ -74,6 +75,10 @@ class EvidenceMaker:
                                                   for party in change.values.obligors or ()))
         return tuple(dict.fromkeys(party for party in everyone if party in throughout))
 
+    def obligors_on(self, term: str, checked_date: str) -> tuple[str, ...]:
+        """The term's obligors throughout a checked date's period."""
+        return self._obligors(term, checked_date)
+
     def party(self, field: str, party: str) -> str:
         if party in self._party_set:
             return party
@@ -92,7 +97,7 @@ class EvidenceMaker:
                 source: str | None = None, publisher: str | None = None,
                 url: str | None = None, source_date: str | None = None,
                 document: str | None = None, sha256: str | None = None,
-                corrects: str | None = None) -> dict[str, Any]:
+                corrects: str | None = None, statement: str | None = None) -> dict[str, Any]:
         """A new entry's fields as its JSON holds them (None left out), checked; no id yet.
 
         The subject must be an obligor of the term as it stood on the entry's date (amendments
@@ -131,6 +136,7 @@ class EvidenceMaker:
             "source": {name: value for name, value in source_fields.items()
                        if value is not None} or None,
             "corrects": corrects,
+            "statement": statement,
         }
         return {name: value for name, value in values.items() if value is not None}
 
@@ -168,6 +174,23 @@ def _validated_entry(record: dict[str, Any]) -> Evidence | InvalidValue:
         field = (_SOURCE_FIELD_NAMES.get(location[1], location[1]) if location[:1] == ["source"]
                  and len(location) > 1 else location[0] if location else "id")
         return InvalidValue(field, str(detail["msg"]).removeprefix("Value error, "))
+
+
+def add_statement(ledger: Ledger, *, subjects: Sequence[str], recorded_at: datetime,
+                  **fields: Any) -> tuple[Ledger, list[Evidence]]:
+    """One statement about several subjects: an entry per subject, in the order given, each
+    after the first linked to it (`statement`). `all` stands for every obligor of the term on
+    the entry's date, in the term's order."""
+    if list(subjects) == ["all"]:
+        maker = EvidenceMaker(ledger)
+        term = maker.term(str(fields.get("term")))
+        subjects = maker.obligors_on(term, valid_date("date", fields.get("date"), full=False) or "")
+    entries: list[Evidence] = []
+    for subject in dict.fromkeys(subjects):
+        ledger, entry = add_evidence(ledger, recorded_at=recorded_at, **fields, subject=subject,
+                                     statement=entries[0].id if entries else None)
+        entries.append(entry)
+    return ledger, entries
 
 
 def add_evidence(ledger: Ledger, *, recorded_at: datetime, **fields: Any) -> tuple[Ledger,

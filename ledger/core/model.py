@@ -152,12 +152,15 @@ class Evidence(Record):
     source: Source | None = None
     corrects: EvidenceId | None = None
     """The entry this one replaces (`evidence correct`), which carries a retraction."""
+    statement: EvidenceId | None = None
+    """One statement about several parties is one entry per party: each after the first names
+    the first's id here (`evidence add --subject A --subject B`)."""
 
-    def statement(self) -> tuple[object, ...]:
-        """What makes two entries the same statement: every field but the id, the recording time
-        and `corrects` (an export does not carry it: the id it names is of this ledger only, so a
-        correction exported and imported again is the entry already there). A source compares
-        by value."""
+    def said(self) -> tuple[object, ...]:
+        """What makes two entries the same statement: every field but the id, the recording time,
+        the link to a statement's first entry and `corrects` (an export does not carry it: the
+        id it names is of this ledger only, so a correction exported and imported again is the
+        entry already there). A source compares by value."""
         return _STATEMENT(self)
 
 

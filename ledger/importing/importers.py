@@ -167,7 +167,7 @@ class EvidenceImporter:
 
             candidates += compress(self.ledger.evidence, map(
                 said.__contains__, map(neutralise, map(SUMMARY, self.ledger.evidence))))
-        keys = list(map(Evidence.statement, candidates))
+        keys = list(map(Evidence.said, candidates))
         self._existing = {*keys, *map(_as_exported, keys)}
 
     def _already(self, entry: Evidence, key: tuple[object, ...]) -> bool:
@@ -193,7 +193,7 @@ class EvidenceImporter:
             if isinstance(entry, InvalidValue):
                 yield entry
                 continue
-            key = entry.statement()
+            key = entry.said()
             yield None if self._already(entry, key) else Made(entry, key)
 
     def keep(self, made: Made) -> None:

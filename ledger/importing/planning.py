@@ -235,13 +235,13 @@ def import_cautions(plan: Plan, before: Ledger) -> list[Problem]:
     if plan.kind is ImportKind.EVIDENCE:
         signed = cautions.signing_days(plan.result)
         retracted = retracted_ids(before)
-        said = {entry.statement(): entry.id
+        said = {entry.said(): entry.id
                 for entry in saying(before.evidence, set(map(SUMMARY, plan.added)))
                 if entry.id not in retracted}
         named = _named_entries(plan, before)
         for number, entry in zip(plan.rows, plan.added, strict=True):
             assert isinstance(entry, Evidence)
-            twin = said.setdefault(entry.statement(), entry.id)
+            twin = said.setdefault(entry.said(), entry.id)
             found += [placed(number, field_name, message) for field_name, message in
                       cautions.entry_rules(entry, signed.get(entry.term),
                                            twin if twin != entry.id else None)]

@@ -143,7 +143,7 @@ def evidence_list_view(entries: list[Evidence], retractions: dict[str, Retractio
 def evidence_view(entry: Evidence, retractions: list[Retraction], ledger: Ledger,
                   corrected_by: str | None = None) -> View:
     """One entry in full: its retractions (two, when two analysts each retracted it), the entry
-    it corrects and the one correcting it."""
+    it corrects and the one correcting it, and the other entries of the same statement."""
     names = Names(ledger)
     term = next((known for known in ledger.terms if known.id == entry.term), None)
     pairs: list[tuple[str, CellValue]] = [
@@ -165,13 +165,21 @@ def evidence_view(entry: Evidence, retractions: list[Retraction], ledger: Ledger
         pairs.append(("corrects", entry.corrects))
     if corrected_by:
         pairs.append(("corrected by", corrected_by))
+    first = entry.statement or entry.id
+    together = [other for other in ledger.evidence
+                if other.id != entry.id and (other.statement or other.id) == first
+                and (other.statement is not None or entry.statement is not None)]
+    if together:
+        pairs.append(("same statement", ", ".join(f"{other.id} ({names.one(other.subject)})"
+                                                  for other in together)))
     for retraction in retractions:
         pairs += [("retracted", Cell(f"RETRACTED at {retraction.recorded_at}", OVERDUE_STYLE)),
                   ("retraction reason", retraction.reason)]
     rows: list[tuple[CellValue, ...]] = [(name, value) for name, value in pairs]
     data = {**dumped(entry), "retraction": dumped(retractions[0]) if retractions else None,
             "retractions": [dumped(retraction) for retraction in retractions],
-            "corrected_by": corrected_by}
+            "corrected_by": corrected_by,
+            "same_statement": [other.id for other in together]}
     return View(lambda: data,
                 lambda: [Section(("field", "value"), rows, fields=True,
                                  shows_whole=f"`ledger evidence show {entry.id} --format json`")],
