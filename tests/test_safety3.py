@@ -315,6 +315,7 @@ def test_check_against_a_name_that_is_both_a_file_and_a_tag_is_refused(
 # --- git-setup: a path with a control character ---------------------------------------------
 
 
+@pytest.mark.slow
 @needs_git
 @pytest.mark.parametrize("character", ["\n", "\r", "\x1b"], ids=["newline", "return", "escape"])
 def test_git_setup_refuses_a_path_with_a_control_character(repo: Path, character: str) -> None:
