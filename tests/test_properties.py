@@ -86,13 +86,18 @@ def test_save_load_save_is_byte_identical(ledger: Ledger) -> None:
         shutil.rmtree(folder)
 
 
-DATES = ["2020", "2020-03", "2020-03-01", "2020-03-15", "2021"]
+DATES = ["2020", "2020-03", "2020-03-01", "2020-03-15", "2020-06", "2021"]
 AS_OF = ["2020-02-28", "2020-03-01", "2020-03-14", "2020-12-31", "2021-01-01"]
 RECORDED = ["2020-02-15", "2020-03-05", "2020-03-31", "2020-07-01", "2021-06-01"]
 """Days on which the machine records things: some before, some after the periods of DATES."""
 DUES = ["2020-03-10", "2020-06-30", "2021-12-31"]
 NOW = "2030-01-01T00:00:00Z"
 """Today, for the reports: after everything recorded."""
+PERIODS = {"2020": date(2020, 12, 31), "2020-Q1": date(2020, 3, 31), "2020h1": date(2020, 6, 30),
+           "2020-03": date(2020, 3, 31), "2021Q1": date(2021, 3, 31)}
+"""Periods as a clock takes them, and the last day each means."""
+WINDOWS = [None, 0, 1, 3, 12]
+"""Staleness windows in months (`--stale-after`), None for the agreement's (none)."""
 PAIRS = [("withdraw", "north"), ("release", "north"), ("release", "south")]
 
 
@@ -114,7 +119,8 @@ def last_day(text: str) -> date:
 
 class StatusMachine(RuleBasedStateMachine):
     """Adds, retracts, amends and corrects through the CLI, each on a day of its own; every
-    report, with and without each clock, must match a plain model of the rules."""
+    report, with and without each clock (as a day or a period), and with a staleness window,
+    must match a plain model of the rules."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -201,12 +207,17 @@ class StatusMachine(RuleBasedStateMachine):
             due = change["due"]
         return due
 
-    def expected(self, as_of: date | None, known_at: date | None
+    def expected(self, as_of: date | None, known_at: date | None, window: int | None = None
                  ) -> dict[tuple[str, str], tuple[Any, ...]]:
         day = as_of or known_at or date(2030, 1, 1)
+        # a position is stale when its period ended more than `window` months before the day
+        index = day.year * 12 + day.month - 1 - (window or 0)
+        cutoff_month = date(index // 12, index % 12 + 1, 1)
+        cutoff = cutoff_month.replace(day=min(day.day, last_day(
+            cutoff_month.isoformat()[:7]).day)) if window else None
         result = {}
         for term, subject in PAIRS:
-            positions: dict[str, tuple[tuple[date, str], str]] = {}
+            positions: dict[str, tuple[tuple[date, str], str, str]] = {}
             for entry in self.entries:
                 if (entry["term"], entry["subject"]) != (term, subject):
                     continue
@@ -221,14 +232,17 @@ class StatusMachine(RuleBasedStateMachine):
                     continue
                 key = (first_day(entry["date"]), entry["recorded"])
                 if entry["claimant"] not in positions or key > positions[entry["claimant"]][0]:
-                    positions[entry["claimant"]] = (key, entry["stance"])
-            claims = sorted(c for c, (_, s) in positions.items() if s == "claims")
-            disputes = sorted(c for c, (_, s) in positions.items() if s == "disputes")
-            status = ("no-evidence" if not positions else "contested" if claims and disputes
+                    positions[entry["claimant"]] = (key, entry["stance"], entry["date"])
+            fresh = {claimant: held for claimant, held in positions.items()
+                     if cutoff is None or last_day(held[2]) >= cutoff}
+            claims = sorted(c for c, (_, s, _) in fresh.items() if s == "claims")
+            disputes = sorted(c for c, (_, s, _) in fresh.items() if s == "disputes")
+            status = ("stale" if positions and not fresh else "no-evidence" if not fresh
+                      else "contested" if claims and disputes
                       else "claimed" if claims else "disputed")
             due = self.due_in_force(day, known_at) if term == "withdraw" else None
             past_due = due is not None and due < day.isoformat() and status != "claimed"
-            overdue = past_due and status != "no-evidence"
+            overdue = past_due and status not in ("no-evidence", "stale")
             result[term, subject] = (status, claims, disputes, due, overdue)
         return result
 
@@ -243,13 +257,20 @@ class StatusMachine(RuleBasedStateMachine):
         if self.path.exists():
             assert self.reported() == self.expected(None, None)
 
-    @rule(as_of=st.sampled_from([None, *AS_OF]), known_at=st.sampled_from([None, *RECORDED]))
-    def report_on_both_clocks_agrees(self, as_of: str | None, known_at: str | None) -> None:
+    @rule(as_of=st.sampled_from([None, *AS_OF, *PERIODS]),
+          known_at=st.sampled_from([None, *RECORDED, *PERIODS]),
+          window=st.sampled_from(WINDOWS))
+    def report_on_both_clocks_agrees(self, as_of: str | None, known_at: str | None,
+                                     window: int | None) -> None:
+        """Either clock as a day or a period (its last day), and a staleness window."""
         options = [*(("--as-of", as_of) if as_of else ()),
-                   *(("--known-at", known_at) if known_at else ())]
-        assert self.reported(*options) == self.expected(
-            date.fromisoformat(as_of) if as_of else None,
-            date.fromisoformat(known_at) if known_at else None)
+                   *(("--known-at", known_at) if known_at else ()),
+                   *(("--stale-after", str(window)) if window is not None else ())]
+
+        def day(text: str | None) -> date | None:
+            return None if text is None else PERIODS.get(text) or date.fromisoformat(text)
+
+        assert self.reported(*options) == self.expected(day(as_of), day(known_at), window)
 
 
 TestStatusMachine = pytest.mark.slow(StatusMachine.TestCase)
