@@ -199,3 +199,25 @@ def test_one_statement_about_several_parties(run: Run, small: Path, ledger_path:
     ok(run("evidence", "retract", ids[1], "--reason", "Wrong subject"))
     counted = [entry["id"] for entry in as_json(run("evidence", "list", "--format", "json"))]
     assert ids[0] in counted and ids[1] not in counted, "the other entry of it stays"
+
+
+def test_the_page_says_each_verdict_in_words(run: Run, small: Path) -> None:
+    """Own word, stale, ended and not yet counted each appear on the HTML page as words, not
+    as colour alone."""
+    add_evidence(run, "ceasefire", "south", "claims", "2021-03")
+    add_evidence(run, "release", "monitor", "disputes", "2019-01", "--subject", "north")
+    ok(run("evidence", "add", "-t", "release", "-c", "monitor", "-s", "claims", "-d", "2021-06",
+           "--subject", "south", "-m", "Released", env={
+               "COMPLIANCE_LEDGER_NOW": "2021-07-05T12:00:00Z"}))
+    ok(run("agreement", "add", "truce", "--title", "Truce", "--signed", "2020-01-01",
+           "--signatory", "north"))
+    ok(run("term", "add", "hold", "--agreement", "truce", "--title", "Hold the line",
+           "--category", "ceasefire", "--obligor", "north", "--due", "2020-06-30"))
+    ok(run("agreement", "end", "truce", "--on", "2021-01-31", "--reason", "Superseded"))
+    page = ok(run("report", "--as-of", "2021-06-20", "--stale-after", "12", "--format",
+                  "html")).stdout
+    text = " ".join(page.split())
+    assert '<span class="flag own-word">own word</span>' in page
+    assert ">stale</a>" in page, "a stale status is worded in the matrix"
+    assert "ended 2021-01-31" in text
+    assert "+1 dated 2021-06, count from 2021-06-30" in text
