@@ -11,21 +11,15 @@ import contextlib
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
 
-from ledger.cli.argv import _name_values, _undecodable_argument, hoist_file_option, with_suggestion
+from ledger.cli.argv import hoist_file_option, name_values, undecodable_argument, with_suggestion
 from ledger.cli.context import LOADED
-from ledger.cli.errors import _usage_error, program_name, say
-from ledger.cli.output import PAGING, _failed, write
-
-if TYPE_CHECKING:
-    pass
-
-
-T = TypeVar("T")
+from ledger.cli.errors import program_name, say, show_usage_error
+from ledger.cli.output import PAGING, output_failed, write
 
 
 class _Root(TyperGroup):
@@ -35,7 +29,7 @@ class _Root(TyperGroup):
 
     def __init__(self, *args: Any, **named: Any) -> None:
         super().__init__(*args, **named)
-        _name_values(self)
+        name_values(self)
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         return super().parse_args(ctx, hoist_file_option(self, ctx, args))
@@ -158,7 +152,7 @@ def main() -> None:
     gc.disable()
     os.environ["PYDANTIC_DISABLE_PLUGINS"] = "__all__"
     _guard_standard_streams()
-    bad = _undecodable_argument()
+    bad = undecodable_argument()
     if bad is not None:
         sys.stderr.write(f"{program_name()}: error: argument {bad!r} is not valid UTF-8\n")
         sys.exit(1)
@@ -175,7 +169,7 @@ def main() -> None:
         returned = app(standalone_mode=False)
         code = returned if isinstance(returned, int) else 0
     except click_exception as error:
-        _usage_error(error)
+        show_usage_error(error)
         code = getattr(error, "exit_code", 2)
     except typer.Abort:
         if not interrupted:
@@ -184,7 +178,7 @@ def main() -> None:
     except KeyboardInterrupt:
         interrupted.append(signal.SIGINT)
     except OSError as error:  # Click's own output (help, completion scripts) failed
-        say(f"error: {_failed(error)}")
+        say(f"error: {output_failed(error)}")
         code = 1
     except SystemExit as exit_request:
         code = exit_request.code if isinstance(exit_request.code, int) else (

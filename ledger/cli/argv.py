@@ -108,13 +108,13 @@ METAVARS = {
 place of its Python type; any other text is `TEXT`. Fixed sets show their words."""
 
 
-def _name_values(command: Any, noun: str = "") -> None:
+def name_values(command: Any, noun: str = "") -> None:
     """Set the metavar of every parameter below `command` that takes free text."""
     from enum import Enum
     from typing import get_args
 
     for name, sub in getattr(command, "commands", {}).items():
-        _name_values(sub, noun or name)
+        name_values(sub, noun or name)
     for param in command.params:
         annotation = param.type_descriptor.annotation
         kinds = get_args(annotation) or (annotation,)
@@ -155,7 +155,7 @@ def with_suggestion(message: str) -> str:
     return message
 
 
-def _undecodable_argument() -> str | None:
+def undecodable_argument() -> str | None:
     """An argument that was not valid UTF-8 (Python keeps such bytes as lone surrogates)."""
     for argument in sys.argv[1:]:
         try:

@@ -4,15 +4,10 @@ from __future__ import annotations
 
 import shlex
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ledger.cli.context import max_bytes
 from ledger.cli.errors import say
 from ledger.core.errors import LedgerFileError
-
-if TYPE_CHECKING:
-    pass
-
 
 
 def markers_way_out(file: Path) -> str:

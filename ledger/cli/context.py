@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 import typer
 
-from ledger.cli.errors import MAX_SIZE_VARIABLE, _option_name, run, say
+from ledger.cli.errors import MAX_SIZE_VARIABLE, option_name, run, say
 from ledger.cli.output import confirm_saved, warn
 from ledger.core.errors import InvalidValue, LedgerError
 
@@ -294,7 +294,7 @@ def clock_day(option: str, value: str | None) -> date | None:
         said = ("only what is recorded so far counts, and a later run may print more"
                 if option == "known_at" else
                 "a forecast: the ledger as it would stand then if nothing more were recorded")
-        say(f"warning: {_option_name(option)} {day.isoformat()} is after today "
+        say(f"warning: {option_name(option)} {day.isoformat()} is after today "
             f"({today.isoformat()}): {said}")
     return day
 

@@ -42,7 +42,7 @@ def fail(message: str) -> NoReturn:
     raise typer.Exit(1)
 
 
-def _option_name(field: str) -> str:
+def option_name(field: str) -> str:
     return "ID" if field == "id" else "--" + field.replace("_", "-")
 
 
@@ -57,7 +57,7 @@ def run(action: Callable[[], T]) -> T:
     try:
         return action()
     except InvalidValue as error:
-        fail(f"{_option_name(error.field)}: {error.message}")
+        fail(f"{option_name(error.field)}: {error.message}")
     except LedgerFileError as error:
         from ledger.render.text import one_line
 
@@ -74,7 +74,7 @@ def run(action: Callable[[], T]) -> T:
         fail(f"{where}{error.strerror or error}")
 
 
-def _usage_error(error: Exception) -> None:
+def show_usage_error(error: Exception) -> None:
     """Click's own message for a bad command line, neutralised like every other message."""
 
     from ledger.render.text import neutralise

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from ledger.cli.errors import _option_name, run, say
+from ledger.cli.errors import option_name, run, say
 from ledger.core.errors import LedgerError
 from ledger.render import ListFormat, OutputFormat
 
@@ -45,14 +45,14 @@ def print_placed(kind: str, placed: list[Problem], more: int = 0) -> None:
 def warn(cautions: list[tuple[str, str]]) -> None:
     """Likely mistakes in what was just recorded, each naming its option, on stderr."""
     for field, message in cautions:
-        say(f"warning: {_option_name(field)}: {message}")
+        say(f"warning: {option_name(field)}: {message}")
 
 
 class OutputFailed(LedgerError):
     """Standard output is closed, full or gone: the command's data could not be written."""
 
 
-def _failed(error: OSError) -> OutputFailed:
+def output_failed(error: OSError) -> OutputFailed:
     if isinstance(error, BrokenPipeError):
         return OutputFailed("cannot write the output: the reader closed the pipe")
     return OutputFailed(f"cannot write the output: {error.strerror or error}")
@@ -87,7 +87,7 @@ def write(text: str) -> None:
 
                 select.select([], [descriptor], [])
     except OSError as error:
-        raise _failed(error) from None
+        raise output_failed(error) from None
 
 
 def _encoder(stream: TextIO) -> codecs.IncrementalEncoder:

@@ -36,27 +36,34 @@ def made_by(day: date) -> Callable[[Evidence], bool]:
     return lambda entry: counts_from(entry) <= text
 
 
-def not_yet_counted(ledger: Ledger, day: date) -> list[Evidence]:
-    """The entries that do not count on `day` though their dated period has begun by then
-    (`2022-02` as of 2022-02-23): each may have been made later in its period, so it counts
-    from `counts_from`, and a report says so rather than leave it out silently. Retracted
-    entries and notes are not among them: they never count."""
+def counted_and_pending(ledger: Ledger, day: date) -> tuple[list[Evidence], list[Evidence]]:
+    """The entries that count on `day` (`counted_evidence`), and, in the same pass, those that
+    do not yet though their dated period has begun by then (`2022-02` as of 2022-02-23): each may
+    have been made later in its period, so it counts from `counts_from`, and a report says so
+    rather than leave it out silently. Retracted entries and notes are never pending: they never
+    count."""
     from ledger.core.words import Stance
 
     text = day.isoformat()
     retracted = retracted_ids(ledger)
-    return [entry for entry in ledger.evidence
-            if entry.stance is not Stance.NOTES and entry.id not in retracted
-            and sort_day(entry.date) <= text < counts_from(entry)]
+    counted: list[Evidence] = []
+    pending: list[Evidence] = []
+    for entry in ledger.evidence:
+        if entry.id in retracted:
+            continue
+        if counts_from(entry) <= text:
+            counted.append(entry)
+        elif entry.stance is not Stance.NOTES and sort_day(entry.date) <= text:
+            pending.append(entry)
+    return counted, pending
 
 
 def counted_evidence(ledger: Ledger, as_of: date | None = None) -> list[Evidence]:
     """The entries that count: not retracted, and (with `as_of`) made by that day."""
+    if as_of is not None:
+        return counted_and_pending(ledger, as_of)[0]
     retracted = retracted_ids(ledger)
-    if as_of is None:
-        return [entry for entry in ledger.evidence if entry.id not in retracted]
-    made = made_by(as_of)
-    return [entry for entry in ledger.evidence if entry.id not in retracted and made(entry)]
+    return [entry for entry in ledger.evidence if entry.id not in retracted]
 
 
 Keyed = tuple[str, Evidence]

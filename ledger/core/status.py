@@ -11,7 +11,7 @@ from operator import itemgetter
 
 from ledger.core import staleness
 from ledger.core.basis import Basis, basis_of, parties_to_the_process
-from ledger.core.counting import Keyed, counted_evidence, not_yet_counted, order_key
+from ledger.core.counting import Keyed, counted_and_pending, counted_evidence, order_key
 from ledger.core.dates import sort_day
 from ledger.core.model import Evidence, Ledger, Party, Stance, Term
 from ledger.core.select import Choice, chosen, require_known
@@ -93,10 +93,10 @@ class Obligation:
     """The day its agreement ended, when that is on or before the day judged on: the obligation
     is then as it stood that day, and never overdue nor waiting."""
     not_yet_counted: tuple[Evidence, ...] = ()
+    """Entries about it whose dated period has begun but which do not count yet on the day
+    judged on (`counting.counted_and_pending`)."""
     stale: tuple[Evidence, ...] = ()
     """Positions that no longer count: their dated period ended longer ago than the window."""
-    """Entries about it whose dated period has begun but which do not count yet on the day
-    judged on (`counting.not_yet_counted`)."""
 
     @property
     def on_own_word(self) -> bool:
@@ -361,8 +361,11 @@ def build_report(ledger: Ledger, *, today: date, as_of: date | None = None,
     """
     parties, categories, agreements = chosen(party), chosen(category), chosen(agreement)
     require_known(ledger, party=parties, category=categories, agreement=agreements)
-    if counted is None:
-        counted = counted_evidence(ledger, as_of)
+    pending_entries: list[Evidence] = []
+    if counted is None and as_of is not None:
+        counted, pending_entries = counted_and_pending(ledger, as_of)
+    elif counted is None:
+        counted = counted_evidence(ledger)
     grouped = positions_by_obligation(counted)
     unmet = unmet_conditions(ledger, grouped)
     reference_day = as_of or today
@@ -370,7 +373,7 @@ def build_report(ledger: Ledger, *, today: date, as_of: date | None = None,
     ended = _EndedObligations(ledger, ended_by(ledger, reference_day), bound)
     windows = staleness.windows(ledger, stale_after)
     pending: dict[tuple[str, str], list[Evidence]] = defaultdict(list)
-    for entry in not_yet_counted(ledger, as_of) if as_of is not None else ():
+    for entry in pending_entries:
         pending[entry.term, entry.subject].append(entry)
     obligations: dict[str, list[Obligation]] = defaultdict(list)
     for term in ledger.terms:

@@ -6,15 +6,11 @@ import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ledger.core.errors import LedgerError
 from ledger.core.model import (
     Ledger,
 )
-
-if TYPE_CHECKING:
-    pass
 
 BUNDLED_LEDGERS = ("doha-2020",)
 

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from pydantic import BaseModel, ValidationError
 
 _BOM = "\ufeff"
-_BOM_BYTES = _BOM.encode("utf-8")
+BOM_BYTES = _BOM.encode("utf-8")
 @dataclass
 class LoadedLedger:
     """A ledger with the bytes it came from, so that problems found later can still be placed."""
@@ -147,7 +147,7 @@ def _load_fast(raw: bytes) -> tuple[Ledger | None, ValidationError | None]:
     """
     from pydantic import ValidationError
 
-    body = raw[len(_BOM_BYTES):] if raw.startswith(_BOM_BYTES) else raw
+    body = raw[len(BOM_BYTES):] if raw.startswith(BOM_BYTES) else raw
 
     try:
         ledger = Ledger.model_validate_json(body)

@@ -11,17 +11,14 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from operator import attrgetter, le, lt
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ledger.core.errors import LedgerError
 from ledger.core.model import RECORD_KINDS, Ledger
 from ledger.core.references import reference_findings
 from ledger.storage.bundled import BUNDLED_LEDGERS
 from ledger.storage.files import DEFAULT_MAX_BYTES, kind_of, over_the_ceiling
-
-if TYPE_CHECKING:
-    pass
-from ledger.storage.loading import _BOM_BYTES, LoadedLedger, load
+from ledger.storage.loading import BOM_BYTES, LoadedLedger, load
 
 LOCK_TIMEOUT_SECONDS = 10.0
 
@@ -201,7 +198,7 @@ def save(path: Path, ledger: Ledger, loaded: LoadedLedger | None = None, *,
     ordered = canonical(ledger)
     content, new = None, None
     if (loaded is not None and ordered is ledger and loaded.migrated_from is None
-            and not loaded.raw.startswith(_BOM_BYTES)):
+            and not loaded.raw.startswith(BOM_BYTES)):
         grown = layout.appended_records(loaded.ledger, ledger)
         if grown is not None:
             content = layout.appended(loaded.raw, ledger, grown)
@@ -231,7 +228,7 @@ def _check_lockable(lock: Path) -> None:
 @contextmanager
 def locked(path: Path, timeout: float | None = None) -> Iterator[None]:
     """Hold the ledger's lock file for a whole load-change-save; clean a killed writer's leftovers,
-and an interrupted one's own.
+    and an interrupted one's own.
 
     The lock is a separate file: the atomic rename swaps the ledger's inode, so a lock taken on the
     ledger itself would guard a file that is no longer there.
