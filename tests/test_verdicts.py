@@ -113,6 +113,8 @@ def test_an_agreement_that_ended_stands_as_it_stood_on_its_last_day(run: Run,
     shown as it stood then, never overdue nor waiting, with `ended` and the deadline word
     `ended`; before it, nothing changes; a correction undoes it."""
     add_evidence(run, "withdraw", "monitor", "disputes", "2021-06")
+    bad = run("agreement", "end", "accord", "--on", "soon", "--reason", "Abandoned")
+    assert bad.exit_code == 1 and bad.stderr.startswith("ledger: error: --on: not a full date")
     ok(run("agreement", "end", "accord", "--on", "2021-01-31", "--reason", "Abandoned"))
 
     def standing(day: str) -> tuple[object, ...]:

@@ -117,7 +117,8 @@ def agreement_end(
 
     Example: ledger agreement end accord --on 2022-02-21 --reason "Recognition of the republics"
     """
-    change_record(ctx, "agreement", "amendment", id, reason, on, {"ended": on})
+    day = run(lambda: full_day("on", on))
+    change_record(ctx, "agreement", "amendment", id, reason, day, {"ended": day})
 
 
 @agreement_app.command("correct")
