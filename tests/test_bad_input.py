@@ -40,7 +40,7 @@ EXPECTED = [
     ("lone-surrogate.json", 49, 18, "lone UTF-16 surrogate"),
     ("impossible-date.json", 47, 15, "'2020-02-30' (2020-02 has 29 days)"),
     ("bad-date-format.json", 47, 15, "'30/06/2020' is not a date: YYYY, YYYY-MM or YYYY-MM-DD"),
-    ("partial-due-date.json", 37, 14, "due: '2021-04' is not a date: YYYY-MM-DD"),
+    ("due-not-a-period.json", 37, 14, "due: '2021-Q5' is not a period: YYYY, YYYY-MM, YYYY-Qn"),
     ("bad-timestamp.json", 48, 22, "not a UTC timestamp"),
     ("newer-schema-version.json", 2, 21, "schema version 7; this program reads versions up to 2"),
     ("bad-stance.json", 46, 17, "stance: Input should be 'claims', 'disputes' or 'notes'"),
@@ -142,7 +142,7 @@ def test_bad_option_values_name_the_option_and_change_nothing(run: Run, small: P
         ("term", "add", "t", "--title", "T", "--category", "c", "--obligor", "nobody"):
             "--obligor: no party 'nobody'",
         ("term", "add", "t", "--title", "T", "--category", "c", "--obligor", "north",
-         "--due", "soon"): "--due: not a full date: 'soon'",
+         "--due", "soon"): "--due: not a period: 'soon'",
         ("term", "add", "t", "--title", "T", "--category", "c", "--obligor", "north",
          "--agreement", "nope"): "--agreement: no agreement 'nope'",
         ("evidence", "retract", "ffffffff", "--reason", "r"): "ID: no evidence entry with id",

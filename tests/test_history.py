@@ -359,8 +359,10 @@ def test_today_and_yesterday_wherever_a_day_is_given(run: Run, small: Path) -> N
         ("report", "--as-of", "tomorrow"): "--as-of: " + period.format("tomorrow"),
         ("changes", "--since", "Yesterday"): "--since: " + period.format("Yesterday"),
         ("evidence", "list", "--since", "last week"): "--since: " + period.format("last week"),
-        ("term", "correct", "withdraw", "--due", "2024", "--reason", "r"):
-            "--due: " + full.format("2024"),
+        ("term", "correct", "withdraw", "--due", "2024-Q0", "--reason", "r"):
+            "--due: " + period.format("2024-Q0"),
+        ("agreement", "correct", "accord", "--signed", "2024", "--reason", "r"):
+            "--signed: " + full.format("2024"),
     }.items():
         result = run(*arguments, env=now)
         assert result.exit_code == 1 and result.stderr == f"ledger: error: {message}\n", (

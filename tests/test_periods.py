@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
 from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import Run, add_evidence, as_json, ok
+from conftest import INSTALLED_LEDGER, Run, add_evidence, as_json, ok
 
 from ledger.core.dates import period_bounds
 
@@ -81,3 +83,56 @@ def test_effective_means_the_last_day_of_its_period(run: Run, small: Path) -> No
     change = next(line for line in as_json(run("log", "--format", "json"))
                   if line["kind"] == "amended")
     assert change["effective"] == "2024-12-31"
+
+
+DUE_FORMS = {"2021": ("2021", "2021-12-31"), "2021h1": ("2021-H1", "2021-06-30"),
+             "2021q2": ("2021-Q2", "2021-06-30"), "2021-Q1": ("2021-Q1", "2021-03-31"),
+             "2021-02": ("2021-02", "2021-02-28"), "2021-04-29": ("2021-04-29", "2021-04-29")}
+
+
+@pytest.mark.parametrize("text", DUE_FORMS)
+def test_due_keeps_its_precision_and_falls_due_at_the_end(run: Run, small: Path,
+                                                          text: str) -> None:
+    """`--due P` is kept as P (a quarter or half in one spelling) and means due by the end of P:
+    overdue from the next day, and a claim dated within P is not late."""
+    kept, last = DUE_FORMS[text]
+    ok(run("term", "correct", "withdraw", "--due", text, "--reason", "As the text says"))
+    terms = as_json(run("term", "list", "--format", "json"))
+    assert next(term["due"] for term in terms if term["id"] == "withdraw") == kept
+    add_evidence(run, "withdraw", "monitor", "disputes", "2020-06")
+
+    def deadline(day: str) -> object:
+        report = as_json(run("report", "--format", "json", "--as-of", day, "--party", "north"))
+        return next(item["deadline"] for item in report["parties"][0]["obligations"]
+                    if item["term"] == "withdraw")
+
+    assert deadline(last) == "due"
+    following = date.fromisoformat(last).toordinal() + 1
+    assert deadline(date.fromordinal(following).isoformat()) == "overdue"
+    add_evidence(run, "withdraw", "monitor", "claims", last[:7])
+    assert deadline("2030-01-01") == "met", "a claim dated within the due period is in time"
+
+
+def test_the_installed_script_keeps_a_due_quarter(small: Path) -> None:
+    environment = {"COMPLIANCE_LEDGER_NOW": "2024-03-01T12:00:00Z", "PATH": "/usr/bin:/bin"}
+
+    def ledger(*args: str) -> str:
+        return subprocess.run([str(INSTALLED_LEDGER), "-f", str(small), *args], check=True,
+                              capture_output=True, text=True, env=environment).stdout
+
+    ledger("term", "add", "vote", "--agreement", "accord", "--title", "Hold a vote",
+           "--category", "political", "--obligor", "south", "--due", "2021q4")
+    ledger("evidence", "add", "-t", "vote", "-c", "monitor", "-s", "claims", "-d", "2022-01",
+           "-m", "The vote was held")
+    report = json.loads(ledger("report", "--format", "json", "--party", "south"))
+    vote = next(item for item in report["parties"][0]["obligations"] if item["term"] == "vote")
+    assert (vote["due"], vote["deadline"]) == ("2021-Q4", "late")
+
+
+@pytest.mark.parametrize("text", ["2021-Q5", "2021-H3", "2021-13", "21"])
+def test_a_due_that_is_no_period_is_refused_naming_the_option(run: Run, small: Path,
+                                                              text: str) -> None:
+    before = small.read_bytes()
+    result = run("term", "correct", "withdraw", "--due", text, "--reason", "x")
+    assert result.exit_code == 1 and "--due" in result.stderr and "Traceback" not in result.stderr
+    assert small.read_bytes() == before

@@ -234,9 +234,11 @@ def change_record(ctx: typer.Context, of: str, kind: str, id: str, reason: str,
         nonlocal effective
         effective_day = period_end("effective", effective)
         effective = effective_day.isoformat() if effective_day is not None else None
-        for field in ("due", "signed", "ended"):
+        for field in ("signed", "ended"):
             if isinstance(values.get(field), str):
                 values[field] = full_day(field, str(values[field]))
+        if isinstance(values.get("due"), str):
+            values["due"] = due_period(str(values["due"]))
 
     run(days)
     made = run(lambda: update(ctx, change))
@@ -303,6 +305,14 @@ def full_day(option: str, value: str | None) -> str | None:
     """A `YYYY-MM-DD` option (or `today`, `yesterday`) as the text a record holds."""
     day = full_date(option, value)
     return day.isoformat() if day is not None else None
+
+
+def due_period(value: str | None) -> str | None:
+    """`--due` as a term keeps it: a day (or `today`, `yesterday`), or a period kept at its
+    precision, due by its end (`2015`, `2015-Q4` from `2015q4`, `2015-H2`, `2015-12`)."""
+    from ledger.core.dates import canonical_period
+
+    return _parsed("due", value, lambda text: canonical_period(text, words=True))
 
 
 def partial_date(option: str, value: str | None) -> str | None:

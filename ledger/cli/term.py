@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ledger.cli.context import change_record, full_day, headed, read_as, record_cautions, update
+from ledger.cli.context import change_record, due_period, headed, read_as, record_cautions, update
 from ledger.cli.errors import run
 from ledger.cli.imports import DryRunOption, ImportFile, SheetOption, run_import
 from ledger.cli.options import (
@@ -47,7 +47,9 @@ def term_add(
     agreement: Annotated[str | None, typer.Option(
         help="The agreement (needed when the ledger has more than one).",
         autocompletion=complete_agreement)] = None,
-    due: Annotated[str | None, typer.Option(help="Due date, YYYY-MM-DD (or today, yesterday).")
+    due: Annotated[str | None, typer.Option(
+        help="When it is due: a day (YYYY-MM-DD, today, yesterday), or by the end of a period "
+             "kept at its precision (YYYY, YYYY-Qn, YYYY-Hn, YYYY-MM).")
                    ] = None,
     text: Annotated[str | None, typer.Option(help="The clause text or a paraphrase.")] = None,
     article: Annotated[str | None, typer.Option(help="Article reference, e.g. 'Part One A.1'.")
@@ -67,7 +69,7 @@ def term_add(
     def change(ledger: Ledger) -> tuple[Ledger, list[tuple[str, str]]]:
         changed = edits.add_term(ledger, id, title=title, category=category,
                                    obligors=tuple(obligor), agreement=agreement,
-                                   due=full_day("due", due), text=text, article=article,
+                                   due=due_period(due), text=text, article=article,
                                    conditions=tuple(condition or ()), recorded_at=clock.now())
         return changed, record_cautions(changed, "term", id)
 
@@ -82,7 +84,8 @@ NewCategory = Annotated[str | None, typer.Option("--category", help="A new categ
 NewObligors = Annotated[list[str] | None, typer.Option(
     "--obligor", help="The parties bound, replacing the whole list (repeat for each).",
     autocompletion=complete_party)]
-NewDue = Annotated[str | None, typer.Option("--due", help="A new due date, YYYY-MM-DD.")]
+NewDue = Annotated[str | None, typer.Option("--due", help="A new due day or period (as in "
+                                           "`term add --due`).")]
 NoDue = Annotated[bool, typer.Option("--no-due", help="The term has no due date any more.")]
 NewText = Annotated[str | None, typer.Option("--text", help="New clause text.")]
 NewArticle = Annotated[str | None, typer.Option("--article", help="A new article reference.")]

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 
 from ledger.core import clocks
 from ledger.core.counting import retracted_ids
-from ledger.core.dates import begins_after, ends_before
+from ledger.core.dates import begins_after, end_day, ends_before
 from ledger.core.model import Agreement, Evidence, Ledger, RecordKind, Stance, Term
 
 Caution = tuple[str, str]
@@ -38,7 +38,7 @@ def dated_before_signing(entry: Evidence, signed: str | None) -> str | None:
 
 
 def due_before_signing(due: str | None, signed: str | None) -> str | None:
-    if due is not None and signed is not None and due < signed:
+    if due is not None and signed is not None and end_day(due) < signed:
         return f"due {due}, before its agreement was signed ({signed})"
     return None
 

@@ -20,9 +20,12 @@ _MONTH_AND_DAY = (r"((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])"
 _DAY = rf"({_YEAR}-{_MONTH_AND_DAY}|{_LEAP_YEAR}-02-29)"
 FULL_DATE_PATTERN = rf"^{_DAY}$"
 PARTIAL_DATE_PATTERN = rf"^({_YEAR}(-{_MONTH})?|{_DAY})$"
+PERIOD_PATTERN = rf"^({_YEAR}(-{_MONTH}|-Q[1-4]|-H[12])?|{_DAY})$"
+"""A period as a record keeps it (a due day at the precision known): a partial date, a quarter
+`YYYY-Qn` or a half `YYYY-Hn`."""
 _TIME = r"([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]\.[0-9]{6}"
 TIMESTAMP_PATTERN = rf"^{_DAY}T{_TIME}Z$"
-CALENDAR_PATTERNS = (FULL_DATE_PATTERN, PARTIAL_DATE_PATTERN, TIMESTAMP_PATTERN)
+CALENDAR_PATTERNS = (FULL_DATE_PATTERN, PARTIAL_DATE_PATTERN, PERIOD_PATTERN, TIMESTAMP_PATTERN)
 _VALID_PERIOD = re.compile(PARTIAL_DATE_PATTERN)
 _SHAPE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
 _NEAR_A_DAY = re.compile(rf"{_YEAR}-{_MONTH}-(0[1-9]|[12][0-9]|3[01])(T{_TIME}Z)?")
@@ -116,6 +119,16 @@ def period_bounds(text: str, *, words: bool = False) -> tuple[date, date]:
     return date(year, first_month, 1), last
 
 
+def canonical_period(text: str, *, words: bool = False) -> str:
+    """The period `text` names as a record keeps it (`PERIOD_PATTERN`): `2019q3` and `2019Q3`
+    become `2019-Q3`; ValueError as `period_bounds` gives it for anything that is no period."""
+    period_bounds(text, words=words)
+    match = _QUARTER_OR_HALF.fullmatch(text)
+    if match is None:
+        return text
+    return f"{match[1]}-{match[2].upper()}{match[3]}"
+
+
 def months_before(day: date, months: int) -> date:
     """`day` moved back by whole months, to the month's last day where it is shorter (31 March
     less one month is 29 or 28 February); the calendar's first day at the least."""
@@ -144,8 +157,11 @@ def ends_before(text: str, day: str) -> bool:
 
 
 def first_day(text: str) -> date:
-    """The first day of the period a partial date names: `2020` is 2020-01-01."""
+    """The first day of the period a partial date (or a kept quarter or half) names: `2020` is
+    2020-01-01."""
     year = int(text[:4])
+    if text[5:6] in ("Q", "H"):
+        return date(year, _first_month(text), 1)
     month = int(text[5:7]) if len(text) >= 7 else 1
     day = int(text[8:10]) if len(text) == 10 else 1
     return date(year, month, day)
@@ -156,10 +172,17 @@ def last_day(text: str) -> date:
     year = int(text[:4])
     if len(text) == 4:
         return date(year, 12, 31)
+    if text[5] in ("Q", "H"):
+        return last_day(f"{year:04d}-{_first_month(text) + (2 if text[5] == 'Q' else 5):02d}")
     month = int(text[5:7])
     if len(text) == 7:
         return date(year, month, calendar.monthrange(year, month)[1])
     return date(year, month, int(text[8:10]))
+
+
+def _first_month(text: str) -> int:
+    """The first month of a kept quarter (`2019-Q3`: 7) or half (`2019-H2`: 7)."""
+    return (int(text[6]) - 1) * (3 if text[5] == "Q" else 6) + 1
 
 
 def parse_full(text: str, *, words: bool = False) -> date:

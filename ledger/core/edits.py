@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from ledger.core import clocks
 from ledger.core.dates import (
+    canonical_period,
     check_full,
     check_partial,
     format_timestamp,
@@ -91,6 +92,16 @@ def valid_date(field: str, value: str | None, *, full: bool) -> str | None:
         return check_full(value) if full else check_partial(value)
     except ValueError as error:
         raise InvalidValue(field, str(error)) from None
+
+
+def valid_due(value: str | None) -> str | None:
+    """A due period as a term keeps it (`dates.canonical_period`): due by the end of it."""
+    if value is None:
+        return None
+    try:
+        return canonical_period(value)
+    except ValueError as error:
+        raise InvalidValue("due", str(error)) from None
 
 
 def checked_known(field: str, value: str, known: list[str], kind: str) -> str:
@@ -187,7 +198,7 @@ def add_term(ledger: Ledger, id: str, *, title: str, category: str, obligors: tu
         "id", Term, id=id, agreement=agreement, title=required_text("title", title),
         category=required_text("category", category), obligors=tuple(dict.fromkeys(obligors)),
         article=optional_text("article", article), text=optional_text("text", text),
-        due=valid_date("due", due, full=True),
+        due=valid_due(due),
         conditions=conditions_of(ledger, id, conditions, coming) or None,
         recorded_at=format_timestamp(recorded_at),
     )
@@ -235,7 +246,9 @@ def check_value(field: str, value: str) -> None:
             _slug(field, value)
         case "date" | "source_date":
             valid_date(field, value, full=False)
-        case "due" | "signed":
+        case "due":
+            valid_due(value)
+        case "signed":
             valid_date(field, value, full=True)
         case "document":
             checked_document(field, value)
@@ -323,9 +336,11 @@ def change_record(ledger: Ledger, of: RecordKind, id: str, *, kind: ChangeKind, 
     if "aliases" in given:
         given["aliases"] = tuple(_alias(str(alias))
                                  for alias in given["aliases"])  # type: ignore[attr-defined]
-    for name in ("signed", "due", "ended"):
+    for name in ("signed", "ended"):
         if name in given:
             given[name] = valid_date(name, str(given[name]), full=True)
+    if "due" in given:
+        given["due"] = valid_due(str(given["due"]))
     draft = _build("reason", Change, id="0" * 12, kind=kind, of=of, record=id,
                    effective=valid_date("effective", effective, full=True),
                    reason=required_text("reason", reason),

@@ -16,7 +16,12 @@ from pydantic import (
     model_validator,
 )
 
-from ledger.core.dates import FULL_DATE_PATTERN, PARTIAL_DATE_PATTERN, TIMESTAMP_PATTERN
+from ledger.core.dates import (
+    FULL_DATE_PATTERN,
+    PARTIAL_DATE_PATTERN,
+    PERIOD_PATTERN,
+    TIMESTAMP_PATTERN,
+)
 from ledger.core.words import Role, Stance
 
 SCHEMA_VERSION = 2
@@ -30,6 +35,8 @@ PATTERN_MEANINGS = {
     FULL_DATE_PATTERN: "a date: YYYY-MM-DD (year 0001-9999, month 01-12, a day the month has)",
     PARTIAL_DATE_PATTERN: "a date: YYYY, YYYY-MM or YYYY-MM-DD (year 0001-9999, month 01-12, "
     "a day the month has)",
+    PERIOD_PATTERN: "a period: YYYY, YYYY-MM, YYYY-Qn, YYYY-Hn or YYYY-MM-DD (year 0001-9999, "
+    "month 01-12, a day the month has)",
     TIMESTAMP_PATTERN: "a UTC timestamp: YYYY-MM-DDTHH:MM:SS.ffffffZ, on a real day",
     SHA256_PATTERN: "a SHA-256: 64 lowercase hex digits",
 }
@@ -49,6 +56,12 @@ FullDate = Annotated[
     str,
     StringConstraints(pattern=FULL_DATE_PATTERN),
     Field(description="A calendar date, YYYY-MM-DD."),
+]
+DuePeriod = Annotated[
+    str,
+    StringConstraints(pattern=PERIOD_PATTERN),
+    Field(description="When a term is due, at the precision known: YYYY-MM-DD, or by the end of "
+                      "YYYY-MM, YYYY-Qn, YYYY-Hn or YYYY."),
 ]
 PartialDate = Annotated[
     str,
@@ -117,7 +130,7 @@ class Term(Kept):
     obligors: tuple[Slug, ...] = Field(min_length=1)
     article: Text | None = None
     text: Text | None = None
-    due: FullDate | None = None
+    due: DuePeriod | None = None
     conditions: tuple[Slug, ...] | None = Field(default=None, min_length=1)
     """Terms this one waits on: it is not overdue until each is claimed for every obligor.
     None when there are none, so that a term without conditions reads (and hashes) as before."""
@@ -203,7 +216,7 @@ class Values(Record):
     aliases: tuple[Text, ...] | None = None
     category: Text | None = None
     obligors: tuple[Slug, ...] | None = Field(default=None, min_length=1)
-    due: FullDate | None = None
+    due: DuePeriod | None = None
     text: Text | None = None
     article: Text | None = None
     conditions: tuple[Slug, ...] | None = Field(default=None, min_length=1)

@@ -12,7 +12,7 @@ from operator import itemgetter
 from ledger.core import staleness
 from ledger.core.basis import Basis, basis_of, parties_to_the_process
 from ledger.core.counting import Keyed, counted_and_pending, counted_evidence, order_key
-from ledger.core.dates import sort_day
+from ledger.core.dates import end_day, sort_day
 from ledger.core.model import Evidence, Ledger, Party, Stance, Term
 from ledger.core.select import Choice, chosen, require_known
 
@@ -272,14 +272,14 @@ def obligation(term: Term, subject: str, keyed: dict[str, Keyed], *, reference_d
               if everything else None)
     past_due = (
         term.due is not None
-        and date.fromisoformat(term.due) < reference_day
+        and end_day(term.due) < reference_day.isoformat()
         and status is not Status.CLAIMED
         and not waiting_on
     )
     claimed_by = tuple(sorted(c for c, e in positions.items() if e.stance is Stance.CLAIMS))
     disputed_by = tuple(sorted(c for c, e in positions.items() if e.stance is Stance.DISPUTES))
     late = (status is Status.CLAIMED and term.due is not None
-            and min(sort_day(entry.date) for entry in positions.values()) > term.due)
+            and min(sort_day(entry.date) for entry in positions.values()) > end_day(term.due))
     return Obligation(
         term=term,
         subject=subject,
