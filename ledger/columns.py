@@ -100,8 +100,9 @@ REQUIRED: dict[ImportKind, tuple[str, ...]] = {
 IGNORED = ("recorded_at",)
 """Columns an export writes that an import does not take: a record imported is recorded now
 (and an entry's id is derived from that)."""
-LISTS = ("aliases", "obligors", "conditions")
-"""Columns whose cells hold a list (`split`)."""
+LISTS = ("aliases", "obligors", "conditions", "subject")
+"""The columns whose cell may list several values (`split`): an evidence row's `subject` names
+one statement's subjects, an entry each."""
 
 TRIMMED = ("id", "role", "stance", "date", "due", "source_date", "sha256", "term", "subject",
             "claimant", "agreement", "retracted")

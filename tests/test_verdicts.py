@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
 
@@ -223,3 +224,46 @@ def test_the_page_says_each_verdict_in_words(run: Run, small: Path) -> None:
     assert ">stale</a>" in page, "a stale status is worded in the matrix"
     assert "ended 2021-01-31" in text
     assert "+1 dated 2021-06, count from 2021-06-30" in text
+
+
+def test_three_subjects_in_one_add_and_in_one_import_cell(small: Path, tmp_path: Path) -> None:
+    """Through the installed script: `--subject` three times, and a `subject` cell naming three
+    (`a; b; c`), each make one entry per subject linked to the first; the same file imported
+    again adds nothing."""
+    environment = {"COMPLIANCE_LEDGER_NOW": "2024-03-01T12:00:00Z", "PATH": "/usr/bin:/bin"}
+
+    def ledger(*args: str) -> str:
+        return subprocess.run([str(INSTALLED_LEDGER), "-f", str(small), *args], check=True,
+                              capture_output=True, text=True, env=environment).stdout
+
+    ledger("term", "add", "talks", "--agreement", "accord", "--title", "Attend the talks",
+           "--category", "political", "--obligor", "north", "--obligor", "south",
+           "--obligor", "monitor")
+    added = ledger("evidence", "add", "-t", "talks", "-c", "monitor", "-s", "claims", "-d",
+                   "2021-03", "-m", "All three attended", "--subject", "monitor", "--subject",
+                   "north", "--subject", "south").split()
+    sheet = tmp_path / "rows.csv"
+    sheet.write_text("term,subject,claimant,stance,date,summary\n"
+                     "talks,south; monitor; north,north,disputes,2021-04,Nobody came\n"
+                     "talks,north,south,claims,2021-04,North came\n", encoding="utf-8")
+    ledger("evidence", "import", str(sheet))
+    entries = json.loads(ledger("evidence", "list", "--term", "talks", "--format", "json"))
+    by_summary: dict[str, list[dict[str, object]]] = {}
+    for entry in sorted(entries, key=lambda entry: str(entry.get("statement") or "")):
+        by_summary.setdefault(str(entry["summary"]), []).append(entry)
+    came, nobody = by_summary["All three attended"], by_summary["Nobody came"]
+    assert [entry["id"] for entry in came][0] == added[0] and len(added) == 3
+    assert {entry["id"] for entry in came} == set(added)
+    for statement in (came, nobody):
+        first = next(entry for entry in statement if entry.get("statement") is None)
+        assert sorted(str(entry["subject"]) for entry in statement) == ["monitor", "north",
+                                                                        "south"]
+        assert all(entry.get("statement") == first["id"] for entry in statement
+                   if entry is not first)
+    assert [entry["subject"] for entry in nobody if entry.get("statement") is None] == ["south"]
+    assert len(by_summary["North came"]) == 1 and "statement" not in by_summary["North came"][0]
+    before = small.read_bytes()
+    assert "added 0 evidence entries; 2 rows skipped" in subprocess.run(
+        [str(INSTALLED_LEDGER), "-f", str(small), "evidence", "import", str(sheet)],
+        check=True, capture_output=True, text=True, env=environment).stderr
+    assert small.read_bytes() == before

@@ -79,6 +79,14 @@ class EvidenceMaker:
         """The term's obligors throughout a checked date's period."""
         return self._obligors(term, checked_date)
 
+    def subjects(self, term: str, date: str, given: Sequence[str]) -> list[str]:
+        """The subjects one statement is about, once each in the order given: `all` stands for
+        every obligor of the term on the entry's date, in the term's order."""
+        if list(given) == ["all"]:
+            return list(self.obligors_on(self.term(term),
+                                         valid_date("date", date, full=False) or ""))
+        return list(dict.fromkeys(given))
+
     def party(self, field: str, party: str) -> str:
         if party in self._party_set:
             return party
@@ -181,12 +189,9 @@ def add_statement(ledger: Ledger, *, subjects: Sequence[str], recorded_at: datet
     """One statement about several subjects: an entry per subject, in the order given, each
     after the first linked to it (`statement`). `all` stands for every obligor of the term on
     the entry's date, in the term's order."""
-    if list(subjects) == ["all"]:
-        maker = EvidenceMaker(ledger)
-        term = maker.term(str(fields.get("term")))
-        subjects = maker.obligors_on(term, valid_date("date", fields.get("date"), full=False) or "")
     entries: list[Evidence] = []
-    for subject in dict.fromkeys(subjects):
+    for subject in EvidenceMaker(ledger).subjects(str(fields.get("term")),
+                                                  str(fields.get("date")), subjects):
         ledger, entry = add_evidence(ledger, recorded_at=recorded_at, **fields, subject=subject,
                                      statement=entries[0].id if entries else None)
         entries.append(entry)

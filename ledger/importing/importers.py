@@ -148,7 +148,7 @@ def saying(evidence: Sequence[Evidence], summaries: set[str | None]) -> Iterator
 class EvidenceImporter:
     _OPTIONS = {"speaker": "speaker", "quote": "quote", "source": "source",
                 "publisher": "publisher", "url": "url", "source_date": "source_date",
-                "document": "document", "sha256": "sha256", "subject": "subject"}
+                "document": "document", "sha256": "sha256"}
 
     def __init__(self, ledger: Ledger) -> None:
         self.ledger = ledger
@@ -176,25 +176,62 @@ class EvidenceImporter:
     def check_reference(self, column: str, value: str, row: Row) -> None:
         if column == "term":
             self.maker.term(value)
-        elif column in ("claimant", "subject"):
+        elif column == "claimant" or (column == "subject" and value != "all"):
             self.maker.party(column, value)
 
     deferred = True
     """Rows are checked one by one, and validated by Pydantic all at once (`settle`)."""
 
-    def make(self, row: Row, recorded_at: datetime, number: int) -> dict[str, Any]:
-        return self.maker.content(
+    def make(self, row: Row, recorded_at: datetime, number: int) -> list[dict[str, Any]]:
+        """A row's entries: one, or one per subject where its `subject` cell names several
+        (`a; b`, or `all`), as `evidence add --subject a --subject b` records them."""
+        subjects: list[str | None] = (
+            [None] if "subject" not in row
+            else list(self.maker.subjects(row["term"], row["date"], split(row["subject"]))))
+        return [self.maker.content(
             term=row["term"], claimant=row["claimant"], stance=row["stance"], date=row["date"],
-            summary=row["summary"], recorded_at=recorded_at,
+            summary=row["summary"], recorded_at=recorded_at, subject=subject,
             **{option: row.get(column) for column, option in self._OPTIONS.items()})
+            for subject in subjects]
 
-    def settle(self, contents: list[dict[str, Any]]) -> Iterator[Made | InvalidValue | None]:
-        for entry in self.maker.finish(contents):
-            if isinstance(entry, InvalidValue):
-                yield entry
+    def settle(self, rows: list[list[dict[str, Any]]]
+               ) -> Iterator[list[Made | None] | InvalidValue]:
+        """Each row's entries (None for one already in the ledger), or its first error. The
+        new entries of one row are one statement: those after the first name it
+        (`Evidence.statement`), so they are made again once its id is known."""
+        made = iter(self.maker.finish([content for contents in rows for content in contents]))
+        settled: list[tuple[list[Evidence | InvalidValue | None], list[int]] | InvalidValue] = []
+        relinked: list[dict[str, Any]] = []
+        for contents in rows:
+            entries = [next(made) for _ in contents]
+            error = next((entry for entry in entries if isinstance(entry, InvalidValue)), None)
+            if error is not None:
+                settled.append(error)
                 continue
-            key = entry.said()
-            yield None if self._already(entry, key) else Made(entry, key)
+            new: list[Evidence | InvalidValue | None] = [
+                None if self._already(entry, entry.said()) else entry
+                for entry in entries if isinstance(entry, Evidence)]
+            numbers = [number for number, entry in enumerate(new) if isinstance(entry, Evidence)]
+            if len(numbers) > 1:
+                first = new[numbers[0]]
+                assert isinstance(first, Evidence)
+                relinked += [{**contents[number], "statement": first.id}
+                             for number in numbers[1:]]
+            settled.append((new, numbers[1:]))
+        again = iter(self.maker.finish(relinked))
+        for outcome in settled:
+            if isinstance(outcome, InvalidValue):
+                yield outcome
+                continue
+            new, linked = outcome
+            for number in linked:
+                new[number] = next(again)
+            error = next((entry for entry in new if isinstance(entry, InvalidValue)), None)
+            if error is not None:
+                yield error
+                continue
+            yield [Made(entry, entry.said()) if isinstance(entry, Evidence) else None
+                   for entry in new]
 
     def keep(self, made: Made) -> None:
         self.new.append(made.record)

@@ -104,16 +104,22 @@ def plan_import(ledger: Ledger, kind: ImportKind, table: Table, *,
         expect(rows)
     seen: dict[object, int] = {}
 
-    def decide(number: int, made: Made | None) -> None:
-        if made is None:
+    def decide(number: int, outcome: Made | list[Made | None] | None) -> None:
+        """A row's record, or its records where one row makes several (an evidence row about
+        several subjects): skipped when every one is in the ledger already."""
+        made_ones = outcome if isinstance(outcome, list) else [outcome]
+        if not any(made_ones):
             plan.already += 1
-        elif made.key in seen:
-            plan.repeated.append((number, seen[made.key]))
-        else:
-            seen[made.key] = number
-            importer.keep(made)
-            plan.added.append(made.record)
-            plan.rows.append(number)
+        for made in made_ones:
+            if made is None:
+                continue
+            if made.key in seen:
+                plan.repeated.append((number, seen[made.key]))
+            else:
+                seen[made.key] = number
+                importer.keep(made)
+                plan.added.append(made.record)
+                plan.rows.append(number)
 
     checked: list[tuple[int, Row, list[tuple[str | None, str]], Any]] = []
     for offset, ((number, cells), row) in enumerate(zip(table.rows, rows, strict=True)):
