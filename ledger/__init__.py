@@ -84,8 +84,9 @@ if TYPE_CHECKING:
     from ledger.core.entry_edits import add_evidence, correct_evidence, retract
     from ledger.core.errors import LedgerError, LedgerFileError
     from ledger.core.model import Agreement, Evidence, Ledger, Party, Term
+    from ledger.core.rules import Status
     from ledger.core.select import EvidenceSelection, select_evidence
-    from ledger.core.status import Status, build_report
+    from ledger.core.status import build_report
     from ledger.core.words import Role, Stance
     from ledger.storage.loading import LoadedLedger, load
     from ledger.storage.writing import create, transaction

@@ -185,7 +185,7 @@ def test_overdue_is_worded_apart_from_no_evidence_in_every_format(run: Run, smal
     assert "past due, no evidence" in north_release and "OVERDUE" not in north_release
     assert "OVERDUE" in south_release and "past due" not in south_release
     assert "waits on release" in rows["review"]
-    assert "OVERDUE: the due day passed before 2024-01-01, no condition is unmet" in table
+    assert "OVERDUE = the due day passed before 2024-01-01, no condition is unmet" in table
     markdown = ok(run("report", *options, "--format", "markdown")).stdout
     assert re.search(r"\| release \| .* \| 2020-03-10 \| past due, no evidence \|", markdown)
     assert re.search(r"\| release \| .* \| disputed \| .* \| 2020-03-10 \| OVERDUE \|", markdown)

@@ -114,12 +114,15 @@ def test_the_changes_shown_are_what_changes_prints(tmp_path: Path,
     assert shown.group(1) in result.stdout
 
 
-def test_the_status_rules_page_quotes_the_one_legend() -> None:
-    """What the statuses and overdue mean is written once (`status.legend`); the docs quote it."""
-    from ledger.core.status import legend
+def test_the_status_rules_are_one_table_in_the_docs_and_the_readme() -> None:
+    """What each status and deadline word means is written once (`rules.RULES`): the legend is
+    made from it, and the README and the status rules page show the table it makes."""
+    from ledger.core.rules import RULES, legend, rules_table
 
-    page = (ROOT / "docs" / "status-and-clocks.md").read_text(encoding="utf-8")
-    quoted = " ".join(line.removeprefix(">").strip() for line in page.splitlines()
-                      if line.startswith(">"))
-    for line in legend(None):
-        assert " ".join(line.split()) in " ".join(quoted.split()), line
+    for page in (ROOT / "docs" / "status-and-clocks.md", ROOT / "README.md"):
+        assert rules_table() in page.read_text(encoding="utf-8"), page.name
+    said = " ".join(legend("2020-01-01", showing=("stale", "ended", "pending")))
+    for rule in RULES:
+        assert rule.means.replace("{day}", "2020-01-01") in said, rule.word
+
+

@@ -90,7 +90,7 @@ def test_report_fits_every_width_and_splits_nothing(run: Run, rich_ledger: dict[
     report = as_json(run("report", "--as-of", "2021-09-01", "--format", "json"))
     text = ok(run("report", "--as-of", "2021-09-01", env={"COLUMNS": str(width)})).stdout
     _check_layout(text, width, _whole_values(report))
-    legend = text.index("OVERDUE: the due day passed before 2021-09-01")
+    legend = text.index("OVERDUE = the due day passed before 2021-09-01")
     items = [item for party in report["parties"] for item in party["obligations"]]
     disputed = sum(item["deadline"] == "overdue" for item in items)
     unknown = sum(item["deadline"] == "past due, no evidence" for item in items)
@@ -185,10 +185,10 @@ def test_header_and_legend_say_what_a_report_is(run: Run, rich_ledger: dict[str,
     assert lines[1].startswith("Compliance report · as of 2021-01-31 · as known at 2027-01-01")
     assert lines[1].endswith("made on 2027-01-15")
     assert "Status words: claimed = every claimant's latest entry says the party complies" in text
-    assert ("OVERDUE: the due day passed before 2021-01-31, no condition is unmet, and the latest "
-            "entries dispute compliance (disputed or contested); 'past due, no evidence': the "
-            "same with no entry either way, not a finding that the party failed.") \
-        in " ".join(text.split())
+    assert ("Deadlines: OVERDUE = the due day passed before 2021-01-31, no condition is unmet, "
+            "and the latest entries dispute compliance (disputed or contested); 'past due, no "
+            "evidence' = the same with no entry either way (or only stale ones), not a finding "
+            "that the party failed;") in " ".join(text.split())
     shown = as_json(run("report", "--as-of", "2021-01-31", "--format", "json"))
     claimants = {claimant for party in shown["parties"] for item in party["obligations"]
                  for claimant in (*item["claimed_by"], *item["disputed_by"])}
@@ -202,7 +202,7 @@ def test_header_and_legend_say_what_a_report_is(run: Run, rich_ledger: dict[str,
         assert lines[heading - 1] == "" and lines[heading - 2] != ""
     today = ok(run("term", "show", "doha-1", env={**NOW, "COLUMNS": "80"})).stdout
     assert _lines(today)[1] == "Term · made on 2027-01-15"
-    assert "OVERDUE: the due day passed before 2027-01-15" in today
+    assert "OVERDUE = the due day passed before 2027-01-15" in today
 
 
 def test_colours_tell_disputed_from_overdue(run: Run, rich_ledger: dict[str, str]) -> None:

@@ -136,7 +136,7 @@ def with_suggestion(message: str) -> str:
     the nearest of the set, and a word of the other set when the value is a status word."""
     import difflib
 
-    from ledger.core.status import Status
+    from ledger.core.rules import Status
     from ledger.core.words import Stance
 
     found = _NOT_ONE_OF.match(message)

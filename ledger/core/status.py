@@ -6,7 +6,6 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
-from enum import StrEnum
 from operator import itemgetter
 
 from ledger.core import staleness
@@ -14,57 +13,11 @@ from ledger.core.basis import Basis, basis_of, parties_to_the_process
 from ledger.core.counting import Keyed, counted_and_pending, counted_evidence, order_key
 from ledger.core.dates import end_day, sort_day
 from ledger.core.model import Evidence, Ledger, Party, Stance, Term
+from ledger.core.rules import Deadline, Status
 from ledger.core.select import Choice, chosen, require_known
 
 Grouped = dict[tuple[str, str], dict[str, Keyed]]
 """Each (term, subject)'s current positions: each claimant's latest entry, with its order key."""
-
-
-class Status(StrEnum):
-    CLAIMED = "claimed"
-    DISPUTED = "disputed"
-    CONTESTED = "contested"
-    NO_EVIDENCE = "no-evidence"
-    STALE = "stale"
-
-
-STATUS_MEANINGS: dict[Status, str] = {
-    Status.CLAIMED: "every claimant's latest entry says the party complies",
-    Status.DISPUTED: "every claimant's latest entry says it does not",
-    Status.CONTESTED: "claimants disagree",
-    Status.NO_EVIDENCE: "no entry claims or disputes it yet",
-    Status.STALE: "every claimant's latest entry is about a period that ended longer ago than "
-                  "the agreement's staleness window",
-}
-"""What each status word means, for the legend of every report that shows statuses."""
-
-
-class Deadline(StrEnum):
-    """Where an obligation stands against its due day, as a report words it."""
-
-    OVERDUE = "OVERDUE"
-    PAST_DUE = "past due, no evidence"
-    WAITING = "waits on"
-    LATE = "late"
-    ENDED = "ended"
-    NONE = ""
-
-
-def legend(judged_on: date | str | None, *, stale: bool = False) -> tuple[str, ...]:
-    """The legend of status words (`stale` only where a report shows it), and what overdue means
-    on the day it is judged."""
-    words = "; ".join(f"{status.value} = {meaning}" for status, meaning in STATUS_MEANINGS.items()
-                      if stale or status is not Status.STALE)
-    day = judged_on.isoformat() if isinstance(judged_on, date) else judged_on
-    overdue = ("OVERDUE: the due day passed before " + (day if day else "the day of the report")
-               + ", no condition is unmet, and the latest entries dispute compliance (disputed or"
-               f" contested); '{Deadline.PAST_DUE.value}': the same with no entry either way, not"
-               " a finding that the party failed.")
-    others = (f"'{Deadline.WAITING.value} T': T, a term it depends on, is not yet claimed, so it "
-              f"is not overdue; '{Deadline.LATE.value}': claimed only by entries dated after the "
-              "due day; an entry that notes context never counts; 'own word': claimed (or "
-              "disputed) on the obligor's own word alone.")
-    return f"Status words: {words}.", overdue, others
 
 
 @dataclass(frozen=True)
@@ -168,6 +121,16 @@ class Counts:
         """The counts as JSON and CSV give them."""
         return {**{status.value: self.statuses[status] for status in Status},
                 "overdue": self.overdue, "past_due_no_evidence": self.past_due_no_evidence}
+
+
+def showing(obligations: Iterable[Obligation]) -> set[str]:
+    """What of the rules said only where shown (`rules.Rule.shown_when`) these obligations show."""
+    shown: set[str] = set()
+    for item in obligations:
+        shown |= {name for name, shows in (("stale", item.status is Status.STALE),
+                                           ("ended", item.ended is not None),
+                                           ("pending", bool(item.not_yet_counted))) if shows}
+    return shown
 
 
 def counts_of(obligations: Iterable[Obligation]) -> Counts:

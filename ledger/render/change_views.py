@@ -9,7 +9,8 @@ from ledger.core.log import LogLine
 from ledger.core.model import (
     Ledger,
 )
-from ledger.core.status import Deadline, Obligation, legend
+from ledger.core.rules import Deadline, legend
+from ledger.core.status import Obligation, showing
 from ledger.render.view import CellValue, Page, Section, View
 from ledger.render.views import Names, dumped, status_text, table_section
 
@@ -147,5 +148,7 @@ def changes_view(report: ChangesReport, ledger: Ledger) -> View:
     window = f"from {report.since.isoformat()} to {report.until.isoformat()}"
     notes = [] if report.parties else ["No obligations match: nothing to compare."]
     return View(data, sections, flat, notes, what=f"Changes {window}",
-                legend=legend(f"each end of the window ({window})"),
+                legend=legend(f"each end of the window ({window})", showing=showing(
+                    item for party in report.parties for change in party.changes
+                    for item in (change.before, change.after) if item is not None)),
                 page=lambda: Page(sections=sections()))

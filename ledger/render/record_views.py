@@ -26,7 +26,8 @@ from ledger.core.model import (
     Retraction,
     Term,
 )
-from ledger.core.status import Obligation, Status, legend
+from ledger.core.rules import legend
+from ledger.core.status import Obligation, showing
 from ledger.render.view import Cell, CellValue, Page, Section, View
 from ledger.render.views import (
     OVERDUE_STYLE,
@@ -256,8 +257,7 @@ def term_view(term: Term, obligations: list[Obligation], timeline: list[Evidence
     return View(lambda: data, lambda: sections,
                 lambda: Section(OBLIGATION_COLUMNS,
                                 [obligation_row(item) for item in obligations]),
-                what="Term", legend=(*legend(judged_on, stale=any(
-                    item.status is Status.STALE for item in obligations)),
+                what="Term", legend=(*legend(judged_on, showing=showing(obligations)),
                                      *((RETRACTION_LEGEND,) if corrected else ())),
                 page=page)
 

@@ -11,8 +11,9 @@ from ledger.columns import (
 )
 from ledger.core.counting import retractions_by_entry
 from ledger.core.model import Ledger, Party, Term
+from ledger.core.rules import legend
 from ledger.core.select import latest_of_timelines
-from ledger.core.status import Obligation, Report, Status, legend
+from ledger.core.status import Obligation, Report, showing
 from ledger.render.view import Page, Section, View
 from ledger.render.views import (
     OWN_WORD,
@@ -140,8 +141,8 @@ def report_view(report: Report, ledger: Ledger) -> View:
         notes.append(f"Not yet counted as of {report.as_of.isoformat()} (dated in a period that "
                      "has not ended, they may have been made later): " + "; ".join(pending) + ".")
     return View(data, sections, flat, notes, documents=documents, what="Compliance report",
-                legend=(*party_legend(ledger, claimants), *legend(report.judged_on, stale=any(
-                    item.status is Status.STALE for party_report in report.parties
+                legend=(*party_legend(ledger, claimants), *legend(report.judged_on, showing=showing(
+                    item for party_report in report.parties
                     for item in party_report.obligations))), page=page)
 
 

@@ -15,7 +15,8 @@ from ledger.core.model import (
     Ledger,
     Stance,
 )
-from ledger.core.status import Counts, Deadline, Obligation, Status
+from ledger.core.rules import Deadline, Status
+from ledger.core.status import Counts, Obligation
 from ledger.render.view import Cell, CellValue, PageEntry, Section
 
 STATUS_STYLES = {
