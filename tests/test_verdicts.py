@@ -267,3 +267,21 @@ def test_three_subjects_in_one_add_and_in_one_import_cell(small: Path, tmp_path:
         [str(INSTALLED_LEDGER), "-f", str(small), "evidence", "import", str(sheet)],
         check=True, capture_output=True, text=True, env=environment).stderr
     assert small.read_bytes() == before
+
+
+def test_check_notes_an_entry_no_report_counts_after_its_agreement_ended(run: Run,
+                                                                          small: Path) -> None:
+    """`check` never hides an entry silently: one that counts only from after its agreement
+    ended is noted at its date (and fails nothing); one counted by the end day is not."""
+    add_evidence(run, "withdraw", "monitor", "disputes", "2021-01")
+    late = add_evidence(run, "withdraw", "monitor", "claims", "2021-02")
+    add_evidence(run, "ceasefire", "monitor", "notes", "2021-03")
+    ok(run("agreement", "end", "accord", "--on", "2021-01-31", "--reason", "Superseded"))
+    result = ok(run("check"))
+    notes = [line for line in result.stderr.splitlines() if ": note: " in line]
+    assert len(notes) == 1, result.stderr
+    assert (f"entry {late} counts from 2021-02-28, after its agreement accord ended "
+            "(2021-01-31): no report counts it") in notes[0]
+    ok(run("agreement", "amend", "accord", "--effective", "2021-03-01", "--no-ended",
+           "--reason", "Revived"))
+    assert ": note: " not in ok(run("check")).stderr
