@@ -134,7 +134,7 @@ def test_predictions_and_conduct_before_the_agreement_are_notes(run: Run,
 
 
 def test_the_taliban_claim_covers_every_part_two_term(run: Run, example: Path) -> None:
-    status = _report(run)
+    status = _report(run, "--as-of", "2020-12-31")
     for part in range(1, 6):
         claims = [entry for entry in _entries(run, f"doha-2-{part}")
                   if entry["claimant"] == "taliban" and entry["stance"] == "claims"]
@@ -174,7 +174,7 @@ def test_the_al_rauf_case_is_on_part_two_1_and_3(run: Run, example: Path) -> Non
 
 
 def test_the_military_dispute_is_on_the_reported_understanding(run: Run, example: Path) -> None:
-    status = _report(run)
+    status = _report(run, "--as-of", "2020-12-31")
     military = status["us", "doha-military"]
     assert (military["status"], military["claimed_by"], military["disputed_by"]) == (
         "contested", ["us"], ["taliban"])
@@ -361,13 +361,40 @@ def test_every_obligation_status_and_deadline_by_day(run: Run, example: Path) ->
             ("afghan-gov", "jd-1-counter-terrorism"): (no, None),
         },
     }
-    # Today: 2021-04-29 has passed, but the withdrawal still waits on Part Two 1-3 (contested),
-    # one deadline, one status wherever it is written; and nothing in the articles is dated
-    # after 2020, so every other obligation stands as at the end of 2020.
-    expected["today"] = expected["2020-12-31"]
+    # Today: nothing in the articles is dated after 2020, and both agreements set a staleness
+    # window of 12 months, so every position has gone stale: each obligation that had one is
+    # `stale` (with no deadline word where it has no due day). The withdrawal still waits on
+    # Part Two 1-3 (stale is not claimed), one deadline, one status wherever it is written; the
+    # rest stand as at the end of 2020.
+    expected["today"] = {
+        key: (("stale", deadline) if status != no else (status, deadline))
+        for key, (status, deadline) in expected["2020-12-31"].items()}
+    assert [key for key, (status, _) in expected["today"].items() if status == "stale"] == [
+        ("us", "doha-military"), ("taliban", "doha-2-1"), ("taliban", "doha-2-2"),
+        ("taliban", "doha-2-3"), ("taliban", "doha-2-4"), ("taliban", "doha-2-5"),
+        ("taliban", "doha-violence"), ("afghan-gov", "jd-1-negotiations")]
     today = {"COMPLIANCE_LEDGER_NOW": "2026-11-29T12:00:00Z"}
     for day, statuses in expected.items():
         options = () if day == "today" else ("--as-of", day)
         report = _report(run, *options, env=today)
         assert {key: (item["status"], item["deadline"]) for key, item in report.items()} == (
             statuses), day
+
+
+def test_the_example_goes_stale_a_year_after_each_word(run: Run, example: Path) -> None:
+    """The 12-month window, at its edges: the UN's June 2020 report stops counting after
+    2021-06-30, the Afghan officials' October 2020 word after 2021-10-31, and the Taliban's claim
+    dated only `2020` after 2021-12-31, so between them Part Two 1 rests on the Taliban's own
+    word, and the table says so."""
+    def status(day: str) -> tuple[str, str | None, str | None]:
+        item = _report(run, "--as-of", day)["taliban", "doha-2-1"]
+        return item["status"], item["claim_basis"], item["dispute_basis"]
+
+    assert status("2021-06-30") == ("contested", "own", "independent")
+    assert status("2021-07-01") == ("contested", "own", "party")
+    assert status("2021-10-31") == ("contested", "own", "party")
+    assert status("2021-11-01") == ("claimed", "own", None)
+    assert status("2021-12-31") == ("claimed", "own", None)
+    assert status("2022-01-01") == ("stale", None, None)
+    assert "stale since 2020-10" in ok(run("term", "show", "doha-2-1", "--as-of", "2022-01-01")
+                                       ).stdout
