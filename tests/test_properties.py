@@ -90,7 +90,11 @@ DATES = ["2020", "2020-03", "2020-03-01", "2020-03-15", "2020-06", "2021"]
 AS_OF = ["2020-02-28", "2020-03-01", "2020-03-14", "2020-12-31", "2021-01-01"]
 RECORDED = ["2020-02-15", "2020-03-05", "2020-03-31", "2020-07-01", "2021-06-01"]
 """Days on which the machine records things: some before, some after the periods of DATES."""
-DUES = ["2020-03-10", "2020-06-30", "2021-12-31"]
+DUES = {"2020-03-10": date(2020, 3, 10), "2020-Q2": date(2020, 6, 30),
+        "2021": date(2021, 12, 31)}
+"""Due days and periods (due by the end of the period), and the last day each means."""
+ENDS = ["2020-03-10", "2020-06-30", "2020-12-31"]
+"""Days on which the machine ends the agreement."""
 NOW = "2030-01-01T00:00:00Z"
 """Today, for the reports: after everything recorded."""
 PERIODS = {"2020": date(2020, 12, 31), "2020-Q1": date(2020, 3, 31), "2020h1": date(2020, 6, 30),
@@ -118,9 +122,10 @@ def last_day(text: str) -> date:
 
 
 class StatusMachine(RuleBasedStateMachine):
-    """Adds, retracts, amends and corrects through the CLI, each on a day of its own; every
-    report, with and without each clock (as a day or a period), and with a staleness window,
-    must match a plain model of the rules."""
+    """Adds, retracts, amends and corrects (due days and due periods), ends the agreement and
+    undoes the end, through the CLI, each on a day of its own; every report, with and without
+    each clock (as a day or a period), and with a staleness window, must match a plain model of
+    the rules."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -129,6 +134,7 @@ class StatusMachine(RuleBasedStateMachine):
         self.runner = CliRunner()
         self.entries: list[dict[str, Any]] = []
         self.changes: list[dict[str, Any]] = []
+        self.ends: list[dict[str, Any]] = []
         self.sequence = 0
 
     def teardown(self) -> None:
@@ -179,7 +185,7 @@ class StatusMachine(RuleBasedStateMachine):
         self.cli("evidence", "retract", entry["id"][:8], "--reason", "r", now=moment)
         entry["retracted"] = moment
 
-    @rule(effective=st.sampled_from(AS_OF), due=st.sampled_from(DUES),
+    @rule(effective=st.sampled_from(AS_OF), due=st.sampled_from(list(DUES)),
           recorded=st.sampled_from(RECORDED))
     def amend(self, effective: str, due: str, recorded: str) -> None:
         moment = self.stamp(recorded)
@@ -187,11 +193,33 @@ class StatusMachine(RuleBasedStateMachine):
                  "--reason", "moved", now=moment)
         self.changes.append({"effective": effective, "due": due, "recorded": moment})
 
-    @rule(due=st.sampled_from(DUES), recorded=st.sampled_from(RECORDED))
+    @rule(due=st.sampled_from(list(DUES)), recorded=st.sampled_from(RECORDED))
     def correct(self, due: str, recorded: str) -> None:
         moment = self.stamp(recorded)
         self.cli("term", "correct", "withdraw", "--due", due, "--reason", "typo", now=moment)
         self.changes.append({"effective": None, "due": due, "recorded": moment})
+
+    @rule(on=st.sampled_from(ENDS), recorded=st.sampled_from(RECORDED))
+    def end(self, on: str, recorded: str) -> None:
+        moment = self.stamp(recorded)
+        self.cli("agreement", "end", "accord", "--on", on, "--reason", "ended", now=moment)
+        self.ends.append({"effective": on, "ended": on, "recorded": moment})
+
+    @rule(effective=st.sampled_from(ENDS), recorded=st.sampled_from(RECORDED))
+    def revive(self, effective: str, recorded: str) -> None:
+        moment = self.stamp(recorded)
+        self.cli("agreement", "amend", "accord", "--effective", effective, "--no-ended",
+                 "--reason", "revived", now=moment)
+        self.ends.append({"effective": effective, "ended": None, "recorded": moment})
+
+    def ended_in_force(self, day: date, known_at: date | None) -> str | None:
+        """The agreement's end as the amendments in force on `day` state it, if it is by then."""
+        ended = None
+        for change in sorted((c for c in self.ends if c["effective"] <= day.isoformat() and (
+                known_at is None or c["recorded"][:10] <= known_at.isoformat())),
+                key=lambda c: (c["effective"], c["recorded"])):
+            ended = change["ended"]
+        return ended if ended is not None and ended <= day.isoformat() else None
 
     def due_in_force(self, day: date, known_at: date | None) -> str:
         """Corrections in the order recorded, then amendments in force by effective day."""
@@ -209,6 +237,10 @@ class StatusMachine(RuleBasedStateMachine):
 
     def expected(self, as_of: date | None, known_at: date | None, window: int | None = None
                  ) -> dict[tuple[str, str], tuple[Any, ...]]:
+        judged = as_of or known_at or date(2030, 1, 1)
+        ended = self.ended_in_force(judged, known_at)
+        if ended is not None:  # as it stood on the day it ended: no window, never overdue
+            as_of, window = date.fromisoformat(ended), None
         day = as_of or known_at or date(2030, 1, 1)
         # a position is stale when its period ended more than `window` months before the day
         index = day.year * 12 + day.month - 1 - (window or 0)
@@ -240,9 +272,10 @@ class StatusMachine(RuleBasedStateMachine):
             status = ("stale" if positions and not fresh else "no-evidence" if not fresh
                       else "contested" if claims and disputes
                       else "claimed" if claims else "disputed")
-            due = self.due_in_force(day, known_at) if term == "withdraw" else None
-            past_due = due is not None and due < day.isoformat() and status != "claimed"
-            overdue = past_due and status not in ("no-evidence", "stale")
+            due = self.due_in_force(judged, known_at) if term == "withdraw" else None
+            due_by = None if due is None else DUES.get(due) or date.fromisoformat(due)
+            past_due = due_by is not None and due_by < day and status != "claimed"
+            overdue = past_due and status not in ("no-evidence", "stale") and ended is None
             result[term, subject] = (status, claims, disputes, due, overdue)
         return result
 
@@ -274,7 +307,7 @@ class StatusMachine(RuleBasedStateMachine):
 
 
 TestStatusMachine = pytest.mark.slow(StatusMachine.TestCase)
-TestStatusMachine.settings = settings(max_examples=30, stateful_step_count=14, deadline=None,
+TestStatusMachine.settings = settings(max_examples=100, stateful_step_count=20, deadline=None,
                                       suppress_health_check=[HealthCheck.too_slow])
 
 
