@@ -113,6 +113,7 @@ def test_due_keeps_its_precision_and_falls_due_at_the_end(run: Run, small: Path,
     assert deadline("2030-01-01") == "met", "a claim dated within the due period is in time"
 
 
+@pytest.mark.slow
 def test_the_installed_script_keeps_a_due_quarter(small: Path) -> None:
     environment = {"COMPLIANCE_LEDGER_NOW": "2024-03-01T12:00:00Z", "PATH": "/usr/bin:/bin"}
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import subprocess
 from pathlib import Path
 
+import pytest
 from conftest import INSTALLED_LEDGER, Run, add_evidence, as_json, ok
 
 
@@ -162,6 +165,11 @@ def test_a_position_goes_stale_after_the_window(run: Run, small: Path) -> None:
     assert counts["stale"] == 1
     assert obligation(run, "north", "withdraw", "--as-of", "2022-06-01")["status"] == "disputed", \
         "no window: a position never goes stale"
+    window = as_json(run("changes", "--since", "2022-05", "--until", "2022-06", "--format",
+                         "json", *twelve))
+    assert [(change["term"], change["before"]["status"], change["after"]["status"])
+            for party in window["parties"] for change in party["changes"]] == [
+        ("withdraw", "disputed", "stale")], "changes lists what went stale in the window"
 
     ok(run("agreement", "amend", "accord", "--effective", "2023-01-01", "--stale-after", "6",
            "--reason", "The monitors' six-month rule"))
@@ -226,6 +234,7 @@ def test_the_page_says_each_verdict_in_words(run: Run, small: Path) -> None:
     assert "+1 dated 2021-06, count from 2021-06-30" in text
 
 
+@pytest.mark.slow
 def test_three_subjects_in_one_add_and_in_one_import_cell(small: Path, tmp_path: Path) -> None:
     """Through the installed script: `--subject` three times, and a `subject` cell naming three
     (`a; b; c`), each make one entry per subject linked to the first; the same file imported
@@ -285,3 +294,50 @@ def test_check_notes_an_entry_no_report_counts_after_its_agreement_ended(run: Ru
     ok(run("agreement", "amend", "accord", "--effective", "2021-03-01", "--no-ended",
            "--reason", "Revived"))
     assert ": note: " not in ok(run("check")).stderr
+
+
+@pytest.mark.slow
+def test_every_deadline_word_in_json_and_csv_through_the_installed_script(small: Path) -> None:
+    """One word for the deadline, the table's, in JSON (`deadline`) and CSV (a `deadline`
+    column): null, due, met, late, overdue, past due with no evidence, waits on, ended; only
+    `overdue` sets `"overdue": true`, and the counts keep overdue and past due apart."""
+    environment = {"COMPLIANCE_LEDGER_NOW": "2024-03-01T12:00:00Z", "PATH": "/usr/bin:/bin"}
+
+    def ledger(*args: str) -> str:
+        return subprocess.run([str(INSTALLED_LEDGER), "-f", str(small), *args], check=True,
+                              capture_output=True, text=True, env=environment).stdout
+
+    def term(id: str, obligor: str, *more: str) -> None:
+        ledger("term", "add", id, "--agreement", "accord", "--title", id, "--category", "c",
+               "--obligor", obligor, *more)
+
+    term("vote", "north", "--due", "2030")
+    term("census", "south", "--due", "2022")
+    term("review", "north", "--due", "2022-06-30", "--condition", "census")
+    ledger("agreement", "add", "truce", "--title", "Truce", "--signed", "2020-01-01",
+           "--signatory", "north")
+    ledger("term", "add", "hold", "--agreement", "truce", "--title", "Hold", "--category", "c",
+           "--obligor", "north", "--due", "2020-06-30")
+    ledger("agreement", "end", "truce", "--on", "2021-01-31", "--reason", "Superseded")
+    for term_id, subject, stance, day in (("withdraw", "north", "claims", "2021-03"),
+                                          ("release", "north", "claims", "2020-05"),
+                                          ("release", "south", "disputes", "2020-04")):
+        ledger("evidence", "add", "-t", term_id, "--subject", subject, "-c", "monitor", "-s",
+               stance, "-d", day, "-m", f"{stance} {term_id}")
+    expected = {("north", "vote"): "due", ("south", "ceasefire"): None,
+                ("north", "withdraw"): "met", ("north", "release"): "late",
+                ("south", "release"): "overdue", ("south", "census"): "past due, no evidence",
+                ("north", "review"): "waits on", ("north", "hold"): "ended"}
+    report = json.loads(ledger("report", "--as-of", "2025-01-01", "--format", "json"))
+    words = {(party["id"], item["term"]): (item["deadline"], item["overdue"])
+             for party in report["parties"] for item in party["obligations"]}
+    assert {key: words[key] for key in expected} == {
+        key: (word, word == "overdue") for key, word in expected.items()}
+    south = next(party["counts"] for party in report["parties"] if party["id"] == "south")
+    assert (south["overdue"], south["past_due_no_evidence"]) == (1, 1)
+    rows = list(csv.DictReader(io.StringIO(ledger("report", "--as-of", "2025-01-01", "--format",
+                                                  "csv"))))
+    assert {(row["party"], row["term"]): row["deadline"] for row in rows
+            if (row["party"], row["term"]) in expected} == {
+        key: word or "" for key, word in expected.items()}
+    assert {row["overdue"] for row in rows if row["deadline"] != "overdue"} == {"no"}
