@@ -77,12 +77,35 @@ def test_a_window_of_periods_includes_its_first_day(run: Run, small: Path) -> No
     assert as_json(run("log", "--period", "1999", "--format", "json")) == []
 
 
-def test_effective_means_the_last_day_of_its_period(run: Run, small: Path) -> None:
-    ok(run("term", "amend", "withdraw", "--effective", "2024-Q4", "--due", "2025-06-30",
+@pytest.mark.parametrize("text", FORMS)
+def test_effective_means_the_last_day_of_its_period(run: Run, small: Path, text: str) -> None:
+    ok(run("term", "amend", "withdraw", "--effective", text, "--due", "2025-06-30",
            "--reason", "Extended"))
     change = next(line for line in as_json(run("log", "--format", "json"))
                   if line["kind"] == "amended")
-    assert change["effective"] == "2024-12-31"
+    assert change["effective"] == FORMS[text][1].isoformat()
+
+
+@pytest.mark.parametrize("text", FORMS)
+def test_since_and_until_mean_the_first_and_the_last_day(run: Run, small: Path,
+                                                          text: str) -> None:
+    """An entry on the first day of the period is within `--since P`, one on its last day
+    within `--until P`; the days either side are not."""
+    first, last = FORMS[text]
+    before = date.fromordinal(first.toordinal() - 1).isoformat()
+    after = date.fromordinal(last.toordinal() + 1).isoformat()
+    days = {"before": before, "first": first.isoformat(), "last": last.isoformat(),
+            "after": after}
+    ids = {name: add_evidence(run, "withdraw", "monitor", "disputes", day, "--summary", name)
+           for name, day in days.items()}
+
+    def listed(*window: str) -> set[str]:
+        return {entry["id"] for entry in as_json(run("evidence", "list", "--format", "json",
+                                                     *window))}
+
+    assert listed("--since", text) == {ids["first"], ids["last"], ids["after"]}
+    assert listed("--until", text) == {ids["before"], ids["first"], ids["last"]}
+    assert listed("--period", text) == {ids["first"], ids["last"]}
 
 
 DUE_FORMS = {"2021": ("2021", "2021-12-31"), "2021h1": ("2021-H1", "2021-06-30"),

@@ -341,3 +341,41 @@ def test_every_deadline_word_in_json_and_csv_through_the_installed_script(small:
             if (row["party"], row["term"]) in expected} == {
         key: word or "" for key, word in expected.items()}
     assert {row["overdue"] for row in rows if row["deadline"] != "overdue"} == {"no"}
+
+
+@pytest.mark.slow
+def test_stale_ended_and_not_yet_counted_through_the_installed_script(small: Path) -> None:
+    """The installed script, as a user runs it: an entry not yet counted at a month's and a
+    year's edges, a position gone stale at exactly N months, an agreement ended the day before,
+    the day of and a year after, each clock given as a period."""
+    environment = {"COMPLIANCE_LEDGER_NOW": "2022-01-05T12:00:00Z", "PATH": "/usr/bin:/bin"}
+
+    def ledger(*args: str) -> str:
+        return subprocess.run([str(INSTALLED_LEDGER), "-f", str(small), *args], check=True,
+                              capture_output=True, text=True, env=environment).stdout
+
+    def north(*options: str) -> dict[str, object]:
+        report = json.loads(ledger("report", "--format", "json", "--party", "north", *options))
+        return next(item for item in report["parties"][0]["obligations"]
+                    if item["term"] == "withdraw")
+
+    month = ledger("evidence", "add", "-t", "withdraw", "-c", "monitor", "-s", "disputes", "-d",
+                   "2021-05", "-m", "Troops remain").strip()
+    assert north("--as-of", "2021-05-30")["not_yet_counted"] == [month]
+    assert north("--as-of", "2021-05")["status"] == "disputed", "2021-05 means its last day"
+    assert north("--as-of", "2021-04")["not_yet_counted"] == []
+    year = ledger("evidence", "add", "-t", "withdraw", "-c", "south", "-s", "claims", "-d",
+                  "2021", "-m", "All gone this year").strip()
+    assert north("--as-of", "2021-Q4")["status"] == "contested"
+    assert north("--as-of", "2021-12-30")["not_yet_counted"] == [year]
+    assert north("--as-of", "2022-05", "--stale-after", "12")["status"] == "contested"
+    assert north("--as-of", "2022-06-01", "--stale-after", "12")["claimed_by"] == ["south"]
+    assert north("--as-of", "2022h2", "--stale-after", "12")["claimed_by"] == ["south"]
+    assert north("--as-of", "2023", "--stale-after", "12")["status"] == "stale"
+    ledger("agreement", "end", "accord", "--on", "2021-06-30", "--reason", "Superseded")
+    assert north("--as-of", "2021-06-29")["ended"] is None
+    assert (north("--as-of", "2021h1")["ended"], north("--as-of", "2021-06-30")["deadline"]) == (
+        "2021-06-30", "ended")
+    after = north("--as-of", "2022-06-30")
+    assert (after["status"], after["deadline"], after["overdue"]) == ("disputed", "ended", False)
+    assert "ended 2021-06-30" in ledger("report", "--as-of", "2022-Q2", "--party", "north")
