@@ -47,6 +47,7 @@ def run(ledger_path: Path, monkeypatch: pytest.MonkeyPatch) -> Run:
     """Invoke the CLI on `ledger_path` (through -f), the way a user would, output kept apart."""
     monkeypatch.delenv("COMPLIANCE_LEDGER", raising=False)
     monkeypatch.setenv("COLUMNS", "200")
+    monkeypatch.setenv("COMPLIANCE_LEDGER_AUTHOR", "analyst")
     runner = CliRunner()
 
     def invoke(*args: str, file: Path | None = None, env: dict[str, str] | None = None,
@@ -91,7 +92,8 @@ def small_ledger_bytes(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     path = tmp_path_factory.mktemp("small") / "ledger.json"
     runner = CliRunner()
     for command in SMALL_LEDGER:
-        ok(runner.invoke(app, ["-f", str(path), *command], env={"COMPLIANCE_LEDGER": None}))
+        ok(runner.invoke(app, ["-f", str(path), *command], env={
+            "COMPLIANCE_LEDGER": None, "COMPLIANCE_LEDGER_AUTHOR": "analyst"}))
     return path.read_bytes()
 
 

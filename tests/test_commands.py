@@ -71,13 +71,15 @@ def test_writing_commands_refuse_without_a_ledger(run: Run, ledger_path: Path) -
 
 def test_party_and_agreement_lists(run: Run, small: Path) -> None:
     parties = as_json(run("party", "list", "--format", "json"))
-    recorded = {key: parties[0].pop(key) for key in ("recorded_at", "digest")}
+    recorded = {key: parties[0].pop(key) for key in ("recorded_at", "recorded_by", "digest")}
     assert parties[0] == {"id": "north", "name": "Northland", "role": "signatory", "aliases": []}
     assert re.fullmatch(r"[0-9a-f]{12}", recorded["digest"])
+    assert recorded["recorded_by"] == "analyst"
     assert [party["role"] for party in parties] == ["signatory", "signatory", "monitor"]
     agreements = as_json(run("agreement", "list", "--format", "json"))
-    assert [{key: value for key, value in agreement.items()
-             if key not in ("recorded_at", "digest")} for agreement in agreements] == [
+    kept = ("recorded_at", "recorded_by", "digest")
+    assert [{key: value for key, value in agreement.items() if key not in kept}
+            for agreement in agreements] == [
         {"id": "accord", "title": "The Accord", "signed": "2020-02-29",
          "signatories": ["north", "south"]}]
     table = ok(run("party", "list")).stdout

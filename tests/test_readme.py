@@ -201,6 +201,7 @@ def test_each_page_runs_as_written(page: str, tmp_path: Path,
     git_environment(tmp_path, monkeypatch)
     monkeypatch.delenv("COMPLIANCE_LEDGER", raising=False)
     monkeypatch.setenv("COMPLIANCE_LEDGER_NOW", NOW)
+    monkeypatch.setenv("COMPLIANCE_LEDGER_AUTHOR", "analyst")
     monkeypatch.setenv("COLUMNS", "80")
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")

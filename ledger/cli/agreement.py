@@ -6,7 +6,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ledger.cli.context import change_record, full_day, headed, read_as, record_cautions, update
+from ledger.cli.context import (
+    change_record,
+    full_day,
+    headed,
+    read_as,
+    record_cautions,
+    stamp,
+    update,
+)
 from ledger.cli.errors import run
 from ledger.cli.options import (
     AsOfOption,
@@ -51,7 +59,6 @@ def agreement_add(
 
     Example: ledger agreement add doha --title "Doha agreement" --signed 2020-02-29 --signatory us
     """
-    from ledger.cli import clock
     from ledger.core import edits
 
     def change(ledger: Ledger) -> tuple[Ledger, list[tuple[str, str]]]:
@@ -59,7 +66,7 @@ def agreement_add(
                                         signed=full_day("signed", signed),
                                         signatories=tuple(signatory or ()), place=place,
                                         url=url, stale_after=stale_after,
-                                        recorded_at=clock.now())
+                                        **stamp(ctx))
         return changed, record_cautions(changed, "agreement", id)
 
     found = run(lambda: update(ctx, change))

@@ -61,6 +61,13 @@ def root(
                      "parent folder, else (read-only commands) the bundled example.",
                      dir_okay=True, show_default=False),
     ] = None,
+    by: Annotated[
+        str | None,
+        typer.Option("--by", help="Who records this change, before or after the command "
+                     "(kept as `recorded_by`). Default: $COMPLIANCE_LEDGER_AUTHOR, else git's "
+                     "user.name for the ledger's folder, else the login name.",
+                     show_default=False),
+    ] = None,
     no_pager: Annotated[
         bool,
         typer.Option("--no-pager", help="Print long output straight to the terminal, not "

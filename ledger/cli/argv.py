@@ -14,15 +14,21 @@ if TYPE_CHECKING:
 
 
 FILE_OPTIONS = ("-f", "--file")
+BY_OPTION = "--by"
+"""Who records (a global option, like `-f`), except on a command with a `--by` of its own
+(`report --by quarter`)."""
 
 
-def _file_option(args: list[str], index: int) -> int:
+def _file_option(args: list[str], index: int, *, by: bool = True) -> int:
     """How many tokens at `index` give the file (`-f PATH`, `--file PATH`: 2; `-fPATH`,
-    `--file=PATH`, or `-f` with nothing after it: 1), or 0."""
+    `--file=PATH`, or `-f` with nothing after it: 1), or, where `by`, who records (`--by NAME`,
+    `--by=NAME`), or 0."""
     token = args[index]
-    if token in FILE_OPTIONS:
+    if token in FILE_OPTIONS or (by and token == BY_OPTION):
         return 2 if index + 1 < len(args) else 1
     if token.startswith("--file=") or (token.startswith("-f") and not token.startswith("--")):
+        return 1
+    if by and token.startswith(BY_OPTION + "="):
         return 1
     return 0
 
@@ -57,6 +63,7 @@ def hoist_file_option(group: Any, ctx: Any, args: list[str]) -> list[str]:
     kept: list[str] = []
     if path and not hasattr(command, "get_command"):
         options = [param for param in command.params if param.param_type_name == "option"]
+        global_by = not any(BY_OPTION in param.opts for param in options)
         takes_value = {name for param in options if not param.is_flag and not param.count
                        for name in (*param.opts, *param.secondary_opts)}
         rest = args[position:]
@@ -66,7 +73,7 @@ def hoist_file_option(group: Any, ctx: Any, args: list[str]) -> list[str]:
             if token == "--":
                 kept += rest[index:]
                 break
-            width = _file_option(rest, index)
+            width = _file_option(rest, index, by=global_by)
             if width:
                 moved += rest[index:index + width]
                 index += width
@@ -80,9 +87,11 @@ def hoist_file_option(group: Any, ctx: Any, args: list[str]) -> list[str]:
         kept = args[position:]
     from typer._click.exceptions import UsageError
 
-    if moved and moved[-1] in FILE_OPTIONS:  # `-f` last, with no path after it
+    if moved and moved[-1] in (*FILE_OPTIONS, BY_OPTION):  # last, with no value after it
         if "--help" in args:
             moved.pop()  # help asked for: give it
+        elif moved[-1] == BY_OPTION:
+            raise UsageError(f"{BY_OPTION} needs a name", ctx)
         else:
             raise UsageError(f"{moved[-1]} needs the ledger's path", ctx)
     given = [token for token in (*head, *moved) if token in FILE_OPTIONS

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
 
@@ -171,6 +171,15 @@ def update(ctx: typer.Context, change: Callable[[Ledger], tuple[Ledger, T]]) -> 
     return result
 
 
+def stamp(ctx: typer.Context) -> dict[str, Any]:
+    """When and by whom a record is made: `recorded_at` by the one clock, `recorded_by` by
+    `author`; the keyword arguments of every function that makes records."""
+    from ledger.cli import clock
+    from ledger.cli.author import author
+
+    return {"recorded_at": clock.now(), "recorded_by": author(ctx, target(ctx).path)}
+
+
 def record_cautions(ledger: Ledger, of: str, id: str) -> list[tuple[str, str]]:
     """The warnings for an agreement or a term in the version its changes now give it."""
     from ledger.core import cautions, clocks
@@ -215,7 +224,6 @@ def change_record(ctx: typer.Context, of: str, kind: str, id: str, reason: str,
                   effective: str | None, values: dict[str, object],
                   cleared: tuple[str, ...] = ()) -> None:
     """`amend` and `correct` of every noun: record the change, print its id."""
-    from ledger.cli import clock
     from ledger.core import edits
     from ledger.core.model import ChangeKind, RecordKind
 
@@ -224,7 +232,7 @@ def change_record(ctx: typer.Context, of: str, kind: str, id: str, reason: str,
     def change(ledger: Ledger) -> tuple[Ledger, str]:
         changed, made = edits.change_record(
             ledger, RecordKind(of), id, kind=ChangeKind(kind), reason=reason,
-            recorded_at=clock.now(), effective=effective, values=values, cleared=cleared)
+            **stamp(ctx), effective=effective, values=values, cleared=cleared)
         named = {field for field, value in values.items() if value is not None}
         found.extend(caution for caution in record_cautions(changed, of, id)
                      if caution[0] in named)  # of the values this change gives, not older ones

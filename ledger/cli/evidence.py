@@ -14,6 +14,7 @@ from ledger.cli.context import (
     period_start,
     read,
     read_as,
+    stamp,
     target,
     update,
     window,
@@ -150,7 +151,6 @@ def evidence_add(
     Example: ledger evidence add --term ct-1 --claimant un-team --stance disputes --date 2020-06
     --summary "UN report: al-Qaeda leadership still in Afghanistan"
     """
-    from ledger.cli import clock
     from ledger.core import cautions, entry_edits
     from ledger.core.log import assertion
 
@@ -176,9 +176,9 @@ def evidence_add(
         if several:
             del given["subject"]
             changed, entries = entry_edits.add_statement(
-                ledger, subjects=subjects, **given, recorded_at=clock.now(), sha256=digest)
+                ledger, subjects=subjects, **given, **stamp(ctx), sha256=digest)
         else:
-            changed, entry = entry_edits.add_evidence(ledger, **given, recorded_at=clock.now(),
+            changed, entry = entry_edits.add_evidence(ledger, **given, **stamp(ctx),
                                                       sha256=digest)
             entries = [entry]
         for entry in entries:
@@ -308,14 +308,13 @@ def evidence_correct(
 
     Example: ledger evidence correct 3fa2 --term ct-2 --reason "Filed against the wrong term"
     """
-    from ledger.cli import clock
     from ledger.core import cautions, entry_edits
 
     found: list[tuple[str, str]] = []
 
     def change(ledger: Ledger) -> tuple[Ledger, Evidence]:
         changed, entry = entry_edits.correct_evidence(
-            ledger, id, reason=reason, recorded_at=clock.now(), term=term, subject=subject,
+            ledger, id, reason=reason, **stamp(ctx), term=term, subject=subject,
             claimant=claimant, stance=stance, date=partial_date("date", date_), summary=summary,
             speaker=speaker, quote=quote, source=source, publisher=publisher, url=url,
             source_date=partial_date("source_date", source_date), document=document,
@@ -341,11 +340,10 @@ def evidence_retract(
 
     Example: ledger evidence retract 3fa2 --reason "Misattributed: the speaker was not a spokesman"
     """
-    from ledger.cli import clock
     from ledger.core import entry_edits
 
     def change(ledger: Ledger) -> tuple[Ledger, Retraction]:
-        return entry_edits.retract(ledger, id, reason=reason, recorded_at=clock.now())
+        return entry_edits.retract(ledger, id, reason=reason, **stamp(ctx))
 
     retraction = run(lambda: update(ctx, change))
     confirm_saved(None, f"retracted {retraction.evidence}")

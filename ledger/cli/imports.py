@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ledger.cli.context import headed, load, max_bytes, target, update
+from ledger.cli.context import headed, load, max_bytes, stamp, target, update
 from ledger.cli.errors import run, say
 from ledger.cli.output import confirm_saved, emit, print_placed
 from ledger.render import ListFormat
@@ -34,7 +34,6 @@ def run_import(ctx: typer.Context, kind: ImportKind, file: Path, dry_run: bool,
                sheet: str | None) -> None:
     """Check every row; with a problem in any, print each at FILE:ROW:COL and change nothing;
     else add every row in one transaction (one load, one save) and say what was added."""
-    from ledger.cli import clock
     from ledger.columns import ImportKind
     from ledger.importing import planning, tables
 
@@ -44,7 +43,7 @@ def run_import(ctx: typer.Context, kind: ImportKind, file: Path, dry_run: bool,
         table = tables.read_table(file, sheet=sheet, max_bytes=max_bytes())
         if kind is ImportKind.EVIDENCE:
             table = _with_document_digests(ctx, table, hashed)
-        return planning.plan_import(ledger, kind, table, recorded_at=clock.now())
+        return planning.plan_import(ledger, kind, table, **stamp(ctx))
 
     if dry_run:
         before = run(lambda: load(target(ctx).path).ledger)

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ledger.cli.context import change_record, headed, read_as, update
+from ledger.cli.context import change_record, headed, read_as, stamp, update
 from ledger.cli.errors import run
 from ledger.cli.imports import DryRunOption, ImportFile, SheetOption, run_import
 from ledger.cli.options import (
@@ -39,12 +39,11 @@ def party_add(
 
     Example: ledger party add taliban --name "The Taliban" --role signatory
     """
-    from ledger.cli import clock
     from ledger.core import edits
 
     def change(ledger: Ledger) -> tuple[Ledger, None]:
         return edits.add_party(ledger, id, name=name, role=role,
-                                 aliases=tuple(alias or ()), recorded_at=clock.now()), None
+                                 aliases=tuple(alias or ()), **stamp(ctx)), None
 
     run(lambda: update(ctx, change))
     confirm_saved(None, f"added party {id}")

@@ -6,7 +6,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ledger.cli.context import change_record, due_period, headed, read_as, record_cautions, update
+from ledger.cli.context import (
+    change_record,
+    due_period,
+    headed,
+    read_as,
+    record_cautions,
+    stamp,
+    update,
+)
 from ledger.cli.errors import run
 from ledger.cli.imports import DryRunOption, ImportFile, SheetOption, run_import
 from ledger.cli.options import (
@@ -63,14 +71,13 @@ def term_add(
     Example: ledger term add ct-1 --title "No safe haven" --category counter-terrorism
     --obligor taliban
     """
-    from ledger.cli import clock
     from ledger.core import edits
 
     def change(ledger: Ledger) -> tuple[Ledger, list[tuple[str, str]]]:
         changed = edits.add_term(ledger, id, title=title, category=category,
                                    obligors=tuple(obligor), agreement=agreement,
                                    due=due_period(due), text=text, article=article,
-                                   conditions=tuple(condition or ()), recorded_at=clock.now())
+                                   conditions=tuple(condition or ()), **stamp(ctx))
         return changed, record_cautions(changed, "term", id)
 
     found = run(lambda: update(ctx, change))

@@ -125,13 +125,14 @@ def party_ids(ledger: Ledger) -> list[str]:
 
 
 def add_party(ledger: Ledger, id: str, *, name: str, role: Role = Role.OTHER,
-              aliases: tuple[str, ...] = (), recorded_at: datetime) -> Ledger:
+              aliases: tuple[str, ...] = (), recorded_at: datetime,
+              recorded_by: str | None = None) -> Ledger:
     _slug("id", id)
     if id in party_ids(ledger):
         raise InvalidValue("id", f"a party {id!r} already exists")
     party = _build("id", Party, id=id, name=required_text("name", name), role=role_of(role),
                    aliases=tuple(_alias(alias) for alias in aliases),
-                   recorded_at=format_timestamp(recorded_at))
+                   recorded_at=format_timestamp(recorded_at), recorded_by=recorded_by)
     changed = ledger.model_copy(update={"parties": (*ledger.parties, sealed(party))})
     _distinct_names(changed, id)
     return changed
@@ -151,7 +152,7 @@ def _distinct_names(ledger: Ledger, party_id: str) -> None:
 def add_agreement(ledger: Ledger, id: str, *, title: str, signed: str | None = None,
                   signatories: tuple[str, ...] = (), place: str | None = None,
                   url: str | None = None, stale_after: int | None = None,
-                  recorded_at: datetime) -> Ledger:
+                  recorded_at: datetime, recorded_by: str | None = None) -> Ledger:
     _slug("id", id)
     if any(agreement.id == id for agreement in ledger.agreements):
         raise InvalidValue("id", f"an agreement {id!r} already exists")
@@ -164,6 +165,7 @@ def add_agreement(ledger: Ledger, id: str, *, title: str, signed: str | None = N
         signatories=tuple(dict.fromkeys(signatories)),
         place=optional_text("place", place), url=optional_text("url", url),
         stale_after=stale_after or None, recorded_at=format_timestamp(recorded_at),
+        recorded_by=recorded_by,
     )
     return ledger.model_copy(update={"agreements": (*ledger.agreements, sealed(agreement))})
 
@@ -171,7 +173,8 @@ def add_agreement(ledger: Ledger, id: str, *, title: str, signed: str | None = N
 def add_term(ledger: Ledger, id: str, *, title: str, category: str, obligors: tuple[str, ...],
              agreement: str | None = None, due: str | None = None, text: str | None = None,
              article: str | None = None, conditions: tuple[str, ...] = (),
-             recorded_at: datetime, coming: frozenset[str] = frozenset()) -> Ledger:
+             recorded_at: datetime, recorded_by: str | None = None,
+             coming: frozenset[str] = frozenset()) -> Ledger:
     """Add a term. `coming`: ids of terms about to be added in the same batch (an import), which
     a condition may name before they exist."""
     _slug("id", id)
@@ -200,7 +203,7 @@ def add_term(ledger: Ledger, id: str, *, title: str, category: str, obligors: tu
         article=optional_text("article", article), text=optional_text("text", text),
         due=valid_due(due),
         conditions=conditions_of(ledger, id, conditions, coming) or None,
-        recorded_at=format_timestamp(recorded_at),
+        recorded_at=format_timestamp(recorded_at), recorded_by=recorded_by,
     )
     grown = ledger.model_copy(update={"terms": (*ledger.terms, sealed(term))})
     if any(id in (known.conditions or ()) for known in ledger.terms):
@@ -288,7 +291,8 @@ def new_ledger(title: str) -> Ledger:
 
 
 def change_record(ledger: Ledger, of: RecordKind, id: str, *, kind: ChangeKind, reason: str,
-                  recorded_at: datetime, effective: str | None = None,
+                  recorded_at: datetime, recorded_by: str | None = None,
+                  effective: str | None = None,
                   values: dict[str, object] | None = None,
                   cleared: tuple[str, ...] = ()) -> tuple[Ledger, Change]:
     """Record an amendment (from `effective` on) or a correction (every day) of a record.
@@ -344,7 +348,7 @@ def change_record(ledger: Ledger, of: RecordKind, id: str, *, kind: ChangeKind, 
     draft = _build("reason", Change, id="0" * 12, kind=kind, of=of, record=id,
                    effective=valid_date("effective", effective, full=True),
                    reason=required_text("reason", reason),
-                   recorded_at=format_timestamp(recorded_at),
+                   recorded_at=format_timestamp(recorded_at), recorded_by=recorded_by,
                    values=_build("reason", Values, **given), cleared=cleared)
     change = sealed(draft)
     changed = ledger.model_copy(update={"changes": (*ledger.changes, change)})

@@ -100,7 +100,8 @@ class EvidenceMaker:
         return made
 
     def content(self, *, term: str, claimant: str, stance: Stance | str, date: str,
-                summary: str, recorded_at: datetime, subject: str | None = None,
+                summary: str, recorded_at: datetime, recorded_by: str | None = None,
+                subject: str | None = None,
                 speaker: str | None = None, quote: str | None = None,
                 source: str | None = None, publisher: str | None = None,
                 url: str | None = None, source_date: str | None = None,
@@ -138,6 +139,7 @@ class EvidenceMaker:
             "term": term, "subject": subject, "claimant": claimant,
             "stance": stance_of(stance).value, "date": checked_date,
             "recorded_at": format_timestamp(recorded_at),
+            "recorded_by": recorded_by,
             "summary": required_text("summary", summary),
             "speaker": optional_text("speaker", speaker),
             "quote": optional_text("quote", quote),
@@ -225,8 +227,8 @@ def retraction_of(ledger: Ledger, evidence_id: str) -> Retraction | None:
     return retractions_by_entry(ledger).get(evidence_id)
 
 
-def retract(ledger: Ledger, prefix: str, *, reason: str,
-            recorded_at: datetime) -> tuple[Ledger, Retraction]:
+def retract(ledger: Ledger, prefix: str, *, reason: str, recorded_at: datetime,
+            recorded_by: str | None = None) -> tuple[Ledger, Retraction]:
     entry = resolve_evidence(ledger, prefix)
     earlier = retraction_of(ledger, entry.id)
     if earlier is not None:
@@ -234,12 +236,13 @@ def retract(ledger: Ledger, prefix: str, *, reason: str,
             f"evidence {entry.id} was already retracted at {earlier.recorded_at}: {earlier.reason}"
         )
     draft = Retraction(id="0" * 12, evidence=entry.id, reason=required_text("reason", reason),
-                       recorded_at=format_timestamp(recorded_at))
+                       recorded_at=format_timestamp(recorded_at), recorded_by=recorded_by)
     retraction = draft.model_copy(update={"id": record_digest(draft)})
     return ledger.model_copy(update={"retractions": (*ledger.retractions, retraction)}), retraction
 
 
 def correct_evidence(ledger: Ledger, prefix: str, *, reason: str, recorded_at: datetime,
+                     recorded_by: str | None = None,
                      **fields: str | Stance | None) -> tuple[Ledger, Evidence]:
     """Retract an entry with `reason` and record a corrected copy that names it (`corrects`).
 
@@ -269,6 +272,7 @@ def correct_evidence(ledger: Ledger, prefix: str, *, reason: str, recorded_at: d
     if "term" in given and "subject" not in given:
         carried["subject"] = None  # the new term's one obligor, or an error that lists them
     carried.update(given)
-    retracted, _ = retract(ledger, entry.id, reason=reason, recorded_at=recorded_at)
-    return add_evidence(retracted, recorded_at=recorded_at, corrects=entry.id,
-                        **carried)
+    retracted, _ = retract(ledger, entry.id, reason=reason, recorded_at=recorded_at,
+                           recorded_by=recorded_by)
+    return add_evidence(retracted, recorded_at=recorded_at, recorded_by=recorded_by,
+                        corrects=entry.id, **carried)

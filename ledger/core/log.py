@@ -32,6 +32,8 @@ class LogLine(NamedTuple):
     id: str = ""
     """The id of what this line records: the record's, or the retraction's or change's own."""
     change: Change | None = None
+    by: str | None = None
+    """Who recorded it (`recorded_by`); None for a record made before the program kept it."""
 
 
 def log_of(ledger: Ledger) -> list[LogLine]:
@@ -41,7 +43,8 @@ def log_of(ledger: Ledger) -> list[LogLine]:
     for what, records in (("agreement", ledger.agreements), ("party", ledger.parties),
                           ("term", ledger.terms)):
         lines += [LogLine(record.recorded_at, "added", record.id, what, "",
-                          f"{what} {record.id}: {_label(record)}", record.id)
+                          f"{what} {record.id}: {_label(record)}", record.id,
+                          by=record.recorded_by)
                   for record in records]
     for entry in ledger.evidence:
         corrected = entry.corrects is not None
@@ -49,12 +52,13 @@ def log_of(ledger: Ledger) -> list[LogLine]:
         lines.append(LogLine(
             entry.recorded_at, "corrected" if corrected else "added", entry.id, "evidence",
             reason, (f"corrects {entry.corrects}: " if corrected else "")
-            + f"{assertion(entry)} ({entry.date})", entry.id))
+            + f"{assertion(entry)} ({entry.date})", entry.id, by=entry.recorded_by))
     replaced_by = {entry.corrects: entry.id for entry in ledger.evidence if entry.corrects}
     lines += [LogLine(retraction.recorded_at, "retracted", retraction.evidence, "evidence",
                       retraction.reason, f"retraction {retraction.id} of {retraction.evidence}"
                       + (f", replaced by {replaced_by[retraction.evidence]}"
-                         if retraction.evidence in replaced_by else ""), retraction.id)
+                         if retraction.evidence in replaced_by else ""), retraction.id,
+                      by=retraction.recorded_by)
               for retraction in ledger.retractions]
     for change in ledger.changes:
         amended = change.kind is ChangeKind.AMENDMENT
@@ -67,7 +71,7 @@ def log_of(ledger: Ledger) -> list[LogLine]:
             change.of.value, change.reason,
             f"{change.of.value} {change.record}: {values}"
             + (f" from {change.effective}" if amended else " (every day)")
-            + f" [change {change.id}]", change.id, change))
+            + f" [change {change.id}]", change.id, change, change.recorded_by))
     lines.sort(key=lambda line: (line.recorded_at or "", line.record, line.kind))
     return lines
 

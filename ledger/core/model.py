@@ -52,6 +52,9 @@ EvidenceId = Annotated[
     Field(description="12 hex digits: the start of the SHA-256 of the record's other fields."),
 ]
 Text = Annotated[str, StringConstraints(min_length=1)]
+Author = Annotated[str, StringConstraints(min_length=1, max_length=200), Field(
+    description="Who recorded it (`--by`, $COMPLIANCE_LEDGER_AUTHOR, git's user.name, or the "
+                "login name); absent in records made before the program kept it.")]
 FullDate = Annotated[
     str,
     StringConstraints(pattern=FULL_DATE_PATTERN),
@@ -110,6 +113,7 @@ class Agreement(Kept):
     stale_after: NonNegativeInt | None = None
     """Months after a position's dated period ends when it no longer counts (0 or none: never)."""
     recorded_at: Timestamp | None = None
+    recorded_by: Author | None = None
     digest: EvidenceId | None = None
 
 
@@ -119,6 +123,7 @@ class Party(Kept):
     role: Role = Role.OTHER
     aliases: tuple[Text, ...] = ()
     recorded_at: Timestamp | None = None
+    recorded_by: Author | None = None
     digest: EvidenceId | None = None
 
 
@@ -135,6 +140,7 @@ class Term(Kept):
     """Terms this one waits on: it is not overdue until each is claimed for every obligor.
     None when there are none, so that a term without conditions reads (and hashes) as before."""
     recorded_at: Timestamp | None = None
+    recorded_by: Author | None = None
     digest: EvidenceId | None = None
 
 
@@ -159,6 +165,7 @@ class Evidence(Record):
     stance: Stance
     date: PartialDate
     recorded_at: Timestamp
+    recorded_by: Author | None = None
     summary: Text
     speaker: Text | None = None
     quote: Text | None = None
@@ -188,6 +195,7 @@ class Retraction(Record):
     evidence: EvidenceId
     reason: Text
     recorded_at: Timestamp
+    recorded_by: Author | None = None
 
 
 class ChangeKind(StrEnum):
@@ -244,6 +252,7 @@ class Change(Record):
     effective: FullDate | None = None
     reason: Text
     recorded_at: Timestamp
+    recorded_by: Author | None = None
     values: Values = Values()
     cleared: tuple[str, ...] = ()
 

@@ -32,8 +32,9 @@ class KeptImporter:
     deferred = False
     """Each row is made, and kept, before the next is checked (`settle` passes it on)."""
 
-    def __init__(self, ledger: Ledger) -> None:
+    def __init__(self, ledger: Ledger, recorded_by: str | None = None) -> None:
         self.ledger = ledger
+        self.recorded_by = recorded_by
         self._pending = ledger
         self._rows: dict[str, tuple[tuple[object, ...], int]] = {}
         self.existing = _existing(ledger, self.kind, self._records(ledger), self._key)
@@ -98,7 +99,8 @@ class PartyImporter(KeptImporter):
             return repeated
         return self._made(key, edits.add_party(self.ledger, row["id"], name=row["name"],
                                                  role=role, aliases=aliases,
-                                                 recorded_at=recorded_at))
+                                                 recorded_at=recorded_at,
+                                                 recorded_by=self.recorded_by))
 
 
 class TermImporter(KeptImporter):
@@ -119,7 +121,8 @@ class TermImporter(KeptImporter):
         agreement = row.get("agreement") or (agreements[0] if len(agreements) == 1 else None)
         obligors = tuple(dict.fromkeys(split(row["obligors"])))
         conditions = tuple(dict.fromkeys(split(row.get("conditions", ""))))
-        key = (row["id"], agreement, row["title"], row["category"], obligors, row.get("due"),
+        key = (row["id"], agreement, row["title"], row["category"], obligors,
+               edits.valid_due(row.get("due")),
                row.get("text"), row.get("article"), conditions)
         if _already(self.existing, row["id"], key, "term"):
             return None
@@ -130,7 +133,7 @@ class TermImporter(KeptImporter):
             self.ledger, row["id"], title=row["title"], category=row["category"],
             obligors=obligors, agreement=row.get("agreement"), due=row.get("due"),
             text=row.get("text"), article=row.get("article"), conditions=conditions,
-            recorded_at=recorded_at, coming=self.coming))
+            recorded_at=recorded_at, recorded_by=self.recorded_by, coming=self.coming))
 
 
 SUMMARY = attrgetter("summary")
@@ -150,8 +153,9 @@ class EvidenceImporter:
                 "publisher": "publisher", "url": "url", "source_date": "source_date",
                 "document": "document", "sha256": "sha256"}
 
-    def __init__(self, ledger: Ledger) -> None:
+    def __init__(self, ledger: Ledger, recorded_by: str | None = None) -> None:
         self.ledger = ledger
+        self.recorded_by = recorded_by
         self.maker = entry_edits.EvidenceMaker(ledger)
         self._existing: set[tuple[object, ...]] = set()
         self.new: list[Evidence] = []
@@ -190,7 +194,8 @@ class EvidenceImporter:
             else list(self.maker.subjects(row["term"], row["date"], split(row["subject"]))))
         return [self.maker.content(
             term=row["term"], claimant=row["claimant"], stance=row["stance"], date=row["date"],
-            summary=row["summary"], recorded_at=recorded_at, subject=subject,
+            summary=row["summary"], recorded_at=recorded_at, recorded_by=self.recorded_by,
+            subject=subject,
             **{option: row.get(column) for column, option in self._OPTIONS.items()})
             for subject in subjects]
 

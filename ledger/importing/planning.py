@@ -84,7 +84,7 @@ class Plan:
 
 
 def plan_import(ledger: Ledger, kind: ImportKind, table: Table, *,
-                recorded_at: datetime) -> Plan:
+                recorded_at: datetime, recorded_by: str | None = None) -> Plan:
     """Check every row of `table` as records of `kind` for `ledger`; the records get recording
     times from `recorded_at` on, a microsecond apart, in the file's order."""
     plan = Plan(kind, table, result=ledger)
@@ -92,7 +92,7 @@ def plan_import(ledger: Ledger, kind: ImportKind, table: Table, *,
     if not columns:
         return plan
     missing = [column for column in REQUIRED[kind] if column not in columns]
-    importer = _IMPORTERS[kind](ledger)
+    importer = _IMPORTERS[kind](ledger, recorded_by)
     wanted = [(position, column, column in TRIMMED) for position, column in enumerate(columns)
               if column in COLUMNS[kind] and column not in IGNORED]
     rows = [{column: cells[position].strip() if stripped else cells[position]
@@ -220,7 +220,7 @@ def _cell_problems(kind: ImportKind, row: Row, importer: Any) -> Iterable[tuple[
                 yield column, error.message
 
 
-_IMPORTERS: dict[ImportKind, Callable[[Ledger], Any]] = {
+_IMPORTERS: dict[ImportKind, Callable[[Ledger, str | None], Any]] = {
     ImportKind.PARTY: PartyImporter, ImportKind.TERM: TermImporter,
     ImportKind.EVIDENCE: EvidenceImporter,
 }

@@ -12,7 +12,7 @@ from ledger.core.model import (
 from ledger.core.rules import Deadline, legend
 from ledger.core.status import Obligation, showing
 from ledger.render.view import CellValue, Page, Section, View
-from ledger.render.views import Names, dumped, status_text, table_section
+from ledger.render.views import NOT_RECORDED, Names, dumped, status_text, table_section
 
 
 def log_view(lines: list[LogLine]) -> View:
@@ -22,12 +22,13 @@ def log_view(lines: list[LogLine]) -> View:
     to the microsecond) and puts what was recorded before its description.
     """
     def flat_rows() -> list[tuple[CellValue, ...]]:
-        return [(line.recorded_at or "", line.kind, line.what, line.record, line.reason,
-                 line.description) for line in lines]
+        return [(line.recorded_at or "", line.by or "", line.kind, line.what, line.record,
+                 line.reason, line.description) for line in lines]
 
     def data() -> list[dict[str, Any]]:
         items: list[dict[str, Any]] = [
-            {"recorded_at": line.recorded_at, "kind": line.kind, "what": line.what,
+            {"recorded_at": line.recorded_at, "by": line.by, "kind": line.kind,
+             "what": line.what,
              "record": line.record, "reason": line.reason or None,
              "description": line.description, "id": line.id}
             for line in lines]
@@ -38,19 +39,22 @@ def log_view(lines: list[LogLine]) -> View:
         return items
 
     def sections() -> list[Section]:
-        return [table_section(("Recorded", "Kind", "Record", "What and why"), [
+        return [table_section(("Recorded", "Kind", "Record", "What and why", "By"), [
             ((line.recorded_at or "version 1")[:19].replace("T", " "), line.kind, line.record,
-             line.description + (f" (reason: {line.reason})" if line.reason else ""))
+             line.description + (f" (reason: {line.reason})" if line.reason else ""),
+             line.by or NOT_RECORDED)
             for line in lines])]
 
     return View(data, sections,
-                lambda: Section(("recorded_at", "kind", "what", "record", "reason",
+                lambda: Section(("recorded_at", "by", "kind", "what", "record", "reason",
                                  "description"), flat_rows()),
                 [] if lines else ["Nothing recorded in this range."],
-                documents=lambda: [Section(("Recorded", "Kind", "What", "Record", "Reason",
-                                            "Description"), flat_rows())],
+                documents=lambda: [Section(("Recorded", "By", "Kind", "What", "Record",
+                                            "Reason", "Description"), flat_rows())],
                 what="Log", legend=("Recorded: when it was entered in the ledger, in UTC (to "
-                                    "the microsecond in the file and in JSON and CSV).",))
+                                    "the microsecond in the file and in JSON and CSV). By: who "
+                                    f"recorded it ({NOT_RECORDED}: made before the program kept "
+                                    "it).",))
 
 
 def _standing(item: Obligation | None) -> dict[str, Any]:

@@ -30,6 +30,7 @@ from ledger.core.rules import legend
 from ledger.core.status import Obligation, showing
 from ledger.render.view import Cell, CellValue, Page, Section, View
 from ledger.render.views import (
+    NOT_RECORDED,
     OVERDUE_STYLE,
     RETRACTED_STYLE,
     STANCE_STYLES,
@@ -162,6 +163,7 @@ def evidence_view(entry: Evidence, retractions: list[Retraction], ledger: Ledger
         pairs += [(f"source {name}", value)
                   for name, value in dumped(entry.source).items()]
     pairs.append(("recorded at", entry.recorded_at))
+    pairs.append(("recorded by", entry.recorded_by or NOT_RECORDED))
     if entry.corrects:
         pairs.append(("corrects", entry.corrects))
     if corrected_by:
@@ -174,7 +176,8 @@ def evidence_view(entry: Evidence, retractions: list[Retraction], ledger: Ledger
         pairs.append(("same statement", ", ".join(f"{other.id} ({names.one(other.subject)})"
                                                   for other in together)))
     for retraction in retractions:
-        pairs += [("retracted", Cell(f"RETRACTED at {retraction.recorded_at}", OVERDUE_STYLE)),
+        pairs += [("retracted", Cell(f"RETRACTED at {retraction.recorded_at} by "
+                                     f"{retraction.recorded_by or NOT_RECORDED}", OVERDUE_STYLE)),
                   ("retraction reason", retraction.reason)]
     rows: list[tuple[CellValue, ...]] = [(name, value) for name, value in pairs]
     data = {**dumped(entry), "retraction": dumped(retractions[0]) if retractions else None,

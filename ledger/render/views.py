@@ -29,6 +29,10 @@ STATUS_STYLES = {
 STANCE_STYLES = {Stance.CLAIMS: "green", Stance.DISPUTES: "red", Stance.NOTES: "blue"}
 
 
+NOT_RECORDED = "not recorded"
+"""What a record made before `recorded_by` existed says of who recorded it."""
+
+
 def dumped(record: Any) -> dict[str, Any]:
     result: dict[str, Any] = record.model_dump(mode="json", exclude_none=True)
     return result

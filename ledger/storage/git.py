@@ -397,3 +397,14 @@ def _ignored(top: Path, path: str) -> bool:
     """Whether git ignores `path` (a pattern matches it, and not one that starts with `!`)."""
     return _git(top, "check-ignore", "-q", "--no-index", paths=[path],
                 check=False).returncode == 0
+
+
+def user_name(folder: Path) -> str | None:
+    """`user.name` as git would sign a commit in `folder` (the repository's setting, else the
+    user's), or None: not set, or no git."""
+    try:
+        done = _git(folder, "config", "--get", "user.name", check=False)
+    except LedgerError:
+        return None
+    name = done.stdout.decode("utf-8", "replace").strip()
+    return name if done.returncode == 0 and name else None
