@@ -138,35 +138,6 @@ def subjects_are_obligors(context: CheckContext) -> Iterator[Finding]:
                       "or correct the term's obligors")
 
 
-@check
-def entries_after_their_agreement_ended(context: CheckContext) -> Iterator[Finding]:
-    """An entry that counts only from after its agreement ended (the end as the ledger now
-    states it) counts in no report: the agreement's obligations stand as they stood on the day
-    it ended. Noted, never failed: the entry may be right and worth keeping; but nothing a user
-    recorded is left out without a word."""
-    from ledger.core.clocks import snapshot
-    from ledger.core.counting import counts_from
-    from ledger.core.words import Stance
-
-    current = snapshot(context.ledger)
-    ends = {agreement.id: agreement.ended for agreement in current.agreements
-            if agreement.ended is not None}
-    if not ends:
-        return
-    agreement_of = {term.id: term.agreement for term in current.terms}
-    retracted = retracted_ids(context.ledger)
-    for position, entry in enumerate(context.ledger.evidence):
-        agreement = agreement_of.get(entry.term)
-        end = ends.get(agreement) if agreement is not None else None
-        if (end is not None and entry.stance is not Stance.NOTES and entry.id not in retracted
-                and counts_from(entry) > end):
-            context.notes.append(Finding(
-                ("evidence", position, "date"),
-                f"entry {entry.id} counts from {counts_from(entry)}, after its agreement "
-                f"{agreement} ended ({end}): no report counts it"))
-    yield from ()
-
-
 _WHITESPACE_RUN = re.compile(r"\s+")
 _TYPOGRAPHIC = str.maketrans({
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'",

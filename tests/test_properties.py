@@ -239,8 +239,8 @@ class StatusMachine(RuleBasedStateMachine):
                  ) -> dict[tuple[str, str], tuple[Any, ...]]:
         judged = as_of or known_at or date(2030, 1, 1)
         ended = self.ended_in_force(judged, known_at)
-        if ended is not None:  # as it stood on the day it ended: no window, never overdue
-            as_of, window = date.fromisoformat(ended), None
+        if ended is not None:  # as it stood on the day it ended (stale by then), never overdue
+            as_of = date.fromisoformat(ended)
         day = as_of or known_at or date(2030, 1, 1)
         # a position is stale when its period ended more than `window` months before the day
         index = day.year * 12 + day.month - 1 - (window or 0)

@@ -278,22 +278,27 @@ def test_three_subjects_in_one_add_and_in_one_import_cell(small: Path, tmp_path:
     assert small.read_bytes() == before
 
 
-def test_check_notes_an_entry_no_report_counts_after_its_agreement_ended(run: Run,
+def test_an_entry_no_report_counts_after_its_agreement_ended_is_warned_of(run: Run,
                                                                           small: Path) -> None:
-    """`check` never hides an entry silently: one that counts only from after its agreement
-    ended is noted at its date (and fails nothing); one counted by the end day is not."""
+    """Never hidden silently: an entry that counts only from after its agreement ended is a
+    warning of `check` at its date (failing --strict), and of `evidence add` as it is
+    recorded; one counted by the end day is not, nor a note."""
     add_evidence(run, "withdraw", "monitor", "disputes", "2021-01")
-    late = add_evidence(run, "withdraw", "monitor", "claims", "2021-02")
-    add_evidence(run, "ceasefire", "monitor", "notes", "2021-03")
     ok(run("agreement", "end", "accord", "--on", "2021-01-31", "--reason", "Superseded"))
+    added = ok(run("evidence", "add", "-t", "withdraw", "-c", "monitor", "-s", "claims", "-d",
+                   "2021-02", "-m", "Gone"))
+    late = added.stdout.strip()
+    said = (f"entry {late} counts from 2021-02-28, after its agreement accord ended "
+            "(2021-01-31): no report counts it")
+    assert f"warning: --date: {said}" in added.stderr
+    add_evidence(run, "ceasefire", "monitor", "notes", "2021-03")
     result = ok(run("check"))
-    notes = [line for line in result.stderr.splitlines() if ": note: " in line]
-    assert len(notes) == 1, result.stderr
-    assert (f"entry {late} counts from 2021-02-28, after its agreement accord ended "
-            "(2021-01-31): no report counts it") in notes[0]
+    warnings = [line for line in result.stderr.splitlines() if ": warning: " in line]
+    assert len(warnings) == 1 and said in warnings[0], result.stderr
+    assert run("check", "--strict").exit_code == 1
     ok(run("agreement", "amend", "accord", "--effective", "2021-03-01", "--no-ended",
            "--reason", "Revived"))
-    assert ": note: " not in ok(run("check")).stderr
+    assert ": warning: " not in ok(run("check")).stderr
 
 
 @pytest.mark.slow
@@ -379,3 +384,27 @@ def test_stale_ended_and_not_yet_counted_through_the_installed_script(small: Pat
     after = north("--as-of", "2022-06-30")
     assert (after["status"], after["deadline"], after["overdue"]) == ("disputed", "ended", False)
     assert "ended 2021-06-30" in ledger("report", "--as-of", "2022-Q2", "--party", "north")
+
+
+def test_an_ended_agreement_stands_as_on_its_end_day_staleness_and_pending_included(
+        run: Run, small: Path) -> None:
+    """As of the end day and after, each obligation is judged on the end day by the same rule
+    as any day: positions stale by then stay stale, and entries dated in a period that had not
+    ended by then are said (never counted), in `report` and `term show` alike."""
+    add_evidence(run, "withdraw", "monitor", "disputes", "2020-03")
+    add_evidence(run, "withdraw", "south", "claims", "2021-01")
+    ok(run("agreement", "amend", "accord", "--effective", "2020-02-29", "--stale-after", "6",
+           "--reason", "Six months"))
+    before = obligation(run, "north", "withdraw", "--as-of", "2021-01-20")
+    assert before["status"] == "stale" and len(before["not_yet_counted"]) == 1
+    ok(run("agreement", "end", "accord", "--on", "2021-01-20", "--reason", "Superseded"))
+    for day in ("2021-01-20", "2023-06-30"):
+        item = obligation(run, "north", "withdraw", "--as-of", day)
+        assert (item["status"], item["deadline"], item["ended"]) == ("stale", "ended",
+                                                                     "2021-01-20"), day
+        assert len(item["not_yet_counted"]) == 1, "the claim dated 2021-01 is said"
+        shown = as_json(run("term", "show", "withdraw", "--as-of", day, "--format", "json"))
+        assert shown["obligations"][0]["not_yet_counted"] == item["not_yet_counted"]
+    table = " ".join(ok(run("report", "--as-of", "2023-06-30", "--party", "north")).stdout.split())
+    assert ("+1 dated 2021-01, never counted: the agreement ended 2021-01-20, before "
+            "2021-01-31") in table

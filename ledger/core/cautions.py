@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 
 from ledger.core import clocks
-from ledger.core.counting import retracted_ids
+from ledger.core.counting import counts_from, retracted_ids
 from ledger.core.dates import begins_after, end_day, ends_before
 from ledger.core.model import Agreement, Evidence, Ledger, RecordKind, Stance, Term
 
@@ -95,23 +95,41 @@ def doubtful_url(url: str | None) -> str | None:
     return f"{url!r} is not a web address (https://...)"
 
 
-def signing_days(ledger: Ledger) -> dict[str, str | None]:
-    """Each term's agreement's day of signing (as corrected), by term id."""
+def counted_after_the_end(entry: Evidence, agreement: Agreement | None) -> str | None:
+    """An entry that counts only from after its agreement ended (the end as the ledger now
+    states it) counts in no report: the agreement's obligations stand as they stood that day.
+    A note is context, and never counts anyway."""
+    if agreement is None or agreement.ended is None or entry.stance is Stance.NOTES:
+        return None
+    start = counts_from(entry)
+    if start <= agreement.ended:
+        return None
+    return (f"entry {entry.id} counts from {start}, after its agreement {agreement.id} ended "
+            f"({agreement.ended}): no report counts it")
+
+
+def agreements_of_terms(ledger: Ledger) -> dict[str, Agreement]:
+    """Each term's agreement as its changes now state it (every amendment and correction), by
+    term id: its day of signing and the day it ended, as far as the ledger knows."""
     grouped = clocks.changes_by_record(ledger.changes)
-    signed = {agreement.id: clocks.apply(agreement, grouped.get(
-        (RecordKind.AGREEMENT, agreement.id), []), None).signed
+    current = {agreement.id: clocks.apply(agreement, grouped.get(
+        (RecordKind.AGREEMENT, agreement.id), []), None)
         for agreement in ledger.agreements}
-    return {term.id: signed.get(term.agreement) for term in ledger.terms}
+    return {term.id: current[term.agreement] for term in ledger.terms
+            if term.agreement in current}
 
 
-def entry_rules(entry: Evidence, signed: str | None, twin: str | None = None
+def entry_rules(entry: Evidence, agreement: Agreement | None, twin: str | None = None
                 ) -> list[Caution]:
-    """Every rule for one entry, given its agreement's day of signing and the id of an earlier
-    entry with the same statement (found by the caller, which alone knows how to look cheaply):
-    the one list that `evidence add`, an import and `check` word their warnings from."""
+    """Every rule for one entry, given its term's agreement (`agreements_of_terms`) and the id
+    of an earlier entry with the same statement (found by the caller, which alone knows how to
+    look cheaply): the one list that `evidence add`, an import and `check` word their warnings
+    from."""
+    signed = agreement.signed if agreement is not None else None
     found = [
         ("date", dated_after_recording(entry)),
         ("date", dated_before_signing(entry, signed)),
+        ("date", counted_after_the_end(entry, agreement)),
         ("url", doubtful_url(entry.source.url if entry.source else None)),
         ("summary", f"the same statement as entry {twin}" if twin is not None else None),
     ]
@@ -125,7 +143,7 @@ def entry_cautions(ledger: Ledger, entry: Evidence) -> list[Caution]:
     twin = next((other.id for other in ledger.evidence if other.summary == summary
                  and other.id != entry.id and other.id not in retracted
                  and other.said() == same), None)
-    return entry_rules(entry, signing_days(ledger).get(entry.term), twin)
+    return entry_rules(entry, agreements_of_terms(ledger).get(entry.term), twin)
 
 
 def term_cautions(ledger: Ledger, term: Term, categories: set[str] | None = None,
@@ -133,7 +151,9 @@ def term_cautions(ledger: Ledger, term: Term, categories: set[str] | None = None
     """What to warn of when `term` (a version of a term in `ledger`) is recorded; `categories`:
     those it is compared with (default: every other term's); `signed`: its agreement's day of
     signing, when the caller has it."""
-    signed = signed or signing_days(ledger).get(term.id)
+    if signed is None:
+        agreement = agreements_of_terms(ledger).get(term.id)
+        signed = agreement.signed if agreement is not None else None
     others = categories if categories is not None else {
         known.category for known in ledger.terms if known.id != term.id}
     found = [("due", due_before_signing(term.due, signed)),
@@ -157,7 +177,7 @@ def _entry_cautions(ledger: Ledger) -> list[tuple[tuple[str | int, ...], str]]:
     """Every entry's likely mistakes, in file order, by `entry_rules`. A retracted entry is left
     alone: its retraction already says it was wrong, and the file keeps it for ever. Only entries
     whose summary is said more than once can repeat a statement."""
-    signed = signing_days(ledger)
+    agreements = agreements_of_terms(ledger)
     retracted = retracted_ids(ledger)
     said = Counter(entry.summary for entry in ledger.evidence)
     first_said: dict[tuple[object, ...], str] = {}
@@ -171,7 +191,7 @@ def _entry_cautions(ledger: Ledger) -> list[tuple[tuple[str | int, ...], str]]:
             twin = None if first == entry.id else first
         found += [(("evidence", position, "source", "url") if field == "url"
                    else ("evidence", position, field), message)
-                  for field, message in entry_rules(entry, signed.get(entry.term), twin)]
+                  for field, message in entry_rules(entry, agreements.get(entry.term), twin)]
     return found
 
 

@@ -267,100 +267,91 @@ def ended_by(ledger: Ledger, day: date) -> dict[str, str]:
             if agreement.ended is not None and agreement.ended <= text}
 
 
-class _EndedObligations:
-    """Obligations of agreements that ended by the day judged on, each as it stood on its
-    agreement's last day: the entries made by then, judged on that day, and never overdue nor
-    waiting after it. Grouped once per day an agreement ended."""
+class Judge:
+    """Judges obligations on one day, by one rule for every command that shows a status: each
+    claimant's latest counted entry (`positions_by_obligation`), conditions, the staleness
+    window, entries not yet counted, and agreements that ended by that day, whose obligations
+    are judged as they stood on the day each ended (by this same rule, on that day) and are
+    never overdue nor waiting after it. `only`: the terms whose entries matter (a term and its
+    conditions, for `term show`), None for all."""
 
-    def __init__(self, ledger: Ledger, ended: dict[str, str], parties: frozenset[str]) -> None:
-        self._ledger, self._ended, self._parties = ledger, ended, parties
-        self._grouped: dict[str, Grouped] = {}
-
-    def __contains__(self, term: Term) -> bool:
-        return term.agreement in self._ended
+    def __init__(self, ledger: Ledger, *, as_of: date | None, today: date,
+                 stale_after: int | None = None, counted: list[Evidence] | None = None,
+                 only: set[str] | None = None, ends: bool = True) -> None:
+        pending: list[Evidence] = []
+        if counted is None and as_of is not None:
+            counted, pending = counted_and_pending(ledger, as_of)
+        elif counted is None:
+            counted = counted_evidence(ledger)
+        if only is not None:
+            counted = [entry for entry in counted if entry.term in only]
+            pending = [entry for entry in pending if entry.term in only]
+        self._ledger, self._today, self._stale_after = ledger, today, stale_after
+        self._only = only
+        self.day = as_of or today
+        self._grouped = positions_by_obligation(counted)
+        self._unmet = unmet_conditions(ledger, self._grouped)
+        self._parties = parties_to_the_process(ledger)
+        self._windows = staleness.windows(ledger, stale_after)
+        self._pending: dict[tuple[str, str], list[Evidence]] = defaultdict(list)
+        for entry in pending:
+            self._pending[entry.term, entry.subject].append(entry)
+        self._ended = ended_by(ledger, self.day) if ends else {}
+        self._at_end: dict[str, Judge] = {}
 
     def of(self, term: Term, subject: str) -> Obligation:
-        day = self._ended[term.agreement]
-        if day not in self._grouped:
-            self._grouped[day] = positions_by_obligation(
-                counted_evidence(self._ledger, date.fromisoformat(day)))
-        made = obligation(term, subject, self._grouped[day].get((term.id, subject), {}),
-                          reference_day=date.fromisoformat(day), parties=self._parties)
-        return replace(made, past_due=False, ended=day)
+        end = self._ended.get(term.agreement)
+        if end is not None:
+            if end not in self._at_end:
+                self._at_end[end] = Judge(self._ledger, as_of=date.fromisoformat(end),
+                                          today=self._today, stale_after=self._stale_after,
+                                          only=self._only, ends=False)
+            made = self._at_end[end].of(term, subject)
+            return replace(made, past_due=False, waiting_on=(), ended=end)
+        made = obligation(
+            term, subject, self._grouped.get((term.id, subject), {}), reference_day=self.day,
+            parties=self._parties, waiting_on=self._unmet(term) if term.conditions else (),
+            stale_before=staleness.cutoff(self._windows.get(term.agreement), self.day))
+        pending = self._pending.get((term.id, subject))
+        return replace(made, not_yet_counted=tuple(sorted(pending, key=order_key))) \
+            if pending else made
 
 
 def obligations_of_term(ledger: Ledger, term: Term, *, as_of: date | None, today: date,
                         stale_after: int | None = None) -> list[Obligation]:
-    wanted = {term.id, *(term.conditions or ())}
-    grouped = positions_by_obligation(
-        entry for entry in counted_evidence(ledger, as_of) if entry.term in wanted
-    )
-    reference_day = as_of or today
-    waiting_on = unmet_conditions(ledger, grouped)(term)
-    parties = parties_to_the_process(ledger)
-    ended = _EndedObligations(ledger, ended_by(ledger, reference_day), parties)
-    if term in ended:
-        return [ended.of(term, subject) for subject in term.obligors]
-    stale_before = staleness.cutoff(staleness.windows(ledger, stale_after).get(term.agreement),
-                                    reference_day)
-    return [
-        obligation(term, subject, grouped.get((term.id, subject), {}),
-                   reference_day=reference_day, parties=parties, waiting_on=waiting_on,
-                   stale_before=stale_before)
-        for subject in term.obligors
-    ]
+    judge = Judge(ledger, as_of=as_of, today=today, stale_after=stale_after,
+                  only={term.id, *(term.conditions or ())})
+    return [judge.of(term, subject) for subject in term.obligors]
 
 
 def build_report(ledger: Ledger, *, today: date, as_of: date | None = None,
                  known_at: date | None = None, party: Choice = None,
                  category: Choice = None, counted: list[Evidence] | None = None,
                  agreement: Choice = None, stale_after: int | None = None) -> Report:
-    """Every party that bears obligations (ledger order), each obligation with its status.
+    """Every party that bears obligations (ledger order), each obligation with its status
+    (`Judge`).
 
-    `ledger` is the ledger as it stood (`clocks.snapshot`); `known_at` is only reported. An
-    obligation is overdue if its due day passed before `as_of` (else `today`) unclaimed. Each
+    `ledger` is the ledger as it stood (`clocks.snapshot`); `known_at` is only reported. Each
     counted entry is touched once to group it, so the cost grows with the ledger, not with terms
     times entries. Unknown filter values are refused.
     """
     parties, categories, agreements = chosen(party), chosen(category), chosen(agreement)
     require_known(ledger, party=parties, category=categories, agreement=agreements)
-    pending_entries: list[Evidence] = []
-    if counted is None and as_of is not None:
-        counted, pending_entries = counted_and_pending(ledger, as_of)
-    elif counted is None:
-        counted = counted_evidence(ledger)
-    grouped = positions_by_obligation(counted)
-    unmet = unmet_conditions(ledger, grouped)
-    reference_day = as_of or today
-    bound = parties_to_the_process(ledger)
-    ended = _EndedObligations(ledger, ended_by(ledger, reference_day), bound)
-    windows = staleness.windows(ledger, stale_after)
-    pending: dict[tuple[str, str], list[Evidence]] = defaultdict(list)
-    for entry in pending_entries:
-        pending[entry.term, entry.subject].append(entry)
+    judge = Judge(ledger, as_of=as_of, today=today, stale_after=stale_after, counted=counted)
     obligations: dict[str, list[Obligation]] = defaultdict(list)
     for term in ledger.terms:
         if (categories and term.category not in categories) or (
                 agreements and term.agreement not in agreements):
             continue
-        waiting_on = unmet(term) if term.conditions else ()
         for subject in term.obligors:
-            if parties and subject not in parties:
-                continue
-            if term in ended:
-                obligations[subject].append(ended.of(term, subject))
-                continue
-            obligations[subject].append(replace(obligation(
-                term, subject, grouped.get((term.id, subject), {}), reference_day=reference_day,
-                parties=bound, waiting_on=waiting_on, stale_before=staleness.cutoff(
-                    windows.get(term.agreement), reference_day)), not_yet_counted=tuple(sorted(
-                    pending.get((term.id, subject), ()), key=order_key))))
+            if not parties or subject in parties:
+                obligations[subject].append(judge.of(term, subject))
     reports = []
     for known in ledger.parties:
         if known.id not in obligations:
             continue
         reports.append(PartyReport(known, tuple(obligations[known.id])))
     return Report(title=ledger.title, as_of=as_of, known_at=known_at, parties=tuple(reports),
-                  judged_on=reference_day)
+                  judged_on=judge.day)
 
 

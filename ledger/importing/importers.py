@@ -189,9 +189,13 @@ class EvidenceImporter:
     def make(self, row: Row, recorded_at: datetime, number: int) -> list[dict[str, Any]]:
         """A row's entries: one, or one per subject where its `subject` cell names several
         (`a; b`, or `all`), as `evidence add --subject a --subject b` records them."""
+        given = split(row["subject"]) if "subject" in row else None
+        if given == []:
+            raise InvalidValue("subject", f"{row['subject']!r} names no party: give a party "
+                               "id, several separated by ';', or all")
         subjects: list[str | None] = (
-            [None] if "subject" not in row
-            else list(self.maker.subjects(row["term"], row["date"], split(row["subject"]))))
+            [None] if given is None else list(self.maker.subjects(row["term"], row["date"],
+                                                                  given)))
         return [self.maker.content(
             term=row["term"], claimant=row["claimant"], stance=row["stance"], date=row["date"],
             summary=row["summary"], recorded_at=recorded_at, recorded_by=self.recorded_by,

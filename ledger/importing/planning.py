@@ -239,7 +239,7 @@ def import_cautions(plan: Plan, before: Ledger) -> list[Problem]:
 
     found: list[Problem] = []
     if plan.kind is ImportKind.EVIDENCE:
-        signed = cautions.signing_days(plan.result)
+        agreements = cautions.agreements_of_terms(plan.result)
         retracted = retracted_ids(before)
         said = {entry.said(): entry.id
                 for entry in saying(before.evidence, set(map(SUMMARY, plan.added)))
@@ -249,7 +249,7 @@ def import_cautions(plan: Plan, before: Ledger) -> list[Problem]:
             assert isinstance(entry, Evidence)
             twin = said.setdefault(entry.said(), entry.id)
             found += [placed(number, field_name, message) for field_name, message in
-                      cautions.entry_rules(entry, signed.get(entry.term),
+                      cautions.entry_rules(entry, agreements.get(entry.term),
                                            twin if twin != entry.id else None)]
             if number in named:
                 found.append(placed(number, "id", (

@@ -42,6 +42,7 @@ from ledger.render.views import (
     obligation_data,
     page_entry,
     page_obligation,
+    pending_text,
     status_cell,
     table_section,
 )
@@ -237,7 +238,9 @@ def term_view(term: Term, obligations: list[Obligation], timeline: list[Evidence
                 shows_whole=f"`ledger term show {term.id} --format json`"),
         table_section(("Obligor", "Status", "Due", "Deadline", "Latest", "Claimed by",
                        "Disputed by"),
-                 status_rows, title="Status by obligor"),
+                 status_rows, title="Status by obligor", caption="; ".join(
+                     f"Not counted for {names.one(item.subject)}: {pending_text(item)}"
+                     for item in obligations if item.not_yet_counted) or None),
         table_section(tuple(column for column in TIMELINE_COLUMNS if column != "Term"),
                  timeline_rows, title="Evidence timeline",
                  caption=None if timeline else "No evidence recorded for this term.",

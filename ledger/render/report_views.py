@@ -136,10 +136,16 @@ def report_view(report: Report, ledger: Ledger) -> View:
     notes = [] if report.parties else ["No obligations match: nothing to report."]
     pending = [f"{item.term.id} ({names.one(item.subject)}): {pending_text(item)}"
                for party_report in report.parties for item in party_report.obligations
-               if item.not_yet_counted]
+               if item.not_yet_counted and item.ended is None]
     if pending and report.as_of is not None:
         notes.append(f"Not yet counted as of {report.as_of.isoformat()} (dated in a period that "
                      "has not ended, they may have been made later): " + "; ".join(pending) + ".")
+    after_end = [f"{item.term.id} ({names.one(item.subject)}): {pending_text(item)}"
+                 for party_report in report.parties for item in party_report.obligations
+                 if item.not_yet_counted and item.ended is not None]
+    if after_end:
+        notes.append("Dated in a period that had not ended when their agreement did, so they "
+                     "may have been made after it: " + "; ".join(after_end) + ".")
     return View(data, sections, flat, notes, documents=documents, what="Compliance report",
                 legend=(*party_legend(ledger, claimants), *legend(report.judged_on, showing=showing(
                     item for party_report in report.parties

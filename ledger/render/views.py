@@ -201,5 +201,9 @@ def pending_text(item: Obligation) -> str | None:
     for entry in item.not_yet_counted:
         key = (entry.date, counts_from(entry))
         groups[key] = groups.get(key, 0) + 1
+    if item.ended is not None:  # judged as it stood on the end day: they never count
+        return "; ".join(f"+{count} dated {dated}, never counted: the agreement ended "
+                         f"{item.ended}, before {start}" for (dated, start), count
+                         in groups.items())
     return "; ".join(f"+{count} dated {dated}, count from {start}"
                      for (dated, start), count in groups.items())
