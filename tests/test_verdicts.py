@@ -7,12 +7,13 @@ import io
 import json
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import INSTALLED_LEDGER, Run, add_evidence, as_json, ok
 
 
-def obligation(run: Run, party: str, term: str, *args: str) -> dict[str, object]:
+def obligation(run: Run, party: str, term: str, *args: str) -> dict[str, Any]:
     report = as_json(run("report", "--format", "json", *args))
     found = [item for entry in report["parties"] if entry["id"] == party
              for item in entry["obligations"] if item["term"] == term]
@@ -408,3 +409,27 @@ def test_an_ended_agreement_stands_as_on_its_end_day_staleness_and_pending_inclu
     table = " ".join(ok(run("report", "--as-of", "2023-06-30", "--party", "north")).stdout.split())
     assert ("+1 dated 2021-01, never counted: the agreement ended 2021-01-20, before "
             "2021-01-31") in table
+
+
+def test_doubtful_ends_are_warned_of_and_a_huge_window_is_refused(run: Run, small: Path) -> None:
+    """An end after the day it is recorded, a second end, an end before signing, and a
+    correction that an amendment overrides each get a warning naming the option; a window over
+    1200 months is a usage error, never a traceback."""
+    now = {"COMPLIANCE_LEDGER_NOW": "2024-03-01T12:00:00Z"}
+    future = ok(run("agreement", "end", "accord", "--on", "2030-01-01", "--reason", "x", env=now))
+    assert "warning: --on: ended 2030-01-01, after the day it is recorded (2024-03-01)" in (
+        future.stderr)
+    early = ok(run("agreement", "end", "accord", "--on", "2020-01-31", "--reason", "y", env=now))
+    assert "warning: --on: it was already recorded as ended on 2030-01-01" in early.stderr
+    assert "warning: --on: ended 2020-01-31, before it was signed (2020-02-29)" in early.stderr
+    undone = ok(run("agreement", "correct", "accord", "--no-ended", "--reason", "z", env=now))
+    assert ("warning: --ended: an amendment from 2020-01-31" in undone.stderr
+            and "amend it with --effective 2020-01-31" in undone.stderr)
+    before = small.read_bytes()
+    for words in (("agreement", "amend", "accord", "--effective", "2024-01-01",
+                   "--stale-after", "99999999999999999999999", "--reason", "r"),
+                  ("report", "--stale-after", "1201")):
+        result = run(*words)
+        assert result.exit_code == 2 and "--stale-after" in result.stderr, words
+        assert "Traceback" not in result.stderr
+    assert small.read_bytes() == before

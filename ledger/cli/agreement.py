@@ -32,8 +32,9 @@ if TYPE_CHECKING:
     from ledger.core.model import Ledger
 
 NewStaleAfter = Annotated[int | None, typer.Option(
-    "--stale-after", min=0, metavar="MONTHS", help="Months after a position's dated period ends "
-    "when it no longer counts, for its terms (0: never). A monitor's window: a word about a "
+    "--stale-after", min=0, max=1200, metavar="MONTHS",
+    help="Months (0-1200) after a position's dated period ends when it no longer counts, "
+    "for its terms (0: never). A monitor's window: a word about a "
     "ceasefire a year ago says little of it today.")]
 
 agreement_app = typer.Typer(help="Add and list agreements.", no_args_is_help=True)
@@ -125,7 +126,8 @@ def agreement_end(
     Example: ledger agreement end accord --on 2022-02-21 --reason "Recognition of the republics"
     """
     day = run(lambda: full_day("on", on))
-    change_record(ctx, "agreement", "amendment", id, reason, day, {"ended": day})
+    change_record(ctx, "agreement", "amendment", id, reason, day, {"ended": day},
+                  options={"ended": "on"})
 
 
 @agreement_app.command("correct")

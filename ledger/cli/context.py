@@ -222,8 +222,9 @@ def document_digest(ctx: typer.Context, name: str | None) -> tuple[str | None, s
 
 def change_record(ctx: typer.Context, of: str, kind: str, id: str, reason: str,
                   effective: str | None, values: dict[str, object],
-                  cleared: tuple[str, ...] = ()) -> None:
-    """`amend` and `correct` of every noun: record the change, print its id."""
+                  cleared: tuple[str, ...] = (), options: dict[str, str] | None = None) -> None:
+    """`amend` and `correct` of every noun: record the change, print its id. `options`: the
+    option that gave a field, where it is not named after it (`agreement end --on`)."""
     from ledger.core import edits
     from ledger.core.model import ChangeKind, RecordKind
 
@@ -233,9 +234,12 @@ def change_record(ctx: typer.Context, of: str, kind: str, id: str, reason: str,
         changed, made = edits.change_record(
             ledger, RecordKind(of), id, kind=ChangeKind(kind), reason=reason,
             **stamp(ctx), effective=effective, values=values, cleared=cleared)
+        from ledger.core.cautions import change_cautions
+
         named = {field for field, value in values.items() if value is not None}
         found.extend(caution for caution in record_cautions(changed, of, id)
                      if caution[0] in named)  # of the values this change gives, not older ones
+        found.extend(change_cautions(changed, made))
         return changed, made.id
 
     def days() -> None:
@@ -253,7 +257,8 @@ def change_record(ctx: typer.Context, of: str, kind: str, id: str, reason: str,
     when = f"from {effective}" if effective else "on every day"
     confirm_saved(made, f"{'amended' if kind == 'amendment' else 'corrected'} {of} {id} {when} "
                   f"(change {made})")
-    warn(found)
+    warn([((options or {}).get(field, field), message)
+          for field, message in dict.fromkeys(found)])  # said once, by either rule
 
 
 def full_date(option: str, value: str | None) -> date | None:

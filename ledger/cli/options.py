@@ -132,7 +132,8 @@ PeriodOption = Annotated[
 ]
 StaleAfterOption = Annotated[
     int | None,
-    typer.Option("--stale-after", min=0, metavar="MONTHS", help="Months after a position's "
-                 "dated period ends when it no longer counts, for every agreement (0: never; "
+    typer.Option("--stale-after", min=0, max=1200, metavar="MONTHS",
+                 help="Months (0-1200) after a position's dated period ends when it no longer "
+                 "counts, for every agreement (0: never; "
                  "default: each agreement's own, set by `agreement add|amend --stale-after`)."),
 ]

@@ -15,7 +15,16 @@ from collections.abc import Iterable, Iterator
 from ledger.core import clocks
 from ledger.core.counting import counts_from, retracted_ids
 from ledger.core.dates import begins_after, end_day, ends_before
-from ledger.core.model import Agreement, Evidence, Ledger, RecordKind, Stance, Term
+from ledger.core.model import (
+    Agreement,
+    Change,
+    ChangeKind,
+    Evidence,
+    Ledger,
+    RecordKind,
+    Stance,
+    Term,
+)
 
 Caution = tuple[str, str]
 """(field, message): the field names the option on the command line and the value in the file."""
@@ -167,8 +176,55 @@ def agreement_cautions(ledger: Ledger, agreement: Agreement) -> list[Caution]:
                    and due_before_signing(term.due, agreement.signed))
     found = [("url", doubtful_url(agreement.url)),
              ("signed", f"signed {agreement.signed}, after the due day of its terms "
-                        f"{', '.join(early)}" if early else None)]
+                        f"{', '.join(early)}" if early else None),
+             ("ended", ended_before_signing(agreement.ended, agreement.signed))]
     return [(field, message) for field, message in found if message is not None]
+
+
+def ended_before_signing(ended: str | None, signed: str | None) -> str | None:
+    if ended is not None and signed is not None and ended < signed:
+        return f"ended {ended}, before it was signed ({signed})"
+    return None
+
+
+def change_cautions(ledger: Ledger, change: Change) -> list[Caution]:
+    """What to warn of when `change` (already in `ledger`) is recorded: an end after the day
+    it is recorded, or a second end; and a correction of a field that an amendment of the same
+    record sets, which therefore changes nothing from that amendment's day on (a correction
+    fixes the record as entered, under its amendments)."""
+    found: list[Caution] = []
+    given = change.values.model_fields_set
+    ended = change.values.ended
+    if ended is not None and ended > change.recorded_at[:10]:
+        found.append(("ended", f"ended {ended}, after the day it is recorded "
+                               f"({change.recorded_at[:10]})"))
+    if ended is not None and change.of is RecordKind.AGREEMENT:
+        agreement = next(known for known in ledger.agreements if known.id == change.record)
+        signed = clocks.apply(agreement, clocks.changes_by_record(ledger.changes).get(
+            (RecordKind.AGREEMENT, agreement.id), []), None).signed
+        warned = ended_before_signing(ended, signed)
+        if warned is not None:
+            found.append(("ended", warned))
+    others = [other for other in clocks.in_order(ledger.changes) if other.id != change.id
+              and (other.of, other.record) == (change.of, change.record)]
+    if ended is not None and change.kind is ChangeKind.AMENDMENT:
+        recorded_before = ledger.changes[:ledger.changes.index(change)]
+        earlier = [other for other in recorded_before if other.values.ended is not None
+                   and (other.of, other.record) == (change.of, change.record)]
+        if earlier:
+            found.append(("ended", f"it was already recorded as ended on "
+                                   f"{earlier[-1].values.ended} (change {earlier[-1].id}); "
+                                   f"from {change.effective} on, it ended {ended}"))
+    if change.kind is ChangeKind.CORRECTION:
+        for field in (*sorted(given), *change.cleared):
+            over = next((other for other in others if other.kind is ChangeKind.AMENDMENT
+                         and (field in other.values.model_fields_set
+                              or field in other.cleared)), None)
+            if over is not None:
+                found.append((field, f"an amendment from {over.effective} (change {over.id}) "
+                              f"sets {field} over this correction from that day on: to change "
+                              f"it from then, amend it with --effective {over.effective}"))
+    return found
 
 
 

@@ -10,7 +10,6 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    NonNegativeInt,
     StrictInt,
     StringConstraints,
     model_validator,
@@ -52,6 +51,8 @@ EvidenceId = Annotated[
     Field(description="12 hex digits: the start of the SHA-256 of the record's other fields."),
 ]
 Text = Annotated[str, StringConstraints(min_length=1)]
+MAX_MONTHS = 1200
+Months = Annotated[int, Field(ge=0, le=MAX_MONTHS, description="A number of months, 0 to 1200.")]
 Author = Annotated[str, StringConstraints(min_length=1, max_length=200), Field(
     description="Who recorded it (`--by`, $COMPLIANCE_LEDGER_AUTHOR, git's user.name, or the "
                 "login name); absent in records made before the program kept it.")]
@@ -110,7 +111,7 @@ class Agreement(Kept):
     ended: FullDate | None = None
     """The day the agreement ended (`ledger agreement end`): its obligations are judged as they
     stood that day, and are never overdue after it."""
-    stale_after: NonNegativeInt | None = None
+    stale_after: Months | None = None
     """Months after a position's dated period ends when it no longer counts (0 or none: never)."""
     recorded_at: Timestamp | None = None
     recorded_by: Author | None = None
@@ -218,7 +219,7 @@ class Values(Record):
     place: Text | None = None
     url: Text | None = None
     ended: FullDate | None = None
-    stale_after: NonNegativeInt | None = None
+    stale_after: Months | None = None
     name: Text | None = None
     role: Role | None = None
     aliases: tuple[Text, ...] | None = None
