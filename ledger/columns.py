@@ -36,13 +36,14 @@ def yes_no(value: bool) -> str:
 PARTY_COLUMNS = ("id", "name", "role", "aliases")
 TERM_COLUMNS = ("id", "agreement", "article", "title", "category", "obligors", "due", "text",
                 "conditions")
-AGREEMENT_COLUMNS = ("id", "title", "signed", "signatories", "place", "url")
+AGREEMENT_COLUMNS = ("id", "title", "signed", "signatories", "place", "url", "ended",
+                     "stale_after")
 EVIDENCE_COLUMNS = ("id", "date", "term", "subject", "claimant", "stance", "summary", "speaker",
                     "quote", "source", "publisher", "url", "source_date", "document", "sha256",
                     "recorded_at", "retracted")
 OBLIGATION_COLUMNS = ("party", "term", "title", "category", "status", "claimed_by",
                       "disputed_by", "claim_basis", "dispute_basis", "latest", "due", "overdue",
-                      "deadline", "waiting_on", "late")
+                      "deadline", "waiting_on", "late", "ended", "stale", "not_yet_counted")
 
 
 def party_row(party: Party) -> tuple[str, ...]:
@@ -57,7 +58,8 @@ def term_row(term: Term) -> tuple[str, ...]:
 
 def agreement_row(agreement: Agreement) -> tuple[str, ...]:
     return (agreement.id, agreement.title, agreement.signed or "", joined(agreement.signatories),
-            agreement.place or "", agreement.url or "")
+            agreement.place or "", agreement.url or "", agreement.ended or "",
+            str(agreement.stale_after) if agreement.stale_after else "")
 
 
 def evidence_row(entry: Evidence, retraction: Retraction | None = None) -> tuple[str, ...]:
@@ -78,7 +80,8 @@ def obligation_row(item: Obligation) -> tuple[str, ...]:
             item.dispute_basis.value if item.dispute_basis else "", item.latest or "",
             item.term.due or "", yes_no(item.overdue), item.deadline_word or "",
             joined(item.waiting_on),
-            yes_no(item.late))
+            yes_no(item.late), item.ended or "", joined(entry.id for entry in item.stale),
+            joined(entry.id for entry in item.not_yet_counted))
 
 
 class ImportKind(StrEnum):

@@ -85,8 +85,8 @@ def test_party_and_agreement_lists(run: Run, small: Path) -> None:
     table = ok(run("party", "list")).stdout
     assert "Northland" in table and "monitor" in table
     assert ok(run("agreement", "list", "--format", "csv")).stdout.splitlines() == [
-        "id,title,signed,signatories,place,url",
-        "accord,The Accord,2020-02-29,north;south,,",
+        "id,title,signed,signatories,place,url,ended,stale_after",
+        "accord,The Accord,2020-02-29,north;south,,,,",
     ]
     ok(run("party", "add", "third", "--name", "Third", "--alias", "T3", "--alias", "Tertia"))
     assert as_json(run("party", "list", "--format", "json"))[-1]["aliases"] == ["T3", "Tertia"]

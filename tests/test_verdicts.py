@@ -142,6 +142,10 @@ def test_an_agreement_that_ended_stands_as_it_stood_on_its_last_day(run: Run,
     north = next(party for party in window["parties"] if party["id"] == "north")
     assert {(change["term"], change["after"]["deadline"]) for change in north["changes"]} == {
         ("withdraw", "ended"), ("release", "ended")}, "changes lists what ended in the window"
+    end = next(line["id"] for line in as_json(run("log", "--format", "json"))
+               if line["what"] == "agreement" and line["kind"] == "amended")
+    assert all(change["amendments"] == [end] and change["after"]["ended"] == "2021-01-31"
+               for change in north["changes"]), "with the end that did it"
     ok(run("agreement", "amend", "accord", "--effective", "2021-01-31", "--no-ended",
            "--reason", "It did not end after all"))
     assert standing("2022-01-31") == ("disputed", "overdue", True, None), \

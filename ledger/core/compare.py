@@ -109,7 +109,7 @@ def changes_between(before_ledger: Ledger, after_ledger: Ledger, *, since: date,
     counted_before = _entries_by_obligation(counted_at_start)
     counted_after = _entries_by_obligation(counted_at_end)
     window = [change for change in after_ledger.changes
-              if change.of.value == "term" and change.effective is not None
+              if change.of.value in ("term", "agreement") and change.effective is not None
               and since.isoformat() <= change.effective <= until.isoformat()]
     parties = {known.id: known for known in (*before_ledger.parties, *after_ledger.parties)}
     results = []
@@ -138,7 +138,10 @@ def changes_between(before_ledger: Ledger, after_ledger: Ledger, *, since: date,
             changed.append(ObligationChange(
                 term=shown.term, subject=known.id, before=old, after=new, new_evidence=gained,
                 amendments=tuple(sorted(
-                    change.id for change in window if change.record == term_id))))
+                    change.id for change in window
+                    if (change.of.value, change.record) in (("term", term_id),
+                                                            ("agreement", shown.term.agreement))
+                ))))
         results.append(PartyChanges(parties[known.id], tuple(changed),
                                     _counts(before.get(known.id)), _counts(after.get(known.id))))
     return ChangesReport(after_ledger.title, since, until, known_at, tuple(results))

@@ -60,22 +60,26 @@ def log_view(lines: list[LogLine]) -> View:
 def _standing(item: Obligation | None) -> dict[str, Any]:
     if item is None:
         return {"status": None, "overdue": False, "deadline": None, "due": None,
-                "waiting_on": [], "late": False}
+                "waiting_on": [], "late": False, "ended": None}
     return {"status": item.status.value, "overdue": item.overdue, "deadline": item.deadline_word,
             "due": item.term.due,
-            "waiting_on": list(item.waiting_on), "late": item.late}
+            "waiting_on": list(item.waiting_on), "late": item.late, "ended": item.ended}
 
 
 def _was(item: Obligation | None) -> str:
     if item is None:
         return "(not bound)"
-    deadline = "past due" if item.deadline is Deadline.PAST_DUE else item.deadline_text
-    return status_text(item) + (f", {deadline}" if deadline else "") + (
-        f", due {item.term.due}" if item.term.due else "")
+    deadline = item.deadline_text
+    return status_text(item) + (f" · {deadline}" if deadline else "") + (
+        f" · due {item.term.due}" if item.term.due else "")
+
+
+_COUNTED = {"past_due_no_evidence": Deadline.PAST_DUE.value}
+"""A count's key as the count line words it, where the two differ."""
 
 
 def _count_changes(before: dict[str, int], after: dict[str, int]) -> str:
-    moved = [f"{before[name]} -> {after[name]} {name}" for name in before
+    moved = [f"{before[name]} -> {after[name]} {_COUNTED.get(name, name)}" for name in before
              if before[name] != after[name]]
     return "; ".join(moved) if moved else "counts unchanged"
 

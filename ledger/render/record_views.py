@@ -66,7 +66,9 @@ def agreements_view(agreements: list[Agreement], ledger: Ledger) -> View:
 
     def rows() -> list[tuple[CellValue, ...]]:
         return [(agreement.id, agreement.title, agreement.signed or "",
-                 names(agreement.signatories), agreement.place or "", agreement.url or "")
+                 names(agreement.signatories), agreement.place or "", agreement.url or "",
+                 agreement.ended or "",
+                 f"{agreement.stale_after} months" if agreement.stale_after else "")
                 for agreement in agreements]
 
     def flat() -> Section:
@@ -74,8 +76,8 @@ def agreements_view(agreements: list[Agreement], ledger: Ledger) -> View:
                        [agreement_row(agreement) for agreement in agreements])
 
     return View(lambda: [dumped(agreement) for agreement in agreements],
-                lambda: [table_section(("Id", "Title", "Signed", "Signatories", "Place", "Url"),
-                                  rows())],
+                lambda: [table_section(("Id", "Title", "Signed", "Signatories", "Place", "Url",
+                                        "Ended", "Stale after"), rows())],
                 flat, [] if agreements else ["No agreements yet."], what="Agreements")
 
 
