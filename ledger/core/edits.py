@@ -319,7 +319,7 @@ def change_record(ledger: Ledger, of: RecordKind, id: str, *, kind: ChangeKind, 
                           "(see --help)")
     both = [name for name in cleared if name in given]
     if both:
-        option = "condition" if both[0] == "conditions" else both[0]
+        option = ("condition" if both[0] == "conditions" else both[0]).replace("_", "-")
         raise InvalidValue(f"no_{option}", f"give --{option} or --no-{option}, not both")
     for name, option in (("signatories", "signatory"), ("obligors", "obligor")):
         if name in given:
