@@ -342,8 +342,10 @@ class CheckOutcome:
         line = (f"{self.path}: ok: {len(ledger.agreements)} agreements, "
                 f"{len(ledger.parties)} parties, {len(ledger.terms)} terms, "
                 f"{len(ledger.evidence)} evidence entries ({retracted} retracted), "
-                f"{len(ledger.retractions)} retractions, {len(ledger.changes)} changes; "
-                f"quotes: {tally['verified']} verified against their source, "
+                f"{len(ledger.retractions)} retractions, {len(ledger.changes)} changes"
+                + (f", {len(ledger.assessments)} assessments, {len(ledger.reviews)} reviews"
+                   if ledger.assessments else "")
+                + f"; quotes: {tally['verified']} verified against their source, "
                 f"{tally['unverifiable']} unverifiable (no source document)")
         if tally["not checked"]:
             line += f", {tally['not checked']} not checked (document not found: pass --sources DIR)"

@@ -202,7 +202,8 @@ def test_schema_describes_the_file(run: Run) -> None:
     schema = as_json(run("schema"))
     assert schema["additionalProperties"] is False
     assert set(schema["properties"]) == {"schema_version", "title", "agreements", "parties",
-                                         "terms", "evidence", "retractions", "changes"}
+                                         "terms", "evidence", "retractions", "changes",
+                                         "assessments", "reviews"}
     assert schema["$defs"]["Evidence"]["properties"]["stance"]["$ref"].endswith("Stance")
 
 

@@ -227,6 +227,26 @@ def change_cautions(ledger: Ledger, change: Change) -> list[Caution]:
     return found
 
 
+def _assessment_cautions(ledger: Ledger) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """An assessment that cites an entry retracted since it was recorded: the finding may rest
+    on something no longer held true, and a second look is due (one it had been withdrawn from
+    is no concern)."""
+    if not ledger.assessments:
+        return
+    from ledger.core.assessments import standings
+    from ledger.core.counting import retractions_by_entry
+
+    retractions = retractions_by_entry(ledger)
+    standing = standings(ledger)
+    for position, assessment in enumerate(ledger.assessments):
+        if standing[assessment.id].state in ("withdrawn", "rejected"):
+            continue
+        for slot, entry_id in enumerate(assessment.evidence):
+            retraction = retractions.get(entry_id)
+            if retraction is not None:
+                yield (("assessments", position, "evidence", slot),
+                       f"cites entry {entry_id}, retracted at {retraction.recorded_at} "
+                       f"({retraction.reason}): look at the finding again")
 
 
 def _entry_cautions(ledger: Ledger) -> list[tuple[tuple[str | int, ...], str]]:
@@ -254,6 +274,7 @@ def _entry_cautions(ledger: Ledger) -> list[tuple[tuple[str | int, ...], str]]:
 def ledger_cautions(ledger: Ledger) -> Iterator[tuple[tuple[str | int, ...], str]]:
     """Every likely mistake in the ledger as recorded, by where it stands in the file."""
     yield from _entry_cautions(ledger)
+    yield from _assessment_cautions(ledger)
     grouped = clocks.changes_by_record(ledger.changes)
     change_positions = {change.id: position for position, change in enumerate(ledger.changes)}
 

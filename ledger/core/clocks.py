@@ -106,7 +106,7 @@ def snapshot(ledger: Ledger, *, as_of: date | None = None, known_at: date | None
     }
     if known_at is not None:  # the lists recorded over time: only what was known by then
         last = known_at.isoformat()
-        for field in ("evidence", "retractions", "changes"):
+        for field in ("evidence", "retractions", "changes", "assessments", "reviews"):
             update[field] = tuple(record for record in getattr(ledger, field)
                                   if record.recorded_at[:10] <= last)
     return ledger.model_copy(update=update)

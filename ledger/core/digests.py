@@ -10,7 +10,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
-from ledger.core.model import Agreement, Change, Evidence, Kept, Party, Record, Retraction, Term
+from ledger.core.model import (
+    Agreement,
+    Assessment,
+    Change,
+    Evidence,
+    Kept,
+    Party,
+    Record,
+    Retraction,
+    Review,
+    Term,
+)
 
 _BATCH = 1000
 """Records dumped and hashed at a time: the dumps of a whole large ledger would take as much
@@ -58,7 +69,8 @@ def record_digest(record: Record) -> str:
     return digests_of([record.model_dump(mode="json", exclude_none=True, exclude={held})])[0]
 
 
-_Sealable = TypeVar("_Sealable", Agreement, Party, Term, Evidence, Retraction, Change)
+_Sealable = TypeVar("_Sealable", Agreement, Party, Term, Evidence, Retraction, Change,
+                    Assessment, Review)
 
 
 def sealed(record: _Sealable) -> _Sealable:

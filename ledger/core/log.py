@@ -72,6 +72,17 @@ def log_of(ledger: Ledger) -> list[LogLine]:
             f"{change.of.value} {change.record}: {values}"
             + (f" from {change.effective}" if amended else " (every day)")
             + f" [change {change.id}]", change.id, change, change.recorded_by))
+    lines += [LogLine(assessment.recorded_at, "corrected" if assessment.corrects else "assessed",
+                      assessment.id, "assessment", "",
+                      (f"corrects {assessment.corrects}: " if assessment.corrects else "")
+                      + f"{assessment.party} {assessment.finding.value} on {assessment.term} "
+                      f"for {assessment.period} (a draft until reviewed)", assessment.id,
+                      by=assessment.recorded_by)
+              for assessment in ledger.assessments]
+    lines += [LogLine(review.recorded_at, review.action.value, review.assessment, "assessment",
+                      review.reason, f"review {review.id} of assessment {review.assessment}",
+                      review.id, by=review.recorded_by)
+              for review in ledger.reviews]
     lines.sort(key=lambda line: (line.recorded_at or "", line.record, line.kind))
     return lines
 

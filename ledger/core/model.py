@@ -21,7 +21,7 @@ from ledger.core.dates import (
     PERIOD_PATTERN,
     TIMESTAMP_PATTERN,
 )
-from ledger.core.words import Role, Stance
+from ledger.core.words import Finding, ReviewAction, Role, Stance
 
 SCHEMA_VERSION = 2
 
@@ -61,6 +61,12 @@ FullDate = Annotated[
     StringConstraints(pattern=FULL_DATE_PATTERN),
     Field(description="A calendar date, YYYY-MM-DD."),
 ]
+Period = Annotated[
+    str,
+    StringConstraints(pattern=PERIOD_PATTERN),
+    Field(description="A period: YYYY, YYYY-Hn, YYYY-Qn, YYYY-MM or YYYY-MM-DD."),
+]
+Level = Annotated[int, Field(ge=0, le=3)]
 DuePeriod = Annotated[
     str,
     StringConstraints(pattern=PERIOD_PATTERN),
@@ -199,6 +205,38 @@ class Retraction(Record):
     recorded_by: Author | None = None
 
 
+class Assessment(Record):
+    """The monitoring team's finding on one obligation (`term`, `party`) for one period, with
+    its reasons and the entries it rests on; a draft until a second reader approves it
+    (`Review`). Never rewritten: a correction is a new assessment that names the one it
+    replaces (`corrects`), which is withdrawn."""
+
+    id: EvidenceId
+    term: Slug
+    party: Slug
+    period: Period
+    finding: Finding
+    level: Level | None = None
+    """The Peace Accords Matrix's implementation scale: 0 not initiated, 1 minimal,
+    2 intermediate, 3 full."""
+    rationale: Text
+    evidence: tuple[EvidenceId, ...] = ()
+    corrects: EvidenceId | None = None
+    recorded_at: Timestamp
+    recorded_by: Author | None = None
+
+
+class Review(Record):
+    """A second reader's approval or rejection of an assessment, or its withdrawal."""
+
+    id: EvidenceId
+    assessment: EvidenceId
+    action: ReviewAction
+    reason: Text
+    recorded_at: Timestamp
+    recorded_by: Author | None = None
+
+
 class ChangeKind(StrEnum):
     AMENDMENT = "amendment"
     CORRECTION = "correction"
@@ -283,12 +321,19 @@ class Ledger(Record):
     evidence: tuple[Evidence, ...] = ()
     retractions: tuple[Retraction, ...] = ()
     changes: tuple[Change, ...] = ()
+    assessments: tuple[Assessment, ...] = ()
+    reviews: tuple[Review, ...] = ()
 
+
+OPTIONAL_LISTS = ("assessments", "reviews")
+"""Lists a file holds only when they have records, so that a ledger with none is the same bytes
+as before they existed (and an older copy of the program still reads it)."""
 
 RECORD_KINDS: tuple[tuple[str, str, type[Record]], ...] = (
     ("agreements", "agreement", Agreement), ("parties", "party", Party), ("terms", "term", Term),
     ("evidence", "evidence entry", Evidence), ("retractions", "retraction", Retraction),
-    ("changes", "change", Change))
+    ("changes", "change", Change), ("assessments", "assessment", Assessment),
+    ("reviews", "review", Review))
 """Every list of records a user adds: the list's name in the file, a record's name, its type."""
 
 

@@ -8,6 +8,7 @@ from operator import attrgetter
 from ledger.core.errors import Finding
 from ledger.core.model import (
     Agreement,
+    Assessment,
     Change,
     Evidence,
     Ledger,
@@ -15,6 +16,7 @@ from ledger.core.model import (
     Record,
     RecordKind,
     Retraction,
+    Review,
     Term,
 )
 
@@ -28,7 +30,7 @@ def _references_hold(ledger: Ledger, new: Ledger | None = None) -> bool:
     """
     identify = attrgetter("id")
     lists = (ledger.agreements, ledger.parties, ledger.terms, ledger.evidence,
-             ledger.retractions, ledger.changes)
+             ledger.retractions, ledger.changes, ledger.assessments, ledger.reviews)
     ids = [set(map(identify, records)) for records in lists]
     if any(len(unique) != len(records) for unique, records in zip(ids, lists, strict=True)):
         return False
@@ -45,11 +47,17 @@ def _references_hold(ledger: Ledger, new: Ledger | None = None) -> bool:
         return False
     obligations = obligations_ever(ledger)
     evidence = checked.evidence
+    assessment_ids = ids[6]
     return (
         obligations.issuperset(map(attrgetter("term", "subject"), evidence))
         and parties.issuperset(map(attrgetter("claimant"), evidence))
         and entry_ids.issuperset(map(attrgetter("evidence"), checked.retractions))
         and entry_ids.issuperset(filter(None, map(attrgetter("corrects"), evidence)))
+        and obligations.issuperset(map(attrgetter("term", "party"), checked.assessments))
+        and all(entry_ids.issuperset(assessment.evidence) for assessment in checked.assessments)
+        and assessment_ids.issuperset(filter(None, map(attrgetter("corrects"),
+                                                       checked.assessments)))
+        and assessment_ids.issuperset(map(attrgetter("assessment"), checked.reviews))
     )
 
 
@@ -92,6 +100,12 @@ def references_of(record: Record) -> list[tuple[str, str]]:
                 *((("evidence", record.corrects),) if record.corrects else ())]
     if isinstance(record, Retraction):
         return [("evidence", record.evidence)]
+    if isinstance(record, Assessment):
+        return [("terms", record.term), ("parties", record.party),
+                *(("evidence", entry) for entry in record.evidence),
+                *((("assessments", record.corrects),) if record.corrects else ())]
+    if isinstance(record, Review):
+        return [("assessments", record.assessment)]
     if isinstance(record, Change):
         values = record.values
         return [(_LIST_OF_KIND[record.of], record.record),
@@ -138,7 +152,7 @@ def reference_walk(ledger: Ledger) -> list[Finding]:
     findings: list[Finding] = []
 
     def unique_ids(kind: str, records: tuple[Agreement | Party | Term | Evidence | Retraction
-                                            | Change, ...]
+                                            | Change | Assessment | Review, ...]
                    ) -> dict[str, int]:
         index: dict[str, int] = {}
         for position, record in enumerate(records):
@@ -157,6 +171,8 @@ def reference_walk(ledger: Ledger) -> list[Finding]:
     evidence = unique_ids("evidence", ledger.evidence)
     unique_ids("retractions", ledger.retractions)
     unique_ids("changes", ledger.changes)
+    assessments = unique_ids("assessments", ledger.assessments)
+    unique_ids("reviews", ledger.reviews)
     terms = {term.id: term for term in ledger.terms}
     obligations = obligations_ever(ledger)
 
@@ -206,6 +222,25 @@ def reference_walk(ledger: Ledger) -> list[Finding]:
         if retraction.evidence not in evidence:
             findings.append(Finding(("retractions", position, "evidence"),
                                     f"retracts unknown evidence entry {retraction.evidence!r}"))
+    for position, assessment in enumerate(ledger.assessments):
+        if assessment.term not in terms:
+            findings.append(Finding(("assessments", position, "term"),
+                                    f"unknown term {assessment.term!r}"))
+        elif (assessment.term, assessment.party) not in obligations:
+            findings.append(Finding(("assessments", position, "party"),
+                                    f"party {assessment.party!r} is not an obligor of term "
+                                    f"{assessment.term!r}"))
+        for slot, entry_id in enumerate(assessment.evidence):
+            if entry_id not in evidence:
+                findings.append(Finding(("assessments", position, "evidence", slot),
+                                        f"cites unknown evidence entry {entry_id!r}"))
+        if assessment.corrects is not None and assessment.corrects not in assessments:
+            findings.append(Finding(("assessments", position, "corrects"),
+                                    f"corrects unknown assessment {assessment.corrects!r}"))
+    for position, review in enumerate(ledger.reviews):
+        if review.assessment not in assessments:
+            findings.append(Finding(("reviews", position, "assessment"),
+                                    f"reviews unknown assessment {review.assessment!r}"))
     records = {RecordKind.AGREEMENT: agreements, RecordKind.PARTY: parties,
                RecordKind.TERM: {term.id: 0 for term in ledger.terms}}
     for position, change in enumerate(ledger.changes):

@@ -26,3 +26,25 @@ class Stance(StrEnum):
     DISPUTES = "disputes"
     NOTES = "notes"
 
+
+
+class Finding(StrEnum):
+    """The monitoring team's own finding on one obligation for one period (`ledger assess`)."""
+
+    COMPLIES = "complies"
+    PARTLY = "partly"
+    VIOLATES = "violates"
+    UNVERIFIABLE = "unverifiable"
+
+
+LEVELS = {0: "not initiated", 1: "minimal", 2: "intermediate", 3: "full"}
+"""The Peace Accords Matrix's implementation scale, which `--level` means."""
+
+
+class ReviewAction(StrEnum):
+    """What happened to an assessment after it was recorded: a second reader approved or
+    rejected it, or the team withdrew it (a correction withdraws the one it replaces)."""
+
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ledger.core.model import RECORD_KINDS, SCHEMA_VERSION
+from ledger.core.model import OPTIONAL_LISTS, RECORD_KINDS, SCHEMA_VERSION
 
 if TYPE_CHECKING:
     from ledger.core.model import Ledger
@@ -37,8 +37,10 @@ def dump(ledger: Ledger) -> bytes:
 
 
 def _written(ledger: Ledger) -> bytes:
-    """`dump` before its escapes."""
-    return ledger.__pydantic_serializer__.to_json(ledger, indent=2, exclude_none=True) + b"\n"
+    """`dump` before its escapes; an optional list without records left out."""
+    empty = {field for field in OPTIONAL_LISTS if not getattr(ledger, field)}
+    return ledger.__pydantic_serializer__.to_json(ledger, indent=2, exclude_none=True,
+                                                  exclude=empty or None) + b"\n"
 
 
 @dataclass(frozen=True)
@@ -81,23 +83,31 @@ def split(raw: bytes) -> dict[str, Any] | None:
     if not raw.endswith(b"\n}\n") or not raw.startswith(b"{" + MEMBER + b'schema_version": '):
         return None
     # Where each member starts: the lists after the evidence (few records) are found from the
-    # end, so that no search runs through the evidence, most of the file.
+    # end, so that no search runs through the evidence, most of the file. An optional list
+    # (`OPTIONAL_LISTS`) may be absent: it has no records.
     starts = [1]
     for field in FIELDS[1:FIELDS.index("evidence") + 1]:
         starts.append(raw.find(MEMBER + field.encode() + b'": ', starts[-1] + 1))
     later = [len(raw) - 2]
+    present = list(FIELDS[:FIELDS.index("evidence") + 1])
+    found_later: list[str] = []
     for field in reversed(FIELDS[FIELDS.index("evidence") + 1:]):
-        later.append(raw.rfind(MEMBER + field.encode() + b'": ', starts[-1] + 1, later[-1]))
+        at = raw.rfind(MEMBER + field.encode() + b'": ', starts[-1] + 1, later[-1])
+        if at < 0 and field in OPTIONAL_LISTS:
+            continue
+        later.append(at)
+        found_later.append(field)
     starts += reversed(later[1:])
+    present += reversed(found_later)
     if min(starts) < 0 or starts != sorted(starts):
         return None
-    members: dict[str, Any] = {}
-    for field, position, following in zip(FIELDS, starts, [*starts[1:], len(raw) - 1],
+    members: dict[str, Any] = {field: Text(raw, 0, 0) for field in OPTIONAL_LISTS}
+    for field, position, following in zip(present, starts, [*starts[1:], len(raw) - 1],
                                           strict=True):
         key = MEMBER + field.encode() + b'": '
         start = position + len(key)
         end = following - 1
-        if field != FIELDS[-1]:
+        if field != present[-1]:
             if raw[end:following] != b",":
                 return None
         else:
@@ -133,6 +143,8 @@ def _laid_out(schema_version: bytes, title: bytes, lists: dict[str, list[bytes |
                            b",", MEMBER, b'title": ', title]
     for field in LISTS:
         pieces = lists[field]
+        if not pieces and field in OPTIONAL_LISTS:
+            continue
         layout += [b",", MEMBER, field.encode(), b'": ']
         layout += [b"[", RECORD_START, *pieces, RECORD_END, b"\n  ]"] if pieces else [b"[]"]
     layout.append(b"\n}\n")

@@ -1,0 +1,173 @@
+"""The monitoring team's own findings: recorded (`assess`), read by a second reader (`review`),
+withdrawn or corrected, and the one in force for an obligation on a day (`finding_for`). Kept
+apart from evidence: a finding never counts as a party's word in a status."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from ledger.core.counting import counts_from, retracted_ids
+from ledger.core.dates import canonical_period, end_day, format_timestamp
+from ledger.core.digests import sealed
+from ledger.core.entry_edits import resolve_evidence
+from ledger.core.errors import InvalidValue, LedgerError
+from ledger.core.model import Assessment, Ledger, Review
+from ledger.core.references import obligations_ever
+from ledger.core.words import Finding, ReviewAction
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where an assessment stands: `draft` until reviewed, then as its latest review says
+    (`approved`, `rejected`), `withdrawn` for good once withdrawn."""
+
+    state: str
+    reviewed_by: str | None = None
+    review: Review | None = None
+
+
+DRAFT = "draft"
+
+
+def standings(ledger: Ledger) -> dict[str, Standing]:
+    """Each assessment's standing, from its reviews in the order recorded."""
+    found = {assessment.id: Standing(DRAFT) for assessment in ledger.assessments}
+    for review in sorted(ledger.reviews, key=lambda review: (review.recorded_at, review.id)):
+        held = found.get(review.assessment)
+        if held is None or held.state == ReviewAction.WITHDRAWN:
+            continue
+        found[review.assessment] = Standing(review.action.value, review.recorded_by
+                                            if review.action is not ReviewAction.WITHDRAWN
+                                            else held.reviewed_by, review)
+    return found
+
+
+def resolve_assessment(ledger: Ledger, prefix: str) -> Assessment:
+    """The assessment whose id starts with `prefix`, as git resolves a short commit id."""
+    wanted = prefix.lower()
+    matches = [known for known in ledger.assessments if known.id.startswith(wanted)]
+    if not wanted or not matches:
+        raise InvalidValue("id", f"no assessment with id {prefix!r}")
+    if len(matches) > 1:
+        shown = ", ".join(known.id for known in matches[:10])
+        raise InvalidValue("id", f"{prefix!r} is ambiguous: {len(matches)} assessments start "
+                           f"with it ({shown})")
+    return matches[0]
+
+
+def assess(ledger: Ledger, *, term: str, party: str, period: str, finding: Finding | str,
+           rationale: str, evidence: Iterable[str] = (), level: int | None = None,
+           recorded_at: datetime, recorded_by: str | None = None,
+           corrects: str | None = None) -> tuple[Ledger, Assessment]:
+    """Record a finding on one obligation for one period, a draft until reviewed.
+
+    Refused: an unknown term, a party it never binds, a period not over by the day it is
+    recorded, an empty rationale, no evidence (unless the finding is `unverifiable`), and an
+    entry that is of another term or party, retracted, or not counted by the period's end."""
+    if term not in {known.id for known in ledger.terms}:
+        raise InvalidValue("term", f"no term {term!r}")
+    if (term, party) not in obligations_ever(ledger):
+        raise InvalidValue("party", f"{party!r} is not an obligor of term {term!r}")
+    try:
+        kept = canonical_period(period)
+    except ValueError as error:
+        raise InvalidValue("period", str(error)) from None
+    last = end_day(kept)
+    recorded_on = format_timestamp(recorded_at)[:10]
+    if last > recorded_on:
+        raise InvalidValue("period", f"{kept} has not ended (it ends {last}): a finding is on "
+                           "a period that is over")
+    try:
+        kind = Finding(finding)
+    except ValueError:
+        raise InvalidValue("finding", f"{finding!r} is not one of "
+                           f"{', '.join(word.value for word in Finding)}") from None
+    if not rationale.strip():
+        raise InvalidValue("rationale", "required: say why, in words a reader can check")
+    cited = _cited(ledger, list(evidence), term, party, last)
+    if not cited and kind is not Finding.UNVERIFIABLE:
+        raise InvalidValue("evidence", "give at least one entry the finding rests on (only "
+                           "an unverifiable finding may rest on none)")
+    draft = Assessment(id="0" * 12, term=term, party=party, period=kept, finding=kind,
+                       level=level, rationale=rationale, evidence=tuple(cited),
+                       corrects=corrects, recorded_at=format_timestamp(recorded_at),
+                       recorded_by=recorded_by)
+    made = sealed(draft)
+    if any(known.id == made.id for known in ledger.assessments):
+        raise LedgerError(f"assessment {made.id} is already in the ledger")
+    return ledger.model_copy(update={"assessments": (*ledger.assessments, made)}), made
+
+
+def _cited(ledger: Ledger, prefixes: list[str], term: str, party: str, last: str) -> list[str]:
+    """The entries an assessment cites, each checked: of its term and party, not retracted,
+    and counted by the end of its period."""
+    retracted = retracted_ids(ledger)
+    cited: list[str] = []
+    for prefix in prefixes:
+        try:
+            entry = resolve_evidence(ledger, prefix)
+        except InvalidValue as error:
+            raise InvalidValue("evidence", error.message) from None
+        if (entry.term, entry.subject) != (term, party):
+            raise InvalidValue("evidence", f"entry {entry.id} is about {entry.subject!r} on "
+                               f"{entry.term!r}, not {party!r} on {term!r}")
+        if entry.id in retracted:
+            raise InvalidValue("evidence", f"entry {entry.id} is retracted")
+        if counts_from(entry) > last:
+            raise InvalidValue("evidence", f"entry {entry.id} counts from "
+                               f"{counts_from(entry)}, after the period ends ({last})")
+        if entry.id not in cited:
+            cited.append(entry.id)
+    return cited
+
+
+def review(ledger: Ledger, prefix: str, *, action: ReviewAction, reason: str,
+           recorded_at: datetime, recorded_by: str | None = None) -> tuple[Ledger, Review]:
+    """Record a second reader's approval or rejection, or a withdrawal. A reader may not review
+    their own assessment; nothing more is recorded of a withdrawn one."""
+    assessment = resolve_assessment(ledger, prefix)
+    standing = standings(ledger)[assessment.id]
+    if standing.state == ReviewAction.WITHDRAWN:
+        raise LedgerError(f"assessment {assessment.id} was withdrawn: review its correction, "
+                          "or record a new assessment")
+    if (action is not ReviewAction.WITHDRAWN and recorded_by is not None
+            and recorded_by == assessment.recorded_by):
+        raise InvalidValue("by", f"{recorded_by!r} recorded assessment {assessment.id}: a "
+                           "second reader must review it (give --by, or set "
+                           "$COMPLIANCE_LEDGER_AUTHOR, to their name)")
+    if not reason.strip():
+        raise InvalidValue("reason", "required")
+    made = sealed(Review(id="0" * 12, assessment=assessment.id, action=action, reason=reason,
+                         recorded_at=format_timestamp(recorded_at), recorded_by=recorded_by))
+    return ledger.model_copy(update={"reviews": (*ledger.reviews, made)}), made
+
+
+def correct(ledger: Ledger, prefix: str, *, reason: str, recorded_at: datetime,
+            recorded_by: str | None = None, **given: object) -> tuple[Ledger, Assessment]:
+    """Withdraw an assessment with `reason` and record a corrected copy, a new draft that names
+    it (`corrects`); every field is carried over but those given (None: not given)."""
+    old = resolve_assessment(ledger, prefix)
+    changed = {name: value for name, value in given.items() if value is not None}
+    if not changed:
+        raise InvalidValue("reason", "a correction must give at least one corrected field")
+    withdrawn, _ = review(ledger, old.id, action=ReviewAction.WITHDRAWN, reason=reason,
+                          recorded_at=recorded_at, recorded_by=recorded_by)
+    fields: dict[str, object] = {
+        "term": old.term, "party": old.party, "period": old.period, "finding": old.finding,
+        "rationale": old.rationale, "evidence": old.evidence, "level": old.level, **changed}
+    return assess(withdrawn, recorded_at=recorded_at, recorded_by=recorded_by,
+                  corrects=old.id, **fields)  # type: ignore[arg-type]
+
+
+def finding_for(assessments: Iterable[Assessment], standing: dict[str, Standing], *,
+                day: str, drafts: bool = False) -> Assessment | None:
+    """Of one obligation's assessments, the one a report shows on `day`: the latest (by the end
+    of its period, then recording time) approved one (or, with `drafts`, not yet reviewed too)
+    whose period has ended by then."""
+    shown = (ReviewAction.APPROVED.value, DRAFT) if drafts else (ReviewAction.APPROVED.value,)
+    eligible = [assessment for assessment in assessments
+                if standing[assessment.id].state in shown and end_day(assessment.period) <= day]
+    return max(eligible, key=lambda assessment: (end_day(assessment.period),
+                                                 assessment.recorded_at), default=None)
