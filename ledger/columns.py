@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from ledger.core.edits import LIST_SEPARATOR
 
 if TYPE_CHECKING:
-    from ledger.core.model import Agreement, Evidence, Party, Retraction, Term
+    from ledger.core.model import Agreement, Assessment, Evidence, Party, Retraction, Term
     from ledger.core.status import Obligation
 
 
@@ -43,7 +43,8 @@ EVIDENCE_COLUMNS = ("id", "date", "term", "subject", "claimant", "stance", "summ
                     "recorded_at", "retracted")
 OBLIGATION_COLUMNS = ("party", "term", "title", "category", "status", "claimed_by",
                       "disputed_by", "claim_basis", "dispute_basis", "latest", "due", "overdue",
-                      "deadline", "waiting_on", "late", "ended", "stale", "not_yet_counted")
+                      "deadline", "waiting_on", "late", "ended", "stale", "not_yet_counted",
+                      "finding", "finding_level", "finding_period", "finding_id")
 
 
 def party_row(party: Party) -> tuple[str, ...]:
@@ -81,7 +82,15 @@ def obligation_row(item: Obligation) -> tuple[str, ...]:
             item.term.due or "", yes_no(item.overdue), item.deadline_word or "",
             joined(item.waiting_on),
             yes_no(item.late), item.ended or "", joined(entry.id for entry in item.stale),
-            joined(entry.id for entry in item.not_yet_counted))
+            joined(entry.id for entry in item.not_yet_counted),
+            *(_finding_columns(item.assessment)))
+
+
+def _finding_columns(assessment: Assessment | None) -> tuple[str, str, str, str]:
+    if assessment is None:
+        return ("", "", "", "")
+    return (assessment.finding.value, "" if assessment.level is None else str(assessment.level),
+            assessment.period, assessment.id)
 
 
 class ImportKind(StrEnum):

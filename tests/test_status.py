@@ -36,14 +36,14 @@ def test_report_json_has_exactly_the_documented_shape(run: Run, small: Path) -> 
                   "due": "2021-04-29", "overdue": False, "deadline": "past due, no evidence",
                   "ended": None,
                   "waiting_on": [], "late": False,
-                  "evidence": [], "not_yet_counted": [], "stale": []},
+                  "evidence": [], "not_yet_counted": [], "stale": [], "assessment": None},
                  {"term": "release", "title": "Release prisoners",
                   "category": "prisoner-release", "status": "no-evidence", "claimed_by": [],
                   "disputed_by": [], "claim_basis": None, "dispute_basis": None,
                   "latest": None, "due": "2020-03-10", "overdue": False,
                   "deadline": "past due, no evidence", "ended": None, "waiting_on": [],
                   "late": False,
-                  "evidence": [], "not_yet_counted": [], "stale": []}],
+                  "evidence": [], "not_yet_counted": [], "stale": [], "assessment": None}],
              "counts": {"claimed": 0, "disputed": 0, "contested": 0, "no-evidence": 2,
                         "stale": 0, "overdue": 0, "past_due_no_evidence": 2}},
             {"id": "south", "name": "Southland",
@@ -54,13 +54,13 @@ def test_report_json_has_exactly_the_documented_shape(run: Run, small: Path) -> 
                   "dispute_basis": "independent", "latest": "2020-05",
                   "due": "2020-03-10", "overdue": True, "deadline": "overdue", "ended": None,
                   "waiting_on": [], "late": False, "evidence": sorted([disputed, claimed]),
-                  "not_yet_counted": [], "stale": []},
+                  "not_yet_counted": [], "stale": [], "assessment": None},
                  {"term": "ceasefire", "title": "Hold the ceasefire", "category": "ceasefire",
                   "status": "no-evidence", "claimed_by": [], "disputed_by": [],
                   "claim_basis": None, "dispute_basis": None, "latest": None, "due": None,
                   "overdue": False, "deadline": None, "ended": None, "waiting_on": [],
                   "late": False,
-                  "evidence": [], "not_yet_counted": [], "stale": []}],
+                  "evidence": [], "not_yet_counted": [], "stale": [], "assessment": None}],
              "counts": {"claimed": 0, "disputed": 0, "contested": 1, "no-evidence": 1,
                         "stale": 0, "overdue": 1, "past_due_no_evidence": 0}},
         ],
@@ -187,9 +187,10 @@ def test_report_filters_and_table(run: Run, small: Path) -> None:
     csv_lines = ok(run("report", "--format", "csv")).stdout.splitlines()
     assert csv_lines[0] == ("party,term,title,category,status,claimed_by,disputed_by,"
                             "claim_basis,dispute_basis,latest,due,overdue,deadline,waiting_on,"
-                            "late,ended,stale,not_yet_counted")
+                            "late,ended,stale,not_yet_counted,finding,finding_level,"
+                            "finding_period,finding_id")
     assert "south,release,Release prisoners,prisoner-release,disputed,,monitor,,independent," \
-        "2020-04,2020-03-10,yes,overdue,,no,,," in csv_lines
+        "2020-04,2020-03-10,yes,overdue,,no,,,,,,," in csv_lines
     markdown = ok(run("report", "--format", "markdown")).stdout
     assert "## Southland (south)" in markdown
     assert "| release | Release prisoners | prisoner-release | disputed |  | The Monitors |" \

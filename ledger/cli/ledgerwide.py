@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -27,6 +28,7 @@ from ledger.cli.options import (
     AgreementFilter,
     AsOfOption,
     CategoryFilter,
+    DraftsOption,
     FormatOption,
     KnownAtOption,
     ObligationsFilter,
@@ -79,6 +81,12 @@ def init(
                                              if example else "") + copied)
 
 
+class Grouping(StrEnum):
+    YEAR = "year"
+    QUARTER = "quarter"
+    MONTH = "month"
+
+
 @app.command()
 def report(
     ctx: typer.Context,
@@ -88,9 +96,19 @@ def report(
     category: CategoryFilter = None,
     agreement: AgreementFilter = None,
     stale_after: StaleAfterOption = None,
+    drafts: DraftsOption = False,
+    by: Annotated[Grouping | None, typer.Option(
+        "--by", help="Status over time: the report at the end of each year, quarter or month "
+        "from --since to --until, one column per period.")] = None,
+    since: Annotated[str | None, typer.Option(
+        help="With --by: the first period (a day or a period: YYYY, YYYY-Qn, YYYY-Hn, "
+        "YYYY-MM).")] = None,
+    until: Annotated[str | None, typer.Option(
+        help="With --by: the last period (default: the --known-at day, else today).")] = None,
     output: ReportFormatOption = OutputFormat.TABLE,
 ) -> None:
-    """Per-party compliance report: each obligation's status, who claims, who disputes.
+    """Per-party compliance report: each obligation's status, who claims, who disputes, and the
+    team's approved finding; with --by, the same at the end of each period.
 
     Example: ledger report --as-of 2024-03-31 --known-at 2024-04-02
     """
@@ -98,13 +116,46 @@ def report(
     from ledger.render.report_views import report_view
 
     def build() -> View:
+        if by is not None or since is not None or until is not None:
+            return _over_time(ctx, by, since, until, as_of, known_at, party=party,
+                              category=category, agreement=agreement, stale_after=stale_after,
+                              drafts=drafts)
         clocked = read_as(ctx, as_of, known_at)
         built = status.build_report(clocked.ledger, today=clocked.today, as_of=clocked.as_of,
                                     known_at=clocked.known_at, party=party, category=category,
-                                    agreement=agreement, stale_after=stale_after)
+                                    agreement=agreement, stale_after=stale_after,
+                                    drafts=drafts)
         return headed(report_view(built, clocked.ledger), clocked)
 
     emit(run(build), output)
+
+
+def _over_time(ctx: typer.Context, by: Grouping | None, since: str | None, until: str | None,
+               as_of: str | None, known_at: str | None, **filters: Any) -> View:
+    """`report --by`: the report at the end of each period (`over_time`)."""
+    from ledger.cli import clock
+    from ledger.core import clocks, over_time
+    from ledger.core.errors import InvalidValue
+    from ledger.render.grid_views import grid_view
+
+    if by is None:
+        raise InvalidValue("since", "--since and --until go with --by year|quarter|month")
+    if as_of is not None:
+        raise InvalidValue("as_of", "give --by with --since and --until, not --as-of: each "
+                           "period is judged as of its last day")
+    start = period_start("since", since)
+    if start is None:
+        raise InvalidValue("since", "give --since: the first period of the grid")
+    known = clock_day("known_at", known_at)
+    end = period_end("until", until) or known or clock.today()
+    if start > end:
+        raise InvalidValue("since", f"{start.isoformat()} is after {end.isoformat()}, where "
+                           "the grid ends")
+    whole = read(ctx).ledger
+    grid = over_time.status_over_time(whole, by=by.value, since=start, until=end,
+                                      known_at=known, **filters)
+    at_end = clocks.snapshot(whole, as_of=end, known_at=known, today=end)
+    return headed(grid_view(grid, at_end), Clocked(at_end, whole, None, known, end))
 
 
 @app.command()
@@ -123,6 +174,7 @@ def changes(
     agreement: AgreementFilter = None,
     known_at: KnownAtOption = None,
     stale_after: StaleAfterOption = None,
+    drafts: DraftsOption = False,
     output: ReportFormatOption = OutputFormat.TABLE,
 ) -> None:
     """What changed between two days: each obligation whose status, overdue flag or due date
@@ -153,7 +205,7 @@ def changes(
         built = compare.changes_between(
             clocks.snapshot(whole, as_of=before, known_at=known, today=before), at_end,
             since=start, until=end, known_at=known, party=party, category=category,
-            agreement=agreement, stale_after=stale_after)
+            agreement=agreement, stale_after=stale_after, drafts=drafts)
         return headed(changes_view(built, at_end), Clocked(at_end, whole, None, known, end))
 
     emit(run(build), output)

@@ -137,3 +137,8 @@ StaleAfterOption = Annotated[
                  "counts, for every agreement (0: never; "
                  "default: each agreement's own, set by `agreement add|amend --stale-after`)."),
 ]
+DraftsOption = Annotated[
+    bool,
+    typer.Option("--drafts", help="Show the team's findings not yet reviewed too (marked draft); "
+                 "by default only approved ones."),
+]

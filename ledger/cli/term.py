@@ -22,6 +22,7 @@ from ledger.cli.options import (
     AgreementFilter,
     AsOfOption,
     CategoryFilter,
+    DraftsOption,
     EffectiveOption,
     FormatOption,
     KnownAtOption,
@@ -179,6 +180,7 @@ def term_show(
     as_of: AsOfOption = None,
     known_at: KnownAtOption = None,
     stale_after: StaleAfterOption = None,
+    drafts: DraftsOption = False,
     output: ReportFormatOption = OutputFormat.TABLE,
 ) -> None:
     """Show a term: the version in force, the status for each obligor, the timeline of its
@@ -196,7 +198,8 @@ def term_show(
         ledger = clocked.ledger
         term = select.find_term(ledger, id)
         obligations = status.obligations_of_term(ledger, term, as_of=clocked.as_of,
-                                                 today=clocked.today, stale_after=stale_after)
+                                                 today=clocked.today, stale_after=stale_after,
+                                                 drafts=drafts)
         first = next(known for known in clocked.whole.terms if known.id == id)
         return headed(term_view(term, obligations, select.timeline_of(ledger, id, clocked.as_of),
                                 retractions_by_entry(ledger), ledger, clocked.today,

@@ -73,7 +73,7 @@ def day_before(day: date) -> date:
 def changes_between(before_ledger: Ledger, after_ledger: Ledger, *, since: date, until: date,
                     known_at: date | None = None, party: Choice = None,
                     category: Choice = None, agreement: Choice = None,
-                    stale_after: int | None = None) -> ChangesReport:
+                    stale_after: int | None = None, drafts: bool = False) -> ChangesReport:
     """What changed in the window from `since` to `until`, both days included: the report as of
     the day before `since` against the report as of `until`.
 
@@ -98,7 +98,7 @@ def changes_between(before_ledger: Ledger, after_ledger: Ledger, *, since: date,
             if (not agreements or term.agreement in agreements)
             and (not categories or term.category in categories))})
         built = build_report(kept, today=day, as_of=day, known_at=known_at, party=party,
-                             counted=counted, stale_after=stale_after)
+                             counted=counted, stale_after=stale_after, drafts=drafts)
         return {entry.party.id: entry for entry in built.parties}
 
     start = day_before(since)
@@ -128,8 +128,8 @@ def changes_between(before_ledger: Ledger, after_ledger: Ledger, *, since: date,
                                counted_after[slot])
 
             def standing(item: Obligation | None) -> tuple[object, ...]:
-                return ((item.status, item.deadline, item.term.due, item.waiting_on)
-                        if item else (None,))
+                return ((item.status, item.deadline, item.term.due, item.waiting_on,
+                         item.assessment) if item else (None,))
 
             if standing(old) == standing(new) and not gained:
                 continue

@@ -8,11 +8,11 @@ from dataclasses import dataclass, replace
 from datetime import date
 from operator import itemgetter
 
-from ledger.core import staleness
+from ledger.core import assessments, staleness
 from ledger.core.basis import Basis, basis_of, parties_to_the_process
 from ledger.core.counting import Keyed, counted_and_pending, counted_evidence, order_key
 from ledger.core.dates import end_day, sort_day
-from ledger.core.model import Evidence, Ledger, Party, Stance, Term
+from ledger.core.model import Assessment, Evidence, Ledger, Party, Stance, Term
 from ledger.core.rules import Deadline, Status
 from ledger.core.select import Choice, chosen, require_known
 
@@ -50,6 +50,10 @@ class Obligation:
     judged on (`counting.counted_and_pending`)."""
     stale: tuple[Evidence, ...] = ()
     """Positions that no longer count: their dated period ended longer ago than the window."""
+    assessment: Assessment | None = None
+    """The team's finding shown beside the parties' word (`assessments.finding_for`)."""
+    reviewed_by: str | None = None
+    """Who approved that finding (None for a draft shown with `--drafts`)."""
 
     @property
     def on_own_word(self) -> bool:
@@ -277,7 +281,7 @@ class Judge:
 
     def __init__(self, ledger: Ledger, *, as_of: date | None, today: date,
                  stale_after: int | None = None, counted: list[Evidence] | None = None,
-                 only: set[str] | None = None, ends: bool = True) -> None:
+                 only: set[str] | None = None, ends: bool = True, drafts: bool = False) -> None:
         pending: list[Evidence] = []
         if counted is None and as_of is not None:
             counted, pending = counted_and_pending(ledger, as_of)
@@ -298,6 +302,11 @@ class Judge:
             self._pending[entry.term, entry.subject].append(entry)
         self._ended = ended_by(ledger, self.day) if ends else {}
         self._at_end: dict[str, Judge] = {}
+        self._drafts = drafts
+        self._assessed: dict[tuple[str, str], list[Assessment]] = defaultdict(list)
+        for assessment in ledger.assessments:
+            self._assessed[assessment.term, assessment.party].append(assessment)
+        self._standings = assessments.standings(ledger) if ledger.assessments else {}
 
     def of(self, term: Term, subject: str) -> Obligation:
         end = self._ended.get(term.agreement)
@@ -305,7 +314,7 @@ class Judge:
             if end not in self._at_end:
                 self._at_end[end] = Judge(self._ledger, as_of=date.fromisoformat(end),
                                           today=self._today, stale_after=self._stale_after,
-                                          only=self._only, ends=False)
+                                          only=self._only, ends=False, drafts=self._drafts)
             made = self._at_end[end].of(term, subject)
             return replace(made, past_due=False, waiting_on=(), ended=end)
         made = obligation(
@@ -313,21 +322,31 @@ class Judge:
             parties=self._parties, waiting_on=self._unmet(term) if term.conditions else (),
             stale_before=staleness.cutoff(self._windows.get(term.agreement), self.day))
         pending = self._pending.get((term.id, subject))
-        return replace(made, not_yet_counted=tuple(sorted(pending, key=order_key))) \
-            if pending else made
+        if pending:
+            made = replace(made, not_yet_counted=tuple(sorted(pending, key=order_key)))
+        assessed = self._assessed.get((term.id, subject))
+        if assessed:
+            shown = assessments.finding_for(assessed, self._standings, day=self.day.isoformat(),
+                                            drafts=self._drafts)
+            if shown is not None:
+                made = replace(made, assessment=shown,
+                               reviewed_by=self._standings[shown.id].reviewed_by)
+        return made
 
 
 def obligations_of_term(ledger: Ledger, term: Term, *, as_of: date | None, today: date,
-                        stale_after: int | None = None) -> list[Obligation]:
+                        stale_after: int | None = None, drafts: bool = False
+                        ) -> list[Obligation]:
     judge = Judge(ledger, as_of=as_of, today=today, stale_after=stale_after,
-                  only={term.id, *(term.conditions or ())})
+                  only={term.id, *(term.conditions or ())}, drafts=drafts)
     return [judge.of(term, subject) for subject in term.obligors]
 
 
 def build_report(ledger: Ledger, *, today: date, as_of: date | None = None,
                  known_at: date | None = None, party: Choice = None,
                  category: Choice = None, counted: list[Evidence] | None = None,
-                 agreement: Choice = None, stale_after: int | None = None) -> Report:
+                 agreement: Choice = None, stale_after: int | None = None,
+                 drafts: bool = False) -> Report:
     """Every party that bears obligations (ledger order), each obligation with its status
     (`Judge`).
 
@@ -337,7 +356,8 @@ def build_report(ledger: Ledger, *, today: date, as_of: date | None = None,
     """
     parties, categories, agreements = chosen(party), chosen(category), chosen(agreement)
     require_known(ledger, party=parties, category=categories, agreement=agreements)
-    judge = Judge(ledger, as_of=as_of, today=today, stale_after=stale_after, counted=counted)
+    judge = Judge(ledger, as_of=as_of, today=today, stale_after=stale_after, counted=counted,
+                  drafts=drafts)
     obligations: dict[str, list[Obligation]] = defaultdict(list)
     for term in ledger.terms:
         if (categories and term.category not in categories) or (

@@ -3,12 +3,11 @@ as a report shows it beside the parties' word."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ledger.columns import joined
-from ledger.core.words import LEVELS
 from ledger.render.view import CellValue, Section, View
-from ledger.render.views import NOT_RECORDED, Names, dumped, table_section
+from ledger.render.views import NOT_RECORDED, Names, dumped, finding_text, table_section
 
 if TYPE_CHECKING:
     from ledger.core.assessments import Standing
@@ -16,28 +15,6 @@ if TYPE_CHECKING:
 
 ASSESSMENT_COLUMNS = ("id", "term", "party", "period", "finding", "level", "state", "by",
                       "reviewed_by", "evidence", "rationale", "corrects", "recorded_at")
-
-
-def finding_text(assessment: Assessment | None) -> str:
-    """A finding as a table cell: `violates`, with its level where one was given
-    (`partly, level 2 intermediate`)."""
-    if assessment is None:
-        return ""
-    if assessment.level is None:
-        return assessment.finding.value
-    return f"{assessment.finding.value}, level {assessment.level} {LEVELS[assessment.level]}"
-
-
-def finding_data(assessment: Assessment | None, standing: Standing | None) -> dict[str, Any] | None:
-    """A finding as JSON gives it, in a report and in `assessment show`."""
-    if assessment is None:
-        return None
-    return {"id": assessment.id, "period": assessment.period,
-            "finding": assessment.finding.value, "level": assessment.level,
-            "rationale": assessment.rationale, "evidence": list(assessment.evidence),
-            "by": assessment.recorded_by,
-            "reviewed_by": standing.reviewed_by if standing is not None else None,
-            "state": standing.state if standing is not None else None}
 
 
 def _row(assessment: Assessment, standing: Standing) -> tuple[str, ...]:

@@ -12,7 +12,15 @@ from ledger.core.model import (
 from ledger.core.rules import Deadline, legend
 from ledger.core.status import Obligation, showing
 from ledger.render.view import CellValue, Page, Section, View
-from ledger.render.views import NOT_RECORDED, Names, dumped, status_text, table_section
+from ledger.render.views import (
+    NOT_RECORDED,
+    Names,
+    dumped,
+    finding_cell,
+    finding_data,
+    status_text,
+    table_section,
+)
 
 
 def log_view(lines: list[LogLine]) -> View:
@@ -60,18 +68,21 @@ def log_view(lines: list[LogLine]) -> View:
 def _standing(item: Obligation | None) -> dict[str, Any]:
     if item is None:
         return {"status": None, "overdue": False, "deadline": None, "due": None,
-                "waiting_on": [], "late": False, "ended": None}
+                "waiting_on": [], "late": False, "ended": None, "assessment": None}
     return {"status": item.status.value, "overdue": item.overdue, "deadline": item.deadline_word,
             "due": item.term.due,
-            "waiting_on": list(item.waiting_on), "late": item.late, "ended": item.ended}
+            "waiting_on": list(item.waiting_on), "late": item.late, "ended": item.ended,
+            "assessment": finding_data(item.assessment, item.reviewed_by)}
 
 
 def _was(item: Obligation | None) -> str:
     if item is None:
         return "(not bound)"
     deadline = item.deadline_text
+    finding = finding_cell(item.assessment, item.reviewed_by)
     return status_text(item) + (f" · {deadline}" if deadline else "") + (
-        f" · due {item.term.due}" if item.term.due else "")
+        f" · due {item.term.due}" if item.term.due else "") + (
+        f" · finding {finding}" if finding else "")
 
 
 _COUNTED = {"past_due_no_evidence": Deadline.PAST_DUE.value}

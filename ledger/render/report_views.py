@@ -22,6 +22,7 @@ from ledger.render.views import (
     corrections_of,
     counts_caption,
     deadline_cell,
+    finding_cell,
     obligation_data,
     page_entry,
     page_obligation,
@@ -64,12 +65,21 @@ def report_view(report: Report, ledger: Ledger) -> View:
     def party_title(party: Party) -> str:
         return f"{party.name} ({party.id})"
 
+    found = any(item.assessment for party_report in report.parties
+                for item in party_report.obligations)
+
+    def finding(item: Obligation) -> tuple[str, ...]:
+        """The Finding column, where the report has a finding to show."""
+        return (finding_cell(item.assessment, item.reviewed_by),) if found else ()
+
     def sections() -> list[Section]:
         return [table_section(
-            ("Term", "Title", "Status", "Due", "Deadline", "Latest", "Claimed by", "Disputed by"),
-            [(item.term.id, item.term.title, status_cell(item), item.term.due or "",
-              deadline_cell(item), item.latest or "", ", ".join(item.claimed_by),
-              ", ".join(item.disputed_by)) for item in party_report.obligations],
+            ("Term", "Title", "Status", *(("Finding",) if found else ()), "Due", "Deadline",
+             "Latest", "Claimed by", "Disputed by"),
+            [(item.term.id, item.term.title, status_cell(item), *finding(item),
+              item.term.due or "", deadline_cell(item), item.latest or "",
+              ", ".join(item.claimed_by), ", ".join(item.disputed_by))
+             for item in party_report.obligations],
             title=party_title(party_report.party),
             caption=counts_caption(party_report.counts),
             shows_whole="`ledger term show {id}`")
@@ -77,11 +87,11 @@ def report_view(report: Report, ledger: Ledger) -> View:
 
     def documents() -> list[Section]:
         return [Section(
-            ("Term", "Title", "Category", "Status", "Claimed by", "Disputed by", "Latest", "Due",
-             "Deadline"),
+            ("Term", "Title", "Category", "Status", *(("Finding",) if found else ()),
+             "Claimed by", "Disputed by", "Latest", "Due", "Deadline"),
             [(item.term.id, item.term.title, item.term.category, status_text(item),
-              names(item.claimed_by), names(item.disputed_by), item.latest or "",
-              item.term.due or "", item.deadline_text)
+              *finding(item), names(item.claimed_by), names(item.disputed_by),
+              item.latest or "", item.term.due or "", item.deadline_text)
              for item in party_report.obligations],
             title=party_title(party_report.party),
             caption=counts_caption(party_report.counts))
@@ -158,4 +168,5 @@ def _matrix_cell(item: Obligation | None) -> dict[str, Any] | None:
     return {"status": item.status.value, "own_word": OWN_WORD if item.on_own_word else "",
             "overdue": item.overdue, "deadline": item.deadline_text,
             "deadline_kind": item.deadline.name.lower(),
-            "anchor": f"o-{item.subject}-{item.term.id}"}
+            "anchor": f"o-{item.subject}-{item.term.id}",
+            "finding": finding_cell(item.assessment, item.reviewed_by)}

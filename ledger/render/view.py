@@ -105,6 +105,8 @@ class Page:
     """
 
     matrix: dict[str, Any] | None = None
+    grid: dict[str, Any] | None = None
+    """Each party's obligations across periods (`report --by`)."""
     obligations: list[dict[str, Any]] = field(default_factory=list)
     timelines: list[dict[str, Any]] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)

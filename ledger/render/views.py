@@ -11,12 +11,14 @@ from ledger.core.counting import (
     retracted_ids,
 )
 from ledger.core.model import (
+    Assessment,
     Evidence,
     Ledger,
     Stance,
 )
 from ledger.core.rules import Deadline, Status
 from ledger.core.status import Counts, Obligation
+from ledger.core.words import LEVELS
 from ledger.render.view import Cell, CellValue, PageEntry, Section
 
 STATUS_STYLES = {
@@ -111,6 +113,7 @@ def obligation_data(item: Obligation) -> dict[str, Any]:
         "evidence": sorted(entry.id for entry in item.positions),
         "not_yet_counted": [entry.id for entry in item.not_yet_counted],
         "stale": [entry.id for entry in item.stale],
+        "assessment": finding_data(item.assessment, item.reviewed_by),
     }
 
 
@@ -156,6 +159,35 @@ def page_entry(entry: Evidence, names: Names, mark: str = "") -> PageEntry:
                      speaker, quote, title, publisher, url, mark)
 
 
+def finding_text(assessment: Assessment | None) -> str:
+    """A finding as a table cell: `violates`, with its level where one was given
+    (`partly, level 2 intermediate`)."""
+    if assessment is None:
+        return ""
+    if assessment.level is None:
+        return assessment.finding.value
+    return f"{assessment.finding.value}, level {assessment.level} {LEVELS[assessment.level]}"
+
+
+def finding_cell(assessment: Assessment | None, reviewed_by: str | None) -> str:
+    """A finding in a report's table: the finding, its level, its period, and `draft` for one
+    not yet approved (shown with `--drafts`)."""
+    if assessment is None:
+        return ""
+    return (f"{finding_text(assessment)} ({assessment.period})"
+            + ("" if reviewed_by is not None else ", draft"))
+
+
+def finding_data(assessment: Assessment | None, reviewed_by: str | None) -> dict[str, Any] | None:
+    """A finding as a report's JSON gives it beside the parties' word."""
+    if assessment is None:
+        return None
+    return {"id": assessment.id, "period": assessment.period,
+            "finding": assessment.finding.value, "level": assessment.level,
+            "rationale": assessment.rationale, "evidence": list(assessment.evidence),
+            "by": assessment.recorded_by, "reviewed_by": reviewed_by}
+
+
 def page_obligation(item: Obligation, names: Names) -> dict[str, Any]:
     return {"anchor": f"o-{item.subject}-{item.term.id}", "party": names.one(item.subject),
             "party_id": item.subject, "term": item.term.id, "title": item.term.title,
@@ -164,7 +196,14 @@ def page_obligation(item: Obligation, names: Names) -> dict[str, Any]:
             "deadline_kind": item.deadline.name.lower(),
             "latest": item.latest, "claimed_by": names(item.claimed_by),
             "disputed_by": names(item.disputed_by),
-            "entries": [page_entry(entry, names) for entry in item.positions]}
+            "entries": [page_entry(entry, names) for entry in item.positions],
+            "finding": finding_cell(item.assessment, item.reviewed_by),
+            "rationale": item.assessment.rationale if item.assessment else "",
+            "finding_by": (f"by {item.assessment.recorded_by or NOT_RECORDED}, approved by "
+                           f"{item.reviewed_by}" if item.reviewed_by else
+                           f"by {item.assessment.recorded_by or NOT_RECORDED}, not yet reviewed")
+            if item.assessment else "",
+            "cited": ", ".join(item.assessment.evidence) if item.assessment else ""}
 
 
 def corrections_of(ledger: Ledger, retracted: Iterable[str]) -> dict[str, str | None]:

@@ -1,0 +1,104 @@
+"""`ledger report --by`: each party's obligations across periods, as a table with one column per
+period, a CSV row per obligation and period, JSON keyed by period, and a page's grid."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ledger.core.rules import legend
+from ledger.core.status import Obligation, showing
+from ledger.render.view import CellValue, Page, Section, View
+from ledger.render.views import finding_cell, party_legend, status_cell, table_section
+
+if TYPE_CHECKING:
+    from ledger.core.model import Ledger
+    from ledger.core.over_time import Grid
+
+NOT_BOUND = "-"
+"""A cell where the term did not bind the party at the end of that period."""
+
+
+def _word(item: Obligation | None) -> str:
+    return item.status.value if item is not None else NOT_BOUND
+
+
+def _finding(item: Obligation | None) -> str | None:
+    return item.assessment.finding.value if item is not None and item.assessment else None
+
+
+def _cell(item: Obligation | None) -> CellValue:
+    """A status as the grid's table shows it: the word, and the team's finding after a slash
+    (`disputed / violates`), a draft's marked."""
+    if item is None:
+        return NOT_BOUND
+    if item.assessment is None:
+        return status_cell(item)
+    draft = "" if item.reviewed_by is not None else " (draft)"
+    return f"{item.status.value} / {item.assessment.finding.value}{draft}"
+
+
+def grid_view(grid: Grid, ledger: Ledger) -> View:
+    labels = [span.label for span in grid.periods]
+
+    def data() -> dict[str, Any]:
+        return {
+            "title": grid.title,
+            "known_at": grid.known_at.isoformat() if grid.known_at else None,
+            "by": grid.by,
+            "periods": labels,
+            "parties": [
+                {"id": party.id, "name": party.name,
+                 "obligations": [
+                     {"term": row.term.id, "title": row.term.title,
+                      "statuses": {label: (item.status.value if item else None)
+                                   for label, item in zip(labels, row.cells, strict=True)},
+                      "findings": {label: _finding(item)
+                                   for label, item in zip(labels, row.cells, strict=True)}}
+                     for row in rows]}
+                for party, rows in grid.parties],
+        }
+
+    def sections() -> list[Section]:
+        return [table_section(("Term", *labels),
+                              [(row.term.id, *map(_cell, row.cells)) for row in rows],
+                              title=f"{party.name} ({party.id})",
+                              shows_whole="`ledger term show {id}`")
+                for party, rows in grid.parties]
+
+    def flat() -> Section:
+        return Section(("party", "term", "title", "period", "status", "deadline", "finding",
+                        "finding_level", "finding_id"),
+                       [(party.id, row.term.id, row.term.title, label, _word(item),
+                         (item.deadline_word or "") if item else "", _finding(item) or "",
+                         str(item.assessment.level) if item and item.assessment
+                         and item.assessment.level is not None else "",
+                         item.assessment.id if item and item.assessment else "")
+                        for party, rows in grid.parties for row in rows
+                        for label, item in zip(labels, row.cells, strict=True)])
+
+    def page() -> Page:
+        return Page(grid={
+            "periods": labels,
+            "parties": [{"name": party.name, "id": party.id, "rows": [
+                {"term": row.term.id, "title": row.term.title,
+                 "cells": [None if item is None else {
+                     "status": item.status.value, "deadline": item.deadline_text,
+                     "deadline_kind": item.deadline.name.lower(),
+                     "finding": finding_cell(item.assessment, item.reviewed_by)}
+                     for item in row.cells]} for row in rows]}
+                for party, rows in grid.parties]})
+
+    everything = [item for _, rows in grid.parties for row in rows for item in row.cells
+                  if item is not None]
+    claimants = {claimant for item in everything
+                 for claimant in (*item.claimed_by, *item.disputed_by)}
+    first, last = grid.periods[0], grid.periods[-1]
+    return View(data, sections, flat,
+                [] if grid.parties else ["No obligations match: nothing to report."],
+                what=f"Status by {grid.by}, {first.label} to {last.label} (each as of the "
+                     "period's last day)",
+                legend=(f"{NOT_BOUND}: the term did not bind the party then; a / b: status a, "
+                        "and b the team's approved finding for the latest period over by then.",
+                        *party_legend(ledger, claimants),
+                        *legend("the last day of each period", showing=showing(everything))),
+                page=page)
