@@ -32,7 +32,8 @@ def test_a_new_dispute_moves_claimed_to_contested(run: Run, small: Path) -> None
         "before": {"status": "claimed", "overdue": False, "deadline": "met", "due": "2021-04-29",
                    "waiting_on": [], "late": False, "ended": None, "assessment": None},
         "after": {"status": "contested", "overdue": False, "deadline": "due",
-                  "due": "2021-04-29", "waiting_on": [], "late": False, "ended": None, "assessment": None},
+                  "due": "2021-04-29", "waiting_on": [], "late": False, "ended": None,
+                  "assessment": None},
         "new_evidence": [dispute], "amendments": []}]
     assert north["counts"]["before"]["claimed"] == 1 and north["counts"]["after"]["contested"] == 1
     assert claim not in str(north["changes"])

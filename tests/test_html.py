@@ -268,3 +268,44 @@ def test_ids_days_and_statuses_are_never_split_on_a_page(run: Run, page_ledger: 
             browser.close()
 
 
+
+
+@pytest.mark.slow
+def test_the_grid_and_findings_in_a_real_browser(run: Run, page_ledger: str) -> None:
+    """`report --by` as a page, and a finding on the report's page: hostile text in a party's
+    name and a rationale is shown literally, in words as well as colour."""
+    sync_playwright, executable = _browser()
+    ok(run("term", "add", "hold", "--agreement", "accord", "--title", "Hold the line",
+           "--category", "ceasefire", "--obligor", "rogue"))
+    rationale = f"{corpus.SUMMARY} {corpus.QUOTE}"
+    made = ok(run("assess", "-t", "withdraw", "-p", "north", "--period", "2024-Q2",
+                  "--finding", "violates", "--rationale", rationale, "-e", page_ledger,
+                  env={"COMPLIANCE_LEDGER_AUTHOR": f"ana {corpus.MARKUP}"})).stdout.strip()
+    ok(run("assessment", "review", made, "--approve", "--reason", "Checked",
+           env={"COMPLIANCE_LEDGER_AUTHOR": "ben"}))
+    grid_page = ok(run("report", "--by", "quarter", "--since", "2024", "--until", "2024-Q4",
+                       "--format", "html")).stdout
+    report_page = ok(run("report", "--format", "html")).stdout
+    for text in (grid_page, report_page):
+        _check_page(text)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        try:
+            page = browser.new_page(viewport={"width": 1100, "height": 900})
+            page.route("**/*", lambda route: route.abort())
+            page.set_content(grid_page)
+            assert page.locator("#grid table").count() == 3, "north, south and the rogue"
+            headings = page.locator("#grid table").first.locator("thead th").all_inner_texts()
+            assert headings == ["Term", "2024-Q1", "2024-Q2", "2024-Q3", "2024-Q4"]
+            body = page.locator("body").inner_text()
+            assert neutralise("-Rogue ").strip() in body and "[i]x[/i]" in body
+            assert "finding: violates (2024-Q2)" in body
+            assert page.locator("script, img, iframe, object, embed, b, i").count() == 0
+            page.set_content(report_page)
+            body = page.locator("body").inner_text()
+            assert neutralise(corpus.SUMMARY).split("\n")[0] in body, "the rationale, literally"
+            assert "<b>x</b>" in body and "[bold red]LOUD[/bold red]" in body
+            assert "finding: violates (2024-Q2)" in body
+            assert page.locator("script, img, iframe, object, embed, b, i").count() == 0
+        finally:
+            browser.close()

@@ -380,3 +380,66 @@ def test_each_claimants_position_is_their_first_latest_entry(entries: int, seed:
         assert [entry.id for entry in made.positions] == [
             entry.id for entry in sorted(chosen, key=counting.order_key)]
         assert made.latest == max(chosen, key=counting.order_key).date
+
+
+@pytest.mark.slow
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ledger=ledgers(), data=st.data())
+def test_status_over_time_is_the_report_as_of_each_period_end(ledger: Ledger,
+                                                              data: st.DataObject) -> None:
+    """`report --by quarter` (and year), period by period, is `report --as-of` the period's
+    last day: the same statuses and the same approved findings, on random ledgers with random
+    assessments and reviews."""
+    from ledger.core.model import Assessment, Review
+
+    assessments, reviews = [], []
+    for number in range(data.draw(st.integers(0, 4))):
+        term = data.draw(st.sampled_from(ledger.terms))
+        made = sealed(Assessment(
+            id="0" * 12, term=term.id, party=data.draw(st.sampled_from(term.obligors)),
+            period=data.draw(st.sampled_from(["2019-Q4", "2020", "2020-H1", "2020-05",
+                                              "2021-Q1", "2021-03-15"])),
+            finding=data.draw(st.sampled_from(["complies", "partly", "violates"])),
+            rationale=f"reason {number}", recorded_at=f"2022-01-0{number + 1}T00:00:00.000000Z",
+            recorded_by="ana"))
+        assessments.append(made)
+        if data.draw(st.booleans()):
+            reviews.append(sealed(Review(
+                id="0" * 12, assessment=made.id, action=data.draw(st.sampled_from(
+                    ["approved", "rejected"])), reason="r",
+                recorded_at=f"2022-02-0{number + 1}T00:00:00.000000Z", recorded_by="ben")))
+    folder = Path(tempfile.mkdtemp())
+    try:
+        path = folder / "ledger.json"
+        path.write_bytes(writing.serialize(ledger.model_copy(update={
+            "assessments": tuple(assessments), "reviews": tuple(reviews)})))
+        runner = CliRunner()
+        for by, labels in (("quarter", {"2019-Q4": "2019-12-31", "2020-Q1": "2020-03-31",
+                                        "2020-Q2": "2020-06-30", "2020-Q3": "2020-09-30",
+                                        "2020-Q4": "2020-12-31", "2021-Q1": "2021-03-31",
+                                        "2021-Q2": "2021-06-30"}),
+                           ("year", {"2019": "2019-12-31", "2020": "2020-12-31",
+                                     "2021": "2021-12-31"})):
+            result = runner.invoke(app, ["-f", str(path), "report", "--by", by, "--since",
+                                         "2019-10", "--until", "2021-Q2", "--format", "json"],
+                                   env={"COMPLIANCE_LEDGER_NOW": NOW})
+            assert result.exit_code == 0, result.stderr
+            grid = json.loads(result.stdout)
+            assert grid["periods"] == list(labels)
+            for label, last in labels.items():
+                single = runner.invoke(app, ["-f", str(path), "report", "--as-of", last,
+                                             "--format", "json"],
+                                       env={"COMPLIANCE_LEDGER_NOW": NOW})
+                assert single.exit_code == 0, single.stderr
+                expected = {(party["id"], item["term"]): (
+                    item["status"], item["assessment"]["finding"] if item["assessment"]
+                    else None)
+                    for party in json.loads(single.stdout)["parties"]
+                    for item in party["obligations"]}
+                got = {(party["id"], item["term"]): (item["statuses"][label],
+                                                     item["findings"][label])
+                       for party in grid["parties"] for item in party["obligations"]
+                       if item["statuses"][label] is not None}
+                assert got == expected, (by, label)
+    finally:
+        shutil.rmtree(folder)

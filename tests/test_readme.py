@@ -265,3 +265,32 @@ def test_working_as_a_team_runs_as_written(tmp_path: Path) -> None:
                              capture_output=True, text=True, check=True).stdout.split()
     assert tracked == [".gitattributes", ".gitignore", "000_6bf5b660281ef703.txt",
                        "003_080edd18da3400cd.txt", "doha-2020-sources.md", "ledger.json"]
+
+
+def test_the_readme_shows_what_the_teams_finding_prints(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The README's finding workflow: each command an example of docs/commands.md (where it runs
+    in order), and the grid it shows what those commands print on a copy of the example."""
+    text = README.read_text(encoding="utf-8")
+    section = text[text.index("## The team's own finding"):text.index("## Using it from Python")]
+    commands = commands_of(sh_blocks(section)[0])
+    grid = re.search(r"The grid, at 80 columns[^`]*```\n(.*?)```", section, re.S)
+    assert grid is not None
+    reference = {command.line for block in
+                 sh_blocks((DOCS / "commands.md").read_text(encoding="utf-8"))
+                 for command in commands_of(block)}
+    assert [command.words[3] for command in commands] == ["assess", "assessment", "report",
+                                                          "report"]
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("COMPLIANCE_LEDGER", raising=False)
+    environment = {"COLUMNS": "80", "NO_COLOR": "1", "COMPLIANCE_LEDGER_NOW": NOW,
+                   "COMPLIANCE_LEDGER_AUTHOR": "analyst"}
+    runner = CliRunner()
+    assert runner.invoke(app, ["-f", "doha.json", "init", "--example", "doha-2020"],
+                         env=environment).exit_code == 0
+    for command in commands:
+        assert command.line in reference, command.line
+        result = runner.invoke(app, command.words[1:], env=environment)
+        assert result.exit_code == 0, (command.line, result.stderr)
+        assert result.stdout.splitlines()[:len(command.output)] == command.output
+    assert result.stdout.startswith(grid.group(1))

@@ -80,6 +80,11 @@ RULES: tuple[Rule, ...] = (
          "later): each counts from the period's last day D", "pending"),
     Rule("notes", "also", '`"stance": "notes"`',
          "an entry that gives context and says neither; it never counts"),
+    Rule("Finding", "also", '`"assessment": {"finding", "level", "period", ...}`',
+         "the monitoring team's own finding for the latest period over by "
+         f"{DAY}, approved by a second reader (`draft` if not yet, with --drafts): complies, "
+         "partly, violates or unverifiable, with the Peace Accords Matrix's level (0 not "
+         "initiated, 1 minimal, 2 intermediate, 3 full); never a party's word", "finding"),
 )
 
 

@@ -133,7 +133,9 @@ def showing(obligations: Iterable[Obligation]) -> set[str]:
     for item in obligations:
         shown |= {name for name, shows in (("stale", item.status is Status.STALE),
                                            ("ended", item.ended is not None),
-                                           ("pending", bool(item.not_yet_counted))) if shows}
+                                           ("pending", bool(item.not_yet_counted)),
+                                           ("finding", item.assessment is not None))
+                  if shows}
     return shown
 
 
