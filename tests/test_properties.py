@@ -395,7 +395,7 @@ def test_status_over_time_is_the_report_as_of_each_period_end(ledger: Ledger,
     assessments, reviews = [], []
     for number in range(data.draw(st.integers(0, 4))):
         term = data.draw(st.sampled_from(ledger.terms))
-        made = sealed(Assessment(
+        made = seal(Assessment(
             id="0" * 12, term=term.id, party=data.draw(st.sampled_from(term.obligors)),
             period=data.draw(st.sampled_from(["2019-Q4", "2020", "2020-H1", "2020-05",
                                               "2021-Q1", "2021-03-15"])),
@@ -404,7 +404,7 @@ def test_status_over_time_is_the_report_as_of_each_period_end(ledger: Ledger,
             recorded_by="ana"))
         assessments.append(made)
         if data.draw(st.booleans()):
-            reviews.append(sealed(Review(
+            reviews.append(seal(Review(
                 id="0" * 12, assessment=made.id, action=data.draw(st.sampled_from(
                     ["approved", "rejected"])), reason="r",
                 recorded_at=f"2022-02-0{number + 1}T00:00:00.000000Z", recorded_by="ben")))
