@@ -139,9 +139,47 @@ def generate(entries: int, seed: int = 2020, changes: int = 0) -> dict[str, Any]
                                           ).strftime("%Y-%m-%dT%H:%M:%S.%fZ")}
             retraction["id"] = _digest(retraction)
             retractions.append(retraction)
+    assessments, reviews = _assessments(evidence, retractions, chooser)
     return {"schema_version": SCHEMA_VERSION, "title": f"Generated ledger of {entries} entries",
             "agreements": agreements, "parties": parties, "terms": terms, "evidence": evidence,
-            "retractions": retractions, "changes": _changes(terms, changes, chooser)}
+            "retractions": retractions, "changes": _changes(terms, changes, chooser),
+            "assessments": assessments, "reviews": reviews}
+
+
+def _assessments(evidence: list[dict[str, Any]], retractions: list[dict[str, Any]],
+                 chooser: random.Random) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """One assessment per hundred entries, each on an entry's obligation for the quarter (or
+    year) of its date and citing it, recorded after every entry; four in five approved by a
+    second reader, a few rejected, the rest drafts."""
+    gone = {retraction["evidence"] for retraction in retractions}
+    assessments: list[dict[str, Any]] = []
+    reviews: list[dict[str, Any]] = []
+    for number, entry in enumerate(evidence[::100]):
+        if entry["id"] in gone:
+            continue
+        date = entry["date"]
+        period = date[:4] if len(date) == 4 else f"{date[:4]}-Q{(int(date[5:7]) - 1) // 3 + 1}"
+        moment = START + timedelta(days=1000, seconds=number)
+        assessment: dict[str, Any] = {
+            "id": "", "term": entry["term"], "party": entry["subject"], "period": period,
+            "finding": chooser.choice(("complies", "partly", "violates")),
+            "rationale": _sentence(chooser, 60, 200), "evidence": [entry["id"]],
+            "recorded_at": moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+            "recorded_by": f"Analyst {number % 4}"}
+        if number % 2:
+            assessment["level"] = number % 4
+        assessment["id"] = _digest(assessment)
+        assessments.append(assessment)
+        verdict = chooser.random()
+        if verdict < 0.9:
+            review = {"id": "", "assessment": assessment["id"],
+                      "action": "approved" if verdict < 0.8 else "rejected",
+                      "reason": _sentence(chooser, 20, 60),
+                      "recorded_at": (moment + timedelta(days=2)).strftime(
+                          "%Y-%m-%dT%H:%M:%S.%fZ"), "recorded_by": "Second Reader"}
+            review["id"] = _digest(review)
+            reviews.append(review)
+    return assessments, reviews
 
 
 def write(entries: int, path: Path, seed: int = 2020, changes: int = 0) -> None:
@@ -170,8 +208,12 @@ def write_branches(entries: int, folder: Path, shared: float = 0.9, changes: int
         copies are."""
         kept = {record["id"] for record in records}
         path = folder / f"{name}.json"
+        assessments = [item for item in whole["assessments"] if kept.issuperset(item["evidence"])]
+        assessed = {item["id"] for item in assessments}
         content = orjson.dumps({**whole, "evidence": records, "retractions": [
-            item for item in whole["retractions"] if item["evidence"] in kept]})
+            item for item in whole["retractions"] if item["evidence"] in kept],
+            "assessments": assessments,
+            "reviews": [item for item in whole["reviews"] if item["assessment"] in assessed]})
         path.write_bytes(writing.serialize(loading.load_bytes(content, path).ledger))
         return path
 

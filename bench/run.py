@@ -143,6 +143,7 @@ READ_COMMANDS = {
     "changes": ["changes", "--since", "2021-12-31", "--until", "2024-12-31"],
     "term show": ["term", "show", "FIRST_TERM"],
     "evidence show": ["evidence", "show", "FIRST"],
+    "assessment list": ["assessment", "list"],
 }
 """Every list, show and report command, unfiltered, each timed in its default table format and
 as CSV (`FIRST` stands for the first entry's id, `FIRST_TERM` for its term)."""
@@ -203,6 +204,8 @@ def ledger_commands(path: Path, work: Path) -> dict[str, Command]:
         "check": ([*base, "check"], None, 0),
         "report --format json": ([*base, "report", "--format", "json"], None, 0),
         "report --as-of": ([*base, "report", "--as-of", "2021-06-30"], None, 0),
+        BY_QUARTER: ([*base, "report", "--by", "quarter", "--since", "2021-Q3", "--until",
+                      "2023-Q4"], None, 0),
         "term list": ([*base, "term", "list"], None, 0),
         "evidence list --party --format csv": (
             [*base, "evidence", "list", "--party", "party-03", "--format", "csv"], None, 0),
@@ -220,6 +223,7 @@ def ledger_commands(path: Path, work: Path) -> dict[str, Command]:
 
 
 BROKEN = "check, a bad value in every entry (first 1,000 placed)"
+BY_QUARTER = "report --by quarter (10 quarters)"
 IMPORT = "evidence import ROWS.csv"
 DRY_RUN = "evidence import ROWS.csv --dry-run"
 
@@ -426,6 +430,8 @@ def run(sizes: list[int], runs: int, startup_runs: int) -> str:
         targets.append(ratio("report json ÷ jq", report, references["jq", largest], 0.5))
     targets += [
         ratio("report json ÷ json.load", report, load, 2.5),
+        ratio("report --by quarter (10 quarters) ÷ report", results[BY_QUARTER, largest],
+              results["report --format json", largest], 3.0),
         ("report json peak memory ÷ file size", report.max_rss_mb / sizes_mb[largest], 8.0),
         ratio("evidence add ÷ json.load", results["evidence add", largest], load, 4.0),
         ratio("check ÷ json.load", results["check", largest], load, 3.0),
