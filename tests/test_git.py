@@ -599,3 +599,32 @@ def test_git_setup_keeps_other_attributes_and_is_safe_twice(run: Run, repo: Path
     result = run("git-setup", file=outside / "ledger.json")
     assert result.exit_code == 1
     assert result.stderr == f"ledger: error: {outside / 'ledger.json'}: not in a git work tree\n"
+
+
+@pytest.mark.slow
+def test_two_analysts_assessments_and_reviews_merge_through_git(run: Run, repo: Path) -> None:
+    """Ana assesses and Ben approves on one branch while Cy assesses on another: git, through
+    the driver, keeps every assessment and review, and the report shows Ana's approved one."""
+    file = committed_base(run, repo)
+    shared = entry_ids(run, file)[0]
+    git(repo, "checkout", "-q", "-b", "ana")
+    made = ok(run("assess", "-t", "withdraw", "-p", "north", "--period", "2024-Q1",
+                  "--finding", "partly", "--rationale", "Some left", "-e", shared,
+                  file=file, env={"COMPLIANCE_LEDGER_AUTHOR": "ana"})).stdout.strip()
+    ok(run("assessment", "review", made, "--approve", "--reason", "Checked", file=file,
+           env={"COMPLIANCE_LEDGER_AUTHOR": "ben"}))
+    git(repo, "commit", "-q", "-am", "Ana's finding, Ben's review")
+    git(repo, "checkout", "-q", "-b", "cy", "main")
+    other = ok(run("assess", "-t", "withdraw", "-p", "north", "--period", "2024-03",
+                   "--finding", "unverifiable", "--rationale", "No access in March",
+                   file=file, env={"COMPLIANCE_LEDGER_AUTHOR": "cy"})).stdout.strip()
+    git(repo, "commit", "-q", "-am", "Cy's finding")
+    merged = merged_bytes(repo, "ana", "cy")
+    assert merged.returncode == 0, merged.stderr + merged.stdout
+    listed = json.loads(ok(run("assessment", "list", "--format", "json", file=file)).stdout)
+    assert {(item["id"], item["state"], item["reviewed_by"]) for item in listed} == {
+        (made, "approved", "ben"), (other, "draft", None)}
+    report = json.loads(ok(run("report", "--format", "json", file=file)).stdout)
+    assert report["parties"][0]["obligations"][0]["assessment"]["id"] == made
+    for branch in ("ana", "cy"):
+        assert "only grew since" in ok(run("check", "--against", branch, file=file)).stdout
