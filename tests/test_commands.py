@@ -255,15 +255,45 @@ def test_read_only_commands_fall_back_to_the_example(tmp_path: Path,
 
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("COMPLIANCE_LEDGER", raising=False)
-    result = CliRunner().invoke(app, ["report", "--format", "json"])
+    result = CliRunner().invoke(app, ["report"])
     assert result.exit_code == 0
     assert "reading the bundled example 'doha-2020'" in result.stderr
-    assert [party["id"] for party in json.loads(result.stdout)["parties"]][:3] == [
-        "us", "taliban", "afghan-gov"]
+    assert "(the bundled example 'doha-2020': no ledger.json was found)" in " ".join(
+        result.stdout.split())
     refused = CliRunner().invoke(app, ["party", "add", "x", "--name", "X"])
     assert refused.exit_code == 1
     assert "ledger init" in refused.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_example_in_another_format_only_when_meant(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """No ledger found: CSV, JSON, Markdown and HTML are refused (a cron job would publish the
+    example as its own report), naming the ledgers here; `--example` and `-f example` mean it;
+    a write to the example is refused."""
+    from typer.testing import CliRunner
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("COMPLIANCE_LEDGER", raising=False)
+    runner = CliRunner()
+    ok(runner.invoke(app, ["-f", "minsk.json", "init", "--title", "Minsk II"]))
+    (tmp_path / "notes.json").write_text('{"a": 1}')
+    for output in ("json", "csv", "markdown", "html"):
+        refused = runner.invoke(app, ["report", "--format", output])
+        assert refused.exit_code == 1 and refused.stdout == "", output
+        assert "did you mean -f minsk.json?" in refused.stderr and "--example" in refused.stderr
+        assert "notes.json" not in refused.stderr, "only files that hold a ledger"
+    added = runner.invoke(app, ["party", "add", "x", "--name", "X"])
+    assert added.exit_code == 1 and "did you mean -f minsk.json?" in added.stderr
+    for words in (["report", "--format", "csv", "--example"], ["--example", "report"]):
+        assert "doha-pre-3" in ok(runner.invoke(app, words)).stdout, words
+    listed = json.loads(ok(runner.invoke(app, ["-f", "example", "evidence", "list", "--format",
+                                                 "json"])).stdout)
+    assert len(listed) == 25
+    write = runner.invoke(app, ["--example", "party", "add", "x", "--name", "X"])
+    assert write.exit_code == 1 and "read-only" in write.stderr
+    assert sorted(path.name for path in tmp_path.iterdir()) == [
+        "minsk.json", "minsk.json.lock", "notes.json"], "only what init made"
 
 
 def _completions(small: Path, words: str) -> list[str]:

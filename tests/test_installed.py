@@ -22,13 +22,23 @@ def ledger(*args: str | bytes, cwd: Path, env: dict[str, str] | None = None
 
 
 def test_report_on_the_bundled_example_from_any_folder(tmp_path: Path) -> None:
-    result = ledger("report", "--format", "json", cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
-    assert result.stderr.count("\n") == 1
-    assert "bundled example 'doha-2020'" in result.stderr
-    report = json.loads(result.stdout)
-    assert [party["id"] for party in report["parties"]] == [
-        "us", "taliban", "afghan-gov", "nato-allies"]
+    """With no ledger found, the example as a table (said on stderr and in its header); in any
+    other format only when asked for (`--example`, `-f example`), and a write never."""
+    table = ledger("report", cwd=tmp_path)
+    assert table.returncode == 0, table.stderr
+    assert table.stderr.count("\n") == 1 and "bundled example 'doha-2020'" in table.stderr
+    assert "the bundled example 'doha-2020'" in " ".join(table.stdout.split("\n\n")[0].split())
+    refused = ledger("report", "--format", "json", cwd=tmp_path)
+    assert refused.returncode == 1 and refused.stdout == ""
+    assert refused.stderr.count("\n") == 1 and "--example" in refused.stderr
+    for asked in (("report", "--format", "json", "--example"),
+                  ("-f", "example", "report", "--format", "json")):
+        result = ledger(*asked, cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        report = json.loads(result.stdout)
+        assert [party["id"] for party in report["parties"]] == [
+            "us", "taliban", "afghan-gov", "nato-allies"]
+        assert report["title"].endswith("(the bundled example 'doha-2020')")
     assert list(tmp_path.iterdir()) == []
 
 
@@ -97,7 +107,7 @@ def test_no_pydantic_plugin_installed_beside_it_sees_the_ledger(tmp_path: Path) 
     work = tmp_path / "work"
     work.mkdir()
 
-    result = ledger("report", "--format", "json", cwd=work, env=env)
+    result = ledger("report", "--format", "json", "--example", cwd=work, env=env)
     assert result.returncode == 0, result.stderr
     assert not marker.exists()
 

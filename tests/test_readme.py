@@ -159,7 +159,7 @@ def test_each_example_status_names_the_entries_behind_it(tmp_path: Path,
     cited = re.findall(r"`([0-9a-f]{8})`", listed)
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("COMPLIANCE_LEDGER", raising=False)
-    result = CliRunner().invoke(app, ["evidence", "list", "--format", "json"])
+    result = CliRunner().invoke(app, ["evidence", "list", "--format", "json", "--example"])
     assert result.exit_code == 0, result.stderr
     entries = {entry["id"][:8]: entry for entry in json.loads(result.stdout)}
     assert sorted(cited) == sorted(entries), "each entry cited once, and only real entries"

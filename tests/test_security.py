@@ -399,10 +399,11 @@ def test_a_non_blocking_pipe_gets_every_byte(tmp_path: Path, output: str) -> Non
 
 @pytest.mark.parametrize("encoding", ["ascii", "latin-1"])
 @pytest.mark.parametrize("words", [
-    ("report",), ("evidence", "list", "--format", "json"),
+    ("report",), ("evidence", "list", "--format", "json", "--example"),
     # Each case starts the installed script: the other formats run with the slow tests.
-    pytest.param(("evidence", "list", "--format", "csv"), marks=pytest.mark.slow),
-    pytest.param(("term", "list", "--format", "markdown"), marks=pytest.mark.slow)])
+    pytest.param(("evidence", "list", "--format", "csv", "--example"), marks=pytest.mark.slow),
+    pytest.param(("term", "list", "--format", "markdown", "--example"),
+                 marks=pytest.mark.slow)])
 def test_a_non_utf8_terminal_gets_escapes_not_a_crash(tmp_path: Path, encoding: str,
                                                       words: tuple[str, ...]) -> None:
     result = ledger_process(*words, cwd=tmp_path, capture_output=True,

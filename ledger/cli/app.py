@@ -68,6 +68,12 @@ def root(
                      "user.name for the ledger's folder, else the login name.",
                      show_default=False),
     ] = None,
+    example: Annotated[
+        bool,
+        typer.Option("--example", help="Read the bundled example (before or after the command; "
+                     "`-f example` too): without it, a folder with no ledger shows the example "
+                     "only as a table.", show_default=False),
+    ] = False,
     no_pager: Annotated[
         bool,
         typer.Option("--no-pager", help="Print long output straight to the terminal, not "

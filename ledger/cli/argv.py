@@ -17,13 +17,17 @@ FILE_OPTIONS = ("-f", "--file")
 BY_OPTION = "--by"
 """Who records (a global option, like `-f`), except on a command with a `--by` of its own
 (`report --by quarter`)."""
+EXAMPLE_OPTION = "--example"
+"""Read the bundled example (a global flag), except on `init`, whose `--example` names one."""
 
 
-def _file_option(args: list[str], index: int, *, by: bool = True) -> int:
+def _file_option(args: list[str], index: int, *, by: bool = True, example: bool = True) -> int:
     """How many tokens at `index` give the file (`-f PATH`, `--file PATH`: 2; `-fPATH`,
     `--file=PATH`, or `-f` with nothing after it: 1), or, where `by`, who records (`--by NAME`,
-    `--by=NAME`), or 0."""
+    `--by=NAME`), or, where `example`, the flag `--example` (1), or 0."""
     token = args[index]
+    if example and token == EXAMPLE_OPTION:
+        return 1
     if token in FILE_OPTIONS or (by and token == BY_OPTION):
         return 2 if index + 1 < len(args) else 1
     if token.startswith("--file=") or (token.startswith("-f") and not token.startswith("--")):
@@ -64,6 +68,7 @@ def hoist_file_option(group: Any, ctx: Any, args: list[str]) -> list[str]:
     if path and not hasattr(command, "get_command"):
         options = [param for param in command.params if param.param_type_name == "option"]
         global_by = not any(BY_OPTION in param.opts for param in options)
+        global_example = not any(EXAMPLE_OPTION in param.opts for param in options)
         takes_value = {name for param in options if not param.is_flag and not param.count
                        for name in (*param.opts, *param.secondary_opts)}
         rest = args[position:]
@@ -73,7 +78,7 @@ def hoist_file_option(group: Any, ctx: Any, args: list[str]) -> list[str]:
             if token == "--":
                 kept += rest[index:]
                 break
-            width = _file_option(rest, index, by=global_by)
+            width = _file_option(rest, index, by=global_by, example=global_example)
             if width:
                 moved += rest[index:index + width]
                 index += width

@@ -99,11 +99,22 @@ def _note_migration(loaded: LoadedLedger) -> None:
 
 
 def read(ctx: typer.Context) -> LoadedLedger:
-    """The ledger to read: the chosen file, else (when none was named) the bundled example."""
+    """The ledger to read: the chosen file; the bundled example when it was asked for (`--example`,
+    `-f example`), or, when no ledger was named nor found, as a table only (a report in another
+    format would be taken for the user's own: a cron job would publish the example)."""
     from ledger.storage import bundled
 
     chosen = target(ctx)
+    if wants_example(ctx, chosen):
+        example = load(bundled.bundled_path(EXAMPLE))
+        return dataclasses.replace(example, ledger=example.ledger.model_copy(update={
+            "title": f"{example.ledger.title} (the bundled example {EXAMPLE!r})"}))
     if not chosen.path.exists() and not chosen.path.is_symlink() and not chosen.named:
+        output = ctx.params.get("output")
+        if output is not None and str(getattr(output, "value", output)) != "table":
+            raise LedgerError(f"no {chosen.path} here or in a parent folder, and the bundled "
+                              "example is shown only as a table unless asked for: "
+                              + no_ledger_advice(chosen.path))
         say(f"no {chosen.path} here or in a parent folder: reading the bundled example "
             f"{EXAMPLE!r} (run `ledger init` to start your own)")
         example = load(bundled.bundled_path(EXAMPLE))
@@ -112,6 +123,39 @@ def read(ctx: typer.Context) -> LoadedLedger:
     loaded = load(chosen.path)
     _warn_of_cycle(loaded.ledger)
     return loaded
+
+
+EXAMPLE_FILE = "example"
+"""`-f example`: the bundled example, unless a file of that name is here."""
+
+
+def wants_example(ctx: typer.Context, chosen: Target) -> bool:
+    """Whether the command was asked to read the bundled example: `--example`, or `-f example`
+    where no file of that name exists."""
+    if ctx.find_root().params.get("example"):
+        return True
+    return (chosen.named and str(chosen.path) == EXAMPLE_FILE and not chosen.path.exists()
+            and not chosen.path.is_symlink())
+
+
+def no_ledger_advice(path: Path) -> str:
+    """What to do when no ledger is found: the JSON files here that hold a ledger (`did you
+    mean -f minsk.json?`), `--example` for the bundled one, `ledger init` to start one."""
+    found = sorted(candidate.name for candidate in Path.cwd().glob("*.json")
+                   if candidate.name != path.name and _holds_a_ledger(candidate))
+    meant = (f"did you mean -f {found[0]}?" + (f" (ledgers here: {', '.join(found[:5])})"
+                                               if len(found) > 1 else "") + " ") if found else ""
+    return (f"{meant}give -f FILE, --example to read the bundled example, or run `ledger init` "
+            f"(`ledger init --example {EXAMPLE}` for a copy of the example)")
+
+
+def _holds_a_ledger(candidate: Path) -> bool:
+    """Whether a file starts as a ledger does (its first bytes name a schema version)."""
+    try:
+        with candidate.open("rb") as handle:
+            return b'"schema_version"' in handle.read(200)
+    except OSError:
+        return False
 
 
 def _warn_of_cycle(ledger: Ledger) -> None:
@@ -160,7 +204,13 @@ def update(ctx: typer.Context, change: Callable[[Ledger], tuple[Ledger, T]]) -> 
     from ledger.storage import writing
 
     draft: Draft
-    path = target(ctx).path
+    chosen = target(ctx)
+    path = chosen.path
+    if wants_example(ctx, chosen):
+        raise LedgerError(f"the bundled example is read-only: `ledger init --example {EXAMPLE}` "
+                          "copies it into a ledger of your own")
+    if not path.exists() and not path.is_symlink() and not chosen.named:
+        raise LedgerError(f"no {path} here or in a parent folder: " + no_ledger_advice(path))
     try:
         with writing.transaction(path, max_bytes=max_bytes()) as draft:
             LOADED.append(draft.loaded)
