@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from conftest import Run, git_environment, ok
 
-pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+pytestmark = [pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed"),
+              pytest.mark.slow]  # real git in subprocesses: the full suite runs them
 
 
 @pytest.fixture

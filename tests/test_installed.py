@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from conftest import INSTALLED_LEDGER
 
+pytestmark = pytest.mark.slow  # the installed script in subprocesses: the full suite runs them
+
 
 def ledger(*args: str | bytes, cwd: Path, env: dict[str, str] | None = None
            ) -> subprocess.CompletedProcess[str]:
