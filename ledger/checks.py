@@ -138,6 +138,26 @@ def subjects_are_obligors(context: CheckContext) -> Iterator[Finding]:
                       "or correct the term's obligors")
 
 
+@check
+def one_correction_counts(context: CheckContext) -> Iterator[Finding]:
+    """An entry corrected twice with both corrections counting (two analysts corrected it on
+    their branches, and git merged both): the statement would count twice. A problem at each
+    correction, naming every one."""
+    retracted = retracted_ids(context.ledger)
+    counting: dict[str, list[tuple[int, str]]] = {}
+    for position, entry in enumerate(context.ledger.evidence):
+        if entry.corrects is not None and entry.id not in retracted:
+            counting.setdefault(entry.corrects, []).append((position, entry.id))
+    for original, corrections in counting.items():
+        if len(corrections) > 1:
+            named = ", ".join(entry_id for _, entry_id in corrections)
+            for position, entry_id in corrections:
+                yield Finding(("evidence", position, "corrects"),
+                              f"entry {entry_id} corrects {original}, and so do others: "
+                              f"{len(corrections)} corrections count ({named}); retract the "
+                              "wrong ones (`ledger evidence retract ID --reason ...`)")
+
+
 _WHITESPACE_RUN = re.compile(r"\s+")
 _TYPOGRAPHIC = str.maketrans({
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'",

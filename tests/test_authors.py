@@ -38,7 +38,7 @@ def test_the_name_is_part_of_the_digest(run: Run, small: Path) -> None:
     said = ("evidence", "add", "-t", "withdraw", "-c", "monitor", "-s", "disputes", "-d",
             "2021-05", "-m", "Troops remain")
     first = ok(run(*said, "--by", "Ana", env=now)).stdout.strip()
-    second = ok(run(*said, "--by", "Ben", env=now)).stdout.strip()
+    second = ok(run(*said, "--by", "Ben", "--duplicate", env=now)).stdout.strip()
     assert first != second
     small.write_text(small.read_text(encoding="utf-8").replace('"Ana"', '"Eve"'),
                      encoding="utf-8")

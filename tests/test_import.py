@@ -678,13 +678,17 @@ def test_an_import_warns_of_likely_mistakes_at_their_cells(run: Run, tmp_path: P
             ["2099-01", "withdraw", "", "monitors", "disputes", "Still there", ""],
             ["2024-07", "withdraw", "", "monitors", "claims", "Gone", "example.org"]]
     evidence = write_csv(tmp_path / "evidence.csv", rows)
+    future = run("evidence", "import", str(evidence), "--dry-run", file=file,
+                 env={"COMPLIANCE_LEDGER_NOW": "2024-09-01T00:00:00Z"})
+    assert future.exit_code == 1 and (
+        f"{evidence}:2:1: column 'date': 2099-01 begins after the day it is recorded "
+        "(2024-09-01): a statement is recorded once it is made") in future.stderr
+    evidence = write_csv(tmp_path / "evidence.csv", [rows[0], rows[2]])
     dry = ok(run("evidence", "import", str(evidence), "--dry-run", file=file,
                  env={"COMPLIANCE_LEDGER_NOW": "2024-09-01T00:00:00Z"}))
     warned = [line for line in dry.stderr.splitlines() if ": warning: " in line]
     assert warned == [
-        f"{evidence}:2:1: warning: column 'date': 2099-01 is after the day it is recorded "
-        "(2024-09-01): a statement is dated when it was made",
-        f"{evidence}:3:7: warning: column 'url': 'example.org' is not a web address "
+        f"{evidence}:2:7: warning: column 'url': 'example.org' is not a web address "
         "(https://...)"]
     ok(run("evidence", "import", str(evidence), file=file,
            env={"COMPLIANCE_LEDGER_NOW": "2024-09-01T00:00:00Z"}))

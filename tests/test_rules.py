@@ -366,8 +366,13 @@ def test_the_same_words_on_another_day_are_another_statement(run: Run, small: Pa
     ok(run(*said, "-d", "2021-05"))
     later = ok(run(*said, "-d", "2021-06")).stderr
     assert "same statement" not in later
-    again = ok(run(*said, "-d", "2021-06")).stderr
-    assert "the same statement as entry" in again
+    before = small.read_bytes()
+    refused = run(*said, "-d", "2021-06")
+    assert refused.exit_code == 1 and small.read_bytes() == before
+    assert "--summary: the same statement as entry" in refused.stderr
+    assert "--duplicate" in refused.stderr
+    again = ok(run(*said, "-d", "2021-06", "--duplicate")).stderr
+    assert "the same statement as entry" in again, "recorded on purpose, and still said"
     warned = [line for line in ok(run("check")).stderr.splitlines() if "same statement" in line]
     assert len(warned) == 1, warned
 
@@ -383,3 +388,30 @@ def test_an_address_a_reader_cannot_follow_is_warned_of(run: Run, small: Path, u
     added = ok(run("evidence", "add", "-t", "withdraw", "-c", "monitor", "-s", "disputes",
                    "-d", "2021-05", "-m", "Seen", "--url", url)).stderr
     assert ("is not a web address" not in added) is followable, added
+
+
+def test_an_entry_corrected_twice_is_a_problem_naming_both(run: Run, small: Path,
+                                                             tmp_path: Path) -> None:
+    """Two analysts correct the same entry differently on their copies; merged, both
+    corrections would count: `check` fails, placed at each, and `evidence show` names both."""
+    import shutil
+
+    entry = ok(run("evidence", "add", "-t", "withdraw", "-c", "monitor", "-s", "disputes",
+                   "-d", "2021-05", "-m", "Troops remain")).stdout.strip()
+    base, theirs = tmp_path / "base.json", tmp_path / "theirs.json"
+    shutil.copy(small, base)
+    shutil.copy(small, theirs)
+    ours = ok(run("evidence", "correct", entry, "--date", "2021-06", "--reason",
+                  "Misdated")).stdout.strip()
+    other = ok(run("evidence", "correct", entry, "--date", "2021-07", "--reason", "Misdated",
+                   file=theirs)).stdout.strip()
+    ok(run("merge", str(base), str(small), str(theirs)))
+    checked = run("check")
+    assert checked.exit_code == 1
+    problems = [line for line in checked.stderr.splitlines() if f"corrects {entry}" in line]
+    assert len(problems) == 2 and all(ours in line and other in line for line in problems)
+    shown = as_json(run("evidence", "show", entry, "--format", "json"))
+    assert sorted(shown["corrections"]) == sorted([ours, other])
+    assert "corrected by" in ok(run("evidence", "show", entry)).stdout
+    ok(run("evidence", "retract", other, "--reason", "The other correction is right"))
+    assert "ok:" in ok(run("check")).stdout

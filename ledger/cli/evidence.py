@@ -145,6 +145,9 @@ def evidence_add(
         "--interactive", "-i", help="Ask for each field not given, offering the ledger's ids "
         "(Tab completes them at a terminal) and checking each answer, as `hledger add` does.")
     ] = False,
+    duplicate: Annotated[bool, typer.Option(
+        "--duplicate", help="Record it even though a counted entry says the same (a deliberate "
+        "repeat); without it, that is an error naming the entry.")] = False,
 ) -> None:
     """Record who asserts that a party complies (or not) with a term; prints the new id.
 
@@ -152,6 +155,7 @@ def evidence_add(
     --summary "UN report: al-Qaeda leadership still in Afghanistan"
     """
     from ledger.core import cautions, entry_edits
+    from ledger.core.errors import InvalidValue
     from ledger.core.log import assertion
 
     subjects = list(dict.fromkeys(subject or ()))
@@ -182,6 +186,10 @@ def evidence_add(
                                                       sha256=digest)
             entries = [entry]
         for entry in entries:
+            twin = None if duplicate else cautions.same_statement(changed, entry)
+            if twin is not None:
+                raise InvalidValue("summary", f"the same statement as entry {twin}, which "
+                                   "counts: give --duplicate to record it again on purpose")
             found.extend(cautions.entry_cautions(changed, entry))
         if missing is not None:
             found.append(("document", missing))
@@ -266,8 +274,7 @@ def evidence_show(ctx: typer.Context, id: EvidenceId, as_of: AsOfOption = None,
             raise InvalidValue("id", f"no evidence entry with id {id!r} as known at "
                                f"{clocked.known_at.isoformat()}: {later.id} was recorded at "
                                f"{later.recorded_at}") from None
-        corrected_by = next((other.id for other in ledger.evidence if other.corrects == entry.id),
-                            None)
+        corrected_by = [other.id for other in ledger.evidence if other.corrects == entry.id]
         retractions = [retraction for retraction in ledger.retractions
                        if retraction.evidence == entry.id]
         view = evidence_view(entry, retractions, ledger, corrected_by)

@@ -145,14 +145,19 @@ def entry_rules(entry: Evidence, agreement: Agreement | None, twin: str | None =
     return [(field, message) for field, message in found if message is not None]
 
 
-def entry_cautions(ledger: Ledger, entry: Evidence) -> list[Caution]:
-    """What to warn of when `entry` (already in `ledger`) is recorded."""
+def same_statement(ledger: Ledger, entry: Evidence) -> str | None:
+    """The id of another counted entry (not retracted) that says the same (`Evidence.said`)."""
     retracted = retracted_ids(ledger)
     same, summary = entry.said(), entry.summary
-    twin = next((other.id for other in ledger.evidence if other.summary == summary
+    return next((other.id for other in ledger.evidence if other.summary == summary
                  and other.id != entry.id and other.id not in retracted
                  and other.said() == same), None)
-    return entry_rules(entry, agreements_of_terms(ledger).get(entry.term), twin)
+
+
+def entry_cautions(ledger: Ledger, entry: Evidence) -> list[Caution]:
+    """What to warn of when `entry` (already in `ledger`) is recorded."""
+    return entry_rules(entry, agreements_of_terms(ledger).get(entry.term),
+                       same_statement(ledger, entry))
 
 
 def term_cautions(ledger: Ledger, term: Term, categories: set[str] | None = None,

@@ -13,6 +13,7 @@ from pydantic import TypeAdapter, ValidationError
 from ledger.core import clocks
 from ledger.core.counting import retractions_by_entry
 from ledger.core.dates import (
+    begins_after,
     first_day,
     format_timestamp,
     last_day,
@@ -114,6 +115,10 @@ class EvidenceMaker:
         """
         self.term(term)
         checked_date = valid_date("date", date, full=False) or ""
+        recorded_on = format_timestamp(recorded_at)[:10]
+        if begins_after(checked_date, recorded_on):
+            raise InvalidValue("date", f"{checked_date} begins after the day it is recorded "
+                               f"({recorded_on}): a statement is recorded once it is made")
         obligors = self._obligors(term, checked_date)
         if subject is None:
             if len(obligors) != 1:

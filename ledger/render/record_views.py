@@ -146,7 +146,7 @@ def evidence_list_view(entries: list[Evidence], retractions: dict[str, Retractio
 
 
 def evidence_view(entry: Evidence, retractions: list[Retraction], ledger: Ledger,
-                  corrected_by: str | None = None) -> View:
+                  corrected_by: list[str] | None = None) -> View:
     """One entry in full: its retractions (two, when two analysts each retracted it), the entry
     it corrects and the one correcting it, and the other entries of the same statement."""
     names = Names(ledger)
@@ -170,7 +170,7 @@ def evidence_view(entry: Evidence, retractions: list[Retraction], ledger: Ledger
     if entry.corrects:
         pairs.append(("corrects", entry.corrects))
     if corrected_by:
-        pairs.append(("corrected by", corrected_by))
+        pairs.append(("corrected by", ", ".join(corrected_by)))
     first = entry.statement or entry.id
     together = [other for other in ledger.evidence
                 if other.id != entry.id and (other.statement or other.id) == first
@@ -185,7 +185,8 @@ def evidence_view(entry: Evidence, retractions: list[Retraction], ledger: Ledger
     rows: list[tuple[CellValue, ...]] = [(name, value) for name, value in pairs]
     data = {**dumped(entry), "retraction": dumped(retractions[0]) if retractions else None,
             "retractions": [dumped(retraction) for retraction in retractions],
-            "corrected_by": corrected_by,
+            "corrected_by": corrected_by[0] if corrected_by else None,
+            "corrections": list(corrected_by or ()),
             "same_statement": [other.id for other in together]}
     return View(lambda: data,
                 lambda: [Section(("field", "value"), rows, fields=True,
