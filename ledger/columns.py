@@ -44,7 +44,8 @@ EVIDENCE_COLUMNS = ("id", "date", "term", "subject", "claimant", "stance", "summ
 OBLIGATION_COLUMNS = ("party", "term", "title", "category", "status", "claimed_by",
                       "disputed_by", "claim_basis", "dispute_basis", "latest", "due", "overdue",
                       "deadline", "waiting_on", "late", "ended", "stale", "not_yet_counted",
-                      "finding", "finding_level", "finding_period", "finding_id")
+                      "finding", "finding_level", "finding_period", "finding_id",
+                      "finding_reviewed_by")
 
 
 def party_row(party: Party) -> tuple[str, ...]:
@@ -83,7 +84,7 @@ def obligation_row(item: Obligation) -> tuple[str, ...]:
             joined(item.waiting_on),
             yes_no(item.late), item.ended or "", joined(entry.id for entry in item.stale),
             joined(entry.id for entry in item.not_yet_counted),
-            *(_finding_columns(item.assessment)))
+            *(_finding_columns(item.assessment)), item.reviewed_by or "")
 
 
 def _finding_columns(assessment: Assessment | None) -> tuple[str, str, str, str]:

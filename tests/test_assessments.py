@@ -196,8 +196,9 @@ def test_status_over_time_by_quarter(run: Run, small: Path) -> None:
     rows = ok(run("report", "--by", "quarter", "--since", "2021", "--until", "2021-12",
                   "--format", "csv")).stdout.splitlines()
     assert rows[0] == ("party,term,title,period,status,deadline,finding,finding_level,"
-                       "finding_id")
-    assert f"north,withdraw,Withdraw troops,2021-Q2,disputed,overdue,violates,,{first}" in rows
+                       "finding_id,finding_reviewed_by")
+    assert (f"north,withdraw,Withdraw troops,2021-Q2,disputed,overdue,violates,,{first},ben"
+            in rows)
     table = ok(run("report", "--by", "year", "--since", "2020", "--until", "2021")).stdout
     assert "contested / violates" in table and "2020" in table
     for words, message in ((("--by", "year"), "--since: give --since"),
@@ -230,3 +231,65 @@ def test_the_workflow_through_the_installed_script(small: Path) -> None:
     assert withdraw["assessment"]["reviewed_by"] == "ben"
     shown = ledger("assessment", "show", made[:5])
     assert "partly, level 2 intermediate" in shown and "approved" in shown
+
+
+def test_what_a_careful_team_is_told(run: Run, small: Path) -> None:
+    """From a new team's pass: a finding that cites a retracted entry cannot be approved, and the
+    retraction says which findings cite it; two standing findings on one obligation and period,
+    and a level the finding contradicts, are warned of; a correction that changes nothing is
+    refused; the same person under another case cannot review their own; log takes an
+    assessment's id; term show has the Finding column; CSV marks a draft."""
+    dispute = add_evidence(run, "withdraw", "monitor", "disputes", "2021-05")
+    other = add_evidence(run, "withdraw", "south", "disputes", "2021-05")
+    first = assess(run, "--period", "2021-Q2", "--finding", "violates", "--level", "3",
+                   "--rationale", "Stayed", "-e", dispute, "-e", other)
+    second = ok(run("assess", "-t", "withdraw", "-p", "north", "--period", "2021q2",
+                    "--finding", "partly", "--rationale", "Some left", "-e", dispute, env=ANA))
+    assert "warning: --period: assessment " + first in second.stderr
+    late = ok(run("assess", "-t", "withdraw", "-p", "north", "--period", "2021-Q3",
+                  "--finding", "unverifiable", "--level", "2", "--rationale", "No access",
+                  env=ANA))
+    assert "warning: --level: level 2 with the finding unverifiable" in late.stderr
+    same = run("assessment", "review", first, "--approve", "--reason", "x",
+               env={"COMPLIANCE_LEDGER_AUTHOR": " ANA "})
+    assert same.exit_code == 1 and "second reader" in same.stderr
+    retracted = ok(run("evidence", "retract", other, "--reason", "Misread"))
+    assert f"assessment {first} cites this entry" in retracted.stderr
+    before = small.read_bytes()
+    refused = run("assessment", "review", first, "--approve", "--reason", "x", env=BEN)
+    assert refused.exit_code == 1 and f"cites entry {other}, retracted since" in refused.stderr
+    nothing = run("assessment", "correct", first, "--level", "3", "--reason", "x")
+    assert nothing.exit_code == 1 and "nothing to correct" in nothing.stderr
+    assert small.read_bytes() == before
+    logged = as_json(run("log", "--record", first[:6], "--format", "json"))
+    assert [line["kind"] for line in logged] == ["assessed"]
+    second_id = second.stdout.strip()
+    ok(run("assessment", "review", second_id, "--approve", "--reason", "ok", env=BEN))
+    shown = ok(run("term", "show", "withdraw")).stdout
+    assert "Finding" in shown and "partly (2021-Q2)" in " ".join(shown.split())
+    ok(run("assessment", "review", second_id, "--reject", "--reason", "Second look", env=BEN))
+    rows = ok(run("report", "--drafts", "--format", "csv", "--party", "north")).stdout
+    assert rows.splitlines()[0].endswith(",finding_reviewed_by")
+    withdraw = next(line for line in rows.splitlines() if line.startswith("north,withdraw,"))
+    assert withdraw.endswith(f",unverifiable,2,2021-Q3,{late.stdout.strip()},"), \
+        "a draft: no one reviewed it"
+
+
+def test_the_grid_never_forecasts(run: Run, small: Path) -> None:
+    """The period not yet over is judged as of today, as `report` is; one that begins after
+    today is refused."""
+    now = {"COMPLIANCE_LEDGER_NOW": "2024-05-15T12:00:00Z"}
+    add_evidence(run, "release", "monitor", "disputes", "2024-04", "--subject", "south")
+    grid = as_json(run("report", "--by", "quarter", "--since", "2024", "--format", "json",
+                       env=now))
+    assert grid["periods"] == ["2024-Q1", "2024-Q2"]
+    today = as_json(run("report", "--format", "json", env=now))
+    release = {(party["id"], item["term"]): item["status"] for party in today["parties"]
+               for item in party["obligations"]}
+    cells = {(party["id"], item["term"]): item["statuses"]["2024-Q2"]
+             for party in grid["parties"] for item in party["obligations"]}
+    assert cells == release
+    assert "2024-Q2 as of 2024-05-15, not yet over" in " ".join(ok(run(
+        "report", "--by", "quarter", "--since", "2024", env=now)).stdout.split())
+    ahead = run("report", "--by", "quarter", "--since", "2024", "--until", "2025", env=now)
+    assert ahead.exit_code == 1 and "--until: 2024-Q3 begins after today" in ahead.stderr

@@ -196,7 +196,7 @@ def test_overdue_is_worded_apart_from_no_evidence_in_every_format(run: Run, smal
     assert '<span class="flag waiting">waits on release</span>' in html
     csv = ok(run("report", *options, "--format", "csv")).stdout.splitlines()
     assert "north,review,Review sanctions,sanctions,no-evidence,,,,,,2020-06-30,no,waits on," \
-        "release,no,,,,,,," in csv
+        "release,no,,,,,,,," in csv
     data = standing(run, "south", "release", *options)
     assert (data["status"], data["overdue"], data["waiting_on"]) == ("disputed", True, [])
 

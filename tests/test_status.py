@@ -188,9 +188,9 @@ def test_report_filters_and_table(run: Run, small: Path) -> None:
     assert csv_lines[0] == ("party,term,title,category,status,claimed_by,disputed_by,"
                             "claim_basis,dispute_basis,latest,due,overdue,deadline,waiting_on,"
                             "late,ended,stale,not_yet_counted,finding,finding_level,"
-                            "finding_period,finding_id")
+                            "finding_period,finding_id,finding_reviewed_by")
     assert "south,release,Release prisoners,prisoner-release,disputed,,monitor,,independent," \
-        "2020-04,2020-03-10,yes,overdue,,no,,,,,,," in csv_lines
+        "2020-04,2020-03-10,yes,overdue,,no,,,,,,,," in csv_lines
     markdown = ok(run("report", "--format", "markdown")).stdout
     assert "## Southland (south)" in markdown
     assert "| release | Release prisoners | prisoner-release | disputed |  | The Monitors |" \

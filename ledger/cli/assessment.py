@@ -17,7 +17,7 @@ from ledger.cli.options import (
     complete_party,
     complete_term,
 )
-from ledger.cli.output import confirm_saved, emit
+from ledger.cli.output import confirm_saved, emit, warn
 from ledger.core.words import Finding
 from ledger.render import ListFormat
 
@@ -41,6 +41,15 @@ PeriodArgument = Annotated[str, typer.Option(
     "(over by today).")]
 
 
+def period_named(text: str) -> str:
+    """`--period` as given, `today` and `yesterday` named by the one clock (as every period
+    option takes them)."""
+    from ledger.cli import clock
+    from ledger.core.dates import named_day
+
+    return named_day(text, clock.today())
+
+
 def assess(
     ctx: typer.Context,
     term: Annotated[str, typer.Option("--term", "-t", help="The term assessed.",
@@ -62,14 +71,19 @@ def assess(
     """
     from ledger.core import assessments
 
+    found: list[tuple[str, str]] = []
+
     def change(ledger: Ledger) -> tuple[Ledger, Assessment]:
-        return assessments.assess(ledger, term=term, party=party, period=period,
-                                  finding=finding, rationale=rationale, level=level,
-                                  evidence=evidence or (), **stamp(ctx))
+        changed, made = assessments.assess(
+            ledger, term=term, party=party, period=period_named(period), finding=finding,
+            rationale=rationale, level=level, evidence=evidence or (), **stamp(ctx))
+        found.extend(assessments.cautions_of(changed, made))
+        return changed, made
 
     made = run(lambda: update(ctx, change))
     confirm_saved(made.id, f"assessed {party} on {term} for {made.period}: "
                   f"{made.finding.value} (a draft until reviewed)")
+    warn(found)
 
 
 @assessment_app.command("review")
@@ -90,14 +104,22 @@ def assessment_review(
     from ledger.core.errors import InvalidValue
     from ledger.core.words import ReviewAction
 
+    found: list[tuple[str, str]] = []
+
     def change(ledger: Ledger) -> tuple[Ledger, Review]:
         if approve == reject:
             raise InvalidValue("approve", "give --approve or --reject (one of them)")
         action = ReviewAction.APPROVED if approve else ReviewAction.REJECTED
-        return assessments.review(ledger, id, action=action, reason=reason, **stamp(ctx))
+        changed, made = assessments.review(ledger, id, action=action, reason=reason,
+                                           **stamp(ctx))
+        if approve:
+            found.extend(assessments.cautions_of(changed, assessments.resolve_assessment(
+                changed, made.assessment)))
+        return changed, made
 
     made = run(lambda: update(ctx, change))
     confirm_saved(made.id, f"{made.action.value} assessment {made.assessment}")
+    warn(found)
 
 
 @assessment_app.command("withdraw")
@@ -137,13 +159,19 @@ def assessment_correct(
     """
     from ledger.core import assessments
 
+    found: list[tuple[str, str]] = []
+
     def change(ledger: Ledger) -> tuple[Ledger, Assessment]:
-        return assessments.correct(ledger, id, reason=reason, period=period, finding=finding,
-                                   level=level, rationale=rationale,
-                                   evidence=tuple(evidence) if evidence else None, **stamp(ctx))
+        changed, made = assessments.correct(
+            ledger, id, reason=reason, period=period_named(period) if period else None,
+            finding=finding, level=level, rationale=rationale,
+            evidence=tuple(evidence) if evidence else None, **stamp(ctx))
+        found.extend(assessments.cautions_of(changed, made))
+        return changed, made
 
     made = run(lambda: update(ctx, change))
     confirm_saved(made.id, f"corrected assessment {made.corrects} (a draft until reviewed)")
+    warn(found)
 
 
 @assessment_app.command("list")

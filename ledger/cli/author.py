@@ -22,13 +22,13 @@ def author(ctx: typer.Context, ledger_path: Path) -> str | None:
         return checked_name("by", given)
     named = os.environ.get(AUTHOR_VARIABLE, "").strip()
     if named:
-        return checked_name(f"${AUTHOR_VARIABLE}", named)
+        return _from_elsewhere(f"${AUTHOR_VARIABLE}", named)
     from ledger.storage import git
 
     folder = ledger_path.parent if ledger_path.parent.is_dir() else Path.cwd()
     configured = git.user_name(folder)
     if configured:
-        return configured[:MAX_NAME]
+        return _from_elsewhere("git's user.name", configured)
     import getpass
 
     try:
@@ -40,6 +40,18 @@ def author(ctx: typer.Context, ledger_path: Path) -> str | None:
 def checked_name(option: str, name: str) -> str:
     name = name.strip()
     if not name or len(name) > MAX_NAME or not name.isprintable():
+        shown = name if len(name) <= 60 else name[:60] + "..."
         raise InvalidValue(option, f"a name of 1 to {MAX_NAME} printable characters on one "
-                           f"line, not {name!r}")
+                           f"line, not {shown!r}")
     return name
+
+
+def _from_elsewhere(source: str, name: str) -> str:
+    """A name from the environment or git's config, held to the rule `--by` is: an error names
+    where it came from."""
+    from ledger.core.errors import LedgerError
+
+    try:
+        return checked_name("by", name)
+    except InvalidValue as error:
+        raise LedgerError(f"{source}: {error.message}") from None

@@ -348,12 +348,20 @@ def evidence_retract(
     Example: ledger evidence retract 3fa2 --reason "Misattributed: the speaker was not a spokesman"
     """
     from ledger.core import entry_edits
+    from ledger.core.assessments import citing
+
+    cited: list[str] = []
 
     def change(ledger: Ledger) -> tuple[Ledger, Retraction]:
-        return entry_edits.retract(ledger, id, reason=reason, **stamp(ctx))
+        changed, made = entry_edits.retract(ledger, id, reason=reason, **stamp(ctx))
+        cited.extend(assessment.id for assessment in citing(changed, made.evidence))
+        return changed, made
 
     retraction = run(lambda: update(ctx, change))
     confirm_saved(None, f"retracted {retraction.evidence}")
+    if cited:
+        warn([("id", f"assessment {', '.join(cited)} cites this entry: look at the finding "
+                     "again (`ledger assessment correct` or `withdraw`)")])
 
 
 @evidence_app.command("import")

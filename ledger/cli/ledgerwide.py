@@ -139,7 +139,8 @@ def _over_time(ctx: typer.Context, by: Grouping | None, since: str | None, until
     from ledger.render.grid_views import grid_view
 
     if by is None:
-        raise InvalidValue("since", "--since and --until go with --by year|quarter|month")
+        raise InvalidValue("since" if since is not None else "until",
+                           "--since and --until go with --by year|quarter|month")
     if as_of is not None:
         raise InvalidValue("as_of", "give --by with --since and --until, not --as-of: each "
                            "period is judged as of its last day")
@@ -153,7 +154,7 @@ def _over_time(ctx: typer.Context, by: Grouping | None, since: str | None, until
                            "the grid ends")
     whole = read(ctx).ledger
     grid = over_time.status_over_time(whole, by=by.value, since=start, until=end,
-                                      known_at=known, **filters)
+                                      known_at=known, today=known or clock.today(), **filters)
     at_end = clocks.snapshot(whole, as_of=end, known_at=known, today=end)
     return headed(grid_view(grid, at_end), Clocked(at_end, whole, None, known, end))
 

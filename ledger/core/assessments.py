@@ -68,6 +68,8 @@ def assess(ledger: Ledger, *, term: str, party: str, period: str, finding: Findi
     entry that is of another term or party, retracted, or not counted by the period's end."""
     if term not in {known.id for known in ledger.terms}:
         raise InvalidValue("term", f"no term {term!r}")
+    if party not in {known.id for known in ledger.parties}:
+        raise InvalidValue("party", f"no party {party!r}")
     if (term, party) not in obligations_ever(ledger):
         raise InvalidValue("party", f"{party!r} is not an obligor of term {term!r}")
     try:
@@ -123,6 +125,11 @@ def _cited(ledger: Ledger, prefixes: list[str], term: str, party: str, last: str
     return cited
 
 
+def same_person(first: str, second: str) -> bool:
+    """Two names that differ only in case or spacing name one person (`Alice`, ` alice`)."""
+    return " ".join(first.casefold().split()) == " ".join(second.casefold().split())
+
+
 def review(ledger: Ledger, prefix: str, *, action: ReviewAction, reason: str,
            recorded_at: datetime, recorded_by: str | None = None) -> tuple[Ledger, Review]:
     """Record a second reader's approval or rejection, or a withdrawal. A reader may not review
@@ -130,15 +137,22 @@ def review(ledger: Ledger, prefix: str, *, action: ReviewAction, reason: str,
     assessment = resolve_assessment(ledger, prefix)
     standing = standings(ledger)[assessment.id]
     if standing.state == ReviewAction.WITHDRAWN:
-        raise LedgerError(f"assessment {assessment.id} was withdrawn: review its correction, "
-                          "or record a new assessment")
+        replaced = [other.id for other in ledger.assessments if other.corrects == assessment.id]
+        raise LedgerError(f"assessment {assessment.id} was withdrawn: nothing more is recorded "
+                          "of it" + (f" (its correction is {replaced[0]})" if replaced else ""))
     if (action is not ReviewAction.WITHDRAWN and recorded_by is not None
-            and recorded_by == assessment.recorded_by):
+            and assessment.recorded_by is not None
+            and same_person(recorded_by, assessment.recorded_by)):
         raise InvalidValue("by", f"{recorded_by!r} recorded assessment {assessment.id}: a "
                            "second reader must review it (give --by, or set "
                            "$COMPLIANCE_LEDGER_AUTHOR, to their name)")
     if not reason.strip():
         raise InvalidValue("reason", "required")
+    gone = [entry for entry in assessment.evidence if entry in retracted_ids(ledger)]
+    if action is ReviewAction.APPROVED and gone:
+        raise InvalidValue("approve", f"assessment {assessment.id} cites entry {gone[0]}, "
+                           "retracted since: correct the finding (`ledger assessment correct "
+                           f"{assessment.id[:8]} --evidence ...`) or reject it")
     made = sealed(Review(id="0" * 12, assessment=assessment.id, action=action, reason=reason,
                          recorded_at=format_timestamp(recorded_at), recorded_by=recorded_by))
     return ledger.model_copy(update={"reviews": (*ledger.reviews, made)}), made
@@ -151,7 +165,13 @@ def correct(ledger: Ledger, prefix: str, *, reason: str, recorded_at: datetime,
     old = resolve_assessment(ledger, prefix)
     changed = {name: value for name, value in given.items() if value is not None}
     if not changed:
-        raise InvalidValue("reason", "a correction must give at least one corrected field")
+        raise LedgerError("nothing to correct: give at least one of --period, --finding, "
+                          "--level, --rationale, --evidence")
+    current = {"period": old.period, "finding": old.finding, "level": old.level,
+               "rationale": old.rationale, "evidence": old.evidence}
+    if all(_same(current[name], value) for name, value in changed.items()):
+        raise LedgerError(f"nothing to correct: assessment {old.id} already holds "
+                          + ", ".join(f"{name} {value}" for name, value in changed.items()))
     withdrawn, _ = review(ledger, old.id, action=ReviewAction.WITHDRAWN, reason=reason,
                           recorded_at=recorded_at, recorded_by=recorded_by)
     fields: dict[str, object] = {
@@ -159,6 +179,20 @@ def correct(ledger: Ledger, prefix: str, *, reason: str, recorded_at: datetime,
         "rationale": old.rationale, "evidence": old.evidence, "level": old.level, **changed}
     return assess(withdrawn, recorded_at=recorded_at, recorded_by=recorded_by,
                   corrects=old.id, **fields)  # type: ignore[arg-type]
+
+
+def _same(held: object, given: object) -> bool:
+    """Whether a corrected value is the one held (a period in any spelling, an id by prefix)."""
+    if isinstance(held, tuple) and isinstance(given, tuple):
+        return len(held) == len(given) and all(
+            isinstance(one, str) and one.startswith(str(other).lower())
+            for one, other in zip(held, given, strict=True))
+    if isinstance(held, str) and isinstance(given, str):
+        try:
+            return canonical_period(given) == held
+        except ValueError:
+            return held == given
+    return held == given
 
 
 def finding_for(assessments: Iterable[Assessment], standing: dict[str, Standing], *,
@@ -171,3 +205,40 @@ def finding_for(assessments: Iterable[Assessment], standing: dict[str, Standing]
                 if standing[assessment.id].state in shown and end_day(assessment.period) <= day]
     return max(eligible, key=lambda assessment: (end_day(assessment.period),
                                                  assessment.recorded_at), default=None)
+
+
+def citing(ledger: Ledger, entry_id: str) -> list[Assessment]:
+    """The assessments, neither withdrawn nor rejected, that cite an entry."""
+    standing = standings(ledger)
+    return [assessment for assessment in ledger.assessments if entry_id in assessment.evidence
+            and standing[assessment.id].state in (DRAFT, ReviewAction.APPROVED.value)]
+
+
+def cautions_of(ledger: Ledger, assessment: Assessment) -> list[tuple[str, str]]:
+    """What to warn of in an assessment (already in `ledger`): another finding on the same
+    obligation and period that stands (a report would show only the later); a level the finding
+    contradicts; a period before its agreement was signed."""
+    from ledger.core.cautions import agreements_of_terms
+
+    standing = standings(ledger)
+    found: list[tuple[str, str]] = []
+    rivals = [other.id for other in ledger.assessments if other.id != assessment.id
+              and (other.term, other.party, other.period) == (assessment.term, assessment.party,
+                                                             assessment.period)
+              and standing[other.id].state in (DRAFT, ReviewAction.APPROVED.value)]
+    if rivals:
+        found.append(("period", f"assessment {', '.join(rivals)} is on the same obligation and "
+                      f"period ({assessment.period}) and stands too: reports show only the "
+                      "later; withdraw or reject the one that is wrong"))
+    level, finding = assessment.level, assessment.finding
+    if level is not None and (finding is Finding.UNVERIFIABLE
+                              or (finding is Finding.COMPLIES and level < 3)
+                              or (finding is Finding.VIOLATES and level == 3)):
+        found.append(("level", f"level {level} with the finding {finding.value}: "
+                      "is one of them a slip?"))
+    agreement = agreements_of_terms(ledger).get(assessment.term)
+    if (agreement is not None and agreement.signed is not None
+            and end_day(assessment.period) < agreement.signed):
+        found.append(("period", f"{assessment.period} ended before its agreement was signed "
+                      f"({agreement.signed})"))
+    return found

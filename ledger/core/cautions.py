@@ -238,7 +238,7 @@ def _assessment_cautions(ledger: Ledger) -> Iterator[tuple[tuple[str | int, ...]
     is no concern)."""
     if not ledger.assessments:
         return
-    from ledger.core.assessments import standings
+    from ledger.core.assessments import cautions_of, standings
     from ledger.core.counting import retractions_by_entry
 
     retractions = retractions_by_entry(ledger)
@@ -246,6 +246,8 @@ def _assessment_cautions(ledger: Ledger) -> Iterator[tuple[tuple[str | int, ...]
     for position, assessment in enumerate(ledger.assessments):
         if standing[assessment.id].state in ("withdrawn", "rejected"):
             continue
+        for field, message in cautions_of(ledger, assessment):
+            yield ("assessments", position, field), message
         for slot, entry_id in enumerate(assessment.evidence):
             retraction = retractions.get(entry_id)
             if retraction is not None:

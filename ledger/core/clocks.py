@@ -235,7 +235,8 @@ def resolve_record(ledger: Ledger, wanted: str) -> str:
     if wanted in slugs:
         return wanted
     prefix = wanted.lower()
-    ids = [record.id for records in (ledger.evidence, ledger.retractions, ledger.changes)
+    ids = [record.id for records in (ledger.evidence, ledger.retractions, ledger.changes,
+                                     ledger.assessments, ledger.reviews)
            for record in records]
     matches = sorted({known for known in ids if prefix and known.startswith(prefix)})
     if len(matches) == 1:
@@ -246,7 +247,7 @@ def resolve_record(ledger: Ledger, wanted: str) -> str:
         raise InvalidValue("record", f"{wanted!r} is ambiguous: {len(matches)} ids start with "
                            f"it ({shown})")
     raise InvalidValue("record", f"no record {wanted!r} (give an agreement, party or term id, or "
-                       "an entry, retraction or change id or prefix)")
+                       "an entry, retraction, change, assessment or review id or prefix)")
 
 
 def condition_graphs(ledger: Ledger) -> list[dict[str, tuple[str, ...]]]:

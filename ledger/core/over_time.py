@@ -24,6 +24,9 @@ class Span:
     label: str
     first: date
     last: date
+    judged: date
+    """The day it is judged on: its last day, or today for the period not yet over (a grid
+    shows what is known, never a forecast)."""
 
 
 @dataclass(frozen=True)
@@ -44,9 +47,10 @@ class Grid:
     parties: tuple[tuple[Party, tuple[Row, ...]], ...]
 
 
-def spans(by: str, since: date, until: date) -> list[Span]:
+def spans(by: str, since: date, until: date, today: date | None = None) -> list[Span]:
     """The periods of `by` from the one holding `since` to the one holding `until`: `2015`,
-    `2015-Q1` or `2015-01`."""
+    `2015-Q1` or `2015-01`; one not over by `today` is judged on `today`, and one that begins
+    after it is refused."""
     months = STEPS[by]
     index = since.year * 12 + (since.month - 1) // months * months
     found: list[Span] = []
@@ -57,7 +61,10 @@ def spans(by: str, since: date, until: date) -> list[Span]:
         last = date(end_year, end_month + 1, calendar.monthrange(end_year, end_month + 1)[1])
         label = (f"{year:04d}" if by == "year" else f"{year:04d}-Q{month // 3 + 1}"
                  if by == "quarter" else f"{year:04d}-{month + 1:02d}")
-        found.append(Span(label, first, last))
+        if today is not None and first > today:
+            raise InvalidValue("until", f"{label} begins after today ({today.isoformat()}): a "
+                               "grid shows what is known, not a forecast")
+        found.append(Span(label, first, last, min(last, today) if today else last))
         if len(found) > MAX_PERIODS:
             raise InvalidValue("since", f"more than {MAX_PERIODS} periods from "
                                f"{since.isoformat()} to {until.isoformat()} by {by}: choose a "
@@ -69,14 +76,17 @@ def spans(by: str, since: date, until: date) -> list[Span]:
 def status_over_time(whole: Ledger, *, by: str, since: date, until: date,
                      known_at: date | None = None, party: Choice = None,
                      category: Choice = None, agreement: Choice = None,
-                     stale_after: int | None = None, drafts: bool = False) -> Grid:
+                     stale_after: int | None = None, drafts: bool = False,
+                     today: date | None = None) -> Grid:
     """Each obligation's standing at the end of each period: `build_report` as of its last day
-    on the ledger as it stood then (`clocks.snapshot`), as known at `known_at`."""
-    periods = spans(by, since, until)
+    (today for the period not yet over) on the ledger as it stood then (`clocks.snapshot`), as
+    known at `known_at`."""
+    periods = spans(by, since, until, today)
     reports = []
     for span in periods:
-        ledger = clocks.snapshot(whole, as_of=span.last, known_at=known_at, today=span.last)
-        reports.append(build_report(ledger, today=span.last, as_of=span.last, known_at=known_at,
+        day = span.judged
+        ledger = clocks.snapshot(whole, as_of=day, known_at=known_at, today=day)
+        reports.append(build_report(ledger, today=day, as_of=day, known_at=known_at,
                                     party=party, category=category, agreement=agreement,
                                     stale_after=stale_after, drafts=drafts))
     cells: dict[tuple[str, str], list[Obligation | None]] = {}

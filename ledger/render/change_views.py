@@ -129,7 +129,7 @@ def changes_view(report: ChangesReport, ledger: Ledger) -> View:
                    "overdue_after", "deadline_before", "deadline_after", "due_before",
                    "due_after", "waiting_on_before",
                    "waiting_on_after", "late_before", "late_after", "new_evidence",
-                   "amendments")
+                   "amendments", "finding_before", "finding_after")
 
         def row(party: Any, change: Any) -> tuple[CellValue, ...]:
             before, after = _standing(change.before), _standing(change.after)
@@ -140,7 +140,11 @@ def changes_view(report: ChangesReport, ledger: Ledger) -> View:
                     after["due"] or "", ";".join(before["waiting_on"]),
                     ";".join(after["waiting_on"]), "yes" if before["late"] else "no",
                     "yes" if after["late"] else "no", " ".join(change.new_evidence),
-                    " ".join(change.amendments))
+                    " ".join(change.amendments),
+                    finding_cell(change.before.assessment, change.before.reviewed_by)
+                    if change.before else "",
+                    finding_cell(change.after.assessment, change.after.reviewed_by)
+                    if change.after else "")
 
         return Section(columns, [row(party, change) for party in report.parties
                                  for change in party.changes])

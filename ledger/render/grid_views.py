@@ -53,7 +53,9 @@ def grid_view(grid: Grid, ledger: Ledger) -> View:
                       "statuses": {label: (item.status.value if item else None)
                                    for label, item in zip(labels, row.cells, strict=True)},
                       "findings": {label: _finding(item)
-                                   for label, item in zip(labels, row.cells, strict=True)}}
+                                   for label, item in zip(labels, row.cells, strict=True)},
+                      "reviewed_by": {label: item.reviewed_by if item else None
+                                      for label, item in zip(labels, row.cells, strict=True)}}
                      for row in rows]}
                 for party, rows in grid.parties],
         }
@@ -67,12 +69,13 @@ def grid_view(grid: Grid, ledger: Ledger) -> View:
 
     def flat() -> Section:
         return Section(("party", "term", "title", "period", "status", "deadline", "finding",
-                        "finding_level", "finding_id"),
+                        "finding_level", "finding_id", "finding_reviewed_by"),
                        [(party.id, row.term.id, row.term.title, label, _word(item),
                          (item.deadline_word or "") if item else "", _finding(item) or "",
                          str(item.assessment.level) if item and item.assessment
                          and item.assessment.level is not None else "",
-                         item.assessment.id if item and item.assessment else "")
+                         item.assessment.id if item and item.assessment else "",
+                         (item.reviewed_by or "") if item else "")
                         for party, rows in grid.parties for row in rows
                         for label, item in zip(labels, row.cells, strict=True)])
 
@@ -96,7 +99,9 @@ def grid_view(grid: Grid, ledger: Ledger) -> View:
     return View(data, sections, flat,
                 [] if grid.parties else ["No obligations match: nothing to report."],
                 what=f"Status by {grid.by}, {first.label} to {last.label} (each as of the "
-                     "period's last day)",
+                     "period's last day" + (f"; {last.label} as of {last.judged.isoformat()}, "
+                                            "not yet over" if last.judged < last.last else "")
+                     + ")",
                 legend=(f"{NOT_BOUND}: the term did not bind the party then; a / b: status a, "
                         "and b the team's approved finding for the latest period over by then.",
                         *party_legend(ledger, claimants),

@@ -39,6 +39,7 @@ from ledger.render.views import (
     corrections_of,
     deadline_cell,
     dumped,
+    finding_cell,
     obligation_data,
     page_entry,
     page_obligation,
@@ -216,9 +217,11 @@ def term_view(term: Term, obligations: list[Obligation], timeline: list[Evidence
         ("text", term.text or ""),
         ) if value
     ]
+    found = any(item.assessment for item in obligations)
     status_rows: list[tuple[CellValue, ...]] = [
-        (names.one(item.subject), status_cell(item), item.term.due or "",
-         deadline_cell(item),
+        (names.one(item.subject), status_cell(item),
+         *((finding_cell(item.assessment, item.reviewed_by),) if found else ()),
+         item.term.due or "", deadline_cell(item),
          item.latest or "", names(item.claimed_by), names(item.disputed_by))
         for item in obligations
     ]
@@ -239,8 +242,8 @@ def term_view(term: Term, obligations: list[Obligation], timeline: list[Evidence
     sections = [
         Section(("field", "value"), pairs, title=f"Term {term.id}", fields=True,
                 shows_whole=f"`ledger term show {term.id} --format json`"),
-        table_section(("Obligor", "Status", "Due", "Deadline", "Latest", "Claimed by",
-                       "Disputed by"),
+        table_section(("Obligor", "Status", *(("Finding",) if found else ()), "Due",
+                       "Deadline", "Latest", "Claimed by", "Disputed by"),
                  status_rows, title="Status by obligor", caption="; ".join(
                      f"Not counted for {names.one(item.subject)}: {pending_text(item)}"
                      for item in obligations if item.not_yet_counted) or None),
