@@ -324,3 +324,45 @@ def test_a_change_warns_only_of_the_values_it_gives(run: Run, small: Path) -> No
     assert "warning" not in quiet.stderr, "the due day was warned of when it was given"
     again = ok(run("term", "correct", "early", "--due", "2020-02-15", "--reason", "Day"))
     assert "--due: due 2020-02-15, before its agreement was signed" in again.stderr
+
+
+def test_filters_take_names_and_aliases_and_suggest_the_closest(run: Run, small: Path) -> None:
+    """A party filter takes its id, its name or an alias in any case; a value that matches
+    nothing is an error naming the closest ids (`did you mean`), never an empty result."""
+    ok(run("party", "correct", "north", "--alias", "Kyiv", "--reason", "Its usual name"))
+    add_evidence(run, "withdraw", "monitor", "disputes", "2021-05")
+    by_id = as_json(run("report", "--party", "north", "--format", "json"))
+    for name in ("kyiv", "NORTHLAND"):
+        assert as_json(run("report", "--party", name, "--format", "json")) == by_id, name
+    assert len(as_json(run("evidence", "list", "--party", "Kyiv", "--format", "json"))) == 1
+    for words, message in (
+            (("report", "--party", "nrth"), "--party: no party 'nrth' (did you mean 'north'?"),
+            (("evidence", "list", "--claimant", "Monitor"), "did you mean 'monitor'?"),
+            (("term", "list", "--category", "withdrawl"),
+             "no term category 'withdrawl' (did you mean 'withdrawal'?"),
+            (("report", "--agreement", "acord"), "did you mean 'accord'?")):
+        result = run(*words)
+        assert result.exit_code == 1 and message in result.stderr, (words, result.stderr)
+
+
+def test_evidence_list_finds_text_speakers_sources_and_categories(run: Run,
+                                                                   small: Path) -> None:
+    """`--grep` (summary, quote, speaker, source title), `--source`, `--speaker` (each any case,
+    a substring) and `--category` (of the entry's term), each repeatable, all together."""
+    first = add_evidence(run, "withdraw", "monitor", "disputes", "2021-05", "--speaker",
+                         "Col. Smith", "--source", "Daily Bulletin", "--quote",
+                         "Tanks at the crossing")
+    second = add_evidence(run, "release", "monitor", "claims", "2021-06", "--subject", "south",
+                          "--speaker", "Red Cross")
+
+    def ids(*filters: str) -> list[str]:
+        return [entry["id"] for entry in as_json(run("evidence", "list", "--format", "json",
+                                                     *filters))]
+
+    assert ids("--grep", "TANKS") == [first], "a quote, any case"
+    assert ids("--grep", "bulletin") == [first], "a source title"
+    assert ids("--speaker", "smith", "--speaker", "cross") == [first, second]
+    assert ids("--source", "bulletin", "--speaker", "cross") == []
+    assert ids("--category", "prisoner-release") == [second]
+    assert ids("--category", "withdrawal", "--grep", "monitor disputes") == [first]
+    assert ids("--grep", "nothing like it") == []

@@ -192,14 +192,14 @@ def assessment_list(
     Example: ledger assessment list --pending
     """
     from ledger.core import assessments
-    from ledger.core.select import chosen, require_known
+    from ledger.core.select import require_known
     from ledger.render.assessment_views import assessments_view
 
     def build() -> View:
         clocked = read_as(ctx, None, known_at)
         ledger = clocked.ledger
-        parties, terms = chosen(party), chosen(term)
-        require_known(ledger, party=parties, term=terms)
+        known = require_known(ledger, party=party, term=term)
+        parties, terms = known["party"], known["term"]
         standing = assessments.standings(ledger)
         shown = [assessment for assessment in ledger.assessments
                  if (not parties or assessment.party in parties)

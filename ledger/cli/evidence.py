@@ -219,6 +219,17 @@ def evidence_list(
     period: PeriodOption = None,
     include_retracted: Annotated[bool, typer.Option(
         "--include-retracted", help="Show retracted entries too, marked as such.")] = False,
+    grep: Annotated[list[str] | None, typer.Option(
+        "--grep", help="Only entries whose summary, quote, speaker or source title holds this "
+        "text (any case)." + ANY_OF)] = None,
+    source: Annotated[list[str] | None, typer.Option(
+        "--source", help="Only entries whose source title holds this text (any case)." + ANY_OF)
+    ] = None,
+    speaker: Annotated[list[str] | None, typer.Option(
+        "--speaker", help="Only entries whose speaker holds this text (any case)." + ANY_OF)
+    ] = None,
+    category: Annotated[list[str] | None, typer.Option(
+        "--category", help="Only entries about terms of this category." + ANY_OF)] = None,
     as_of: AsOfOption = None,
     known_at: KnownAtOption = None,
     output: FormatOption = ListFormat.TABLE,
@@ -238,7 +249,8 @@ def evidence_list(
         selection = select.EvidenceSelection(
             term=term, party=party, claimant=claimant, stance=stance,
             since=period_start(*first), until=period_end(*last),
-            include_retracted=include_retracted, as_of=clocked.as_of,
+            include_retracted=include_retracted, as_of=clocked.as_of, grep=grep,
+            source=source, speaker=speaker, category=category,
         )
         return headed(evidence_list_view(select.select_evidence(ledger, selection),
                                          retractions_by_entry(ledger), ledger), clocked)

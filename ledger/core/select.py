@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -37,6 +37,14 @@ class EvidenceSelection:
     include_retracted: bool = False
     as_of: date | None = None
     """Only entries made by this day (see `made_by`)."""
+    grep: Choice = None
+    """Text in the summary, quote, speaker or source title (any case)."""
+    source: Choice = None
+    """Text in the source's title (any case)."""
+    speaker: Choice = None
+    """Text in the speaker (any case)."""
+    category: Choice = None
+    """The category of the entry's term."""
 
 
 def select_evidence(ledger: Ledger, selection: EvidenceSelection) -> list[Evidence]:
@@ -45,10 +53,16 @@ def select_evidence(ledger: Ledger, selection: EvidenceSelection) -> list[Eviden
     `party` matches an entry whose subject it is, or whose term binds it. Unknown filter values
     are refused.
     """
-    terms, parties, claimants = (chosen(selection.term), chosen(selection.party),
-                                 chosen(selection.claimant))
+    known = require_known(ledger, term=selection.term, party=selection.party,
+                          claimant=selection.claimant, category=selection.category)
+    terms, parties, claimants = known["term"], known["party"], known["claimant"]
+    if known["category"]:
+        in_category = {term.id for term in ledger.terms if term.category in known["category"]}
+        terms = frozenset(terms & in_category if terms else in_category)
+        if not terms:
+            return []
+    texts = _text_filter(selection)
     stances = chosen(selection.stance)  # a Stance is a string
-    require_known(ledger, term=terms, party=parties, claimant=claimants)
     obligors = {term.id: term.obligors for term in ledger.terms}
     retracted = set() if selection.include_retracted else retracted_ids(ledger)
     since = selection.since.isoformat() if selection.since else None
@@ -65,32 +79,77 @@ def select_evidence(ledger: Ledger, selection: EvidenceSelection) -> list[Eviden
         and (until is None or sort_day(entry.date) <= until)
         and entry.id not in retracted
         and (made is None or made(entry))
+        and (texts is None or texts(entry))
     ]
     selected.sort(key=order_key)
     return selected
 
 
+def _text_filter(selection: EvidenceSelection) -> Callable[[Evidence], bool] | None:
+    """Whether an entry holds each text filter's words (one of its values, any case)."""
+    wanted = {name: [value.casefold() for value in chosen(getattr(selection, name))]
+              for name in ("grep", "source", "speaker")}
+    if not any(wanted.values()):
+        return None
+
+    def fields(entry: Evidence) -> dict[str, str]:
+        title = (entry.source.title or "") if entry.source else ""
+        speaker = entry.speaker or ""
+        return {"grep": " ".join((entry.summary, entry.quote or "", speaker, title)),
+                "source": title, "speaker": speaker}
+
+    def holds(entry: Evidence) -> bool:
+        text = fields(entry)
+        return all(any(value in text[name].casefold() for value in values)
+                   for name, values in wanted.items() if values)
+
+    return holds
+
+
 def require_known(ledger: Ledger, *, party: Choice = None, claimant: Choice = None,
-                  term: Choice = None, category: Choice = None, agreement: Choice = None) -> None:
-    """Refuse a filter value the ledger does not hold, naming the option and what it holds:
-    a filter that silently matched nothing would read as "no evidence"."""
+                  term: Choice = None, category: Choice = None, agreement: Choice = None
+                  ) -> dict[str, frozenset[str]]:
+    """Each filter's values as the ids they name: a party by its id, or by its name or an alias
+    (any case); the rest by id. A value the ledger does not hold is refused, naming the option,
+    the closest ids and names (`did you mean`) and what it holds: a filter that silently matched
+    nothing would read as "no evidence"."""
     parties = [known.id for known in ledger.parties]
-    known_values = {
-        "party": (party, parties, "party"),
-        "claimant": (claimant, parties, "party"),
-        "term": (term, [known.id for known in ledger.terms], "term"),
-        "agreement": (agreement, [known.id for known in ledger.agreements], "agreement"),
-    }
-    for option, (values, known, kind) in known_values.items():
+    by_name = {name.casefold(): known.id for known in ledger.parties
+               for name in (known.name, *known.aliases)}
+    resolved: dict[str, frozenset[str]] = {}
+    for option, values in (("party", party), ("claimant", claimant)):
+        ids = set()
+        for value in sorted(chosen(values)):
+            found = value if value in parties else by_name.get(value.casefold())
+            if found is None:
+                raise InvalidValue(option, _unknown("party", value, parties, by_name))
+            ids.add(found)
+        resolved[option] = frozenset(ids)
+    for option, values, known in (
+            ("term", term, [item.id for item in ledger.terms]),
+            ("agreement", agreement, [item.id for item in ledger.agreements]),
+            ("category", category, sorted({item.category for item in ledger.terms}))):
         for value in sorted(chosen(values)):
             if value not in known:
-                raise InvalidValue(option, f"no {kind} {value!r} (known: "
-                                   f"{', '.join(known) or 'none'})")
-    categories = sorted({known.category for known in ledger.terms})
-    for value in sorted(chosen(category)):
-        if value not in categories:
-            raise InvalidValue("category", f"no term has category {value!r} (categories: "
-                               f"{', '.join(categories) or 'none'})")
+                kind = "term category" if option == "category" else option
+                raise InvalidValue(option, _unknown(kind, value, known, {}))
+        resolved[option] = chosen(values)
+    return resolved
+
+
+def _unknown(kind: str, value: str, known: list[str], names: dict[str, str]) -> str:
+    """`no party 'Kyev' (did you mean 'kyiv' (Kyiv)? known: ...)`: the closest of the ids, names
+    and aliases, then what the ledger holds."""
+    import difflib
+
+    close = difflib.get_close_matches(value.casefold(), [*known, *names], n=3, cutoff=0.6)
+    meant = list(dict.fromkeys(repr(candidate if candidate in known else names[candidate])
+                               for candidate in close))[:2]
+    listing = ", ".join(known[:20]) + (f" and {len(known) - 20} more" if len(known) > 20
+                                       else "")
+    return (f"no {kind} {value!r} ("
+            + (f"did you mean {' or '.join(meant)}? " if meant else "")
+            + f"known: {listing or 'none'})")
 
 
 @dataclass(frozen=True)
@@ -105,9 +164,9 @@ class TermSelection:
 
 def select_terms(ledger: Ledger, selection: TermSelection) -> list[Term]:
     """The terms that pass every filter, in ledger order; unknown filter values are refused."""
-    categories, parties, agreements = (chosen(selection.category), chosen(selection.party),
-                                       chosen(selection.agreement))
-    require_known(ledger, party=parties, category=categories, agreement=agreements)
+    known = require_known(ledger, party=selection.party, category=selection.category,
+                          agreement=selection.agreement)
+    categories, parties, agreements = known["category"], known["party"], known["agreement"]
     return [
         term for term in ledger.terms
         if (not categories or term.category in categories)

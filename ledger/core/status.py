@@ -14,7 +14,7 @@ from ledger.core.counting import Keyed, counted_and_pending, counted_evidence, o
 from ledger.core.dates import end_day, sort_day
 from ledger.core.model import Assessment, Evidence, Ledger, Party, Stance, Term
 from ledger.core.rules import Deadline, Status
-from ledger.core.select import Choice, chosen, require_known
+from ledger.core.select import Choice, require_known
 
 Grouped = dict[tuple[str, str], dict[str, Keyed]]
 """Each (term, subject)'s current positions: each claimant's latest entry, with its order key."""
@@ -356,8 +356,9 @@ def build_report(ledger: Ledger, *, today: date, as_of: date | None = None,
     counted entry is touched once to group it, so the cost grows with the ledger, not with terms
     times entries. Unknown filter values are refused.
     """
-    parties, categories, agreements = chosen(party), chosen(category), chosen(agreement)
-    require_known(ledger, party=parties, category=categories, agreement=agreements)
+    filters = require_known(ledger, party=party, category=category, agreement=agreement)
+    parties, categories, agreements = (filters["party"], filters["category"],
+                                       filters["agreement"])
     judge = Judge(ledger, as_of=as_of, today=today, stale_after=stale_after, counted=counted,
                   drafts=drafts)
     obligations: dict[str, list[Obligation]] = defaultdict(list)
