@@ -135,9 +135,12 @@ def test_the_second_name_and_the_version(tmp_path: Path) -> None:
                               text=True, timeout=60, check=False)
         assert (done.returncode, done.stdout, done.stderr) == (
             0, f"compliance-ledger {project['version']}\n", "")
-    report = subprocess.run([str(second), "report", "--format", "json"], cwd=tmp_path,
-                            capture_output=True, text=True, timeout=60, check=False)
+    report = subprocess.run([str(second), "report", "--format", "json", "--example"],
+                            cwd=tmp_path, capture_output=True, text=True, timeout=60,
+                            check=False)
     assert report.returncode == 0, report.stderr
     assert json.loads(report.stdout)["title"].startswith("The 2020 US-Taliban agreement")
-    assert report.stderr.startswith("compliance-ledger: no ledger.json here"), \
+    table = subprocess.run([str(second), "report"], cwd=tmp_path, capture_output=True,
+                           text=True, timeout=60, check=False)
+    assert table.stderr.startswith("compliance-ledger: no ledger.json here"), \
         "its messages name it as it was started"

@@ -18,7 +18,17 @@ from typer.testing import CliRunner
 
 from ledger.cli import app
 from ledger.core.digests import sealed as seal
-from ledger.core.model import Agreement, Evidence, Ledger, Party, Retraction, Role, Source, Term
+from ledger.core.model import (
+    OPTIONAL_LISTS,
+    Agreement,
+    Evidence,
+    Ledger,
+    Party,
+    Retraction,
+    Role,
+    Source,
+    Term,
+)
 from ledger.storage import loading, writing
 
 ANY_TEXT = st.text(st.characters(exclude_categories=["Cs"]), min_size=1, max_size=40)
@@ -81,7 +91,9 @@ def test_save_load_save_is_byte_identical(ledger: Ledger) -> None:
         assert loaded.ledger == writing.canonical(ledger)
         assert writing.serialize(loaded.ledger) == first
         assert first.endswith(b"\n") and b'\n  "title": ' in first
-        assert json.loads(first) == loaded.ledger.model_dump(mode="json", exclude_none=True)
+        empty = {field for field in OPTIONAL_LISTS if not getattr(loaded.ledger, field)}
+        assert json.loads(first) == loaded.ledger.model_dump(mode="json", exclude_none=True,
+                                                             exclude=empty)
     finally:
         shutil.rmtree(folder)
 
@@ -168,9 +180,15 @@ class StatusMachine(RuleBasedStateMachine):
             recorded: str) -> None:
         term, subject = pair
         moment = self.stamp(recorded)
-        entry_id = self.cli("evidence", "add", "--term", term, "--subject", subject,
-                            "--claimant", claimant, "--stance", stance, "--date", day,
-                            "--summary", "s", now=moment).strip()
+        words = ("evidence", "add", "--term", term, "--subject", subject, "--claimant",
+                 claimant, "--stance", stance, "--date", day, "--summary", "s", "--duplicate")
+        if first_day(day) > date.fromisoformat(recorded):  # a statement not yet made
+            refused = self.runner.invoke(app, ["-f", str(self.path), *words],
+                                         env={"COMPLIANCE_LEDGER_NOW": moment})
+            assert refused.exit_code == 1 and "begins after the day it is recorded" in (
+                refused.stderr)
+            return
+        entry_id = self.cli(*words, now=moment).strip()
         self.entries.append({"id": entry_id, "term": term, "subject": subject,
                              "claimant": claimant, "stance": stance, "date": day,
                              "recorded": moment, "retracted": None})

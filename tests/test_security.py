@@ -370,7 +370,7 @@ def test_a_report_that_cannot_be_written_is_one_line(small: Path, how: str, outp
 def test_a_non_blocking_pipe_gets_every_byte(tmp_path: Path, output: str) -> None:
     """A reader that set its pipe non-blocking, and reads slowly: the command waits for it to
     read, and every byte arrives (a full pipe is not a failure to write). On the bundled
-    example (no ledger here), whose report fills the pipe many times."""
+    example (`--example`), whose report fills the pipe many times."""
     import fcntl
     import time
 
@@ -379,9 +379,9 @@ def test_a_non_blocking_pipe_gets_every_byte(tmp_path: Path, output: str) -> Non
     fcntl.fcntl(writer, fcntl.F_SETFL, fcntl.fcntl(writer, fcntl.F_GETFL) | os.O_NONBLOCK)
     environment = {key: value for key, value in os.environ.items()
                    if key != "COMPLIANCE_LEDGER"}
-    process = subprocess.Popen([str(INSTALLED_LEDGER), "report", "--format", output],
-                               stdout=writer, stderr=subprocess.PIPE, cwd=tmp_path,
-                               env=environment)
+    process = subprocess.Popen([str(INSTALLED_LEDGER), "report", "--format", output,
+                                "--example"], stdout=writer, stderr=subprocess.PIPE,
+                               cwd=tmp_path, env=environment)
     os.close(writer)
     time.sleep(0.5)
     received = b""
@@ -389,7 +389,7 @@ def test_a_non_blocking_pipe_gets_every_byte(tmp_path: Path, output: str) -> Non
         received += chunk
     os.close(reader)
     assert process.wait(timeout=60) == 0, process.stderr.read() if process.stderr else ""
-    whole = ledger_process("report", "--format", output, cwd=tmp_path,
+    whole = ledger_process("report", "--format", output, "--example", cwd=tmp_path,
                            capture_output=True).stdout
     assert len(received) > 4096 and received == whole
 
