@@ -326,7 +326,8 @@ def test_cells_beyond_the_header_long_cells_and_dated_times(run: Run, tmp_path: 
     result = run("party", "import", str(beyond), file=file)
     assert result.exit_code == 1
     assert result.stderr == (f"{beyond}:2:6: a cell beyond the last named column (4): name its "
-                             "column in row 1, or empty it\n")
+                             "column in row 1, or empty it (a comma inside a cell? put the "
+                             'cell in double quotes: "Kabul, Doha")\n')
     ok(run("party", "import", str(write_csv(tmp_path / "p.csv", PARTIES)), file=file))
     ok(run("term", "import", str(write_csv(tmp_path / "t.csv", TERMS)), file=file))
     cell_limit = "A long report. " * 2_000  # Excel holds at most 32,767 characters a cell
@@ -794,3 +795,22 @@ def test_a_csv_error_is_placed_where_reading_every_prefix_places_it(
     except LedgerFileError as error:
         [problem] = error.problems
         assert (problem.line, problem.column) == _placed_by_reading_every_prefix(whole), problem
+
+
+def test_a_dry_run_names_parties_as_they_stand_now(run: Run, tmp_path: Path) -> None:
+    """After `party correct` (and an amendment in force), the dry run's table shows the names
+    every report shows, not the names first recorded."""
+    file = tmp_path / "ledger.json"
+    ledger_with_an_agreement(run, file)
+    ok(run("party", "import", str(write_csv(tmp_path / "parties.csv", PARTIES)), file=file))
+    ok(run("term", "import", str(write_csv(tmp_path / "terms.csv", TERMS)), file=file))
+    ok(run("party", "correct", "monitors", "--name", "Joint Monitoring Commission", "--reason",
+           "Its name in the accord", file=file))
+    ok(run("party", "amend", "north", "--effective", "2024-01-01", "--name", "North Republic",
+           "--reason", "Renamed", file=file))
+    rows = [EVIDENCE[0], ["2024-07", "withdraw", "", "monitors", "disputes", "Units remain",
+                          "", ""]]
+    dry = ok(run("evidence", "import", str(write_csv(tmp_path / "e.csv", rows)), "--dry-run",
+                 file=file, env={"COLUMNS": "200"}))
+    assert "Joint Monitoring Commission" in dry.stdout and "North Republic" in dry.stdout
+    assert "Joint Monitoring Team" not in dry.stdout and "Northland" not in dry.stdout

@@ -105,14 +105,17 @@ def _warn_placed(found: list[Problem]) -> None:
 
 
 def _planned_view(plan: Plan) -> View:
-    """The records a dry run would add, as their list shows them."""
+    """The records a dry run would add, as their list shows them, with the names of the
+    ledger's parties and terms as they stand today (every correction and amendment in force)."""
     import dataclasses
 
+    from ledger.cli import clock
     from ledger.columns import ImportKind
+    from ledger.core import clocks
     from ledger.core.model import Evidence, Party, Term
     from ledger.render.record_views import evidence_list_view, parties_view, terms_view
 
-    ledger = plan.result
+    ledger = clocks.snapshot(plan.result, today=clock.today())
     match plan.kind:
         case ImportKind.PARTY:
             view = parties_view([record for record in plan.added if isinstance(record, Party)])

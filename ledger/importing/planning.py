@@ -130,7 +130,10 @@ def plan_import(ledger: Ledger, kind: ImportKind, table: Table, *,
                        if cells[position].strip()), None)
         if beyond is not None:
             problems.append((f"#{beyond + 1}", f"a cell beyond the last named column "
-                             f"({len(columns)}): name its column in row 1, or empty it"))
+                             f"({len(columns)}): name its column in row 1, or empty it"
+                             + (" (a comma inside a cell? put the cell in double quotes: "
+                                '"Kabul, Doha")' if table.name.lower().endswith(".csv")
+                                else "")))
         retracted = row.pop("retracted", "no")
         if retracted.lower() not in ("no", "false", "0"):
             problems.append(("retracted", "a retracted entry is not imported: remove the row "
