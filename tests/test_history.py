@@ -72,6 +72,10 @@ def test_term_show_gives_the_version_in_force_and_its_history(run: Run, small: P
                      ("correction", None, "Exact")]
     table = ok(run("term", "show", "withdraw", env={"COLUMNS": "120"})).stdout
     assert "History" in table and "correction  every day" in table and "Extended" in table
+    said = " ".join(table.split())
+    assert "due 2021-04-29 -> 2021-12-31" in said, "what each change replaced"
+    assert "title Withdraw troops -> Withdraw all troops" in said
+    assert "article Part One -> Part One, A" in said
 
 
 def test_a_change_that_strands_an_entry_is_refused_naming_it(run: Run, small: Path) -> None:
@@ -397,7 +401,7 @@ def test_a_timeline_as_of_a_day_lists_only_the_entries_made_by_then(run: Run, sm
     for month in range(1, 12):
         add_evidence(run, "withdraw", "north", "claims", f"2023-{month:02d}")
     page = ok(run("report", "--as-of", "2024-06-30", "--known-at", today, "--format", "html"))
-    assert ("1 earlier ones are in <code>ledger term show withdraw --as-of 2024-06-30 "
+    assert ("1 earlier one is in <code>ledger term show withdraw --as-of 2024-06-30 "
             f"--known-at {today} --format html</code>") in page.stdout
 
 

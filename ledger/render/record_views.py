@@ -279,17 +279,20 @@ def history_section(versions: list[Version]) -> tuple[Section, list[dict[str, An
     "correction"), recording time and reason."""
     rows: list[tuple[CellValue, ...]] = []
     data: list[dict[str, Any]] = []
+    previous: Any = None
     for version in versions:
         change = version.change
+        before, previous = previous, version.record
         if change is None:
             rows.append(("added", "", version.recorded_at or "(version 1)", ""))
             data.append({"kind": "added", "effective": None, "recorded_at": version.recorded_at,
                          "reason": None, "change": None})
             continue
         when = change.effective or "every day"
-        values = ", ".join([*(f"{field}={listed(getattr(change.values, field))}"
+        values = ", ".join([*(f"{field} {_was(before, field)}"
+                              f"{listed(getattr(change.values, field))}"
                               for field in sorted(change.values.model_fields_set)),
-                            *(f"{field} cleared" for field in change.cleared)])
+                            *(f"{field} {_was(before, field)}none" for field in change.cleared)])
         rows.append((change.kind.value, when, change.recorded_at, f"{change.reason}: {values}"))
         data.append({"kind": change.kind.value, "effective": change.effective,
                      "recorded_at": change.recorded_at, "reason": change.reason,
@@ -297,6 +300,12 @@ def history_section(versions: list[Version]) -> tuple[Section, list[dict[str, An
                      "cleared": list(change.cleared)})
     return table_section(("Change", "Effective", "Recorded", "Reason and values"), rows,
                     title="History"), data
+
+
+def _was(before: Any, field: str) -> str:
+    """What a field held before a change, as its history row says it (`field old -> new`)."""
+    held = getattr(before, field, None) if before is not None else None
+    return f"{listed(held)} -> " if held not in (None, ()) else "none -> "
 
 
 def listed(value: object) -> str:
