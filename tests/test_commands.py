@@ -107,8 +107,11 @@ def test_term_list_filters(run: Run, small: Path) -> None:
     def ids(*options: str) -> list[str]:
         return [term["id"] for term in as_json(run("term", "list", *options, "--format", "json"))]
 
-    assert ids() == ["withdraw", "release", "ceasefire"]
-    assert ids("--party", "south") == ["release", "ceasefire"]
+    assert ids() == ["ceasefire", "release", "withdraw"], "as the agreement reads: by id"
+    assert ids("--sort", "recorded") == ["withdraw", "release", "ceasefire"]
+    assert ids("--sort", "due") == ["release", "withdraw", "ceasefire"], "no due day last"
+    assert ids("--sort", "article") == ["withdraw", "ceasefire", "release"], "no article last"
+    assert ids("--party", "south") == ["ceasefire", "release"]
     assert ids("--category", "withdrawal") == ["withdraw"]
     assert ids("--party", "north", "--category", "ceasefire") == []
     result = run("term", "list", "--category", "nope")

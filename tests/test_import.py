@@ -76,8 +76,8 @@ def test_each_kind_imports(run: Run, tmp_path: Path, suffix: str) -> None:
         ("north", ["the North", "Northern Republic"]), ("south", []), ("monitors", ["JMT"])]
     terms = listed(run, file, "term")
     assert [(term["id"], term["agreement"], term["obligors"], term.get("due"))
-            for term in terms] == [("withdraw", "accord", ["north"], "2024-06-30"),
-                                   ("release", "accord", ["north", "south"], None)]
+            for term in terms] == [("release", "accord", ["north", "south"], None),
+                                   ("withdraw", "accord", ["north"], "2024-06-30")]
     entries = listed(run, file, "evidence")
     assert [(entry["subject"], entry["claimant"], entry["summary"]) for entry in entries] == [
         ("north", "north", "The last units left, says the North"),

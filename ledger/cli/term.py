@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -145,6 +146,13 @@ def term_correct(
                  no_condition)
 
 
+class TermOrder(StrEnum):
+    ID = "id"
+    ARTICLE = "article"
+    DUE = "due"
+    RECORDED = "recorded"
+
+
 @term_app.command("list")
 def term_list(
     ctx: typer.Context,
@@ -153,6 +161,10 @@ def term_list(
         help="Only terms this party is bound by." + ANY_OF, autocompletion=complete_party)
     ] = None,
     agreement: AgreementFilter = None,
+    sort: Annotated[TermOrder, typer.Option(
+        "--sort", help="id: as the agreements read (by agreement, in signing order, then "
+        "naturally by id: m2-9 before m2-10); article (naturally: Point 9 before Point 10); "
+        "due; recorded (the order they were added).")] = TermOrder.ID,
     as_of: AsOfOption = None,
     known_at: KnownAtOption = None,
     output: FormatOption = ListFormat.TABLE,
@@ -166,7 +178,8 @@ def term_list(
 
     def build() -> View:
         clocked = read_as(ctx, as_of, known_at)
-        selection = select.TermSelection(category=category, party=party, agreement=agreement)
+        selection = select.TermSelection(category=category, party=party, agreement=agreement,
+                                         sort=sort.value)
         return headed(terms_view(select.select_terms(clocked.ledger, selection), clocked.ledger),
                       clocked)
 

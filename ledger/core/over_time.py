@@ -10,7 +10,7 @@ from datetime import date
 from ledger.core import clocks
 from ledger.core.errors import InvalidValue
 from ledger.core.model import Ledger, Party, Term
-from ledger.core.select import Choice
+from ledger.core.select import Choice, in_reading_order
 from ledger.core.status import Obligation, build_report
 
 STEPS = {"year": 12, "quarter": 3, "month": 1}
@@ -101,7 +101,8 @@ def status_over_time(whole: Ledger, *, by: str, since: date, until: date,
                 slot[column] = item
                 terms[item.term.id] = item.term  # the latest version shown
     order = {known.id: position for position, known in enumerate(whole.parties)}
-    term_order = {known.id: position for position, known in enumerate(whole.terms)}
+    term_order = {known.id: position
+                  for position, known in enumerate(in_reading_order(whole, whole.terms))}
     rows: dict[str, list[Row]] = {}
     for (party_id, term_id), slot in sorted(cells.items(), key=lambda item: (
             order.get(item[0][0], 0), term_order.get(item[0][1], 0))):

@@ -160,6 +160,9 @@ class TermSelection:
     category: Choice = None
     party: Choice = None
     agreement: Choice = None
+    sort: str = "id"
+    """`id` (as the agreements read, `in_reading_order`), `article` (naturally), `due`, or
+    `recorded` (the order they were added)."""
 
 
 def select_terms(ledger: Ledger, selection: TermSelection) -> list[Term]:
@@ -167,12 +170,21 @@ def select_terms(ledger: Ledger, selection: TermSelection) -> list[Term]:
     known = require_known(ledger, party=selection.party, category=selection.category,
                           agreement=selection.agreement)
     categories, parties, agreements = known["category"], known["party"], known["agreement"]
-    return [
+    chosen_terms = [
         term for term in ledger.terms
         if (not categories or term.category in categories)
         and (not parties or not parties.isdisjoint(term.obligors))
-        and (not agreements or term.agreement in agreements)
-    ]
+        and (not agreements or term.agreement in agreements)]
+    if selection.sort == "recorded":
+        return chosen_terms
+    ordered = in_reading_order(ledger, chosen_terms)
+    if selection.sort == "article":
+        ordered.sort(key=lambda term: (term.article is None, natural_key(term.article or "")))
+    elif selection.sort == "due":
+        from ledger.core.dates import end_day
+
+        ordered.sort(key=lambda term: (term.due is None, end_day(term.due) if term.due else ""))
+    return ordered
 
 
 def find_term(ledger: Ledger, term_id: str) -> Term:
@@ -207,3 +219,20 @@ def latest_of_timelines(ledger: Ledger, term_ids: set[str], count: int,
     timelines = timelines_of(ledger, term_ids, as_of)
     return {term: (len(timelines.get(term, [])), timelines.get(term, [])[-count:] if count else [])
             for term in term_ids}
+
+
+def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
+    """`m2-9` before `m2-10`, `Point 9` before `Point 10`: digits compared as numbers."""
+    import re
+
+    return tuple((0, int(part)) if part.isdigit() else (1, part.casefold())
+                 for part in re.split(r"(\d+)", text) if part)
+
+
+def in_reading_order(ledger: Ledger, terms: Iterable[Term]) -> list[Term]:
+    """Terms as an agreement reads: by agreement, in the order they were signed (those not
+    signed last), then naturally by id."""
+    signed = {agreement.id: (agreement.signed is None, agreement.signed or "", position)
+              for position, agreement in enumerate(ledger.agreements)}
+    return sorted(terms, key=lambda term: (signed.get(term.agreement, (True, "", 0)),
+                                           natural_key(term.id)))

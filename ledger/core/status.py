@@ -14,7 +14,7 @@ from ledger.core.counting import Keyed, counted_and_pending, counted_evidence, o
 from ledger.core.dates import end_day, sort_day
 from ledger.core.model import Assessment, Evidence, Ledger, Party, Stance, Term
 from ledger.core.rules import Deadline, Status
-from ledger.core.select import Choice, require_known
+from ledger.core.select import Choice, in_reading_order, require_known
 
 Grouped = dict[tuple[str, str], dict[str, Keyed]]
 """Each (term, subject)'s current positions: each claimant's latest entry, with its order key."""
@@ -362,7 +362,7 @@ def build_report(ledger: Ledger, *, today: date, as_of: date | None = None,
     judge = Judge(ledger, as_of=as_of, today=today, stale_after=stale_after, counted=counted,
                   drafts=drafts)
     obligations: dict[str, list[Obligation]] = defaultdict(list)
-    for term in ledger.terms:
+    for term in in_reading_order(ledger, ledger.terms):
         if (categories and term.category not in categories) or (
                 agreements and term.agreement not in agreements):
             continue
