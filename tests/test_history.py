@@ -311,11 +311,12 @@ def test_log_record_takes_every_kind_of_id(run: Run, small: Path) -> None:
 
 
 def test_clock_options_take_a_period_and_say_what_is_wrong(run: Run, small: Path) -> None:
-    """`--known-at 2022-12` is the end of December 2022; a time of day or a word is refused,
-    naming the forms, and an impossible day says why."""
+    """`--known-at 2022-12` is the end of December 2022 (a moment is taken too: see
+    `test_known_at_to_the_second`); a word is refused, naming the forms, and an impossible day
+    says why."""
     assert ok(run("report", "--known-at", "2022-12", "--format", "json")).stdout == ok(run(
         "report", "--known-at", "2022-12-31", "--format", "json")).stdout
-    for value in ("2022-11-20T10:00:00Z", "soon"):
+    for value in ("soon", "2022-11-20 10:00"):
         result = run("report", "--known-at", value)
         assert result.exit_code == 1 and "--known-at: not a period" in result.stderr, value
         assert "YYYY-Qn" in result.stderr
@@ -443,3 +444,42 @@ def test_a_clock_after_today_is_said_to_be_one(run: Run, small: Path) -> None:
         assert late.stderr == (f"ledger: error: --since: {since} is after {end}, where the "
                                "window ends when --until is not given\n")
     assert ok(run("report", "--as-of", "today", "--known-at", "today", env=now)).stderr == ""
+
+
+def test_known_at_to_the_second(run: Run, small: Path) -> None:
+    """A report published in the morning and corrected that afternoon can each be printed
+    again: `--known-at` takes a moment (UTC, or with an offset), in reports, changes, term show,
+    log and lists, and the header and JSON say it to the second."""
+    morning = ok(run("evidence", "add", "-t", "withdraw", "-c", "monitor", "-s", "disputes",
+                     "-d", "2030-02", "-m", "Troops remain",
+                     env={"COMPLIANCE_LEDGER_NOW": "2030-03-05T09:00:00Z"})).stdout.strip()
+    ok(run("evidence", "retract", morning, "--reason", "Misread",
+           env={"COMPLIANCE_LEDGER_NOW": "2030-03-05T15:30:00Z"}))
+
+    later = {"COMPLIANCE_LEDGER_NOW": "2030-04-01T00:00:00Z"}
+
+    def statuses(*clock: str) -> tuple[object, list[str]]:
+        report = as_json(run("report", "--format", "json", "--party", "north", *clock,
+                             env=later))
+        return report["known_at"], [item["status"] for item in
+                                    report["parties"][0]["obligations"]
+                                    if item["term"] == "withdraw"]
+
+    assert statuses("--known-at", "2030-03-05T12:00:00Z") == ("2030-03-05T12:00:00Z",
+                                                              ["disputed"])
+    assert statuses("--known-at", "2030-03-05T14:00+02:00") == ("2030-03-05T12:00:00Z",
+                                                                ["disputed"]), "an offset"
+    assert statuses("--known-at", "2030-03-05T15:30:00Z") == ("2030-03-05T15:30:00Z",
+                                                              ["no-evidence"])
+    assert statuses("--known-at", "2030-03-05") == ("2030-03-05", ["no-evidence"]), \
+        "a day: all of it"
+    assert statuses("--known-at", "2030-03-05T08:59:59Z")[1] == ["no-evidence"], "before it"
+    header = ok(run("report", "--known-at", "2030-03-05T12:00:00Z", env=later)
+                ).stdout.splitlines()[1]
+    assert "as known at 2030-03-05T12:00:00Z (recorded by then)" in " ".join(header.split())
+    listed = as_json(run("evidence", "list", "--known-at", "2030-03-05T12:00:00Z",
+                         "--format", "json", env=later))
+    assert [(entry["id"], entry["retracted"]) for entry in listed] == [(morning, False)]
+    bad = run("report", "--known-at", "2030-03-05T25:00")
+    assert bad.exit_code == 1 and bad.stderr.startswith("ledger: error: --known-at: not a day")
+    assert run("report", "--as-of", "2030-03-05T12:00:00Z").exit_code == 1, "as-of is a day"

@@ -7,7 +7,7 @@ import dataclasses
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -190,9 +190,11 @@ def read_as(ctx: typer.Context, as_of: str | None, known_at: str | None) -> Cloc
     from ledger.core import clocks
 
     whole = read(ctx).ledger
+    from ledger.core.dates import day_of
+
     as_of_day = clock_day("as_of", as_of)
     known_day = clock_day("known_at", known_at)
-    day = as_of_day or known_day or clock.today()
+    day = as_of_day or (day_of(known_day) if known_day else None) or clock.today()
     view = clocks.snapshot(whole, as_of=as_of_day, known_at=known_day, today=day)
     return Clocked(view, whole, as_of_day, known_day, day)
 
@@ -350,9 +352,13 @@ def window(since: str | None, until: str | None, period: str | None
 def clock_day(option: str, value: str | None) -> date | None:
     """`period_end` of a clock (`--as-of`, `--known-at`, the end of a window), with a warning
     for a day after today: a report as of it is a forecast (deadlines judged on it as if
-    nothing more were recorded), and one as known at it cannot be printed again the same."""
+    nothing more were recorded), and one as known at it cannot be printed again the same.
+    `--known-at` also takes a moment (`2026-12-07T18:28:00Z`, UTC unless it says otherwise):
+    a report published in the morning and corrected that afternoon can each be printed again."""
     from ledger.cli import clock
 
+    if option == "known_at" and value is not None and "T" in value.strip():
+        return _moment(value)
     day = period_end(option, value)
     today = clock.today()
     if day is not None and day > today:
@@ -362,6 +368,23 @@ def clock_day(option: str, value: str | None) -> date | None:
         say(f"warning: {option_name(option)} {day.isoformat()} is after today "
             f"({today.isoformat()}): {said}")
     return day
+
+
+def _moment(value: str) -> datetime:
+    """`--known-at` as a moment: ISO 8601 to the minute or second, in UTC (`Z`) or with an
+    offset; one without a zone is taken as UTC, as every recording time is."""
+    from ledger.cli import clock
+
+    try:
+        moment = datetime.fromisoformat(value.strip().replace("z", "Z"))
+    except ValueError:
+        raise InvalidValue("known_at", f"not a day, a period or a moment: {value!r} (use "
+                           "YYYY-MM-DD, a period, or YYYY-MM-DDTHH:MM:SSZ)") from None
+    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    if moment > clock.now():
+        say(f"warning: --known-at {moment.strftime('%Y-%m-%dT%H:%M:%SZ')} is after now: only "
+            "what is recorded so far counts, and a later run may print more")
+    return moment
 
 
 def full_day(option: str, value: str | None) -> str | None:

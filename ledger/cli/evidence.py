@@ -271,6 +271,7 @@ def evidence_show(ctx: typer.Context, id: EvidenceId, as_of: AsOfOption = None,
 
     from ledger.core import entry_edits
     from ledger.core.counting import counts_from, made_by
+    from ledger.core.dates import clock_text
     from ledger.core.errors import InvalidValue
     from ledger.render.record_views import evidence_view
 
@@ -284,7 +285,7 @@ def evidence_show(ctx: typer.Context, id: EvidenceId, as_of: AsOfOption = None,
                 raise
             later = entry_edits.resolve_evidence(clocked.whole, id)  # or its own error
             raise InvalidValue("id", f"no evidence entry with id {id!r} as known at "
-                               f"{clocked.known_at.isoformat()}: {later.id} was recorded at "
+                               f"{clock_text(clocked.known_at)}: {later.id} was recorded at "
                                f"{later.recorded_at}") from None
         corrected_by = [other.id for other in ledger.evidence if other.corrects == entry.id]
         retractions = [retraction for retraction in ledger.retractions

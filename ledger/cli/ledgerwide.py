@@ -135,6 +135,7 @@ def _over_time(ctx: typer.Context, by: Grouping | None, since: str | None, until
     """`report --by`: the report at the end of each period (`over_time`)."""
     from ledger.cli import clock
     from ledger.core import clocks, over_time
+    from ledger.core.dates import day_of
     from ledger.core.errors import InvalidValue
     from ledger.render.grid_views import grid_view
 
@@ -148,13 +149,14 @@ def _over_time(ctx: typer.Context, by: Grouping | None, since: str | None, until
     if start is None:
         raise InvalidValue("since", "give --since: the first period of the grid")
     known = clock_day("known_at", known_at)
-    end = period_end("until", until) or known or clock.today()
+    end = period_end("until", until) or (day_of(known) if known else clock.today())
     if start > end:
         raise InvalidValue("since", f"{start.isoformat()} is after {end.isoformat()}, where "
                            "the grid ends")
     whole = read(ctx).ledger
     grid = over_time.status_over_time(whole, by=by.value, since=start, until=end,
-                                      known_at=known, today=known or clock.today(), **filters)
+                                      known_at=known,
+                                      today=day_of(known) if known else clock.today(), **filters)
     at_end = clocks.snapshot(whole, as_of=end, known_at=known, today=end)
     return headed(grid_view(grid, at_end), Clocked(at_end, whole, None, known, end))
 
@@ -185,6 +187,7 @@ def changes(
     """
     from ledger.cli import clock
     from ledger.core import clocks, compare
+    from ledger.core.dates import day_of
     from ledger.core.errors import InvalidValue
     from ledger.render.change_views import changes_view
 
@@ -196,7 +199,7 @@ def changes(
             raise InvalidValue("since", "give --since (or --period): where the window starts")
         known = clock_day("known_at", known_at)
         # as a report judges on the day it was known at: what was printed that day
-        end = clock_day(*last) or known or clock.today()
+        end = clock_day(*last) or (day_of(known) if known else clock.today())
         if last[1] is None and start > end:
             ends = f"--known-at {end.isoformat()}" if known else f"today ({end.isoformat()})"
             raise InvalidValue("since", f"{start.isoformat()} is after {ends}, where the window "

@@ -109,7 +109,8 @@ KnownAtOption = Annotated[
     str | None,
     typer.Option("--known-at", help="Only what had been recorded by the end of this day, or of "
                  "this period (YYYY, YYYY-Qn, YYYY-Hn, YYYY-MM, YYYY-MM-DD, today or yesterday; "
-                 "UTC): reproduces what was printed that day."),
+                 "UTC), or by this moment (2026-12-07T18:28:00Z): reproduces what was printed "
+                 "then."),
 ]
 ReasonOption = Annotated[str, typer.Option(help="Why: the source of the change, or the error.")]
 EffectiveOption = Annotated[str, typer.Option(

@@ -22,6 +22,7 @@ from datetime import date
 from typing import Any, TypeVar
 
 from ledger.core.counting import retracted_ids
+from ledger.core.dates import day_of, recorded_by_then
 from ledger.core.model import (
     Agreement,
     Change,
@@ -38,8 +39,9 @@ _Kept = TypeVar("_Kept", Agreement, Party, Term)
 
 def known(recorded_at: str | None, known_at: date | None) -> bool:
     """Whether a record recorded at `recorded_at` (None: a version-1 record, recorded before
-    anything else) had been recorded by the end of `known_at` (UTC)."""
-    return known_at is None or recorded_at is None or recorded_at[:10] <= known_at.isoformat()
+    anything else) had been recorded by the end of `known_at` (UTC), or by that moment when it
+    is one (`dates.recorded_by_then`)."""
+    return known_at is None or recorded_at is None or recorded_by_then(recorded_at, known_at)
 
 
 def in_order(changes: Iterable[Change]) -> list[Change]:
@@ -91,7 +93,8 @@ def snapshot(ledger: Ledger, *, as_of: date | None = None, known_at: date | None
     """
     if known_at is None and not ledger.changes:
         return ledger
-    day = as_of or known_at or today
+    clock = as_of or known_at or today
+    day = day_of(clock) if clock is not None else None
     grouped = changes_by_record(change for change in ledger.changes
                                 if known(change.recorded_at, known_at))
 
@@ -105,10 +108,9 @@ def snapshot(ledger: Ledger, *, as_of: date | None = None, known_at: date | None
         "terms": versions(RecordKind.TERM, ledger.terms),
     }
     if known_at is not None:  # the lists recorded over time: only what was known by then
-        last = known_at.isoformat()
         for field in ("evidence", "retractions", "changes", "assessments", "reviews"):
             update[field] = tuple(record for record in getattr(ledger, field)
-                                  if record.recorded_at[:10] <= last)
+                                  if recorded_by_then(record.recorded_at, known_at))
     return ledger.model_copy(update=update)
 
 

@@ -217,3 +217,23 @@ def calendar_reason(value: object) -> str | None:
     except ValueError as error:
         return str(error)
     return None
+
+
+def day_of(moment: date) -> date:
+    """The day of a clock that may be a moment (`--known-at 2026-12-07T18:28:00Z`)."""
+    return moment.date() if isinstance(moment, datetime) else moment
+
+
+def clock_text(moment: date) -> str:
+    """A clock as reports print it: a day, or a moment in UTC to the second (`...T18:28:00Z`)."""
+    if isinstance(moment, datetime):
+        return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.isoformat()
+
+
+def recorded_by_then(recorded_at: str, known_at: date) -> bool:
+    """Whether a record stamped `recorded_at` had been recorded by `known_at`: by the end of
+    that day (UTC), or by that moment when it is one."""
+    if isinstance(known_at, datetime):
+        return recorded_at <= format_timestamp(known_at)
+    return recorded_at[:10] <= known_at.isoformat()

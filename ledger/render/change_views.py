@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ledger.core.compare import ChangesReport
+from ledger.core.dates import clock_text
 from ledger.core.log import LogLine
 from ledger.core.model import (
     Ledger,
@@ -154,7 +155,7 @@ def changes_view(report: ChangesReport, ledger: Ledger) -> View:
             "title": report.title,
             "since": report.since.isoformat(),
             "until": report.until.isoformat(),
-            "known_at": report.known_at.isoformat() if report.known_at else None,
+            "known_at": clock_text(report.known_at) if report.known_at else None,
             "parties": [
                 {"id": party.party.id, "name": party.party.name,
                  "changes": [{"term": change.term.id, "title": change.term.title,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ledger.core.dates import clock_text
 from ledger.core.rules import legend
 from ledger.core.status import Obligation, showing
 from ledger.render.view import CellValue, Page, Section, View
@@ -43,7 +44,7 @@ def grid_view(grid: Grid, ledger: Ledger) -> View:
     def data() -> dict[str, Any]:
         return {
             "title": grid.title,
-            "known_at": grid.known_at.isoformat() if grid.known_at else None,
+            "known_at": clock_text(grid.known_at) if grid.known_at else None,
             "by": grid.by,
             "periods": labels,
             "parties": [

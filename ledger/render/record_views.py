@@ -18,6 +18,7 @@ from ledger.columns import (
     term_row,
 )
 from ledger.core.clocks import Version
+from ledger.core.dates import clock_text
 from ledger.core.model import (
     Agreement,
     Evidence,
@@ -232,7 +233,7 @@ def term_view(term: Term, obligations: list[Obligation], timeline: list[Evidence
         for entry in timeline)]
     data = {
         "as_of": as_of.isoformat() if as_of else None,
-        "known_at": known_at.isoformat() if known_at else None,
+        "known_at": clock_text(known_at) if known_at else None,
         "judged_on": judged_on.isoformat(),
         "term": dumped(term),
         "obligations": [{"subject": item.subject, **obligation_data(item)}

@@ -10,6 +10,7 @@ from ledger.columns import (
     obligation_row,
 )
 from ledger.core.counting import retractions_by_entry
+from ledger.core.dates import clock_text
 from ledger.core.model import Ledger, Party, Term
 from ledger.core.rules import legend
 from ledger.core.select import in_reading_order, latest_of_timelines
@@ -44,7 +45,7 @@ def _page_timelines(ledger: Ledger, terms: list[Term], names: Names, as_of: date
     entries stays one a browser can open."""
     latest = latest_of_timelines(ledger, {term.id for term in terms}, REPORT_TIMELINE_LIMIT,
                                  as_of)
-    clocks = "".join(f" --{option} {day.isoformat()}" for option, day
+    clocks = "".join(f" --{option} {clock_text(day)}" for option, day
                      in (("as-of", as_of), ("known-at", known_at)) if day is not None)
     shown = {term.id: latest[term.id][1] for term in terms}
     retracted = retractions_by_entry(ledger)
@@ -101,7 +102,7 @@ def report_view(report: Report, ledger: Ledger) -> View:
         return {
             "title": report.title,
             "as_of": report.as_of.isoformat() if report.as_of else None,
-            "known_at": report.known_at.isoformat() if report.known_at else None,
+            "known_at": clock_text(report.known_at) if report.known_at else None,
             "parties": [
                 {
                     "id": party_report.party.id,

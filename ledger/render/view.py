@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Literal, NamedTuple
+
+from ledger.core.dates import clock_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +71,9 @@ class Header:
         parts = [self.what]
         if self.as_of:
             parts.append(f"as of {self.as_of.isoformat()}")
-        if self.known_at:
+        if isinstance(self.known_at, datetime):
+            parts.append(f"as known at {clock_text(self.known_at)} (recorded by then)")
+        elif self.known_at:
             parts.append(f"as known at {self.known_at.isoformat()} (recorded by the end of that "
                          "day, UTC)")
         parts.append(f"made on {self.made_on.isoformat()}")
