@@ -223,6 +223,15 @@ def test_the_workflow_through_the_installed_script(small: Path) -> None:
     made = ledger("assess", "-t", "withdraw", "-p", "north", "--period", "2021q2", "--finding",
                   "partly", "--level", "2", "--rationale", "Half the units left", "-e",
                   entry).strip()
+    before = json.loads(ledger("report", "--format", "json", "--party", "north"))
+    assert before["parties"][0]["obligations"][-1]["assessment"] is None, "a draft is hidden"
+    drafts = json.loads(ledger("report", "--format", "json", "--party", "north", "--drafts"))
+    assert drafts["parties"][0]["obligations"][-1]["assessment"]["id"] == made
+    self_review = subprocess.run(
+        [str(INSTALLED_LEDGER), "-f", str(small), "assessment", "review", made, "--approve",
+         "--reason", "Mine", "--by", "Ana"], capture_output=True, text=True,
+        env={**environment, "COMPLIANCE_LEDGER_AUTHOR": "ana"})
+    assert self_review.returncode == 1 and "second reader" in self_review.stderr
     ledger("assessment", "review", made, "--approve", "--reason", "Checked", by="ben")
     report = json.loads(ledger("report", "--format", "json", "--party", "north"))
     withdraw = next(item for item in report["parties"][0]["obligations"]
