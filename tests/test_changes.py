@@ -149,3 +149,17 @@ def test_entries_are_listed_by_date_and_a_wrapped_one_goes_on_indented(run: Run,
             not table[number + 1].startswith("    "), table[number:number + 2]
     wrapped = [table[number + 1] for number in starts if table[number + 1].startswith("      ")]
     assert wrapped, "at 60 columns, the observers' long name wraps each entry"
+
+
+def test_the_changes_page_says_what_each_new_entry_says(run: Run, small: Path) -> None:
+    """On the page and in Markdown, each new entry comes with its summary, claimant, stance
+    and date; the terminal's table keeps to the id, claimant, stance and date."""
+    entry = add_evidence(run, "withdraw", "monitor", "disputes", "2021-05", "--summary",
+                         "Two companies still at the crossing")
+    shown = f"{entry} The Monitors disputes (2021-05): Two companies still at the crossing"
+    page = ok(run("changes", "--since", "2021", "--format", "html")).stdout
+    assert shown in " ".join(page.split())
+    markdown = ok(run("changes", "--since", "2021", "--format", "markdown")).stdout
+    assert shown in markdown
+    table = ok(run("changes", "--since", "2021")).stdout
+    assert "Two companies still at the crossing" not in table and entry in table

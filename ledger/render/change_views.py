@@ -102,9 +102,12 @@ def changes_view(report: ChangesReport, ledger: Ledger) -> View:
     names = Names(ledger)
     evidence = {entry.id: entry for entry in ledger.evidence}
 
-    def entries(ids: tuple[str, ...]) -> str:
+    def entries(ids: tuple[str, ...], *, said: bool = False) -> str:
+        """Each new entry: id, claimant, stance and date; with `said`, its summary too (the
+        page and Markdown, which have the room)."""
         return "\n".join(f"{entry_id} {names.one(evidence[entry_id].claimant)} "
                          f"{evidence[entry_id].stance.value} ({evidence[entry_id].date})"
+                         + (f": {evidence[entry_id].summary}" if said else "")
                          if entry_id in evidence else entry_id for entry_id in ids)
 
     amended = {change.id: change for change in ledger.changes}
@@ -114,11 +117,11 @@ def changes_view(report: ChangesReport, ledger: Ledger) -> View:
                          f"{amended[change_id].reason}" if change_id in amended else change_id
                          for change_id in ids)
 
-    def sections() -> list[Section]:
+    def sections(said: bool = False) -> list[Section]:
         return [table_section(
             ("Term", "Title", "Was", "Now", "New entries", "Amendments"),
             [(change.term.id, change.term.title, _was(change.before), _was(change.after),
-              entries(change.new_evidence), amendments(change.amendments))
+              entries(change.new_evidence, said=said), amendments(change.amendments))
              for change in party.changes],
             title=f"{party.party.name} ({party.party.id})",
             caption=(_count_changes(party.before_counts, party.after_counts)
@@ -175,4 +178,5 @@ def changes_view(report: ChangesReport, ledger: Ledger) -> View:
                 legend=legend(f"each end of the window ({window})", showing=showing(
                     item for party in report.parties for change in party.changes
                     for item in (change.before, change.after) if item is not None)),
-                page=lambda: Page(sections=sections()))
+                documents=lambda: sections(said=True),
+                page=lambda: Page(sections=sections(said=True)))
