@@ -112,6 +112,7 @@ METAVARS = {
     "subject": "PARTY", "party": "PARTY", "obligor": "PARTY", "signatory": "PARTY",
     "agreement": "AGREEMENT", "category": "CATEGORY", "as_of": "DATE", "known_at": "DATE",
     "since": "DATE", "until": "DATE", "date_": "DATE", "due": "DATE", "signed": "DATE",
+    "by": "NAME", "period": "PERIOD", "evidence": "ID", "level": "0-3", "rationale": "TEXT",
     "effective": "DATE", "source_date": "DATE", "document": "PATH", "file": "FILE",
     "base": "FILE", "ours": "FILE", "theirs": "FILE", "path": "FILE", "sources": "DIR",
     "sha256": "HEX", "url": "URL", "sheet": "SHEET", "example": "NAME", "name": "NAME",

@@ -138,15 +138,16 @@ def wants_example(ctx: typer.Context, chosen: Target) -> bool:
             and not chosen.path.is_symlink())
 
 
-def no_ledger_advice(path: Path) -> str:
+def no_ledger_advice(path: Path, *, writing: bool = False) -> str:
     """What to do when no ledger is found: the JSON files here that hold a ledger (`did you
     mean -f minsk.json?`), `--example` for the bundled one, `ledger init` to start one."""
     found = sorted(candidate.name for candidate in Path.cwd().glob("*.json")
                    if candidate.name != path.name and _holds_a_ledger(candidate))
     meant = (f"did you mean -f {found[0]}?" + (f" (ledgers here: {', '.join(found[:5])})"
-                                               if len(found) > 1 else "") + " ") if found else ""
-    return (f"{meant}give -f FILE, --example to read the bundled example, or run `ledger init` "
-            f"(`ledger init --example {EXAMPLE}` for a copy of the example)")
+                                               if len(found) > 1 else "") + "; ") if found else ""
+    example = "" if writing else ", --example to read the bundled example"
+    return (f"{meant}give -f FILE{example}, or run `ledger init` (`ledger init --example "
+            f"{EXAMPLE}` for a copy of the example)")
 
 
 def _holds_a_ledger(candidate: Path) -> bool:
@@ -212,7 +213,8 @@ def update(ctx: typer.Context, change: Callable[[Ledger], tuple[Ledger, T]]) -> 
         raise LedgerError(f"the bundled example is read-only: `ledger init --example {EXAMPLE}` "
                           "copies it into a ledger of your own")
     if not path.exists() and not path.is_symlink() and not chosen.named:
-        raise LedgerError(f"no {path} here or in a parent folder: " + no_ledger_advice(path))
+        raise LedgerError(f"no {path} here or in a parent folder: "
+                          + no_ledger_advice(path, writing=True))
     try:
         with writing.transaction(path, max_bytes=max_bytes()) as draft:
             LOADED.append(draft.loaded)

@@ -240,15 +240,19 @@ def evidence_list(
     """
     from ledger.core import select
     from ledger.core.counting import retractions_by_entry
+    from ledger.core.errors import InvalidValue
     from ledger.render.record_views import evidence_list_view
 
     def build() -> View:
         clocked = read_as(ctx, as_of, known_at)
         ledger = clocked.ledger
         first, last = window(since, until, period)
+        start, end = period_start(*first), period_end(*last)
+        if start is not None and end is not None and start > end:
+            raise InvalidValue("since", f"{start.isoformat()} is after --until {end.isoformat()}")
         selection = select.EvidenceSelection(
             term=term, party=party, claimant=claimant, stance=stance,
-            since=period_start(*first), until=period_end(*last),
+            since=start, until=end,
             include_retracted=include_retracted, as_of=clocked.as_of, grep=grep,
             source=source, speaker=speaker, category=category,
         )

@@ -227,7 +227,8 @@ def day_of(moment: date) -> date:
 def clock_text(moment: date) -> str:
     """A clock as reports print it: a day, or a moment in UTC to the second (`...T18:28:00Z`)."""
     if isinstance(moment, datetime):
-        return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        utc = moment.astimezone(UTC)
+        return utc.strftime("%Y-%m-%dT%H:%M:%S.%fZ" if utc.microsecond else "%Y-%m-%dT%H:%M:%SZ")
     return moment.isoformat()
 
 

@@ -116,6 +116,7 @@ def require_known(ledger: Ledger, *, party: Choice = None, claimant: Choice = No
     parties = [known.id for known in ledger.parties]
     by_name = {name.casefold(): known.id for known in ledger.parties
                for name in (known.name, *known.aliases)}
+    by_name.update({known.casefold(): known for known in parties})  # an id before any name
     resolved: dict[str, frozenset[str]] = {}
     for option, values in (("party", party), ("claimant", claimant)):
         ids = set()

@@ -18,6 +18,7 @@ from ledger.columns import (
     term_row,
 )
 from ledger.core.clocks import Version
+from ledger.core.counting import retracted_ids
 from ledger.core.dates import clock_text
 from ledger.core.model import (
     Agreement,
@@ -172,7 +173,9 @@ def evidence_view(entry: Evidence, retractions: list[Retraction], ledger: Ledger
     if entry.corrects:
         pairs.append(("corrects", entry.corrects))
     if corrected_by:
-        pairs.append(("corrected by", ", ".join(corrected_by)))
+        gone = retracted_ids(ledger)
+        pairs.append(("corrected by", ", ".join(
+            f"{other} (retracted)" if other in gone else other for other in corrected_by)))
     first = entry.statement or entry.id
     together = [other for other in ledger.evidence
                 if other.id != entry.id and (other.statement or other.id) == first
