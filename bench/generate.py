@@ -154,20 +154,24 @@ def _assessments(evidence: list[dict[str, Any]], retractions: list[dict[str, Any
     gone = {retraction["evidence"] for retraction in retractions}
     assessments: list[dict[str, Any]] = []
     reviews: list[dict[str, Any]] = []
+    assessed: set[tuple[str, str, str]] = set()
+    levels = {"complies": 3, "partly": 2, "violates": 1}
     for number, entry in enumerate(evidence[::100]):
-        if entry["id"] in gone:
-            continue
         date = entry["date"]
         period = date[:4] if len(date) == 4 else f"{date[:4]}-Q{(int(date[5:7]) - 1) // 3 + 1}"
+        if entry["id"] in gone or (entry["term"], entry["subject"], period) in assessed:
+            continue  # a clean ledger: one finding per obligation and period
+        assessed.add((entry["term"], entry["subject"], period))
         moment = START + timedelta(days=1000, seconds=number)
+        finding = chooser.choice(("complies", "partly", "violates"))
         assessment: dict[str, Any] = {
             "id": "", "term": entry["term"], "party": entry["subject"], "period": period,
-            "finding": chooser.choice(("complies", "partly", "violates")),
-            "rationale": _sentence(chooser, 60, 200), "evidence": [entry["id"]],
+            "finding": finding, "rationale": _sentence(chooser, 60, 200),
+            "evidence": [entry["id"]],
             "recorded_at": moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
             "recorded_by": f"Analyst {number % 4}"}
         if number % 2:
-            assessment["level"] = number % 4
+            assessment["level"] = levels[finding]
         assessment["id"] = _digest(assessment)
         assessments.append(assessment)
         verdict = chooser.random()

@@ -13,7 +13,7 @@ from ledger.core.dates import canonical_period, end_day, format_timestamp
 from ledger.core.digests import sealed
 from ledger.core.entry_edits import resolve_evidence
 from ledger.core.errors import InvalidValue, LedgerError
-from ledger.core.model import Assessment, Ledger, Review
+from ledger.core.model import Agreement, Assessment, Ledger, Review
 from ledger.core.references import obligations_ever
 from ledger.core.words import Finding, ReviewAction
 
@@ -214,17 +214,32 @@ def citing(ledger: Ledger, entry_id: str) -> list[Assessment]:
             and standing[assessment.id].state in (DRAFT, ReviewAction.APPROVED.value)]
 
 
-def cautions_of(ledger: Ledger, assessment: Assessment) -> list[tuple[str, str]]:
+def by_obligation_and_period(ledger: Ledger) -> dict[tuple[str, str, str], list[Assessment]]:
+    """The assessments of each (term, party, period)."""
+    groups: dict[tuple[str, str, str], list[Assessment]] = {}
+    for assessment in ledger.assessments:
+        groups.setdefault((assessment.term, assessment.party, assessment.period),
+                          []).append(assessment)
+    return groups
+
+
+def cautions_of(ledger: Ledger, assessment: Assessment, *,
+                standing: dict[str, Standing] | None = None,
+                agreements: dict[str, Agreement] | None = None,
+                groups: dict[tuple[str, str, str], list[Assessment]] | None = None
+                ) -> list[tuple[str, str]]:
     """What to warn of in an assessment (already in `ledger`): another finding on the same
     obligation and period that stands (a report would show only the later); a level the finding
-    contradicts; a period before its agreement was signed."""
+    contradicts; a period before its agreement was signed. `standing` and `agreements` (by
+    term), when the caller has them for many assessments (`ledger check`)."""
     from ledger.core.cautions import agreements_of_terms
 
-    standing = standings(ledger)
+    standing = standings(ledger) if standing is None else standing
+    agreements = agreements_of_terms(ledger) if agreements is None else agreements
     found: list[tuple[str, str]] = []
-    rivals = [other.id for other in ledger.assessments if other.id != assessment.id
-              and (other.term, other.party, other.period) == (assessment.term, assessment.party,
-                                                             assessment.period)
+    groups = by_obligation_and_period(ledger) if groups is None else groups
+    rivals = [other.id for other in groups[assessment.term, assessment.party, assessment.period]
+              if other.id != assessment.id
               and standing[other.id].state in (DRAFT, ReviewAction.APPROVED.value)]
     if rivals:
         found.append(("period", f"assessment {', '.join(rivals)} is on the same obligation and "
@@ -236,7 +251,7 @@ def cautions_of(ledger: Ledger, assessment: Assessment) -> list[tuple[str, str]]
                               or (finding is Finding.VIOLATES and level == 3)):
         found.append(("level", f"level {level} with the finding {finding.value}: "
                       "is one of them a slip?"))
-    agreement = agreements_of_terms(ledger).get(assessment.term)
+    agreement = agreements.get(assessment.term)
     if (agreement is not None and agreement.signed is not None
             and end_day(assessment.period) < agreement.signed):
         found.append(("period", f"{assessment.period} ended before its agreement was signed "

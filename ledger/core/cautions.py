@@ -238,15 +238,18 @@ def _assessment_cautions(ledger: Ledger) -> Iterator[tuple[tuple[str | int, ...]
     is no concern)."""
     if not ledger.assessments:
         return
-    from ledger.core.assessments import cautions_of, standings
+    from ledger.core.assessments import by_obligation_and_period, cautions_of, standings
     from ledger.core.counting import retractions_by_entry
 
     retractions = retractions_by_entry(ledger)
     standing = standings(ledger)
+    agreements = agreements_of_terms(ledger)
+    groups = by_obligation_and_period(ledger)
     for position, assessment in enumerate(ledger.assessments):
         if standing[assessment.id].state in ("withdrawn", "rejected"):
             continue
-        for field, message in cautions_of(ledger, assessment):
+        for field, message in cautions_of(ledger, assessment, standing=standing,
+                                          agreements=agreements, groups=groups):
             yield ("assessments", position, field), message
         for slot, entry_id in enumerate(assessment.evidence):
             retraction = retractions.get(entry_id)
