@@ -295,6 +295,8 @@ def test_the_example_in_another_format_only_when_meant(tmp_path: Path,
     assert len(listed) == 25
     write = runner.invoke(app, ["--example", "party", "add", "x", "--name", "X"])
     assert write.exit_code == 1 and "read-only" in write.stderr
+    init = runner.invoke(app, ["--example", "init"])
+    assert init.exit_code == 1 and "ledger init --example doha-2020" in init.stderr
     assert sorted(path.name for path in tmp_path.iterdir()) == [
         "minsk.json", "minsk.json.lock", "notes.json"], "only what init made"
 

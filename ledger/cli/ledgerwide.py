@@ -60,6 +60,11 @@ def init(
     from ledger.storage import bundled, loading, writing
 
     def create() -> tuple[Path, list[Path]]:
+        if ctx.find_root().params.get("example") and example is None:
+            from ledger.core.errors import InvalidValue
+
+            raise InvalidValue("example", "name the example to copy after `init`: `ledger init "
+                               "--example doha-2020`")
         path = target(ctx, search=False).path
         sources: dict[Path, bytes] = {}
         if example is None:
