@@ -14,28 +14,17 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import typer
 
 from ledger.cli.errors import MAX_SIZE_VARIABLE, option_name, run, say
+from ledger.cli.example import EXAMPLE, no_ledger_advice, wants_example
 from ledger.cli.output import confirm_saved, warn
 from ledger.core.errors import InvalidValue, LedgerError
 
 if TYPE_CHECKING:
-
-    from ledger.core.model import Ledger
-    from ledger.storage.loading import LoadedLedger
-    from ledger.storage.writing import Draft
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-
-
     from ledger.core.model import Ledger
     from ledger.render.view import View
+    from ledger.storage.loading import LoadedLedger
+    from ledger.storage.writing import Draft
 
 T = TypeVar("T")
-
-
-EXAMPLE = "doha-2020"
-
-
 
 
 @dataclass(frozen=True)
@@ -123,40 +112,6 @@ def read(ctx: typer.Context) -> LoadedLedger:
     loaded = load(chosen.path)
     _warn_of_cycle(loaded.ledger)
     return loaded
-
-
-EXAMPLE_FILE = "example"
-"""`-f example`: the bundled example, unless a file of that name is here."""
-
-
-def wants_example(ctx: typer.Context, chosen: Target) -> bool:
-    """Whether the command was asked to read the bundled example: `--example`, or `-f example`
-    where no file of that name exists."""
-    if ctx.find_root().params.get("example"):
-        return True
-    return (chosen.named and str(chosen.path) == EXAMPLE_FILE and not chosen.path.exists()
-            and not chosen.path.is_symlink())
-
-
-def no_ledger_advice(path: Path, *, writing: bool = False) -> str:
-    """What to do when no ledger is found: the JSON files here that hold a ledger (`did you
-    mean -f minsk.json?`), `--example` for the bundled one, `ledger init` to start one."""
-    found = sorted(candidate.name for candidate in Path.cwd().glob("*.json")
-                   if candidate.name != path.name and _holds_a_ledger(candidate))
-    meant = (f"did you mean -f {found[0]}?" + (f" (ledgers here: {', '.join(found[:5])})"
-                                               if len(found) > 1 else "") + "; ") if found else ""
-    example = "" if writing else ", --example to read the bundled example"
-    return (f"{meant}give -f FILE{example}, or run `ledger init` (`ledger init --example "
-            f"{EXAMPLE}` for a copy of the example)")
-
-
-def _holds_a_ledger(candidate: Path) -> bool:
-    """Whether a file starts as a ledger does (its first bytes name a schema version)."""
-    try:
-        with candidate.open("rb") as handle:
-            return b'"schema_version"' in handle.read(200)
-    except OSError:
-        return False
 
 
 def _warn_of_cycle(ledger: Ledger) -> None:

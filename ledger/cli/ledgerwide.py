@@ -10,7 +10,6 @@ import typer
 
 from ledger.cli.app import app
 from ledger.cli.context import (
-    EXAMPLE,
     Clocked,
     clock_day,
     headed,
@@ -24,6 +23,7 @@ from ledger.cli.context import (
     window,
 )
 from ledger.cli.errors import fail, run, say
+from ledger.cli.example import EXAMPLE
 from ledger.cli.options import (
     AgreementFilter,
     AsOfOption,

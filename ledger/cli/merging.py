@@ -354,10 +354,10 @@ def git_setup(ctx: typer.Context) -> None:
 
     Example: ledger -f ledger.json git-setup
     """
-    from ledger.storage import git, writing
+    from ledger.storage import git, git_setup, writing
 
     file = target(ctx).path
-    setup = run(lambda: git.set_up(file, _driver_command()))
+    setup = run(lambda: git_setup.set_up(file, _driver_command()))
     say(f"{setup.attributes}: {'added' if setup.wrote_attributes else 'already holds'} "
         f"`{setup.attributes_line}` (commit it, so that the whole team merges by record)")
     held = "already holds" if setup.ignore in setup.overridden else "already ignores"

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ledger.cli.context import EXAMPLE, max_bytes, target
+from ledger.cli.context import max_bytes, target
+from ledger.cli.example import EXAMPLE
 from ledger.core.errors import LedgerError
 from ledger.render import ListFormat, OutputFormat
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import os
 import subprocess
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +30,7 @@ its config, which must run nothing; git lets no alias replace its own commands, 
 asks git for none that runs a diff, filter or merge driver."""
 
 
-def _git(folder: Path, *arguments: str, revisions: Sequence[str] = (),
+def run_git(folder: Path, *arguments: str, revisions: Sequence[str] = (),
          paths: Sequence[str] = (), check: bool = True) -> subprocess.CompletedProcess[bytes]:
     """Run git in `folder`, its output captured, with the repository's executable settings off
     (`SAFE_SETTINGS`, and no system-wide config); no pager, no prompt, the user's locale aside,
@@ -72,7 +71,7 @@ def locate(file: Path) -> InRepository:
     folder = file.parent if str(file.parent) else Path(".")
     if not folder.is_dir():
         raise LedgerError(f"{file}: the folder {folder} does not exist")
-    done = _git(folder, "rev-parse", "--show-toplevel", check=False)
+    done = run_git(folder, "rev-parse", "--show-toplevel", check=False)
     if done.returncode != 0:
         raise LedgerError(f"{file}: not in a git work tree")
     top = Path(done.stdout.decode("utf-8", "surrogateescape").rstrip("\n"))
@@ -83,7 +82,7 @@ def locate(file: Path) -> InRepository:
 def _is_commit(place: InRepository, revision: str) -> bool:
     """Whether `revision` names a commit of the repository (a name git could read as an
     option, or as a path at a revision, never does)."""
-    return bool(revision) and not revision.startswith("-") and ":" not in revision and _git(
+    return bool(revision) and not revision.startswith("-") and ":" not in revision and run_git(
         place.top, "rev-parse", "--verify", "--quiet", revisions=[f"{revision}^{{commit}}"],
         check=False).returncode == 0
 
@@ -107,13 +106,13 @@ def _blob_at(place: InRepository, revision: str, *, max_bytes: int
              ) -> tuple[bytes, str] | None:
     """The file at a commit, and its name; None when it did not exist there."""
     name = f"{revision}:{place.path}"
-    size = _git(place.top, "cat-file", "-s", revisions=[name], check=False)
+    size = run_git(place.top, "cat-file", "-s", revisions=[name], check=False)
     if size.returncode != 0:
         return None
     if int(size.stdout) > max_bytes:
         raise LedgerError(f"{name}: {describe_size(int(size.stdout))} is more than a ledger may "
                           f"be ({describe_size(max_bytes)})")
-    return _git(place.top, "cat-file", "blob", revisions=[name]).stdout, name
+    return run_git(place.top, "cat-file", "blob", revisions=[name]).stdout, name
 
 
 def revision_kind(file: Path, name: str) -> str | None:
@@ -133,7 +132,7 @@ def base_at(file: Path, ours: str, theirs: str, *, max_bytes: int) -> tuple[byte
     """The bytes of `file` at the best common ancestor of two revisions, and their name; None
     when they have none, or the file did not exist there (both sides added it)."""
     place = locate(file)
-    done = _git(place.top, "merge-base", revisions=[ours, theirs], check=False)
+    done = run_git(place.top, "merge-base", revisions=[ours, theirs], check=False)
     common = done.stdout.decode("ascii", "replace").split()
     return _blob_at(place, common[0], max_bytes=max_bytes) if done.returncode == 0 and (
         common) else None
@@ -147,7 +146,7 @@ def conflicted_versions(file: Path) -> tuple[bytes | None, bytes, bytes]:
     """The base, our and their versions of a file that git stopped on (index stages 1, 2, 3);
     no base when both sides added the file. NoConflict when git holds none."""
     place = locate(file)
-    listing = _git(place.top, "ls-files", "--unmerged", "-z", paths=[place.path]).stdout
+    listing = run_git(place.top, "ls-files", "--unmerged", "-z", paths=[place.path]).stdout
     stages = {stage: blob for _, blob, stage in _index_entries(listing)}
     if not stages:
         raise NoConflict(f"{file}: git has no merge conflict in this file (nothing to resolve)")
@@ -155,10 +154,10 @@ def conflicted_versions(file: Path) -> tuple[bytes | None, bytes, bytes]:
         side = "our" if "2" not in stages else "their"
         raise LedgerError(f"{file}: deleted on {side} side of the merge: keep the file with "
                           f"`git add {place.path}` or delete it with `git rm {place.path}`")
-    base = _git(place.top, "cat-file", "blob", revisions=[stages["1"]]).stdout if (
+    base = run_git(place.top, "cat-file", "blob", revisions=[stages["1"]]).stdout if (
         "1" in stages) else None
-    return (base, _git(place.top, "cat-file", "blob", revisions=[stages["2"]]).stdout,
-            _git(place.top, "cat-file", "blob", revisions=[stages["3"]]).stdout)
+    return (base, run_git(place.top, "cat-file", "blob", revisions=[stages["2"]]).stdout,
+            run_git(place.top, "cat-file", "blob", revisions=[stages["3"]]).stdout)
 
 
 def _index_entries(listing: bytes) -> list[tuple[str, str, str]]:
@@ -176,7 +175,7 @@ def conflict_remembered(file: Path) -> bool:
         place = locate(file)
     except LedgerError:
         return False
-    done = _git(place.top, "ls-files", "--resolve-undo", "-z", paths=[place.path], check=False)
+    done = run_git(place.top, "ls-files", "--resolve-undo", "-z", paths=[place.path], check=False)
     return done.returncode == 0 and bool(done.stdout)
 
 
@@ -191,7 +190,7 @@ def merge_with_markers(file: Path, *, max_bytes: int, depth: int = 50) -> str | 
         place = locate(file)
     except LedgerError:
         return None
-    listing = _git(place.top, "rev-list", f"--max-count={depth}", "HEAD", paths=[place.path],
+    listing = run_git(place.top, "rev-list", f"--max-count={depth}", "HEAD", paths=[place.path],
                    check=False)
     found = None
     for commit in listing.stdout.decode("ascii", "replace").split():
@@ -203,7 +202,7 @@ def merge_with_markers(file: Path, *, max_bytes: int, depth: int = 50) -> str | 
         found = commit
     if found is None:
         return None
-    named = _git(place.top, "rev-list", "--parents", "--abbrev-commit", "--max-count=1",
+    named = run_git(place.top, "rev-list", "--parents", "--abbrev-commit", "--max-count=1",
                  revisions=[found]).stdout.decode("ascii", "replace").split()
     return named[0] if len(named) == 3 else None
 
@@ -221,9 +220,9 @@ class MergeState:
     then holds our version alone)."""
 
 
-def _merged_by_driver(place: InRepository) -> bool:
+def merged_by_driver(place: InRepository) -> bool:
     """Whether the work tree's attributes give the file our merge driver."""
-    attribute = _git(place.top, "check-attr", "merge", paths=[place.path], check=False)
+    attribute = run_git(place.top, "check-attr", "merge", paths=[place.path], check=False)
     return attribute.stdout.decode("utf-8", "replace").rstrip("\n").endswith(
         f": merge: {DRIVER_NAME}")
 
@@ -234,9 +233,9 @@ def merge_state(file: Path) -> MergeState:
         place = locate(file)
     except LedgerError:
         return MergeState(False, False)
-    missing = _merged_by_driver(place) and not _git(
+    missing = merged_by_driver(place) and not run_git(
         place.top, "config", "--get", f"merge.{DRIVER_NAME}.driver", check=False).stdout.strip()
-    listing = _git(place.top, "ls-files", "--unmerged", "-z", paths=[place.path], check=False)
+    listing = run_git(place.top, "ls-files", "--unmerged", "-z", paths=[place.path], check=False)
     return MergeState(missing, listing.returncode == 0 and bool(listing.stdout))
 
 
@@ -264,7 +263,7 @@ def operation(file: Path, *, as_driver: bool) -> str:
         return MERGING
     names = ("rebase-merge", "rebase-apply", "rebase-apply/applying", "MERGE_HEAD",
              "SQUASH_MSG")
-    paths = _git(place.top, "rev-parse", *(word for name in names
+    paths = run_git(place.top, "rev-parse", *(word for name in names
                                            for word in ("--git-path", name)), check=False)
     if paths.returncode != 0:
         return MERGING
@@ -283,127 +282,19 @@ def stage(file: Path) -> None:
     """Stage the file as it is in the work tree, concluding git's conflict of it: its bytes as
     they are (no clean filter run: the stages were read as stored), in the mode our side had."""
     place = locate(file)
-    listing = _git(place.top, "ls-files", "--stage", "-z", paths=[place.path]).stdout
+    listing = run_git(place.top, "ls-files", "--stage", "-z", paths=[place.path]).stdout
     modes = {stage: mode for mode, _, stage in _index_entries(listing)}
     mode = modes.get("2", modes.get("0", "100644"))
-    blob = _git(place.top, "hash-object", "-w", "--no-filters", paths=[place.path])
-    _git(place.top, "update-index", "--add", "--cacheinfo",
+    blob = run_git(place.top, "hash-object", "-w", "--no-filters", paths=[place.path])
+    run_git(place.top, "update-index", "--add", "--cacheinfo",
          f"{mode},{blob.stdout.decode('ascii').strip()},{place.path}")
-
-
-def _literal(path: str) -> str:
-    """`path` with git's glob characters escaped, so that a pattern matches exactly it."""
-    return "".join("\\" + character if character in "*?[]\\" else character
-                   for character in path)
-
-
-def ignore_pattern(path: str) -> str:
-    """`path` as a .gitignore pattern that matches exactly it: anchored at the top, glob
-    characters escaped; .gitignore has no quoting, but a backslash keeps a trailing space."""
-    escaped = _literal(path)
-    if escaped.endswith(" "):
-        escaped = escaped[:-1] + "\\ "
-    return "/" + escaped
-
-
-@dataclass(frozen=True)
-class Setup:
-    """What `git-setup` found or wrote: each a line for the user."""
-
-    attributes: Path
-    attributes_line: str
-    wrote_attributes: bool
-    driver: str
-    wrote_driver: bool
-    ignore: Path
-    ignore_line: str
-    wrote_ignore: bool
-    overridden: tuple[Path, ...]
-    """The files whose line is there but not what git applies: another file overrides it."""
-
-
-def _append_line(file: Path, line: str) -> bool:
-    """`line` added at the end of a small text file, its other lines kept, atomically; not
-    when the file holds it already (git may read another file that overrides it: adding it
-    again would change nothing). Whether it was added."""
-    from ledger.storage.writing import write_atomically
-
-    try:
-        existing = file.read_bytes() if file.exists() else b""
-    except OSError as error:
-        raise LedgerError(f"{file}: cannot read: {error.strerror}") from None
-    written = line.encode("utf-8")
-    if written in existing.splitlines():
-        return False
-    if existing and not existing.endswith(b"\n"):
-        existing += b"\n"
-    write_atomically(file, existing + written + b"\n")
-    return True
-
-
-def attributes_pattern(path: str) -> str:
-    """`path` as a .gitattributes pattern that matches exactly it: anchored at the top, glob
-    characters escaped, quoted (C-style, as git reads it) when it holds space or a quote."""
-    pattern = "/" + _literal(path)
-    if any(character.isspace() or character == '"' for character in pattern):
-        pattern = '"' + pattern.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    return pattern
-
-
-def _unwritable(path: str) -> str | None:
-    """The first control character in `path` (a newline, a carriage return, an escape, ...):
-    neither .gitattributes nor .gitignore can name such a path, for git reads both line by
-    line and unquotes neither's control characters; None when there is none."""
-    return next((character for character in path
-                 if unicodedata.category(character) == "Cc"), None)
-
-
-def set_up(file: Path, command: str) -> Setup:
-    """Register the merge driver for `file`: `merge=ledger` in the work tree's .gitattributes
-    and `merge.ledger.driver` in the repository's own config; and keep the ledger's lock file
-    out of commits (.gitignore). Files keep their other lines. Writes only what is missing, so
-    running it twice changes nothing; writes nothing for a path that holds a control
-    character."""
-    from ledger.storage.writing import lock_path
-
-    place = locate(file)
-    control = _unwritable(place.path)
-    if control is not None:
-        raise LedgerError(f"{place.path}: this path holds a control character "
-                          f"({control!r}), which .gitattributes and .gitignore cannot name: "
-                          "rename the ledger (nothing was written)")
-    attributes = place.top / ".gitattributes"
-    line = f"{attributes_pattern(place.path)} merge={DRIVER_NAME}"
-    wrote_attributes = not _merged_by_driver(place) and _append_line(attributes, line)
-    ignore = place.top / ".gitignore"
-    lock = str(Path(place.path).with_name(lock_path(file).name).as_posix())
-    ignore_line = ignore_pattern(lock)
-    wrote_ignore = not _ignored(place.top, lock) and _append_line(ignore, ignore_line)
-    driver = f"{command} merge %O %A %B %P"
-    configured = _git(place.top, "config", "--local", "--get", f"merge.{DRIVER_NAME}.driver",
-                      check=False).stdout.decode("utf-8", "replace").rstrip("\n")
-    wrote_driver = configured != driver
-    if wrote_driver:
-        _git(place.top, "config", "--local", f"merge.{DRIVER_NAME}.name", DRIVER_LABEL)
-        _git(place.top, "config", "--local", f"merge.{DRIVER_NAME}.driver", driver)
-    overridden = tuple(name for name, applied in ((attributes, _merged_by_driver(place)),
-                                                  (ignore, _ignored(place.top, lock)))
-                       if not applied)
-    return Setup(attributes, line, wrote_attributes, driver, wrote_driver, ignore, ignore_line,
-                 wrote_ignore, overridden)
-
-
-def _ignored(top: Path, path: str) -> bool:
-    """Whether git ignores `path` (a pattern matches it, and not one that starts with `!`)."""
-    return _git(top, "check-ignore", "-q", "--no-index", paths=[path],
-                check=False).returncode == 0
 
 
 def user_name(folder: Path) -> str | None:
     """`user.name` as git would sign a commit in `folder` (the repository's setting, else the
     user's), or None: not set, or no git."""
     try:
-        done = _git(folder, "config", "--get", "user.name", check=False)
+        done = run_git(folder, "config", "--get", "user.name", check=False)
     except LedgerError:
         return None
     name = done.stdout.decode("utf-8", "replace").strip()
