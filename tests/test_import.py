@@ -814,3 +814,42 @@ def test_a_dry_run_names_parties_as_they_stand_now(run: Run, tmp_path: Path) -> 
                  file=file, env={"COLUMNS": "200"}))
     assert "Joint Monitoring Commission" in dry.stdout and "North Republic" in dry.stdout
     assert "Joint Monitoring Team" not in dry.stdout and "Northland" not in dry.stdout
+
+
+def test_a_spreadsheet_out_reads_back_and_imports_as_nothing_new(run: Run, tmp_path: Path) -> None:
+    """`--format xlsx -o FILE`: one sheet, its header row frozen, every cell text (a formula-
+    like summary stays text, a date stays at its precision); `evidence import` of an exported
+    list adds nothing. Without -o, a spreadsheet is refused; -o takes any format but a table."""
+    import openpyxl
+
+    file = tmp_path / "ledger.json"
+    ledger_with_an_agreement(run, file)
+    ok(run("party", "import", str(write_csv(tmp_path / "parties.csv", PARTIES)), file=file))
+    ok(run("term", "import", str(write_csv(tmp_path / "terms.csv", TERMS)), file=file))
+    ok(run("evidence", "add", "-t", "withdraw", "-c", "monitors", "-s", "disputes", "-d",
+           "2024-07", "-m", "=HYPERLINK(\"https://evil.example\")", file=file))
+    sheet = tmp_path / "entries.xlsx"
+    ok(run("evidence", "list", "--format", "xlsx", "-o", str(sheet), file=file))
+    workbook = openpyxl.load_workbook(sheet)
+    assert len(workbook.worksheets) == 1
+    cells = workbook.active
+    assert cells is not None and cells.freeze_panes == "A2"
+    header = [cell.value for cell in cells[1]]
+    row = dict(zip(header, cells[2], strict=True))
+    assert row["summary"].value == '=HYPERLINK("https://evil.example")'
+    assert row["summary"].data_type == "s", "text, never a formula"
+    assert row["date"].value == "2024-07" and row["date"].data_type == "s"
+    before = file.read_bytes()
+    assert "added 0 evidence entries; 1 row skipped" in ok(run("evidence", "import", str(sheet),
+                                                               file=file)).stderr
+    assert file.read_bytes() == before
+    report = tmp_path / "report.xlsx"
+    ok(run("report", "-o", str(report), "--format", "xlsx", file=file))
+    assert openpyxl.load_workbook(report).sheetnames == ["Compliance report"]
+    refused = run("report", "--format", "xlsx", file=file)
+    assert refused.exit_code == 1 and "give -o FILE" in refused.stderr and refused.stdout == ""
+    ok(run("-o", str(tmp_path / "report.json"), "report", "--format", "json", file=file))
+    assert (tmp_path / "report.json").read_text().startswith("{")
+    table = run("report", "-o", str(tmp_path / "report.txt"), file=file)
+    assert table.exit_code == 1 and "a table is for the terminal" in table.stderr
+    assert not (tmp_path / "report.txt").exists()

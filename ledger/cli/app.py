@@ -74,6 +74,12 @@ def root(
                      "`-f example` too): without it, a folder with no ledger shows the example "
                      "only as a table.", show_default=False),
     ] = False,
+    output_file: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write the output to this file (json, csv, markdown, "
+                     "html or xlsx; a spreadsheet only ever so), before or after the command.",
+                     dir_okay=False, show_default=False),
+    ] = None,
     no_pager: Annotated[
         bool,
         typer.Option("--no-pager", help="Print long output straight to the terminal, not "

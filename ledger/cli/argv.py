@@ -18,6 +18,8 @@ BY_OPTION = "--by"
 """Who records (a global option, like `-f`), except on a command with a `--by` of its own
 (`report --by quarter`)."""
 EXAMPLE_OPTION = "--example"
+OUTPUT_OPTIONS = ("-o", "--output")
+"""Where the output goes (a global option, like `-f`)."""
 """Read the bundled example (a global flag), except on `init`, whose `--example` names one."""
 
 
@@ -28,8 +30,10 @@ def _file_option(args: list[str], index: int, *, by: bool = True, example: bool 
     token = args[index]
     if example and token == EXAMPLE_OPTION:
         return 1
-    if token in FILE_OPTIONS or (by and token == BY_OPTION):
+    if token in (*FILE_OPTIONS, *OUTPUT_OPTIONS) or (by and token == BY_OPTION):
         return 2 if index + 1 < len(args) else 1
+    if token.startswith("--output=") or (token.startswith("-o") and len(token) > 2):
+        return 1
     if token.startswith("--file=") or (token.startswith("-f") and not token.startswith("--")):
         return 1
     if by and token.startswith(BY_OPTION + "="):
@@ -92,11 +96,13 @@ def hoist_file_option(group: Any, ctx: Any, args: list[str]) -> list[str]:
         kept = args[position:]
     from typer._click.exceptions import UsageError
 
-    if moved and moved[-1] in (*FILE_OPTIONS, BY_OPTION):  # last, with no value after it
+    if moved and moved[-1] in (*FILE_OPTIONS, BY_OPTION, *OUTPUT_OPTIONS):  # no value after it
         if "--help" in args:
             moved.pop()  # help asked for: give it
         elif moved[-1] == BY_OPTION:
             raise UsageError(f"{BY_OPTION} needs a name", ctx)
+        elif moved[-1] in OUTPUT_OPTIONS:
+            raise UsageError(f"{moved[-1]} needs the file to write", ctx)
         else:
             raise UsageError(f"{moved[-1]} needs the ledger's path", ctx)
     given = [token for token in (*head, *moved) if token in FILE_OPTIONS

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
@@ -106,8 +107,77 @@ def _encoder(stream: TextIO) -> codecs.IncrementalEncoder:
 
 def emit(view: View, output: OutputFormat | ListFormat) -> None:
     """Print a view: tables laid out for the terminal, the other formats as plain text; long
-    output to a terminal goes through the pager."""
-    run(lambda: _write_view(view, OutputFormat(output.value)))
+    output to a terminal goes through the pager. With `-o FILE`, the view goes to that file
+    instead (written whole, then renamed into place); a spreadsheet only ever goes to one."""
+    from typer._click.globals import get_current_context
+
+    chosen = get_current_context().find_root().params.get("output_file")
+    form = OutputFormat(output.value)
+    if chosen is not None:
+        run(lambda: _write_file(view, form, chosen))
+    elif form is OutputFormat.XLSX:
+        run(lambda: _refuse("--format xlsx writes a spreadsheet file: give -o FILE "
+                            "(`-o report.xlsx`)"))
+    else:
+        run(lambda: _write_view(view, form))
+
+
+def _refuse(message: str) -> None:
+    from ledger.core.errors import InvalidValue
+
+    raise InvalidValue("format", message)
+
+
+def _write_file(view: View, output: OutputFormat, path: Path) -> None:
+    """The view in `output` to `path`: written beside it under another name, then renamed into
+    place, so that a reader never finds half a file."""
+    import tempfile
+
+    from ledger.core.errors import InvalidValue
+
+    if output is OutputFormat.TABLE:
+        raise InvalidValue("output", "a table is for the terminal: give --format json, "
+                           "csv, markdown, html or xlsx with -o")
+    data = _rendered(view, output)
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.")
+    except OSError as error:
+        raise LedgerError(f"{path}: cannot write there ({error.strerror or error})") from None
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data if isinstance(data, bytes) else data.encode("utf-8"))
+        os.replace(temporary, path)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise LedgerError(f"{path}: cannot write there ({error.strerror or error})") from None
+    say(f"wrote {path}")
+
+
+def _rendered(view: View, output: OutputFormat) -> str | bytes:
+    """A view in a format a file holds."""
+    match output:
+        case OutputFormat.JSON:
+            from ledger.render import json
+
+            return json.render(view)
+        case OutputFormat.CSV:
+            from ledger.render import csv
+
+            return csv.render(view)
+        case OutputFormat.MARKDOWN:
+            from ledger.render import markdown
+
+            return markdown.render(view)
+        case OutputFormat.HTML:
+            from ledger.render import html
+
+            return "".join(html.render_in_parts(view))
+        case _:
+            from ledger.render import xlsx
+
+            return xlsx.render(view)
 
 
 def _encodes_unicode(stream: object) -> bool:
