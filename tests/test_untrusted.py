@@ -216,3 +216,18 @@ def test_markdown_shows_any_text_literally_in_a_cell_a_paragraph_and_a_heading(t
         assert inner(paragraph, "p").strip() == shown.strip(), (text, paragraph)
         heading = md.render(f"## {escape(text)}\n")
         assert inner(heading, "h2").strip() == shown.strip(), (text, heading)
+
+
+def test_a_spreadsheet_holds_hostile_text_as_text(run: Run, hostile: str, tmp_path: Path) -> None:
+    """Formula starts, terminal escapes and markup in names, summaries, quotes and speakers
+    are plain text cells of the .xlsx, never formulas, their controls written visibly."""
+    import openpyxl
+
+    sheet = tmp_path / "entries.xlsx"
+    ok(run("evidence", "list", "--format", "xlsx", "-o", str(sheet)))
+    cells = [cell for row in openpyxl.load_workbook(sheet).worksheets[0].iter_rows()
+             for cell in row if cell.value is not None]
+    assert all(cell.data_type == "s" for cell in cells)
+    texts = [str(cell.value) for cell in cells]
+    assert visible(SUMMARY) in texts and visible(SPEAKER) in texts
+    assert not any(FORBIDDEN.search(text) for text in texts)
