@@ -31,7 +31,7 @@ def _commands() -> list[list[str]]:
 def test_every_command_has_help_and_a_readme_example(run: Run) -> None:
     readme = README.read_text(encoding="utf-8")
     commands = _commands()
-    assert len(commands) == 37
+    assert len(commands) == 38
     for words in commands:
         result = ok(run(*words, "--help"))
         assert "Usage:" in result.stdout

@@ -17,6 +17,7 @@ from ledger.cli.agreement import agreement_app
 from ledger.cli.app import app, main
 from ledger.cli.assessment import assess, assessment_app
 from ledger.cli.evidence import evidence_app
+from ledger.cli.export import export_app
 from ledger.cli.party import party_app
 from ledger.cli.term import term_app
 
@@ -26,5 +27,6 @@ app.add_typer(term_app, name="term")
 app.add_typer(evidence_app, name="evidence")
 app.command("assess")(assess)
 app.add_typer(assessment_app, name="assessment")
+app.add_typer(export_app, name="export")
 
 __all__ = ["app", "ledgerwide", "main", "merging"]

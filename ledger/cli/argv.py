@@ -119,6 +119,7 @@ METAVARS = {
     "agreement": "AGREEMENT", "category": "CATEGORY", "as_of": "DATE", "known_at": "DATE",
     "since": "DATE", "until": "DATE", "date_": "DATE", "due": "DATE", "signed": "DATE",
     "by": "NAME", "period": "PERIOD", "evidence": "ID", "level": "0-3", "rationale": "TEXT",
+    "out": "OUT", "output_file": "FILE", "metadata": "FILE",
     "effective": "DATE", "source_date": "DATE", "document": "PATH", "file": "FILE",
     "base": "FILE", "ours": "FILE", "theirs": "FILE", "path": "FILE", "sources": "DIR",
     "sha256": "HEX", "url": "URL", "sheet": "SHEET", "example": "NAME", "name": "NAME",
