@@ -218,12 +218,19 @@ def ledger_commands(path: Path, work: Path) -> dict[str, Command]:
         "term amend": ([LEDGER, "-f", str(work), "term", "amend", "term-001", "--effective",
                         "2025-01-01", "--due", "2025-12-31", "--reason", "Benchmark"],
                        fresh_copy, 0),
+        EXPORT: ([*base, "export", "sqlite", str(work.with_suffix(".db"))], None, 0),
+        SHEET: ([*base, "evidence", "list", "--format", "xlsx", "-o",
+                 str(work.with_suffix(".xlsx"))], None, 0),
+        "evidence list --format json": ([*base, "evidence", "list", "--format", "json"], None,
+                                        0),
         BROKEN: ([LEDGER, "-f", str(broken_path(path)), "check"], None, 1),
     }
 
 
 BROKEN = "check, a bad value in every entry (first 1,000 placed)"
 BY_QUARTER = "report --by quarter (10 quarters)"
+EXPORT = "export sqlite"
+SHEET = "evidence list --format xlsx -o FILE"
 IMPORT = "evidence import ROWS.csv"
 DRY_RUN = "evidence import ROWS.csv --dry-run"
 
@@ -432,6 +439,10 @@ def run(sizes: list[int], runs: int, startup_runs: int) -> str:
         ratio("report json ÷ json.load", report, load, 2.5),
         ratio("report --by quarter (10 quarters) ÷ report", results[BY_QUARTER, largest],
               results["report --format json", largest], 3.0),
+        ratio("export sqlite ÷ json.load", results[EXPORT, largest], load, 3.0),
+        ratio("evidence list as xlsx ÷ json.load", results[SHEET, largest], load, 3.0),
+        ratio("evidence list json ÷ json.load", results["evidence list --format json",
+                                                        largest], load, 3.0),
         ("report json peak memory ÷ file size", report.max_rss_mb / sizes_mb[largest], 8.0),
         ratio("evidence add ÷ json.load", results["evidence add", largest], load, 4.0),
         ratio("check ÷ json.load", results["check", largest], load, 3.0),
