@@ -21,6 +21,7 @@ def generate(tmp_path: Path, entries: int, seed: int, name: str) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_the_generator_is_deterministic_and_valid(run: Run, tmp_path: Path) -> None:
     first = generate(tmp_path, 300, 1, "a.json")
     again = generate(tmp_path, 300, 1, "b.json")

@@ -66,6 +66,7 @@ def ids(ledger: Ledger) -> dict[str, dict[str, Any]]:
             for field, _, _ in RECORD_KINDS}
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(base=ledgers(), ours_operations=OPERATIONS, theirs_operations=OPERATIONS)
 def test_branches_merge_without_loss_and_the_same_in_either_order(

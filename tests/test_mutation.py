@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from builders import generated_ledger
 from conftest import Run, ok
 
@@ -44,6 +45,7 @@ def altered(entry: Evidence, field: str, ledger: Ledger) -> Evidence:
     return entry.model_copy(update=changes)
 
 
+@pytest.mark.slow
 def test_every_alteration_and_deletion_is_detected(run: Run, tmp_path: Path,
                                                   capsys: object) -> None:
     original = generated_ledger(60, seed=11, retract_every=4)

@@ -492,6 +492,7 @@ def test_an_unterminated_quote_is_placed_in_one_pass(small: Path) -> None:
 # --- merge: a record both sides deleted ------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_record_deleted_on_both_sides_is_named_and_kept(run: Run, tmp_path: Path,
                                                           small_ledger_bytes: bytes,
                                                           clock: None) -> None:
@@ -754,6 +755,7 @@ def _hostile_ledger(run: Run) -> list[str]:
     return labels
 
 
+@pytest.mark.slow
 def test_every_field_of_an_html_page_is_escaped(run: Run, ledger_path: Path,
                                                 clock: None) -> None:
     labels = _hostile_ledger(run)
