@@ -853,3 +853,25 @@ def test_a_spreadsheet_out_reads_back_and_imports_as_nothing_new(run: Run, tmp_p
     table = run("report", "-o", str(tmp_path / "report.txt"), file=file)
     assert table.exit_code == 1 and "a table is for the terminal" in table.stderr
     assert not (tmp_path / "report.txt").exists()
+
+
+def test_a_date_cell_on_the_first_of_a_month_is_warned_of(run: Run, tmp_path: Path) -> None:
+    """A spreadsheet turns a typed `2024-07` into the day 2024-07-01: the import takes the day
+    (it cannot know) and says so at the cell, suggesting a text cell; a day not on the first,
+    or a text cell, is not warned of."""
+    from datetime import date, datetime
+
+    file = tmp_path / "ledger.json"
+    ledger_with_an_agreement(run, file)
+    ok(run("party", "import", str(write_csv(tmp_path / "parties.csv", PARTIES)), file=file))
+    ok(run("term", "import", str(write_csv(tmp_path / "terms.csv", TERMS)), file=file))
+    sheet = write_xlsx(tmp_path / "entries.xlsx", [
+        ["date", "term", "subject", "claimant", "stance", "summary"],
+        [datetime(2024, 7, 1), "withdraw", "", "monitors", "disputes", "Units remain"],
+        [date(2024, 7, 12), "withdraw", "", "monitors", "disputes", "Units seen"],
+        ["2024-08", "withdraw", "", "monitors", "disputes", "Units there"]])
+    imported = ok(run("evidence", "import", str(sheet), file=file))
+    warned = [line for line in imported.stderr.splitlines() if ": warning: " in line]
+    assert warned == [f"{sheet}:2:1: warning: column 'date': a date cell on the first of a "
+                      "month (2024-07-01), as a spreadsheet makes one of a typed month: if the "
+                      "month was meant, type it as text (2024-07)"]

@@ -240,7 +240,14 @@ def import_cautions(plan: Plan, before: Ledger) -> list[Problem]:
         column = columns.index(field) + 1 if field in columns else 1
         return Problem(plan.table.name, number, column, f"column {field!r}: {message}")
 
-    found: list[Problem] = []
+    rows = dict(plan.table.rows) if plan.table.first_of_month else {}
+    found: list[Problem] = [
+        placed(number, columns[column - 1], f"a date cell on the first of a month "
+               f"({rows[number][column - 1]}), as a spreadsheet makes one of a typed month: if "
+               f"the month was meant, type it as text ({rows[number][column - 1][:7]})")
+        for number, column in plan.table.first_of_month
+        if number in rows and column <= len(columns)
+        and columns[column - 1] in ("date", "source_date")]
     if plan.kind is ImportKind.EVIDENCE:
         agreements = cautions.agreements_of_terms(plan.result)
         retracted = retracted_ids(before)

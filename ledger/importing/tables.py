@@ -3,8 +3,9 @@ spreadsheet numbers it."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
@@ -24,6 +25,9 @@ class Table:
     name: str
     header: list[str]
     rows: list[tuple[int, list[str]]]
+    first_of_month: list[tuple[int, int]] = field(default_factory=list)
+    """(row, column) of each date cell on the first of a month: a spreadsheet makes one from a
+    typed `2015-03`, and the day it gives is not what was meant."""
 
 
 def read_table(path: Path, *, sheet: str | None = None,
@@ -157,6 +161,8 @@ def _read_xlsx(raw: bytes, path: Path, sheet: str | None, max_bytes: int) -> Tab
 
     text_read = 0
 
+    first_of_month: list[tuple[int, int]] = []
+
     def bounded(number: int, values: tuple[object, ...]) -> tuple[int, list[str]]:
         nonlocal text_read
         if number > EXCEL_ROWS or len(values) > EXCEL_COLUMNS:
@@ -165,6 +171,8 @@ def _read_xlsx(raw: bytes, path: Path, sheet: str | None, max_bytes: int) -> Tab
                 f"beyond the {EXCEL_ROWS:,} rows and {EXCEL_COLUMNS:,} columns a spreadsheet "
                 "holds")])
         cells = [_cell_text(value) for value in values]
+        first_of_month.extend((number, column) for column, value in enumerate(values, 1)
+                              if isinstance(value, date) and value.day == 1)
         lengths = list(map(len, cells))
         if max(lengths, default=0) > EXCEL_CELL:
             column = next(at for at, length in enumerate(lengths, 1) if length > EXCEL_CELL)
@@ -209,7 +217,7 @@ def _read_xlsx(raw: bytes, path: Path, sheet: str | None, max_bytes: int) -> Tab
         # exception; every one of them means the same to the user.
         raise LedgerError(f"{path}: not a readable .xlsx file "
                           f"({type(error).__name__}: {error})") from None
-    return _table(name, rows)
+    return dataclasses.replace(_table(name, rows), first_of_month=first_of_month)
 
 
 def _cell_text(value: object) -> str:
