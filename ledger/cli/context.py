@@ -91,13 +91,9 @@ def read(ctx: typer.Context) -> LoadedLedger:
     """The ledger to read: the chosen file; the bundled example when it was asked for (`--example`,
     `-f example`), or, when no ledger was named nor found, as a table only (a report in another
     format would be taken for the user's own: a cron job would publish the example)."""
-    from ledger.storage import bundled
-
     chosen = target(ctx)
     if wants_example(ctx, chosen):
-        example = load(bundled.bundled_path(EXAMPLE))
-        return dataclasses.replace(example, ledger=example.ledger.model_copy(update={
-            "title": f"{example.ledger.title} (the bundled example {EXAMPLE!r})"}))
+        return _bundled_example(f"the bundled example {EXAMPLE!r}")
     if not chosen.path.exists() and not chosen.path.is_symlink() and not chosen.named:
         output = ctx.params.get("output")
         if output is not None and str(getattr(output, "value", output)) != "table":
@@ -106,12 +102,20 @@ def read(ctx: typer.Context) -> LoadedLedger:
                               + no_ledger_advice(chosen.path))
         say(f"no {chosen.path} here or in a parent folder: reading the bundled example "
             f"{EXAMPLE!r} (run `ledger init` to start your own)")
-        example = load(bundled.bundled_path(EXAMPLE))
-        return dataclasses.replace(example, ledger=example.ledger.model_copy(update={
-            "title": f"{example.ledger.title} ({EXAMPLE_NOTE.format(name=EXAMPLE)})"}))
+        return _bundled_example(EXAMPLE_NOTE.format(name=EXAMPLE))
     loaded = load(chosen.path)
     _warn_of_cycle(loaded.ledger)
     return loaded
+
+
+def _bundled_example(note: str) -> LoadedLedger:
+    """The bundled example, its title saying what it is (`note`), so that a report of it
+    redirected to a file says so."""
+    from ledger.storage import bundled
+
+    example = load(bundled.bundled_path(EXAMPLE))
+    return dataclasses.replace(example, ledger=example.ledger.model_copy(update={
+        "title": f"{example.ledger.title} ({note})"}))
 
 
 def _warn_of_cycle(ledger: Ledger) -> None:

@@ -185,12 +185,13 @@ def evidence_add(
             changed, entry = entry_edits.add_evidence(ledger, **given, **stamp(ctx),
                                                       sha256=digest)
             entries = [entry]
+        agreements = cautions.agreements_of_terms(changed)
         for entry in entries:
-            twin = None if duplicate else cautions.same_statement(changed, entry)
-            if twin is not None:
+            twin = cautions.same_statement(changed, entry)
+            if twin is not None and not duplicate:
                 raise InvalidValue("summary", f"the same statement as entry {twin}, which "
                                    "counts: give --duplicate to record it again on purpose")
-            found.extend(cautions.entry_cautions(changed, entry))
+            found.extend(cautions.entry_rules(entry, agreements.get(entry.term), twin))
         if missing is not None:
             found.append(("document", missing))
         return changed, entries

@@ -11,7 +11,7 @@ from datetime import datetime
 from ledger.core.counting import counts_from, retracted_ids
 from ledger.core.dates import canonical_period, end_day, format_timestamp
 from ledger.core.digests import sealed
-from ledger.core.entry_edits import resolve_evidence
+from ledger.core.entry_edits import by_id_prefix, resolve_evidence
 from ledger.core.errors import InvalidValue, LedgerError
 from ledger.core.model import Agreement, Assessment, Ledger, Review
 from ledger.core.references import obligations_ever
@@ -45,16 +45,8 @@ def standings(ledger: Ledger) -> dict[str, Standing]:
 
 
 def resolve_assessment(ledger: Ledger, prefix: str) -> Assessment:
-    """The assessment whose id starts with `prefix`, as git resolves a short commit id."""
-    wanted = prefix.lower()
-    matches = [known for known in ledger.assessments if known.id.startswith(wanted)]
-    if not wanted or not matches:
-        raise InvalidValue("id", f"no assessment with id {prefix!r}")
-    if len(matches) > 1:
-        shown = ", ".join(known.id for known in matches[:10])
-        raise InvalidValue("id", f"{prefix!r} is ambiguous: {len(matches)} assessments start "
-                           f"with it ({shown})")
-    return matches[0]
+    """The assessment whose id starts with `prefix` (`entry_edits.by_id_prefix`)."""
+    return by_id_prefix(ledger.assessments, prefix, "assessment", "assessments")
 
 
 def assess(ledger: Ledger, *, term: str, party: str, period: str, finding: Finding | str,
@@ -148,7 +140,8 @@ def review(ledger: Ledger, prefix: str, *, action: ReviewAction, reason: str,
                            "$COMPLIANCE_LEDGER_AUTHOR, to their name)")
     if not reason.strip():
         raise InvalidValue("reason", "required")
-    gone = [entry for entry in assessment.evidence if entry in retracted_ids(ledger)]
+    retracted = retracted_ids(ledger)
+    gone = [entry for entry in assessment.evidence if entry in retracted]
     if action is ReviewAction.APPROVED and gone:
         raise InvalidValue("approve", f"assessment {assessment.id} cites entry {gone[0]}, "
                            "retracted since: correct the finding (`ledger assessment correct "

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from functools import cache
 from operator import attrgetter
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import TypeAdapter, ValidationError
 
@@ -31,6 +31,7 @@ from ledger.core.edits import (
 )
 from ledger.core.errors import InvalidValue, LedgerError
 from ledger.core.model import (
+    Assessment,
     Evidence,
     Ledger,
     RecordKind,
@@ -212,19 +213,30 @@ def add_evidence(ledger: Ledger, *, recorded_at: datetime, **fields: Any) -> tup
     return ledger.model_copy(update={"evidence": (*ledger.evidence, entry)}), entry
 
 
-def resolve_evidence(ledger: Ledger, prefix: str) -> Evidence:
-    """The entry whose id starts with `prefix`, as git resolves a short commit id."""
+_Identified = TypeVar("_Identified", Evidence, Assessment)
+
+
+def by_id_prefix(records: Iterable[_Identified], prefix: str, what: str,
+                 many: str) -> _Identified:
+    """The record whose id starts with `prefix`, as git resolves a short commit id; `what` and
+    `many` name one record and several in the message of a prefix that matches none or more
+    than one."""
     wanted = prefix.lower()
-    matches = [entry for entry in ledger.evidence if entry.id.startswith(wanted)]
+    matches = [record for record in records if record.id.startswith(wanted)]
     if not wanted or not matches:
-        raise InvalidValue("id", f"no evidence entry with id {prefix!r}")
+        raise InvalidValue("id", f"no {what} with id {prefix!r}")
     if len(matches) > 1:
-        shown = ", ".join(entry.id for entry in matches[:10])
+        shown = ", ".join(record.id for record in matches[:10])
         more = f" and {len(matches) - 10} more" if len(matches) > 10 else ""
         raise InvalidValue(
-            "id", f"{prefix!r} is ambiguous: {len(matches)} entries start with it ({shown}{more})"
+            "id", f"{prefix!r} is ambiguous: {len(matches)} {many} start with it ({shown}{more})"
         )
     return matches[0]
+
+
+def resolve_evidence(ledger: Ledger, prefix: str) -> Evidence:
+    """The entry whose id starts with `prefix` (`by_id_prefix`)."""
+    return by_id_prefix(ledger.evidence, prefix, "evidence entry", "entries")
 
 
 def retraction_of(ledger: Ledger, evidence_id: str) -> Retraction | None:
