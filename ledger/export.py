@@ -151,6 +151,19 @@ def _insert(connection: sqlite3.Connection, table: str, rows: Sequence[Sequence[
         connection.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
 
 
+def stage_metadata(path: Path, data: dict[str, Any]) -> Path:
+    """`data` as JSON in a new file beside `path`, to be renamed into place once the database
+    is written; LedgerError naming `path` when it cannot be."""
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.")
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    except OSError as error:
+        raise LedgerError(f"{path}: cannot write there ({error.strerror or error})") from None
+    return Path(temporary)
+
+
 def metadata(title: str, database: str, source: str) -> dict[str, Any]:
     """Datasette's metadata for the database: its title and source, and what each table
     holds."""

@@ -80,3 +80,17 @@ def test_a_write_that_fails_changes_nothing(run: Run, small: Path, tmp_path: Pat
     ok(run("export", "sqlite", str(database)))
     assert database.read_bytes().startswith(b"SQLite format 3")
     assert not [path for path in tmp_path.iterdir() if path.name.startswith(".ledger.db")]
+
+
+def test_a_metadata_file_that_cannot_be_written_changes_nothing(run: Run, small: Path,
+                                                                tmp_path: Path) -> None:
+    database = tmp_path / "ledger.db"
+    ok(run("export", "sqlite", str(database)))
+    before = database.read_bytes()
+    add_evidence(run, "withdraw", "monitor", "disputes", "2021-05")  # a new export would differ
+    result = run("export", "sqlite", str(database), "--metadata",
+                 str(tmp_path / "missing" / "meta.json"))
+    assert result.exit_code == 1 and "meta.json: cannot write there" in result.stderr
+    assert database.read_bytes() == before
+    assert not [path for path in tmp_path.iterdir() if path.name.startswith(".")], \
+        "no half-written file left"

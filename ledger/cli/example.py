@@ -32,8 +32,8 @@ def no_ledger_advice(path: Path, *, writing: bool = False) -> str:
     mean -f minsk.json?`), `--example` for the bundled one, `ledger init` to start one."""
     found = sorted(candidate.name for candidate in Path.cwd().glob("*.json")
                    if candidate.name != path.name and _holds_a_ledger(candidate))
-    meant = (f"did you mean -f {found[0]}?" + (f" (ledgers here: {', '.join(found[:5])})"
-                                               if len(found) > 1 else "") + "; ") if found else ""
+    here = f" (ledgers here: {', '.join(found[:5])})" if len(found) > 1 else ""
+    meant = f"did you mean -f {found[0]}?{here} Else " if found else ""
     example = "" if writing else ", --example to read the bundled example"
     return (f"{meant}give -f FILE{example}, or run `ledger init` (`ledger init --example "
             f"{EXAMPLE}` for a copy of the example)")

@@ -40,13 +40,18 @@ def export_sqlite(
         clocked = read_as(ctx, as_of, known_at)
         report = status.build_report(clocked.ledger, today=clocked.today, as_of=clocked.as_of,
                                      known_at=clocked.known_at)
-        export.write_database(out, clocked.ledger, report)
-        if metadata is not None:
-            import json
-
-            data = export.metadata(clocked.ledger.title, out.stem, "compliance-ledger")
-            metadata.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n",
-                                encoding="utf-8")
+        described = None
+        if metadata is not None:  # written first, beside its place: a failure changes nothing
+            described = export.stage_metadata(metadata, export.metadata(
+                clocked.ledger.title, out.stem, "compliance-ledger"))
+        try:
+            export.write_database(out, clocked.ledger, report)
+        except BaseException:
+            if described is not None:
+                described.unlink(missing_ok=True)
+            raise
+        if described is not None and metadata is not None:
+            described.replace(metadata)
 
     run(write)
     confirm_saved(None, f"wrote {out}" + (f" and {metadata}" if metadata else ""))
