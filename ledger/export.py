@@ -4,10 +4,9 @@ search over what entries say (`evidence_fts`, named as sqlite-utils names it).""
 
 from __future__ import annotations
 
+import contextlib
 import json
-import os
 import sqlite3
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ from ledger.core.counting import retracted_ids
 from ledger.core.errors import LedgerError
 from ledger.core.model import Ledger
 from ledger.core.status import Report
+from ledger.storage.writing import replaced_whole
 
 SCHEMA = """
 CREATE TABLE agreements (id TEXT PRIMARY KEY, title TEXT NOT NULL, signed TEXT, place TEXT,
@@ -74,26 +74,28 @@ DESCRIPTIONS = {
 }
 
 
-def write_database(path: Path, ledger: Ledger, report: Report) -> None:
+def write_database(path: Path, ledger: Ledger, report: Report, *,
+                   metadata: tuple[Path, dict[str, Any]] | None = None) -> None:
     """Write `ledger` (as it stood on the clocks of `report`) and `report` to a new SQLite file
-    at `path`: made beside it under another name, then renamed into place."""
-    folder = path.parent if str(path.parent) else Path(".")
-    try:
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".db")
-    except OSError as error:
-        raise LedgerError(f"{path}: cannot write there ({error.strerror or error})") from None
-    os.close(handle)
-    try:
-        connection = sqlite3.connect(temporary)
-        try:
-            _fill(connection, ledger, report)
-            connection.commit()
-        finally:
-            connection.close()
-        os.replace(temporary, path)
-    except (OSError, sqlite3.Error) as error:
-        Path(temporary).unlink(missing_ok=True)
-        raise LedgerError(f"{path}: cannot write the database ({error})") from None
+    at `path`, and Datasette's `metadata` (a file and what it holds) when given: each made
+    beside its place and renamed into it once both are written, so that a failure changes
+    neither."""
+    with contextlib.ExitStack() as stack:
+        if metadata is not None:
+            described, data = metadata
+            staged = stack.enter_context(replaced_whole(described))
+            staged.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n",
+                              encoding="utf-8")
+        with replaced_whole(path) as temporary:
+            try:
+                connection = sqlite3.connect(temporary)
+                try:
+                    _fill(connection, ledger, report)
+                    connection.commit()
+                finally:
+                    connection.close()
+            except sqlite3.Error as error:
+                raise LedgerError(f"{path}: cannot write the database ({error})") from None
 
 
 def _fill(connection: sqlite3.Connection, ledger: Ledger, report: Report) -> None:
@@ -149,19 +151,6 @@ def _insert(connection: sqlite3.Connection, table: str, rows: Sequence[Sequence[
     if rows:
         marks = ", ".join("?" * len(rows[0]))
         connection.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
-
-
-def stage_metadata(path: Path, data: dict[str, Any]) -> Path:
-    """`data` as JSON in a new file beside `path`, to be renamed into place once the database
-    is written; LedgerError naming `path` when it cannot be."""
-    folder = path.parent if str(path.parent) else Path(".")
-    try:
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.")
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-    except OSError as error:
-        raise LedgerError(f"{path}: cannot write there ({error.strerror or error})") from None
-    return Path(temporary)
 
 
 def metadata(title: str, database: str, source: str) -> dict[str, Any]:

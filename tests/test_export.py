@@ -94,3 +94,20 @@ def test_a_metadata_file_that_cannot_be_written_changes_nothing(run: Run, small:
     assert database.read_bytes() == before
     assert not [path for path in tmp_path.iterdir() if path.name.startswith(".")], \
         "no half-written file left"
+
+
+def test_written_files_get_the_usual_mode(run: Run, small: Path, tmp_path: Path) -> None:
+    """A database, its metadata and a report written with -o are made under another name (0600
+    until in place), then given the mode the umask gives any new file: a page to publish is as
+    readable as one a text editor saves."""
+    import os
+
+    umask = os.umask(0o022)
+    try:
+        exported(run, small, tmp_path)
+        ok(run("-o", str(tmp_path / "report.html"), "report", "--format", "html"))
+    finally:
+        os.umask(umask)
+    modes = {name: (tmp_path / name).stat().st_mode & 0o777
+             for name in ("ledger.db", "meta.json", "report.html")}
+    assert modes == dict.fromkeys(modes, 0o644)

@@ -40,18 +40,9 @@ def export_sqlite(
         clocked = read_as(ctx, as_of, known_at)
         report = status.build_report(clocked.ledger, today=clocked.today, as_of=clocked.as_of,
                                      known_at=clocked.known_at)
-        described = None
-        if metadata is not None:  # written first, beside its place: a failure changes nothing
-            described = export.stage_metadata(metadata, export.metadata(
-                clocked.ledger.title, out.stem, "compliance-ledger"))
-        try:
-            export.write_database(out, clocked.ledger, report)
-        except BaseException:
-            if described is not None:
-                described.unlink(missing_ok=True)
-            raise
-        if described is not None and metadata is not None:
-            described.replace(metadata)
+        described = None if metadata is None else (metadata, export.metadata(
+            clocked.ledger.title, out.stem, "compliance-ledger"))
+        export.write_database(out, clocked.ledger, report, metadata=described)
 
     run(write)
     confirm_saved(None, f"wrote {out}" + (f" and {metadata}" if metadata else ""))

@@ -129,29 +129,16 @@ def _refuse(message: str) -> None:
 
 
 def _write_file(view: View, output: OutputFormat, path: Path) -> None:
-    """The view in `output` to `path`: written beside it under another name, then renamed into
-    place, so that a reader never finds half a file."""
-    import tempfile
-
+    """The view in `output` to `path`, replaced whole."""
     from ledger.core.errors import InvalidValue
+    from ledger.storage.writing import replaced_whole
 
     if output is OutputFormat.TABLE:
         raise InvalidValue("output", "a table is for the terminal: give --format json, "
                            "csv, markdown, html or xlsx with -o")
     data = _rendered(view, output)
-    folder = path.parent if str(path.parent) else Path(".")
-    try:
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.")
-    except OSError as error:
-        raise LedgerError(f"{path}: cannot write there ({error.strerror or error})") from None
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data if isinstance(data, bytes) else data.encode("utf-8"))
-        os.replace(temporary, path)
-    except OSError as error:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise LedgerError(f"{path}: cannot write there ({error.strerror or error})") from None
+    with replaced_whole(path) as temporary:
+        temporary.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
     say(f"wrote {path}")
 
 

@@ -1,5 +1,5 @@
 """Writing a ledger: its canonical order, the lock, atomic saves and the transaction (lock, load,
-change, save)."""
+change, save); and any other file the tool writes, replaced whole."""
 
 from __future__ import annotations
 
@@ -120,6 +120,39 @@ def _remove_if_abandoned(leftover: Path) -> None:
         os.close(descriptor)
 
 
+def new_file_mode() -> int:
+    """The mode a new file gets from this process's umask (`mkstemp` and our own temporary files
+    are made 0600 until they are in place)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+@contextmanager
+def replaced_whole(path: Path) -> Iterator[Path]:
+    """A new, empty file beside `path` for the block to write; renamed over `path` when the
+    block ends, removed when it raises, so that a reader never finds half a file. For what the
+    tool writes besides the ledger (`-o FILE`, exports); the ledger is saved by
+    `write_atomically`, which also locks, syncs and keeps the old file's mode."""
+    import tempfile
+
+    try:
+        handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    except OSError as error:
+        raise LedgerError(f"{path}: cannot write there ({error.strerror or error})") from None
+    os.close(handle)
+    temporary = Path(name)
+    try:
+        yield temporary
+        temporary.chmod(new_file_mode())
+        os.replace(temporary, path)
+    except BaseException as error:
+        temporary.unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise LedgerError(f"{path}: cannot write there ({error.strerror or error})") from None
+        raise
+
+
 def write_atomically(path: Path, content: bytes | Sequence[bytes | memoryview]) -> None:
     """Replace `path` with `content` (or its pieces, one after the other) so that a crash leaves
     the old file or the new, never a mix.
@@ -138,12 +171,7 @@ def write_atomically(path: Path, content: bytes | Sequence[bytes | memoryview]) 
         status = None
     except OSError as error:
         raise LedgerError(f"{path}: cannot save: {error.strerror}") from None
-    if status is None:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    else:
-        mode = stat.S_IMODE(status.st_mode)
+    mode = new_file_mode() if status is None else stat.S_IMODE(status.st_mode)
     temporary = path.parent / temporary_name(path)
     try:
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
