@@ -276,7 +276,7 @@ def evidence_show(ctx: typer.Context, id: EvidenceId, as_of: AsOfOption = None,
 
     from ledger.core import entry_edits
     from ledger.core.counting import counts_from, made_by
-    from ledger.core.dates import clock_text
+    from ledger.core.dates import clock_text, recorded_day
     from ledger.core.errors import InvalidValue
     from ledger.render.record_views import evidence_view
 
@@ -299,7 +299,7 @@ def evidence_show(ctx: typer.Context, id: EvidenceId, as_of: AsOfOption = None,
         if clocked.as_of is not None and not made_by(clocked.as_of)(entry):
             view = dataclasses.replace(view, notes=[*view.notes, (
                 f"Not yet made on {clocked.as_of.isoformat()}: dated {entry.date} and recorded "
-                f"on {entry.recorded_at[:10]}, it counts from {counts_from(entry)} on.")])
+                f"on {recorded_day(entry.recorded_at)}, it counts from {counts_from(entry)} on.")])
         return headed(view, clocked)
 
     emit(run(build), output)

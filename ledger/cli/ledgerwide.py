@@ -240,6 +240,7 @@ def log(
     Example: ledger log --since 2024-03 --record withdraw
     """
     from ledger.core import clocks
+    from ledger.core.dates import recorded_day
     from ledger.core.errors import InvalidValue
     from ledger.core.log import log_of
     from ledger.render.change_views import log_view
@@ -254,8 +255,8 @@ def log(
         wanted = clocks.resolve_record(ledger, record) if record is not None else None
         lines = [
             line for line in log_of(ledger)
-            if (start is None or (line.recorded_at or "")[:10] >= start.isoformat())
-            and (end is None or (line.recorded_at or "")[:10] <= end.isoformat())
+            if (start is None or recorded_day(line.recorded_at or "") >= start.isoformat())
+            and (end is None or recorded_day(line.recorded_at or "") <= end.isoformat())
             and (wanted is None or wanted in (line.record, line.id))
         ]
         return headed(log_view(lines), ledger)

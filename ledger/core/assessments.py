@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ledger.core.counting import counts_from, retracted_ids
-from ledger.core.dates import canonical_period, end_day, format_timestamp
+from ledger.core.dates import canonical_period, end_day, format_timestamp, recorded_day
 from ledger.core.digests import sealed
 from ledger.core.entry_edits import by_id_prefix, resolve_evidence
 from ledger.core.errors import InvalidValue, LedgerError
@@ -69,7 +69,7 @@ def assess(ledger: Ledger, *, term: str, party: str, period: str, finding: Findi
     except ValueError as error:
         raise InvalidValue("period", str(error)) from None
     last = end_day(kept)
-    recorded_on = format_timestamp(recorded_at)[:10]
+    recorded_on = recorded_day(format_timestamp(recorded_at))
     if last > recorded_on:
         raise InvalidValue("period", f"{kept} has not ended (it ends {last}): a finding is on "
                            "a period that is over")

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 
 from ledger.core import clocks
 from ledger.core.counting import counts_from, retracted_ids
-from ledger.core.dates import begins_after, end_day, ends_before
+from ledger.core.dates import begins_after, end_day, ends_before, recorded_day
 from ledger.core.model import (
     Agreement,
     Change,
@@ -31,8 +31,9 @@ Caution = tuple[str, str]
 
 
 def dated_after_recording(entry: Evidence) -> str | None:
-    if begins_after(entry.date, entry.recorded_at[:10]):
-        return (f"{entry.date} is after the day it is recorded ({entry.recorded_at[:10]}): a "
+    recorded_on = recorded_day(entry.recorded_at)
+    if begins_after(entry.date, recorded_on):
+        return (f"{entry.date} is after the day it is recorded ({recorded_on}): a "
                 "statement is dated when it was made")
     return None
 
@@ -200,9 +201,9 @@ def change_cautions(ledger: Ledger, change: Change) -> list[Caution]:
     found: list[Caution] = []
     given = change.values.model_fields_set
     ended = change.values.ended
-    if ended is not None and ended > change.recorded_at[:10]:
+    if ended is not None and ended > recorded_day(change.recorded_at):
         found.append(("ended", f"ended {ended}, after the day it is recorded "
-                               f"({change.recorded_at[:10]})"))
+                               f"({recorded_day(change.recorded_at)})"))
     if ended is not None and change.of is RecordKind.AGREEMENT:
         agreement = next(known for known in ledger.agreements if known.id == change.record)
         signed = clocks.apply(agreement, clocks.changes_by_record(ledger.changes).get(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from ledger.core.dates import end_day, sort_day
+from ledger.core.dates import end_day, recorded_day, sort_day
 from ledger.core.model import Evidence, Ledger, Retraction
 
 
@@ -27,7 +27,7 @@ def counts_from(entry: Evidence) -> str:
     """The first day an entry counts on (`YYYY-MM-DD`): the day it is certain to have been made,
     the last day of its dated period (`2020-06` on 2020-06-30, `2020` on 2020-12-31), or the day
     it was recorded if that is earlier (a statement cannot be recorded before it is made)."""
-    return min(end_day(entry.date), entry.recorded_at[:10])
+    return min(end_day(entry.date), recorded_day(entry.recorded_at))
 
 
 def made_by(day: date) -> Callable[[Evidence], bool]:

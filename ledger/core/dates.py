@@ -219,6 +219,11 @@ def calendar_reason(value: object) -> str | None:
     return None
 
 
+def recorded_day(recorded_at: str) -> str:
+    """The day (UTC) of a stored timestamp (`format_timestamp`): its first ten characters."""
+    return recorded_at[:10]
+
+
 def day_of(moment: date) -> date:
     """The day of a clock that may be a moment (`--known-at 2026-12-07T18:28:00Z`)."""
     return moment.date() if isinstance(moment, datetime) else moment
@@ -237,4 +242,4 @@ def recorded_by_then(recorded_at: str, known_at: date) -> bool:
     that day (UTC), or by that moment when it is one."""
     if isinstance(known_at, datetime):
         return recorded_at <= format_timestamp(known_at)
-    return recorded_at[:10] <= known_at.isoformat()
+    return recorded_day(recorded_at) <= known_at.isoformat()

@@ -18,6 +18,7 @@ from ledger.core.dates import (
     format_timestamp,
     last_day,
     parse_timestamp,
+    recorded_day,
 )
 from ledger.core.digests import digests_of, record_digest
 from ledger.core.edits import (
@@ -116,7 +117,7 @@ class EvidenceMaker:
         """
         self.term(term)
         checked_date = valid_date("date", date, full=False) or ""
-        recorded_on = format_timestamp(recorded_at)[:10]
+        recorded_on = recorded_day(format_timestamp(recorded_at))
         if begins_after(checked_date, recorded_on):
             raise InvalidValue("date", f"{checked_date} begins after the day it is recorded "
                                f"({recorded_on}): a statement is recorded once it is made")
