@@ -366,3 +366,45 @@ def test_evidence_list_finds_text_speakers_sources_and_categories(run: Run,
     assert ids("--category", "prisoner-release") == [second]
     assert ids("--category", "withdrawal", "--grep", "monitor disputes") == [first]
     assert ids("--grep", "nothing like it") == []
+
+
+def test_writes_take_party_names_and_ids_that_match_nothing_get_the_closest(
+        run: Run, small: Path) -> None:
+    """Wherever a party id goes, its name or an alias (any case) does too, and the id is what
+    is recorded; an id of any kind that names nothing is refused with the closest ones."""
+    ok(run("party", "correct", "NORTHLAND", "--alias", "Kyiv", "--reason", "Its usual name"))
+    ok(run("term", "add", "patrol", "--title", "Joint patrols", "--category", "security",
+           "--obligor", "kyiv", "--obligor", "Southland"))
+    entry = add_evidence(run, "patrol", "The Monitors", "claims", "2021-05", "--subject", "KYIV")
+    ok(run("assess", "--term", "patrol", "--party", "kyiv", "--period", "2021-05",
+           "--finding", "complies", "--rationale", "Seen", "--evidence", entry))
+    saved = json.loads(small.read_text())
+    assert [term["obligors"] for term in saved["terms"] if term["id"] == "patrol"] == [
+        ["north", "south"]]
+    assert [(found["subject"], found["claimant"]) for found in saved["evidence"]] == [
+        ("north", "monitor")]
+    assert [found["party"] for found in saved["assessments"]] == ["north"]
+    assert [change["record"] for change in saved["changes"]] == ["north"]
+    typo = entry[:4] + ("0" if entry[4] != "0" else "1") + entry[5:]
+    for words, message in (
+            (("term", "show", "withdrew"), "ID: no term 'withdrew' (did you mean 'withdraw'?"),
+            (("term", "amend", "relase", "--due", "2021", "--effective", "2021-01-01",
+              "--reason", "r"), "no term 'relase' (did you mean 'release'?"),
+            (("party", "correct", "sooth", "--name", "S", "--reason", "r"),
+             "no party 'sooth' (did you mean 'south' or 'north'?"),
+            (("agreement", "correct", "acord", "--title", "T", "--reason", "r"),
+             "no agreement 'acord' (did you mean 'accord'?"),
+            (("term", "add", "x", "--title", "X", "--category", "c", "--obligor", "nort"),
+             "--obligor: no party 'nort' (did you mean 'north'?"),
+            (("evidence", "add", "-t", "withdraw", "--claimant", "monitr", "--stance", "claims",
+              "-d", "2021", "--summary", "s"), "--claimant: no party 'monitr' (did you mean"),
+            (("evidence", "show", typo), f"no evidence entry with id {typo!r} (did you mean "
+             f"{entry!r}?)"),
+            (("evidence", "retract", typo, "--reason", "r"), f"(did you mean {entry!r}?)"),
+            (("assess", "--term", "patrl", "--party", "north", "--period", "2021",
+              "--finding", "complies", "--rationale", "r", "--evidence", entry),
+             "--term: no term 'patrl' (did you mean 'patrol'?")):
+        before = small.read_bytes()
+        result = run(*words)
+        assert result.exit_code == 1 and message in result.stderr, (words, result.stderr)
+        assert small.read_bytes() == before, words

@@ -242,6 +242,7 @@ def change_record(ctx: typer.Context, of: str, kind: str, id: str, reason: str,
     from ledger.core.model import ChangeKind, RecordKind
 
     found: list[tuple[str, str]] = []
+    record = [id]  # the id, once a party's name or alias has given it
 
     def change(ledger: Ledger) -> tuple[Ledger, str]:
         changed, made = edits.change_record(
@@ -250,9 +251,10 @@ def change_record(ctx: typer.Context, of: str, kind: str, id: str, reason: str,
         from ledger.core.cautions import change_cautions
 
         named = {field for field, value in values.items() if value is not None}
-        found.extend(caution for caution in record_cautions(changed, of, id)
+        found.extend(caution for caution in record_cautions(changed, of, made.record)
                      if caution[0] in named)  # of the values this change gives, not older ones
         found.extend(change_cautions(changed, made))
+        record[0] = made.record
         return changed, made.id
 
     def days() -> None:
@@ -268,8 +270,8 @@ def change_record(ctx: typer.Context, of: str, kind: str, id: str, reason: str,
     run(days)
     made = run(lambda: update(ctx, change))
     when = f"from {effective}" if effective else "on every day"
-    confirm_saved(made, f"{'amended' if kind == 'amendment' else 'corrected'} {of} {id} {when} "
-                  f"(change {made})")
+    verb = "amended" if kind == "amendment" else "corrected"
+    confirm_saved(made, f"{verb} {of} {record[0]} {when} (change {made})")
     warn([((options or {}).get(field, field), message)
           for field, message in dict.fromkeys(found)])  # said once, by either rule
 

@@ -36,6 +36,7 @@ from ledger.core.model import (
     Term,
     Values,
 )
+from ledger.core.naming import named, party_names
 from ledger.storage.files import document_name_problem
 
 _SLUG = re.compile(SLUG_PATTERN)
@@ -104,11 +105,15 @@ def valid_due(value: str | None) -> str | None:
         raise InvalidValue("due", str(error)) from None
 
 
-def checked_known(field: str, value: str, known: list[str], kind: str) -> str:
-    if value not in known:
-        listing = ", ".join(known) if known else "none yet"
-        raise InvalidValue(field, f"no {kind} {value!r} (known: {listing})")
-    return value
+def checked_known(field: str, value: str, known: list[str], kind: str,
+                  names: dict[str, str] | None = None) -> str:
+    """The id `value` names among `known` (`naming.named`, with party `names` by alias)."""
+    return named(field, kind, value, known, names)
+
+
+def party_named(ledger: Ledger, field: str, value: str) -> str:
+    """The id of the party `value` names: its id, name or an alias (any case)."""
+    return named(field, "party", value, party_ids(ledger), party_names(ledger))
 
 
 def _build(field: str, factory: type[_Record], **values: object) -> _Record:
@@ -156,9 +161,8 @@ def add_agreement(ledger: Ledger, id: str, *, title: str, signed: str | None = N
     _slug("id", id)
     if any(agreement.id == id for agreement in ledger.agreements):
         raise InvalidValue("id", f"an agreement {id!r} already exists")
-    known = party_ids(ledger)
-    for signatory in signatories:
-        checked_known("signatory", signatory, known, "party")
+    signatories = tuple(party_named(ledger, "signatory", signatory)
+                        for signatory in signatories)
     agreement = _build(
         "id", Agreement, id=id, title=required_text("title", title),
         signed=valid_date("signed", signed, full=True),
@@ -194,9 +198,7 @@ def add_term(ledger: Ledger, id: str, *, title: str, category: str, obligors: tu
     checked_known("agreement", agreement, agreement_ids, "agreement")
     if not obligors:
         raise InvalidValue("obligor", "at least one obligor is required")
-    known = party_ids(ledger)
-    for obligor in obligors:
-        checked_known("obligor", obligor, known, "party")
+    obligors = tuple(party_named(ledger, "obligor", obligor) for obligor in obligors)
     term = _build(
         "id", Term, id=id, agreement=agreement, title=required_text("title", title),
         category=required_text("category", category), obligors=tuple(dict.fromkeys(obligors)),
@@ -306,10 +308,9 @@ def change_record(ledger: Ledger, of: RecordKind, id: str, *, kind: ChangeKind, 
     records: dict[RecordKind, tuple[Agreement | Party | Term, ...]] = {
         RecordKind.AGREEMENT: ledger.agreements, RecordKind.PARTY: ledger.parties,
         RecordKind.TERM: ledger.terms}
-    current = next((record for record in records[of] if record.id == id), None)
-    if current is None:
-        known = [record.id for record in records[of]]
-        raise InvalidValue("id", f"no {of.value} {id!r} (known: {', '.join(known) or 'none'})")
+    by_id = {record.id: record for record in records[of]}
+    id = named("id", of.value, id, by_id,
+               party_names(ledger) if of is RecordKind.PARTY else None)
     given: dict[str, object] = {name: value for name, value in (values or {}).items()
                                 if value is not None}
     if kind is ChangeKind.AMENDMENT and effective is None:
@@ -323,11 +324,10 @@ def change_record(ledger: Ledger, of: RecordKind, id: str, *, kind: ChangeKind, 
         raise InvalidValue(f"no_{option}", f"give --{option} or --no-{option}, not both")
     for name, option in (("signatories", "signatory"), ("obligors", "obligor")):
         if name in given:
-            listed = tuple(dict.fromkeys(str(party) for party in given[name]))  # type: ignore[attr-defined]
+            listed = tuple(dict.fromkeys(party_named(ledger, option, str(party))
+                                         for party in given[name]))  # type: ignore[attr-defined]
             if not listed and name == "obligors":
                 raise InvalidValue(option, "at least one obligor is required")
-            for party in listed:
-                checked_known(option, party, party_ids(ledger), "party")
             given[name] = listed
     if "conditions" in given:
         listed = conditions_of(ledger, id, map(str, given["conditions"]))  # type: ignore[call-overload]

@@ -39,6 +39,7 @@ from ledger.core.model import (
     Retraction,
     Stance,
 )
+from ledger.core.naming import closest_ids, party_names
 
 
 @cache
@@ -58,6 +59,7 @@ class EvidenceMaker:
         self.terms = {known.id: known for known in ledger.terms}
         self.parties = party_ids(ledger)
         self._party_set = set(self.parties)
+        self._party_names = party_names(ledger)
         self._changes = clocks.changes_by_record(ledger.changes)
         self._taken = set(map(_ID, ledger.evidence))
         self._obligors_moved: dict[str, bool] = {}
@@ -88,12 +90,13 @@ class EvidenceMaker:
         if list(given) == ["all"]:
             return list(self.obligors_on(self.term(term),
                                          valid_date("date", date, full=False) or ""))
-        return list(dict.fromkeys(given))
+        return list(dict.fromkeys(self.party("subject", subject) for subject in given))
 
     def party(self, field: str, party: str) -> str:
+        """The id of the party `party` names (its id, name or an alias)."""
         if party in self._party_set:
             return party
-        return checked_known(field, party, self.parties, "party")
+        return checked_known(field, party, self.parties, "party", self._party_names)
 
     def make(self, **fields: Any) -> Evidence:
         """A new entry, checked (`content` names the fields and their rules)."""
@@ -129,12 +132,14 @@ class EvidenceMaker:
                     f"({', '.join(obligors)})"
                 )
             subject = obligors[0]
+        elif subject not in self._party_set:
+            subject = self.party("subject", subject)
         if subject not in obligors:
             raise InvalidValue(
                 "subject", f"{subject!r} is not an obligor of term {term!r} throughout "
                 f"{checked_date} (obligors then: {', '.join(obligors) or 'none'})"
             )
-        self.party("claimant", claimant)
+        claimant = self.party("claimant", claimant)
         source_fields = {
             "title": optional_text("source", source),
             "publisher": optional_text("publisher", publisher),
@@ -225,7 +230,9 @@ def by_id_prefix(records: Iterable[_Identified], prefix: str, what: str,
     wanted = prefix.lower()
     matches = [record for record in records if record.id.startswith(wanted)]
     if not wanted or not matches:
-        raise InvalidValue("id", f"no {what} with id {prefix!r}")
+        close = closest_ids(wanted, map(attrgetter("id"), records)) if wanted else []
+        meant = f" (did you mean {' or '.join(map(repr, close))}?)" if close else ""
+        raise InvalidValue("id", f"no {what} with id {prefix!r}{meant}")
     if len(matches) > 1:
         shown = ", ".join(record.id for record in matches[:10])
         more = f" and {len(matches) - 10} more" if len(matches) > 10 else ""

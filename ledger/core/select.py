@@ -9,8 +9,8 @@ from datetime import date
 
 from ledger.core.counting import made_by, order_key, retracted_ids
 from ledger.core.dates import sort_day
-from ledger.core.errors import InvalidValue
 from ledger.core.model import Evidence, Ledger, Stance, Term
+from ledger.core.naming import named, party_names
 
 Choice = str | Iterable[str] | None
 """A filter: one value, several (any of them matches), or none (everything matches)."""
@@ -109,48 +109,25 @@ def _text_filter(selection: EvidenceSelection) -> Callable[[Evidence], bool] | N
 def require_known(ledger: Ledger, *, party: Choice = None, claimant: Choice = None,
                   term: Choice = None, category: Choice = None, agreement: Choice = None
                   ) -> dict[str, frozenset[str]]:
-    """Each filter's values as the ids they name: a party by its id, or by its name or an alias
-    (any case); the rest by id. A value the ledger does not hold is refused, naming the option,
-    the closest ids and names (`did you mean`) and what it holds: a filter that silently matched
-    nothing would read as "no evidence"."""
+    """Each filter's values as the ids they name (`naming.named`: a party by its id, name or
+    alias). A value the ledger does not hold is refused, naming the option, the closest ids
+    (`did you mean`) and what it holds: a filter that silently matched nothing would read as
+    "no evidence"."""
     parties = [known.id for known in ledger.parties]
-    by_name = {name.casefold(): known.id for known in ledger.parties
-               for name in (known.name, *known.aliases)}
-    by_name.update({known.casefold(): known for known in parties})  # an id before any name
+    names = party_names(ledger)
     resolved: dict[str, frozenset[str]] = {}
     for option, values in (("party", party), ("claimant", claimant)):
-        ids = set()
-        for value in sorted(chosen(values)):
-            found = value if value in parties else by_name.get(value.casefold())
-            if found is None:
-                raise InvalidValue(option, _unknown("party", value, parties, by_name))
-            ids.add(found)
-        resolved[option] = frozenset(ids)
+        resolved[option] = frozenset(named(option, "party", value, parties, names)
+                                     for value in sorted(chosen(values)))
     for option, values, known in (
             ("term", term, [item.id for item in ledger.terms]),
             ("agreement", agreement, [item.id for item in ledger.agreements]),
             ("category", category, sorted({item.category for item in ledger.terms}))):
+        kind = "term category" if option == "category" else option
         for value in sorted(chosen(values)):
-            if value not in known:
-                kind = "term category" if option == "category" else option
-                raise InvalidValue(option, _unknown(kind, value, known, {}))
+            named(option, kind, value, known)
         resolved[option] = chosen(values)
     return resolved
-
-
-def _unknown(kind: str, value: str, known: list[str], names: dict[str, str]) -> str:
-    """`no party 'Kyev' (did you mean 'kyiv' (Kyiv)? known: ...)`: the closest of the ids, names
-    and aliases, then what the ledger holds."""
-    import difflib
-
-    close = difflib.get_close_matches(value.casefold(), [*known, *names], n=3, cutoff=0.6)
-    meant = list(dict.fromkeys(repr(candidate if candidate in known else names[candidate])
-                               for candidate in close))[:2]
-    listing = ", ".join(known[:20]) + (f" and {len(known) - 20} more" if len(known) > 20
-                                       else "")
-    return (f"no {kind} {value!r} ("
-            + (f"did you mean {' or '.join(meant)}? " if meant else "")
-            + f"known: {listing or 'none'})")
 
 
 @dataclass(frozen=True)
@@ -189,10 +166,8 @@ def select_terms(ledger: Ledger, selection: TermSelection) -> list[Term]:
 
 
 def find_term(ledger: Ledger, term_id: str) -> Term:
-    term = next((known for known in ledger.terms if known.id == term_id), None)
-    if term is None:
-        raise InvalidValue("id", f"no term {term_id!r}")
-    return term
+    terms = {known.id: known for known in ledger.terms}
+    return terms[named("id", "term", term_id, list(terms))]
 
 
 def timeline_of(ledger: Ledger, term_id: str, as_of: date | None = None) -> list[Evidence]:
