@@ -408,3 +408,40 @@ def test_writes_take_party_names_and_ids_that_match_nothing_get_the_closest(
         result = run(*words)
         assert result.exit_code == 1 and message in result.stderr, (words, result.stderr)
         assert small.read_bytes() == before, words
+
+
+def test_reports_and_lists_take_the_order_asked_for(run: Run, small: Path) -> None:
+    """`report --sort` orders each party's terms in every format and in the grid over time, by
+    the version in force (an amended due day moves its term); `evidence list --sort recorded`
+    lists entries as they were recorded."""
+    ok(run("term", "add", "patrol", "--title", "Patrols", "--category", "c", "--obligor",
+           "north", "--due", "2020-06", "--article", "Part Two"))
+    ok(run("term", "amend", "patrol", "--due", "2022", "--effective", "2021-01-01",
+           "--reason", "Extended"))
+
+    def order(*options: str) -> list[str]:
+        report = as_json(run("report", "--party", "north", "--format", "json", *options))
+        return [item["term"] for item in report["parties"][0]["obligations"]]
+
+    assert order() == ["patrol", "release", "withdraw"], "as the agreement reads"
+    assert order("--sort", "recorded") == ["withdraw", "release", "patrol"]
+    assert order("--sort", "article") == ["withdraw", "patrol", "release"], "none last"
+    assert order("--sort", "due") == ["release", "withdraw", "patrol"], "2022, amended"
+    assert order("--sort", "due", "--as-of", "2020-12-31") == ["release", "patrol", "withdraw"]
+    csv_terms = [line.split(",")[1] for line in ok(run(
+        "report", "--party", "north", "--format", "csv", "--sort", "due")).stdout.splitlines()[1:]]
+    assert csv_terms == ["release", "withdraw", "patrol"]
+    grid = ok(run("report", "--party", "north", "--by", "year", "--since", "2020", "--until",
+                  "2021", "--sort", "article")).stdout
+    assert grid.index("withdraw") < grid.index("patrol") < grid.index("release"), grid
+    page = ok(run("report", "--party", "north", "--format", "html", "--sort", "due")).stdout
+    assert page.index(">release<") < page.index(">withdraw<") < page.index(">patrol<")
+    first = add_evidence(run, "release", "monitor", "claims", "2021-05", "--subject", "north")
+    second = add_evidence(run, "withdraw", "monitor", "claims", "2020-05")
+
+    def entries(*options: str) -> list[str]:
+        return [entry["id"] for entry in as_json(run("evidence", "list", "--format", "json",
+                                                     *options))]
+
+    assert entries() == [second, first], "by date"
+    assert entries("--sort", "recorded") == [first, second]

@@ -34,7 +34,7 @@ from ledger.cli.options import (
     complete_term,
 )
 from ledger.cli.output import confirm_saved, emit, warn
-from ledger.core.words import Stance
+from ledger.core.words import EntryOrder, Stance
 from ledger.render import ListFormat
 
 if TYPE_CHECKING:
@@ -231,11 +231,15 @@ def evidence_list(
     ] = None,
     category: Annotated[list[str] | None, typer.Option(
         "--category", help="Only entries about terms of this category." + ANY_OF)] = None,
+    sort: Annotated[EntryOrder, typer.Option(
+        "--sort", help="date: by each entry's date, then by when it was recorded; recorded: by "
+        "when each was recorded, the newest last.")] = EntryOrder.DATE,
     as_of: AsOfOption = None,
     known_at: KnownAtOption = None,
     output: FormatOption = ListFormat.TABLE,
 ) -> None:
-    """List evidence entries by date, optionally filtered; with --as-of, those made by then.
+    """List evidence entries by date (or as recorded), optionally filtered; with --as-of, those
+    made by then.
 
     Example: ledger evidence list --party taliban --stance disputes --since 2020-06
     """
@@ -255,7 +259,7 @@ def evidence_list(
             term=term, party=party, claimant=claimant, stance=stance,
             since=start, until=end,
             include_retracted=include_retracted, as_of=clocked.as_of, grep=grep,
-            source=source, speaker=speaker, category=category,
+            source=source, speaker=speaker, category=category, sort=sort.value,
         )
         return headed(evidence_list_view(select.select_evidence(ledger, selection),
                                          retractions_by_entry(ledger), ledger), clocked)

@@ -34,9 +34,11 @@ from ledger.cli.options import (
     ObligationsFilter,
     PeriodOption,
     ReportFormatOption,
+    SortOption,
     StaleAfterOption,
 )
 from ledger.cli.output import confirm_saved, emit, print_placed, write
+from ledger.core.words import TermOrder
 from ledger.render import ListFormat, OutputFormat
 
 if TYPE_CHECKING:
@@ -102,6 +104,7 @@ def report(
     agreement: AgreementFilter = None,
     stale_after: StaleAfterOption = None,
     drafts: DraftsOption = False,
+    sort: SortOption = TermOrder.ID,
     by: Annotated[Grouping | None, typer.Option(
         "--by", help="Status over time: the report at the end of each year, quarter or month "
         "from --since to --until, one column per period.")] = None,
@@ -124,12 +127,12 @@ def report(
         if by is not None or since is not None or until is not None:
             return _over_time(ctx, by, since, until, as_of, known_at, party=party,
                               category=category, agreement=agreement, stale_after=stale_after,
-                              drafts=drafts)
+                              drafts=drafts, sort=sort.value)
         clocked = read_as(ctx, as_of, known_at)
         built = status.build_report(clocked.ledger, today=clocked.today, as_of=clocked.as_of,
                                     known_at=clocked.known_at, party=party, category=category,
                                     agreement=agreement, stale_after=stale_after,
-                                    drafts=drafts)
+                                    drafts=drafts, sort=sort.value)
         return headed(report_view(built, clocked.ledger), clocked)
 
     emit(run(build), output)

@@ -11,6 +11,7 @@ import typer
 from ledger.cli.context import max_bytes, target
 from ledger.cli.example import EXAMPLE
 from ledger.core.errors import LedgerError
+from ledger.core.words import TermOrder
 from ledger.render import ListFormat, OutputFormat
 
 if TYPE_CHECKING:
@@ -139,6 +140,10 @@ StaleAfterOption = Annotated[
                  "counts, for every agreement (0: never; "
                  "default: each agreement's own, set by `agreement add|amend --stale-after`)."),
 ]
+SortOption = Annotated[TermOrder, typer.Option(
+    "--sort", help="The order of terms. id: as the agreements read (by agreement, in signing "
+    "order, then naturally by id: m2-9 before m2-10); article (naturally: Point 9 before Point "
+    "10); due; recorded (the order they were added).")]
 DraftsOption = Annotated[
     bool,
     typer.Option("--drafts", help="Show the team's findings not yet reviewed too (marked draft); "

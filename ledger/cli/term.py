@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -29,12 +28,14 @@ from ledger.cli.options import (
     KnownAtOption,
     ReasonOption,
     ReportFormatOption,
+    SortOption,
     StaleAfterOption,
     complete_agreement,
     complete_party,
     complete_term,
 )
 from ledger.cli.output import confirm_saved, emit, warn
+from ledger.core.words import TermOrder
 from ledger.render import ListFormat, OutputFormat
 
 if TYPE_CHECKING:
@@ -146,13 +147,6 @@ def term_correct(
                  no_condition)
 
 
-class TermOrder(StrEnum):
-    ID = "id"
-    ARTICLE = "article"
-    DUE = "due"
-    RECORDED = "recorded"
-
-
 @term_app.command("list")
 def term_list(
     ctx: typer.Context,
@@ -161,10 +155,7 @@ def term_list(
         help="Only terms this party is bound by." + ANY_OF, autocompletion=complete_party)
     ] = None,
     agreement: AgreementFilter = None,
-    sort: Annotated[TermOrder, typer.Option(
-        "--sort", help="id: as the agreements read (by agreement, in signing order, then "
-        "naturally by id: m2-9 before m2-10); article (naturally: Point 9 before Point 10); "
-        "due; recorded (the order they were added).")] = TermOrder.ID,
+    sort: SortOption = TermOrder.ID,
     as_of: AsOfOption = None,
     known_at: KnownAtOption = None,
     output: FormatOption = ListFormat.TABLE,

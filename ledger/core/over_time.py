@@ -10,7 +10,7 @@ from datetime import date
 from ledger.core import clocks
 from ledger.core.errors import InvalidValue
 from ledger.core.model import Ledger, Party, Term
-from ledger.core.select import Choice, in_reading_order
+from ledger.core.select import Choice, in_order
 from ledger.core.status import Obligation, build_report
 
 STEPS = {"year": 12, "quarter": 3, "month": 1}
@@ -76,7 +76,7 @@ def spans(by: str, since: date, until: date, today: date | None = None) -> list[
 def status_over_time(whole: Ledger, *, by: str, since: date, until: date,
                      known_at: date | None = None, party: Choice = None,
                      category: Choice = None, agreement: Choice = None,
-                     stale_after: int | None = None, drafts: bool = False,
+                     stale_after: int | None = None, drafts: bool = False, sort: str = "id",
                      today: date | None = None) -> Grid:
     """Each obligation's standing at the end of each period: `build_report` as of its last day
     (today for the period not yet over) on the ledger as it stood then (`clocks.snapshot`), as
@@ -88,7 +88,7 @@ def status_over_time(whole: Ledger, *, by: str, since: date, until: date,
         ledger = clocks.snapshot(whole, as_of=day, known_at=known_at, today=day)
         reports.append(build_report(ledger, today=day, as_of=day, known_at=known_at,
                                     party=party, category=category, agreement=agreement,
-                                    stale_after=stale_after, drafts=drafts))
+                                    stale_after=stale_after, drafts=drafts, sort=sort))
     cells: dict[tuple[str, str], list[Obligation | None]] = {}
     terms: dict[str, Term] = {}
     names: dict[str, Party] = {}
@@ -101,8 +101,8 @@ def status_over_time(whole: Ledger, *, by: str, since: date, until: date,
                 slot[column] = item
                 terms[item.term.id] = item.term  # the latest version shown
     order = {known.id: position for position, known in enumerate(whole.parties)}
-    term_order = {known.id: position
-                  for position, known in enumerate(in_reading_order(whole, whole.terms))}
+    term_order = {known.id: position  # each term in its latest version shown
+                  for position, known in enumerate(in_order(whole, terms.values(), sort))}
     rows: dict[str, list[Row]] = {}
     for (party_id, term_id), slot in sorted(cells.items(), key=lambda item: (
             order.get(item[0][0], 0), term_order.get(item[0][1], 0))):

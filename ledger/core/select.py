@@ -6,11 +6,13 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
+from operator import attrgetter
 
 from ledger.core.counting import made_by, order_key, retracted_ids
-from ledger.core.dates import sort_day
+from ledger.core.dates import end_day, sort_day
 from ledger.core.model import Evidence, Ledger, Stance, Term
 from ledger.core.naming import named, party_names
+from ledger.core.words import EntryOrder, TermOrder
 
 Choice = str | Iterable[str] | None
 """A filter: one value, several (any of them matches), or none (everything matches)."""
@@ -45,10 +47,13 @@ class EvidenceSelection:
     """Text in the speaker (any case)."""
     category: Choice = None
     """The category of the entry's term."""
+    sort: str = EntryOrder.DATE
+    """An `EntryOrder`."""
 
 
 def select_evidence(ledger: Ledger, selection: EvidenceSelection) -> list[Evidence]:
-    """The entries that pass every filter, ordered by date then recording time.
+    """The entries that pass every filter, by date then recording time, or by recording time
+    (`selection.sort`).
 
     `party` matches an entry whose subject it is, or whose term binds it. Unknown filter values
     are refused.
@@ -81,7 +86,8 @@ def select_evidence(ledger: Ledger, selection: EvidenceSelection) -> list[Eviden
         and (made is None or made(entry))
         and (texts is None or texts(entry))
     ]
-    selected.sort(key=order_key)
+    selected.sort(key=order_key if selection.sort == EntryOrder.DATE
+                  else attrgetter("recorded_at", "id"))
     return selected
 
 
@@ -139,8 +145,7 @@ class TermSelection:
     party: Choice = None
     agreement: Choice = None
     sort: str = "id"
-    """`id` (as the agreements read, `in_reading_order`), `article` (naturally), `due`, or
-    `recorded` (the order they were added)."""
+    """A `TermOrder`."""
 
 
 def select_terms(ledger: Ledger, selection: TermSelection) -> list[Term]:
@@ -153,14 +158,19 @@ def select_terms(ledger: Ledger, selection: TermSelection) -> list[Term]:
         if (not categories or term.category in categories)
         and (not parties or not parties.isdisjoint(term.obligors))
         and (not agreements or term.agreement in agreements)]
-    if selection.sort == "recorded":
-        return chosen_terms
-    ordered = in_reading_order(ledger, chosen_terms)
-    if selection.sort == "article":
-        ordered.sort(key=lambda term: (term.article is None, natural_key(term.article or "")))
-    elif selection.sort == "due":
-        from ledger.core.dates import end_day
+    return in_order(ledger, chosen_terms, selection.sort)
 
+
+def in_order(ledger: Ledger, terms: Iterable[Term], sort: TermOrder | str = TermOrder.ID
+             ) -> list[Term]:
+    """`terms` in a `TermOrder`; ties as the agreements read."""
+    if sort == TermOrder.RECORDED:
+        position = {term.id: number for number, term in enumerate(ledger.terms)}
+        return sorted(terms, key=lambda term: position.get(term.id, len(position)))
+    ordered = in_reading_order(ledger, terms)
+    if sort == TermOrder.ARTICLE:
+        ordered.sort(key=lambda term: (term.article is None, natural_key(term.article or "")))
+    elif sort == TermOrder.DUE:
         ordered.sort(key=lambda term: (term.due is None, end_day(term.due) if term.due else ""))
     return ordered
 

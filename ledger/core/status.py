@@ -14,7 +14,7 @@ from ledger.core.counting import Keyed, counted_and_pending, counted_evidence, o
 from ledger.core.dates import end_day, sort_day
 from ledger.core.model import Assessment, Evidence, Ledger, Party, Stance, Term
 from ledger.core.rules import Deadline, Status
-from ledger.core.select import Choice, in_reading_order, require_known
+from ledger.core.select import Choice, in_order, require_known
 
 Grouped = dict[tuple[str, str], dict[str, Keyed]]
 """Each (term, subject)'s current positions: each claimant's latest entry, with its order key."""
@@ -167,6 +167,8 @@ class Report:
     parties: tuple[PartyReport, ...]
     judged_on: date | None = None
     """The day overdue was judged on: `as_of`, else the day the report was made."""
+    sort: str = "id"
+    """The `TermOrder` of its terms."""
 
 
 _KEY, _ENTRY = itemgetter(0), itemgetter(1)
@@ -348,9 +350,9 @@ def build_report(ledger: Ledger, *, today: date, as_of: date | None = None,
                  known_at: date | None = None, party: Choice = None,
                  category: Choice = None, counted: list[Evidence] | None = None,
                  agreement: Choice = None, stale_after: int | None = None,
-                 drafts: bool = False) -> Report:
+                 drafts: bool = False, sort: str = "id") -> Report:
     """Every party that bears obligations (ledger order), each obligation with its status
-    (`Judge`).
+    (`Judge`), its terms in the `TermOrder` `sort` names.
 
     `ledger` is the ledger as it stood (`clocks.snapshot`); `known_at` is only reported. Each
     counted entry is touched once to group it, so the cost grows with the ledger, not with terms
@@ -362,7 +364,7 @@ def build_report(ledger: Ledger, *, today: date, as_of: date | None = None,
     judge = Judge(ledger, as_of=as_of, today=today, stale_after=stale_after, counted=counted,
                   drafts=drafts)
     obligations: dict[str, list[Obligation]] = defaultdict(list)
-    for term in in_reading_order(ledger, ledger.terms):
+    for term in in_order(ledger, ledger.terms, sort):
         if (categories and term.category not in categories) or (
                 agreements and term.agreement not in agreements):
             continue
@@ -375,6 +377,6 @@ def build_report(ledger: Ledger, *, today: date, as_of: date | None = None,
             continue
         reports.append(PartyReport(known, tuple(obligations[known.id])))
     return Report(title=ledger.title, as_of=as_of, known_at=known_at, parties=tuple(reports),
-                  judged_on=judge.day)
+                  judged_on=judge.day, sort=sort)
 
 

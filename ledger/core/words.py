@@ -1,4 +1,5 @@
-"""The fixed words of a ledger: the roles of parties and the stances of entries.
+"""The fixed words of a ledger: the roles of parties, the stances of entries, and the orders
+a list can take.
 
 Kept apart from the models (and Pydantic) so that the command line can offer them as choices
 without importing the models at start-up.
@@ -48,3 +49,25 @@ class ReviewAction(StrEnum):
     APPROVED = "approved"
     REJECTED = "rejected"
     WITHDRAWN = "withdrawn"
+
+
+class TermOrder(StrEnum):
+    """The orders a list of terms can take (`select.in_order` applies them)."""
+
+    ID = "id"
+    """As the agreements read (`select.in_reading_order`)."""
+    ARTICLE = "article"
+    """By article, naturally (Point 9 before Point 10), those with none last."""
+    DUE = "due"
+    """By the end of the period each is due in, those with none last."""
+    RECORDED = "recorded"
+    """In the order they were added."""
+
+
+class EntryOrder(StrEnum):
+    """The orders a list of evidence entries can take (`select.select_evidence`)."""
+
+    DATE = "date"
+    """By the first day of each entry's date, then by when it was recorded."""
+    RECORDED = "recorded"
+    """By when each was recorded: the newest last."""

@@ -13,7 +13,7 @@ from ledger.core.counting import retractions_by_entry
 from ledger.core.dates import clock_text
 from ledger.core.model import Ledger, Party, Term
 from ledger.core.rules import legend
-from ledger.core.select import in_reading_order, latest_of_timelines
+from ledger.core.select import in_order, latest_of_timelines
 from ledger.core.status import Obligation, Report, showing
 from ledger.render.view import Page, Section, View
 from ledger.render.views import (
@@ -123,7 +123,8 @@ def report_view(report: Report, ledger: Ledger) -> View:
     def page() -> Page:
         bound = {item.term.id for party_report in report.parties
                  for item in party_report.obligations}
-        terms = in_reading_order(ledger, (term for term in ledger.terms if term.id in bound))
+        terms = in_order(ledger, (term for term in ledger.terms if term.id in bound),
+                         report.sort)
         standing = {(item.subject, item.term.id): item for party_report in report.parties
                     for item in party_report.obligations}
         parties = [party_report.party for party_report in report.parties]
