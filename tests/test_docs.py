@@ -121,8 +121,11 @@ def test_the_status_rules_are_one_table_in_the_docs_and_the_readme() -> None:
 
     for page in (ROOT / "docs" / "status-and-clocks.md", ROOT / "README.md"):
         assert rules_table() in page.read_text(encoding="utf-8"), page.name
-    said = " ".join(legend("2020-01-01", showing=("stale", "ended", "pending", "finding")))
+    said = " ".join(legend("2020-01-01", showing={rule.shown_when for rule in RULES}))
     for rule in RULES:
         assert rule.means.replace("{day}", "2020-01-01") in said, rule.word
+    bare = " ".join(legend("2020-01-01"))
+    assert "OVERDUE" not in bare and "Deadlines" not in bare and "claimed =" in bare, (
+        "a legend says only what its report shows, and every status word")
 
 

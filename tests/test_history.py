@@ -150,7 +150,7 @@ def test_a_corrected_entry_is_marked_corrected_where_it_is_shown(run: Run, small
     assert rows[wrong][4] == "CORRECTED" and rows[dropped][4] == "RETRACTED"
     assert not {"CORRECTED", "RETRACTED"} & set(rows[right]), "the correction counts"
     shown = ok(run("term", "show", "withdraw", env={"COLUMNS": "200"})).stdout
-    assert "CORRECTED" in shown and "CORRECTED: the same, and recorded again" in shown
+    assert "CORRECTED" in shown and "CORRECTED: recorded wrong, and recorded again" in shown
     page = ok(run("report", "--format", "html")).stdout
     assert f'<span class="retracted-mark">CORRECTED by {right}</span>' in page
     assert '<span class="retracted-mark">RETRACTED</span>' in page

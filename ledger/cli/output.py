@@ -185,10 +185,11 @@ def _write_view(view: View, output: OutputFormat) -> None:
     match output:
         case OutputFormat.TABLE:
             from ledger.render import table
+            from ledger.render.styles import Styles
 
             terminal = _terminal()
-            styles = table.Styles(terminal.color_system if terminal.is_terminal else None,
-                                  no_color=terminal.no_color)
+            styles = Styles(terminal.color_system if terminal.is_terminal else None,
+                            no_color=terminal.no_color)
             text = table.render(view, width=terminal.width, style=styles)
         case OutputFormat.JSON:
             from ledger.core import safejson

@@ -44,7 +44,8 @@ class Rule:
     """How JSON and CSV give it."""
     means: str
     shown_when: str | None = None
-    """Said in a legend only where the report shows it (`stale`, `ended`, `pending`)."""
+    """Said in a legend only where the report shows it (`status.showing` names what a report
+    shows); a status word always is."""
 
 
 RULES: tuple[Rule, ...] = (
@@ -60,26 +61,26 @@ RULES: tuple[Rule, ...] = (
          "agreement's staleness window", "stale"),
     Rule(Deadline.OVERDUE, "deadline", '`"deadline": "overdue"`, `"overdue": true`',
          f"the due day passed before {DAY}, no condition is unmet, and the latest entries "
-         "dispute compliance (disputed or contested)"),
+         "dispute compliance (disputed or contested)", "overdue"),
     Rule(Deadline.PAST_DUE, "deadline", '`"deadline": "past due, no evidence"`',
-         "the same with no entry either way (or only stale ones), not a finding that the "
-         "party failed"),
+         f"the due day passed before {DAY}, no condition is unmet, and no entry says either "
+         "way (or only stale ones): not a finding that the party failed", "past due"),
     Rule(f"{Deadline.WAITING} T", "deadline", '`"deadline": "waits on"`, `"waiting_on": [T]`',
-         "T, a term it depends on, is not yet claimed, so it is not overdue"),
+         "T, a term it depends on, is not yet claimed, so it is not overdue", "waiting"),
     Rule(Deadline.LATE, "deadline", '`"deadline": "late"`',
-         "claimed only by entries dated after the due day (or its period)"),
+         "claimed only by entries dated after the due day (or its period)", "late"),
     Rule(f"{Deadline.ENDED} D", "deadline", '`"deadline": "ended"`, `"ended": "D"`',
          "its agreement ended on D: it stands as it stood that day, never overdue nor waiting",
          "ended"),
     Rule("stale since P", "also", '`"stale": [ids]`',
          "the latest word on it, now stale, is dated P", "stale"),
     Rule("own word", "also", '`"claim_basis"` or `"dispute_basis"`: `"own"`',
-         "claimed (or disputed) on the obligor's own word alone"),
+         "claimed (or disputed) on the obligor's own word alone", "own word"),
     Rule("+N dated P, count from D", "also", '`"not_yet_counted": [ids]`',
          f"N entries dated in a period P that has not ended by {DAY} (they may have been made "
          "later): each counts from the period's last day D", "pending"),
     Rule("notes", "also", '`"stance": "notes"`',
-         "an entry that gives context and says neither; it never counts"),
+         "an entry that gives context and says neither; it never counts", "notes"),
     Rule("Finding", "also", '`"assessment": {"finding", "level", "period", ...}`',
          "the monitoring team's own finding for the latest period over by "
          f"{DAY}, approved by a second reader (`draft` if not yet, with --drafts): complies, "
@@ -90,7 +91,8 @@ RULES: tuple[Rule, ...] = (
 
 def legend(judged_on: date | str | None, *, showing: Iterable[str] = ()) -> tuple[str, ...]:
     """The legend under a report: one line per kind of word, each rule's word and meaning on
-    the day judged on; a rule with `shown_when` only where the report shows it (`showing`)."""
+    the day judged on; a rule with `shown_when` only where the report shows it (`showing`),
+    and a line only when it has a word to say."""
     day = judged_on.isoformat() if isinstance(judged_on, date) else judged_on
     shown = set(showing)
     titles = {"status": "Status words", "deadline": "Deadlines", "also": "Also"}
@@ -100,7 +102,8 @@ def legend(judged_on: date | str | None, *, showing: Iterable[str] = ()) -> tupl
             f"{_quoted(rule.word)} = {rule.means.replace(DAY, day or 'the day of the report')}"
             for rule in RULES if rule.kind == kind
             and (rule.shown_when is None or rule.shown_when in shown))
-        lines.append(f"{title}: {said}.")
+        if said:
+            lines.append(f"{title}: {said}.")
     return tuple(lines)
 
 

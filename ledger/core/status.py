@@ -127,6 +127,11 @@ class Counts:
                 "overdue": self.overdue, "past_due_no_evidence": self.past_due_no_evidence}
 
 
+_SHOWN_DEADLINES = {Deadline.OVERDUE: "overdue", Deadline.PAST_DUE: "past due",
+                    Deadline.WAITING: "waiting", Deadline.LATE: "late"}
+"""The name each deadline word has in `showing` (`rules.Rule.shown_when`)."""
+
+
 def showing(obligations: Iterable[Obligation]) -> set[str]:
     """What of the rules said only where shown (`rules.Rule.shown_when`) these obligations show."""
     shown: set[str] = set()
@@ -134,8 +139,10 @@ def showing(obligations: Iterable[Obligation]) -> set[str]:
         shown |= {name for name, shows in (("stale", item.status is Status.STALE),
                                            ("ended", item.ended is not None),
                                            ("pending", bool(item.not_yet_counted)),
-                                           ("finding", item.assessment is not None))
+                                           ("finding", item.assessment is not None),
+                                           ("own word", item.on_own_word))
                   if shows}
+        shown.add(_SHOWN_DEADLINES.get(item.deadline, ""))
     return shown
 
 

@@ -26,6 +26,7 @@ from ledger.core.model import (
     Ledger,
     Party,
     Retraction,
+    Stance,
     Term,
 )
 from ledger.core.rules import legend
@@ -111,8 +112,15 @@ TIMELINE_COLUMNS = ("Id", "Date", "Term", "Stance", "Retracted", "Subject", "Cla
                     "Summary")
 
 
-RETRACTION_LEGEND = ("RETRACTED: recorded wrong, so it never counts (`ledger evidence show ID` "
-                     "gives the reason); CORRECTED: the same, and recorded again as corrected.")
+def retraction_legend(corrected: dict[str, str | None]) -> tuple[str, ...]:
+    """The legend line for the marks of the retracted entries shown (`corrections_of`): each
+    mark's words only when a row bears it."""
+    marks = {correction_mark(corrected, id) for id in corrected}
+    words = [*(["RETRACTED: recorded wrong, so it never counts (`ledger evidence show ID` gives "
+                "the reason)"] if "RETRACTED" in marks else []),
+             *(["CORRECTED: recorded wrong, and recorded again as corrected (it never counts)"]
+               if "CORRECTED" in marks else [])]
+    return ("; ".join(words) + ".",) if words else ()
 
 
 def evidence_table_row(entry: Evidence, mark: str, names: Names) -> tuple[CellValue, ...]:
@@ -129,10 +137,9 @@ def evidence_table_row(entry: Evidence, mark: str, names: Names) -> tuple[CellVa
 def evidence_list_view(entries: list[Evidence], retractions: dict[str, Retraction],
                        ledger: Ledger) -> View:
     names = Names(ledger)
-    shown_retracted = [entry.id for entry in entries if entry.id in retractions]
+    corrected = corrections_of(ledger, [entry.id for entry in entries if entry.id in retractions])
 
     def sections() -> list[Section]:
-        corrected = corrections_of(ledger, shown_retracted)
         return [table_section(TIMELINE_COLUMNS,
                          [evidence_table_row(entry, correction_mark(corrected, entry.id), names)
                           for entry in entries],
@@ -145,7 +152,7 @@ def evidence_list_view(entries: list[Evidence], retractions: dict[str, Retractio
                         [evidence_row(entry, retractions.get(entry.id))
                          for entry in entries]),
         [] if entries else ["No evidence entries match."], what="Evidence",
-        legend=(RETRACTION_LEGEND,) if shown_retracted else ())
+        legend=retraction_legend(corrected))
 
 
 def evidence_view(entry: Evidence, retractions: list[Retraction], ledger: Ledger,
@@ -273,8 +280,10 @@ def term_view(term: Term, obligations: list[Obligation], timeline: list[Evidence
     return View(lambda: data, lambda: sections,
                 lambda: Section(OBLIGATION_COLUMNS,
                                 [obligation_row(item) for item in obligations]),
-                what="Term", legend=(*legend(judged_on, showing=showing(obligations)),
-                                     *((RETRACTION_LEGEND,) if corrected else ())),
+                what="Term", legend=(*legend(judged_on, showing=showing(obligations) | (
+                    {"notes"} if any(entry.stance is Stance.NOTES for entry in timeline)
+                    else set())),
+                                     *retraction_legend(corrected)),
                 page=page)
 
 

@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 from rich.cells import cell_len, get_character_cell_size
 
+from ledger.render.styles import PLAIN, Styles
 from ledger.render.text import neutralise
 from ledger.render.view import Cell, CellValue, ColumnKind, Section, View
 
@@ -34,44 +36,6 @@ LIST_LIMIT = 400
 FIELD_LIMIT = 20_000
 """Characters of one field of a record shown whole (`evidence show`); more is cut, with a marker."""
 FIELD_VALUE_MIN = 24
-
-
-class Styles:
-    """Escape codes for a style name, made once per name; none when colour is off."""
-
-    def __init__(self, color_system: str | None, *, no_color: bool = False) -> None:
-        self._system = color_system
-        self._no_color = no_color
-        self._codes: dict[str, tuple[str, str]] = {}
-
-    def colours(self, style: str | None) -> bool:
-        """Whether `style` adds escape codes to a text (else the text is printed as it is)."""
-        return bool(style and self._system)
-
-    def __call__(self, text: str, style: str | None) -> str:
-        if not style or not self._system or not text:
-            return text
-        codes = self._codes.get(style)
-        if codes is None:
-            codes = self._codes[style] = self._make(style)
-        return codes[0] + text + codes[1]
-
-    def _make(self, name: str) -> tuple[str, str]:
-        from rich.color import ColorSystem
-        from rich.style import Style
-
-        systems = {"standard": ColorSystem.STANDARD, "256": ColorSystem.EIGHT_BIT,
-                   "truecolor": ColorSystem.TRUECOLOR, "windows": ColorSystem.WINDOWS}
-        style = Style.parse(name)
-        if self._no_color:
-            style = style.without_color
-        marked = style.render("\0", color_system=systems.get(self._system or "",
-                                                              ColorSystem.STANDARD))
-        before, _, after = marked.partition("\0")
-        return before, after
-
-
-PLAIN = Styles(None)
 
 
 ONE_CELL_BELOW = "\u0300"
@@ -208,14 +172,34 @@ def _share(columns: list[int], natural: list[int], widths: list[int], spare: int
     return spare
 
 
-def _section_lines(section: Section, width: int, style: Styles) -> list[str]:
-    if section.fields:
-        return _field_lines(section, width, style)
+Prepared = list[list[tuple[str, str | None]]]
+"""A section's rows, each cell as its text and style (`_prepared`)."""
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """Where each column of a table goes, shared by every section of the same columns: the
+    columns side by side (`inline`) with their widths, those under each row (`spanning`), the
+    free text shown unlabelled there (`main`), and those left out as empty in every row."""
+
+    inline: list[int]
+    widths: list[int]
+    spanning: list[int]
+    main: int | None
+
+
+def _prepared_rows(section: Section) -> Prepared:
+    return [[_prepared(value, LIST_LIMIT, section.shows_whole, row[0]) for value in row]
+            for row in section.rows]
+
+
+def _layout(section: Section, rows: Prepared, width: int) -> _Layout:
+    """The layout of `rows`, which may be those of several sections of the same columns, so
+    that one report keeps one layout from party to party. A column empty in every row is left
+    out (a Retracted column when nothing is)."""
     kinds = section.kinds()
     count = len(section.columns)
-    shows_whole = section.shows_whole
-    rows = [[_prepared(value, LIST_LIMIT, shows_whole, row[0]) for value in row]
-            for row in section.rows]
+    shown = [index for index in range(count) if any(row[index][0] for row in rows)] or [0]
     headers = [neutralise(column) for column in section.columns]
     natural = [max(max(map(width_of, headers[index].split("\n"))),
                    _widest_cell([row[index][0] for row in rows], width))
@@ -230,7 +214,7 @@ def _section_lines(section: Section, width: int, style: Styles) -> list[str]:
                                _widest_word("\n".join(row[index][0] for row in rows))))
         else:
             minimum.append(max(header_words[index], min(natural[index], TEXT_MIN)))
-    inline = list(range(count))
+    inline = list(shown)
     # Free text stays in the row only if names still fit on one line beside it.
     roomy = [natural[index] if kind == "words" else minimum[index]
              for index, kind in enumerate(kinds)]
@@ -240,14 +224,21 @@ def _section_lines(section: Section, width: int, style: Styles) -> list[str]:
         inline = [index for index in inline if kinds[index] != "words"]
     while len(inline) > 1 and not _fits(inline, minimum, width):
         inline.pop()  # the last fixed columns move under the row, labelled
-    spanning = [index for index in range(count) if index not in inline]
+    spanning = [index for index in shown if index not in inline]
     main = next((index for index in spanning if kinds[index] == "text"), None)
     widths = list(minimum)
     spare = width - sum(minimum[index] for index in inline) - len(GAP) * (len(inline) - 1)
     for kind in ("words", "text"):  # names stay on one line if they can; text takes the rest
         spare = _share([index for index in inline if kinds[index] == kind], natural, widths,
                        spare)
-    inline_widths = [widths[index] for index in inline]
+    return _Layout(inline, [widths[index] for index in inline], spanning, main)
+
+
+def _section_lines(section: Section, rows: Prepared, layout: _Layout, width: int,
+                   style: Styles) -> list[str]:
+    kinds = section.kinds()
+    headers = [neutralise(column) for column in section.columns]
+    inline, inline_widths, main = layout.inline, layout.widths, layout.main
     inline_kinds = [kinds[index] for index in inline]
     lines = _row_lines([(headers[index], "bold") for index in inline], inline_widths,
                        ["words"] * len(inline), style)
@@ -255,7 +246,7 @@ def _section_lines(section: Section, width: int, style: Styles) -> list[str]:
                        "dim"))
     for row in rows:
         lines += _row_lines([row[index] for index in inline], inline_widths, inline_kinds, style)
-        for index in spanning:
+        for index in layout.spanning:
             text, cell_style = row[index]
             if not text:
                 continue
@@ -341,7 +332,16 @@ def _rendered(view: View, width: int, style: Styles) -> str:
     if view.header is not None:
         blocks.append(_paragraph(view.header.ledger, width, style, "bold")
                       + _paragraph(view.header.describe(), width, style, "dim"))
-    for section in view.sections():
+    sections = view.sections()
+    prepared = [_prepared_rows(section) if section.rows and not section.fields else []
+                for section in sections]
+    alike: dict[tuple[str, ...], Prepared] = {}  # the rows of every section of those columns
+    for section, rows in zip(sections, prepared, strict=True):
+        alike.setdefault(section.columns, []).extend(rows)
+    layouts = {columns: _layout(next(section for section in sections
+                                     if section.columns == columns), rows, width)
+               for columns, rows in alike.items() if rows}
+    for section, rows in zip(sections, prepared, strict=True):
         block: list[str] = []
         if section.title:
             block += _paragraph(section.title, width, style, "bold")
@@ -349,7 +349,10 @@ def _rendered(view: View, width: int, style: Styles) -> str:
             block += _paragraph(section.caption, width, style, None)
         if block and not section.fields:
             block.append("")
-        block += _section_lines(section, width, style) if section.rows else []
+        if section.fields:
+            block += _field_lines(section, width, style)
+        elif rows:
+            block += _section_lines(section, rows, layouts[section.columns], width, style)
         blocks.append(block)
     notes: list[str] = []
     for note in view.notes:
