@@ -223,11 +223,14 @@ def test_a_spreadsheet_holds_hostile_text_as_text(run: Run, hostile: str, tmp_pa
     are plain text cells of the .xlsx, never formulas, their controls written visibly."""
     import openpyxl
 
+    ok(run("evidence", "add", "--term", "withdraw", "--claimant", "north", "--stance", "notes",
+           "--date", "2024-07", "--summary", "#N/A", "--speaker", "=1+1"))  # an error, a formula
     sheet = tmp_path / "entries.xlsx"
     ok(run("evidence", "list", "--format", "xlsx", "-o", str(sheet)))
     cells = [cell for row in openpyxl.load_workbook(sheet).worksheets[0].iter_rows()
              for cell in row if cell.value is not None]
-    assert all(cell.data_type == "s" for cell in cells)
+    assert all(cell.data_type == "s" for cell in cells), {cell.data_type for cell in cells}
     texts = [str(cell.value) for cell in cells]
     assert visible(SUMMARY) in texts and visible(SPEAKER) in texts
+    assert "#N/A" in texts and "=1+1" in texts
     assert not any(FORBIDDEN.search(text) for text in texts)
