@@ -385,9 +385,12 @@ def test_writes_take_party_names_and_ids_that_match_nothing_get_the_closest(
         ("north", "monitor")]
     assert [found["party"] for found in saved["assessments"]] == ["north"]
     assert [change["record"] for change in saved["changes"]] == ["north"]
+    logged = as_json(run("log", "--record", "kyiv", "--format", "json"))
+    assert logged and logged == as_json(run("log", "--record", "north", "--format", "json"))
     typo = entry[:4] + ("0" if entry[4] != "0" else "1") + entry[5:]
     for words, message in (
             (("term", "show", "withdrew"), "ID: no term 'withdrew' (did you mean 'withdraw'?"),
+            (("log", "--record", "withdrew"), "no record 'withdrew' (did you mean 'withdraw'?"),
             (("term", "amend", "relase", "--due", "2021", "--effective", "2021-01-01",
               "--reason", "r"), "no term 'relase' (did you mean 'release'?"),
             (("party", "correct", "sooth", "--name", "S", "--reason", "r"),

@@ -144,3 +144,43 @@ def test_the_second_name_and_the_version(tmp_path: Path) -> None:
                            text=True, timeout=60, check=False)
     assert table.stderr.startswith("compliance-ledger: no ledger.json here"), \
         "its messages name it as it was started"
+
+
+def test_names_closest_ids_orders_and_empty_columns_as_installed(tmp_path: Path) -> None:
+    """Through the installed script: a party's alias in a write records its id; an id that
+    names nothing is refused with the closest one and changes nothing; `report --sort` and
+    `evidence list --sort recorded` order as asked; a table leaves out a column empty in
+    every row."""
+    def done(*args: str) -> subprocess.CompletedProcess[str]:
+        result = ledger("-f", "minsk.json", *args, cwd=tmp_path)
+        assert result.returncode == 0, (args, result.stderr)
+        return result
+
+    done("init", "--title", "Minsk II")
+    done("party", "add", "ua", "--name", "Ukraine", "--alias", "Kyiv")
+    done("party", "add", "osce", "--name", "OSCE SMM", "--role", "monitor")
+    done("agreement", "add", "m2", "--title", "Package of Measures", "--signatory", "KYIV")
+    for number, due in (("10", "2015-03"), ("9", "2015-12"), ("2", "2015-06")):
+        done("term", "add", f"m2-{number}", "--title", f"Point {number}", "--category", "c",
+             "--obligor", "kyiv", "--article", f"Point {number}", "--due", due)
+    later = done("evidence", "add", "-t", "m2-9", "--claimant", "osce smm", "--stance",
+                 "disputes", "-d", "2015-09", "--summary", "Weapons seen").stdout.strip()
+    earlier = done("evidence", "add", "-t", "m2-2", "--claimant", "OSCE SMM", "--stance",
+                   "claims", "-d", "2015-04", "--summary", "Withdrawn").stdout.strip()
+    saved = json.loads((tmp_path / "minsk.json").read_text())
+    assert saved["agreements"][0]["signatories"] == ["ua"]
+    assert {(entry["subject"], entry["claimant"]) for entry in saved["evidence"]} == {
+        ("ua", "osce")}
+    before = (tmp_path / "minsk.json").read_bytes()
+    refused = ledger("-f", "minsk.json", "term", "amend", "m2-11", "--due", "2016",
+                     "--effective", "2015-06-01", "--reason", "r", cwd=tmp_path)
+    assert refused.returncode == 1 and "no term 'm2-11' (did you mean" in refused.stderr
+    assert (tmp_path / "minsk.json").read_bytes() == before
+    report = json.loads(done("report", "--sort", "due", "--format", "json").stdout)
+    assert [item["term"] for item in report["parties"][0]["obligations"]] == [
+        "m2-10", "m2-2", "m2-9"]
+    assert [line.split(",")[0] for line in done(
+        "evidence", "list", "--sort", "recorded", "--format", "csv").stdout.splitlines()[1:]
+    ] == [later, earlier]
+    table = done("evidence", "list").stdout
+    assert "Retracted" not in table and "Withdrawn" in table

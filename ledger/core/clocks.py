@@ -231,11 +231,15 @@ def resolve_record(ledger: Ledger, wanted: str) -> str:
     """The id that `log --record` means: an agreement, party or term id (exactly), or an entry,
     retraction or change id (or a unique prefix of one, as git resolves a short commit id)."""
     from ledger.core.errors import InvalidValue
+    from ledger.core.naming import closest_ids, party_names
 
     slugs = [record.id for records in (ledger.agreements, ledger.parties, ledger.terms)
              for record in records]
     if wanted in slugs:
         return wanted
+    names = party_names(ledger)
+    if wanted.casefold() in names:
+        return names[wanted.casefold()]
     prefix = wanted.lower()
     ids = [record.id for records in (ledger.evidence, ledger.retractions, ledger.changes,
                                      ledger.assessments, ledger.reviews)
@@ -248,8 +252,10 @@ def resolve_record(ledger: Ledger, wanted: str) -> str:
                                            if len(matches) > 10 else "")
         raise InvalidValue("record", f"{wanted!r} is ambiguous: {len(matches)} ids start with "
                            f"it ({shown})")
-    raise InvalidValue("record", f"no record {wanted!r} (give an agreement, party or term id, or "
-                       "an entry, retraction, change, assessment or review id or prefix)")
+    close = closest_ids(wanted, [*slugs, *ids])
+    meant = f"did you mean {' or '.join(map(repr, close))}? " if close else ""
+    raise InvalidValue("record", f"no record {wanted!r} ({meant}give an agreement, party or term "
+                       "id, or an entry, retraction, change, assessment or review id or prefix)")
 
 
 def condition_graphs(ledger: Ledger) -> list[dict[str, tuple[str, ...]]]:
