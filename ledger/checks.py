@@ -78,7 +78,7 @@ def party_names_tell_parties_apart(context: CheckContext) -> Iterator[Finding]:
     from ledger.core.clocks import lookalike_names
 
     positions = {party.id: position for position, party in enumerate(context.ledger.parties)}
-    for party, name, other in lookalike_names(context.ledger):
+    for party, name, other, _ in lookalike_names(context.ledger):
         yield Finding(("parties", positions[party.id], "name"),
                       f"party {party.id!r}: {name!r} reads the same as a name of party {other!r}")
 

@@ -448,3 +448,42 @@ def test_reports_and_lists_take_the_order_asked_for(run: Run, small: Path) -> No
 
     assert entries() == [second, first], "by date"
     assert entries("--sort", "recorded") == [first, second]
+
+
+def test_a_name_a_party_once_had_still_names_it_and_no_two_parties_share_one(
+        run: Run, small: Path) -> None:
+    """After a rename, the old name still finds the party in every filter (the grid too), as
+    it does in writes; a party's id, name or alias may not read as another party's id or name
+    (any case, any apostrophe), and the refusal names the option that gave it."""
+    ok(run("party", "amend", "north", "--effective", "2021-01-01", "--name", "North Republic",
+           "--reason", "Renamed"))
+    by_id = as_json(run("report", "--party", "north", "--format", "json"))
+    assert as_json(run("report", "--party", "Northland", "--format", "json")) == by_id
+    for words in (("term", "list", "--party", "NORTHLAND"),
+                  ("evidence", "list", "--party", "northland"),
+                  ("assessment", "list", "--party", "Northland"),
+                  ("changes", "--period", "2021", "--party", "Northland"),
+                  ("report", "--by", "year", "--since", "2020", "--until", "2021", "--party",
+                   "Northland")):
+        ok(run(*words))
+    ok(run("party", "add", "front", "--name", "People's Front"))
+    before = small.read_bytes()
+    for words, message in (
+            (("party", "add", "northland", "--name", "The North"),
+             "ID: 'northland' reads the same as 'Northland', a name of party 'north'"),
+            (("party", "add", "east", "--name", "East", "--alias", "SOUTH"),
+             "--alias: 'SOUTH' reads the same as the id of party 'south'"),
+            (("party", "correct", "monitor", "--name", "People\u2019s  front", "--reason", "r"),
+             "--name: 'People\u2019s  front' reads the same as \"People's Front\", a name of "
+             "party 'front'"),
+            (("party", "amend", "south", "--effective", "2022-01-01", "--alias",
+              "north republic", "--reason", "r"),
+             "--alias: 'north republic' reads the same as 'North Republic', a name of party "
+             "'north'")):
+        result = run(*words)
+        assert result.exit_code == 1 and message in result.stderr, (words, result.stderr)
+        assert small.read_bytes() == before, words
+    entry = add_evidence(run, "withdraw", "monitor", "disputes", "2021-05")
+    assessed = ok(run("assess", "-t", "withdraw", "-p", "NORTHLAND", "--period", "2021-05",
+                      "--finding", "violates", "--rationale", "Seen", "-e", entry))
+    assert "assessed north on withdraw for 2021-05" in assessed.stderr

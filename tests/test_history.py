@@ -104,7 +104,7 @@ def test_a_change_that_strands_an_entry_is_refused_naming_it(run: Run, small: Pa
     (("term", "correct", "withdraw", "--obligor", "nobody", "--reason", "r"),
      "--obligor: no party 'nobody'"),
     (("party", "correct", "south", "--name", "northland", "--reason", "r"),
-     "reads the same as a name of party 'north'"),
+     "a name of party 'north'; choose one that tells them apart"),
     (("party", "correct", "south", "--name", "S", "--reason", "  "), "--reason: must not be"),
 ])
 def test_bad_changes_name_the_option_and_change_nothing(run: Run, small: Path,
@@ -264,7 +264,7 @@ def test_names_are_compared_across_every_version(run: Run, small: Path) -> None:
                    "--reason", "r")):
         result = run(*words)
         assert result.exit_code == 1, words
-        assert "reads the same as a name of party 'north'" in result.stderr, words
+        assert "a name of party 'north'" in result.stderr, words
     assert small.read_bytes() == before
     data = json.loads(small.read_text())
     data["changes"][0]["values"]["name"] = "Southland"

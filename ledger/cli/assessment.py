@@ -81,7 +81,7 @@ def assess(
         return changed, made
 
     made = run(lambda: update(ctx, change))
-    confirm_saved(made.id, f"assessed {party} on {term} for {made.period}: "
+    confirm_saved(made.id, f"assessed {made.party} on {made.term} for {made.period}: "
                   f"{made.finding.value} (a draft until reviewed)")
     warn(found)
 
@@ -192,13 +192,14 @@ def assessment_list(
     Example: ledger assessment list --pending
     """
     from ledger.core import assessments
+    from ledger.core.naming import as_party_ids
     from ledger.core.select import require_known
     from ledger.render.assessment_views import assessments_view
 
     def build() -> View:
         clocked = read_as(ctx, None, known_at)
         ledger = clocked.ledger
-        known = require_known(ledger, party=party, term=term)
+        known = require_known(ledger, party=as_party_ids(clocked.whole, party), term=term)
         parties, terms = known["party"], known["term"]
         standing = assessments.standings(ledger)
         shown = [assessment for assessment in ledger.assessments

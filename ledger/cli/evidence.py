@@ -238,14 +238,14 @@ def evidence_list(
     known_at: KnownAtOption = None,
     output: FormatOption = ListFormat.TABLE,
 ) -> None:
-    """List evidence entries by date (or as recorded), optionally filtered; with --as-of, those
-    made by then.
+    """List evidence entries by date (or as recorded), filtered; with --as-of, those made by then.
 
     Example: ledger evidence list --party taliban --stance disputes --since 2020-06
     """
     from ledger.core import select
     from ledger.core.counting import retractions_by_entry
     from ledger.core.errors import InvalidValue
+    from ledger.core.naming import as_party_ids
     from ledger.render.record_views import evidence_list_view
 
     def build() -> View:
@@ -256,8 +256,8 @@ def evidence_list(
         if start is not None and end is not None and start > end:
             raise InvalidValue("since", f"{start.isoformat()} is after --until {end.isoformat()}")
         selection = select.EvidenceSelection(
-            term=term, party=party, claimant=claimant, stance=stance,
-            since=start, until=end,
+            term=term, party=as_party_ids(clocked.whole, party),
+            claimant=as_party_ids(clocked.whole, claimant), stance=stance, since=start, until=end,
             include_retracted=include_retracted, as_of=clocked.as_of, grep=grep,
             source=source, speaker=speaker, category=category, sort=sort.value,
         )

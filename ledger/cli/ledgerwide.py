@@ -121,6 +121,7 @@ def report(
     Example: ledger report --as-of 2024-03-31 --known-at 2024-04-02
     """
     from ledger.core import status
+    from ledger.core.naming import as_party_ids
     from ledger.render.report_views import report_view
 
     def build() -> View:
@@ -130,7 +131,8 @@ def report(
                               drafts=drafts, sort=sort.value)
         clocked = read_as(ctx, as_of, known_at)
         built = status.build_report(clocked.ledger, today=clocked.today, as_of=clocked.as_of,
-                                    known_at=clocked.known_at, party=party, category=category,
+                                    known_at=clocked.known_at,
+                                    party=as_party_ids(clocked.whole, party), category=category,
                                     agreement=agreement, stale_after=stale_after,
                                     drafts=drafts, sort=sort.value)
         return headed(report_view(built, clocked.ledger), clocked)
@@ -145,6 +147,7 @@ def _over_time(ctx: typer.Context, by: Grouping | None, since: str | None, until
     from ledger.core import clocks, over_time
     from ledger.core.dates import day_of
     from ledger.core.errors import InvalidValue
+    from ledger.core.naming import as_party_ids
     from ledger.render.grid_views import grid_view
 
     if by is None:
@@ -162,6 +165,7 @@ def _over_time(ctx: typer.Context, by: Grouping | None, since: str | None, until
         raise InvalidValue("since", f"{start.isoformat()} is after {end.isoformat()}, where "
                            "the grid ends")
     whole = read(ctx).ledger
+    filters["party"] = as_party_ids(whole, filters["party"])
     grid = over_time.status_over_time(whole, by=by.value, since=start, until=end,
                                       known_at=known,
                                       today=day_of(known) if known else clock.today(), **filters)
@@ -197,6 +201,7 @@ def changes(
     from ledger.core import clocks, compare
     from ledger.core.dates import day_of
     from ledger.core.errors import InvalidValue
+    from ledger.core.naming import as_party_ids
     from ledger.render.change_views import changes_view
 
     def build() -> View:
@@ -216,7 +221,8 @@ def changes(
         before = compare.day_before(start)
         built = compare.changes_between(
             clocks.snapshot(whole, as_of=before, known_at=known, today=before), at_end,
-            since=start, until=end, known_at=known, party=party, category=category,
+            since=start, until=end, known_at=known, party=as_party_ids(whole, party),
+            category=category,
             agreement=agreement, stale_after=stale_after, drafts=drafts)
         return headed(changes_view(built, at_end), Clocked(at_end, whole, None, known, end))
 

@@ -165,11 +165,14 @@ def term_list(
     Example: ledger term list --party taliban --category counter-terrorism
     """
     from ledger.core import select
+    from ledger.core.naming import as_party_ids
     from ledger.render.record_views import terms_view
 
     def build() -> View:
         clocked = read_as(ctx, as_of, known_at)
-        selection = select.TermSelection(category=category, party=party, agreement=agreement,
+        selection = select.TermSelection(category=category,
+                                         party=as_party_ids(clocked.whole, party),
+                                         agreement=agreement,
                                          sort=sort.value)
         return headed(terms_view(select.select_terms(clocked.ledger, selection), clocked.ledger),
                       clocked)

@@ -204,26 +204,28 @@ def why_stranded(entry: Evidence, bound: set[str]) -> str:
             f"{entry.date} (bound all along: {', '.join(sorted(bound)) or 'none'})")
 
 
-def lookalike_names(ledger: Ledger) -> list[tuple[Party, str, str]]:
-    """Each party with a name or alias, in any version on any day, that reads like a name of
-    another party in any of its versions: (party, its name, the other party's id)."""
+def lookalike_names(ledger: Ledger) -> list[tuple[Party, str, str, str]]:
+    """Each party with an id, name or alias, in any version on any day, that reads like the id
+    or a name of another party in any of its versions: (party, its name, the other party's id,
+    the other's name that it reads like). A party's id counts as one of its names, since
+    wherever a party id goes its name does too (`naming.party_names`)."""
     from ledger.core.lookalike import name_key
 
     grouped = changes_by_record(ledger.changes)
-    seen: dict[str, str] = {}
-    found: list[tuple[Party, str, str]] = []
+    seen: dict[str, tuple[str, str]] = {}
+    found: list[tuple[Party, str, str, str]] = []
     for party in ledger.parties:
-        names: dict[str, None] = {}
+        names: dict[str, None] = {party.id: None}
         for version in versions_in_force(party, grouped.get((RecordKind.PARTY, party.id), [])):
             names.update(dict.fromkeys((version.name, *version.aliases)))
-        mine: set[str] = set()
+        mine: dict[str, tuple[str, str]] = {}
         for name in names:
             key = name_key(name)
             other = seen.get(key)
-            if other is not None and other != party.id:
-                found.append((party, name, other))
-            mine.add(key)
-        seen.update(dict.fromkeys(mine, party.id))
+            if other is not None and other[0] != party.id:
+                found.append((party, name, *other))
+            mine.setdefault(key, (party.id, name))
+        seen.update(mine)
     return found
 
 
@@ -231,15 +233,15 @@ def resolve_record(ledger: Ledger, wanted: str) -> str:
     """The id that `log --record` means: an agreement, party or term id (exactly), or an entry,
     retraction or change id (or a unique prefix of one, as git resolves a short commit id)."""
     from ledger.core.errors import InvalidValue
-    from ledger.core.naming import closest_ids, party_names
+    from ledger.core.naming import as_party_ids, closest_ids
 
     slugs = [record.id for records in (ledger.agreements, ledger.parties, ledger.terms)
              for record in records]
     if wanted in slugs:
         return wanted
-    names = party_names(ledger)
-    if wanted.casefold() in names:
-        return names[wanted.casefold()]
+    party = as_party_ids(ledger, [wanted])
+    if party is not None and party[0] != wanted:
+        return party[0]
     prefix = wanted.lower()
     ids = [record.id for records in (ledger.evidence, ledger.retractions, ledger.changes,
                                      ledger.assessments, ledger.reviews)

@@ -144,14 +144,24 @@ def add_party(ledger: Ledger, id: str, *, name: str, role: Role = Role.OTHER,
 
 
 def _distinct_names(ledger: Ledger, party_id: str) -> None:
-    """Refuse a change that gives `party_id` a name or alias (in any version, on any day) that
-    reads as another party's in any of its versions: a report would then say "claimed by X,
-    disputed by X" of two different parties."""
-    for party, name, other in clocks.lookalike_names(ledger):
+    """Refuse a change that gives `party_id` an id, name or alias (in any version, on any day)
+    that reads as another party's id or name in any of its versions: a report would then say
+    "claimed by X, disputed by X" of two different parties, and `--party X` would name one of
+    them. Placed at the option that gave it."""
+    for party, name, other, other_name in clocks.lookalike_names(ledger):
         if party_id in (party.id, other):
-            theirs = other if party.id == party_id else party.id
-            raise InvalidValue("name", f"{name!r} reads the same as a name of party {theirs!r}; "
-                               "choose a name that tells them apart")
+            mine, theirs, their_name = ((name, other, other_name) if party.id == party_id
+                                        else (other_name, party.id, name))
+            own = next(known for known in ledger.parties if known.id == party_id)
+            aliases = {alias for change in ledger.changes if change.record == party_id
+                       and change.of is RecordKind.PARTY for alias in change.values.aliases or ()}
+            field = ("id" if mine == party_id
+                     else "alias" if mine in {*own.aliases, *aliases} and mine != own.name
+                     else "name")
+            what = (f"the id of party {theirs!r}" if their_name == theirs
+                    else f"{their_name!r}, a name of party {theirs!r}")
+            raise InvalidValue(field, f"{mine!r} reads the same as {what}; choose one that "
+                               "tells them apart")
 
 
 def add_agreement(ledger: Ledger, id: str, *, title: str, signed: str | None = None,

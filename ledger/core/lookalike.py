@@ -17,12 +17,23 @@ INVISIBLE_CHARACTERS = (
 _INVISIBLE = re.compile(INVISIBLE_CHARACTERS)
 
 
-def name_key(name: str) -> str:
-    """What a name reads as: invisible characters dropped, NFKC, case folded, spaces collapsed.
+_PUNCTUATION_ALIKE = str.maketrans(
+    dict.fromkeys("\u2018\u2019\u201a\u201b\u02bc\u2032\u00b4`", "'")
+    | dict.fromkeys("\u201c\u201d\u201e\u201f\u2033", '"')
+    | dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"))
+"""Apostrophes, quotation marks and dashes that print alike, each as its ASCII form (NFKC keeps
+them apart)."""
 
-    Two parties whose names have the same key look alike in a report, so the second is refused.
+
+def name_key(name: str) -> str:
+    """What a name reads as: invisible characters dropped, NFKC, case folded, apostrophes, quotes
+    and dashes as their ASCII forms, spaces collapsed.
+
+    Two parties whose names have the same key look alike in a report, so the second is refused;
+    and a party named in a command is found by this key (`naming.party_names`).
     """
     import unicodedata
 
     visible = _INVISIBLE.sub("", unicodedata.normalize("NFKC", name))
-    return " ".join(unicodedata.normalize("NFKC", visible.casefold()).split())
+    folded = unicodedata.normalize("NFKC", visible.casefold()).translate(_PUNCTUATION_ALIKE)
+    return " ".join(folded.split())

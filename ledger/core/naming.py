@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 
 from ledger.core.errors import InvalidValue
+from ledger.core.lookalike import name_key
 from ledger.core.model import Ledger, RecordKind
 
 SHOWN_KNOWN = 20
@@ -15,16 +16,28 @@ SHOWN_KNOWN = 20
 
 def party_names(ledger: Ledger) -> dict[str, str]:
     """Every name and alias each party has had (as added, and as any amendment or correction
-    gave it), and its id, case-folded, to its id: an id wins over a name, and a name over an
-    older one."""
-    names = {name.casefold(): party.id for party in ledger.parties
+    gave it), and its id, each by what it reads as (`lookalike.name_key`: any case, any
+    apostrophe), to its id: an id wins over a name, and a name over an older one. No two
+    parties share a key: `edits` refuses a name that reads as another party's id or name."""
+    names = {name_key(name): party.id for party in ledger.parties
              for name in (party.name, *party.aliases)}
-    names.update({name.casefold(): change.record for change in ledger.changes
+    names.update({name_key(name): change.record for change in ledger.changes
                   if change.of is RecordKind.PARTY
                   for name in (change.values.name or "", *(change.values.aliases or ()))
                   if name})
-    names.update({party.id.casefold(): party.id for party in ledger.parties})
+    names.update({name_key(party.id): party.id for party in ledger.parties})
     return names
+
+
+def as_party_ids(ledger: Ledger, values: Iterable[str] | None) -> tuple[str, ...] | None:
+    """A party filter's values with each party's name or alias, of any version, as its id (a
+    value that names none left as it is, for the filter to refuse). `ledger` is the whole
+    ledger: a ledger as it stood on a day holds each party in one version only, and a filter
+    may name a party by a name it had on another day."""
+    if values is None:
+        return None
+    names = party_names(ledger)
+    return tuple(names.get(name_key(value), value) for value in values)
 
 
 def named(field: str, kind: str, value: str, known: Collection[str],
@@ -34,7 +47,7 @@ def named(field: str, kind: str, value: str, known: Collection[str],
     error `unknown` words, placed at `field`."""
     if value in known:
         return value
-    id = names.get(value.casefold()) if names is not None else None
+    id = names.get(name_key(value)) if names is not None else None
     if id is not None and id in known:
         return id
     raise InvalidValue(field, unknown(kind, value, list(known), names or {}))
@@ -46,8 +59,8 @@ def unknown(kind: str, value: str, known: list[str], names: dict[str, str]) -> s
     import difflib
 
     names = {name: id for name, id in names.items() if id in known}
-    candidates = {**{id.casefold(): id for id in known}, **names}
-    close = difflib.get_close_matches(value.casefold(), list(candidates), n=3, cutoff=0.6)
+    candidates = {**{name_key(id): id for id in known}, **names}
+    close = difflib.get_close_matches(name_key(value), list(candidates), n=3, cutoff=0.6)
     meant = list(dict.fromkeys(repr(candidates[candidate]) for candidate in close))[:2]
     listing = ", ".join(known[:SHOWN_KNOWN]) + (
         f" and {len(known) - SHOWN_KNOWN} more" if len(known) > SHOWN_KNOWN else "")
