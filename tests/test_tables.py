@@ -309,3 +309,23 @@ def test_a_column_empty_in_every_row_is_left_out(run: Run, small: Path) -> None:
     ok(run("evidence", "retract", gone, "--reason", "Wrong party"))
     listed = ok(run("evidence", "list", "--include-retracted", env={"COLUMNS": "120"})).stdout
     assert "Retracted" in _headings(listed)[0] and "RETRACTED" in listed
+
+
+def test_a_grid_labels_every_period_that_goes_under_its_row(run: Run, small: Path) -> None:
+    """`report --by` at 80 columns: the periods that do not fit beside the term go under it,
+    each with its period; the legend says only what the grid shows (no `-` where every term
+    bound its party, no `a / b` without a finding, no claimants, which it never shows)."""
+    add_evidence(run, "withdraw", "monitor", "disputes", "2021-05")
+    text = ok(run("report", "--by", "quarter", "--since", "2020", "--until", "2021",
+                  "--party", "north", env={"COLUMNS": "80"})).stdout
+    headings = _headings(text)
+    assert headings and headings[0].split()[:2] == ["Term", "2020-Q1"], headings
+    quarters = [f"{year}-Q{quarter}" for year in (2020, 2021) for quarter in (1, 2, 3, 4)]
+    for row_term in ("withdraw", "release"):
+        block = text[text.index(f"\n{row_term} "):].split("\n\n")[0]
+        shown = [quarter for quarter in quarters
+                 if quarter in headings[0] or f"    {quarter}: " in block]
+        assert shown == quarters, (row_term, block)
+    assert "a / b" not in text and "Parties:" not in text and "\n-:" not in text
+    assert "disputed = every claimant's latest entry says it does not" in " ".join(text.split())
+    assert "claimed =" not in text, "no word the grid does not show"

@@ -45,17 +45,18 @@ class Rule:
     means: str
     shown_when: str | None = None
     """Said in a legend only where the report shows it (`status.showing` names what a report
-    shows); a status word always is."""
+    shows: each status by its word)."""
 
 
 RULES: tuple[Rule, ...] = (
     Rule(Status.CLAIMED, "status", '`"status": "claimed"`',
-         "every claimant's latest entry says the party complies"),
+         "every claimant's latest entry says the party complies", Status.CLAIMED),
     Rule(Status.DISPUTED, "status", '`"status": "disputed"`',
-         "every claimant's latest entry says it does not"),
-    Rule(Status.CONTESTED, "status", '`"status": "contested"`', "claimants disagree"),
+         "every claimant's latest entry says it does not", Status.DISPUTED),
+    Rule(Status.CONTESTED, "status", '`"status": "contested"`', "claimants disagree",
+         Status.CONTESTED),
     Rule(Status.NO_EVIDENCE, "status", '`"status": "no-evidence"`',
-         "no entry claims or disputes it yet"),
+         "no entry claims or disputes it yet", Status.NO_EVIDENCE),
     Rule(Status.STALE, "status", '`"status": "stale"`, `"stale": [ids]`',
          "every claimant's latest entry is about a period that ended longer ago than the "
          "agreement's staleness window", "stale"),

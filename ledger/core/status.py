@@ -143,6 +143,7 @@ def showing(obligations: Iterable[Obligation]) -> set[str]:
                                            ("own word", item.on_own_word))
                   if shows}
         shown.add(_SHOWN_DEADLINES.get(item.deadline, ""))
+        shown.add(item.status.value)
     return shown
 
 

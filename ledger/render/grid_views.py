@@ -9,7 +9,7 @@ from ledger.core.dates import clock_text
 from ledger.core.rules import legend
 from ledger.core.status import Obligation, showing
 from ledger.render.view import CellValue, Page, Section, View
-from ledger.render.views import finding_cell, party_legend, status_cell, table_section
+from ledger.render.views import finding_cell, status_cell
 
 if TYPE_CHECKING:
     from ledger.core.model import Ledger
@@ -62,10 +62,12 @@ def grid_view(grid: Grid, ledger: Ledger) -> View:
         }
 
     def sections() -> list[Section]:
-        return [table_section(("Term", *labels),
-                              [(row.term.id, *map(_cell, row.cells)) for row in rows],
-                              title=f"{party.name} ({party.id})",
-                              shows_whole="`ledger term show {id}`")
+        """A period's cell is a status, never split: periods that do not fit beside the term go
+        under it, each labelled with its period."""
+        return [Section(("Term", *labels),
+                        [(row.term.id, *map(_cell, row.cells)) for row in rows],
+                        title=f"{party.name} ({party.id})", fixed=frozenset(("Term", *labels)),
+                        shows_whole="`ledger term show {id}`")
                 for party, rows in grid.parties]
 
     def flat() -> Section:
@@ -92,10 +94,12 @@ def grid_view(grid: Grid, ledger: Ledger) -> View:
                      for item in row.cells]} for row in rows]}
                 for party, rows in grid.parties]})
 
-    everything = [item for _, rows in grid.parties for row in rows for item in row.cells
-                  if item is not None]
-    claimants = {claimant for item in everything
-                 for claimant in (*item.claimed_by, *item.disputed_by)}
+    cells = [item for _, rows in grid.parties for row in rows for item in row.cells]
+    everything = [item for item in cells if item is not None]
+    marks = [*([f"{NOT_BOUND}: the term did not bind the party then"]
+               if len(everything) < len(cells) else []),
+             *(["a / b: status a, and b the team's finding for the latest period over by then"]
+               if any(item.assessment for item in everything) else [])]
     first, last = grid.periods[0], grid.periods[-1]
     return View(data, sections, flat,
                 [] if grid.parties else ["No obligations match: nothing to report."],
@@ -103,8 +107,6 @@ def grid_view(grid: Grid, ledger: Ledger) -> View:
                      "period's last day" + (f"; {last.label} as of {last.judged.isoformat()}, "
                                             "not yet over" if last.judged < last.last else "")
                      + ")",
-                legend=(f"{NOT_BOUND}: the term did not bind the party then; a / b: status a, "
-                        "and b the team's approved finding for the latest period over by then.",
-                        *party_legend(ledger, claimants),
+                legend=(*(["; ".join(marks) + "."] if marks else []),
                         *legend("the last day of each period", showing=showing(everything))),
                 page=page)
