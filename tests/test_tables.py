@@ -272,10 +272,15 @@ def test_a_long_obligor_name_wraps_in_term_show(run: Run, small: Path) -> None:
            "Organisation for Security and Co-operation in Europe"))
     ok(run("term", "add", "patrol", "--agreement", "accord", "--title", "Patrol the line",
            "--category", "monitoring", "--obligor", "mission"))
+    ok(run("term", "amend", "patrol", "--effective", "2024-01-01", "--due", "2024-06-30",
+           "--reason", "Dated"))
+    add_evidence(run, "patrol", "monitor", "disputes", "2024-07")
     for width in WIDTHS:
         text = ok(run("term", "show", "patrol", env={"COLUMNS": str(width)})).stdout
         _check_layout(text, width, {"patrol"})
         assert "Monitoring Mission" in " ".join(text.split())
+        status = _headings(text)[0]
+        assert status.startswith("Obligor "), (width, status)  # the name stays in its column
 
 
 def _headings(text: str) -> list[str]:

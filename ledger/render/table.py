@@ -220,8 +220,8 @@ def _layout(section: Section, rows: Prepared, width: int) -> _Layout:
              for index, kind in enumerate(kinds)]
     if not _fits(inline, roomy, width):
         inline = [index for index in inline if kinds[index] != "text"]
-    if not _fits(inline, minimum, width):
-        inline = [index for index in inline if kinds[index] != "words"]
+    if not _fits(inline, minimum, width):  # names go under the row, but the row's own name
+        inline = [index for index in inline if kinds[index] != "words" or index == shown[0]]
     while len(inline) > 1 and not _fits(inline, minimum, width):
         inline.pop()  # the last fixed columns move under the row, labelled
     spanning = [index for index in shown if index not in inline]
