@@ -311,6 +311,10 @@ def test_a_column_empty_in_every_row_is_left_out(run: Run, small: Path) -> None:
     assert _headings(listed) == ["Id            Date     Term      Stance    Subject    "
                                  "Claimant      Summary"], _headings(listed)
     assert "retracted" in ok(run("evidence", "list", "--format", "csv")).stdout.splitlines()[0]
+    assert "notes =" not in listed and "RETRACTED" not in listed, "a legend of what is shown"
+    add_evidence(run, "withdraw", "monitor", "notes", "2021-07")
+    noted = ok(run("evidence", "list", env={"COLUMNS": "120"})).stdout
+    assert "Also: notes = an entry that gives context and says neither" in noted
     ok(run("evidence", "retract", gone, "--reason", "Wrong party"))
     listed = ok(run("evidence", "list", "--include-retracted", env={"COLUMNS": "120"})).stdout
     assert "Retracted" in _headings(listed)[0] and "RETRACTED" in listed

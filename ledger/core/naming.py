@@ -62,6 +62,7 @@ def unknown(kind: str, value: str, known: list[str], names: dict[str, str]) -> s
     candidates = {**{name_key(id): id for id in known}, **names}
     close = difflib.get_close_matches(name_key(value), list(candidates), n=3, cutoff=0.6)
     meant = list(dict.fromkeys(repr(candidates[candidate]) for candidate in close))[:2]
+    known = sorted(known, key=natural_key)
     listing = ", ".join(known[:SHOWN_KNOWN]) + (
         f" and {len(known) - SHOWN_KNOWN} more" if len(known) > SHOWN_KNOWN else "")
     return (f"no {kind} {value!r} ("
@@ -80,3 +81,11 @@ def closest_ids(value: str, ids: Iterable[str]) -> list[str]:
         by_start.setdefault(id[:len(wanted)], []).append(id)
     close = difflib.get_close_matches(wanted, list(by_start), n=2, cutoff=0.6)
     return [by_start[start][0] if len(by_start[start]) == 1 else start for start in close]
+
+
+def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
+    """`m2-9` before `m2-10`, `Point 9` before `Point 10`: digits compared as numbers."""
+    import re
+
+    return tuple((0, int(part)) if part.isdigit() else (1, part.casefold())
+                 for part in re.split(r"(\d+)", text) if part)

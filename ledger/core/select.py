@@ -11,7 +11,7 @@ from operator import attrgetter
 from ledger.core.counting import made_by, order_key, retracted_ids
 from ledger.core.dates import end_day, sort_day
 from ledger.core.model import Evidence, Ledger, Stance, Term
-from ledger.core.naming import named, party_names
+from ledger.core.naming import named, natural_key, party_names
 from ledger.core.words import EntryOrder, TermOrder
 
 Choice = str | Iterable[str] | None
@@ -205,14 +205,6 @@ def latest_of_timelines(ledger: Ledger, term_ids: set[str], count: int,
     timelines = timelines_of(ledger, term_ids, as_of)
     return {term: (len(timelines.get(term, [])), timelines.get(term, [])[-count:] if count else [])
             for term in term_ids}
-
-
-def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
-    """`m2-9` before `m2-10`, `Point 9` before `Point 10`: digits compared as numbers."""
-    import re
-
-    return tuple((0, int(part)) if part.isdigit() else (1, part.casefold())
-                 for part in re.split(r"(\d+)", text) if part)
 
 
 def in_reading_order(ledger: Ledger, terms: Iterable[Term]) -> list[Term]:

@@ -152,7 +152,8 @@ def evidence_list_view(entries: list[Evidence], retractions: dict[str, Retractio
                         [evidence_row(entry, retractions.get(entry.id))
                          for entry in entries]),
         [] if entries else ["No evidence entries match."], what="Evidence",
-        legend=retraction_legend(corrected))
+        legend=(*retraction_legend(corrected), *legend(None, showing={
+            "notes" for entry in entries if entry.stance is Stance.NOTES})))
 
 
 def evidence_view(entry: Evidence, retractions: list[Retraction], ledger: Ledger,
