@@ -468,7 +468,7 @@ def test_a_name_a_party_once_had_still_names_it_and_no_two_parties_share_one(
         ok(run(*words))
     ok(run("party", "add", "front", "--name", "People's Front"))
     before = small.read_bytes()
-    for words, message in (
+    for refused, message in (
             (("party", "add", "northland", "--name", "The North"),
              "ID: 'northland' reads the same as 'Northland', a name of party 'north'"),
             (("party", "add", "east", "--name", "East", "--alias", "SOUTH"),
@@ -480,9 +480,9 @@ def test_a_name_a_party_once_had_still_names_it_and_no_two_parties_share_one(
               "north republic", "--reason", "r"),
              "--alias: 'north republic' reads the same as 'North Republic', a name of party "
              "'north'")):
-        result = run(*words)
-        assert result.exit_code == 1 and message in result.stderr, (words, result.stderr)
-        assert small.read_bytes() == before, words
+        result = run(*refused)
+        assert result.exit_code == 1 and message in result.stderr, (refused, result.stderr)
+        assert small.read_bytes() == before, refused
     entry = add_evidence(run, "withdraw", "monitor", "disputes", "2021-05")
     assessed = ok(run("assess", "-t", "withdraw", "-p", "NORTHLAND", "--period", "2021-05",
                       "--finding", "violates", "--rationale", "Seen", "-e", entry))
