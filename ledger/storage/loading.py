@@ -61,6 +61,8 @@ class LoadedLedger:
     def _place_chosen(self, chosen: list[Finding], *, total: int, limit: int) -> LedgerFileError:
         from ledger.storage import jsonpos
 
+        if not chosen:  # nothing to place: the text need not be decoded
+            return LedgerFileError([], more=total)
         if self._text is None:
             self._text = self.raw.decode("utf-8").removeprefix(_BOM)
         offsets = jsonpos.locate_all(
