@@ -487,3 +487,7 @@ def test_a_name_a_party_once_had_still_names_it_and_no_two_parties_share_one(
     assessed = ok(run("assess", "-t", "withdraw", "-p", "NORTHLAND", "--period", "2021-05",
                       "--finding", "violates", "--rationale", "Seen", "-e", entry))
     assert "assessed north on withdraw for 2021-05" in assessed.stderr
+    ok(run("party", "correct", "south", "--alias", entry[:6], "--reason", "A code name"))
+    both = run("log", "--record", entry[:6])
+    assert both.exit_code == 1 and f"{entry[:6]!r} is ambiguous: it names 2 records (south, " \
+        f"{entry})" in both.stderr, both.stderr

@@ -230,8 +230,10 @@ def lookalike_names(ledger: Ledger) -> list[tuple[Party, str, str, str]]:
 
 
 def resolve_record(ledger: Ledger, wanted: str) -> str:
-    """The id that `log --record` means: an agreement, party or term id (exactly), or an entry,
-    retraction or change id (or a unique prefix of one, as git resolves a short commit id)."""
+    """The id that `log --record` means: an agreement, party or term id (exactly), a party's
+    name or alias, or an entry, retraction or change id (or a unique prefix of one, as git
+    resolves a short commit id). A word that is both a party's name and a prefix is
+    ambiguous."""
     from ledger.core.errors import InvalidValue
     from ledger.core.naming import as_party_ids, closest_ids
 
@@ -240,20 +242,19 @@ def resolve_record(ledger: Ledger, wanted: str) -> str:
     if wanted in slugs:
         return wanted
     party = as_party_ids(ledger, [wanted])
-    if party is not None and party[0] != wanted:
-        return party[0]
+    named = [party[0]] if party is not None and party[0] != wanted else []
     prefix = wanted.lower()
     ids = [record.id for records in (ledger.evidence, ledger.retractions, ledger.changes,
                                      ledger.assessments, ledger.reviews)
            for record in records]
-    matches = sorted({known for known in ids if prefix and known.startswith(prefix)})
+    matches = [*named, *sorted({known for known in ids if prefix and known.startswith(prefix)})]
     if len(matches) == 1:
         return matches[0]
     if matches:
         shown = ", ".join(matches[:10]) + (f" and {len(matches) - 10} more"
                                            if len(matches) > 10 else "")
-        raise InvalidValue("record", f"{wanted!r} is ambiguous: {len(matches)} ids start with "
-                           f"it ({shown})")
+        raise InvalidValue("record", f"{wanted!r} is ambiguous: it names {len(matches)} "
+                           f"records ({shown})")
     close = closest_ids(wanted, [*slugs, *ids])
     meant = f"did you mean {' or '.join(map(repr, close))}? " if close else ""
     raise InvalidValue("record", f"no record {wanted!r} ({meant}give an agreement, party or term "
