@@ -491,3 +491,24 @@ def test_a_name_a_party_once_had_still_names_it_and_no_two_parties_share_one(
     both = run("log", "--record", entry[:6])
     assert both.exit_code == 1 and f"{entry[:6]!r} is ambiguous: it names 2 records (south, " \
         f"{entry})" in both.stderr, both.stderr
+
+
+def test_an_import_takes_party_names_and_records_ids(run: Run, small: Path,
+                                                     tmp_path: Path) -> None:
+    """A term file's obligors and an entry file's subject and claimant may be names or
+    aliases, as on the command line; the ids are recorded, and importing again adds nothing."""
+    terms = tmp_path / "terms.csv"
+    terms.write_text("id,title,category,obligors\npatrol,Patrols,security,Northland; SOUTH\n",
+                     encoding="utf-8")
+    entries = tmp_path / "entries.csv"
+    entries.write_text("term,subject,claimant,stance,date,summary\n"
+                       "patrol,southland,The Monitors,claims,2021-05,Patrols seen\n",
+                       encoding="utf-8")
+    for _ in range(2):
+        ok(run("term", "import", str(terms)))
+        ok(run("evidence", "import", str(entries)))
+    saved = json.loads(small.read_text())
+    assert [term["obligors"] for term in saved["terms"] if term["id"] == "patrol"] == [
+        ["north", "south"]]
+    assert [(entry["subject"], entry["claimant"]) for entry in saved["evidence"]] == [
+        ("south", "monitor")]

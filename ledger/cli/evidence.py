@@ -92,11 +92,11 @@ def _interview(ctx: typer.Context, given: dict[str, Any]) -> dict[str, Any]:
             return partial_date(field, value) or value
         if field == "term":
             return edits.known_value("term", value, list(terms))
-        if field == "subject":
-            return edits.known_value("subject", value,
-                                       obligors(answers["term"], answers["date"]))
-        if field == "claimant":
-            return edits.known_value("claimant", value, edits.party_ids(ledger))
+        if field in ("subject", "claimant"):  # a party's name or alias gives its id
+            party = edits.party_named(ledger, field, value)
+            if field == "claimant":
+                return party
+            return edits.known_value("subject", party, obligors(answers["term"], answers["date"]))
         if field == "stance":
             return edits.stance_of(value).value
         edits.check_value(field, value)
