@@ -72,15 +72,19 @@ def content_digests(context: CheckContext) -> Iterator[Finding]:
 
 @check
 def party_names_tell_parties_apart(context: CheckContext) -> Iterator[Finding]:
-    """Two parties whose names or aliases read alike, in any version (a hand edit): a report
-    would not tell them apart. The command line refuses such a name; this catches one written
-    into the file."""
+    """Two parties whose ids, names or aliases read alike, in any version (a hand edit, or a
+    file from before ids counted as names): a report would not tell them apart. The command
+    line refuses such a name; this catches one written into the file."""
     from ledger.core.clocks import lookalike_names
 
     positions = {party.id: position for position, party in enumerate(context.ledger.parties)}
-    for party, name, other, _ in lookalike_names(context.ledger):
-        yield Finding(("parties", positions[party.id], "name"),
-                      f"party {party.id!r}: {name!r} reads the same as a name of party {other!r}")
+    for pair in lookalike_names(context.ledger):
+        what = (f"the id of party {pair.other!r}" if pair.other_name == pair.other
+                else f"{pair.other_name!r}, a name of party {pair.other!r}")
+        yield Finding(("parties", positions[pair.party], "id" if pair.name == pair.party
+                       else "name"),
+                      f"party {pair.party!r}: {pair.name!r} reads the same as {what} (`ledger "
+                      "party correct` one of them to tell them apart)")
 
 
 @check

@@ -512,3 +512,50 @@ def test_an_import_takes_party_names_and_records_ids(run: Run, small: Path,
         ["north", "south"]]
     assert [(entry["subject"], entry["claimant"]) for entry in saved["evidence"]] == [
         ("south", "monitor")]
+
+
+def test_a_name_corrected_away_is_free_and_an_old_clash_stops_no_change(
+        run: Run, small: Path) -> None:
+    """A name corrected away was never in force: another party may take it, and it then names
+    that party. A clash a file already holds (written before ids counted as names) is for
+    `check` to report at the id, and stops no change, above all the one that undoes it."""
+    ok(run("party", "add", "zeta", "--name", "Acme"))
+    ok(run("party", "correct", "zeta", "--name", "Zeta", "--reason", "Misnamed"))
+    ok(run("party", "add", "bravo", "--name", "Acme"))
+    ok(run("term", "add", "t3", "--title", "T", "--category", "c", "--obligor", "ACME"))
+    assert [term["obligors"] for term in json.loads(small.read_text())["terms"]
+            if term["id"] == "t3"] == [["bravo"]]
+    from ledger.core.digests import sealed
+    from ledger.core.model import Ledger, Party
+
+    held = Ledger.model_validate_json(small.read_bytes())
+    clash = sealed(Party(id="southland", name="Sud", recorded_at="2024-01-02T00:00:00.000000Z"))
+    small.write_text(held.model_copy(update={"parties": (*held.parties, clash)})
+                     .model_dump_json(exclude_none=True))
+    checked = run("check")
+    assert checked.exit_code == 1 and "party 'southland': 'southland' reads the same as " \
+        "'Southland', a name of party 'south'" in checked.stderr, checked.stderr
+    ok(run("party", "amend", "south", "--effective", "2025-01-01", "--role", "monitor",
+           "--reason", "Now monitors"))
+    ok(run("party", "correct", "south", "--name", "South Republic", "--reason", "Its name"))
+    ok(run("check"))
+
+
+def test_a_filter_names_a_party_only_as_known_then(run: Run, small: Path) -> None:
+    """`--known-at` before a party was recorded: its name is refused as typed, not as an id
+    the user never gave."""
+    ok(run("party", "add", "late", "--name", "Latecomer",
+           env={"COMPLIANCE_LEDGER_NOW": "2030-01-01T00:00:00Z"}))
+    refused = run("report", "--party", "Latecomer", "--known-at", "2029-12-31")
+    assert refused.exit_code == 1 and "--party: no party 'Latecomer'" in refused.stderr
+
+
+def test_log_record_suggests_only_records(run: Run, small: Path) -> None:
+    """`log --record` offers the closest ids, never a shared prefix of slugs nor an empty
+    word."""
+    for word, meant in (("withdrew", "did you mean 'withdraw'?"), ("", "no record ''")):
+        refused = run("log", "--record", word)
+        assert refused.exit_code == 1 and meant in refused.stderr, refused.stderr
+        assert "did you mean ''" not in refused.stderr
+    prefix = run("log", "--record", "releas")
+    assert "did you mean 'release'?" in prefix.stderr, prefix.stderr

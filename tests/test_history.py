@@ -269,7 +269,7 @@ def test_names_are_compared_across_every_version(run: Run, small: Path) -> None:
     data = json.loads(small.read_text())
     data["changes"][0]["values"]["name"] = "Southland"
     small.write_text(json.dumps(data))
-    assert "reads the same as a name of party" in run("check").stderr
+    assert "a name of party 'north' (`ledger party correct`" in run("check").stderr
 
 
 def test_an_amendment_in_the_middle_of_an_entrys_period_is_refused(run: Run,

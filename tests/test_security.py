@@ -621,7 +621,7 @@ def test_look_alike_names_written_by_hand_are_reported(run: Run, small: Path) ->
     small.write_text(json.dumps(data))
     result = run("check")
     assert result.exit_code == 1
-    assert "reads the same as a name of party 'north'" in result.stderr
+    assert "reads the same as 'Northland', a name of party 'north'" in result.stderr
 
 
 def test_a_file_swapped_for_a_link_after_resolving_is_not_followed(tmp_path: Path) -> None:

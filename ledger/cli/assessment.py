@@ -199,7 +199,7 @@ def assessment_list(
     def build() -> View:
         clocked = read_as(ctx, None, known_at)
         ledger = clocked.ledger
-        known = require_known(ledger, party=as_party_ids(clocked.whole, party), term=term)
+        known = require_known(ledger, party=as_party_ids(clocked.whole, party, ledger), term=term)
         parties, terms = known["party"], known["term"]
         standing = assessments.standings(ledger)
         shown = [assessment for assessment in ledger.assessments

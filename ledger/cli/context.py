@@ -19,7 +19,7 @@ from ledger.cli.output import confirm_saved, warn
 from ledger.core.errors import InvalidValue, LedgerError
 
 if TYPE_CHECKING:
-    from ledger.core.model import Ledger
+    from ledger.core.model import Change, Ledger
     from ledger.render.view import View
     from ledger.storage.loading import LoadedLedger
     from ledger.storage.writing import Draft
@@ -242,9 +242,8 @@ def change_record(ctx: typer.Context, of: str, kind: str, id: str, reason: str,
     from ledger.core.model import ChangeKind, RecordKind
 
     found: list[tuple[str, str]] = []
-    record = [id]  # the id, once a party's name or alias has given it
 
-    def change(ledger: Ledger) -> tuple[Ledger, str]:
+    def change(ledger: Ledger) -> tuple[Ledger, Change]:
         changed, made = edits.change_record(
             ledger, RecordKind(of), id, kind=ChangeKind(kind), reason=reason,
             **stamp(ctx), effective=effective, values=values, cleared=cleared)
@@ -254,8 +253,7 @@ def change_record(ctx: typer.Context, of: str, kind: str, id: str, reason: str,
         found.extend(caution for caution in record_cautions(changed, of, made.record)
                      if caution[0] in named)  # of the values this change gives, not older ones
         found.extend(change_cautions(changed, made))
-        record[0] = made.record
-        return changed, made.id
+        return changed, made
 
     def days() -> None:
         nonlocal effective
@@ -268,10 +266,10 @@ def change_record(ctx: typer.Context, of: str, kind: str, id: str, reason: str,
             values["due"] = due_period(str(values["due"]))
 
     run(days)
-    made = run(lambda: update(ctx, change))
+    made = run(lambda: update(ctx, change))  # its record: the id a party's name gave
     when = f"from {effective}" if effective else "on every day"
     verb = "amended" if kind == "amendment" else "corrected"
-    confirm_saved(made, f"{verb} {of} {record[0]} {when} (change {made})")
+    confirm_saved(made.id, f"{verb} {of} {made.record} {when} (change {made.id})")
     warn([((options or {}).get(field, field), message)
           for field, message in dict.fromkeys(found)])  # said once, by either rule
 

@@ -256,8 +256,8 @@ def evidence_list(
         if start is not None and end is not None and start > end:
             raise InvalidValue("since", f"{start.isoformat()} is after --until {end.isoformat()}")
         selection = select.EvidenceSelection(
-            term=term, party=as_party_ids(clocked.whole, party),
-            claimant=as_party_ids(clocked.whole, claimant), stance=stance, since=start, until=end,
+            term=term, party=as_party_ids(clocked.whole, party, ledger), stance=stance,
+            claimant=as_party_ids(clocked.whole, claimant, ledger), since=start, until=end,
             include_retracted=include_retracted, as_of=clocked.as_of, grep=grep,
             source=source, speaker=speaker, category=category, sort=sort.value,
         )

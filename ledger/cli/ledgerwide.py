@@ -131,8 +131,8 @@ def report(
                               drafts=drafts, sort=sort.value)
         clocked = read_as(ctx, as_of, known_at)
         built = status.build_report(clocked.ledger, today=clocked.today, as_of=clocked.as_of,
-                                    known_at=clocked.known_at,
-                                    party=as_party_ids(clocked.whole, party), category=category,
+                                    known_at=clocked.known_at, category=category,
+                                    party=as_party_ids(clocked.whole, party, clocked.ledger),
                                     agreement=agreement, stale_after=stale_after,
                                     drafts=drafts, sort=sort.value)
         return headed(report_view(built, clocked.ledger), clocked)
@@ -221,7 +221,7 @@ def changes(
         before = compare.day_before(start)
         built = compare.changes_between(
             clocks.snapshot(whole, as_of=before, known_at=known, today=before), at_end,
-            since=start, until=end, known_at=known, party=as_party_ids(whole, party),
+            since=start, until=end, known_at=known, party=as_party_ids(whole, party, at_end),
             category=category,
             agreement=agreement, stale_after=stale_after, drafts=drafts)
         return headed(changes_view(built, at_end), Clocked(at_end, whole, None, known, end))
@@ -248,7 +248,7 @@ def log(
 
     Example: ledger log --since 2024-03 --record withdraw
     """
-    from ledger.core import clocks
+    from ledger.core import naming
     from ledger.core.dates import recorded_day
     from ledger.core.errors import InvalidValue
     from ledger.core.log import log_of
@@ -261,7 +261,7 @@ def log(
         if start is not None and end is not None and start > end:
             raise InvalidValue("until", f"{last[1]} is before --since {first[1]}: nothing can "
                                "match")
-        wanted = clocks.resolve_record(ledger, record) if record is not None else None
+        wanted = naming.resolve_record(ledger, record) if record is not None else None
         lines = [
             line for line in log_of(ledger)
             if (start is None or recorded_day(line.recorded_at or "") >= start.isoformat())

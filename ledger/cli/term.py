@@ -171,7 +171,7 @@ def term_list(
     def build() -> View:
         clocked = read_as(ctx, as_of, known_at)
         selection = select.TermSelection(category=category,
-                                         party=as_party_ids(clocked.whole, party),
+                                         party=as_party_ids(clocked.whole, party, clocked.ledger),
                                          agreement=agreement,
                                          sort=sort.value)
         return headed(terms_view(select.select_terms(clocked.ledger, selection), clocked.ledger),

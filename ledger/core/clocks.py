@@ -19,7 +19,7 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from ledger.core.counting import retracted_ids
 from ledger.core.dates import day_of, recorded_by_then
@@ -204,61 +204,44 @@ def why_stranded(entry: Evidence, bound: set[str]) -> str:
             f"{entry.date} (bound all along: {', '.join(sorted(bound)) or 'none'})")
 
 
-def lookalike_names(ledger: Ledger) -> list[tuple[Party, str, str, str]]:
-    """Each party with an id, name or alias, in any version on any day, that reads like the id
-    or a name of another party in any of its versions: (party, its name, the other party's id,
-    the other's name that it reads like). A party's id counts as one of its names, since
-    wherever a party id goes its name does too (`naming.party_names`)."""
-    from ledger.core.lookalike import name_key
-
+def party_names_in_force(ledger: Ledger) -> list[tuple[str, str]]:
+    """Each party's id, then every name and alias it has in a version some day sees, as
+    (party id, name), in ledger order: the names a party goes by (a name corrected away was
+    never in force, and is not one of them)."""
     grouped = changes_by_record(ledger.changes)
-    seen: dict[str, tuple[str, str]] = {}
-    found: list[tuple[Party, str, str, str]] = []
+    found: list[tuple[str, str]] = []
     for party in ledger.parties:
         names: dict[str, None] = {party.id: None}
         for version in versions_in_force(party, grouped.get((RecordKind.PARTY, party.id), [])):
             names.update(dict.fromkeys((version.name, *version.aliases)))
-        mine: dict[str, tuple[str, str]] = {}
-        for name in names:
-            key = name_key(name)
-            other = seen.get(key)
-            if other is not None and other[0] != party.id:
-                found.append((party, name, *other))
-            mine.setdefault(key, (party.id, name))
-        seen.update(mine)
+        found += [(party.id, name) for name in names]
     return found
 
 
-def resolve_record(ledger: Ledger, wanted: str) -> str:
-    """The id that `log --record` means: an agreement, party or term id (exactly), a party's
-    name or alias, or an entry, retraction or change id (or a unique prefix of one, as git
-    resolves a short commit id). A word that is both a party's name and a prefix is
-    ambiguous."""
-    from ledger.core.errors import InvalidValue
-    from ledger.core.naming import as_party_ids, closest_ids
+class LookAlike(NamedTuple):
+    """A name of `party` (its id, a name or an alias) that reads like `other_name`, the id or
+    a name of the party `other`, which comes before it in the ledger."""
 
-    slugs = [record.id for records in (ledger.agreements, ledger.parties, ledger.terms)
-             for record in records]
-    if wanted in slugs:
-        return wanted
-    party = as_party_ids(ledger, [wanted])
-    named = [party[0]] if party is not None and party[0] != wanted else []
-    prefix = wanted.lower()
-    ids = [record.id for records in (ledger.evidence, ledger.retractions, ledger.changes,
-                                     ledger.assessments, ledger.reviews)
-           for record in records]
-    matches = [*named, *sorted({known for known in ids if prefix and known.startswith(prefix)})]
-    if len(matches) == 1:
-        return matches[0]
-    if matches:
-        shown = ", ".join(matches[:10]) + (f" and {len(matches) - 10} more"
-                                           if len(matches) > 10 else "")
-        raise InvalidValue("record", f"{wanted!r} is ambiguous: it names {len(matches)} "
-                           f"records ({shown})")
-    close = closest_ids(wanted, [*slugs, *ids])
-    meant = f"did you mean {' or '.join(map(repr, close))}? " if close else ""
-    raise InvalidValue("record", f"no record {wanted!r} ({meant}give an agreement, party or term "
-                       "id, or an entry, retraction, change, assessment or review id or prefix)")
+    party: str
+    name: str
+    other: str
+    other_name: str
+
+
+def lookalike_names(ledger: Ledger) -> list[LookAlike]:
+    """Each name of a party (`party_names_in_force`) that reads like a name of another party
+    (`lookalike.name_key`): a report would not tell the two apart, and `--party X` would name
+    one of them."""
+    from ledger.core.lookalike import name_key
+
+    seen: dict[str, tuple[str, str]] = {}
+    found: list[LookAlike] = []
+    for party, name in party_names_in_force(ledger):
+        key = name_key(name)
+        other = seen.setdefault(key, (party, name))
+        if other[0] != party:
+            found.append(LookAlike(party, name, *other))
+    return found
 
 
 def condition_graphs(ledger: Ledger) -> list[dict[str, tuple[str, ...]]]:

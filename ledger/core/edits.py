@@ -139,29 +139,31 @@ def add_party(ledger: Ledger, id: str, *, name: str, role: Role = Role.OTHER,
                    aliases=tuple(_alias(alias) for alias in aliases),
                    recorded_at=format_timestamp(recorded_at), recorded_by=recorded_by)
     changed = ledger.model_copy(update={"parties": (*ledger.parties, sealed(party))})
-    _distinct_names(changed, id)
+    _distinct_names(ledger, changed, id, {"id": id, "name": name, "aliases": party.aliases})
     return changed
 
 
-def _distinct_names(ledger: Ledger, party_id: str) -> None:
-    """Refuse a change that gives `party_id` an id, name or alias (in any version, on any day)
-    that reads as another party's id or name in any of its versions: a report would then say
-    "claimed by X, disputed by X" of two different parties, and `--party X` would name one of
-    them. Placed at the option that gave it."""
-    for party, name, other, other_name in clocks.lookalike_names(ledger):
-        if party_id in (party.id, other):
-            mine, theirs, their_name = ((name, other, other_name) if party.id == party_id
-                                        else (other_name, party.id, name))
-            own = next(known for known in ledger.parties if known.id == party_id)
-            aliases = {alias for change in ledger.changes if change.record == party_id
-                       and change.of is RecordKind.PARTY for alias in change.values.aliases or ()}
-            field = ("id" if mine == party_id
-                     else "alias" if mine in {*own.aliases, *aliases} and mine != own.name
-                     else "name")
-            what = (f"the id of party {theirs!r}" if their_name == theirs
-                    else f"{their_name!r}, a name of party {theirs!r}")
-            raise InvalidValue(field, f"{mine!r} reads the same as {what}; choose one that "
-                               "tells them apart")
+def _distinct_names(before: Ledger, after: Ledger, party_id: str,
+                    given: dict[str, object]) -> None:
+    """Refuse a change to `party_id` that makes one of its names (its id, a name or an alias,
+    in any version) read like another party's (`clocks.lookalike_names`): a report would then
+    say "claimed by X, disputed by X" of two parties, and `--party X` would name one of them.
+    Only a pair the change makes is refused (one a file already holds is for `check`, and
+    must not stop the change that tells them apart), placed at the option of `given` (`id`,
+    `name`, `aliases`) that holds the name."""
+    held = set(clocks.lookalike_names(before))
+    for pair in clocks.lookalike_names(after):
+        if pair in held or party_id not in (pair.party, pair.other):
+            continue
+        mine, theirs, their_name = ((pair.name, pair.other, pair.other_name)
+                                    if pair.party == party_id
+                                    else (pair.other_name, pair.party, pair.name))
+        field = next((field for field, value in given.items()
+                      if mine == value or (isinstance(value, tuple) and mine in value)), "name")
+        what = (f"the id of party {theirs!r}" if their_name == theirs
+                else f"{their_name!r}, a name of party {theirs!r}")
+        raise InvalidValue("alias" if field == "aliases" else field,
+                           f"{mine!r} reads the same as {what}; choose one that tells them apart")
 
 
 def add_agreement(ledger: Ledger, id: str, *, title: str, signed: str | None = None,
@@ -366,7 +368,7 @@ def change_record(ledger: Ledger, of: RecordKind, id: str, *, kind: ChangeKind, 
         _subjects_stay_obligors(ledger, changed, id)
         _refuse_condition_cycle(ledger, changed, id)
     if of is RecordKind.PARTY:
-        _distinct_names(changed, id)
+        _distinct_names(ledger, changed, id, given)
     return changed, change
 
 

@@ -8,36 +8,40 @@ from collections.abc import Collection, Iterable
 
 from ledger.core.errors import InvalidValue
 from ledger.core.lookalike import name_key
-from ledger.core.model import Ledger, RecordKind
+from ledger.core.model import Ledger
 
 SHOWN_KNOWN = 20
 """How many known ids a message lists before it says how many more there are."""
 
 
 def party_names(ledger: Ledger) -> dict[str, str]:
-    """Every name and alias each party has had (as added, and as any amendment or correction
-    gave it), and its id, each by what it reads as (`lookalike.name_key`: any case, any
-    apostrophe), to its id: an id wins over a name, and a name over an older one. No two
-    parties share a key: `edits` refuses a name that reads as another party's id or name."""
-    names = {name_key(name): party.id for party in ledger.parties
-             for name in (party.name, *party.aliases)}
-    names.update({name_key(name): change.record for change in ledger.changes
-                  if change.of is RecordKind.PARTY
-                  for name in (change.values.name or "", *(change.values.aliases or ()))
-                  if name})
+    """Each party's id and every name and alias it has in a version some day sees
+    (`clocks.party_names_in_force`), by what it reads as (`lookalike.name_key`: any case, any
+    apostrophe), to its id. No two parties share a key: `edits` refuses a name that reads as
+    another party's id or name, and `check` finds one written by hand; should a file hold one,
+    an id wins over a name, and the first party in the ledger over a later one."""
+    from ledger.core.clocks import party_names_in_force
+
+    names: dict[str, str] = {}
+    for party, name in party_names_in_force(ledger):
+        names.setdefault(name_key(name), party)
     names.update({name_key(party.id): party.id for party in ledger.parties})
     return names
 
 
-def as_party_ids(ledger: Ledger, values: Iterable[str] | None) -> tuple[str, ...] | None:
-    """A party filter's values with each party's name or alias, of any version, as its id (a
-    value that names none left as it is, for the filter to refuse). `ledger` is the whole
+def as_party_ids(whole: Ledger, values: Iterable[str] | None, within: Ledger | None = None
+                 ) -> tuple[str, ...] | None:
+    """A party filter's values with each party's name or alias, of any version, as its id,
+    where that party is in `within` (the ledger filtered; else `whole`): a value that names
+    none is left as typed, for the filter to refuse. Names are looked up in the `whole`
     ledger: a ledger as it stood on a day holds each party in one version only, and a filter
     may name a party by a name it had on another day."""
     if values is None:
         return None
-    names = party_names(ledger)
-    return tuple(names.get(name_key(value), value) for value in values)
+    names = party_names(whole)
+    held = {party.id for party in (within or whole).parties}
+    return tuple(party if (party := names.get(name_key(value), value)) in held else value
+                 for value in values)
 
 
 def named(field: str, kind: str, value: str, known: Collection[str],
@@ -89,3 +93,35 @@ def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
 
     return tuple((0, int(part)) if part.isdigit() else (1, part.casefold())
                  for part in re.split(r"(\d+)", text) if part)
+
+
+def resolve_record(ledger: Ledger, wanted: str) -> str:
+    """The id that `log --record` means: an agreement, party or term id (exactly), a party's
+    name or alias, or an entry, retraction or change id (or a unique prefix of one, as git
+    resolves a short commit id). A word that is both a party's name and a prefix is
+    ambiguous."""
+    import difflib
+
+    slugs = [record.id for records in (ledger.agreements, ledger.parties, ledger.terms)
+             for record in records]
+    if wanted in slugs:
+        return wanted
+    party = as_party_ids(ledger, [wanted])
+    named = [party[0]] if party is not None and party[0] != wanted else []
+    prefix = wanted.lower()
+    ids = [record.id for records in (ledger.evidence, ledger.retractions, ledger.changes,
+                                     ledger.assessments, ledger.reviews)
+           for record in records]
+    matches = [*named, *sorted({known for known in ids if prefix and known.startswith(prefix)})]
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        shown = ", ".join(matches[:10]) + (f" and {len(matches) - 10} more"
+                                           if len(matches) > 10 else "")
+        raise InvalidValue("record", f"{wanted!r} is ambiguous: it names {len(matches)} "
+                           f"records ({shown})")
+    close = [*difflib.get_close_matches(wanted, slugs, n=2, cutoff=0.6),
+             *(closest_ids(wanted, ids) if wanted else [])][:2]
+    meant = f"did you mean {' or '.join(map(repr, close))}? " if close else ""
+    raise InvalidValue("record", f"no record {wanted!r} ({meant}give an agreement, party or term "
+                       "id, or an entry, retraction, change, assessment or review id or prefix)")

@@ -30,6 +30,9 @@ class Deadline(StrEnum):
     NONE = ""
 
 
+DEADLINE_WORDS = frozenset(deadline.value for deadline in Deadline if deadline is not Deadline.NONE)
+"""How `status.showing` names the deadlines a report shows."""
+
 DAY = "{day}"
 """Stands, in a rule's meaning, for the day a report judges on."""
 
@@ -45,7 +48,7 @@ class Rule:
     means: str
     shown_when: str | None = None
     """Said in a legend only where the report shows it (`status.showing` names what a report
-    shows: each status by its word)."""
+    shows: each status and deadline by its word)."""
 
 
 RULES: tuple[Rule, ...] = (
@@ -62,17 +65,17 @@ RULES: tuple[Rule, ...] = (
          "agreement's staleness window", "stale"),
     Rule(Deadline.OVERDUE, "deadline", '`"deadline": "overdue"`, `"overdue": true`',
          f"the due day passed before {DAY}, no condition is unmet, and the latest entries "
-         "dispute compliance (disputed or contested)", "overdue"),
+         "dispute compliance (disputed or contested)", Deadline.OVERDUE),
     Rule(Deadline.PAST_DUE, "deadline", '`"deadline": "past due, no evidence"`',
          f"the due day passed before {DAY}, no condition is unmet, and no entry says either "
-         "way (or only stale ones): not a finding that the party failed", "past due"),
+         "way (or only stale ones): not a finding that the party failed", Deadline.PAST_DUE),
     Rule(f"{Deadline.WAITING} T", "deadline", '`"deadline": "waits on"`, `"waiting_on": [T]`',
-         "T, a term it depends on, is not yet claimed, so it is not overdue", "waiting"),
+         "T, a term it depends on, is not yet claimed, so it is not overdue", Deadline.WAITING),
     Rule(Deadline.LATE, "deadline", '`"deadline": "late"`',
-         "claimed only by entries dated after the due day (or its period)", "late"),
+         "claimed only by entries dated after the due day (or its period)", Deadline.LATE),
     Rule(f"{Deadline.ENDED} D", "deadline", '`"deadline": "ended"`, `"ended": "D"`',
          "its agreement ended on D: it stands as it stood that day, never overdue nor waiting",
-         "ended"),
+         Deadline.ENDED),
     Rule("stale since P", "also", '`"stale": [ids]`',
          "the latest word on it, now stale, is dated P", "stale"),
     Rule("own word", "also", '`"claim_basis"` or `"dispute_basis"`: `"own"`',

@@ -127,23 +127,18 @@ class Counts:
                 "overdue": self.overdue, "past_due_no_evidence": self.past_due_no_evidence}
 
 
-_SHOWN_DEADLINES = {Deadline.OVERDUE: "overdue", Deadline.PAST_DUE: "past due",
-                    Deadline.WAITING: "waiting", Deadline.LATE: "late"}
-"""The name each deadline word has in `showing` (`rules.Rule.shown_when`)."""
-
-
 def showing(obligations: Iterable[Obligation]) -> set[str]:
     """What of the rules said only where shown (`rules.Rule.shown_when`) these obligations show."""
     shown: set[str] = set()
     for item in obligations:
         shown |= {name for name, shows in (("stale", item.status is Status.STALE),
-                                           ("ended", item.ended is not None),
                                            ("pending", bool(item.not_yet_counted)),
                                            ("finding", item.assessment is not None),
                                            ("own word", item.on_own_word))
                   if shows}
-        shown.add(_SHOWN_DEADLINES.get(item.deadline, ""))
         shown.add(item.status.value)
+        if item.deadline is not Deadline.NONE:
+            shown.add(item.deadline.value)
     return shown
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ledger.core.dates import clock_text
-from ledger.core.rules import legend
+from ledger.core.rules import DEADLINE_WORDS, legend
 from ledger.core.status import Obligation, showing
 from ledger.render.view import CellValue, Page, Section, View
 from ledger.render.views import finding_cell, status_cell
@@ -83,7 +83,8 @@ def grid_view(grid: Grid, ledger: Ledger) -> View:
                         for label, item in zip(labels, row.cells, strict=True)])
 
     def page() -> Page:
-        return Page(grid={
+        """The page's cells show each deadline too, so its legend says what those mean."""
+        return Page(legend=legend_of(showing(everything)), grid={
             "periods": labels,
             "parties": [{"name": party.name, "id": party.id, "rows": [
                 {"term": row.term.id, "title": row.term.title,
@@ -101,12 +102,16 @@ def grid_view(grid: Grid, ledger: Ledger) -> View:
              *(["a / b: status a, and b the team's finding for the latest period over by then"]
                if any(item.assessment for item in everything) else [])]
     first, last = grid.periods[0], grid.periods[-1]
+
+    def legend_of(shown: set[str]) -> tuple[str, ...]:
+        return (*(["; ".join(marks) + "."] if marks else []),
+                *legend("the last day of each period", showing=shown))
+
     return View(data, sections, flat,
                 [] if grid.parties else ["No obligations match: nothing to report."],
                 what=f"Status by {grid.by}, {first.label} to {last.label} (each as of the "
                      "period's last day" + (f"; {last.label} as of {last.judged.isoformat()}, "
                                             "not yet over" if last.judged < last.last else "")
                      + ")",
-                legend=(*(["; ".join(marks) + "."] if marks else []),
-                        *legend("the last day of each period", showing=showing(everything))),
+                legend=legend_of(showing(everything) - DEADLINE_WORDS),
                 page=page)

@@ -75,8 +75,9 @@ def render_in_parts(view: View) -> Iterator[str]:
     more memory than its data."""
     if view.page is None:
         raise ValueError("this view has no page")  # the commands offer html only with a page
-    context: dict[str, Any] = {"header": view.header, "page": view.page() or Page(),
-                               "notes": view.notes, "legend": view.legend}
+    page = view.page() or Page()
+    context: dict[str, Any] = {"header": view.header, "page": page, "notes": view.notes,
+                               "legend": view.legend if page.legend is None else page.legend}
     part: list[str] = []
     size = 0
     for piece in environment().get_template("page.html.j2").generate(context):

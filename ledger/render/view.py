@@ -114,6 +114,8 @@ class Page:
     obligations: list[dict[str, Any]] = field(default_factory=list)
     timelines: list[dict[str, Any]] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
+    legend: tuple[str, ...] | None = None
+    """The page's own legend, where it shows words the view's tables do not (else theirs)."""
 
 
 @dataclass(frozen=True)
