@@ -14,14 +14,10 @@ from typing import TYPE_CHECKING, Any
 from ledger.core.cautions import ledger_cautions
 from ledger.core.counting import retracted_ids
 from ledger.core.digests import digests_of_records, held_field
+from ledger.core.documents import document_name_problem
 from ledger.core.errors import Finding, InvalidValue, LedgerError, LedgerFileError, Problem
 from ledger.core.model import RECORD_KINDS, Evidence, Ledger, RecordKind
-from ledger.storage.files import (
-    DEFAULT_MAX_BYTES,
-    document_name_problem,
-    document_path,
-    read_inside,
-)
+from ledger.storage.files import DEFAULT_MAX_BYTES, document_path, read_inside
 
 if TYPE_CHECKING:
     from ledger.storage.loading import LoadedLedger

@@ -214,7 +214,7 @@ def document_digest(ctx: typer.Context, name: str | None) -> tuple[str | None, s
     check` finds and reads it (`checks.Documents`: never outside the ledger's folder); or None
     and why it could not be read."""
     from ledger.checks import Documents
-    from ledger.storage.files import document_name_problem
+    from ledger.core.documents import document_name_problem
 
     if name is None or document_name_problem(name) is not None:
         return None, None  # the entry's own rules refuse a name that leaves the folder

@@ -259,7 +259,7 @@ def evidence_list(
             term=term, party=as_party_ids(clocked.whole, party, ledger), stance=stance,
             claimant=as_party_ids(clocked.whole, claimant, ledger), since=start, until=end,
             include_retracted=include_retracted, as_of=clocked.as_of, grep=grep,
-            source=source, speaker=speaker, category=category, sort=sort.value,
+            source=source, speaker=speaker, category=category, sort=sort,
         )
         return headed(evidence_list_view(select.select_evidence(ledger, selection),
                                          retractions_by_entry(ledger), ledger), clocked)

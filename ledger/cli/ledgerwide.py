@@ -128,13 +128,13 @@ def report(
         if by is not None or since is not None or until is not None:
             return _over_time(ctx, by, since, until, as_of, known_at, party=party,
                               category=category, agreement=agreement, stale_after=stale_after,
-                              drafts=drafts, sort=sort.value)
+                              drafts=drafts, sort=sort)
         clocked = read_as(ctx, as_of, known_at)
         built = status.build_report(clocked.ledger, today=clocked.today, as_of=clocked.as_of,
                                     known_at=clocked.known_at, category=category,
                                     party=as_party_ids(clocked.whole, party, clocked.ledger),
                                     agreement=agreement, stale_after=stale_after,
-                                    drafts=drafts, sort=sort.value)
+                                    drafts=drafts, sort=sort)
         return headed(report_view(built, clocked.ledger), clocked)
 
     emit(run(build), output)
@@ -240,8 +240,8 @@ def log(
         help="Only what was recorded in or before this period.")] = None,
     period: PeriodOption = None,
     record: Annotated[str | None, typer.Option(
-        help="Only this record: an evidence id (or a unique prefix) or an agreement, party or "
-        "term id.")] = None,
+        help="Only this record: an evidence id (or a unique prefix), an agreement, party or "
+        "term id, or a party's name or alias.")] = None,
     output: FormatOption = ListFormat.TABLE,
 ) -> None:
     """The audit trail: every record and change in the order recorded, with the reason.

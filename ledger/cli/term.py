@@ -173,7 +173,7 @@ def term_list(
         selection = select.TermSelection(category=category,
                                          party=as_party_ids(clocked.whole, party, clocked.ledger),
                                          agreement=agreement,
-                                         sort=sort.value)
+                                         sort=sort)
         return headed(terms_view(select.select_terms(clocked.ledger, selection), clocked.ledger),
                       clocked)
 

@@ -14,7 +14,7 @@ from ledger.core.digests import sealed
 from ledger.core.entry_edits import by_id_prefix, resolve_evidence
 from ledger.core.errors import InvalidValue, LedgerError
 from ledger.core.model import Agreement, Assessment, Ledger, Review
-from ledger.core.naming import named, party_names
+from ledger.core.naming import id_named, party_names
 from ledger.core.references import obligations_ever
 from ledger.core.words import Finding, ReviewAction
 
@@ -59,8 +59,8 @@ def assess(ledger: Ledger, *, term: str, party: str, period: str, finding: Findi
     Refused: an unknown term, a party it never binds, a period not over by the day it is
     recorded, an empty rationale, no evidence (unless the finding is `unverifiable`), and an
     entry that is of another term or party, retracted, or not counted by the period's end."""
-    named("term", "term", term, [known.id for known in ledger.terms])
-    party = named("party", "party", party, [known.id for known in ledger.parties],
+    id_named("term", "term", term, [known.id for known in ledger.terms])
+    party = id_named("party", "party", party, [known.id for known in ledger.parties],
                   party_names(ledger))
     if (term, party) not in obligations_ever(ledger):
         raise InvalidValue("party", f"{party!r} is not an obligor of term {term!r}")

@@ -20,6 +20,7 @@ from ledger.core.dates import (
     format_timestamp,
 )
 from ledger.core.digests import sealed
+from ledger.core.documents import document_name_problem
 from ledger.core.errors import InvalidValue, LedgerError
 from ledger.core.model import (
     SLUG_PATTERN,
@@ -36,8 +37,7 @@ from ledger.core.model import (
     Term,
     Values,
 )
-from ledger.core.naming import named, party_names
-from ledger.storage.files import document_name_problem
+from ledger.core.naming import id_named, party_names
 
 _SLUG = re.compile(SLUG_PATTERN)
 _Record = TypeVar("_Record", Agreement, Party, Term, Source, Evidence, Change, Values)
@@ -105,15 +105,9 @@ def valid_due(value: str | None) -> str | None:
         raise InvalidValue("due", str(error)) from None
 
 
-def checked_known(field: str, value: str, known: list[str], kind: str,
-                  names: dict[str, str] | None = None) -> str:
-    """The id `value` names among `known` (`naming.named`, with party `names` by alias)."""
-    return named(field, kind, value, known, names)
-
-
 def party_named(ledger: Ledger, field: str, value: str) -> str:
     """The id of the party `value` names: its id, name or an alias (any case)."""
-    return named(field, "party", value, party_ids(ledger), party_names(ledger))
+    return id_named(field, "party", value, party_ids(ledger), party_names(ledger))
 
 
 def _build(field: str, factory: type[_Record], **values: object) -> _Record:
@@ -207,7 +201,7 @@ def add_term(ledger: Ledger, id: str, *, title: str, category: str, obligors: tu
                 f"({', '.join(agreement_ids)})",
             )
         agreement = agreement_ids[0]
-    checked_known("agreement", agreement, agreement_ids, "agreement")
+    id_named("agreement", "agreement", agreement, agreement_ids)
     if not obligors:
         raise InvalidValue("obligor", "at least one obligor is required")
     obligors = tuple(party_named(ledger, "obligor", obligor) for obligor in obligors)
@@ -234,7 +228,7 @@ def conditions_of(ledger: Ledger, term_id: str, conditions: Iterable[str],
     for condition in listed:
         if condition == term_id:
             raise InvalidValue("condition", f"term {term_id!r} cannot wait on itself")
-        checked_known("condition", condition, known, "term")
+        id_named("condition", "term", condition, known)
     return listed
 
 
@@ -252,7 +246,7 @@ def known_value(field: str, value: str, known: list[str]) -> str:
     that lists them."""
     kind = {"obligor": "party", "claimant": "party", "subject": "party",
             "signatory": "party", "condition": "term"}.get(field, field)
-    return checked_known(field, value, known, kind)
+    return id_named(field, kind, value, known)
 
 
 def check_value(field: str, value: str) -> None:
@@ -321,7 +315,7 @@ def change_record(ledger: Ledger, of: RecordKind, id: str, *, kind: ChangeKind, 
         RecordKind.AGREEMENT: ledger.agreements, RecordKind.PARTY: ledger.parties,
         RecordKind.TERM: ledger.terms}
     by_id = {record.id: record for record in records[of]}
-    id = named("id", of.value, id, by_id,
+    id = id_named("id", of.value, id, by_id,
                party_names(ledger) if of is RecordKind.PARTY else None)
     given: dict[str, object] = {name: value for name, value in (values or {}).items()
                                 if value is not None}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from functools import cache
 from operator import attrgetter
@@ -23,7 +23,6 @@ from ledger.core.dates import (
 from ledger.core.digests import digests_of, record_digest
 from ledger.core.edits import (
     checked_document,
-    checked_known,
     optional_text,
     party_ids,
     required_text,
@@ -39,7 +38,7 @@ from ledger.core.model import (
     Retraction,
     Stance,
 )
-from ledger.core.naming import closest_ids, party_names
+from ledger.core.naming import closest_ids, id_named, party_names
 
 
 @cache
@@ -65,7 +64,7 @@ class EvidenceMaker:
         self._obligors_moved: dict[str, bool] = {}
 
     def term(self, term: str) -> str:
-        return term if term in self.terms else checked_known("term", term, list(self.terms), "term")
+        return term if term in self.terms else id_named("term", "term", term, list(self.terms))
 
     def _obligors(self, term: str, checked_date: str) -> tuple[str, ...]:
         """The parties bound by the term throughout the entry's dated period."""
@@ -96,7 +95,7 @@ class EvidenceMaker:
         """The id of the party `party` names (its id, name or an alias)."""
         if party in self._party_set:
             return party
-        return checked_known(field, party, self.parties, "party", self._party_names)
+        return id_named(field, "party", party, self.parties, self._party_names)
 
     def make(self, **fields: Any) -> Evidence:
         """A new entry, checked (`content` names the fields and their rules)."""
@@ -222,7 +221,7 @@ def add_evidence(ledger: Ledger, *, recorded_at: datetime, **fields: Any) -> tup
 _Identified = TypeVar("_Identified", Evidence, Assessment)
 
 
-def by_id_prefix(records: Iterable[_Identified], prefix: str, what: str,
+def by_id_prefix(records: Sequence[_Identified], prefix: str, what: str,
                  many: str) -> _Identified:
     """The record whose id starts with `prefix`, as git resolves a short commit id; `what` and
     `many` name one record and several in the message of a prefix that matches none or more

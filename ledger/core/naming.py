@@ -44,7 +44,7 @@ def as_party_ids(whole: Ledger, values: Iterable[str] | None, within: Ledger | N
                  for value in values)
 
 
-def named(field: str, kind: str, value: str, known: Collection[str],
+def id_named(field: str, kind: str, value: str, known: Collection[str],
           names: dict[str, str] | None = None) -> str:
     """The id `value` names: itself when `known` holds it, else (given `names`, as
     `party_names` makes) the party whose id, name or alias it is in any case. Otherwise the
@@ -54,10 +54,10 @@ def named(field: str, kind: str, value: str, known: Collection[str],
     id = names.get(name_key(value)) if names is not None else None
     if id is not None and id in known:
         return id
-    raise InvalidValue(field, unknown(kind, value, list(known), names or {}))
+    raise InvalidValue(field, unknown_message(kind, value, list(known), names or {}))
 
 
-def unknown(kind: str, value: str, known: list[str], names: dict[str, str]) -> str:
+def unknown_message(kind: str, value: str, known: list[str], names: dict[str, str]) -> str:
     """`no party 'Kyev' (did you mean 'kyiv'? known: ...)`: the closest of the ids, names and
     aliases (each as the id it names), then what the ledger holds."""
     import difflib
@@ -107,12 +107,12 @@ def resolve_record(ledger: Ledger, wanted: str) -> str:
     if wanted in slugs:
         return wanted
     party = as_party_ids(ledger, [wanted])
-    named = [party[0]] if party is not None and party[0] != wanted else []
+    by_name = [party[0]] if party is not None and party[0] != wanted else []
     prefix = wanted.lower()
     ids = [record.id for records in (ledger.evidence, ledger.retractions, ledger.changes,
                                      ledger.assessments, ledger.reviews)
            for record in records]
-    matches = [*named, *sorted({known for known in ids if prefix and known.startswith(prefix)})]
+    matches = [*by_name, *sorted({known for known in ids if prefix and known.startswith(prefix)})]
     if len(matches) == 1:
         return matches[0]
     if matches:

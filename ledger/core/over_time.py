@@ -12,6 +12,7 @@ from ledger.core.errors import InvalidValue
 from ledger.core.model import Ledger, Party, Term
 from ledger.core.select import Choice, in_order
 from ledger.core.status import Obligation, build_report
+from ledger.core.words import TermOrder
 
 STEPS = {"year": 12, "quarter": 3, "month": 1}
 """Each grouping and the months in one of its periods."""
@@ -76,8 +77,8 @@ def spans(by: str, since: date, until: date, today: date | None = None) -> list[
 def status_over_time(whole: Ledger, *, by: str, since: date, until: date,
                      known_at: date | None = None, party: Choice = None,
                      category: Choice = None, agreement: Choice = None,
-                     stale_after: int | None = None, drafts: bool = False, sort: str = "id",
-                     today: date | None = None) -> Grid:
+                     stale_after: int | None = None, drafts: bool = False,
+                     sort: TermOrder = TermOrder.ID, today: date | None = None) -> Grid:
     """Each obligation's standing at the end of each period: `build_report` as of its last day
     (today for the period not yet over) on the ledger as it stood then (`clocks.snapshot`), as
     known at `known_at`."""

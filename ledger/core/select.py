@@ -11,7 +11,7 @@ from operator import attrgetter
 from ledger.core.counting import made_by, order_key, retracted_ids
 from ledger.core.dates import end_day, sort_day
 from ledger.core.model import Evidence, Ledger, Stance, Term
-from ledger.core.naming import named, natural_key, party_names
+from ledger.core.naming import id_named, natural_key, party_names
 from ledger.core.words import EntryOrder, TermOrder
 
 Choice = str | Iterable[str] | None
@@ -47,7 +47,7 @@ class EvidenceSelection:
     """Text in the speaker (any case)."""
     category: Choice = None
     """The category of the entry's term."""
-    sort: str = EntryOrder.DATE
+    sort: EntryOrder = EntryOrder.DATE
     """An `EntryOrder`."""
 
 
@@ -115,7 +115,7 @@ def _text_filter(selection: EvidenceSelection) -> Callable[[Evidence], bool] | N
 def require_known(ledger: Ledger, *, party: Choice = None, claimant: Choice = None,
                   term: Choice = None, category: Choice = None, agreement: Choice = None
                   ) -> dict[str, frozenset[str]]:
-    """Each filter's values as the ids they name (`naming.named`: a party by its id, name or
+    """Each filter's values as the ids they name (`naming.id_named`: a party by its id, name or
     alias). A value the ledger does not hold is refused, naming the option, the closest ids
     (`did you mean`) and what it holds: a filter that silently matched nothing would read as
     "no evidence"."""
@@ -123,7 +123,7 @@ def require_known(ledger: Ledger, *, party: Choice = None, claimant: Choice = No
     names = party_names(ledger)
     resolved: dict[str, frozenset[str]] = {}
     for option, values in (("party", party), ("claimant", claimant)):
-        resolved[option] = frozenset(named(option, "party", value, parties, names)
+        resolved[option] = frozenset(id_named(option, "party", value, parties, names)
                                      for value in sorted(chosen(values)))
     for option, values, known in (
             ("term", term, [item.id for item in ledger.terms]),
@@ -131,7 +131,7 @@ def require_known(ledger: Ledger, *, party: Choice = None, claimant: Choice = No
             ("category", category, sorted({item.category for item in ledger.terms}))):
         kind = "term category" if option == "category" else option
         for value in sorted(chosen(values)):
-            named(option, kind, value, known)
+            id_named(option, kind, value, known)
         resolved[option] = chosen(values)
     return resolved
 
@@ -144,7 +144,7 @@ class TermSelection:
     category: Choice = None
     party: Choice = None
     agreement: Choice = None
-    sort: str = "id"
+    sort: TermOrder = TermOrder.ID
     """A `TermOrder`."""
 
 
@@ -161,7 +161,7 @@ def select_terms(ledger: Ledger, selection: TermSelection) -> list[Term]:
     return in_order(ledger, chosen_terms, selection.sort)
 
 
-def in_order(ledger: Ledger, terms: Iterable[Term], sort: TermOrder | str = TermOrder.ID
+def in_order(ledger: Ledger, terms: Iterable[Term], sort: TermOrder = TermOrder.ID
              ) -> list[Term]:
     """`terms` in a `TermOrder`; ties as the agreements read."""
     if sort == TermOrder.RECORDED:
@@ -177,7 +177,7 @@ def in_order(ledger: Ledger, terms: Iterable[Term], sort: TermOrder | str = Term
 
 def find_term(ledger: Ledger, term_id: str) -> Term:
     terms = {known.id: known for known in ledger.terms}
-    return terms[named("id", "term", term_id, list(terms))]
+    return terms[id_named("id", "term", term_id, list(terms))]
 
 
 def timeline_of(ledger: Ledger, term_id: str, as_of: date | None = None) -> list[Evidence]:

@@ -15,6 +15,7 @@ from ledger.core.dates import end_day, sort_day
 from ledger.core.model import Assessment, Evidence, Ledger, Party, Stance, Term
 from ledger.core.rules import Deadline, Status
 from ledger.core.select import Choice, in_order, require_known
+from ledger.core.words import TermOrder
 
 Grouped = dict[tuple[str, str], dict[str, Keyed]]
 """Each (term, subject)'s current positions: each claimant's latest entry, with its order key."""
@@ -170,7 +171,7 @@ class Report:
     parties: tuple[PartyReport, ...]
     judged_on: date | None = None
     """The day overdue was judged on: `as_of`, else the day the report was made."""
-    sort: str = "id"
+    sort: TermOrder = TermOrder.ID
     """The `TermOrder` of its terms."""
 
 
@@ -353,7 +354,7 @@ def build_report(ledger: Ledger, *, today: date, as_of: date | None = None,
                  known_at: date | None = None, party: Choice = None,
                  category: Choice = None, counted: list[Evidence] | None = None,
                  agreement: Choice = None, stale_after: int | None = None,
-                 drafts: bool = False, sort: str = "id") -> Report:
+                 drafts: bool = False, sort: TermOrder = TermOrder.ID) -> Report:
     """Every party that bears obligations (ledger order), each obligation with its status
     (`Judge`), its terms in the `TermOrder` `sort` names.
 

@@ -188,6 +188,15 @@ class _Layout:
     main: int | None
 
 
+Shape = tuple[tuple[str, ...], frozenset[str], frozenset[str]]
+"""A table's columns and which are fixed and which are names: sections of one shape share a
+layout."""
+
+
+def _shape(section: Section) -> Shape:
+    return section.columns, section.fixed, section.words
+
+
 def _prepared_rows(section: Section) -> Prepared:
     return [[_prepared(value, LIST_LIMIT, section.shows_whole, row[0]) for value in row]
             for row in section.rows]
@@ -335,12 +344,11 @@ def _rendered(view: View, width: int, style: Styles) -> str:
     sections = view.sections()
     prepared = [_prepared_rows(section) if section.rows and not section.fields else []
                 for section in sections]
-    alike: dict[tuple[str, ...], Prepared] = {}  # the rows of every section of those columns
+    alike: dict[Shape, tuple[Section, Prepared]] = {}  # the rows of every section of a shape
     for section, rows in zip(sections, prepared, strict=True):
-        alike.setdefault(section.columns, []).extend(rows)
-    layouts = {columns: _layout(next(section for section in sections
-                                     if section.columns == columns), rows, width)
-               for columns, rows in alike.items() if rows}
+        alike.setdefault(_shape(section), (section, []))[1].extend(rows)
+    layouts = {shape: _layout(section, rows, width)
+               for shape, (section, rows) in alike.items() if rows}
     for section, rows in zip(sections, prepared, strict=True):
         block: list[str] = []
         if section.title:
@@ -352,7 +360,7 @@ def _rendered(view: View, width: int, style: Styles) -> str:
         if section.fields:
             block += _field_lines(section, width, style)
         elif rows:
-            block += _section_lines(section, rows, layouts[section.columns], width, style)
+            block += _section_lines(section, rows, layouts[_shape(section)], width, style)
         blocks.append(block)
     notes: list[str] = []
     for note in view.notes:

@@ -53,7 +53,7 @@ def sources_beside(path: Path, example: str, sources: list[BundledSource]) -> di
     package's own folder. A file already there with other bytes is refused here, before anything
     is written (`write_new_files` then skips those already there with the same bytes).
     """
-    from ledger.storage.files import document_name_problem
+    from ledger.core.documents import document_name_problem
 
     if not sources:
         return {}

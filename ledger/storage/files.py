@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import errno
 import os
-import posixpath
 import stat
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -132,23 +131,6 @@ def _reason(error: OSError | ValueError) -> str:
     if isinstance(error, OSError):
         return error.strerror or str(error)
     return "the name holds a NUL character" if "null" in str(error) else str(error)
-
-
-def document_name_problem(name: str) -> str | None:
-    """Why a source document's name may not be used, or None when it may.
-
-    A name is a relative path that stays inside the folder it is resolved against: no absolute
-    path, no `..` that climbs out, no NUL. This lexical rule is the first half; `document_path`
-    adds the second, which follows symbolic links.
-    """
-    if "\x00" in name:
-        return "document name holds a NUL character"
-    normal = posixpath.normpath(name)
-    if posixpath.isabs(name) or normal == ".." or normal.startswith("../"):
-        return f"document path {name!r} leaves the sources folder"
-    if normal == ".":
-        return f"document path {name!r} names the folder itself, not a file"
-    return None
 
 
 def document_path(folder: Path, name: str) -> Path | None:
