@@ -343,3 +343,21 @@ def test_a_grid_labels_every_period_that_goes_under_its_row(run: Run, small: Pat
                   "--party", "north", "--format", "html")).stdout
     assert "past due, no evidence" in page and "&#39;past due, no evidence&#39; = the due day" \
         in page, "the page's cells do, and its legend says what that means"
+
+
+def test_a_list_of_long_names_goes_under_its_row_not_down_it(run: Run, small: Path) -> None:
+    """At 80 columns a term bound by three long-named parties lists them on a labelled line
+    under its row, rather than a word a line down a narrow column."""
+    for party, name in (("dpr", "So-called Donetsk People's Republic"),
+                        ("lpr", "So-called Luhansk People's Republic")):
+        ok(run("party", "add", party, "--name", name))
+    ok(run("term", "add", "m2-1", "--title", "Immediate ceasefire", "--category",
+           "ceasefire", "--obligor", "north", "--obligor", "dpr", "--obligor", "lpr",
+           "--due", "2015-02-15", "--article", "Point 1"))
+    text = ok(run("term", "list", env={"COLUMNS": "80"})).stdout
+    _check_layout(text, 80, {"m2-1", "2015-02-15"})
+    row = text[text.index("\nm2-1 "):].split("\nceasefire ")[0].split("\nrelease ")[0]
+    assert "    Obligors: Northland, So-called Donetsk People's Republic" in row, row
+    assert "Obligors" not in _headings(text)[0]
+    wide = ok(run("term", "list", env={"COLUMNS": "200"})).stdout
+    assert "Obligors" in _headings(wide)[0], "where they fit, they stay in the row"

@@ -29,6 +29,8 @@ GAP = "  "
 SPAN_INDENT = "    "
 HANG = 2
 """Spaces before the lines a labelled value under a row wraps onto (see `wrap`)."""
+NAME_LINES = 3
+"""A column of names that would take more lines than this beside its row goes under it."""
 TEXT_MIN = 32
 """A free-text column narrower than this moves to lines of its own under each row."""
 LIST_LIMIT = 400
@@ -233,13 +235,23 @@ def _layout(section: Section, rows: Prepared, width: int) -> _Layout:
         inline = [index for index in inline if kinds[index] != "words" or index == shown[0]]
     while len(inline) > 1 and not _fits(inline, minimum, width):
         inline.pop()  # the last fixed columns move under the row, labelled
+
+    def widths_of(inline: list[int]) -> list[int]:
+        widths = list(minimum)
+        spare = width - sum(minimum[index] for index in inline) - len(GAP) * (len(inline) - 1)
+        for kind in ("words", "text"):  # names stay on one line if they can; text takes the rest
+            spare = _share([index for index in inline if kinds[index] == kind], natural, widths,
+                           spare)
+        return widths
+
+    widths = widths_of(inline)
+    tall = {index for index in inline if kinds[index] == "words" and index != shown[0]
+            and natural[index] > NAME_LINES * widths[index]}
+    if tall:  # a list of names that would run down the row goes under it, on a line of its own
+        inline = [index for index in inline if index not in tall]
+        widths = widths_of(inline)
     spanning = [index for index in shown if index not in inline]
     main = next((index for index in spanning if kinds[index] == "text"), None)
-    widths = list(minimum)
-    spare = width - sum(minimum[index] for index in inline) - len(GAP) * (len(inline) - 1)
-    for kind in ("words", "text"):  # names stay on one line if they can; text takes the rest
-        spare = _share([index for index in inline if kinds[index] == kind], natural, widths,
-                       spare)
     return _Layout(inline, [widths[index] for index in inline], spanning, main)
 
 
