@@ -45,10 +45,10 @@ def as_party_ids(whole: Ledger, values: Iterable[str] | None, within: Ledger | N
 
 
 def id_named(field: str, kind: str, value: str, known: Collection[str],
-          names: dict[str, str] | None = None) -> str:
+             names: dict[str, str] | None = None) -> str:
     """The id `value` names: itself when `known` holds it, else (given `names`, as
     `party_names` makes) the party whose id, name or alias it is in any case. Otherwise the
-    error `unknown` words, placed at `field`."""
+    error `unknown_message` words, placed at `field`."""
     if value in known:
         return value
     id = names.get(name_key(value)) if names is not None else None
