@@ -559,3 +559,18 @@ def test_log_record_suggests_only_records(run: Run, small: Path) -> None:
         assert "did you mean ''" not in refused.stderr
     prefix = run("log", "--record", "releas")
     assert "did you mean 'release'?" in prefix.stderr, prefix.stderr
+
+
+def test_only_the_word_example_names_the_bundled_example(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """`-f example` reads the bundled example; `-f ./example` is a path, as typed, and a
+    missing file there is an error, never the example."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("COMPLIANCE_LEDGER", raising=False)
+    runner = CliRunner()
+    bundled = runner.invoke(app, ["-f", "example", "report", "--format", "json"])
+    assert bundled.exit_code == 0 and "doha-2020" in json.loads(bundled.stdout)["title"]
+    for path in ("./example", f"{tmp_path}/example"):
+        missing = runner.invoke(app, ["-f", path, "report", "--format", "json"])
+        assert missing.exit_code == 1 and "no such ledger file" in missing.stderr, path
+        assert missing.stdout == ""

@@ -55,12 +55,12 @@ app = typer.Typer(
 @app.callback()
 def root(
     file: Annotated[
-        Path | None,
-        typer.Option("--file", "-f", help="The ledger file, before or after the command. "
-                     "Default: $COMPLIANCE_LEDGER, else ledger.json here or in the nearest "
-                     "parent folder, else (read-only commands) the bundled example.",
-                     dir_okay=True, show_default=False),
-    ] = None,
+        str | None,
+        typer.Option("--file", "-f", help="The ledger file, before or after the command "
+                     "(`-f example`: the bundled example). Default: $COMPLIANCE_LEDGER, else "
+                     "ledger.json here or in the nearest parent folder, else (read-only "
+                     "commands) the bundled example.", metavar="PATH", show_default=False),
+    ] = None,  # as typed: `-f ./example` names a file, where a Path would read `example`
     by: Annotated[
         str | None,
         typer.Option("--by", help="Who records this change, before or after the command "

@@ -33,6 +33,8 @@ class Target:
 
     path: Path
     named: bool
+    given: str | None = None
+    """The `-f` value as typed: `-f example` is the bundled example, `-f ./example` a file."""
 
 
 EXAMPLE_NOTE = "the bundled example {name!r}: no ledger.json was found"
@@ -46,8 +48,8 @@ def target(ctx: typer.Context, *, search: bool = True) -> Target:
     from ledger.storage import locate
 
     option = ctx.find_root().params.get("file")
-    path, named = locate.locate(str(option) if option else None, search=search)
-    return Target(path, named)
+    path, named = locate.locate(option or None, search=search)
+    return Target(path, named, option or None)
 
 
 def max_bytes() -> int:

@@ -23,7 +23,7 @@ def wants_example(ctx: typer.Context, chosen: Target) -> bool:
     where no file of that name exists."""
     if ctx.find_root().params.get("example"):
         return True
-    return (chosen.named and str(chosen.path) == EXAMPLE_FILE and not chosen.path.exists()
+    return (chosen.given == EXAMPLE_FILE and not chosen.path.exists()
             and not chosen.path.is_symlink())
 
 
