@@ -165,6 +165,12 @@ def test_warnings_before_a_likely_mistake_is_recorded(run: Run, small: Path) -> 
     assert future.exit_code == 1 and future.stderr == (
         "ledger: error: --date: 2027-01 begins after the day it is recorded (2024-03-01): a "
         "statement is recorded once it is made\n")
+    published = run("evidence", "add", "-t", "withdraw", "-c", "monitor", "-s", "disputes",
+                    "-d", "2024-02", "-m", "Troops remain", "--source-date", "2024-03-02",
+                    env=NOW)
+    assert published.exit_code == 1 and published.stderr == (
+        "ledger: error: --source-date: 2024-03-02 begins after the day the entry is recorded "
+        "(2024-03-01): a source is cited once published\n")
     assert small.read_bytes() == before
     first = warnings_of("evidence", "add", "-t", "withdraw", "-c", "monitor", "-s", "claims",
                         "-d", "2019-12", "-m", "Early", "--url", "not a url")

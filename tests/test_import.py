@@ -684,6 +684,14 @@ def test_an_import_warns_of_likely_mistakes_at_their_cells(run: Run, tmp_path: P
     assert future.exit_code == 1 and (
         f"{evidence}:2:1: column 'date': 2099-01 begins after the day it is recorded "
         "(2024-09-01): a statement is recorded once it is made") in future.stderr
+    cited = write_csv(tmp_path / "cited.csv", [
+        [*rows[0], "source_date"], ["2024-07", "withdraw", "", "monitors", "claims", "Gone",
+                                    "", "2025"]])
+    refused = run("evidence", "import", str(cited), "--dry-run", file=file,
+                  env={"COMPLIANCE_LEDGER_NOW": "2024-09-01T00:00:00Z"})
+    assert refused.exit_code == 1 and (
+        f"{cited}:2:8: column 'source_date': 2025 begins after the day the entry is recorded "
+        "(2024-09-01)") in refused.stderr, refused.stderr
     evidence = write_csv(tmp_path / "evidence.csv", [rows[0], rows[2]])
     dry = ok(run("evidence", "import", str(evidence), "--dry-run", file=file,
                  env={"COMPLIANCE_LEDGER_NOW": "2024-09-01T00:00:00Z"}))

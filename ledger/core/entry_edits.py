@@ -139,11 +139,15 @@ class EvidenceMaker:
                 f"{checked_date} (obligors then: {', '.join(obligors) or 'none'})"
             )
         claimant = self.party("claimant", claimant)
+        published = valid_date("source_date", source_date, full=False)
+        if published is not None and begins_after(published, recorded_on):
+            raise InvalidValue("source_date", f"{published} begins after the day the entry is "
+                               f"recorded ({recorded_on}): a source is cited once published")
         source_fields = {
             "title": optional_text("source", source),
             "publisher": optional_text("publisher", publisher),
             "url": optional_text("url", url),
-            "date": valid_date("source_date", source_date, full=False),
+            "date": published,
             "document": checked_document("document", document), "sha256": sha256,
         }
         values = {
