@@ -372,6 +372,10 @@ def test_evidence_list_finds_text_speakers_sources_and_categories(run: Run,
     assert ids("--category", "prisoner-release") == [second]
     assert ids("--category", "withdrawal", "--grep", "monitor disputes") == [first]
     assert ids("--grep", "nothing like it") == []
+    for option in ("--grep", "--source", "--speaker"):
+        empty = run("evidence", "list", option, " ")
+        assert empty.exit_code == 1 and f"{option}: empty: give the text to look for" in \
+            empty.stderr, "an empty text would match everything, as if no filter were given"
 
 
 def test_writes_take_party_names_and_ids_that_match_nothing_get_the_closest(

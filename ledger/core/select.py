@@ -10,6 +10,7 @@ from operator import attrgetter
 
 from ledger.core.counting import made_by, order_key, retracted_ids
 from ledger.core.dates import end_day, sort_day
+from ledger.core.errors import InvalidValue
 from ledger.core.model import Evidence, Ledger, Stance, Term
 from ledger.core.naming import id_named, natural_key, party_names
 from ledger.core.words import EntryOrder, TermOrder
@@ -92,9 +93,14 @@ def select_evidence(ledger: Ledger, selection: EvidenceSelection) -> list[Eviden
 
 
 def _text_filter(selection: EvidenceSelection) -> Callable[[Evidence], bool] | None:
-    """Whether an entry holds each text filter's words (one of its values, any case)."""
+    """Whether an entry holds each text filter's words (one of its values, any case). An empty
+    value is refused: it would match every entry, as if no filter were given (an unset
+    variable in a script)."""
     wanted = {name: [value.casefold() for value in chosen(getattr(selection, name))]
               for name in ("grep", "source", "speaker")}
+    for name, values in wanted.items():
+        if any(not value.strip() for value in values):
+            raise InvalidValue(name, "empty: give the text to look for")
     if not any(wanted.values()):
         return None
 
