@@ -19,7 +19,8 @@ LEDGER = Path(sys.executable).parent / "ledger"
 
 def main() -> None:
     page_text = subprocess.run(
-        [str(LEDGER), "report", "--as-of", "2021-08-31", "--format", "html"], check=True,
+        [str(LEDGER), "report", "--example", "--as-of", "2020-12-31", "--format", "html"],
+        check=True,
         capture_output=True, text=True, cwd=HERE,
         env={**os.environ, "COMPLIANCE_LEDGER_NOW": "2026-11-29T12:00:00Z"}).stdout
     executable = shutil.which("chromium") or "/usr/bin/chromium"
