@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import ledger
 
@@ -31,3 +32,19 @@ def test_the_command_line_imports_no_rules_before_a_command_runs() -> None:
     printed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                              check=True).stdout
     assert printed.strip() == "[]"
+
+
+def test_the_library_takes_a_party_by_its_name(small: Path) -> None:
+    """Without the command line, a party filter still takes a party's name or alias (any
+    case), and refuses one that names nobody with the closest id."""
+    import pytest
+
+    from ledger.core.errors import InvalidValue
+    from ledger.core.select import EvidenceSelection, TermSelection, select_evidence, select_terms
+
+    held = ledger.load(small).ledger
+    by_name = [term.id for term in select_terms(held, TermSelection(party="NORTHLAND"))]
+    assert by_name == [term.id for term in select_terms(held, TermSelection(party="north"))]
+    assert by_name
+    with pytest.raises(InvalidValue, match="did you mean 'north'"):
+        select_evidence(held, EvidenceSelection(party="Nrthland"))

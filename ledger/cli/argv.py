@@ -18,9 +18,9 @@ BY_OPTION = "--by"
 """Who records (a global option, like `-f`), except on a command with a `--by` of its own
 (`report --by quarter`)."""
 EXAMPLE_OPTION = "--example"
+"""Read the bundled example (a global flag), except on `init`, whose `--example` names one."""
 OUTPUT_OPTIONS = ("-o", "--output")
 """Where the output goes (a global option, like `-f`)."""
-"""Read the bundled example (a global flag), except on `init`, whose `--example` names one."""
 
 
 def _file_option(args: list[str], index: int, *, by: bool = True, example: bool = True) -> int:

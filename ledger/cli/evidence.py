@@ -93,7 +93,7 @@ def _interview(ctx: typer.Context, given: dict[str, Any]) -> dict[str, Any]:
         if field == "term":
             return edits.known_value("term", value, list(terms))
         if field in ("subject", "claimant"):  # a party's name or alias gives its id
-            party = edits.party_named(ledger, field, value)
+            party = edits.parties_named(ledger, field, [value])[0]
             if field == "claimant":
                 return party
             return edits.known_value("subject", party, obligors(answers["term"], answers["date"]))

@@ -170,7 +170,7 @@ def _over_time(ctx: typer.Context, by: Grouping | None, since: str | None, until
                                       known_at=known,
                                       today=day_of(known) if known else clock.today(), **filters)
     at_end = clocks.snapshot(whole, as_of=end, known_at=known, today=end)
-    return headed(grid_view(grid, at_end), Clocked(at_end, whole, None, known, end))
+    return headed(grid_view(grid), Clocked(at_end, whole, None, known, end))
 
 
 @app.command()

@@ -160,7 +160,7 @@ def _rendered(view: View, output: OutputFormat) -> str | bytes:
         case OutputFormat.HTML:
             from ledger.render import html
 
-            return "".join(html.render_in_parts(view))
+            return html.render(view)
         case _:
             from ledger.render import xlsx
 
@@ -191,21 +191,14 @@ def _write_view(view: View, output: OutputFormat) -> None:
             styles = Styles(terminal.color_system if terminal.is_terminal else None,
                             no_color=terminal.no_color)
             text = table.render(view, width=terminal.width, style=styles)
-        case OutputFormat.JSON:
-            from ledger.core import safejson
-            from ledger.render import json
+        case OutputFormat.JSON | OutputFormat.CSV | OutputFormat.MARKDOWN:
+            rendered = _rendered(view, output)
+            assert isinstance(rendered, str)  # only a spreadsheet is bytes
+            text = rendered
+            if output is OutputFormat.JSON and not _encodes_unicode(sys.stdout):
+                from ledger.core import safejson
 
-            text = json.render(view)
-            if not _encodes_unicode(sys.stdout):
                 text = safejson.ascii_only(text)
-        case OutputFormat.CSV:
-            from ledger.render import csv
-
-            text = csv.render(view)
-        case OutputFormat.MARKDOWN:
-            from ledger.render import markdown
-
-            text = markdown.render(view)
         case OutputFormat.HTML:
             from ledger.render import html
 

@@ -13,6 +13,7 @@ from ledger.core.dates import canonical_period, end_day, format_timestamp, recor
 from ledger.core.digests import sealed
 from ledger.core.entry_edits import by_id_prefix, resolve_evidence
 from ledger.core.errors import InvalidValue, LedgerError
+from ledger.core.lookalike import name_key
 from ledger.core.model import Agreement, Assessment, Ledger, Review
 from ledger.core.naming import id_named, party_names
 from ledger.core.references import obligations_ever
@@ -61,7 +62,7 @@ def assess(ledger: Ledger, *, term: str, party: str, period: str, finding: Findi
     entry that is of another term or party, retracted, or not counted by the period's end."""
     id_named("term", "term", term, [known.id for known in ledger.terms])
     party = id_named("party", "party", party, [known.id for known in ledger.parties],
-                  party_names(ledger))
+                     party_names(ledger))
     if (term, party) not in obligations_ever(ledger):
         raise InvalidValue("party", f"{party!r} is not an obligor of term {term!r}")
     try:
@@ -118,8 +119,9 @@ def _cited(ledger: Ledger, prefixes: list[str], term: str, party: str, last: str
 
 
 def same_person(first: str, second: str) -> bool:
-    """Two names that differ only in case or spacing name one person (`Alice`, ` alice`)."""
-    return " ".join(first.casefold().split()) == " ".join(second.casefold().split())
+    """Two names that read alike (`lookalike.name_key`: case, spacing, invisible characters)
+    name one person (`Alice`, ` alice`)."""
+    return name_key(first) == name_key(second)
 
 
 def review(ledger: Ledger, prefix: str, *, action: ReviewAction, reason: str,

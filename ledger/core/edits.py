@@ -105,9 +105,12 @@ def valid_due(value: str | None) -> str | None:
         raise InvalidValue("due", str(error)) from None
 
 
-def party_named(ledger: Ledger, field: str, value: str) -> str:
-    """The id of the party `value` names: its id, name or an alias (any case)."""
-    return id_named(field, "party", value, party_ids(ledger), party_names(ledger))
+def parties_named(ledger: Ledger, field: str, values: Iterable[str]) -> tuple[str, ...]:
+    """The id of the party each of `values` names (its id, name or an alias, any case), each
+    once, in the order given; the ledger's names looked up once for them all."""
+    known, names = party_ids(ledger), party_names(ledger)
+    return tuple(dict.fromkeys(id_named(field, "party", value, known, names)
+                               for value in values))
 
 
 def _build(field: str, factory: type[_Record], **values: object) -> _Record:
@@ -167,8 +170,7 @@ def add_agreement(ledger: Ledger, id: str, *, title: str, signed: str | None = N
     _slug("id", id)
     if any(agreement.id == id for agreement in ledger.agreements):
         raise InvalidValue("id", f"an agreement {id!r} already exists")
-    signatories = tuple(party_named(ledger, "signatory", signatory)
-                        for signatory in signatories)
+    signatories = parties_named(ledger, "signatory", signatories)
     agreement = _build(
         "id", Agreement, id=id, title=required_text("title", title),
         signed=valid_date("signed", signed, full=True),
@@ -204,7 +206,7 @@ def add_term(ledger: Ledger, id: str, *, title: str, category: str, obligors: tu
     id_named("agreement", "agreement", agreement, agreement_ids)
     if not obligors:
         raise InvalidValue("obligor", "at least one obligor is required")
-    obligors = tuple(party_named(ledger, "obligor", obligor) for obligor in obligors)
+    obligors = parties_named(ledger, "obligor", obligors)
     term = _build(
         "id", Term, id=id, agreement=agreement, title=required_text("title", title),
         category=required_text("category", category), obligors=tuple(dict.fromkeys(obligors)),
@@ -316,7 +318,7 @@ def change_record(ledger: Ledger, of: RecordKind, id: str, *, kind: ChangeKind, 
         RecordKind.TERM: ledger.terms}
     by_id = {record.id: record for record in records[of]}
     id = id_named("id", of.value, id, by_id,
-               party_names(ledger) if of is RecordKind.PARTY else None)
+                  party_names(ledger) if of is RecordKind.PARTY else None)
     given: dict[str, object] = {name: value for name, value in (values or {}).items()
                                 if value is not None}
     if kind is ChangeKind.AMENDMENT and effective is None:
@@ -330,8 +332,7 @@ def change_record(ledger: Ledger, of: RecordKind, id: str, *, kind: ChangeKind, 
         raise InvalidValue(f"no_{option}", f"give --{option} or --no-{option}, not both")
     for name, option in (("signatories", "signatory"), ("obligors", "obligor")):
         if name in given:
-            listed = tuple(dict.fromkeys(party_named(ledger, option, str(party))
-                                         for party in given[name]))  # type: ignore[attr-defined]
+            listed = parties_named(ledger, option, map(str, given[name]))  # type: ignore[call-overload]
             if not listed and name == "obligors":
                 raise InvalidValue(option, "at least one obligor is required")
             given[name] = listed

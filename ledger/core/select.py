@@ -126,7 +126,7 @@ def require_known(ledger: Ledger, *, party: Choice = None, claimant: Choice = No
     (`did you mean`) and what it holds: a filter that silently matched nothing would read as
     "no evidence"."""
     parties = [known.id for known in ledger.parties]
-    names = party_names(ledger)
+    names = party_names(ledger) if chosen(party) or chosen(claimant) else {}
     resolved: dict[str, frozenset[str]] = {}
     for option, values in (("party", party), ("claimant", claimant)):
         resolved[option] = frozenset(id_named(option, "party", value, parties, names)

@@ -55,7 +55,7 @@ class KeptImporter:
             edits.known_value("agreement", value, [agreement.id
                                                      for agreement in self.ledger.agreements])
         elif column == "obligors":
-            edits.party_named(self.ledger, "obligor", value)
+            edits.parties_named(self.ledger, "obligor", [value])
         elif column == "conditions":
             edits.conditions_of(self.ledger, row.get("id", ""), [value],
                                   getattr(self, "coming", frozenset()))
@@ -119,8 +119,7 @@ class TermImporter(KeptImporter):
     def make(self, row: Row, recorded_at: datetime, number: int) -> Made | None:
         agreements = [agreement.id for agreement in self.ledger.agreements]
         agreement = row.get("agreement") or (agreements[0] if len(agreements) == 1 else None)
-        obligors = tuple(dict.fromkeys(edits.party_named(self.ledger, "obligor", party)
-                                       for party in split(row["obligors"])))
+        obligors = edits.parties_named(self.ledger, "obligor", split(row["obligors"]))
         conditions = tuple(dict.fromkeys(split(row.get("conditions", ""))))
         key = (row["id"], agreement, row["title"], row["category"], obligors,
                edits.valid_due(row.get("due")),

@@ -12,7 +12,6 @@ from ledger.render.view import CellValue, Page, Section, View
 from ledger.render.views import finding_cell, status_cell
 
 if TYPE_CHECKING:
-    from ledger.core.model import Ledger
     from ledger.core.over_time import Grid
 
 NOT_BOUND = "-"
@@ -38,7 +37,7 @@ def _cell(item: Obligation | None) -> CellValue:
     return f"{item.status.value} / {item.assessment.finding.value}{draft}"
 
 
-def grid_view(grid: Grid, ledger: Ledger) -> View:
+def grid_view(grid: Grid) -> View:
     labels = [span.label for span in grid.periods]
 
     def data() -> dict[str, Any]:

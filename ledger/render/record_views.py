@@ -123,6 +123,11 @@ def retraction_legend(corrected: dict[str, str | None]) -> tuple[str, ...]:
     return ("; ".join(words) + ".",) if words else ()
 
 
+def notes_shown(entries: list[Evidence]) -> set[str]:
+    """`{"notes"}` (`rules.Rule.shown_when`) when a list of entries shows one that notes."""
+    return {"notes"} if any(entry.stance is Stance.NOTES for entry in entries) else set()
+
+
 def evidence_table_row(entry: Evidence, mark: str, names: Names) -> tuple[CellValue, ...]:
     if mark:
         return (Cell(entry.id, RETRACTED_STYLE), Cell(entry.date, RETRACTED_STYLE),
@@ -152,8 +157,7 @@ def evidence_list_view(entries: list[Evidence], retractions: dict[str, Retractio
                         [evidence_row(entry, retractions.get(entry.id))
                          for entry in entries]),
         [] if entries else ["No evidence entries match."], what="Evidence",
-        legend=(*retraction_legend(corrected), *legend(None, showing={
-            "notes" for entry in entries if entry.stance is Stance.NOTES})))
+        legend=(*retraction_legend(corrected), *legend(None, showing=notes_shown(entries))))
 
 
 def evidence_view(entry: Evidence, retractions: list[Retraction], ledger: Ledger,
@@ -281,9 +285,8 @@ def term_view(term: Term, obligations: list[Obligation], timeline: list[Evidence
     return View(lambda: data, lambda: sections,
                 lambda: Section(OBLIGATION_COLUMNS,
                                 [obligation_row(item) for item in obligations]),
-                what="Term", legend=(*legend(judged_on, showing=showing(obligations) | (
-                    {"notes"} if any(entry.stance is Stance.NOTES for entry in timeline)
-                    else set())),
+                what="Term", legend=(*legend(judged_on, showing=showing(obligations)
+                                             | notes_shown(timeline)),
                                      *retraction_legend(corrected)),
                 page=page)
 

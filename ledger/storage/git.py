@@ -31,7 +31,7 @@ asks git for none that runs a diff, filter or merge driver."""
 
 
 def run_git(folder: Path, *arguments: str, revisions: Sequence[str] = (),
-         paths: Sequence[str] = (), check: bool = True) -> subprocess.CompletedProcess[bytes]:
+            paths: Sequence[str] = (), check: bool = True) -> subprocess.CompletedProcess[bytes]:
     """Run git in `folder`, its output captured, with the repository's executable settings off
     (`SAFE_SETTINGS`, and no system-wide config); no pager, no prompt, the user's locale aside,
     no optional lock taken by a command that only reads. Names the user gave come last, where
