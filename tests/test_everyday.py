@@ -584,3 +584,9 @@ def test_only_the_word_example_names_the_bundled_example(tmp_path: Path,
         missing = runner.invoke(app, ["-f", path, "report", "--format", "json"])
         assert missing.exit_code == 1 and "no such ledger file" in missing.stderr, path
         assert missing.stdout == ""
+    (tmp_path / "ledger.json").write_text("{}")
+    for command in (["report"], ["party", "add", "x", "--name", "X"]):
+        empty = runner.invoke(app, ["-f", "", *command])  # `-f "$UNSET"` names no file
+        assert empty.exit_code == 1 and empty.stderr == (
+            "ledger: error: --file: empty: give the ledger's path\n"), command
+    assert (tmp_path / "ledger.json").read_text() == "{}"

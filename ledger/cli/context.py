@@ -48,8 +48,8 @@ def target(ctx: typer.Context, *, search: bool = True) -> Target:
     from ledger.storage import locate
 
     option = ctx.find_root().params.get("file")
-    path, named = locate.locate(option or None, search=search)
-    return Target(path, named, option or None)
+    path, named = locate.locate(option, search=search)
+    return Target(path, named, option)
 
 
 def max_bytes() -> int:
@@ -150,10 +150,9 @@ def read_as(ctx: typer.Context, as_of: str | None, known_at: str | None) -> Cloc
     """The chosen ledger as of `as_of` and as known at `known_at` (both optional)."""
     from ledger.cli import clock
     from ledger.core import clocks
-
-    whole = read(ctx).ledger
     from ledger.core.dates import day_of
 
+    whole = read(ctx).ledger
     as_of_day = clock_day("as_of", as_of)
     known_day = clock_day("known_at", known_at)
     day = as_of_day or (day_of(known_day) if known_day else None) or clock.today()

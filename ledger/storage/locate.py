@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from ledger.core.errors import InvalidValue
+
 DEFAULT_FILE = "ledger.json"
 
 
@@ -18,7 +20,9 @@ def locate(named: str | None, environment: dict[str, str] | None = None, *,
     in this folder or the nearest parent folder that has one (as git finds its repository; not
     for `init`, which creates one here), else ./ledger.json; and whether the user named it (only
     an unnamed, absent ledger falls back to the example)."""
-    if named:
+    if named is not None:
+        if not named.strip():  # an unset variable in a script: `-f "$LEDGER"`
+            raise InvalidValue("file", "empty: give the ledger's path")
         return Path(named), True
     value = (os.environ if environment is None else environment).get(ENVIRONMENT_VARIABLE)
     if value:
